@@ -1,0 +1,170 @@
+"""The `.vpptoken` (sToken) codec.
+
+A token file is the Base64 of a JSON object with `token`, `expDate` and
+`orgName`. Apple's v2 example decodes to pretty-printed JSON and the legacy one
+to compact JSON, so both are accepted. The bearer sent to Apple is the whole
+file content, trimmed, never a re-encoding: re-serialising the JSON would change
+the bytes Apple compares.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+# A real token file is a few hundred bytes; anything far larger is not one.
+MAX_TOKEN_FILE_BYTES = 64 * 1024
+REQUIRED_FIELDS = ("token", "expDate", "orgName")
+
+
+class TokenFileError(ValueError):
+    """A token file that cannot be used. The message says what is wrong and what to do."""
+
+    code = "invalid"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class EmptyTokenFile(TokenFileError):
+    code = "empty"
+
+
+class TokenFileTooLarge(TokenFileError):
+    code = "too_large"
+
+
+class TokenNotBase64(TokenFileError):
+    code = "not_base64"
+
+
+class TokenNotJson(TokenFileError):
+    code = "not_json"
+
+
+class TokenMissingField(TokenFileError):
+    code = "missing_field"
+
+
+class TokenBadField(TokenFileError):
+    code = "bad_field"
+
+
+class TokenBadExpiry(TokenFileError):
+    code = "bad_expiry"
+
+
+@dataclass(frozen=True)
+class SToken:
+    """A decoded token file. `bearer` is what goes into `Authorization: Bearer`."""
+
+    bearer: str
+    token: str
+    expires_at: datetime
+    org_name: str
+    exp_date_raw: str
+
+    @property
+    def fingerprint(self) -> str:
+        """SHA-256 of the bearer: lets the store spot the same file loaded twice."""
+        return hashlib.sha256(self.bearer.encode("ascii")).hexdigest()
+
+    def masked(self) -> str:
+        """A form of the secret that is safe to show: never the whole string."""
+        return f"{self.bearer[:4]}…{self.bearer[-4:]}" if len(self.bearer) > 12 else "…"
+
+    def __repr__(self) -> str:  # never let the secret reach a log or traceback
+        return f"SToken(org_name={self.org_name!r}, expires_at={self.expires_at.isoformat()})"
+
+
+def parse_exp_date(value: str) -> datetime:
+    """Parse Apple's `expDate` (`2030-11-08T22:33:22+0000`, offset without a colon)."""
+    for fmt in ("%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M:%S.%f%z"):
+        try:
+            return datetime.strptime(value, fmt).astimezone(UTC)
+        except ValueError:
+            continue
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise TokenBadExpiry(
+            f"the token's expDate {value!r} is not a date Apple writes "
+            "(expected like 2030-11-08T22:33:22+0000); download the token again"
+        ) from exc
+    if parsed.tzinfo is None:
+        raise TokenBadExpiry(
+            f"the token's expDate {value!r} has no time zone; download the token again"
+        )
+    return parsed.astimezone(UTC)
+
+
+def format_exp_date(value: datetime) -> str:
+    """Write a datetime the way Apple does (`+0000`, no colon)."""
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S+0000")
+
+
+def decode_token(raw: str | bytes) -> SToken:
+    """Decode and validate a token file's content; each fault has its own error."""
+    if isinstance(raw, str):
+        raw_bytes = raw.encode("utf-8", errors="replace")
+    else:
+        raw_bytes = raw
+    if len(raw_bytes) > MAX_TOKEN_FILE_BYTES:
+        raise TokenFileTooLarge(
+            f"the file is {len(raw_bytes)} bytes, far larger than a token file; "
+            "choose the .vpptoken downloaded from Apple Business or School Manager"
+        )
+    text = raw_bytes.strip()
+    if not text:
+        raise EmptyTokenFile(
+            "the token file is empty; download it again from Apple Business or School Manager"
+        )
+    try:
+        bearer = text.decode("ascii")
+        decoded = base64.b64decode(bearer, validate=True)
+    except (UnicodeDecodeError, binascii.Error, ValueError) as exc:
+        raise TokenNotBase64(
+            "the file is not a token: its content is not Base64; "
+            "choose the .vpptoken file from Apple Business or School Manager, unmodified"
+        ) from exc
+    try:
+        payload = json.loads(decoded.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise TokenNotJson(
+            "the file is Base64 but does not decode to a token (no JSON inside); "
+            "download the token again"
+        ) from exc
+    if not isinstance(payload, dict):
+        raise TokenNotJson(
+            "the file decodes to JSON that is not a token object; download the token again"
+        )
+    missing = [name for name in REQUIRED_FIELDS if name not in payload]
+    if missing:
+        raise TokenMissingField(
+            f"the token lacks {', '.join(missing)}; download the token again"
+        )
+    for name in REQUIRED_FIELDS:
+        value = payload[name]
+        if not isinstance(value, str) or not value.strip():
+            raise TokenBadField(
+                f"the token's {name} is empty or not text; download the token again"
+            )
+    return SToken(
+        bearer=bearer,
+        token=payload["token"],
+        expires_at=parse_exp_date(payload["expDate"]),
+        org_name=payload["orgName"],
+        exp_date_raw=payload["expDate"],
+    )
+
+
+def encode_token(token: str, expires_at: datetime, org_name: str, *, pretty: bool = True) -> str:
+    """Build a token file's content, as Apple does (pretty JSON by default, like the v2 example)."""
+    payload = {"token": token, "expDate": format_exp_date(expires_at), "orgName": org_name}
+    text = json.dumps(payload, indent=4) if pretty else json.dumps(payload, separators=(",", ":"))
+    return base64.b64encode(text.encode("utf-8")).decode("ascii")
