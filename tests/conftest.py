@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.pgserver import PgServer, start_server
+from vpp_tui.store.engine import Store, open_store
+
+
+@pytest.fixture(autouse=True)
+def _isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test ever touches the admin's real data directory or environment."""
+    monkeypatch.setenv("VPP_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    for name in ("VPP_DB", "VPP_APPLE_URL", "VPP_ADMIN", "VPP_KEY_FILE"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PgServer | None]:
+    required = os.environ.get("VPP_TEST_POSTGRES") == "required"
+    try:
+        server = start_server()
+    except Exception as exc:  # a broken install is a failure when CI asks for PostgreSQL
+        if required:
+            pytest.fail(f"VPP_TEST_POSTGRES=required but PostgreSQL did not start: {exc}")
+        server = None
+    if server is None and required:
+        pytest.fail("VPP_TEST_POSTGRES=required but no PostgreSQL binaries were found")
+    yield server
+    if server is not None:
+        server.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh, empty store URL on each backend."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'store.db'}"
+    server = request.getfixturevalue("pg_server")
+    if server is None:
+        pytest.skip("PostgreSQL binaries not installed (set VPP_TEST_POSTGRES=required to fail)")
+    return server.create_database()
+
+
+@pytest.fixture
+def store(store_url: str) -> Iterator[Store]:
+    opened = open_store(store_url)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def sqlite_store(tmp_path: Path) -> Iterator[Store]:
+    opened = open_store(f"sqlite:///{tmp_path / 'store.db'}")
+    yield opened
+    opened.close()

@@ -1,0 +1,85 @@
+"""A throwaway PostgreSQL server for the tests: initdb + pg_ctl in a temp dir, unix socket only.
+
+The server refuses to run as root, so as root it runs as the `postgres` user
+on a directory that user owns.
+"""
+
+from __future__ import annotations
+
+import os
+import pwd
+import shutil
+import subprocess
+import tempfile
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+CANDIDATE_BIN_DIRS = [Path(p) for p in sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)]
+
+
+def find_bin_dir() -> Path | None:
+    for candidate in CANDIDATE_BIN_DIRS:
+        if (candidate / "initdb").exists() and (candidate / "pg_ctl").exists():
+            return candidate
+    found = shutil.which("initdb")
+    return Path(found).parent if found else None
+
+
+@dataclass
+class PgServer:
+    bin_dir: Path
+    root: Path
+    run_as: str | None
+
+    @property
+    def data(self) -> Path:
+        return self.root / "data"
+
+    @property
+    def socket_dir(self) -> Path:
+        return self.root
+
+    def _run(self, *args: str) -> None:
+        cmd = list(args)
+        if self.run_as:
+            cmd = ["runuser", "-u", self.run_as, "--", *cmd]
+        subprocess.run(cmd, check=True, capture_output=True, timeout=120)
+
+    def start(self) -> None:
+        self._run(str(self.bin_dir / "initdb"), "-D", str(self.data), "-A", "trust", "-U",
+                  "postgres", "--no-sync", "-E", "UTF8")
+        opts = f"-k {self.socket_dir} -c listen_addresses='' -c fsync=off -c full_page_writes=off"
+        self._run(str(self.bin_dir / "pg_ctl"), "-D", str(self.data), "-o", opts, "-w", "-l",
+                  str(self.root / "log"), "start")
+
+    def stop(self) -> None:
+        try:
+            self._run(str(self.bin_dir / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "stop")
+        finally:
+            shutil.rmtree(self.root, ignore_errors=True)
+
+    def url(self, database: str = "postgres") -> str:
+        return f"postgresql+psycopg://postgres@/{database}?host={self.socket_dir}"
+
+    def create_database(self) -> str:
+        name = "t_" + uuid.uuid4().hex[:12]
+        self._run(str(self.bin_dir / "psql"), "-h", str(self.socket_dir), "-U", "postgres", "-d",
+                  "postgres", "-c", f'CREATE DATABASE "{name}"')
+        return self.url(name)
+
+
+def start_server() -> PgServer | None:
+    bin_dir = find_bin_dir()
+    if bin_dir is None:
+        return None
+    root = Path(tempfile.mkdtemp(prefix="vpp-pg-"))
+    run_as = None
+    if os.geteuid() == 0:
+        run_as = "postgres"
+        info = pwd.getpwnam(run_as)
+        os.chown(root, info.pw_uid, info.pw_gid)
+        os.chmod(root, 0o700)
+    server = PgServer(bin_dir=bin_dir, root=root, run_as=run_as)
+    server.start()
+    return server

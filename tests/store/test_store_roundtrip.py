@@ -1,0 +1,131 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import inspect, text
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import select
+
+from vpp_tui.store import models as m
+from vpp_tui.store.engine import open_store
+
+NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+
+
+def _token(name: str = "North", location: str = "100") -> m.Token:
+    return m.Token(
+        name=name, apple_id="vpp@appleid.contoso.com", secret=b"cipher", secret_sha256="ab" * 32,
+        org_name="Contoso", expires_at=NOW + timedelta(days=300), location_id=location,
+    )
+
+
+def test_migrations_create_every_table_from_empty(store) -> None:
+    names = set(inspect(store.engine).get_table_names())
+    assert {t.__tablename__ for t in m.ALL_TABLES} <= names
+    assert "alembic_version" in names
+    with store.engine.connect() as conn:
+        assert conn.execute(text("select version_num from alembic_version")).scalar() == "0001"
+
+
+def test_upgrade_on_open_is_idempotent(store_url) -> None:
+    open_store(store_url).close()
+    again = open_store(store_url)
+    with again.engine.connect() as conn:
+        assert conn.execute(text("select count(*) from alembic_version")).scalar() == 1
+    again.close()
+
+
+def test_every_table_round_trips(store) -> None:
+    with store.session() as s:
+        tag = m.ScopeTag(name="North")
+        token = _token()
+        s.add_all([tag, token])
+        s.flush()
+        s.add(m.TokenScopeTag(token_id=token.id, scope_tag_id=tag.id))
+        s.add(m.SyncRun(token_id=token.id, actor="ana", requests=3, assets=2))
+        asset = m.Asset(token_id=token.id, adam_id="408709785", product_type="app",
+                        name="Field Notes", platforms="iOS iPadOS", total=100, available=100,
+                        device_assignable=True)
+        user = m.DirectoryUser(upn="ana@contoso.com", name="Ana Ruiz", personal_apple_id=True)
+        device = m.DirectoryDevice(serial="F9FXK2ABCD12", platform="iPadOS", supervised=True,
+                                   enrolled_at=NOW)
+        group = m.DirectoryGroup(name="Exam iPads", kind="device")
+        s.add_all([asset, user, device, group])
+        s.flush()
+        s.add(m.GroupMember(group_id=group.id, member=device.serial, position=0))
+        s.add(m.AppleUser(token_id=token.id, client_user_id="c-1", upn=user.upn))
+        assignment = m.Assignment(asset_id=asset.id, group_id=group.id, intent="required",
+                                  license_type="device", settings={"uninstall_on_removal": True})
+        s.add(assignment)
+        s.flush()
+        s.add(m.License(asset_id=asset.id, assignment_id=assignment.id, kind="device",
+                        member=device.serial, serial=device.serial, status="licensed",
+                        apple_event_id="e-1"))
+        role = m.Role(name="Help desk", permissions=["mobile_apps.read"])
+        s.add(role)
+        s.flush()
+        s.add(m.RoleGrant(admin="ana", role_id=role.id, scope_tag_id=tag.id))
+        s.add(m.AuditEntry(actor="ana", action="token.add", target="North"))
+        s.add(m.Setting(key="theme", value={"name": "nord"}))
+    with store.session() as s:
+        for table in m.ALL_TABLES:
+            assert s.exec(select(table)).first() is not None, table.__tablename__
+        token = s.exec(select(m.Token)).one()
+        assert token.expires_at == NOW + timedelta(days=300)
+        assert token.expires_at.tzinfo is not None
+        assert s.exec(select(m.Setting)).one().value == {"name": "nord"}
+        assert s.exec(select(m.Assignment)).one().settings == {"uninstall_on_removal": True}
+
+
+def test_deleting_a_token_cascades_to_its_assets_assignments_and_licenses(store) -> None:
+    with store.session() as s:
+        token = _token()
+        s.add(token)
+        group = m.DirectoryGroup(name="G", kind="device")
+        s.add(group)
+        s.flush()
+        asset = m.Asset(token_id=token.id, adam_id="1", product_type="app")
+        s.add(asset)
+        s.flush()
+        a = m.Assignment(asset_id=asset.id, group_id=group.id, intent="required",
+                         license_type="device")
+        s.add(a)
+        s.flush()
+        s.add(m.License(asset_id=asset.id, kind="device", member="S1", status="licensed"))
+    with store.session() as s:
+        s.delete(s.exec(select(m.Token)).one())
+    with store.session() as s:
+        for table in (m.Asset, m.Assignment, m.License):
+            assert s.exec(select(table)).first() is None
+        assert s.exec(select(m.DirectoryGroup)).one().name == "G"
+
+
+def test_token_names_are_unique(store) -> None:
+    with store.session() as s:
+        s.add(_token("North"))
+    with pytest.raises(IntegrityError), store.session() as s:
+        s.add(_token("North", location="200"))
+
+
+def test_an_item_is_listed_once_per_token(store) -> None:
+    with store.session() as s:
+        t = _token()
+        s.add(t)
+        s.flush()
+        s.add(m.Asset(token_id=t.id, adam_id="1", product_type="app"))
+    with pytest.raises(IntegrityError), store.session() as s:
+        s.add(m.Asset(token_id=t.id, adam_id="1", product_type="app"))
+
+
+def test_naive_datetimes_are_refused(store) -> None:
+    with pytest.raises(Exception, match="naive"), store.session() as s:
+        token = _token()
+        token.expires_at = datetime(2027, 1, 1)
+        s.add(token)
+
+
+def test_sqlite_store_uses_wal_and_foreign_keys(sqlite_store) -> None:
+    with sqlite_store.engine.connect() as conn:
+        assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1

@@ -1,0 +1,84 @@
+"""The `vpp-tui` command line: the console, the demo, the simulator and scriptable commands."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from vpp_tui.cli.output import EXIT_OK, EXIT_USAGE, error
+from vpp_tui.cli.parser import UsageError, build_parser
+from vpp_tui.i18n import _
+
+
+def _handler(args: Any) -> Callable[[Any], int]:
+    from vpp_tui.cli.commands import audit, console, placeholders
+
+    command = args.command
+    if command is None:
+        return console.run_console
+    table: dict[str, Callable[[Any], int]] = {
+        "demo": console.run_demo,
+        "serve": console.run_serve,
+        "simulator": console.run_simulator,
+        "audit": audit.run,
+    }
+    table.update(_late_commands())
+    return table.get(command, placeholders.not_implemented)
+
+
+def _late_commands() -> dict[str, Callable[[Any], int]]:
+    """Commands whose modules exist once their issue has landed."""
+    found: dict[str, Callable[[Any], int]] = {}
+    try:
+        from vpp_tui.cli.commands import tokens
+
+        found.update({"token": tokens.run_token, "sync": tokens.run_sync})
+    except ImportError:
+        pass
+    try:
+        from vpp_tui.cli.commands import licensing
+
+        found.update(licensing.COMMANDS)
+    except ImportError:
+        pass
+    return found
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from vpp_tui.cli.output import BadInput, CommandFailed
+    from vpp_tui.store.engine import StoreError
+
+    parser = build_parser()
+    try:
+        args = parser.parse_args(list(argv) if argv is not None else None)
+    except UsageError as exc:
+        error(str(exc))
+        return EXIT_USAGE
+    except SystemExit as exc:  # --help / --version
+        return int(exc.code or 0)
+    try:
+        return _handler(args)(args)
+    except (CommandFailed, BadInput) as exc:
+        error(str(exc))
+        return exc.exit_code
+    except UsageError as exc:
+        error(str(exc))
+        return EXIT_USAGE
+    except StoreError as exc:
+        error(str(exc))
+        return 1
+    except KeyboardInterrupt:
+        error(_("interrupted; nothing was half-written"))
+        return 130
+
+
+def entry() -> None:  # pragma: no cover - console script shim
+    sys.exit(main())
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
+
+
+__all__ = ["main", "EXIT_OK"]

@@ -1,0 +1,5 @@
+import sys
+
+from vpp_tui.cli import main
+
+sys.exit(main())

@@ -1,0 +1,82 @@
+"""Commands that open or serve something: the console, the demo, the simulator."""
+
+from __future__ import annotations
+
+import shlex
+import sys
+from argparse import Namespace
+
+from vpp_tui.cli.output import EXIT_OK
+from vpp_tui.cli.runtime import SIM, Runtime, build_runtime
+from vpp_tui.i18n import _
+from vpp_tui.store.engine import data_dir
+
+DEMO_DB = "demo.db"
+
+
+def _open_console(runtime: Runtime, *, demo: bool) -> int:
+    from vpp_tui.ui.app import VppApp
+
+    try:
+        VppApp(runtime.ctx, demo=demo).run()
+    finally:
+        runtime.close()
+    return EXIT_OK
+
+
+def run_console(args: Namespace) -> int:
+    return _open_console(build_runtime(args), demo=False)
+
+
+def demo_paths() -> tuple[str, str]:
+    db = data_dir() / DEMO_DB
+    return f"sqlite:///{db}", str(db) + ".key"
+
+
+def reset_demo_store() -> None:
+    db = data_dir() / DEMO_DB
+    for suffix in ("", "-wal", "-shm", ".key", ".sim"):
+        path = db.with_name(db.name + suffix)
+        if path.exists():
+            path.unlink()
+
+
+def prepare_demo(args: Namespace) -> Runtime:
+    """The demo's own store and key, the in-process simulator, and its seed data."""
+    if getattr(args, "reset", False):
+        reset_demo_store()
+    url, key = demo_paths()
+    args.apple = SIM
+    args.key_file = key
+    runtime = build_runtime(args, db_url=url)
+    try:
+        from vpp_tui.services import demo as demo_service
+    except ImportError:
+        return runtime
+    demo_service.seed(runtime.ctx, runtime.simulator)
+    return runtime
+
+
+def run_demo(args: Namespace) -> int:
+    return _open_console(prepare_demo(args), demo=True)
+
+
+def run_serve(args: Namespace) -> int:
+    from textual_serve.server import Server
+
+    command = [sys.executable, "-m", "vpp_tui.cli"]
+    if args.db:
+        command += ["--db", args.db]
+    if args.actor:
+        command += ["--as", args.actor]
+    command += ["demo"] if args.demo else []
+    print(_("Serving the console on http://{host}:{port}/ (ctrl+c stops)").format(
+        host=args.host, port=args.port))
+    Server(shlex.join(command), host=args.host, port=args.port).serve()
+    return EXIT_OK
+
+
+def run_simulator(args: Namespace) -> int:
+    from vpp_tui.simulator import serve
+
+    return serve.run_from_args(args)

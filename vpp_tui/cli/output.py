@@ -1,0 +1,60 @@
+"""How commands speak: JSON on stdout, one `error:` line on stderr, exit codes 0/1/2."""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import asdict, is_dataclass
+from datetime import date, datetime
+from enum import Enum
+from typing import Any
+
+EXIT_OK = 0
+EXIT_FAILED = 1  # the operation failed: Apple refused, licenses short, token invalid
+EXIT_USAGE = 2  # bad usage or bad input
+
+
+class CommandFailed(Exception):
+    """The operation failed (exit 1); the message is the one-line error."""
+
+    exit_code = EXIT_FAILED
+
+
+class BadInput(Exception):
+    """Bad input (exit 2): a broken file, an unknown name."""
+
+    exit_code = EXIT_USAGE
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    if is_dataclass(value) and not isinstance(value, type):
+        return asdict(value)
+    if isinstance(value, set | frozenset | tuple):
+        return list(value)
+    raise TypeError(f"cannot serialise {type(value).__name__}")
+
+
+def print_json(document: Any) -> None:
+    json.dump(document, sys.stdout, default=_default, indent=2, ensure_ascii=False)
+    sys.stdout.write("\n")
+
+
+def error(message: str) -> None:
+    first_line = " ".join(str(message).split())
+    sys.stderr.write(f"error: {first_line}\n")
+
+
+def table(rows: list[list[str]], headers: list[str]) -> str:
+    """A plain aligned text table for humans (scripts use --json)."""
+    widths = [len(h) for h in headers]
+    for row in rows:
+        for i, cell in enumerate(row):
+            widths[i] = max(widths[i], len(cell))
+    lines = ["  ".join(h.ljust(widths[i]) for i, h in enumerate(headers)).rstrip()]
+    for row in rows:
+        lines.append("  ".join(c.ljust(widths[i]) for i, c in enumerate(row)).rstrip())
+    return "\n".join(lines)

@@ -1,0 +1,174 @@
+"""The argument parser: global options and every command of shared/cli.md."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import NoReturn
+
+from vpp_tui import __version__
+from vpp_tui.i18n import _
+
+DEFAULT_APPLE_URL = "https://vpp.itunes.apple.com/mdm/v2"
+
+
+class UsageError(Exception):
+    """Bad usage: exit status 2 with one `error:` line."""
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        # One line, not argparse's usage dump: scripts read stderr.
+        raise UsageError(f"{message} (see '{self.prog} --help')")
+
+    def exit(self, status: int = 0, message: str | None = None) -> NoReturn:
+        if message:
+            sys.stderr.write(message)
+        raise SystemExit(status)
+
+
+def _add_globals(parser: argparse.ArgumentParser) -> None:
+    g = parser.add_argument_group(_("global options"))
+    g.add_argument("--db", metavar="URL", help=_(
+        "store URL (env VPP_DB); SQLite file in the user data directory by default, "
+        "postgresql+psycopg://… for a shared store"))
+    g.add_argument("--apple", metavar="URL", help=_(
+        "Apple's service (env VPP_APPLE_URL); a loopback URL for a served simulator; "
+        "'sim' for the in-process simulator with the demo world"))
+    g.add_argument("--as", dest="actor", metavar="ADMIN", help=_(
+        "who is acting (env VPP_ADMIN); the OS login name by default"))
+    g.add_argument("--key-file", metavar="PATH", help=_(
+        "key that encrypts tokens at rest (env VPP_KEY_FILE); beside the SQLite file by default"))
+
+
+def build_parser() -> Parser:
+    from vpp_tui.simulator import serve as simulator_serve
+
+    parser = Parser(
+        prog="vpp-tui",
+        description=_("Keyboard-driven console for Apple volume-purchased apps and books. "
+                      "With no command it opens the console."),
+    )
+    parser.add_argument("--version", action="version", version=f"vpp-tui {__version__}")
+    _add_globals(parser)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+
+    def cmd(name: str, help_text: str) -> Parser:
+        return sub.add_parser(name, help=help_text, description=help_text)
+
+    p = cmd("demo", _("open the console on the offline demo (own store, in-process simulator)"))
+    p.add_argument("--reset", action="store_true", help=_("re-create the demo store first"))
+
+    p = cmd("serve", _("serve the console to a browser (textual-serve), loopback by default"))
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--demo", action="store_true", help=_("serve the offline demo"))
+
+    p = cmd("simulator", _("serve the Apple simulator over HTTP and write a token file per location"))
+    simulator_serve.add_arguments(p)
+
+    token = cmd("token", _("location tokens: add, list, show, renew, set, delete"))
+    tsub = token.add_subparsers(dest="token_command", metavar="ACTION", parser_class=Parser,
+                                required=True)
+    p = tsub.add_parser("add", help=_("upload a location token"))
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--name", required=True)
+    p.add_argument("--apple-id", required=True, help=_("the Managed Apple ID that made the token"))
+    p.add_argument("--consent", action="store_true",
+                   help=_("consent to send user and device data to Apple (required)"))
+    p.add_argument("--country", default="US", help=_("country/region store, e.g. US, FR"))
+    p.add_argument("--account", choices=["business", "education"], default="business")
+    p.add_argument("--auto-update", action="store_true")
+    p.add_argument("--take-control", action="store_true",
+                   help=_("take the location from another MDM"))
+    p.add_argument("--scope-tag", action="append", default=[], metavar="T")
+    p.add_argument("--json", action="store_true")
+    p = tsub.add_parser("list", help=_("tokens with state, expiry, location, last sync"))
+    p.add_argument("--json", action="store_true")
+    p = tsub.add_parser("show", help=_("one token in full (never the secret)"))
+    p.add_argument("name", metavar="NAME")
+    p.add_argument("--json", action="store_true")
+    p = tsub.add_parser("renew", help=_("replace the token file, keeping apps and assignments"))
+    p.add_argument("name", metavar="NAME")
+    p.add_argument("file", metavar="FILE")
+    p = tsub.add_parser("set", help=_("change a token's settings"))
+    p.add_argument("name", metavar="NAME")
+    p.add_argument("--country")
+    p.add_argument("--account", choices=["business", "education"])
+    p.add_argument("--auto-update", dest="auto_update", action="store_true", default=None)
+    p.add_argument("--no-auto-update", dest="auto_update", action="store_false")
+    p.add_argument("--scope-tag", action="append", metavar="T")
+    p = tsub.add_parser("delete", help=_("delete a token (optionally revoke its licenses first)"))
+    p.add_argument("name", metavar="NAME")
+    p.add_argument("--yes", action="store_true", help=_("confirm the deletion"))
+    p.add_argument("--revoke-licenses", action="store_true")
+
+    p = cmd("sync", _("sync now; delta where Apple allows it unless --full"))
+    p.add_argument("names", nargs="*", metavar="NAME")
+    p.add_argument("--all", action="store_true")
+    p.add_argument("--full", action="store_true")
+    p.add_argument("--due", action="store_true",
+                   help=_("with --all: only tokens whose sync interval has passed (for cron)"))
+    p.add_argument("--json", action="store_true")
+
+    apps = cmd("apps", _("the catalog of apps and books"))
+    asub = apps.add_subparsers(dest="apps_command", metavar="ACTION", parser_class=Parser,
+                               required=True)
+    p = asub.add_parser("list", help=_("catalog with total/used/available"))
+    p.add_argument("--books", action="store_true")
+    p.add_argument("--token", metavar="NAME")
+    p.add_argument("--json", action="store_true")
+
+    directory = cmd("directory", _("users, devices and groups"))
+    dsub = directory.add_subparsers(dest="directory_command", metavar="ACTION",
+                                    parser_class=Parser, required=True)
+    p = dsub.add_parser("import", help=_("import users, devices and groups from JSON or CSV"))
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--kind", choices=["users", "devices", "groups"],
+                   help=_("what a CSV file holds"))
+
+    p = cmd("assign", _("assign an app or book to a group and apply license decisions"))
+    p.add_argument("item", metavar="ITEM")
+    p.add_argument("--group", required=True)
+    p.add_argument("--intent", required=True, choices=["required", "available", "uninstall"])
+    p.add_argument("--license", choices=["user", "device"])
+    p.add_argument("--token", metavar="NAME")
+    p.add_argument("--dry-run", action="store_true")
+    p.add_argument("--json", action="store_true")
+
+    p = cmd("unassign", _("remove an assignment (reclaim per platform rules)"))
+    p.add_argument("item", metavar="ITEM")
+    p.add_argument("--group", required=True)
+    p.add_argument("--token", metavar="NAME")
+    p.add_argument("--dry-run", action="store_true")
+    p.add_argument("--json", action="store_true")
+
+    p = cmd("licenses", _("who holds a license, who failed and why"))
+    p.add_argument("item", metavar="ITEM")
+    p.add_argument("--token", metavar="NAME")
+    p.add_argument("--json", action="store_true")
+
+    p = cmd("revoke", _("revoke licenses of an app, a user or a device"))
+    target = p.add_mutually_exclusive_group(required=True)
+    target.add_argument("--item", metavar="ITEM")
+    target.add_argument("--user", metavar="U")
+    target.add_argument("--device", metavar="SERIAL")
+    p.add_argument("--token", metavar="NAME")
+    p.add_argument("--dry-run", action="store_true")
+    p.add_argument("--json", action="store_true")
+
+    p = cmd("prompts", _("what the end user will be asked"))
+    p.add_argument("--device", metavar="SERIAL")
+    p.add_argument("--item", metavar="ITEM")
+    p.add_argument("--ownership", choices=["corporate", "personal"])
+    p.add_argument("--supervised", action="store_true")
+    p.add_argument("--kiosk", action="store_true")
+    p.add_argument("--user-enrollment", action="store_true")
+    p.add_argument("--license", choices=["user", "device"])
+    p.add_argument("--json", action="store_true")
+
+    p = cmd("audit", _("the audit log"))
+    p.add_argument("--limit", type=int, default=200)
+    p.add_argument("--json", action="store_true")
+
+    return parser

@@ -1,0 +1,86 @@
+"""Turns global options into a ServiceContext: store, actor, key file and the Apple link."""
+
+from __future__ import annotations
+
+import os
+from argparse import Namespace
+from dataclasses import dataclass
+from typing import Any
+
+from vpp_tui.apple.clock import Clock, SystemClock
+from vpp_tui.cli.parser import DEFAULT_APPLE_URL
+from vpp_tui.services.context import ServiceContext, resolve_actor
+from vpp_tui.store.engine import default_url, open_store
+
+SIM = "sim"
+# The in-process simulator answers at this never-resolving address (RFC 2606 `.invalid`).
+SIM_BASE_URL = "http://vpp-sim.invalid/mdm/v2"
+
+
+@dataclass
+class Runtime:
+    ctx: ServiceContext
+    simulator: Any | None = None  # the in-process simulator, when --apple sim
+
+    def close(self) -> None:
+        self.ctx.store.close()
+
+
+def apple_url(args: Namespace) -> str:
+    return args.apple or os.environ.get("VPP_APPLE_URL") or DEFAULT_APPLE_URL
+
+
+def store_url(args: Namespace) -> str:
+    return args.db or os.environ.get("VPP_DB") or default_url()
+
+
+def key_file(args: Namespace) -> str | None:
+    return args.key_file or os.environ.get("VPP_KEY_FILE")
+
+
+def make_apple_factory(url: str, clock: Clock, ctx_holder: dict[str, ServiceContext],
+                       simulator: Any | None = None):  # noqa: ANN201
+    """A function building an AppleClient for one token; the simulator stays in-process."""
+    from vpp_tui.apple.client import AppleClient
+
+    transport = None
+    base_url = url
+    if simulator is not None:
+        from vpp_tui.simulator.transport import SimulatorTransport
+
+        transport = SimulatorTransport(simulator)
+        base_url = SIM_BASE_URL
+
+    def factory(bearer: str, **kwargs: Any) -> AppleClient:
+        ctx = ctx_holder.get("ctx")
+        kwargs.setdefault("clock", clock)
+        if ctx is not None:
+            kwargs.setdefault("cancel", ctx.cancel)
+        if simulator is not None:
+            # The demo's simulated events complete in about a second: poll accordingly.
+            kwargs.setdefault("poll_interval", 0.25)
+        return AppleClient(bearer, base_url=base_url, transport=transport, **kwargs)
+
+    return factory
+
+
+def build_runtime(args: Namespace, *, db_url: str | None = None, simulator: Any | None = None,
+                  clock: Clock | None = None) -> Runtime:
+    clock = clock or SystemClock()
+    url = apple_url(args)
+    if url == SIM and simulator is None:
+        from vpp_tui.simulator.worlds import build_world
+
+        simulator = build_world("demo", clock=clock, event_delay=1.0)
+    store = open_store(db_url or store_url(args))
+    holder: dict[str, ServiceContext] = {}
+    ctx = ServiceContext(
+        store=store,
+        actor=resolve_actor(args.actor),
+        apple=make_apple_factory(url, clock, holder, simulator),
+        apple_url=SIM if simulator is not None else url,
+        key_file=key_file(args),
+        clock=clock,
+    )
+    holder["ctx"] = ctx
+    return Runtime(ctx=ctx, simulator=simulator)

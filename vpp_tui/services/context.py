@@ -1,0 +1,41 @@
+"""Who is acting, on which store, against which Apple: passed to every service call."""
+
+from __future__ import annotations
+
+import getpass
+import os
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from vpp_tui.apple.clock import Clock, SystemClock
+from vpp_tui.store.engine import Store
+
+# Builds an Apple client for one token's bearer; set by the caller (real Apple,
+# an in-process simulator, or a served one).
+AppleFactory = Callable[..., Any]
+
+
+def os_login() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name (e.g. a container without passwd entry)
+        return os.environ.get("USER", "admin")
+
+
+def resolve_actor(explicit: str | None = None) -> str:
+    """`--as`, then VPP_ADMIN, then the OS login (the SSH user)."""
+    return explicit or os.environ.get("VPP_ADMIN") or os_login()
+
+
+@dataclass
+class ServiceContext:
+    store: Store
+    actor: str
+    apple: AppleFactory | None = None
+    apple_url: str | None = None
+    key_file: str | None = None
+    clock: Clock = field(default_factory=SystemClock)
+    # Set to stop long work (sync, bulk assignment) between Apple calls.
+    cancel: threading.Event = field(default_factory=threading.Event)

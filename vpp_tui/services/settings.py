@@ -1,0 +1,44 @@
+"""Settings shared by every admin of the store (sync interval, theme, reclaim policy…)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import select
+
+from vpp_tui.services import audit
+from vpp_tui.services.context import ServiceContext
+from vpp_tui.store.models import Setting
+
+DEFAULTS: dict[str, Any] = {
+    "sync_interval_hours": 12,
+    "expiring_soon_days": 30,
+    "reclaim_on_removal": True,
+    "theme": "textual-dark",
+}
+
+
+def get_setting(ctx: ServiceContext, key: str) -> Any:
+    with ctx.store.session() as session:
+        row = session.get(Setting, key)
+        return row.value if row is not None else DEFAULTS.get(key)
+
+
+def get_settings(ctx: ServiceContext) -> dict[str, Any]:
+    values = dict(DEFAULTS)
+    with ctx.store.session() as session:
+        for row in session.exec(select(Setting)).all():
+            values[row.key] = row.value
+    return values
+
+
+def set_setting(ctx: ServiceContext, key: str, value: Any) -> None:
+    with ctx.store.session() as session:
+        row = session.get(Setting, key)
+        if row is None:
+            row = Setting(key=key)
+        row.value = value
+        row.updated_at = ctx.clock.now()
+        row.updated_by = ctx.actor
+        session.add(row)
+        audit.record(session, ctx, "setting.set", key, detail=repr(value))

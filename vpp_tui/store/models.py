@@ -1,0 +1,307 @@
+"""The tables of the whole mission.
+
+Designed once so that later work fills them rather than redesigns them. Every
+change to this file needs an Alembic revision (`store/migrations/versions/`):
+an admin's store is upgraded, never recreated.
+
+Conventions: UTC-aware datetimes (`UTCDateTime`), Apple ids kept as strings,
+enumerations stored as their lowercase string values, JSON only for free-form
+settings.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index, LargeBinary, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from vpp_tui.store.types import UTCDateTime, utcnow
+
+
+def _created() -> Any:
+    return Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+
+
+class ScopeTag(SQLModel, table=True):
+    __tablename__ = "scope_tags"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=128, unique=True, index=True)
+    description: str = Field(default="", max_length=1024)
+
+
+class Token(SQLModel, table=True):
+    """A location token (sToken) and what Apple last said about it."""
+
+    __tablename__ = "tokens"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200, unique=True, index=True)
+    apple_id: str = Field(max_length=320)
+    # Fernet ciphertext of the whole token file content; the key lives outside the store.
+    secret: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    secret_sha256: str = Field(max_length=64, index=True)
+    org_name: str = Field(default="", max_length=300)
+    expires_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+    legacy: bool = False
+
+    # From Apple's client config.
+    location_id: str | None = Field(default=None, max_length=64, index=True)
+    location_name: str | None = Field(default=None, max_length=300)
+    apple_country: str | None = Field(default=None, max_length=8)
+    default_platform: str | None = Field(default=None, max_length=32)
+    website_url: str | None = Field(default=None, max_length=300)
+    apple_expires_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+    # Settings chosen by the admin.
+    country: str = Field(default="US", max_length=8)
+    account_type: str = Field(default="business", max_length=16)
+    auto_update: bool = False
+    take_control: bool = False
+    consent: bool = False
+
+    # Health as last observed (the state itself is computed by domain.tokens).
+    apple_error: int | None = None
+    apple_error_message: str | None = Field(default=None, sa_type=Text)
+    apple_error_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    external_mdm_id: str | None = Field(default=None, max_length=128)
+    external_mdm_name: str | None = Field(default=None, max_length=128)
+    external_mdm_metadata: str | None = Field(default=None, max_length=300)
+    claimed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+    # Sync bookkeeping.
+    last_sync_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    last_sync_status: str = Field(default="none", max_length=16)
+    last_sync_error: str | None = Field(default=None, sa_type=Text)
+    last_full_sync_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    assignments_version_id: str | None = Field(default=None, max_length=128)
+    users_version_id: str | None = Field(default=None, max_length=128)
+    # Sync lease: one sync of a token at a time, across processes and admins.
+    lease_owner: str | None = Field(default=None, max_length=200)
+    lease_expires_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+    created_at: datetime = _created()
+    updated_at: datetime = _created()
+
+
+class TokenScopeTag(SQLModel, table=True):
+    __tablename__ = "token_scope_tags"
+
+    token_id: int = Field(foreign_key="tokens.id", primary_key=True, ondelete="CASCADE")
+    scope_tag_id: int = Field(foreign_key="scope_tags.id", primary_key=True, ondelete="CASCADE")
+
+
+class SyncRun(SQLModel, table=True):
+    __tablename__ = "sync_runs"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_id: int = Field(foreign_key="tokens.id", index=True, ondelete="CASCADE")
+    actor: str = Field(max_length=200)
+    full: bool = False
+    started_at: datetime = _created()
+    finished_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    status: str = Field(default="in_progress", max_length=16)
+    requests: int = 0
+    assets: int = 0
+    assignments: int = 0
+    users: int = 0
+    error: str | None = Field(default=None, sa_type=Text)
+
+
+class Asset(SQLModel, table=True):
+    """An app or book owned by one token's location: listed once per token."""
+
+    __tablename__ = "assets"
+    __table_args__ = (UniqueConstraint("token_id", "adam_id", "pricing_param"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_id: int = Field(foreign_key="tokens.id", index=True, ondelete="CASCADE")
+    adam_id: str = Field(max_length=32, index=True)
+    pricing_param: str = Field(default="STDQ", max_length=8)
+    product_type: str = Field(max_length=8, index=True)  # app | book
+    name: str = Field(default="", max_length=300, index=True)
+    platforms: str = Field(default="", max_length=200)  # space-separated, e.g. "iOS macOS"
+    version: str | None = Field(default=None, max_length=64)
+    bundle_id: str | None = Field(default=None, max_length=300)
+    total: int = 0
+    assigned: int = 0
+    available: int = 0
+    retired: int = 0
+    unlimited: bool = False
+    device_assignable: bool = False
+    revocable: bool = True
+    custom: bool = False
+    store_url: str | None = Field(default=None, max_length=500)
+    artwork_url: str | None = Field(default=None, max_length=500)
+    metadata_country: str | None = Field(default=None, max_length=8)
+    missing_in_store: bool = False
+    metadata_updated_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    created_at: datetime = _created()
+    updated_at: datetime = _created()
+
+
+class DirectoryUser(SQLModel, table=True):
+    __tablename__ = "directory_users"
+
+    id: int | None = Field(default=None, primary_key=True)
+    upn: str = Field(max_length=320, unique=True, index=True)
+    name: str = Field(default="", max_length=300)
+    managed_apple_id: str | None = Field(default=None, max_length=320)
+    personal_apple_id: bool = False
+    active: bool = True
+    imported_at: datetime = _created()
+
+
+class DirectoryDevice(SQLModel, table=True):
+    __tablename__ = "directory_devices"
+
+    id: int | None = Field(default=None, primary_key=True)
+    serial: str = Field(max_length=64, unique=True, index=True)
+    name: str = Field(default="", max_length=300)
+    platform: str = Field(max_length=16)  # iOS | iPadOS | macOS
+    ownership: str = Field(default="corporate", max_length=16)
+    supervised: bool = False
+    enrollment: str = Field(default="device", max_length=16)  # device | user | automated
+    kiosk: bool = False
+    app_store_blocked: bool = False
+    primary_user: str | None = Field(default=None, max_length=320, index=True)
+    managed: bool = True
+    enrolled_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    imported_at: datetime = _created()
+
+
+class DirectoryGroup(SQLModel, table=True):
+    __tablename__ = "directory_groups"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=300, unique=True, index=True)
+    kind: str = Field(max_length=8)  # user | device
+    imported_at: datetime = _created()
+
+
+class GroupMember(SQLModel, table=True):
+    """A UPN (user groups) or serial (device groups) in a group, in import order."""
+
+    __tablename__ = "group_members"
+
+    group_id: int = Field(foreign_key="directory_groups.id", primary_key=True, ondelete="CASCADE")
+    member: str = Field(max_length=320, primary_key=True)
+    position: int = 0
+
+
+class AppleUser(SQLModel, table=True):
+    """A user registered with Apple for one location (VPP terms status)."""
+
+    __tablename__ = "apple_users"
+    __table_args__ = (UniqueConstraint("token_id", "client_user_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_id: int = Field(foreign_key="tokens.id", index=True, ondelete="CASCADE")
+    client_user_id: str = Field(max_length=200)
+    upn: str | None = Field(default=None, max_length=320, index=True)
+    email: str | None = Field(default=None, max_length=320)
+    managed_apple_id: str | None = Field(default=None, max_length=320)
+    status: str = Field(default="Registered", max_length=16)
+    invite_code: str | None = Field(default=None, max_length=64)
+    id_hash: str | None = Field(default=None, max_length=128)
+    updated_at: datetime = _created()
+
+
+class Assignment(SQLModel, table=True):
+    """The console's intent: an item given to a group."""
+
+    __tablename__ = "assignments"
+    __table_args__ = (UniqueConstraint("asset_id", "group_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    asset_id: int = Field(foreign_key="assets.id", index=True, ondelete="CASCADE")
+    group_id: int = Field(foreign_key="directory_groups.id", index=True, ondelete="CASCADE")
+    intent: str = Field(max_length=16)  # required | available | uninstall
+    license_type: str = Field(max_length=8)  # user | device
+    settings: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    update_pending: bool = False
+    status_message: str | None = Field(default=None, max_length=500)
+    created_by: str = Field(default="", max_length=200)
+    created_at: datetime = _created()
+    updated_at: datetime = _created()
+
+
+class License(SQLModel, table=True):
+    """One row per holder of an item: a user (clientUserId) or a device serial."""
+
+    __tablename__ = "licenses"
+    __table_args__ = (
+        UniqueConstraint("asset_id", "kind", "member"),
+        Index("ix_licenses_member", "member"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    asset_id: int = Field(foreign_key="assets.id", index=True, ondelete="CASCADE")
+    assignment_id: int | None = Field(
+        default=None, foreign_key="assignments.id", index=True, ondelete="SET NULL"
+    )
+    kind: str = Field(max_length=8)  # user | device
+    member: str = Field(max_length=320)  # UPN or serial as the admin knows it
+    client_user_id: str | None = Field(default=None, max_length=200)
+    serial: str | None = Field(default=None, max_length=64)
+    status: str = Field(max_length=16)  # licensed | pending | failed | reclaimed | waitlisted
+    reason: str | None = Field(default=None, max_length=500)
+    source: str = Field(default="console", max_length=16)  # console | apple (found by sync)
+    apple_event_id: str | None = Field(default=None, max_length=64)
+    position: int | None = None  # order in the plan, for the waitlist
+    since: datetime = _created()
+    updated_at: datetime = _created()
+
+
+class Role(SQLModel, table=True):
+    __tablename__ = "roles"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=128, unique=True)
+    description: str = Field(default="", max_length=500)
+    permissions: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    built_in: bool = False
+
+
+class RoleGrant(SQLModel, table=True):
+    __tablename__ = "role_grants"
+    __table_args__ = (UniqueConstraint("admin", "role_id", "scope_tag_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    admin: str = Field(max_length=200, index=True)
+    role_id: int = Field(foreign_key="roles.id", ondelete="CASCADE")
+    scope_tag_id: int | None = Field(default=None, foreign_key="scope_tags.id", ondelete="CASCADE")
+
+
+class AuditEntry(SQLModel, table=True):
+    """Append-only: who did what, on what, with which result (and Apple's event)."""
+
+    __tablename__ = "audit_entries"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False, index=True)
+    actor: str = Field(max_length=200, index=True)
+    action: str = Field(max_length=64, index=True)
+    target: str = Field(default="", max_length=500)
+    result: str = Field(default="ok", max_length=32)
+    detail: str | None = Field(default=None, sa_type=Text)
+    apple_event_id: str | None = Field(default=None, max_length=64)
+    apple_event_status: str | None = Field(default=None, max_length=16)
+
+
+class Setting(SQLModel, table=True):
+    __tablename__ = "settings"
+
+    key: str = Field(max_length=128, primary_key=True)
+    value: Any = Field(default=None, sa_column=Column(JSON))
+    updated_at: datetime = _created()
+    updated_by: str = Field(default="", max_length=200)
+
+
+ALL_TABLES = [
+    ScopeTag, Token, TokenScopeTag, SyncRun, Asset, DirectoryUser, DirectoryDevice,
+    DirectoryGroup, GroupMember, AppleUser, Assignment, License, Role, RoleGrant,
+    AuditEntry, Setting,
+]
