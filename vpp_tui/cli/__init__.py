@@ -27,21 +27,22 @@ def _handler(args: Any) -> Callable[[Any], int]:
     return table.get(command, placeholders.not_implemented)
 
 
+LATE_MODULES = ("tokens", "catalog", "licensing")
+
+
 def _late_commands() -> dict[str, Callable[[Any], int]]:
-    """Commands whose modules exist once their issue has landed."""
+    """Each command module exposes COMMANDS: {command name: handler}."""
+    import importlib
+
     found: dict[str, Callable[[Any], int]] = {}
-    try:
-        from vpp_tui.cli.commands import tokens
-
-        found.update({"token": tokens.run_token, "sync": tokens.run_sync})
-    except ImportError:
-        pass
-    try:
-        from vpp_tui.cli.commands import licensing
-
-        found.update(licensing.COMMANDS)
-    except ImportError:
-        pass
+    for name in LATE_MODULES:
+        try:
+            module = importlib.import_module(f"vpp_tui.cli.commands.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"vpp_tui.cli.commands.{name}":
+                raise
+            continue
+        found.update(module.COMMANDS)
     return found
 
 

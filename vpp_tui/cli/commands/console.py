@@ -49,11 +49,16 @@ def prepare_demo(args: Namespace) -> Runtime:
     args.apple = SIM
     args.key_file = key
     runtime = build_runtime(args, db_url=url)
+    from vpp_tui.services import demo as demo_service
+    from vpp_tui.simulator.worlds import demo_directory
+
+    files = [demo_service.DemoToken(location_name=f.location_name, content=f.content)
+             for f in runtime.simulator.token_files()]
     try:
-        from vpp_tui.services import demo as demo_service
-    except ImportError:
-        return runtime
-    demo_service.seed(runtime.ctx, runtime.simulator)
+        demo_service.seed(runtime.ctx, files, demo_directory())
+    except Exception:
+        runtime.close()
+        raise
     return runtime
 
 

@@ -1,0 +1,61 @@
+"""`vpp-tui apps list` and `vpp-tui directory import`."""
+
+from __future__ import annotations
+
+import sys
+from argparse import Namespace
+
+from vpp_tui.cli.commands.common import guarded, read_file
+from vpp_tui.cli.output import EXIT_OK, BadInput, print_json, table
+from vpp_tui.i18n import _
+from vpp_tui.services import catalog, directory
+from vpp_tui.services.directory_file import DirectoryFileError
+
+
+def _count(view: catalog.AssetView, value: int) -> str:
+    return _("unlimited") if view.unlimited else str(value)
+
+
+def _apps(args: Namespace, ctx) -> int:  # noqa: ANN001
+    page = catalog.list_assets(ctx, books=args.books, token=args.token, limit=None)
+    if args.json:
+        print_json([v.as_json() for v in page.rows])
+        return EXIT_OK
+    rows = [[v.name, v.token, " ".join(v.platforms), v.version or "—",
+             _count(v, v.used) if not v.unlimited else str(v.used), _count(v, v.total),
+             "—" if v.unlimited else str(v.available)] for v in page.rows]
+    print(table(rows, ["NAME", "TOKEN", "PLATFORMS", "VERSION", "USED", "TOTAL", "AVAILABLE"]))
+    return EXIT_OK
+
+
+def _directory(args: Namespace, ctx) -> int:  # noqa: ANN001
+    raw = read_file(args.file)
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise BadInput(_("{file} is not UTF-8 text; save it as UTF-8").format(
+            file=args.file)) from exc
+    try:
+        result = directory.import_directory(ctx, text, filename=args.file, kind=args.kind)
+    except DirectoryFileError as exc:
+        # Every bad record on its own line, so the admin fixes the file in one pass.
+        for problem in exc.problems:
+            sys.stderr.write(f"error: {problem}\n")
+        raise
+    print(_("imported {file}: {summary}").format(file=args.file, summary=result.summary()))
+    for d in result.departures[:20]:
+        print(_("  departed: {member} — {reason}").format(member=d.member, reason=d.reason))
+    if len(result.departures) > 20:
+        print(_("  … and {n} more").format(n=len(result.departures) - 20))
+    return EXIT_OK
+
+
+def run_apps(args: Namespace) -> int:
+    return guarded(_apps, args)
+
+
+def run_directory(args: Namespace) -> int:
+    return guarded(_directory, args)
+
+
+COMMANDS = {"apps": run_apps, "directory": run_directory}

@@ -1,0 +1,35 @@
+"""What every scriptable command shares: opening the runtime, reading files, mapping errors."""
+
+from __future__ import annotations
+
+from argparse import Namespace
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from vpp_tui.cli.output import BadInput, CommandFailed
+from vpp_tui.cli.runtime import build_runtime
+from vpp_tui.i18n import _
+from vpp_tui.services.access import AccessDenied
+from vpp_tui.services.errors import InvalidInput, ServiceError
+
+
+def read_file(path: str) -> bytes:
+    try:
+        return Path(path).expanduser().read_bytes()
+    except OSError as exc:
+        raise BadInput(_("cannot read {path}: {why}; check the path").format(
+            path=path, why=exc.strerror or exc)) from exc
+
+
+def guarded(run: Callable[[Namespace, Any], int], args: Namespace) -> int:
+    """Run a command on a fresh runtime; service errors become exit 2 (input) or 1 (failed)."""
+    runtime = build_runtime(args)
+    try:
+        return run(args, runtime.ctx)
+    except InvalidInput as exc:
+        raise BadInput(exc.message) from exc
+    except (ServiceError, AccessDenied) as exc:
+        raise CommandFailed(str(exc)) from exc
+    finally:
+        runtime.close()

@@ -1,0 +1,116 @@
+"""`vpp-tui token …` and `vpp-tui sync`."""
+
+from __future__ import annotations
+
+from argparse import Namespace
+
+from vpp_tui.cli.commands.common import guarded, read_file
+from vpp_tui.cli.output import EXIT_FAILED, EXIT_OK, BadInput, print_json, table
+from vpp_tui.i18n import _
+from vpp_tui.services import sync, tokens
+
+
+def _when(value) -> str:  # noqa: ANN001
+    return value.strftime("%Y-%m-%d %H:%M") if value else "—"
+
+
+def _print_tokens(views: list[tokens.TokenView]) -> None:
+    rows = [[v.state + (f" ({v.state_reason})" if v.state_reason else ""), v.name,
+             v.location_name or "—", f"{v.expires_at.date()} ({v.days_left}d)",
+             f"{v.last_sync_status} {_when(v.last_sync_at)}", str(v.app_count),
+             str(v.book_count)] for v in views]
+    print(table(rows, ["STATE", "NAME", "LOCATION", "EXPIRES", "LAST SYNC", "APPS", "BOOKS"]))
+
+
+def _dispatch(args: Namespace, ctx) -> int:  # noqa: ANN001
+    action = args.token_command
+    if action == "list":
+        views = tokens.list_tokens(ctx)
+        if args.json:
+            print_json([v.as_json() for v in views])
+        else:
+            _print_tokens(views)
+        return EXIT_OK
+    if action == "show":
+        details = tokens.get_token(ctx, args.name)
+        if args.json:
+            print_json(details.as_json())
+            return EXIT_OK
+        v = details.token
+        for label, value in [
+            ("name", v.name), ("state", f"{v.state} — {v.state_reason}"), ("advice", v.advice),
+            ("location", f"{v.location_name} ({v.location_id})"), ("organisation", v.org_name),
+            ("Apple ID", v.apple_id), ("expires", f"{v.expires_at.isoformat()} ({v.days_left} days)"),
+            ("last sync", f"{v.last_sync_status} {_when(v.last_sync_at)}"),
+            ("apps / books", f"{v.app_count} / {v.book_count}"), ("country", v.country),
+            ("account type", v.account_type), ("auto-update", "on" if v.auto_update else "off"),
+            ("scope tags", ", ".join(v.scope_tags) or "—"), ("secret", v.secret_hint),
+        ]:
+            print(f"{label:>13}: {value}")
+        return EXIT_OK
+    if action == "add":
+        view = tokens.add_token(ctx, tokens.NewToken(
+            name=args.name, apple_id=args.apple_id, content=read_file(args.file),
+            consent=args.consent, country=args.country, account_type=args.account,
+            auto_update=args.auto_update, take_control=args.take_control,
+            scope_tags=args.scope_tag))
+        if args.json:
+            print_json(view.as_json())
+        else:
+            print(_("added {name}: {state} {reason}").format(
+                name=view.name, state=view.state, reason=view.state_reason).rstrip())
+        return EXIT_OK
+    if action == "renew":
+        view = tokens.renew_token(ctx, args.name, read_file(args.file))
+        print(_("renewed {name}: {state}, expires {date}").format(
+            name=view.name, state=view.state, date=view.expires_at.date()))
+        return EXIT_OK
+    if action == "set":
+        view = tokens.update_settings(ctx, args.name, country=args.country,
+                                      account_type=args.account, auto_update=args.auto_update,
+                                      scope_tags=args.scope_tag)
+        print(_("updated {name}").format(name=view.name))
+        return EXIT_OK
+    if action == "delete":
+        preview = tokens.delete_preview(ctx, args.name)
+        if not args.yes:
+            raise BadInput(_("deleting {name} removes {apps} apps, {books} books and {n} "
+                             "assignments; add --yes to confirm").format(
+                name=args.name, apps=preview.apps, books=preview.books, n=preview.assignments))
+        tokens.delete_token(ctx, args.name, revoke_licenses=args.revoke_licenses)
+        print(_("deleted {name}.").format(name=args.name))
+        for line in preview.kept if not args.revoke_licenses else ():
+            print(_("kept: {line}").format(line=line))
+        return EXIT_OK
+    raise BadInput(f"unknown token action {action}")
+
+
+def run_token(args: Namespace) -> int:
+    return guarded(_dispatch, args)
+
+
+def _sync(args: Namespace, ctx) -> int:  # noqa: ANN001
+    if not args.all and not args.names:
+        raise BadInput(_("name the tokens to sync, or pass --all"))
+    if args.names:
+        known = {v.name for v in tokens.list_tokens(ctx)}
+        unknown = [n for n in args.names if n not in known]
+        if unknown:
+            raise BadInput(_("no token named {names}").format(names=", ".join(unknown)))
+    results = sync.sync_all(ctx, full=args.full, due_only=args.due,
+                            names=None if args.all else args.names)
+    if args.json:
+        print_json([r.as_json() for r in results])
+    else:
+        rows = [[r.name, r.status, str(r.requests), str(r.assets), str(r.assignments),
+                 str(r.users), r.error or ""] for r in results]
+        print(table(rows, ["NAME", "STATUS", "REQUESTS", "ASSETS", "ASSIGNMENTS", "USERS",
+                           "ERROR"]))
+    return EXIT_FAILED if any(r.status == "failed" for r in results) else EXIT_OK
+
+
+def run_sync(args: Namespace) -> int:
+    return guarded(_sync, args)
+
+
+COMMANDS = {"token": run_token, "sync": run_sync}

@@ -1,0 +1,51 @@
+"""How services reach Apple: one client per token, owned by this installation's mdmInfo id."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from vpp_tui.apple import errors as apple_errors
+from vpp_tui.i18n import _
+from vpp_tui.services.context import ServiceContext
+from vpp_tui.services.errors import ServiceError
+from vpp_tui.store.models import Setting
+
+INSTALLATION_KEY = "installation_id"
+
+
+def installation_id(ctx: ServiceContext) -> str:
+    """The id this installation claims locations with (`mdmInfo.id`), made once per store."""
+    with ctx.store.session() as session:
+        row = session.get(Setting, INSTALLATION_KEY)
+        if row is None:
+            row = Setting(key=INSTALLATION_KEY, value=str(uuid.uuid4()), updated_by=ctx.actor,
+                          updated_at=ctx.clock.now())
+            session.add(row)
+        return str(row.value)
+
+
+@contextmanager
+def client_for(ctx: ServiceContext, bearer: str, *, check_owner: bool = False,
+               on_progress: Callable[[str, int, int], None] | None = None) -> Iterator[Any]:
+    if ctx.apple is None:
+        raise ServiceError(_("no Apple service configured; pass --apple URL or use the demo"))
+    kwargs: dict[str, Any] = {}
+    if check_owner:
+        kwargs["mdm_id"] = installation_id(ctx)
+    if on_progress is not None:
+        kwargs["on_progress"] = on_progress
+    client = ctx.apple(bearer, **kwargs)
+    try:
+        yield client
+    finally:
+        client.close()
+
+
+def apple_failure_text(exc: Exception) -> str:
+    """One line for the admin: Apple's error number and what to do."""
+    if isinstance(exc, apple_errors.AppleError):
+        return str(exc)
+    return _("Apple could not be reached: {error}").format(error=exc)

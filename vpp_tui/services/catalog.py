@@ -1,0 +1,139 @@
+"""The catalog: apps and books per token, paged and filtered in SQL (20k rows stay fast)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import case, or_
+from sqlmodel import col, func, select
+
+from vpp_tui.i18n import _
+from vpp_tui.services.access import Permission, authorize
+from vpp_tui.services.context import ServiceContext
+from vpp_tui.services.errors import InvalidInput, NotFound
+from vpp_tui.store import models as m
+
+UNLIMITED = 2147483647
+
+
+@dataclass(frozen=True)
+class AssetView:
+    id: int
+    token: str
+    adam_id: str
+    pricing_param: str
+    name: str
+    product_type: str
+    platforms: tuple[str, ...]
+    version: str | None
+    total: int
+    used: int
+    available: int
+    unlimited: bool
+    device_assignable: bool
+    revocable: bool
+    custom: bool
+    store_url: str | None
+    missing_in_store: bool
+    update_pending: bool = False
+
+    @property
+    def utilisation(self) -> float:
+        return 0.0 if self.unlimited or not self.total else self.used / self.total
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "token": self.token, "adam_id": self.adam_id, "pricing_param": self.pricing_param,
+            "name": self.name, "product_type": self.product_type,
+            "platforms": list(self.platforms), "total": self.total, "used": self.used,
+            "available": self.available, "device_assignable": self.device_assignable,
+            "revocable": self.revocable, "version": self.version, "unlimited": self.unlimited,
+            "custom": self.custom, "store_url": self.store_url,
+            "missing_in_store": self.missing_in_store,
+        }
+
+
+@dataclass(frozen=True)
+class AssetPage:
+    rows: list[AssetView]
+    offset: int
+    total: int
+
+
+SORTS = {
+    "name": (col(m.Asset.name),),
+    # Scarcest first: what runs out next is what an admin looks at.
+    "availability": (case((col(m.Asset.unlimited), 1), else_=0), col(m.Asset.available),
+                     col(m.Asset.name)),
+    "used": (col(m.Asset.assigned).desc(), col(m.Asset.name)),
+    "token": (col(m.Token.name), col(m.Asset.name)),
+}
+
+
+def _view(asset: m.Asset, token_name: str) -> AssetView:
+    return AssetView(
+        id=asset.id or 0, token=token_name, adam_id=asset.adam_id,
+        pricing_param=asset.pricing_param, name=asset.name or asset.adam_id,
+        product_type=asset.product_type,
+        platforms=tuple(p for p in asset.platforms.split() if p), version=asset.version,
+        total=asset.total, used=asset.assigned, available=asset.available,
+        unlimited=asset.unlimited, device_assignable=asset.device_assignable,
+        revocable=asset.revocable, custom=asset.custom, store_url=asset.store_url,
+        missing_in_store=asset.missing_in_store)
+
+
+def _query(books: bool | None, token: str | None, text: str | None):  # noqa: ANN202
+    query = select(m.Asset, m.Token.name).join(m.Token, col(m.Token.id) == col(m.Asset.token_id))
+    if books is not None:
+        query = query.where(m.Asset.product_type == ("book" if books else "app"))
+    if token:
+        query = query.where(m.Token.name == token)
+    if text:
+        like = f"%{text.lower()}%"
+        query = query.where(or_(func.lower(m.Asset.name).like(like),
+                                col(m.Asset.adam_id).like(like),
+                                func.lower(m.Token.name).like(like)))
+    return query
+
+
+def list_assets(ctx: ServiceContext, *, books: bool | None = False, token: str | None = None,
+                text: str | None = None, sort: str = "name", offset: int = 0,
+                limit: int | None = 500) -> AssetPage:
+    authorize(ctx, Permission.APPS_READ)
+    if sort not in SORTS:
+        raise InvalidInput(_("unknown sort {s!r}; use one of {all}").format(
+            s=sort, all=", ".join(SORTS)))
+    query = _query(books, token, text)
+    with ctx.store.session() as session:
+        if token and not session.exec(select(m.Token.id).where(m.Token.name == token)).first():
+            raise NotFound(_("no token named {name!r}; see 'vpp-tui token list'").format(
+                name=token))
+        total = session.exec(select(func.count()).select_from(query.subquery())).one()
+        paged = query.order_by(*SORTS[sort], col(m.Asset.id)).offset(offset)
+        if limit is not None:
+            paged = paged.limit(limit)
+        rows = [_view(a, t) for a, t in session.exec(paged).all()]
+    return AssetPage(rows=rows, offset=offset, total=int(total))
+
+
+def resolve_item(ctx: ServiceContext, item: str, token: str | None = None) -> AssetView:
+    """ITEM is an adamId or an exact name; several matches need --token to choose."""
+    authorize(ctx, Permission.APPS_READ)
+    with ctx.store.session() as session:
+        query = select(m.Asset, m.Token.name).join(
+            m.Token, col(m.Token.id) == col(m.Asset.token_id)).where(
+            or_(m.Asset.adam_id == item, m.Asset.name == item))
+        if token:
+            query = query.where(m.Token.name == token)
+        found = [_view(a, t) for a, t in session.exec(query.order_by(m.Token.name)).all()]
+    if not found:
+        where = _(" under token {t!r}").format(t=token) if token else ""
+        raise NotFound(_("no app or book {item!r}{where}; see 'vpp-tui apps list'").format(
+            item=item, where=where))
+    if len(found) > 1:
+        raise InvalidInput(_("{item!r} matches {n} items: {candidates}; add --token NAME").format(
+            item=item, n=len(found),
+            candidates="; ".join(f"{v.name} ({v.adam_id} {v.pricing_param}) under {v.token}"
+                                 for v in found)))
+    return found[0]

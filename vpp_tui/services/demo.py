@@ -1,0 +1,65 @@
+"""Fill a fresh demo store: the demo world's token files, its directory, a first sync."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from sqlmodel import func, select
+
+from vpp_tui.services import tokens
+from vpp_tui.services.context import ServiceContext
+from vpp_tui.store.models import Token
+
+DEMO_APPLE_ID = "vpp-admin@appleid.contoso.edu"
+
+
+@dataclass(frozen=True)
+class DemoToken:
+    location_name: str
+    content: str
+
+
+def token_names(files: list[DemoToken]) -> list[str]:
+    """Locations loaded twice get A/B names ("Music A", "Music B"), as admins name them."""
+    seen = Counter(f.location_name for f in files)
+    used: Counter[str] = Counter()
+    names = []
+    for f in files:
+        if seen[f.location_name] > 1:
+            letter = "ABCDEFGH"[used[f.location_name]]
+            used[f.location_name] += 1
+            names.append(f"{f.location_name.split()[0]} {letter}")
+        else:
+            names.append(f.location_name)
+    return names
+
+
+def is_seeded(ctx: ServiceContext) -> bool:
+    with ctx.store.session() as session:
+        return session.exec(select(func.count()).select_from(Token)).one() > 0
+
+
+def seed(ctx: ServiceContext, files: list[DemoToken], directory: dict[str, Any] | None) -> bool:
+    """Load the demo once; returns False when the store already holds tokens."""
+    if is_seeded(ctx):
+        return False
+    for name, f in zip(token_names(files), files, strict=True):
+        tokens.add_token(ctx, tokens.NewToken(
+            name=name, apple_id=DEMO_APPLE_ID, content=f.content, consent=True,
+            country="US", account_type="education", auto_update=True,
+            scope_tags=[f.location_name]))
+    if directory is not None:
+        try:
+            from vpp_tui.services import directory as directory_service
+        except ImportError:
+            directory_service = None
+        if directory_service is not None:
+            import json
+
+            directory_service.import_directory(ctx, json.dumps(directory))
+    from vpp_tui.services.sync import sync_all
+
+    sync_all(ctx)
+    return True

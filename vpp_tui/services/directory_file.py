@@ -1,0 +1,251 @@
+"""Reading a directory file (cli.md "Directory files"): JSON, or CSV one kind at a time.
+
+Everything is validated before anything is written, and every bad record is reported with
+its line number, so an admin fixes the file in one pass.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from vpp_tui.i18n import _
+from vpp_tui.services.errors import InvalidInput
+
+PLATFORMS = ("iOS", "iPadOS", "macOS")
+OWNERSHIPS = ("corporate", "personal")
+ENROLLMENTS = ("device", "user", "automated")
+GROUP_KINDS = ("user", "device")
+KINDS = ("users", "devices", "groups")
+_TRUE = {"true", "yes", "y", "1"}
+_FALSE = {"false", "no", "n", "0", ""}
+
+
+@dataclass(frozen=True)
+class UserRecord:
+    upn: str
+    name: str = ""
+    managed_apple_id: str | None = None
+    personal_apple_id: bool = False
+    active: bool = True
+
+
+@dataclass(frozen=True)
+class DeviceRecord:
+    serial: str
+    platform: str
+    name: str = ""
+    ownership: str = "corporate"
+    supervised: bool = False
+    enrollment: str = "device"
+    kiosk: bool = False
+    app_store_blocked: bool = False
+    primary_user: str | None = None
+    managed: bool = True
+
+
+@dataclass(frozen=True)
+class GroupRecord:
+    name: str
+    kind: str
+    members: tuple[str, ...] = ()
+
+
+@dataclass
+class DirectoryFile:
+    """What a file holds; a kind the file does not mention is None (left as it is)."""
+
+    users: list[UserRecord] | None = None
+    devices: list[DeviceRecord] | None = None
+    groups: list[GroupRecord] | None = None
+    lines: dict[tuple[str, str], int] = field(default_factory=dict)
+
+
+class DirectoryFileError(InvalidInput):
+    def __init__(self, filename: str, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__(_("{file}: {n} bad records, nothing was imported").format(
+            file=filename, n=len(problems)))
+
+
+class _Bad(Exception):
+    pass
+
+
+def _text(value: Any, name: str, *, required: bool) -> str | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if required:
+            raise _Bad(_("missing required field '{f}'").format(f=name))
+        return None
+    if not isinstance(value, str | int):
+        raise _Bad(_("'{f}' must be text").format(f=name))
+    return str(value).strip()
+
+
+def _bool(value: Any, name: str, default: bool) -> bool:
+    if value is None:
+        return default
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
+        return value.strip().lower() in _TRUE
+    raise _Bad(_("'{f}' must be true or false, not {v!r}").format(f=name, v=value))
+
+
+def _choice(value: Any, name: str, choices: tuple[str, ...], default: str | None) -> str:
+    text = _text(value, name, required=default is None)
+    if text is None:
+        return str(default)
+    for choice in choices:
+        if text.lower() == choice.lower():
+            return choice
+    raise _Bad(_("'{f}' must be one of {choices}, not {v!r}").format(
+        f=name, choices=", ".join(choices), v=text))
+
+
+def _user(raw: dict[str, Any]) -> UserRecord:
+    return UserRecord(
+        upn=str(_text(raw.get("upn"), "upn", required=True)).lower(),
+        name=_text(raw.get("name"), "name", required=False) or "",
+        managed_apple_id=_text(raw.get("managed_apple_id"), "managed_apple_id", required=False),
+        personal_apple_id=_bool(raw.get("personal_apple_id"), "personal_apple_id", False),
+        active=_bool(raw.get("active"), "active", True),
+    )
+
+
+def _device(raw: dict[str, Any]) -> DeviceRecord:
+    primary = _text(raw.get("primary_user"), "primary_user", required=False)
+    return DeviceRecord(
+        serial=str(_text(raw.get("serial"), "serial", required=True)).upper(),
+        platform=_choice(raw.get("platform"), "platform", PLATFORMS, None),
+        name=_text(raw.get("name"), "name", required=False) or "",
+        ownership=_choice(raw.get("ownership"), "ownership", OWNERSHIPS, "corporate"),
+        supervised=_bool(raw.get("supervised"), "supervised", False),
+        enrollment=_choice(raw.get("enrollment"), "enrollment", ENROLLMENTS, "device"),
+        kiosk=_bool(raw.get("kiosk"), "kiosk", False),
+        app_store_blocked=_bool(raw.get("app_store_blocked"), "app_store_blocked", False),
+        primary_user=primary.lower() if primary else None,
+        managed=_bool(raw.get("managed"), "managed", True),
+    )
+
+
+def _group(raw: dict[str, Any]) -> GroupRecord:
+    kind = _choice(raw.get("kind"), "kind", GROUP_KINDS, None)
+    members = raw.get("members")
+    if isinstance(members, str):
+        members = [m for m in members.split(";")]
+    if members is None:
+        members = []
+    if not isinstance(members, list) or not all(isinstance(m, str) for m in members):
+        raise _Bad(_("'members' must be a list of UPNs or serials"))
+    norm = (str.lower if kind == "user" else str.upper)
+    cleaned = tuple(dict.fromkeys(norm(m.strip()) for m in members if m.strip()))
+    return GroupRecord(name=str(_text(raw.get("name"), "name", required=True)), kind=kind,
+                       members=cleaned)
+
+
+_BUILDERS: dict[str, Callable[[dict[str, Any]], Any]] = {
+    "users": _user, "devices": _device, "groups": _group}
+_KEYS = {"users": "upn", "devices": "serial", "groups": "name"}
+
+
+def _line_of(text: str, index: int) -> int:
+    return text.count("\n", 0, index) + 1
+
+
+def _json_records(text: str) -> Iterator[tuple[str, int, Any]]:
+    """(kind, line, raw record) for each element of the top-level lists, in file order."""
+    decoder = json.JSONDecoder()
+    pos = _skip(text, 0)
+    if not text.startswith("{", pos):
+        raise _Bad(_("a directory JSON file is an object with users, devices and groups"))
+    pos = _skip(text, pos + 1)
+    while not text.startswith("}", pos):
+        key, pos = decoder.raw_decode(text, pos)
+        pos = _skip(text, pos)
+        pos = _skip(text, pos + 1)  # the colon
+        if key in KINDS and text.startswith("[", pos):
+            pos = _skip(text, pos + 1)
+            while not text.startswith("]", pos):
+                start = pos
+                value, pos = decoder.raw_decode(text, pos)
+                yield key, _line_of(text, start), value
+                pos = _skip(text, pos)
+                if text.startswith(",", pos):
+                    pos = _skip(text, pos + 1)
+            pos += 1
+        else:
+            value, pos = decoder.raw_decode(text, pos)
+            if key in KINDS:
+                raise _Bad(_("'{k}' must be a list").format(k=key))
+        pos = _skip(text, pos)
+        if text.startswith(",", pos):
+            pos = _skip(text, pos + 1)
+
+
+def _skip(text: str, pos: int) -> int:
+    while pos < len(text) and text[pos] in " \t\r\n":
+        pos += 1
+    return pos
+
+
+def _csv_records(text: str, kind: str) -> Iterator[tuple[str, int, Any]]:
+    reader = csv.DictReader(io.StringIO(text))
+    for row in reader:
+        yield kind, reader.line_num, {k.strip(): v for k, v in row.items() if k}
+
+
+def parse_directory(text: str, *, filename: str = "FILE", kind: str | None = None,
+                    fmt: str | None = None) -> DirectoryFile:
+    """Parse and validate a whole file; raise DirectoryFileError listing every bad record."""
+    fmt = fmt or ("csv" if filename.lower().endswith(".csv") else "json")
+    if fmt == "csv" and kind not in KINDS:
+        raise InvalidInput(_("a CSV file holds one kind: add --kind users, devices or groups"))
+    result = DirectoryFile()
+    problems: list[str] = []
+    seen: dict[tuple[str, str], int] = {}
+    if fmt == "json":
+        try:
+            json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise DirectoryFileError(filename, [f"{filename}:{exc.lineno}: " + _(
+                "not valid JSON ({msg})").format(msg=exc.msg)]) from exc
+        records = _json_records(text)
+        result.users, result.devices, result.groups = _present_kinds(text)
+    else:
+        records = _csv_records(text, str(kind))
+        setattr(result, str(kind), [])
+    try:
+        for rec_kind, line, raw in records:
+            try:
+                if not isinstance(raw, dict):
+                    raise _Bad(_("each entry must be an object"))
+                record = _BUILDERS[rec_kind](raw)
+            except _Bad as exc:
+                problems.append(f"{filename}:{line}: {rec_kind}: {exc}")
+                continue
+            key = (rec_kind, getattr(record, _KEYS[rec_kind]))
+            if key in seen:
+                problems.append(f"{filename}:{line}: {rec_kind}: " + _(
+                    "{id!r} appears twice (first on line {first})").format(
+                        id=key[1], first=seen[key]))
+                continue
+            seen[key] = line
+            getattr(result, rec_kind).append(record)
+    except _Bad as exc:
+        problems.append(f"{filename}: {exc}")
+    result.lines = seen
+    if problems:
+        raise DirectoryFileError(filename, problems)
+    return result
+
+
+def _present_kinds(text: str) -> tuple[list | None, list | None, list | None]:
+    doc = json.loads(text)
+    if not isinstance(doc, dict):
+        return None, None, None
+    return tuple([] if k in doc else None for k in KINDS)  # type: ignore[return-value]

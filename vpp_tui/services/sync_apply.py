@@ -1,0 +1,223 @@
+"""Apply what Apple said about one token to the store, inside the caller's transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import delete, insert
+from sqlmodel import Session, col, select
+
+from vpp_tui.domain import tokens as rules
+from vpp_tui.i18n import _
+from vpp_tui.services.context import ServiceContext
+from vpp_tui.store import models as m
+
+UNLIMITED = 2147483647
+
+
+@dataclass
+class AppleSnapshot:
+    config: Any
+    assets: list[Any]
+    unlimited: list[Any]
+    assignments: list[Any]
+    assignments_version: str | None
+    assignments_delta: bool
+    users: list[Any]
+    users_version: str | None
+    users_delta: bool
+    metadata: dict[str, Any]
+    country: str
+
+
+@dataclass
+class ApplyCounts:
+    assets: int = 0
+    assignments: int = 0
+    users: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+def _platforms(asset: Any, meta: Any) -> str:
+    names = list(getattr(meta, "platforms", None) or []) if meta is not None else []
+    if not names:
+        names = list(asset.supportedPlatforms or [])
+    return " ".join(dict.fromkeys(names))
+
+
+def _apply_config(token: m.Token, config: Any) -> None:
+    from vpp_tui.services.tokens import _apply_client_config
+
+    _apply_client_config(token, config)
+
+
+def _apply_assets(ctx: ServiceContext, session: Session, token: m.Token,
+                  snap: AppleSnapshot, counts: ApplyCounts) -> dict[tuple[str, str], int]:
+    now = ctx.clock.now()
+    existing = {(a.adam_id, a.pricing_param): a for a in session.exec(
+        select(m.Asset).where(m.Asset.token_id == token.id)).all()}
+    seen: set[tuple[str, str]] = set()
+    updated_versions: list[tuple[int, str | None, str | None]] = []
+    rows = [(a, False) for a in snap.assets] + [(a, True) for a in snap.unlimited]
+    for remote, from_unlimited in rows:
+        key = (remote.adamId, remote.pricingParam or "STDQ")
+        seen.add(key)
+        row = existing.get(key)
+        if row is None:
+            row = m.Asset(token_id=token.id or 0, adam_id=key[0], pricing_param=key[1],
+                          product_type=(remote.productType or "App").lower(),
+                          name=key[0], created_at=now)
+            session.add(row)
+        total = getattr(remote, "totalCount", None)
+        unlimited = from_unlimited or total == UNLIMITED
+        row.product_type = (remote.productType or row.product_type or "app").lower()
+        row.assigned = remote.assignedCount or 0
+        row.total = UNLIMITED if unlimited else (total or 0)
+        row.available = (UNLIMITED - row.assigned) if unlimited else (
+            getattr(remote, "availableCount", None) or 0)
+        row.retired = getattr(remote, "retiredCount", None) or 0
+        row.unlimited = unlimited
+        row.device_assignable = bool(remote.deviceAssignable)
+        row.revocable = bool(remote.revocable) if remote.revocable is not None else (
+            row.product_type != "book")
+        meta = snap.metadata.get(key[0])
+        if meta is not None:
+            old_version = row.version
+            row.name = getattr(meta, "name", None) or row.name
+            row.version = getattr(meta, "version", None) or row.version
+            row.bundle_id = getattr(meta, "bundle_id", None) or row.bundle_id
+            row.store_url = getattr(meta, "store_url", None) or row.store_url
+            row.artwork_url = getattr(meta, "artwork_url", None) or row.artwork_url
+            row.custom = bool(getattr(meta, "is_custom", False))
+            row.metadata_country = snap.country
+            row.missing_in_store = False
+            row.metadata_updated_at = now
+            if row.id is not None and old_version and row.version != old_version:
+                updated_versions.append((row.id, old_version, row.version))
+        elif row.metadata_country and row.metadata_country != snap.country:
+            # Missing from the new country store: keep the old metadata, flag it.
+            row.missing_in_store = True
+        elif row.metadata_updated_at is None:
+            row.missing_in_store = True
+        row.platforms = _platforms(remote, meta) or row.platforms
+        row.updated_at = now
+        counts.assets += 1
+    gone = [a for k, a in existing.items() if k not in seen]
+    for asset in gone:
+        session.delete(asset)
+    if gone:
+        counts.notes.append(_("{n} items no longer at this location were removed").format(
+            n=len(gone)))
+    session.flush()
+    if token.auto_update and updated_versions:
+        _mark_updates(session, updated_versions, counts)
+    return {(a.adam_id, a.pricing_param): a.id or 0 for a in session.exec(
+        select(m.Asset).where(m.Asset.token_id == token.id)).all()}
+
+
+def _mark_updates(session: Session, updated: list[tuple[int, str | None, str | None]],
+                  counts: ApplyCounts) -> None:
+    for asset_id, _old, new in updated:
+        for assignment in session.exec(select(m.Assignment).where(
+                m.Assignment.asset_id == asset_id)).all():
+            mark = rules.auto_update_mark(assignment.intent, new)
+            if mark is None:
+                continue
+            assignment.update_pending = True
+            assignment.status_message = mark
+            session.add(assignment)
+        counts.notes.append(_("update pending: new version {v}").format(v=new))
+
+
+def _apply_users(session: Session, token: m.Token, snap: AppleSnapshot,
+                 counts: ApplyCounts, now: Any) -> dict[str, str]:
+    existing = {u.client_user_id: u for u in session.exec(
+        select(m.AppleUser).where(m.AppleUser.token_id == token.id)).all()}
+    # A clientUserId may come back several times (retired twins): the live record wins.
+    best: dict[str, Any] = {}
+    for remote in snap.users:
+        cid = remote.clientUserId
+        if not cid:
+            continue
+        current = best.get(cid)
+        if current is None or (current.status == "Retired" and remote.status != "Retired"):
+            best[cid] = remote
+    for cid, remote in best.items():
+        row = existing.get(cid)
+        if row is None:
+            row = m.AppleUser(token_id=token.id or 0, client_user_id=cid)
+            existing[cid] = row
+        row.email = remote.email or row.email
+        row.status = remote.status or row.status
+        row.invite_code = remote.inviteCode
+        row.id_hash = remote.idHash or row.id_hash
+        row.updated_at = now
+        session.add(row)
+        counts.users += 1
+    return {cid: (u.upn or cid) for cid, u in existing.items()}
+
+
+def _apply_assignments(ctx: ServiceContext, session: Session, asset_ids: dict[tuple[str, str], int],
+                       member_of: dict[str, str], snap: AppleSnapshot,
+                       counts: ApplyCounts) -> None:
+    now = ctx.clock.now()
+    ids = list(asset_ids.values())
+    held = {}
+    if ids:
+        for lic in session.exec(select(m.License).where(col(m.License.asset_id).in_(ids))).all():
+            held[(lic.asset_id, lic.kind, lic.member)] = lic
+    seen: set[tuple[int, str, str]] = set()
+    new_rows: list[dict[str, Any]] = []
+    for remote in snap.assignments:
+        asset_id = asset_ids.get((remote.adamId, remote.pricingParam or "STDQ"))
+        if asset_id is None:
+            continue
+        if remote.serialNumber:
+            kind, member = "device", remote.serialNumber
+        else:
+            kind, member = "user", member_of.get(remote.clientUserId, remote.clientUserId)
+        key = (asset_id, kind, member)
+        if key in seen:
+            continue
+        seen.add(key)
+        counts.assignments += 1
+        lic = held.get(key)
+        if lic is None:
+            new_rows.append({
+                "asset_id": asset_id, "kind": kind, "member": member, "status": "licensed",
+                "source": "apple", "client_user_id": remote.clientUserId,
+                "serial": remote.serialNumber, "since": now, "updated_at": now,
+                "reason": None,
+            })
+        elif lic.status != "licensed":
+            lic.status, lic.reason, lic.updated_at = "licensed", None, now
+            session.add(lic)
+    if new_rows:
+        session.execute(insert(m.License), new_rows)
+    if not snap.assignments_delta:
+        # A full read is Apple's whole truth: what it no longer lists was reclaimed.
+        for key, lic in held.items():
+            if key not in seen and lic.status == "licensed":
+                lic.status = "reclaimed"
+                lic.reason = _("no longer assigned at Apple (found by sync)")
+                lic.updated_at = now
+                session.add(lic)
+
+
+def apply_snapshot(ctx: ServiceContext, session: Session, token_id: int,
+                   snap: AppleSnapshot) -> ApplyCounts:
+    counts = ApplyCounts()
+    token = session.get(m.Token, token_id)
+    assert token is not None
+    _apply_config(token, snap.config)
+    token.apple_error = token.apple_error_message = token.apple_error_at = None
+    session.add(token)
+    asset_ids = _apply_assets(ctx, session, token, snap, counts)
+    member_of = _apply_users(session, token, snap, counts, ctx.clock.now())
+    session.flush()
+    _apply_assignments(ctx, session, asset_ids, member_of, snap, counts)
+    return counts
+
+
+__all__ = ["AppleSnapshot", "ApplyCounts", "apply_snapshot", "delete"]
