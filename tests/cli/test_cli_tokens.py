@@ -13,8 +13,10 @@ import pytest
 from tests import simserver
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def served(tmp_path_factory):
+    # One simulator per test: a location claimed by one test's store belongs to another
+    # installation in the next test, exactly as with two real MDMs.
     sim = simserver.start(tmp_path_factory.mktemp("tokens"))
     yield sim
     sim.stop()

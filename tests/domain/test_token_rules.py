@@ -82,9 +82,10 @@ def test_urgency_puts_expired_first_and_valid_last() -> None:
     assert [h.urgency for h in order] == sorted(h.urgency for h in order)
 
 
-def test_days_left_counts_partial_days_up_while_valid_and_down_when_expired() -> None:
+def test_days_left_counts_partial_days_while_valid_and_whole_days_once_expired() -> None:
     assert days_left(NOW + timedelta(hours=1), NOW) == 1
-    assert days_left(NOW - timedelta(hours=1), NOW) == -1
+    assert days_left(NOW - timedelta(hours=1), NOW) == 0
+    assert days_left(NOW - timedelta(days=3, hours=5), NOW) == -3
     assert days_left(NOW + timedelta(days=10), NOW) == 10
 
 

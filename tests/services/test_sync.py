@@ -16,7 +16,7 @@ from vpp_tui.store import models as m
 
 def rows(world, table) -> list[tuple]:
     with world.ctx.store.session() as s:
-        return sorted(tuple(sorted(r.model_dump().items())) for r in s.exec(select(table)).all())
+        return sorted((tuple(sorted(r.model_dump().items())) for r in s.exec(select(table)).all()), key=repr)
 
 
 def field_notes(world):

@@ -68,11 +68,9 @@ class TokenHealth:
 
 
 def days_left(expires_at: datetime, now: datetime) -> int:
-    """Whole days until expiry, rounded up while it is still valid; negative once expired."""
-    seconds = (expires_at - now).total_seconds()
-    if seconds >= 0:
-        return math.ceil(seconds / 86400)
-    return -math.ceil(-seconds / 86400)
+    """Whole days until expiry: partial days count while valid; once expired, whole days
+    past (an admin reads "expired 3 days ago" for 3 days and some hours)."""
+    return math.ceil((expires_at - now).total_seconds() / 86400)
 
 
 def _renew_advice() -> str:

@@ -1,0 +1,85 @@
+"""`vpp-tui simulator`: serve a world over HTTP and write its token files.
+
+Cheap to import (the CLI parser imports it at start-up): uvicorn, Starlette and the world
+builders load only when the server runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from vpp_tui.i18n import _
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", default="127.0.0.1", help=_("address to listen on"))
+    parser.add_argument("--port", type=int, default=8787, help=_("port to listen on"))
+    parser.add_argument("--world", choices=["demo", "scale"], default="demo",
+                        help=_("demo: Contoso Schools, every token state; scale: benchmarks"))
+    parser.add_argument("--size", type=int, default=1000,
+                        help=_("number of assets in the scale world"))
+    parser.add_argument("--tokens-dir", metavar="DIR", default=".",
+                        help=_("where to write one .vpptoken per location and manifest.json"))
+    parser.add_argument("--fault", action="append", default=[], metavar="SPEC",
+                        help=_(
+        "inject a fault (repeatable): KIND[:key=value]…  kinds: 429[:retry_after=S], "
+        "5xx[:status=503][:retry_after=S], latency:ms=N, error200:code=N, "
+        "revoke:location=NAME[:after=N], claim:location=NAME[:name=MDM][:after=N]; "
+        "common keys: count=N|* (requests hit), after=N (requests let through first), "
+        "path=TEXT, location=NAME. Example: --fault 429:count=5 "
+        "--fault 'claim:location=North Campus:name=Jamf Pro:after=5'"))
+    parser.add_argument("--event-delay", type=float, default=2.0, metavar="SECONDS",
+                        help=_("how long an asynchronous event takes to complete"))
+
+
+def write_tokens(sim, tokens_dir: str | Path, base_url: str | None = None) -> Path:  # noqa: ANN001
+    """One file per token plus manifest.json: what each file should look like in the console."""
+    target = Path(tokens_dir)
+    target.mkdir(parents=True, exist_ok=True)
+    entries = []
+    for f in sim.token_files():
+        (target / f.filename).write_text(f.content + "\n", encoding="ascii")
+        entries.append({"file": f.filename, "location_name": f.location_name,
+                        "location_id": f.location_id, "state": f.state,
+                        "expected_state": f.state, "reason": f.reason})
+    manifest = {"base_url": base_url, "tokens": entries}
+    (target / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n",
+                                          encoding="utf-8")
+    return target / "manifest.json"
+
+
+def run(host: str = "127.0.0.1", port: int = 8787, world: str = "demo", size: int = 1000,
+        tokens_dir: str | Path = ".", faults: list[str] | tuple[str, ...] = (),
+        event_delay: float = 2.0) -> int:
+    import uvicorn
+
+    from vpp_tui.apple.clock import SystemClock
+    from vpp_tui.simulator.app import create_app
+    from vpp_tui.simulator.faults import parse_fault
+    from vpp_tui.simulator.worlds import build_world
+
+    parsed = []
+    for spec in faults:
+        try:
+            parsed.append(parse_fault(spec))
+        except ValueError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+    sim = build_world(world, clock=SystemClock(), event_delay=event_delay, size=size)
+    for fault in parsed:
+        sim.add_fault(fault)
+    base = f"http://{host}:{port}/mdm/v2"
+    manifest = write_tokens(sim, tokens_dir, base)
+    print(_("Simulator world {world}: {n} token files and {m} in {d}").format(
+        world=world, n=len(sim.token_files()), m=manifest.name, d=manifest.parent), flush=True)
+    print(_("Apple base URL: {url}").format(url=base), flush=True)
+    uvicorn.run(create_app(sim), host=host, port=port, log_level="info")
+    return 0
+
+
+def run_from_args(args: argparse.Namespace) -> int:
+    return run(host=args.host, port=args.port, world=args.world, size=args.size,
+               tokens_dir=args.tokens_dir, faults=args.fault, event_delay=args.event_delay)
