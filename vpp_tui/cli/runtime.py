@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from argparse import Namespace
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from vpp_tui.apple.clock import Clock, SystemClock
@@ -21,9 +22,16 @@ SIM_BASE_URL = "http://vpp-sim.invalid/mdm/v2"
 class Runtime:
     ctx: ServiceContext
     simulator: Any | None = None  # the in-process simulator, when --apple sim
+    # Where the in-process simulator's world is kept between runs, so Apple's side of the
+    # demo (licenses handed out, users created) matches the demo store next time.
+    simulator_file: Path | None = None
 
     def close(self) -> None:
-        self.ctx.store.close()
+        try:
+            if self.simulator is not None and self.simulator_file is not None:
+                self.simulator.save(self.simulator_file)
+        finally:
+            self.ctx.store.close()
 
 
 def apple_url(args: Namespace) -> str:
@@ -65,13 +73,17 @@ def make_apple_factory(url: str, clock: Clock, ctx_holder: dict[str, ServiceCont
 
 
 def build_runtime(args: Namespace, *, db_url: str | None = None, simulator: Any | None = None,
-                  clock: Clock | None = None) -> Runtime:
+                  clock: Clock | None = None, simulator_file: Path | None = None) -> Runtime:
     clock = clock or SystemClock()
     url = apple_url(args)
     if url == SIM and simulator is None:
+        from vpp_tui.simulator.core import Simulator
         from vpp_tui.simulator.worlds import build_world
 
-        simulator = build_world("demo", clock=clock, event_delay=1.0)
+        if simulator_file is not None and simulator_file.exists():
+            simulator = Simulator.load(simulator_file, clock)
+        else:
+            simulator = build_world("demo", clock=clock, event_delay=1.0)
     store = open_store(db_url or store_url(args))
     holder: dict[str, ServiceContext] = {}
     ctx = ServiceContext(
@@ -83,4 +95,4 @@ def build_runtime(args: Namespace, *, db_url: str | None = None, simulator: Any 
         clock=clock,
     )
     holder["ctx"] = ctx
-    return Runtime(ctx=ctx, simulator=simulator)
+    return Runtime(ctx=ctx, simulator=simulator, simulator_file=simulator_file)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shlex
+from pathlib import Path
 import sys
 from argparse import Namespace
 
@@ -48,7 +49,7 @@ def prepare_demo(args: Namespace) -> Runtime:
     url, key = demo_paths()
     args.apple = SIM
     args.key_file = key
-    runtime = build_runtime(args, db_url=url)
+    runtime = build_runtime(args, db_url=url, simulator_file=Path(key).with_suffix(".sim"))
     from vpp_tui.services import demo as demo_service
     from vpp_tui.simulator.worlds import demo_directory
 
