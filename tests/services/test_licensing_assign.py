@@ -77,11 +77,11 @@ def test_book_to_a_device_group_is_refused_and_nothing_is_written(world):
     north(world)
     before = (count(world, m.License), count(world, m.Assignment))
     requests = world.transport.count
-    preview = licensing.plan_assign(world.ctx, "The Young Scientist's Handbook", "Exam iPads",
+    preview = licensing.plan_assign(world.ctx, "Biology Illustrated", "Exam iPads",
                                     "required")
     assert not preview.allowed
     with pytest.raises(InvalidInput, match="user groups"):
-        licensing.apply_assign(world.ctx, "The Young Scientist's Handbook", "Exam iPads",
+        licensing.apply_assign(world.ctx, "Biology Illustrated", "Exam iPads",
                                "required")
     assert (count(world, m.License), count(world, m.Assignment)) == before
     assert world.transport.count == requests

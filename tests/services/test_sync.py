@@ -107,28 +107,88 @@ def test_a_held_lease_skips_the_sync(world) -> None:
 
 
 RACE = textwrap.dedent("""
-    import sys, time
-    from pathlib import Path
+    import sys
     from vpp_tui.apple.clock import SystemClock
     from vpp_tui.services.context import ServiceContext
     from vpp_tui.services.sync import acquire_lease
     from vpp_tui.store.engine import open_store
-    url, token_id, start_file, me = sys.argv[1], int(sys.argv[2]), Path(sys.argv[3]), sys.argv[4]
+    url, token_id, me = sys.argv[1], int(sys.argv[2]), sys.argv[3]
     store = open_store(url, migrate=False)
     ctx = ServiceContext(store=store, actor=me, clock=SystemClock())
-    while not start_file.exists():
-        time.sleep(0.005)
-    print("won" if acquire_lease(ctx, token_id, me) else "lost")
+    print("ready", flush=True)
+    sys.stdin.readline()  # the starting gun: every process races from here at once
+    print("won" if acquire_lease(ctx, token_id, me) else "lost", flush=True)
 """)
 
 
 def test_the_lease_prevents_a_concurrent_double_sync_across_processes(world, tmp_path) -> None:
     add(world, "North Campus")
     token_id = tokens.get_token(world.ctx, "North Campus").token.id
-    start = tmp_path / "go"
     procs = [subprocess.Popen([sys.executable, "-c", RACE, world.ctx.store.url, str(token_id),
-                               str(start), f"admin{i}"], stdout=subprocess.PIPE, text=True)
-             for i in range(4)]
-    start.write_text("go")
+                               f"admin{i}"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                              text=True) for i in range(4)]
+    for p in procs:
+        assert p.stdout is not None and p.stdout.readline().strip() == "ready"
+    for p in procs:
+        assert p.stdin is not None
+        p.stdin.write("go\n")
+        p.stdin.flush()
     outcomes = sorted(p.communicate(timeout=60)[0].strip() for p in procs)
     assert outcomes == ["lost", "lost", "lost", "won"]
+
+
+def test_country_change_rereads_metadata_and_keeps_old_metadata_for_missing_apps(world) -> None:
+    add(world, "North Campus")
+    sync.sync_token(world.ctx, "North Campus")
+    tokens.update_settings(world.ctx, "North Campus", country="FR")
+    assert sync.sync_token(world.ctx, "North Campus").status == "completed"
+    with world.ctx.store.session() as s:
+        assets = {a.adam_id: a for a in s.exec(select(m.Asset)).all()}
+    french = world.sim.metadata["fr"]
+    missing = [a for a in assets.values() if a.adam_id not in french]
+    assert missing, "the demo's French store lacks some apps"
+    for asset in missing:
+        assert asset.missing_in_store and asset.metadata_country == "US"
+        assert asset.name == world.sim.metadata["us"][asset.adam_id]["name"]
+    atlas = next(a for a in assets.values() if a.adam_id in french
+                 and french[a.adam_id]["name"] == "Atlas du monde")
+    assert atlas.name == "Atlas du monde" and not atlas.missing_in_store
+
+
+def test_newer_version_with_auto_update_marks_required_and_available_assignments(world) -> None:
+    add(world, "North Campus", auto_update=True)
+    sync.sync_token(world.ctx, "North Campus")
+    notes = field_notes(world)
+    with world.ctx.store.session() as s:
+        for name, intent in (("Exam iPads", "required"), ("Teachers", "available"),
+                             ("Leavers", "uninstall")):
+            group = m.DirectoryGroup(name=name, kind="device")
+            s.add(group)
+            s.flush()
+            s.add(m.Assignment(asset_id=notes.id, group_id=group.id, intent=intent,
+                               license_type="device"))
+    world.sim.release_version(notes.adam_id, "9.9.9")
+    assert sync.sync_token(world.ctx, "North Campus").status == "completed"
+    assert field_notes(world).version == "9.9.9"
+    with world.ctx.store.session() as s:
+        marks = {a.intent: (a.update_pending, a.status_message)
+                 for a in s.exec(select(m.Assignment)).all()}
+    assert marks["required"][0] and "9.9.9" in marks["required"][1]
+    assert marks["available"][0] and "new version (9.9.9) is available" in marks["available"][1]
+    assert marks["uninstall"] == (False, None)
+
+
+def test_newer_version_without_auto_update_marks_nothing(world) -> None:
+    add(world, "North Campus", auto_update=False)
+    sync.sync_token(world.ctx, "North Campus")
+    notes = field_notes(world)
+    with world.ctx.store.session() as s:
+        group = m.DirectoryGroup(name="Exam iPads", kind="device")
+        s.add(group)
+        s.flush()
+        s.add(m.Assignment(asset_id=notes.id, group_id=group.id, intent="required",
+                           license_type="device"))
+    world.sim.release_version(notes.adam_id, "9.9.9")
+    sync.sync_token(world.ctx, "North Campus")
+    with world.ctx.store.session() as s:
+        assert [a.update_pending for a in s.exec(select(m.Assignment)).all()] == [False]

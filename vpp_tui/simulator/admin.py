@@ -86,6 +86,14 @@ class AdminMixin:
             loc.mdm_info = {"id": mdm_id or minted_id(loc.uid, "mdm", name), "name": name,
                             "metadata": metadata}
 
+    def release_version(self: Simulator, adam_id: str, version: str) -> None:
+        """The developer ships a new version: every country store's lookup shows it."""
+        with self.lock:
+            for store in self.metadata.values():
+                result = store.get(adam_id)
+                for offer in (result or {}).get("offers") or []:
+                    offer.setdefault("version", {})["display"] = version
+
     def add_fault(self: Simulator, fault: Fault | str) -> Fault:
         with self.lock:
             parsed = parse_fault(fault) if isinstance(fault, str) else fault
