@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import delete, insert
-from sqlmodel import Session, col, select
+from sqlalchemy import bindparam, delete
+from sqlmodel import Session, select
 
 from vpp_tui.domain import tokens as rules
 from vpp_tui.i18n import _
@@ -132,8 +132,12 @@ def _mark_updates(session: Session, updated: list[tuple[int, str | None, str | N
 
 def _apply_users(session: Session, token: m.Token, snap: AppleSnapshot,
                  counts: ApplyCounts, now: Any) -> dict[str, str]:
-    existing = {u.client_user_id: u for u in session.exec(
-        select(m.AppleUser).where(m.AppleUser.token_id == token.id)).all()}
+    # Core statements, not ORM objects: a location can have hundreds of thousands of rows.
+    table = m.AppleUser.__table__
+    existing = {row.client_user_id: row for row in session.execute(
+        select(table.c.id, table.c.client_user_id, table.c.upn, table.c.email,
+               table.c.status, table.c.invite_code, table.c.id_hash)
+        .where(table.c.token_id == token.id)).all()}
     # A clientUserId may come back several times (retired twins): the live record wins.
     best: dict[str, Any] = {}
     for remote in snap.users:
@@ -143,32 +147,46 @@ def _apply_users(session: Session, token: m.Token, snap: AppleSnapshot,
         current = best.get(cid)
         if current is None or (current.status == "Retired" and remote.status != "Retired"):
             best[cid] = remote
+    inserts, updates = [], []
     for cid, remote in best.items():
         row = existing.get(cid)
-        if row is None:
-            row = m.AppleUser(token_id=token.id or 0, client_user_id=cid)
-            existing[cid] = row
-        row.email = remote.email or row.email
-        row.status = remote.status or row.status
-        row.invite_code = remote.inviteCode
-        row.id_hash = remote.idHash or row.id_hash
-        row.updated_at = now
-        session.add(row)
         counts.users += 1
-    return {cid: (u.upn or cid) for cid, u in existing.items()}
+        if row is None:
+            inserts.append({"token_id": token.id, "client_user_id": cid, "email": remote.email,
+                            "status": remote.status or "Registered",
+                            "invite_code": remote.inviteCode, "id_hash": remote.idHash,
+                            "updated_at": now})
+            continue
+        values = (remote.email or row.email, remote.status or row.status, remote.inviteCode,
+                  remote.idHash or row.id_hash)
+        if values != (row.email, row.status, row.invite_code, row.id_hash):
+            updates.append({"row_id": row.id, "email": values[0], "status": values[1],
+                            "invite_code": values[2], "id_hash": values[3], "updated_at": now})
+    if inserts:
+        session.execute(table.insert(), inserts)
+    if updates:
+        session.execute(table.update().where(table.c.id == bindparam("row_id")), updates)
+    member_of = {cid: (row.upn or cid) for cid, row in existing.items()}
+    for cid in best:
+        member_of.setdefault(cid, cid)
+    return member_of
 
 
 def _apply_assignments(ctx: ServiceContext, session: Session, asset_ids: dict[tuple[str, str], int],
                        member_of: dict[str, str], snap: AppleSnapshot,
                        counts: ApplyCounts) -> None:
     now = ctx.clock.now()
+    table = m.License.__table__
     ids = list(asset_ids.values())
-    held = {}
+    held: dict[tuple[int, str, str], tuple[int, str]] = {}
     if ids:
-        for lic in session.exec(select(m.License).where(col(m.License.asset_id).in_(ids))).all():
-            held[(lic.asset_id, lic.kind, lic.member)] = lic
+        for row in session.execute(select(table.c.id, table.c.asset_id, table.c.kind,
+                                          table.c.member, table.c.status)
+                                   .where(table.c.asset_id.in_(ids))).all():
+            held[(row.asset_id, row.kind, row.member)] = (row.id, row.status)
     seen: set[tuple[int, str, str]] = set()
     new_rows: list[dict[str, Any]] = []
+    relicensed: list[int] = []
     for remote in snap.assignments:
         asset_id = asset_ids.get((remote.adamId, remote.pricingParam or "STDQ"))
         if asset_id is None:
@@ -182,27 +200,33 @@ def _apply_assignments(ctx: ServiceContext, session: Session, asset_ids: dict[tu
             continue
         seen.add(key)
         counts.assignments += 1
-        lic = held.get(key)
-        if lic is None:
+        found = held.get(key)
+        if found is None:
             new_rows.append({
                 "asset_id": asset_id, "kind": kind, "member": member, "status": "licensed",
                 "source": "apple", "client_user_id": remote.clientUserId,
                 "serial": remote.serialNumber, "since": now, "updated_at": now,
                 "reason": None,
             })
-        elif lic.status != "licensed":
-            lic.status, lic.reason, lic.updated_at = "licensed", None, now
-            session.add(lic)
+        elif found[1] != "licensed":
+            relicensed.append(found[0])
     if new_rows:
-        session.execute(insert(m.License), new_rows)
+        session.execute(table.insert(), new_rows)
+    _set_status(session, relicensed, "licensed", None, now)
     if not snap.assignments_delta:
         # A full read is Apple's whole truth: what it no longer lists was reclaimed.
-        for key, lic in held.items():
-            if key not in seen and lic.status == "licensed":
-                lic.status = "reclaimed"
-                lic.reason = _("no longer assigned at Apple (found by sync)")
-                lic.updated_at = now
-                session.add(lic)
+        gone = [row_id for key, (row_id, status) in held.items()
+                if key not in seen and status == "licensed"]
+        _set_status(session, gone, "reclaimed",
+                    _("no longer assigned at Apple (found by sync)"), now)
+
+
+def _set_status(session: Session, row_ids: list[int], status: str, reason: str | None,
+                now: Any) -> None:
+    table = m.License.__table__
+    for start in range(0, len(row_ids), 500):
+        session.execute(table.update().where(table.c.id.in_(row_ids[start:start + 500]))
+                        .values(status=status, reason=reason, updated_at=now))
 
 
 def apply_snapshot(ctx: ServiceContext, session: Session, token_id: int,

@@ -1,0 +1,123 @@
+"""Reading every page of `/assets`, `/assignments` or `/users` (apple-api.md §3).
+
+Page 0 first, then the rest with at most five requests in flight (Apple's limit). The end
+is the first page without `nextPageIndex`, not Apple's off-by-one "currentPageIndex equals
+totalPages" rule. `totalPages` may grow or shrink while reading: pages are requested as
+later answers reveal them, and pages past a shrunk end (9650) are ignored as long as a
+last page was seen. The `versionId` kept is the FIRST page's, so a delta from it replays
+anything written during the traversal.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass
+from typing import Any
+
+from vpp_tui.apple.clock import Cancelled
+from vpp_tui.apple.errors import PageOutOfRange
+from vpp_tui.apple.models import Page
+from vpp_tui.i18n import _
+
+MAX_IN_FLIGHT = 5
+# A traversal whose pages contradict each other (the end moved under us) starts over,
+# a bounded number of times.
+MAX_RESTARTS = 2
+
+
+@dataclass
+class Traversal:
+    pages: list[Page]
+    first: Page
+
+
+def read_all(fetch: Callable[[int], Page], *, stage: str = "",
+             on_progress: Callable[[str, int, int], None] | None = None,
+             cancel: threading.Event | None = None) -> Traversal:
+    for restart in range(MAX_RESTARTS + 1):
+        result = _read_once(fetch, stage, on_progress, cancel)
+        if result is not None:
+            return result
+        if restart == MAX_RESTARTS:
+            break
+    raise PageOutOfRange(_("the list kept changing while it was read"), 9650)
+
+
+def _read_once(fetch: Callable[[int], Page], stage: str,
+               on_progress: Callable[[str, int, int], None] | None,
+               cancel: threading.Event | None) -> Traversal | None:
+    first = fetch(0)
+    pages: dict[int, Page] = {0: first}
+    total = _known_last(first, 0) + 1
+    _report(on_progress, stage, 1, total)
+    if first.nextPageIndex is None:
+        return Traversal([first], first)
+    requested = {0}
+    pool = ThreadPoolExecutor(max_workers=MAX_IN_FLIGHT, thread_name_prefix="apple-page")
+    running: dict[Future, int] = {}
+    try:
+        def ask(upto: int) -> None:
+            for index in range(1, upto + 1):
+                if index not in requested:
+                    requested.add(index)
+                    running[pool.submit(fetch, index)] = index
+
+        ask(_known_last(first, 0))
+        while running:
+            done, _pending = wait(list(running), return_when=FIRST_COMPLETED)
+            for future in done:
+                index = running.pop(future)
+                try:
+                    page = future.result()
+                except PageOutOfRange:
+                    # The list shrank; whether a last page was seen is judged at the end.
+                    continue
+                pages[index] = page
+                total = max(total, _known_last(page, index) + 1)
+                _report(on_progress, stage, len(pages), total)
+                if page.nextPageIndex is not None:
+                    ask(_known_last(page, index))
+            if cancel is not None and cancel.is_set():
+                raise Cancelled()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+    return _assemble(pages)
+
+
+def _known_last(page: Page, index: int) -> int:
+    """The last page index this answer implies: `totalPages - 1`, or at least the page
+    `nextPageIndex` points to when the two disagree."""
+    last = index
+    if page.totalPages is not None:
+        last = max(last, page.totalPages - 1)
+    if page.nextPageIndex is not None:
+        last = max(last, page.nextPageIndex)
+    return last
+
+
+def _assemble(pages: dict[int, Page]) -> Traversal | None:
+    ordered: list[Page] = []
+    index = 0
+    while index in pages:
+        page = pages[index]
+        ordered.append(page)
+        if page.nextPageIndex is None:
+            return Traversal(ordered, pages[0])
+        index = page.nextPageIndex if page.nextPageIndex > index else index + 1
+    # A page pointed to a page that turned out to be out of range: the end moved.
+    return None
+
+
+def _report(on_progress: Callable[[str, int, int], None] | None, stage: str, done: int,
+            total: int) -> None:
+    if on_progress is not None and stage:
+        on_progress(stage, done, max(total, done))
+
+
+def items_of(pages: list[Any], attr: str) -> list[Any]:
+    out: list[Any] = []
+    for page in pages:
+        out.extend(getattr(page, attr, None) or [])
+    return out
