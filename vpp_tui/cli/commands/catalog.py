@@ -6,7 +6,7 @@ import sys
 from argparse import Namespace
 
 from vpp_tui.cli.commands.common import guarded, read_file
-from vpp_tui.cli.output import EXIT_OK, BadInput, print_json, table
+from vpp_tui.cli.output import EXIT_OK, BadInput, CommandFailed, print_json, table
 from vpp_tui.i18n import _
 from vpp_tui.services import catalog, directory
 from vpp_tui.services.directory_file import DirectoryFileError
@@ -47,6 +47,30 @@ def _directory(args: Namespace, ctx) -> int:  # noqa: ANN001
         print(_("  departed: {member} — {reason}").format(member=d.member, reason=d.reason))
     if len(result.departures) > 20:
         print(_("  … and {n} more").format(n=len(result.departures) - 20))
+    return _reclaim_departures(ctx, result.departures)
+
+
+def _reclaim_departures(ctx, departures) -> int:  # noqa: ANN001
+    """Members who left lose their licenses; the import itself is already saved."""
+    if not departures:
+        return EXIT_OK
+    from vpp_tui.apple.errors import AppleError
+    from vpp_tui.services import licensing
+    from vpp_tui.services.errors import ServiceError
+
+    try:
+        results = licensing.reclaim_departures(ctx, departures)
+    except (ServiceError, AppleError, OSError) as exc:  # the import stands
+        raise CommandFailed(_("imported, but licenses of departed members were not "
+                              "reclaimed: {why}; run the import again").format(
+            why=getattr(exc, "message", None) or exc)) from exc
+    for r in results:
+        print(_("  reclaimed {n} licenses of {item} ({token})").format(
+            n=r.reclaimed, item=r.item, token=r.token))
+    failed = [r.error for r in results if r.error]
+    if failed:
+        raise CommandFailed(_("some licenses of departed members were not reclaimed: "
+                              "{why}").format(why=failed[0]))
     return EXIT_OK
 
 

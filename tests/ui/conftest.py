@@ -1,0 +1,106 @@
+"""Console tests: a fresh SQLite store, a fixed clock, UTC, and a home of `tmp_path`."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from vpp_tui.apple.clock import FakeClock
+from vpp_tui.services.context import ServiceContext
+from vpp_tui.store.engine import open_store
+from vpp_tui.ui.app import VppApp
+
+SIZE = (120, 34)
+
+
+@pytest.fixture(autouse=True)
+def _fixed_place_and_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    # Local times and the "~" in the store path must read the same on every machine.
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.fixture
+def ctx(tmp_path: Path) -> Iterator[ServiceContext]:
+    store = open_store(f"sqlite:///{tmp_path / 's.db'}")
+    yield ServiceContext(store=store, actor="ana", clock=FakeClock())
+    store.close()
+
+
+@pytest.fixture
+def make_app(ctx: ServiceContext) -> Callable[..., VppApp]:
+    def build(**kwargs) -> VppApp:  # noqa: ANN003
+        return VppApp(ctx, cursor_blink=False, **kwargs)
+
+    return build
+
+
+async def settle(pilot) -> None:  # noqa: ANN001
+    """Wait for every worker, the messages it posted, and the tables they filled.
+
+    A DataTable measures new rows on its next idle, and shows the new widths only after
+    the next layout pass; a snapshot taken before shows columns as wide as their headers.
+    """
+    from textual.widgets import DataTable
+
+    for _round in range(50):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        busy = any(w.is_running for w in pilot.app.workers)
+        pending = any(t._require_update_dimensions or t._updated_cells
+                      for t in pilot.app.screen.query(DataTable))
+        if not busy and not pending:
+            break
+    # The measured widths reach the screen on its next layout pass, and the table
+    # repaints on the Resize that pass sends it.
+    await pilot.pause()
+    await pilot.pause()
+
+
+@pytest.fixture
+def demo(tmp_path: Path):  # noqa: ANN201
+    """(ctx, simulator) of a demo-seeded store: seven tokens in every state, synced once."""
+    from tests.ui.demo_world import demo_context
+
+    ctx, simulator = demo_context(tmp_path)
+    yield ctx, simulator
+    ctx.store.close()
+
+
+@pytest.fixture
+def demo_app(demo) -> Callable[..., VppApp]:  # noqa: ANN001
+    def build(**kwargs) -> VppApp:  # noqa: ANN003
+        return VppApp(demo[0], demo=True, cursor_blink=False, **kwargs)
+
+    return build
+
+
+def token_file(simulator, location: str, folder: Path, name: str | None = None) -> str:  # noqa: ANN001
+    """Writes the simulator's token file for a location; returns a `~/…` path (HOME is tmp)."""
+    content = next(f.content for f in simulator.token_files() if f.location_name == location)
+    filename = name or location.replace(" ", "_") + ".vpptoken"
+    (folder / filename).write_text(content, encoding="utf-8")
+    return f"~/{filename}"
+
+
+def table_keys(app) -> list[str]:  # noqa: ANN001
+    from textual.widgets import DataTable
+
+    table = app.screen.query_one("#tokens-table", DataTable)
+    return [str(row.value) for row in table.rows]
+
+
+async def select_token(pilot, name: str) -> None:  # noqa: ANN001
+    from textual.widgets import DataTable
+
+    table = pilot.app.screen.query_one("#tokens-table", DataTable)
+    table.focus()
+    table.move_cursor(row=table_keys(pilot.app).index(name), animate=False)
+    await pilot.pause()

@@ -1,0 +1,193 @@
+"""Tokens section actions, each through its key, against the in-process simulator."""
+
+from __future__ import annotations
+
+from textual.widgets import DataTable, Static
+
+from tests.ui.conftest import SIZE, select_token, settle, table_keys, token_file
+from vpp_tui.services import audit, tokens
+from vpp_tui.ui.messages import SyncProgressed
+from vpp_tui.ui.screens.confirm import ConfirmScreen
+from vpp_tui.ui.screens.error import ErrorScreen
+from vpp_tui.ui.screens.token_forms import EditSettingsScreen, RenewScreen
+
+
+def toasts(app) -> list[str]:  # noqa: ANN001
+    return [str(n.message) for n in app._notifications]
+
+
+def last_actions(ctx, n: int = 5) -> list[tuple[str, str, str]]:  # noqa: ANN001
+    return [(e.action, e.target, e.result) for e in audit.list_entries(ctx, limit=n)]
+
+
+async def test_s_syncs_the_selected_token_with_progress_and_a_toast(demo, demo_app):
+    ctx, _sim = demo
+    progress: list[SyncProgressed] = []
+    app = demo_app()
+    hook = lambda m: progress.append(m) if isinstance(m, SyncProgressed) else None  # noqa: E731
+    async with app.run_test(size=SIZE, message_hook=hook) as pilot:
+        await settle(pilot)
+        await select_token(pilot, "North Campus")
+        await pilot.press("s")
+        await settle(pilot)
+        assert any("North Campus synced" in t for t in toasts(app))
+        assert progress and all(m.label.startswith("North Campus") for m in progress)
+        assert not app.screen.query_one("#sync-progress").display
+        assert last_actions(ctx, 1) == [("token.sync", "North Campus", "ok")]
+
+
+async def test_shift_s_syncs_every_token_and_reports_the_skipped_ones(demo, demo_app):
+    ctx, _sim = demo
+    app = demo_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("S")
+        await settle(pilot)
+        text = " ".join(toasts(app))
+        assert "2 tokens synced" in text
+        assert "Old Annex" in text  # skipped, with its reason
+        synced = {e.target for e in audit.list_entries(ctx, limit=10)
+                  if e.action == "token.sync" and e.at == ctx.clock.now()}
+        assert synced <= {"North Campus", "South Campus"}
+
+
+async def test_a_failed_sync_opens_a_readable_error(demo, demo_app):
+    _ctx, simulator = demo
+    simulator.revoke_token("North Campus")
+    app = demo_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await select_token(pilot, "North Campus")
+        await pilot.press("s")
+        await settle(pilot)
+        assert isinstance(app.screen, ErrorScreen)
+        text = str(app.screen.query_one("#error-text", Static).render())
+        assert "North Campus" in text and "9625" in text
+        await pilot.press("escape")
+        await settle(pilot)
+        assert table_keys(app)[0:2] == ["Old Annex", "Library"]
+
+
+async def test_renew_with_the_same_locations_file_keeps_the_token(demo, demo_app, tmp_path):
+    ctx, simulator = demo
+    path = token_file(simulator, "South Campus", tmp_path)
+    app = demo_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await select_token(pilot, "South Campus")
+        await pilot.press("r")
+        await pilot.pause()
+        assert isinstance(app.screen, RenewScreen)
+        await pilot.press(*path)
+        await settle(pilot)
+        assert "Contoso Schools" in str(app.screen.query_one(".file-note").render())
+        await pilot.press("enter")
+        await settle(pilot)
+        assert any("South Campus renewed" in t for t in toasts(app))
+        assert last_actions(ctx, 1) == [("token.renew", "South Campus", "ok")]
+
+
+async def test_renew_with_another_locations_file_is_refused_with_the_reason(demo, demo_app,
+                                                                            tmp_path):
+    ctx, simulator = demo
+    path = token_file(simulator, "North Campus", tmp_path)
+    app = demo_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await select_token(pilot, "South Campus")
+        await pilot.press("r", *path)
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ErrorScreen)
+        assert "Renewal refused" in app.screen.query_one("#error-box").border_title
+    assert tokens.get_token(ctx, "South Campus").token.location_name == "South Campus"
+
+
+async def test_renew_shows_a_broken_file_under_the_field_and_changes_nothing(demo_app,
+                                                                             tmp_path):
+    (tmp_path / "junk.vpptoken").write_text("not base64 at all", encoding="utf-8")
+    app = demo_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("r", *"~/junk.vpptoken")
+        await settle(pilot)
+        note = str(app.screen.query_one(".file-note").render())
+        assert note.startswith("✗")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, RenewScreen)
+
+
+async def test_e_edits_country_and_auto_update(demo, demo_app):
+    ctx, _sim = demo
+    app = demo_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await select_token(pilot, "North Campus")
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, EditSettingsScreen)
+        await pilot.press("backspace", "backspace", "f", "r", "enter")
+        await settle(pilot)
+        view = tokens.get_token(ctx, "North Campus").token
+        assert view.country == "FR"
+        table = app.screen.query_one("#tokens-table", DataTable)
+        assert str(table.get_cell("North Campus", "country")) == "FR"
+
+
+async def test_c_asks_naming_the_other_mdm_then_takes_control(demo, demo_app):
+    ctx, _sim = demo
+    app = demo_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await select_token(pilot, "Science Dept")
+        await pilot.press("c")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "Jamf Pro" in app.screen.query_one("#confirm-box").border_title
+        await pilot.press("y")
+        await settle(pilot)
+        assert tokens.get_token(ctx, "Science Dept").token.external_mdm_name is None
+        assert any("Science Dept" in t for t in toasts(app))
+
+
+async def test_c_does_nothing_on_a_token_no_other_mdm_holds(demo_app):
+    app = demo_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await select_token(pilot, "North Campus")
+        await pilot.press("c")
+        await pilot.pause()
+        assert not isinstance(app.screen, ConfirmScreen)
+
+
+async def test_delete_lists_what_goes_and_what_stays_and_n_keeps_the_token(demo, demo_app):
+    ctx, _sim = demo
+    app = demo_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await select_token(pilot, "Music B")
+        await pilot.press("delete")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        body = str(app.screen.query_one("#confirm-body").render())
+        assert "Not deleted:" in body and "licenses stay with Apple" in body
+        await pilot.press("n")
+        await settle(pilot)
+        assert "Music B" in table_keys(app)
+
+
+async def test_delete_confirmed_removes_the_duplicate_and_syncing_resumes(demo, demo_app):
+    ctx, _sim = demo
+    app = demo_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await select_token(pilot, "Music B")
+        await pilot.press("delete")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert "Music B" not in table_keys(app)
+        assert tokens.get_token(ctx, "Music A").token.can_sync
+        assert last_actions(ctx, 1) == [("token.delete", "Music B", "ok")]

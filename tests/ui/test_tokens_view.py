@@ -1,0 +1,93 @@
+"""Tokens section: urgency order, attention filter, text filter, advice panel, details."""
+
+from __future__ import annotations
+
+from textual.widgets import DataTable, Static
+
+from tests.ui.conftest import SIZE, select_token, settle, table_keys
+from vpp_tui.services.tokens import bearer_of
+from vpp_tui.ui.screens.token_details import TokenDetailsScreen
+
+URGENCY_ORDER = ["Old Annex", "Library", "Science Dept", "Music A", "Music B", "South Campus",
+                 "North Campus"]
+
+
+async def test_tokens_are_listed_most_urgent_first(demo_app):
+    app = demo_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert table_keys(app) == URGENCY_ORDER
+        count = str(app.screen.query_one("#tokens-count").render())
+        assert "7" in count and "6 need attention" in count
+
+
+async def test_n_shows_only_the_tokens_that_need_attention_and_back(demo_app):
+    app = demo_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        assert table_keys(app) == URGENCY_ORDER[:-1]
+        await pilot.press("n")
+        await settle(pilot)
+        assert table_keys(app) == URGENCY_ORDER
+
+
+async def test_slash_filters_and_number_keys_type_into_the_filter(demo_app):
+    app = demo_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"music", "2")
+        await settle(pilot)
+        assert app.current_mode == "tokens"
+        assert table_keys(app) == []  # "music2" matches nothing
+        await pilot.press("backspace")
+        await settle(pilot)
+        assert table_keys(app) == ["Music A", "Music B"]
+        await pilot.press("escape")
+        await settle(pilot)
+        assert table_keys(app) == URGENCY_ORDER
+
+
+async def test_panel_explains_the_selected_token_and_what_to_do(demo_app):
+    app = demo_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        panel = app.screen.query_one("#tokens-advice", Static)
+        assert "renew (r)" in str(panel.render())
+        await pilot.press("down", "down")
+        await pilot.pause()
+        text = str(panel.render())
+        assert "Science Dept" in text and "Take control (c)" in text
+
+
+async def test_enter_opens_details_with_sync_history_and_never_the_secret(demo_app, demo):
+    ctx, _sim = demo
+    app = demo_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await select_token(pilot, "South Campus")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, TokenDetailsScreen)
+        fields = app.screen.query_one("#details-fields", DataTable)
+        values = {str(fields.get_row_at(i)[0]): str(fields.get_row_at(i)[1])
+                  for i in range(fields.row_count)}
+        assert values["Name"] == "South Campus"
+        history = app.screen.query_one("#details-history", DataTable)
+        assert str(history.get_row_at(0)[3]) == "completed"
+        bearer = bearer_of(ctx, "South Campus")
+        assert all(bearer not in v and bearer[:16] not in v for v in values.values())
+        assert bearer[:16] not in app.export_screenshot()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, TokenDetailsScreen)
+
+
+async def test_every_section_header_names_the_organisation_once_tokens_are_read(demo_app):
+    app = demo_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("7")
+        await settle(pilot)
+        assert "Contoso Schools" in str(app.screen.query_one("#header-who", Static).render())

@@ -1,0 +1,213 @@
+"""`vpp-tui assign`, `unassign`, `licenses`, `revoke` and `prompts`.
+
+Exit status: 0 when done, even when some members wait for licenses (over-subscription is
+allowed and reported); 1 when Apple refused or stopped the work; 2 for bad input and for
+an assignment a rule refuses (nothing is written then).
+"""
+
+from __future__ import annotations
+
+from argparse import Namespace
+from typing import Any
+
+from vpp_tui.apple import errors as apple_errors
+from vpp_tui.cli.commands.common import guarded
+from vpp_tui.cli.output import EXIT_FAILED, EXIT_OK, BadInput, CommandFailed, print_json, table
+from vpp_tui.i18n import _
+from vpp_tui.services import licensing, prompts
+from vpp_tui.services.apple_link import apple_failure_text
+from vpp_tui.services.licensing_common import refusal_text
+from vpp_tui.services.licensing_views import LicensePreview, LicenseResult
+
+SHOWN = 25  # members listed in text output; --json lists all
+
+
+def _apple_guard(run: Any) -> Any:
+    def wrapped(args: Namespace, ctx: Any) -> int:
+        try:
+            return run(args, ctx)
+        except apple_errors.AppleError as exc:
+            raise CommandFailed(apple_failure_text(exc)) from exc
+
+    return wrapped
+
+
+def _print_preview(preview: LicensePreview) -> None:
+    plan = preview.plan
+    what = preview.item or preview.target or ""
+    print(_("DRY RUN: nothing was changed").upper())
+    print(_("{action} {what}{group}{token}").format(
+        action=plan.action, what=what,
+        group=f" → {preview.group}" if preview.group else "",
+        token=_(" (token {t})").format(t=preview.token) if preview.token else ""))
+    if plan.intent or plan.license_type:
+        print(_("intent: {i}, licensing: {lt}").format(i=plan.intent or "—",
+                                                        lt=plan.license_type or "—"))
+    print(_("licensed {l}, already licensed {a}, reclaimed {r}, failed {f}, skipped {s}")
+          .format(l=plan.licensed, a=plan.already_licensed, r=plan.reclaimed, f=plan.failed,
+                  s=plan.skipped))
+    total = _(" of {t}").format(t=plan.licenses_total) if plan.licenses_total is not None \
+        else ""
+    print(_("licenses used: {b} → {a}{total}").format(b=plan.licenses_before,
+                                                     a=plan.licenses_after, total=total))
+    print(_("Apple requests: {n}").format(n=preview.apple_requests))
+    if preview.registrations:
+        print(_("users to register with Apple first: {n}").format(n=preview.registrations))
+    if plan.order:
+        print(_("order: {o}").format(o=plan.order))
+    if plan.action in ("unassign",) or plan.intent == "uninstall":
+        print(_("rule: {r}").format(r=preview.removal_rule_text))
+    if plan.irreversible:
+        print(_("irreversible: {n} book licenses can never be reclaimed").format(
+            n=len(plan.irreversible)))
+    for w in plan.warnings:
+        print(_("warning: {m}").format(m=w.message))
+    for group in preview.prompts:
+        p = group.prompts
+        print(_("prompts on {n} devices: invite {i}, install prompt {a}, Apple ID {d}").format(
+            n=group.devices, i=_yn(p.invite_to_vpp), a=_yn(p.app_install_prompt),
+            d=_yn(p.apple_id_prompt)) + (f" — {p.warning}" if p.warning else ""))
+    rows = [[m.member, str(m.kind), str(m.outcome), m.item or "", m.reason_text or ""]
+            for m in plan.members[:SHOWN]]
+    if rows:
+        print(table(rows, ["MEMBER", "KIND", "OUTCOME", "ITEM", "REASON"]))
+    if len(plan.members) > SHOWN:
+        print(_("… and {n} more (use --json for all)").format(n=len(plan.members) - SHOWN))
+
+
+def _yn(value: bool | None) -> str:
+    return "—" if value is None else (_("yes") if value else _("no"))
+
+
+def _print_result(result: LicenseResult) -> None:
+    print(_("{action} {what}: licensed {l}, reclaimed {r}, failed {f}").format(
+        action=result.action, what=result.item or result.target or "",
+        l=result.licensed, r=result.reclaimed, f=result.failed))
+    if result.licenses_used is not None:
+        print(_("licenses used: {u} of {t}").format(u=result.licenses_used,
+                                                    t=result.licenses_total))
+    waiting = sum(1 for m in result.members if m.waitlist_position)
+    if waiting:
+        print(_("{n} members wait for licenses, in order (see 'vpp-tui licenses')").format(
+            n=waiting))
+    if result.admitted:
+        print(_("licensed from the waitlist: {names}").format(
+            names=", ".join(result.admitted)))
+    for w in result.warnings:
+        print(_("warning: {m}").format(m=w))
+    for e in result.events:
+        print(_("Apple event {id}: {kind} {status} ({n} requested, {f} failed)").format(
+            id=e.event_id, kind=e.kind, status=e.status, n=e.requested, f=e.failed))
+    failed = [m for m in result.members if m.outcome == "failed" and not m.waitlist_position]
+    if failed:
+        print(table([[m.member, m.kind, m.reason_text or m.reason or ""] for m in
+                     failed[:SHOWN]], ["FAILED", "KIND", "REASON"]))
+
+
+def _finish(args: Namespace, result: LicenseResult) -> int:
+    if args.json:
+        print_json(result.as_json())
+    else:
+        _print_result(result)
+    refused = [m for m in result.members
+               if m.outcome == "failed" and (m.reason or "").startswith(("apple_", "not_sent"))]
+    if result.error or refused:
+        raise CommandFailed(result.error or _(
+            "Apple refused {n} members (first: {m}: {why})").format(
+            n=len(refused), m=refused[0].member, why=refused[0].reason_text))
+    return EXIT_OK
+
+
+def _preview(args: Namespace, preview: LicensePreview) -> int:
+    if not preview.allowed:
+        raise BadInput(refusal_text(preview.plan))
+    if args.json:
+        print_json(preview.as_json())
+    else:
+        _print_preview(preview)
+    return EXIT_OK
+
+
+@_apple_guard
+def _assign(args: Namespace, ctx: Any) -> int:
+    call = (args.item, args.group, args.intent, args.license, args.token)
+    if args.dry_run:
+        return _preview(args, licensing.plan_assign(ctx, *call))
+    return _finish(args, licensing.apply_assign(ctx, *call))
+
+
+@_apple_guard
+def _unassign(args: Namespace, ctx: Any) -> int:
+    if args.dry_run:
+        return _preview(args, licensing.plan_unassign(ctx, args.item, args.group, args.token))
+    return _finish(args, licensing.apply_unassign(ctx, args.item, args.group, args.token))
+
+
+@_apple_guard
+def _revoke(args: Namespace, ctx: Any) -> int:
+    if args.token and not args.item:
+        raise BadInput(_("--token goes with --item; a user or device is revoked under "
+                         "every token"))
+    who = dict(item=args.item, token=args.token, user=args.user, device=args.device)
+    if args.dry_run:
+        return _preview(args, licensing.plan_revoke(ctx, **who))
+    return _finish(args, licensing.apply_revoke(ctx, **who))
+
+
+def _licenses(args: Namespace, ctx: Any) -> int:
+    report = licensing.licenses(ctx, args.item, args.token)
+    if args.json:
+        print_json(report.as_json())
+        return EXIT_OK
+    print(_("{item} ({token}): {u} used of {t}, {a} available").format(
+        item=report.item, token=report.token, u=report.used,
+        t=_("unlimited") if report.unlimited else report.total, a=report.available))
+    for group, intent, lt in report.assignments:
+        print(_("assigned to {g}: {i}, {lt} licensing").format(g=group, i=intent, lt=lt))
+    if report.holders:
+        print(table([[h.member, h.kind, h.status, h.since.date().isoformat() if h.since
+                      else ""] for h in report.holders], ["HOLDER", "KIND", "STATUS", "SINCE"]))
+    if report.failures:
+        print(table([[f.member, f.kind, f.status, str(f.position or ""), f.reason]
+                     for f in report.failures], ["MEMBER", "KIND", "STATUS", "TURN", "REASON"]))
+    return EXIT_OK
+
+
+def _prompts(args: Namespace, ctx: Any) -> int:
+    by_device = args.device or args.item
+    by_scenario = args.ownership or args.license
+    if by_device and (by_scenario or args.supervised or args.kiosk or args.user_enrollment):
+        raise BadInput(_("use either --device with --item, or --ownership with --license"))
+    if by_device:
+        if not (args.device and args.item):
+            raise BadInput(_("--device and --item go together"))
+        found = prompts.prompts_for_device(ctx, args.device, args.item)
+        doc, result = found.as_json(), found.result
+    else:
+        if not (args.ownership and args.license):
+            raise BadInput(_("give --ownership and --license (or --device with --item)"))
+        result = prompts.prompts_for(ctx, ownership=args.ownership, supervised=args.supervised,
+                                     kiosk=args.kiosk, user_enrollment=args.user_enrollment,
+                                     license=args.license)
+        doc = result.as_dict()
+    if args.json:
+        print_json(doc)
+        return EXIT_OK
+    print(_("invitation to join VPP: {v}").format(v=_yn(result.invite_to_vpp)))
+    print(_("app install prompt: {v}").format(v=_yn(result.app_install_prompt)))
+    print(_("Apple ID prompt: {v}").format(v=_yn(result.apple_id_prompt)))
+    if result.warning:
+        print(_("warning: {w}").format(w=result.warning))
+    print(result.explanation)
+    return EXIT_OK
+
+
+def _run(handler: Any) -> Any:
+    return lambda args: guarded(handler, args)
+
+
+COMMANDS = {
+    "assign": _run(_assign), "unassign": _run(_unassign), "licenses": _run(_licenses),
+    "revoke": _run(_revoke), "prompts": _run(_prompts),
+}
+__all__ = ["COMMANDS", "EXIT_FAILED"]

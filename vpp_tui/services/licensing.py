@@ -1,0 +1,246 @@
+"""License use cases: assign and unassign an item to a group, and who holds its licenses.
+
+Plan, then apply: `plan_*` reads the store and returns what would happen (nothing is
+written, Apple is not called); `apply_*` plans again inside the transaction, tells Apple,
+and records per member what Apple confirmed (see `licensing_apply`). Revoking and
+reclaiming from departed members live in `licensing_revoke`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlmodel import Session, select
+
+from vpp_tui.domain.licensing import (
+    AppleOp,
+    BatchLimits,
+    GroupKind,
+    Intent,
+    LicenseType,
+    MemberKind,
+    MemberResult,
+    Outcome,
+    Plan,
+    User,
+    plan_assignment,
+)
+from vpp_tui.domain.prompts import prompts_for_devices
+from vpp_tui.i18n import _
+from vpp_tui.services import audit
+from vpp_tui.services.access import Permission, authorize
+from vpp_tui.services.apple_link import client_for
+from vpp_tui.services.catalog import AssetView, resolve_item
+from vpp_tui.services.context import ServiceContext
+from vpp_tui.services.licensing_apply import (
+    limits_of,
+    refresh_counts,
+    register_users,
+    send_ops,
+    settle,
+    targets_for,
+)
+from vpp_tui.services.licensing_common import (
+    Target,
+    load_target,
+    parse_enum,
+    reclaim,
+    refuse,
+    removal_settings,
+)
+from vpp_tui.services.licensing_facts import (
+    group_devices,
+    group_row,
+    holdings_of,
+    license_rows,
+    load_group,
+    to_pool,
+)
+from vpp_tui.services.licensing_rows import Rows, write_outcomes
+from vpp_tui.services.licensing_views import (
+    LicensePreview,
+    LicenseResult,
+    MemberOutcome,
+    PromptGroup,
+)
+from vpp_tui.services.tokens import bearer_of
+from vpp_tui.store import models as m
+
+
+def _holder_user(plan: Plan, group: Any) -> dict[str, str]:
+    """Serial -> the primary user holding the license (user licensing, device group)."""
+    if plan.license_type is not LicenseType.USER or group.kind is not GroupKind.DEVICE:
+        return {}
+    return {d.serial: d.primary_user for d in group.devices if d.primary_user}
+
+
+@dataclass
+class _Assign:
+    target: Target
+    group_row: m.DirectoryGroup
+    group: Any
+    plan: Plan
+    users: dict[str, User]
+    owner: dict[str, str]
+    preview: LicensePreview
+
+
+def _plan_assign(session: Session, ctx: ServiceContext, view: AssetView, group: str,
+                 intent: Intent, license_type: LicenseType | None,
+                 limits: BatchLimits = BatchLimits()) -> _Assign:
+    target = load_target(session, view)
+    grow = group_row(session, group)
+    loaded = load_group(session, grow, target.ids)
+    holdings = holdings_of(license_rows(session, target.asset.id or 0), target.ids)
+    plan = plan_assignment(target.item, loaded, intent, license_type,
+                           pool=to_pool(target.asset), holdings=holdings, limits=limits,
+                           settings=removal_settings(ctx))
+    users = {u.upn: u for u in loaded.users}
+    owner = _holder_user(plan, loaded)
+    to_register = set()
+    if plan.license_type is LicenseType.USER and intent is not Intent.UNINSTALL:
+        for r in plan.by_outcome(Outcome.LICENSED):
+            upn = owner.get(r.member) if r.kind is MemberKind.DEVICE else r.member
+            if upn and not target.ids.registered(upn):
+                to_register.add(upn)
+    prompts = prompts_for_devices(group_devices(loaded), str(plan.license_type),
+                                  device_assignable=target.item.device_assignable,
+                                  product_type=str(target.item.product_type))
+    preview = LicensePreview(plan, view.name, view.adam_id, view.token, group=grow.name,
+                             prompts=tuple(PromptGroup(p, n) for p, n in prompts),
+                             registrations=len(to_register))
+    return _Assign(target, grow, loaded, plan, users, owner, preview)
+
+
+def plan_assign(ctx: ServiceContext, item: str, group: str, intent: str | Intent,
+                license_type: str | LicenseType | None = None,
+                token: str | None = None) -> LicensePreview:
+    """What assigning `item` to `group` would do. Nothing is written."""
+    authorize(ctx, Permission.APPS_ASSIGN)
+    intent = parse_enum(Intent, intent, "intent")
+    license_type = parse_enum(LicenseType, license_type, "license type")
+    view = resolve_item(ctx, item, token)
+    with ctx.store.session() as session:
+        return _plan_assign(session, ctx, view, group, intent, license_type).preview
+
+
+def _upsert_assignment(session: Session, ctx: ServiceContext, asset_id: int, group_id: int,
+                       intent: Intent, license_type: LicenseType) -> m.Assignment:
+    row = session.exec(select(m.Assignment).where(
+        m.Assignment.asset_id == asset_id, m.Assignment.group_id == group_id)).first()
+    now = ctx.clock.now()
+    if row is None:
+        row = m.Assignment(asset_id=asset_id, group_id=group_id, intent=str(intent),
+                           license_type=str(license_type), created_by=ctx.actor,
+                           created_at=now)
+    row.intent, row.license_type, row.updated_at = str(intent), str(license_type), now
+    session.add(row)
+    session.flush()
+    return row
+
+
+def _without(ops: tuple[AppleOp, ...], dropped: set[str]) -> list[AppleOp]:
+    kept = [AppleOp(op.kind, op.assets,
+                    tuple(c for c in op.client_user_ids if c not in dropped),
+                    op.serial_numbers) for op in ops]
+    return [op for op in kept if op.size]
+
+
+def apply_assign(ctx: ServiceContext, item: str, group: str, intent: str | Intent,
+                 license_type: str | LicenseType | None = None,
+                 token: str | None = None) -> LicenseResult:
+    """Assign and tell Apple; every member's outcome is recorded as Apple confirmed it."""
+    authorize(ctx, Permission.APPS_ASSIGN)
+    intent = parse_enum(Intent, intent, "intent")
+    license_type = parse_enum(LicenseType, license_type, "license type")
+    view = resolve_item(ctx, item, token)
+    with ctx.store.session() as session:
+        first = _plan_assign(session, ctx, view, group, intent, license_type)
+    if not first.plan.allowed:
+        refuse(ctx, "assignment.create", f"{first.target.label} → {group}", first.plan)
+    bearer = bearer_of(ctx, view.token)
+    with ctx.store.session() as session, client_for(ctx, bearer) as client:
+        job = _plan_assign(session, ctx, view, group, intent, license_type, limits_of(client))
+        t, plan = job.target, job.plan
+        label = f"{t.label} → {job.group_row.name}"
+        row = _upsert_assignment(session, ctx, t.asset.id or 0, job.group_row.id or 0,
+                                 intent, plan.license_type or LicenseType.USER)
+        if intent is Intent.UNINSTALL:
+            return reclaim(session, ctx, client, t, plan, job.users, label, "assign",
+                            job.group_row.name, row)
+        holders = {job.owner.get(r.member, r.member) for r in plan.by_outcome(Outcome.LICENSED)}
+        registering = ([job.users[u] for u in sorted(holders) if u in job.users]
+                       if plan.license_type is LicenseType.USER else [])
+        problems = register_users(session, ctx, client, registering, t.ids, label)
+        targets = _assign_targets(job)
+        dropped = {c for upn in problems for c in job.users[upn].apple_targets}
+        sent = send_ops(session, ctx, client, _without(plan.operations, dropped), label)
+        shown: list[MemberOutcome] = []
+        for r in plan.members:
+            upn = job.owner.get(r.member) if r.kind is MemberKind.DEVICE else r.member
+            if r.outcome is Outcome.LICENSED and upn in problems:
+                shown.append(MemberOutcome(r.member, str(r.kind), "failed",
+                                           "apple_registration", problems[upn]))
+            else:
+                shown.append(settle(r, targets(r), sent))
+        rows = Rows(session, t.asset.id or 0, t.ids)
+        stored = write_outcomes(rows, _as_holders(shown, job.owner), ctx.clock.now(),
+                                assignment_id=row.id)
+        positions = {(o.kind, o.member): o.waitlist_position for o in stored}
+        shown = [MemberOutcome(**{**o.__dict__, "waitlist_position": positions.get(
+            (o.kind, o.member))}) for o in shown]
+        confirmed = sum(r.licenses for r, o in zip(plan.members, shown, strict=True)
+                        if o.outcome == "licensed")
+        refresh_counts(client, t.asset, confirmed)
+        session.add(t.asset)
+        result = LicenseResult(
+            "assign", view.name, view.token, job.group_row.name, tuple(shown),
+            tuple(sent.events), tuple(w.message for w in plan.warnings),
+            t.asset.total, t.asset.assigned, error=sent.error)
+        audit.record(session, ctx, "assignment.create", label,
+                     result="ok" if sent.error is None else "partial",
+                     detail=_("{intent}, {lt} licensing: {ok} licensed, {f} failed").format(
+                         intent=intent, lt=plan.license_type, ok=result.licensed,
+                         f=result.failed))
+        return result
+
+
+def _assign_targets(job: _Assign):  # noqa: ANN202
+    base = targets_for(job.users)
+
+    def targets(r: MemberResult) -> tuple[str, ...]:
+        owner = job.owner.get(r.member) if r.kind is MemberKind.DEVICE else None
+        if owner and owner in job.users:
+            return job.users[owner].apple_targets
+        return base(r)
+
+    return targets
+
+
+def _as_holders(shown: list[MemberOutcome], owner: dict[str, str]) -> list[MemberOutcome]:
+    """User licensing on a device group: the primary user holds the license, once."""
+    if not owner:
+        return shown
+    out: dict[tuple[str, str], MemberOutcome] = {}
+    for o in shown:
+        upn = owner.get(o.member) if o.kind == "device" else None
+        if upn:
+            o = MemberOutcome(**{**o.__dict__, "member": upn, "kind": "user"})
+        out.setdefault((o.kind, o.member), o)
+    return list(out.values())
+
+
+
+
+# The other use cases live in their own modules; this is the one place callers import.
+from vpp_tui.services.licensing_departures import reclaim_departures, serve  # noqa: E402
+from vpp_tui.services.licensing_remove import apply_unassign, licenses, plan_unassign  # noqa: E402
+from vpp_tui.services.licensing_revoke import apply_revoke, plan_revoke  # noqa: E402
+
+serve_waitlist = serve
+
+__all__ = [
+    "apply_assign", "apply_revoke", "apply_unassign", "licenses", "plan_assign",
+    "plan_revoke", "plan_unassign", "reclaim_departures", "serve_waitlist",
+]

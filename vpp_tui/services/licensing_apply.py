@@ -1,0 +1,239 @@
+"""From a plan to Apple and back to the store: send, await events, record per member.
+
+The store only ever claims what Apple confirmed: a target Apple failed, or one never sent
+because Apple stopped the work part-way, is recorded as failed with Apple's reason, and
+the asset's counts are re-read from Apple afterwards. Each Apple event gets an audit
+entry with its `eventId` and final status.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlmodel import Session
+
+from vpp_tui.apple import errors as apple_errors
+from vpp_tui.apple.models import Asset as WireAsset
+from vpp_tui.apple.models import RequestUser
+from vpp_tui.domain.licensing import (
+    AppleOp,
+    BatchLimits,
+    MemberKind,
+    MemberResult,
+    OpKind,
+    Outcome,
+    Reason,
+    User,
+    describe_reason,
+)
+from vpp_tui.i18n import _
+from vpp_tui.services import audit
+from vpp_tui.services.apple_link import apple_failure_text
+from vpp_tui.services.context import ServiceContext
+from vpp_tui.services.licensing_facts import AppleIds
+from vpp_tui.services.licensing_views import EventSummary, MemberOutcome
+from vpp_tui.store import models as m
+
+NOT_ENOUGH_LICENSES = 9709
+NOT_SENT = "not_sent"
+
+
+@dataclass
+class Sent:
+    """Apple's answers, target (clientUserId or serial) by target."""
+
+    event_of: dict[str, str] = field(default_factory=dict)
+    failed: dict[str, int] = field(default_factory=dict)
+    messages: dict[int, str] = field(default_factory=dict)
+    not_sent: set[str] = field(default_factory=set)
+    events: list[EventSummary] = field(default_factory=list)
+    error: str | None = None
+
+
+def limits_of(client: Any) -> BatchLimits:
+    lim = client.limits()
+    return BatchLimits(max_assets=lim.max_assets, max_client_user_ids=lim.max_client_user_ids,
+                       max_serial_numbers=lim.max_serial_numbers,
+                       max_revoke_client_user_ids=lim.max_revoke_client_user_ids,
+                       max_revoke_serial_numbers=lim.max_revoke_serial_numbers)
+
+
+def _call(client: Any, op: AppleOp) -> list[Any]:
+    if op.kind is OpKind.REVOKE:
+        return client.revoke(client_user_ids=op.client_user_ids,
+                             serial_numbers=op.serial_numbers)
+    assets = [WireAsset(adamId=a, pricingParam=p) for a, p in op.assets]
+    send = client.associate if op.kind is OpKind.ASSOCIATE else client.disassociate
+    return send(assets, client_user_ids=op.client_user_ids, serial_numbers=op.serial_numbers)
+
+
+def send_ops(session: Session, ctx: ServiceContext, client: Any, ops: Sequence[AppleOp],
+             target: str) -> Sent:
+    """Send each batch in order; after an Apple error the rest is not sent."""
+    sent = Sent()
+    for op in ops:
+        targets = (*op.client_user_ids, *op.serial_numbers)
+        if sent.error is not None:
+            sent.not_sent.update(targets)
+            continue
+        try:
+            outcomes = _call(client, op)
+        except (apple_errors.AppleError, OSError) as exc:
+            sent.error = apple_failure_text(exc)
+            sent.not_sent.update(targets)
+            audit.record(session, ctx, f"license.{op.kind}", target, result="failed",
+                         detail=sent.error)
+            continue
+        for outcome in outcomes:
+            _absorb(sent, op, targets, outcome)
+            audit.record(session, ctx, f"license.{op.kind}", target,
+                         result="ok" if outcome.ok else "partial",
+                         detail=_("{n} requested, {c} completed, {f} failed").format(
+                             n=outcome.num_requested, c=outcome.num_completed,
+                             f=len(outcome.failed_targets())),
+                         apple_event_id=outcome.event_id, apple_event_status=outcome.status)
+    return sent
+
+
+def _absorb(sent: Sent, op: AppleOp, targets: tuple[str, ...], outcome: Any) -> None:
+    failed = outcome.failed_targets()
+    for failure in outcome.failures:
+        sent.messages.setdefault(failure.error_number or 0, failure.message)
+    adam_ids = {a for a, _p in op.assets}
+    for key, number in failed.items():
+        # A failure naming no user or device is keyed by the asset: every target failed.
+        for t in (targets if key in adam_ids else (key,)):
+            sent.failed.setdefault(t, number)
+    if outcome.status == "FAILED" and not failed:
+        for t in targets:
+            sent.failed.setdefault(t, 0)
+    for t in targets:
+        sent.event_of.setdefault(t, outcome.event_id)
+    sent.events.append(EventSummary(outcome.event_id, str(op.kind), outcome.status,
+                                    outcome.num_requested or len(targets), len(failed)))
+
+
+def settle(result: MemberResult, targets: Iterable[str], sent: Sent) -> MemberOutcome:
+    """The member's real outcome: the plan's, unless Apple failed or never got it."""
+    kind, planned = str(result.kind), result.outcome
+    reason = str(result.reason) if result.reason else None
+    text = describe_reason(result.reason) if result.reason else None
+    if planned not in (Outcome.LICENSED, Outcome.RECLAIMED):
+        return MemberOutcome(result.member, kind, str(planned), reason, text, result.item)
+    targets = tuple(targets)
+    event = next((sent.event_of[t] for t in targets if t in sent.event_of), None)
+    if any(t in sent.not_sent for t in targets):
+        return MemberOutcome(result.member, kind, "failed", NOT_SENT,
+                             _("not sent: {error}").format(error=sent.error), result.item)
+    number = next((sent.failed[t] for t in targets if t in sent.failed), None)
+    if number is None:
+        return MemberOutcome(result.member, kind, str(planned), reason, text, result.item,
+                             event)
+    if number == NOT_ENOUGH_LICENSES and planned is Outcome.LICENSED:
+        code = Reason.NO_LICENSES_LEFT
+        return MemberOutcome(result.member, kind, "failed", str(code), describe_reason(code),
+                             result.item, event)
+    message = sent.messages.get(number) or _("Apple refused it")
+    return MemberOutcome(result.member, kind, "failed", f"apple_{number}",
+                         f"Apple {number}: {message}", result.item, event)
+
+
+def targets_for(users: dict[str, User]) -> Callable[[MemberResult], tuple[str, ...]]:
+    def targets(result: MemberResult) -> tuple[str, ...]:
+        if result.kind is MemberKind.DEVICE:
+            return (result.member,)
+        user = users.get(result.member)
+        return user.apple_targets if user else (result.member,)
+
+    return targets
+
+
+def register_users(session: Session, ctx: ServiceContext, client: Any, users: Sequence[User],
+                   ids: AppleIds, target: str) -> dict[str, str]:
+    """Make sure every user exists at Apple for this token (users/create).
+
+    With a Managed Apple ID Apple associates the user at once; otherwise the user is
+    Registered and gets an invitation code. Returns {upn: why it failed}.
+    """
+    todo = [u for u in users if not ids.registered(u.upn)]
+    if not todo:
+        return {}
+    requests = [RequestUser(clientUserId=u.apple_targets[0], email=u.upn,
+                            managedAppleId=u.managed_apple_id or None) for u in todo]
+    try:
+        outcomes = client.create_users(requests)
+    except (apple_errors.AppleError, OSError) as exc:
+        why = apple_failure_text(exc)
+        audit.record(session, ctx, "apple_user.create", target, result="failed", detail=why)
+        return {u.upn: why for u in todo}
+    failed: dict[str, int] = {}
+    messages: dict[int, str] = {}
+    for outcome in outcomes:
+        failed.update(outcome.failed_targets())
+        messages.update({f.error_number or 0: f.message for f in outcome.failures})
+        audit.record(session, ctx, "apple_user.create", target,
+                     result="ok" if outcome.ok else "partial",
+                     detail=_("{n} users registered").format(n=outcome.num_completed),
+                     apple_event_id=outcome.event_id, apple_event_status=outcome.status)
+    invites = _invite_codes(client, [r.clientUserId for r in requests
+                                     if r.clientUserId not in failed])
+    now = ctx.clock.now()
+    problems: dict[str, str] = {}
+    for user, request in zip(todo, requests, strict=True):
+        cid = str(request.clientUserId)
+        number = failed.get(cid)
+        # 9716: already registered (by an earlier run or another MDM): usable as is.
+        if number is not None and number != 9716:
+            problems[user.upn] = f"Apple {number}: {messages.get(number, '')}".strip()
+            continue
+        row = ids.by_upn.get(user.upn.casefold())
+        if row is None or row.client_user_id != cid:
+            row = m.AppleUser(token_id=ids.token_id, client_user_id=cid)
+        row.upn, row.email = user.upn, user.upn
+        row.managed_apple_id = user.managed_apple_id
+        row.status = "Associated" if user.managed_apple_id else "Registered"
+        row.invite_code = None if user.managed_apple_id else invites.get(cid)
+        row.updated_at = now
+        session.add(row)
+        ids.by_upn[user.upn.casefold()] = row
+        ids.upn_of[cid] = user.upn
+    session.flush()
+    return problems
+
+
+def _invite_codes(client: Any, cids: list[str]) -> dict[str, str]:
+    wanted = set(cids)
+    if not wanted:
+        return {}
+    codes: dict[str, str] = {}
+    try:
+        # One paged read of the location's users costs less than one request per user.
+        for user in client.users().items:
+            if user.clientUserId in wanted and user.inviteCode and user.status != "Retired":
+                codes[str(user.clientUserId)] = user.inviteCode
+    except (apple_errors.AppleError, OSError):
+        pass  # the invitation code is a convenience; sync reads it again
+    return codes
+
+
+def refresh_counts(client: Any, asset: m.Asset, fallback_delta: int) -> None:
+    """Re-read the asset's counts from Apple; if that fails, count what Apple confirmed."""
+    try:
+        found = client.assets(adamId=asset.adam_id, pricingParam=asset.pricing_param)
+        remote = next((a for a in [*found.items, *found.unlimited]
+                       if a.adamId == asset.adam_id
+                       and (a.pricingParam or "STDQ") == asset.pricing_param), None)
+    except (apple_errors.AppleError, OSError):
+        remote = None
+    if remote is None:
+        asset.assigned = max(asset.assigned + fallback_delta, 0)
+        asset.available = max(asset.total - asset.assigned, 0)
+        return
+    asset.assigned = remote.assignedCount or 0
+    total = getattr(remote, "totalCount", None)
+    if total is not None and not asset.unlimited:
+        asset.total = total
+    asset.available = (asset.total - asset.assigned if asset.unlimited
+                       else getattr(remote, "availableCount", None) or 0)

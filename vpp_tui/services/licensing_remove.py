@@ -1,0 +1,122 @@
+"""Removing an assignment, and the license report of one item.
+
+Removal follows the platform rules (iOS/iPadOS: reclaim and uninstall; macOS: reclaim,
+the app stays 30 days; books: never reclaimed) unless the `reclaim_on_removal` setting is
+off, in which case licenses stay until an Uninstall assignment; every preview names the
+rule in force.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from vpp_tui.domain.licensing import BatchLimits, LicenseType, Plan, plan_unassignment
+from vpp_tui.i18n import _
+from vpp_tui.services.access import Permission, authorize
+from vpp_tui.services.apple_link import client_for
+from vpp_tui.services.catalog import AssetView, resolve_item
+from vpp_tui.services.context import ServiceContext
+from vpp_tui.services.errors import NotFound
+from vpp_tui.services.licensing_apply import limits_of
+from vpp_tui.services.licensing_common import Target, load_target, reclaim, removal_settings
+from vpp_tui.services.licensing_facts import (
+    group_row,
+    holdings_of,
+    license_rows,
+    load_group,
+    still_assigned,
+    to_pool,
+)
+from vpp_tui.services.licensing_views import (
+    Failure,
+    Holder,
+    LicensePreview,
+    LicenseReport,
+    LicenseResult,
+)
+from vpp_tui.services.tokens import bearer_of
+from vpp_tui.store import models as m
+
+
+@dataclass
+class _Unassign:
+    target: Target
+    assignment: m.Assignment
+    group: Any
+    plan: Plan
+    preview: LicensePreview
+
+
+def _plan(session: Session, ctx: ServiceContext, view: AssetView, group: str,
+          limits: BatchLimits = BatchLimits()) -> _Unassign:
+    t = load_target(session, view)
+    grow = group_row(session, group)
+    assignment = session.exec(select(m.Assignment).where(
+        m.Assignment.asset_id == t.asset.id, m.Assignment.group_id == grow.id)).first()
+    if assignment is None:
+        raise NotFound(_("{item} is not assigned to {group!r}; see 'vpp-tui licenses {item}'")
+                       .format(item=view.name, group=group))
+    loaded = load_group(session, grow, t.ids)
+    plan = plan_unassignment(
+        t.item, loaded, LicenseType(assignment.license_type),
+        holdings=holdings_of(license_rows(session, t.asset.id or 0), t.ids),
+        pool=to_pool(t.asset), still_assigned=still_assigned(session, t.asset.id or 0,
+                                                             grow.id, t.ids),
+        limits=limits, settings=removal_settings(ctx))
+    preview = LicensePreview(plan, view.name, view.adam_id, view.token, group=grow.name)
+    return _Unassign(t, assignment, loaded, plan, preview)
+
+
+def plan_unassign(ctx: ServiceContext, item: str, group: str,
+                  token: str | None = None) -> LicensePreview:
+    """What removing the assignment would reclaim, and which removal rule applies."""
+    authorize(ctx, Permission.APPS_ASSIGN)
+    view = resolve_item(ctx, item, token)
+    with ctx.store.session() as session:
+        return _plan(session, ctx, view, group).preview
+
+
+def apply_unassign(ctx: ServiceContext, item: str, group: str,
+                   token: str | None = None) -> LicenseResult:
+    authorize(ctx, Permission.APPS_ASSIGN)
+    view = resolve_item(ctx, item, token)
+    with ctx.store.session() as session:
+        _plan(session, ctx, view, group)  # bad input fails before Apple is called
+    bearer = bearer_of(ctx, view.token)
+    with ctx.store.session() as session, client_for(ctx, bearer) as client:
+        job = _plan(session, ctx, view, group, limits_of(client))
+        users = {u.upn: u for u in job.group.users}
+        return reclaim(session, ctx, client, job.target, job.plan, users,
+                       f"{job.target.label} → {job.group.name}", "unassign", job.group.name,
+                       job.assignment, remove=True)
+
+
+_SHOWN_HELD = ("licensed", "pending")
+
+
+def licenses(ctx: ServiceContext, item: str, token: str | None = None) -> LicenseReport:
+    """Who holds a license of the item, who failed and why, who waits and in what order."""
+    authorize(ctx, Permission.APPS_READ)
+    view = resolve_item(ctx, item, token)
+    with ctx.store.session() as session:
+        t = load_target(session, view)
+        rows = license_rows(session, t.asset.id or 0)
+        holders = sorted((Holder(t.ids.member_of(r), r.kind, r.status, r.since)
+                          for r in rows if r.status in _SHOWN_HELD),
+                         key=lambda h: (h.kind, h.member.casefold()))
+        failures = sorted((Failure(t.ids.member_of(r), r.kind, r.reason or "", r.status,
+                                   r.position)
+                           for r in rows if r.status in ("failed", "waitlisted")),
+                          key=lambda f: (f.status != "failed", f.position or 0,
+                                         f.member.casefold()))
+        assigned = session.exec(select(m.DirectoryGroup.name, m.Assignment.intent,
+                                       m.Assignment.license_type).join(
+            m.Assignment, col(m.Assignment.group_id) == col(m.DirectoryGroup.id)).where(
+            m.Assignment.asset_id == t.asset.id).order_by(col(m.DirectoryGroup.name))).all()
+        return LicenseReport(view.name, view.adam_id, view.token, t.asset.total,
+                             t.asset.assigned, t.asset.available, t.asset.unlimited,
+                             tuple(holders), tuple(failures),
+                             tuple((g, i, lt) for g, i, lt in assigned))

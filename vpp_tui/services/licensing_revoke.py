@@ -1,0 +1,215 @@
+"""Revoking licenses (of an item, a user or a device) and reclaiming from departed members.
+
+Revoking reclaims licenses only (iOS/iPadOS apps stay until an Uninstall assignment,
+macOS apps keep working for Apple's 30-day grace period); book licenses are skipped with
+a message. A user or device may hold licenses under several tokens: each token is asked
+with its own bearer, in batches of `maxRevoke*`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from vpp_tui.domain.licensing import (
+    BatchLimits,
+    Holdings,
+    Plan,
+    PlanAction,
+    User,
+    plan_revoke_device,
+    plan_revoke_item,
+    plan_revoke_user,
+)
+from vpp_tui.i18n import _
+from vpp_tui.services.access import Permission, authorize
+from vpp_tui.services.apple_link import client_for
+from vpp_tui.services.catalog import resolve_item
+from vpp_tui.services.context import ServiceContext
+from vpp_tui.services.errors import InvalidInput, NotFound
+from vpp_tui.services.licensing_apply import (
+    limits_of,
+    refresh_counts,
+    send_ops,
+    settle,
+    targets_for,
+)
+from vpp_tui.services.licensing_common import Target, load_target, reclaim
+from vpp_tui.services.licensing_facts import (
+    HELD,
+    AppleIds,
+    apple_ids,
+    holdings_of,
+    license_rows,
+    to_device,
+    to_item,
+    to_pool,
+    users_by_upn,
+)
+from vpp_tui.services.licensing_rows import Rows, serve_waitlist, write_outcomes
+from vpp_tui.services.licensing_views import LicensePreview, LicenseResult, MemberOutcome
+from vpp_tui.services.tokens import bearer_of
+from vpp_tui.store import models as m
+
+
+def _holders(session: Session, t: Target, holdings: Holdings) -> tuple[dict, dict]:
+    """Users and devices for the holders; users gone from the directory keep their ids."""
+    users = users_by_upn(session, sorted(holdings.users), t.ids)
+    for upn in holdings.users - users.keys():
+        users[upn] = User(upn, active=False, client_user_ids=(t.ids.client_id(upn),))
+    devices = {d.serial: to_device(d) for d in session.exec(select(m.DirectoryDevice).where(
+        col(m.DirectoryDevice.serial).in_(sorted(holdings.devices)))).all()}
+    return users, devices
+
+
+def _item_plan(session: Session, view: Any, limits: BatchLimits = BatchLimits()):  # noqa: ANN202
+    t = load_target(session, view)
+    holdings = holdings_of(license_rows(session, t.asset.id or 0), t.ids)
+    users, devices = _holders(session, t, holdings)
+    plan = plan_revoke_item(t.item, holdings, users=users, devices=devices,
+                            pool=to_pool(t.asset), limits=limits)
+    return t, plan, users
+
+
+@dataclass
+class _TargetPart:
+    """A user's or device's licenses under one token."""
+
+    token: str
+    ids: AppleIds
+    rows: list[tuple[m.License, m.Asset]]
+    plan: Plan
+    user: User | None
+
+
+def _target_parts(session: Session, kind: str, who: str,
+                  limits: BatchLimits | None = None) -> list[_TargetPart]:
+    found = session.exec(select(m.License, m.Asset, m.Token.name).join(
+        m.Asset, col(m.Asset.id) == col(m.License.asset_id)).join(
+        m.Token, col(m.Token.id) == col(m.Asset.token_id)).where(
+        m.License.kind == kind, col(m.License.status).in_(HELD))).all()
+    by_token: dict[tuple[int, str], list[tuple[m.License, m.Asset]]] = {}
+    ids_of: dict[int, AppleIds] = {}
+    for lic, asset, token in found:
+        ids = ids_of.setdefault(asset.token_id, apple_ids(session, asset.token_id))
+        if ids.member_of(lic).casefold() == who.casefold():
+            by_token.setdefault((asset.token_id, token), []).append((lic, asset))
+    parts = []
+    for (token_id, token), rows in sorted(by_token.items(), key=lambda kv: kv[0][1]):
+        ids, items = ids_of[token_id], [to_item(a) for _l, a in rows]
+        lim = limits or BatchLimits()
+        if kind == "user":
+            user = users_by_upn(session, [who], ids).get(who) or User(
+                who, active=False, client_user_ids=(rows[0][0].client_user_id or who,))
+            parts.append(_TargetPart(token, ids, rows, plan_revoke_user(user, items, lim),
+                                     user))
+        else:
+            row = session.exec(select(m.DirectoryDevice).where(
+                m.DirectoryDevice.serial == who)).first()
+            device = to_device(row) if row else to_device(m.DirectoryDevice(
+                serial=who, platform="iOS"))
+            parts.append(_TargetPart(token, ids, rows, plan_revoke_device(device, items, lim),
+                                     None))
+    return parts
+
+
+def _merged(plans: Iterable[Plan]) -> Plan:
+    plans = list(plans)
+    if not plans:
+        return Plan(PlanAction.REVOKE, ())
+    first = plans[0]
+    return replace(first, members=tuple(m for p in plans for m in p.members),
+                   operations=tuple(o for p in plans for o in p.operations),
+                   warnings=tuple(w for p in plans for w in p.warnings),
+                   freed=sum(p.freed for p in plans),
+                   licenses_before=sum(p.licenses_before for p in plans))
+
+
+def _choose(item: str | None, user: str | None, device: str | None) -> tuple[str, str]:
+    given = [(k, v) for k, v in (("item", item), ("user", user), ("device", device)) if v]
+    if len(given) != 1:
+        raise InvalidInput(_("name exactly one of --item, --user or --device"))
+    return given[0]
+
+
+def plan_revoke(ctx: ServiceContext, *, item: str | None = None, token: str | None = None,
+                user: str | None = None, device: str | None = None) -> LicensePreview:
+    authorize(ctx, Permission.APPS_ASSIGN)
+    kind, who = _choose(item, user, device)
+    if kind == "item":
+        view = resolve_item(ctx, who, token)
+        with ctx.store.session() as session:
+            _t, plan, _u = _item_plan(session, view)
+        return LicensePreview(plan, view.name, view.adam_id, view.token)
+    with ctx.store.session() as session:
+        parts = _target_parts(session, kind, who)
+        if not parts:
+            _known(session, kind, who)
+    return LicensePreview(_merged(p.plan for p in parts), None, None,
+                          ", ".join(p.token for p in parts) or None, target=who)
+
+
+def _known(session: Session, kind: str, who: str) -> None:
+    model, column = ((m.DirectoryUser, m.DirectoryUser.upn) if kind == "user"
+                     else (m.DirectoryDevice, m.DirectoryDevice.serial))
+    if session.exec(select(model).where(column == who)).first() is None:
+        raise NotFound(_("no {kind} {who!r} holds a license or is in the directory").format(
+            kind=kind, who=who))
+
+
+def apply_revoke(ctx: ServiceContext, *, item: str | None = None, token: str | None = None,
+                 user: str | None = None, device: str | None = None) -> LicenseResult:
+    authorize(ctx, Permission.APPS_ASSIGN)
+    kind, who = _choose(item, user, device)
+    if kind == "item":
+        view = resolve_item(ctx, who, token)
+        bearer = bearer_of(ctx, view.token)
+        with ctx.store.session() as session, client_for(ctx, bearer) as client:
+            t, plan, users = _item_plan(session, view, limits_of(client))
+            # Revoking a whole item frees it on purpose: the waitlist is not served.
+            return reclaim(session, ctx, client, t, plan, users, t.label, "revoke", None,
+                           None, serve=False)
+    plan_revoke(ctx, item=None, user=user, device=device)  # unknown target: exit 2 first
+    with ctx.store.session() as session:
+        tokens = [p.token for p in _target_parts(session, kind, who)]
+    results = [_revoke_part(ctx, kind, who, name) for name in tokens]
+    shown = tuple(o for r in results for o in r.members)
+    return LicenseResult("revoke", None, ", ".join(tokens) or None, None, shown,
+                         tuple(e for r in results for e in r.events),
+                         tuple(dict.fromkeys(w for r in results for w in r.warnings)),
+                         admitted=tuple(a for r in results for a in r.admitted),
+                         error=next((r.error for r in results if r.error), None), target=who)
+
+
+def _revoke_part(ctx: ServiceContext, kind: str, who: str, token: str) -> LicenseResult:
+    with ctx.store.session() as session, client_for(ctx, bearer_of(ctx, token)) as client:
+        part = next(p for p in _target_parts(session, kind, who, limits_of(client))
+                    if p.token == token)
+        sent = send_ops(session, ctx, client, part.plan.operations, f"{kind} {who} ({token})")
+        targets = targets_for({who: part.user} if part.user else {})
+        shown = [settle(r, targets(r), sent) for r in part.plan.members]
+        now = ctx.clock.now()
+        admitted: list[str] = []
+        events = list(sent.events)
+        for _lic, asset in part.rows:
+            outcome = next((o for o in shown if o.item == asset.adam_id), None)
+            if outcome is None or outcome.outcome != "reclaimed":
+                continue
+            write_outcomes(Rows(session, asset.id or 0, part.ids),
+                           [MemberOutcome(**{**outcome.__dict__, "member": who})], now)
+            refresh_counts(client, asset, -1)
+            session.add(asset)
+            session.flush()
+            served, more = serve_waitlist(session, ctx, client, asset, part.ids, token)
+            if served:
+                refresh_counts(client, asset, len(served))
+            admitted += served
+            events += more
+        return LicenseResult("revoke", None, token, None, tuple(shown), tuple(events),
+                             tuple(w.message for w in part.plan.warnings),
+                             admitted=tuple(admitted), error=sent.error, target=who)
+
+

@@ -1,0 +1,121 @@
+"""The console: one app, seven sections, switched by the number keys 1–7.
+
+Sections are Textual MODES rather than panes of a ContentSwitcher: each section
+keeps its own screen stack, so a wizard or details panel opened in Tokens is
+still there after a look at Activity, and each screen owns its bindings, its
+footer and its help without the app filtering them by hand. A section is built
+the first time it is shown, so the console starts without querying every table.
+
+Slow work runs in thread workers that call services and post messages; one
+`Worker.StateChanged` handler here turns any worker error into an error modal, so
+an exception never kills the console.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import work
+from textual.app import App
+from textual.screen import ModalScreen
+from textual.widget import Widget
+from textual.widgets import Static
+
+from vpp_tui.i18n import _
+from vpp_tui.services import settings
+from vpp_tui.services.context import ServiceContext
+from vpp_tui.ui.commands import Command, bindings, global_commands, sections
+from vpp_tui.ui.errors import ReportsWorkerErrors
+from vpp_tui.ui.providers import ConsoleCommands
+from vpp_tui.ui.screens.help import HelpScreen
+from vpp_tui.ui.sections.activity import ActivitySection
+from vpp_tui.ui.sections.base import SectionScreen, placeholder
+
+SECTION_SCREENS: dict[str, type[SectionScreen]] = {
+    "activity": ActivitySection,
+}
+
+
+def _section_screens() -> dict[str, type[SectionScreen]]:
+    try:
+        from vpp_tui.ui.sections.tokens import TokensSection
+    except ImportError:  # the Tokens screen needs services that may not be importable yet
+        TokensSection = placeholder("tokens")  # noqa: N806
+    screens = {"tokens": TokensSection, **SECTION_SCREENS}
+    return {s.mode: screens.get(s.mode) or placeholder(s.mode) for s in sections()}
+
+
+class VppApp(ReportsWorkerErrors, App[None]):
+    TITLE = "vpp-tui"
+    CSS_PATH = Path(__file__).with_name("app.tcss")
+    COMMANDS = App.COMMANDS | {ConsoleCommands}
+    BINDINGS = bindings(global_commands())
+    MODES = _section_screens()  # type: ignore[assignment]
+
+    def __init__(self, ctx: ServiceContext, *, demo: bool = False,
+                 cursor_blink: bool = True) -> None:
+        self.ctx = ctx
+        self.demo = demo
+        # Tests turn blinking off so snapshots do not depend on when they are taken.
+        self.cursor_blink = cursor_blink
+        self._saved_theme: str | None = None
+        self.org_name: str | None = None  # learnt from the tokens, shown in every header
+        super().__init__()
+
+    def on_mount(self) -> None:
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
+        self.load_theme()
+        self.switch_mode("tokens")
+
+    def global_commands(self) -> tuple[Command, ...]:
+        return global_commands()
+
+    def get_loading_widget(self) -> Widget:
+        # A still widget: a spinner would repaint over SSH and make snapshots flaky.
+        return Static(_("Loading…"), classes="loading")
+
+    # Sections ---------------------------------------------------------------
+
+    def action_switch_section(self, mode: str) -> None:
+        self.switch_mode(mode)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("switch_section", "help") and isinstance(self.screen, ModalScreen):
+            return False  # a dialog is open: answer it first
+        return True
+
+    def action_help(self) -> None:
+        screen = self.screen
+        if not isinstance(screen, SectionScreen):
+            return
+        self.push_screen(HelpScreen(
+            screen.section.title, screen.about(), screen.commands(),
+            [c for c in self.global_commands() if c.id != "palette"] + [
+                c for c in self.global_commands() if c.id == "palette"],
+            self._keymap,
+        ))
+
+    # Theme ------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="theme")
+    def load_theme(self) -> None:
+        name = settings.get_setting(self.ctx, "theme")
+        self.call_from_thread(self._apply_saved_theme, name)
+
+    def _apply_saved_theme(self, name: str | None) -> None:
+        self._saved_theme = name
+        if name and name in self.available_themes and name != self.theme:
+            self.theme = name
+
+    def _theme_changed(self, theme) -> None:  # noqa: ANN001
+        if self._saved_theme is not None and theme.name != self._saved_theme:
+            self._saved_theme = theme.name
+            self.save_theme(theme.name)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="theme")
+    def save_theme(self, name: str) -> None:
+        settings.set_setting(self.ctx, "theme", name)
+
+    async def action_quit(self) -> None:
+        self.ctx.cancel.set()  # stop syncs between Apple calls
+        self.exit()

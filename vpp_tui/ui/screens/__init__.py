@@ -1,0 +1,1 @@
+"""Modal screens shared by the sections: help, confirm, error."""

@@ -1,0 +1,58 @@
+"""Help for the current screen: its keys, read from the same registry as the footer."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Static
+
+from vpp_tui.i18n import _
+from vpp_tui.ui.commands import Command, bindings
+
+HELP_COMMANDS = (
+    Command("help.close", "escape,f1,question_mark", "dismiss", _("close"),
+            _("Close help"), key_display="esc"),
+)
+
+
+def _keys(command: Command, keymap: dict[str, str]) -> str:
+    keys = keymap.get(command.id, command.key)
+    names = {"question_mark": "?", "delete": "del", "escape": "esc", "slash": "/"}
+    return " ".join(names.get(k, k) for k in keys.split(","))
+
+
+class HelpScreen(ModalScreen[None]):
+    """Lists the screen's own commands, then the keys that work everywhere."""
+
+    BINDINGS = bindings(HELP_COMMANDS)
+
+    def __init__(self, title: str, about: str, screen_commands: Iterable[Command],
+                 global_commands: Iterable[Command], keymap: dict[str, str]) -> None:
+        super().__init__(id="help-screen")
+        self._title = title
+        self._about = about
+        self._screen_commands = list(screen_commands)
+        self._global_commands = list(global_commands)
+        self._keymap = keymap
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="help-box") as box:
+            box.border_title = _("Help · {screen}").format(screen=self._title)
+            box.border_subtitle = _("esc close")
+            yield Static(self._about, id="help-about")
+            yield DataTable(id="help-keys", cursor_type="none", show_cursor=False)
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns(_("Key"), _("Command"), _("What it does"))
+        for heading, commands in ((_("This screen"), self._screen_commands),
+                                  (_("Everywhere"), self._global_commands)):
+            if not commands:
+                continue
+            table.add_row("", Text(heading, style="bold"), "")
+            for command in commands:
+                table.add_row(_keys(command, self._keymap), command.label, command.help)

@@ -1,0 +1,84 @@
+"""A token's details: every field except the secret (only its masked hint), sync history."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Static
+
+from vpp_tui.i18n import _
+from vpp_tui.services.views import TokenDetails
+from vpp_tui.ui.commands import Command, bindings
+from vpp_tui.ui.format import day, when
+from vpp_tui.ui.sections.tokens_rows import badge
+
+DETAILS_COMMANDS = (
+    Command("details.close", "escape,enter", "dismiss", _("close"), _("Close the details"),
+            key_display="esc"),
+)
+
+
+def _fields(details: TokenDetails) -> list[tuple[str, str]]:
+    t = details.token
+    yes, no = _("yes"), _("no")
+    return [
+        (_("Name"), t.name),
+        (_("State"), f"{t.state} · {t.state_reason}"),
+        (_("Organisation"), t.org_name),
+        (_("Location"), f"{t.location_name or '—'} ({t.location_id or '—'})"),
+        (_("Apple ID"), t.apple_id),
+        (_("Expires"), f"{day(t.expires_at)} ({t.days_left} days)"),
+        (_("Secret"), _("{hint} (encrypted at rest, never shown)").format(hint=t.secret_hint)),
+        (_("Country/region"), t.country + (f" (Apple: {details.apple_country})"
+                                           if details.apple_country else "")),
+        (_("Account type"), t.account_type),
+        (_("Automatic app updates"), yes if t.auto_update else no),
+        (_("Take control from other MDM"), yes if details.take_control else no),
+        (_("Held by another MDM"), t.external_mdm_name or no),
+        (_("Scope tags"), ", ".join(t.scope_tags) or "—"),
+        (_("Apps / books"), f"{t.app_count} / {t.book_count}"),
+        (_("Last sync"), (when(t.last_sync_at) + f" · {t.last_sync_status}")
+         if t.last_sync_at else _("never")),
+        (_("Last sync error"), t.last_sync_error or "—"),
+        (_("Default platform"), details.default_platform or "—"),
+        (_("Website"), details.website_url or "—"),
+        (_("Claimed"), when(details.claimed_at) if details.claimed_at else "—"),
+        (_("Added"), when(details.created_at)),
+    ]
+
+
+class TokenDetailsScreen(ModalScreen[None]):
+    BINDINGS = bindings(DETAILS_COMMANDS)
+
+    def __init__(self, details: TokenDetails) -> None:
+        super().__init__(id="token-details")
+        self.details = details
+
+    def compose(self) -> ComposeResult:
+        t = self.details.token
+        with Vertical(id="details-box", classes="dialog wide") as box:
+            box.border_title = _("Token {name}").format(name=t.name)
+            box.border_subtitle = _("esc close")
+            with VerticalScroll():
+                yield Static(badge(t), id="details-state")
+                yield Static(t.advice, id="details-advice")
+                yield DataTable(id="details-fields", cursor_type="none", show_header=False)
+                yield Static(_("Sync history (newest first)"), classes="subheading")
+                yield DataTable(id="details-history", cursor_type="none")
+
+    def on_mount(self) -> None:
+        fields = self.query_one("#details-fields", DataTable)
+        fields.add_columns(_("Field"), _("Value"))
+        for label, value in _fields(self.details):
+            fields.add_row(label, value)
+        history = self.query_one("#details-history", DataTable)
+        history.add_columns(_("Started"), _("By"), _("Kind"), _("Result"), _("Requests"),
+                            _("Items"), _("Assignments"), _("Users"), _("Error"))
+        for run in self.details.history:
+            history.add_row(when(run.started_at), run.actor,
+                            _("full") if run.full else _("delta"), run.status,
+                            str(run.requests), str(run.assets), str(run.assignments),
+                            str(run.users), run.error or "")
+        if not self.details.history:
+            history.add_row(_("never synced"), "", "", "", "", "", "", "", "")

@@ -1,0 +1,124 @@
+"""Small token forms: renew (a new file) and edit settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, Static
+
+from vpp_tui.i18n import _
+from vpp_tui.services.views import TokenView
+from vpp_tui.ui.commands import Command, bindings
+from vpp_tui.ui.widgets.choices import AccountTypeChoice, SpaceCheckbox
+from vpp_tui.ui.widgets.inputs import TextField
+from vpp_tui.ui.widgets.token_file import TokenFileField
+
+FORM_COMMANDS = (
+    Command("form.submit", "enter", "submit", _("save"), _("Save and close")),
+    Command("form.cancel", "escape", "cancel", _("cancel"), _("Close without changes"),
+            key_display="esc"),
+)
+
+
+def parse_tags(text: str) -> list[str]:
+    return [t.strip() for t in text.split(",") if t.strip()]
+
+
+class RenewScreen(ModalScreen[str | None]):
+    """Asks for the new file; dismisses with its content once it decodes."""
+
+    BINDINGS = bindings(FORM_COMMANDS)
+
+    def __init__(self, view: TokenView) -> None:
+        super().__init__(id="renew-token")
+        self.view = view
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog") as box:
+            box.border_title = _("Renew {name}").format(name=self.view.name)
+            box.border_subtitle = _("esc cancel · enter renew")
+            yield Static(_("Choose the new .vpptoken file downloaded for {location}. Apps and "
+                           "assignments stay; the file must be for the same location.").format(
+                location=self.view.location_name or self.view.name), classes="form-about")
+            yield Label(_("Token file"))
+            yield TokenFileField(id="renew-file")
+
+    def on_mount(self) -> None:
+        self.query_one(TokenFileField).input.focus()
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_submit()
+
+    def action_submit(self) -> None:
+        field = self.query_one(TokenFileField)
+        if not field.ok:
+            field.demand()
+            return
+        self.dismiss(field.content)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+@dataclass(frozen=True)
+class SettingsChange:
+    country: str
+    account_type: str
+    auto_update: bool
+    scope_tags: list[str]
+
+
+class EditSettingsScreen(ModalScreen[SettingsChange | None]):
+    BINDINGS = bindings(FORM_COMMANDS)
+
+    def __init__(self, view: TokenView) -> None:
+        super().__init__(id="edit-token")
+        self.view = view
+
+    def compose(self) -> ComposeResult:
+        v = self.view
+        with Vertical(classes="dialog") as box:
+            box.border_title = _("Settings of {name}").format(name=v.name)
+            box.border_subtitle = _("esc cancel · enter save")
+            yield Label(_("Country/region store (two letters)"))
+            yield TextField(v.country, id="edit-country", max_length=2)
+            yield Static(_("A new store changes app metadata and store links at the next "
+                           "sync; an app missing there keeps its old metadata."),
+                         classes="form-note")
+            yield Label(_("Account type"))
+            yield AccountTypeChoice(v.account_type, id="edit-account")
+            yield SpaceCheckbox(_("Automatic app updates (space toggles)"), v.auto_update,
+                                id="edit-auto")
+            yield Label(_("Scope tags (comma-separated)"))
+            yield TextField(", ".join(v.scope_tags), id="edit-tags")
+            yield Static("", id="form-error", classes="form-error")
+
+    def on_mount(self) -> None:
+        self.query_one("#edit-country", Input).focus()
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_submit()
+
+    def action_submit(self) -> None:
+        country = self.query_one("#edit-country", Input).value.strip().upper()
+        if len(country) != 2 or not country.isalpha():
+            self.query_one("#form-error", Static).update(
+                _("Country must be a two-letter store code like US or FR."))
+            return
+        self.dismiss(SettingsChange(
+            country=country,
+            account_type=self.query_one(AccountTypeChoice).value,
+            auto_update=self.query_one("#edit-auto", SpaceCheckbox).value,
+            scope_tags=parse_tags(self.query_one("#edit-tags", Input).value),
+        ))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

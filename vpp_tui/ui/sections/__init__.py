@@ -1,0 +1,1 @@
+"""One module per console section; each section is a Textual screen (a mode)."""

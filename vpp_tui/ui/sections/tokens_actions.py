@@ -1,0 +1,137 @@
+"""What each Tokens key does: open the right dialog, then call the service in a worker."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from vpp_tui.i18n import _
+from vpp_tui.services import tokens
+from vpp_tui.services.views import DeletePreview, TokenDetails, TokenView
+from vpp_tui.ui.screens.add_token import AddTokenWizard
+from vpp_tui.ui.screens.confirm import ConfirmScreen
+from vpp_tui.ui.screens.token_details import TokenDetailsScreen
+from vpp_tui.ui.screens.token_forms import EditSettingsScreen, RenewScreen, SettingsChange
+
+if TYPE_CHECKING:
+    from vpp_tui.services.context import ServiceContext
+
+
+def delete_text(preview: DeletePreview) -> str:
+    lines = [_("Deleted:")]
+    lines += [f"  • {item}" for item in preview.deleted]
+    lines += ["", _("Not deleted:")]
+    lines += [f"  • {item}" for item in preview.kept]
+    lines += ["", _("To take the licenses back first, revoke them before deleting.")]
+    return "\n".join(lines)
+
+
+class TokenActions:
+    """Mixed into TokensSection; relies on its `selected`, `ctx` and `call_service`."""
+
+    ctx: ServiceContext
+    selected: TokenView | None
+    call_service: Callable[[str, str, Callable[[], object], str], None]
+
+    def action_add(self) -> None:
+        def added(view: TokenView | None) -> None:
+            if view is not None:
+                self.notify(_("Token {name} added · {state}").format(  # type: ignore[attr-defined]
+                    name=view.name, state=view.state_reason), title=_("Tokens"))
+                self.load()  # type: ignore[attr-defined]
+
+        self.app.push_screen(AddTokenWizard(), added)  # type: ignore[attr-defined]
+
+    def action_renew(self) -> None:
+        view = self.selected
+        if view is None:
+            return
+
+        def chosen(content: str | None) -> None:
+            if content is not None:
+                self.call_service(
+                    "renew", _("Renewal refused"),
+                    lambda: tokens.renew_token(self.ctx, view.name, content),
+                    _("{name} renewed: apps and assignments kept").format(name=view.name))
+
+        self.app.push_screen(RenewScreen(view), chosen)  # type: ignore[attr-defined]
+
+    def action_edit(self) -> None:
+        view = self.selected
+        if view is None:
+            return
+
+        def chosen(change: SettingsChange | None) -> None:
+            if change is not None:
+                self.call_service(
+                    "edit", _("Settings refused"),
+                    lambda: tokens.update_settings(
+                        self.ctx, view.name, country=change.country,
+                        account_type=change.account_type, auto_update=change.auto_update,
+                        scope_tags=change.scope_tags),
+                    _("{name}: settings saved").format(name=view.name))
+
+        self.app.push_screen(EditSettingsScreen(view), chosen)  # type: ignore[attr-defined]
+
+    def action_take_control(self) -> None:
+        view = self.selected
+        if view is None or not view.external_mdm_name:
+            return
+        mdm = view.external_mdm_name
+        body = _("{mdm} manages the licenses of {location} today.\n\n"
+                 "Taking control makes this console their manager: {mdm} stops managing them "
+                 "and may show errors for the apps it assigned. Apps, books and licenses "
+                 "stay with Apple.").format(mdm=mdm, location=view.location_name or view.name)
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.call_service(
+                    "take-control", _("Take control failed"),
+                    lambda: tokens.take_control(self.ctx, view.name),
+                    _("{name}: now managed here instead of {mdm}").format(
+                        name=view.name, mdm=mdm))
+
+        self.app.push_screen(ConfirmScreen(  # type: ignore[attr-defined]
+            _("Take control of {name} from {mdm}?").format(name=view.name, mdm=mdm), body,
+            yes=_("Take control")), answered)
+
+    def action_delete(self) -> None:
+        view = self.selected
+        if view is not None:
+            self._delete_preview(view.name)
+
+    def _delete_preview(self, name: str) -> None:
+        def work_() -> None:
+            preview = tokens.delete_preview(self.ctx, name)
+            self.app.call_from_thread(self._confirm_delete, preview)  # type: ignore[attr-defined]
+
+        self.run_worker(work_, group="delete", thread=True, exclusive=True,  # type: ignore[attr-defined]
+                        exit_on_error=False)
+
+    def _confirm_delete(self, preview: DeletePreview) -> None:
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.call_service(
+                    "delete", _("Delete refused"),
+                    lambda: tokens.delete_token(self.ctx, preview.name),
+                    _("{name} deleted; its {n} licenses stay with Apple").format(
+                        name=preview.name, n=preview.licenses))
+
+        self.app.push_screen(ConfirmScreen(  # type: ignore[attr-defined]
+            _("Delete token {name}?").format(name=preview.name), delete_text(preview),
+            yes=_("Delete"), danger=True), answered)
+
+    def action_details(self) -> None:
+        view = self.selected
+        if view is None:
+            return
+
+        def work_() -> None:
+            details = tokens.get_token(self.ctx, view.name)
+            self.app.call_from_thread(self._show_details, details)  # type: ignore[attr-defined]
+
+        self.run_worker(work_, group="details", thread=True, exclusive=True,  # type: ignore[attr-defined]
+                        exit_on_error=False)
+
+    def _show_details(self, details: TokenDetails) -> None:
+        self.app.push_screen(TokenDetailsScreen(details))  # type: ignore[attr-defined]
