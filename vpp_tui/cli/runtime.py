@@ -7,6 +7,9 @@ from argparse import Namespace
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
 
 from vpp_tui.apple.clock import Clock, SystemClock
 from vpp_tui.cli.parser import DEFAULT_APPLE_URL
@@ -46,8 +49,14 @@ def key_file(args: Namespace) -> str | None:
     return args.key_file or os.environ.get("VPP_KEY_FILE")
 
 
+def is_loopback(url: str) -> bool:
+    host = urlsplit(url).hostname or ""
+    return host in ("localhost", "::1") or host.startswith("127.")
+
+
 def make_apple_factory(url: str, clock: Clock, ctx_holder: dict[str, ServiceContext],
-                       simulator: Any | None = None):  # noqa: ANN201
+                       simulator: Any | None = None,
+                       simulator_file: Path | None = None):  # noqa: ANN201
     """A function building an AppleClient for one token; the simulator stays in-process."""
     from vpp_tui.apple.client import AppleClient
 
@@ -57,6 +66,8 @@ def make_apple_factory(url: str, clock: Clock, ctx_holder: dict[str, ServiceCont
         from vpp_tui.simulator.transport import SimulatorTransport
 
         transport = SimulatorTransport(simulator)
+        if simulator_file is not None:
+            transport = _SavingTransport(transport, simulator, simulator_file)
         base_url = SIM_BASE_URL
 
     def factory(bearer: str, **kwargs: Any) -> AppleClient:
@@ -67,9 +78,26 @@ def make_apple_factory(url: str, clock: Clock, ctx_holder: dict[str, ServiceCont
         if simulator is not None:
             # The demo's simulated events complete in about a second: poll accordingly.
             kwargs.setdefault("poll_interval", 0.25)
+        elif is_loopback(url):
+            # A served simulator, not Apple: its 30 s polling guidance does not apply.
+            kwargs.setdefault("poll_interval", 0.5)
         return AppleClient(bearer, base_url=base_url, transport=transport, **kwargs)
 
     return factory
+
+
+class _SavingTransport(httpx.BaseTransport):
+    """Keeps the demo's Apple world on disk after every change, so a console that is killed
+    (a dropped SSH session) leaves Apple's side and the demo store in step."""
+
+    def __init__(self, inner: httpx.BaseTransport, simulator: Any, path: Path) -> None:
+        self.inner, self.simulator, self.path = inner, simulator, path
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        response = self.inner.handle_request(request)
+        if request.method != "GET":
+            self.simulator.save(self.path)
+        return response
 
 
 def build_runtime(args: Namespace, *, db_url: str | None = None, simulator: Any | None = None,
@@ -89,7 +117,7 @@ def build_runtime(args: Namespace, *, db_url: str | None = None, simulator: Any 
     ctx = ServiceContext(
         store=store,
         actor=resolve_actor(args.actor),
-        apple=make_apple_factory(url, clock, holder, simulator),
+        apple=make_apple_factory(url, clock, holder, simulator, simulator_file),
         apple_url=SIM if simulator is not None else url,
         key_file=key_file(args),
         clock=clock,

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import shlex
-from pathlib import Path
 import sys
 from argparse import Namespace
+from pathlib import Path
 
 from vpp_tui.cli.output import EXIT_OK
 from vpp_tui.cli.runtime import SIM, Runtime, build_runtime
@@ -44,19 +44,25 @@ def reset_demo_store() -> None:
 
 def prepare_demo(args: Namespace) -> Runtime:
     """The demo's own store and key, the in-process simulator, and its seed data."""
+    url, key = demo_paths()
+    sim_file = Path(key).with_suffix(".sim")
     if getattr(args, "reset", False):
         reset_demo_store()
-    url, key = demo_paths()
+    elif (data_dir() / DEMO_DB).exists() and not sim_file.exists():
+        # The demo store without its Apple world cannot authenticate: start both afresh.
+        sys.stderr.write(_("The demo's Apple world was missing; the demo starts afresh.") + "\n")
+        reset_demo_store()
     args.apple = SIM
     args.key_file = key
-    runtime = build_runtime(args, db_url=url, simulator_file=Path(key).with_suffix(".sim"))
+    runtime = build_runtime(args, db_url=url, simulator_file=sim_file)
     from vpp_tui.services import demo as demo_service
     from vpp_tui.simulator.worlds import demo_directory
 
     files = [demo_service.DemoToken(location_name=f.location_name, content=f.content)
              for f in runtime.simulator.token_files()]
     try:
-        demo_service.seed(runtime.ctx, files, demo_directory())
+        if demo_service.seed(runtime.ctx, files, demo_directory()):
+            runtime.simulator.save(sim_file)
     except Exception:
         runtime.close()
         raise
