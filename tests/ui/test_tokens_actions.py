@@ -191,3 +191,23 @@ async def test_delete_confirmed_removes_the_duplicate_and_syncing_resumes(demo, 
         assert "Music B" not in table_keys(app)
         assert tokens.get_token(ctx, "Music A").token.can_sync
         assert last_actions(ctx, 1) == [("token.delete", "Music B", "ok")]
+
+
+async def test_an_open_console_syncs_tokens_whose_interval_has_passed(demo, demo_app):
+    ctx, _sim = demo
+    app = demo_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.screen.scheduled_sync()
+        await settle(pilot)
+        assert not any(e.action == "token.sync" and e.at == ctx.clock.now()
+                       for e in audit.list_entries(ctx, limit=20))  # nothing due yet
+        ctx.clock.advance(13 * 3600)
+        started = ctx.clock.now()
+        app.screen.scheduled_sync()
+        await settle(pilot)
+        synced = {e.target for e in audit.list_entries(ctx, limit=20)
+                  if e.action == "token.sync" and e.result == "ok" and e.at >= started}
+        assert {"North Campus", "South Campus"} <= synced
+        assert any("Scheduled sync: 2 synced" in t for t in toasts(app))
+        assert not app.screen_stack[-1].query(ErrorScreen)

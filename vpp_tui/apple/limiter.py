@@ -95,17 +95,19 @@ class RateLimiter:
                 self._cond.release()
 
 
-_shared: weakref.WeakValueDictionary[tuple[str, int], RateLimiter] = \
-    weakref.WeakValueDictionary()
+# Per clock, then per token: keyed by the clock object itself, never id(clock), because an id
+# is reused once a clock is freed and a new clock must not inherit another's timestamps.
+_shared: weakref.WeakKeyDictionary[Clock, dict[str, RateLimiter]] = weakref.WeakKeyDictionary()
 _shared_lock = threading.Lock()
 
 
 def limiter_for(bearer: str, clock: Clock, rate: float) -> RateLimiter:
     """The limiter of this token's location (keyed by a hash, never the secret itself)."""
-    key = (hashlib.sha256(bearer.encode()).hexdigest(), id(clock))
+    key = hashlib.sha256(bearer.encode()).hexdigest()
     with _shared_lock:
-        limiter = _shared.get(key)
+        per_clock = _shared.setdefault(clock, {})
+        limiter = per_clock.get(key)
         if limiter is None:
             limiter = RateLimiter(rate, clock)
-            _shared[key] = limiter
+            per_clock[key] = limiter
         return limiter

@@ -118,12 +118,19 @@ def list_assets(ctx: ServiceContext, *, books: bool | None = False, token: str |
 
 
 def resolve_item(ctx: ServiceContext, item: str, token: str | None = None) -> AssetView:
-    """ITEM is an adamId or an exact name; several matches need --token to choose."""
+    """ITEM is an adamId or an exact name; several matches need --token to choose. A book
+    sold in two editions takes its pricing parameter after a colon (`1590000201:PLUS`)."""
     authorize(ctx, Permission.APPS_READ)
+    edition = None
+    head, _sep, tail = item.rpartition(":")
+    if head and tail.upper() in ("STDQ", "PLUS"):
+        item, edition = head, tail.upper()
     with ctx.store.session() as session:
         query = select(m.Asset, m.Token.name).join(
             m.Token, col(m.Token.id) == col(m.Asset.token_id)).where(
             or_(m.Asset.adam_id == item, m.Asset.name == item))
+        if edition:
+            query = query.where(m.Asset.pricing_param == edition)
         if token:
             query = query.where(m.Token.name == token)
         found = [_view(a, t) for a, t in session.exec(query.order_by(m.Token.name)).all()]
@@ -132,8 +139,10 @@ def resolve_item(ctx: ServiceContext, item: str, token: str | None = None) -> As
         raise NotFound(_("no app or book {item!r}{where}; see 'vpp-tui apps list'").format(
             item=item, where=where))
     if len(found) > 1:
-        raise InvalidInput(_("{item!r} matches {n} items: {candidates}; add --token NAME").format(
-            item=item, n=len(found),
-            candidates="; ".join(f"{v.name} ({v.adam_id} {v.pricing_param}) under {v.token}"
+        hint = (_("add --token NAME") if len({v.token for v in found}) > 1
+                else _("name the edition as ADAMID:STDQ or ADAMID:PLUS"))
+        raise InvalidInput(_("{item!r} matches {n} items: {candidates}; {hint}").format(
+            item=item, n=len(found), hint=hint,
+            candidates="; ".join(f"{v.name} ({v.adam_id}:{v.pricing_param}) under {v.token}"
                                  for v in found)))
     return found[0]

@@ -35,6 +35,7 @@ class SyncProgressed(Message):
 @dataclass
 class SyncFinished(Message):
     results: list
+    scheduled: bool = False
 
 
 @dataclass

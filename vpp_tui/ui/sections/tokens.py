@@ -33,6 +33,10 @@ from vpp_tui.ui.sections.tokens_actions import TokenActions
 from vpp_tui.ui.sections.tokens_commands import TOKENS_COMMANDS
 from vpp_tui.ui.widgets.inputs import TextField
 
+# How often an open console looks for tokens whose sync interval has passed; the interval
+# itself (12 h by default) is a store setting decided in domain.tokens.sync_due.
+SCHEDULE_CHECK_SECONDS = 300
+
 
 class TokensSection(TokenActions, SectionScreen):
     MODE = "tokens"
@@ -71,6 +75,23 @@ class TokensSection(TokenActions, SectionScreen):
             table.add_column(label, key=key)
         self._show_switches()
         self.load()
+        self.set_interval(SCHEDULE_CHECK_SECONDS, self.scheduled_sync)
+
+    def scheduled_sync(self) -> None:
+        """Sync the tokens that are due, quietly, unless a sync is already running."""
+        if self.syncing:
+            return
+        self.syncing = True
+        self.refresh_bindings()
+        self.run_due_sync()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="sync")
+    def run_due_sync(self) -> None:
+        results: list[SyncResult] = []
+        try:
+            results = sync.sync_all(self.ctx, due_only=True)
+        finally:
+            self.post_message(SyncFinished(results, scheduled=True))
 
     # Loading ----------------------------------------------------------------
 
@@ -222,6 +243,15 @@ class TokensSection(TokenActions, SectionScreen):
         if not message.results:
             return  # the worker stopped; its error (if any) opens the error modal
         self.load()
+        if message.scheduled:
+            # Nobody asked for this sync: a toast, never a modal in front of the admin.
+            done = sum(r.status == "completed" for r in message.results)
+            failed = [r.name for r in message.results if r.status == "failed"]
+            text = _("Scheduled sync: {n} synced").format(n=done)
+            if failed:
+                text += _("; failed: {names}").format(names=", ".join(failed))
+            self.notify(text, title=_("Sync"), severity="warning" if failed else "information")
+            return
         self._report_sync(message.results)
 
     def _report_sync(self, results: list[SyncResult]) -> None:
