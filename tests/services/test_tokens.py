@@ -210,3 +210,34 @@ def test_a_tenant_holds_at_most_3000_tokens(sqlite_world, monkeypatch) -> None:
     add(sqlite_world, "North Campus")
     with pytest.raises(InvalidInput, match="1"):
         add(sqlite_world, "South Campus")
+
+
+def test_revoke_all_then_delete_leaves_only_books_at_apple(world) -> None:
+    from vpp_tui.services.sync import sync_token
+
+    add(world, "North Campus")
+    sync_token(world.ctx, "North Campus")
+    bearer = world.token_file("North Campus").content
+    with world.ctx.apple(bearer) as client:
+        before = client.assignments().items
+        books = {a.adamId for a in client.assets().items if a.productType == "Book"}
+    assert any(a.adamId not in books for a in before)
+    tokens.delete_token(world.ctx, "North Campus", revoke_licenses=True)
+    assert count(world, m.Token) == 0
+    with world.ctx.apple(bearer) as client:
+        after = client.assignments().items
+    assert after and all(a.adamId in books for a in after)
+    actions = [e.action for e in _audit(world)]
+    assert "license.revoke_all" in actions and "token.delete" in actions
+
+
+def test_failed_revoke_all_deletes_nothing(world) -> None:
+    from vpp_tui.services.errors import ServiceError
+    from vpp_tui.services.sync import sync_token
+
+    add(world, "North Campus")
+    sync_token(world.ctx, "North Campus")
+    world.sim.revoke_token("North Campus")
+    with pytest.raises(ServiceError, match="nothing was deleted"):
+        tokens.delete_token(world.ctx, "North Campus", revoke_licenses=True)
+    assert count(world, m.Token) == 1 and count(world, m.Asset) > 0
