@@ -10,9 +10,9 @@ rate limit are not in them. Prints seconds, rows per second, requests, and the d
 from __future__ import annotations
 
 import argparse
+import resource
 import tempfile
 import time
-import resource
 from pathlib import Path
 
 from vpp_tui.apple.client import AppleClient
