@@ -211,3 +211,21 @@ async def test_an_open_console_syncs_tokens_whose_interval_has_passed(demo, demo
         assert {"North Campus", "South Campus"} <= synced
         assert any("Scheduled sync: 2 synced" in t for t in toasts(app))
         assert not app.screen_stack[-1].query(ErrorScreen)
+
+
+async def test_shift_d_revokes_every_license_then_deletes(demo, demo_app):
+    ctx, _sim = demo
+    app = demo_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await select_token(pilot, "North Campus")
+        await pilot.press("D")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        body = str(app.screen.query_one("#confirm-body").render())
+        assert "revokes every revocable license" in body and "nothing is deleted" in body
+        await pilot.press("y")
+        await settle(pilot)
+        assert "North Campus" not in table_keys(app)
+        actions = [a for a, _t, _r in last_actions(ctx, 10)]
+        assert "license.revoke_all" in actions and "token.delete" in actions

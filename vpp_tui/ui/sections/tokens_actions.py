@@ -22,7 +22,15 @@ def delete_text(preview: DeletePreview) -> str:
     lines += [f"  • {item}" for item in preview.deleted]
     lines += ["", _("Not deleted:")]
     lines += [f"  • {item}" for item in preview.kept]
-    lines += ["", _("To take the licenses back first, revoke them before deleting.")]
+    lines += ["", _("To take the licenses back first, press D: revoke all, then delete.")]
+    return "\n".join(lines)
+
+
+def revoke_delete_text(preview: DeletePreview) -> str:
+    lines = [_("First, Apple revokes every revocable license of this token ({n} holders); "
+               "books stay with their users.").format(n=preview.licenses), "", _("Deleted:")]
+    lines += [f"  • {item}" for item in preview.deleted]
+    lines += ["", _("If Apple refuses any revoke, nothing is deleted.")]
     return "\n".join(lines)
 
 
@@ -100,10 +108,17 @@ class TokenActions:
         if view is not None:
             self._delete_preview(view.name)
 
-    def _delete_preview(self, name: str) -> None:
+    def action_revoke_and_delete(self) -> None:
+        view = self.selected
+        if view is not None:
+            self._delete_preview(view.name, revoke=True)
+
+    def _delete_preview(self, name: str, revoke: bool = False) -> None:
+        confirm = self._confirm_revoke_delete if revoke else self._confirm_delete
+
         def work_() -> None:
             preview = tokens.delete_preview(self.ctx, name)
-            self.app.call_from_thread(self._confirm_delete, preview)  # type: ignore[attr-defined]
+            self.app.call_from_thread(confirm, preview)  # type: ignore[attr-defined]
 
         self.run_worker(work_, group="delete", thread=True, exclusive=True,  # type: ignore[attr-defined]
                         exit_on_error=False)
@@ -120,6 +135,18 @@ class TokenActions:
         self.app.push_screen(ConfirmScreen(  # type: ignore[attr-defined]
             _("Delete token {name}?").format(name=preview.name), delete_text(preview),
             yes=_("Delete"), danger=True), answered)
+
+    def _confirm_revoke_delete(self, preview: DeletePreview) -> None:
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.call_service(
+                    "delete", _("Revoke and delete refused"),
+                    lambda: tokens.delete_token(self.ctx, preview.name, revoke_licenses=True),
+                    _("{name}: licenses revoked, token deleted").format(name=preview.name))
+
+        self.app.push_screen(ConfirmScreen(  # type: ignore[attr-defined]
+            _("Revoke all licenses of {name}, then delete it?").format(name=preview.name),
+            revoke_delete_text(preview), yes=_("Revoke and delete"), danger=True), answered)
 
     def action_details(self) -> None:
         view = self.selected
