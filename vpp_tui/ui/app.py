@@ -29,9 +29,19 @@ from vpp_tui.ui.errors import ReportsWorkerErrors
 from vpp_tui.ui.providers import ConsoleCommands
 from vpp_tui.ui.screens.help import HelpScreen
 from vpp_tui.ui.sections.activity import ActivitySection
+from vpp_tui.ui.sections.apps import AppsSection
+from vpp_tui.ui.sections.assignments import AssignmentsSection
 from vpp_tui.ui.sections.base import SectionScreen, placeholder
+from vpp_tui.ui.sections.directory import DirectorySection
+from vpp_tui.ui.sections.ebooks import EbooksSection
+from vpp_tui.ui.sections.prompts import PromptsSection
 
 SECTION_SCREENS: dict[str, type[SectionScreen]] = {
+    "apps": AppsSection,
+    "ebooks": EbooksSection,
+    "assignments": AssignmentsSection,
+    "prompts": PromptsSection,
+    "directory": DirectorySection,
     "activity": ActivitySection,
 }
 

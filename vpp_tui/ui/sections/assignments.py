@@ -1,0 +1,227 @@
+"""Assignments: which groups get which apps and books, with what each assignment licensed.
+
+Adding, changing the intent and removing all go through the license review: the service
+plans, the admin reads, and only then is Apple told.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.widgets import DataTable, Input, Static
+
+from vpp_tui.i18n import _
+from vpp_tui.services import catalog, licensing
+from vpp_tui.services.catalog_queries import AssignmentView, list_assignments, list_groups
+from vpp_tui.ui.commands import Command, bindings
+from vpp_tui.ui.format import rows_range
+from vpp_tui.ui.screens.assign_form import AssignChoice, AssignForm, IntentForm
+from vpp_tui.ui.sections.base import SectionScreen
+from vpp_tui.ui.sections.catalog_messages import PageLoaded
+from vpp_tui.ui.sections.license_flow import LicenseFlow
+from vpp_tui.ui.widgets import table as table_rows
+from vpp_tui.ui.widgets.inputs import TextField
+
+ASSIGNMENTS_COMMANDS = (
+    Command("assignments.add", "a", "add", _("add"),
+            _("Assign an app or book to a group: a form, then a review")),
+    Command("assignments.edit", "e", "edit", _("edit intent"),
+            _("Change the selected assignment's intent (review first)")),
+    Command("assignments.remove", "delete", "remove", _("remove"),
+            _("Remove the selected assignment: the review says what is reclaimed"),
+            key_display="del"),
+    Command("assignments.filter", "slash", "filter", _("filter"),
+            _("Filter by item, group or token"), key_display="/"),
+    Command("assignments.next", "n", "page(1)", _("next page"), _("Show the next rows"),
+            show=False),
+    Command("assignments.previous", "p", "page(-1)", _("previous page"),
+            _("Show the previous rows"), show=False),
+    Command("assignments.clear", "escape", "clear_filter", _("clear filter"),
+            _("Clear the filter"), show=False, key_display="esc"),
+)
+
+COLUMNS = ("item", "token", "group", "intent", "license", "licensed", "failed", "waiting",
+           "update")
+
+
+class AssignmentsSection(LicenseFlow, SectionScreen):
+    MODE = "assignments"
+    COMMANDS_LIST = ASSIGNMENTS_COMMANDS
+    BINDINGS = bindings(ASSIGNMENTS_COMMANDS)
+    AUTO_FOCUS = "DataTable"
+    PAGE_SIZE = 200
+    DEFAULT_CSS = """
+    #assignments-filter { height: 3; display: none; }
+    #assignments-panel { height: 3; padding: 0 1; border-top: solid $panel-lighten-2; }
+    #license-progress { height: 1; padding: 0 1; display: none; color: $warning; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.views: list[AssignmentView] = []
+        self.filter_text = ""
+        self.page_offset = 0
+        self.row_total = 0
+        self._seq = 0
+
+    def about(self) -> str:
+        return _("Every assignment across apps, books and tokens: its group, intent and "
+                 "license type, how many members got a license, failed, or wait. Every "
+                 "change is reviewed before Apple is told.")
+
+    def compose_body(self) -> ComposeResult:
+        yield Static(_("Assignments"), id="assignments-status", classes="section-status")
+        yield TextField(placeholder=_("filter: item, group, token… (esc clears)"),
+                        id="assignments-filter")
+        yield DataTable(id="assignments-table", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="license-progress")
+        yield Static("", id="assignments-panel")
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        labels = (_("Item"), _("Token"), _("Group"), _("Intent"), _("License type"),
+                  _("Licensed"), _("Failed"), _("Waiting"), _("Update pending"))
+        for key, label in zip(COLUMNS, labels, strict=True):
+            table.add_column(label, key=key)
+        self.reload()
+
+    def reload(self) -> None:
+        self.load(self.page_offset)
+
+    def load(self, offset: int) -> None:
+        self._seq += 1
+        self._load(self._seq, offset, self.filter_text)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="assignments-load")
+    def _load(self, seq: int, offset: int, text: str) -> None:
+        page = list_assignments(self.ctx, text=text or None, offset=offset,
+                                limit=self.PAGE_SIZE)
+        self.post_message(PageLoaded(seq, page.rows, page.offset, page.total))
+
+    @on(PageLoaded)
+    def show_page(self, message: PageLoaded) -> None:
+        if message.seq != self._seq:
+            return
+        self.views, self.page_offset, self.row_total = message.rows, message.offset, \
+            message.total
+        rows = [(str(v.id), (
+            v.item, v.token, f"{v.group} ({v.group_kind})", v.intent, v.license_type,
+            Text(str(v.licensed), style="green"),
+            Text(str(v.failed), style="red" if v.failed else "dim"),
+            Text(str(v.waitlisted), style="yellow" if v.waitlisted else "dim"),
+            _("yes") if v.update_pending else "—")) for v in message.rows]
+        with self.app.batch_update():
+            table_rows.update(self.query_one(DataTable), rows, COLUMNS)
+        self.query_one("#assignments-status", Static).update(_("Assignments · {rows}").format(
+            rows=rows_range(message.offset, len(message.rows), message.total))
+            + (_(" · filter: {f}").format(f=self.filter_text) if self.filter_text else ""))
+        self._explain()
+        self.refresh_bindings()
+
+    @property
+    def selected(self) -> AssignmentView | None:
+        table = self.query_one(DataTable)
+        if not self.views or table.row_count == 0:
+            return None
+        return self.views[min(table.cursor_row, len(self.views) - 1)]
+
+    @on(DataTable.RowHighlighted)
+    def _explain(self) -> None:
+        v = self.selected
+        panel = self.query_one("#assignments-panel", Static)
+        if v is None:
+            panel.update(_("No assignments yet. Press a to assign an app or book to a group."))
+            return
+        panel.update(_("[b]{item}[/b] → {group}: {intent}, {lt} licensing · {ok} licensed, "
+                       "{failed} failed, {waiting} waiting for licenses").format(
+            item=v.item, group=v.group, intent=v.intent, lt=v.license_type, ok=v.licensed,
+            failed=v.failed, waiting=v.waitlisted))
+
+    # Filter and pages ---------------------------------------------------------
+
+    def action_filter(self) -> None:
+        box = self.query_one("#assignments-filter", Input)
+        box.display = True
+        box.focus()
+
+    @on(Input.Changed, "#assignments-filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        if event.value.strip() != self.filter_text:
+            self.filter_text = event.value.strip()
+            self.load(0)
+
+    @on(Input.Submitted, "#assignments-filter")
+    def _filter_done(self) -> None:
+        self.query_one(DataTable).focus()
+
+    def action_clear_filter(self) -> None:
+        box = self.query_one("#assignments-filter", Input)
+        box.value, box.display, self.filter_text = "", False, ""
+        self.query_one(DataTable).focus()
+        self.load(0)
+
+    def action_page(self, step: int) -> None:
+        offset = self.page_offset + step * self.PAGE_SIZE
+        if 0 <= offset < self.row_total:
+            self.load(offset)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "page" and parameters:
+            offset = self.page_offset + int(parameters[0]) * self.PAGE_SIZE  # type: ignore[call-overload]
+            return True if 0 <= offset < self.row_total else None
+        if action in ("edit", "remove") and self.is_mounted and self.selected is None:
+            return None
+        return True
+
+    # Changes ------------------------------------------------------------------
+
+    def action_add(self) -> None:
+        def work_() -> None:
+            items = catalog.list_assets(self.ctx, books=None, limit=None).rows
+            groups = list_groups(self.ctx, limit=None).rows
+            self.app.call_from_thread(self.app.push_screen, AssignForm(groups, items=items),
+                                      self._add_chosen)
+
+        self.run_worker(work_, group="assign-form", thread=True, exclusive=True,
+                        exit_on_error=False)
+
+    def _add_chosen(self, choice: AssignChoice | None) -> None:
+        if choice is None:
+            return
+        item = choice.item
+        args = (self.ctx, f"{item.adam_id}:{item.pricing_param}", choice.group,
+                choice.intent, choice.license_type, item.token)
+        self.license_change(_("Assign {item}").format(item=item.name),
+                            lambda: licensing.plan_assign(*args),
+                            lambda: licensing.apply_assign(*args),
+                            _("{item} → {group}").format(item=item.name, group=choice.group))
+
+    def action_edit(self) -> None:
+        v = self.selected
+        if v is None:
+            return
+
+        def chosen(intent: str | None) -> None:
+            if intent is None or intent == v.intent:
+                return
+            args = (self.ctx, v.item_ref, v.group, intent, v.license_type, v.token)
+            self.license_change(_("Change {item} → {group}").format(item=v.item, group=v.group),
+                                lambda: licensing.plan_assign(*args),
+                                lambda: licensing.apply_assign(*args),
+                                _("{item} → {group} is now {intent}").format(
+                                    item=v.item, group=v.group, intent=intent))
+
+        self.app.push_screen(IntentForm(_("{item} → {group}").format(item=v.item,
+                                                                     group=v.group),
+                                        v.intent), chosen)
+
+    def action_remove(self) -> None:
+        v = self.selected
+        if v is None:
+            return
+        self.license_change(
+            _("Remove {item} → {group}").format(item=v.item, group=v.group),
+            lambda: licensing.plan_unassign(self.ctx, v.item_ref, v.group, v.token),
+            lambda: licensing.apply_unassign(self.ctx, v.item_ref, v.group, v.token),
+            _("{item} → {group} removed").format(item=v.item, group=v.group))

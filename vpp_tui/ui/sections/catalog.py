@@ -1,0 +1,283 @@
+"""Apps and eBooks: one row per item per token, filtered, sorted and paged in SQL.
+
+Both sections are this screen with `BOOKS` set; the differences (no platforms, no
+device licensing, nothing to revoke) come from the rows and the commands.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import DataTable, Input, Label, Static
+
+from vpp_tui.i18n import _
+from vpp_tui.services import catalog, licensing, tokens
+from vpp_tui.services.catalog import AssetView
+from vpp_tui.services.catalog_queries import list_groups
+from vpp_tui.ui.commands import Command
+from vpp_tui.ui.format import rows_range
+from vpp_tui.ui.screens.asset_details import AssetDetailsScreen
+from vpp_tui.ui.screens.assign_form import AssignChoice, AssignForm
+from vpp_tui.ui.sections import catalog_rows
+from vpp_tui.ui.sections.base import SectionScreen
+from vpp_tui.ui.sections.catalog_messages import PageLoaded
+from vpp_tui.ui.sections.license_flow import LicenseFlow
+from vpp_tui.ui.widgets import table as table_rows
+from vpp_tui.ui.widgets.inputs import TextField
+
+SORTS = ("name", "availability", "used", "token")
+
+
+def sort_label(sort: str) -> str:
+    return {"name": _("name"), "availability": _("availability (scarcest first)"),
+            "used": _("most used"), "token": _("token")}[sort]
+
+
+def catalog_commands(prefix: str, *, books: bool) -> tuple[Command, ...]:
+    commands = (
+        Command(f"{prefix}.details", "enter", "details", _("details"),
+                _("Assignments, license holders and failures of the selected item")),
+        Command(f"{prefix}.assign", "a", "assign", _("assign"),
+                _("Assign the selected item to a group: a form, then a review")),
+    )
+    if not books:
+        commands += (Command(f"{prefix}.revoke", "v", "revoke", _("revoke all"),
+                             _("Revoke every license of the selected app (preview first)")),)
+    return commands + (
+        Command(f"{prefix}.filter", "slash", "filter", _("filter"),
+                _("Filter by name, adamId or token"), key_display="/"),
+        Command(f"{prefix}.sort", "o", "sort", _("sort"),
+                _("Sort by name, availability, most used, token")),
+        Command(f"{prefix}.token", "t", "token", _("token"),
+                _("Show one token's items, the next token, or all")),
+        Command(f"{prefix}.next", "n", "page(1)", _("next page"), _("Show the next rows"),
+                show=False),
+        Command(f"{prefix}.previous", "p", "page(-1)", _("previous page"),
+                _("Show the previous rows"), show=False),
+        Command(f"{prefix}.clear", "escape", "clear_filter", _("clear filter"),
+                _("Clear the filter and the token choice"), show=False, key_display="esc"),
+    )
+
+
+class CatalogSection(LicenseFlow, SectionScreen):
+    BOOKS: ClassVar[bool] = False
+    PAGE_SIZE: ClassVar[int] = 200
+    AUTO_FOCUS = "DataTable"
+    DEFAULT_CSS = """
+    .catalog-bar { height: 1; }
+    .catalog-count { width: 1fr; }
+    .catalog-switches { width: auto; }
+    .catalog-filter { height: 3; display: none; }
+    .catalog-panel { height: 3; padding: 0 1; border-top: solid $panel-lighten-2; }
+    #license-progress { height: 1; padding: 0 1; display: none; color: $warning; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.views: list[AssetView] = []
+        self.filter_text = ""
+        self.sort = "name"
+        self.token: str | None = None
+        self.token_names: list[str] = []
+        self.page_offset = 0
+        self.row_total = 0
+        self._seq = 0
+
+    def compose_body(self) -> ComposeResult:
+        with Horizontal(classes="catalog-bar section-status"):
+            yield Label(self.section.title, id="catalog-count", classes="catalog-count")
+            yield Label("", id="catalog-switches", classes="catalog-switches")
+        yield TextField(placeholder=_("filter: name, adamId, token… (esc clears)"),
+                        id="catalog-filter", classes="catalog-filter")
+        yield DataTable(id="catalog-table", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="license-progress")
+        yield Static("", id="catalog-panel", classes="catalog-panel")
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        for key, label in catalog_rows.columns(self.BOOKS):
+            table.add_column(label, key=key)
+        self._show_switches()
+        self.load_tokens()
+        self.reload()
+
+    # Loading ----------------------------------------------------------------
+
+    def reload(self) -> None:
+        self.load(self.page_offset)
+
+    def load(self, offset: int) -> None:
+        self._seq += 1
+        self._load(self._seq, offset, self.filter_text, self.sort, self.token)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="catalog-load")
+    def _load(self, seq: int, offset: int, text: str, sort: str, token: str | None) -> None:
+        page = catalog.list_assets(self.ctx, books=self.BOOKS, token=token, text=text or None,
+                                   sort=sort, offset=offset, limit=self.PAGE_SIZE)
+        if page.total and offset >= page.total:  # the rows shrank under a later page
+            offset = (page.total - 1) // self.PAGE_SIZE * self.PAGE_SIZE
+            page = catalog.list_assets(self.ctx, books=self.BOOKS, token=token,
+                                       text=text or None, sort=sort, offset=offset,
+                                       limit=self.PAGE_SIZE)
+        self.post_message(PageLoaded(seq, page.rows, page.offset, page.total))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="catalog-tokens")
+    def load_tokens(self) -> None:
+        # Only tokens with something to show here: an empty choice is a wasted key press.
+        names = sorted(v.name for v in tokens.list_tokens(self.ctx)
+                       if (v.book_count if self.BOOKS else v.app_count))
+        self.app.call_from_thread(setattr, self, "token_names", names)
+
+    @on(PageLoaded)
+    def show_page(self, message: PageLoaded) -> None:
+        if message.seq != self._seq:
+            return
+        self.views, self.page_offset, self.row_total = message.rows, message.offset, \
+            message.total
+        rows = [(catalog_rows.row_key(v), catalog_rows.cells(v, self.BOOKS))
+                for v in message.rows]
+        with self.app.batch_update():
+            table_rows.update(self.query_one(DataTable), rows,
+                              [k for k, _l in catalog_rows.columns(self.BOOKS)])
+        count = _("{section} · {rows} · sorted by {sort}").format(
+            section=self.section.title, sort=sort_label(self.sort),
+            rows=rows_range(message.offset, len(message.rows), message.total))
+        if self.BOOKS:
+            count += _(" · user licensing only, irrevocable")
+        self.query_one("#catalog-count", Label).update(count)
+        self._explain()
+        self.refresh_bindings()
+
+    def _show_switches(self) -> None:
+        token = self.token or _("all")
+        text = _("token: {t}   / filter   o sort   t token").format(t=token)
+        if self.filter_text:
+            text = _("filter: {f}   ").format(f=self.filter_text) + text
+        self.query_one("#catalog-switches", Label).update(text)
+
+    @property
+    def selected(self) -> AssetView | None:
+        table = self.query_one(DataTable)
+        if not self.views or table.row_count == 0:
+            return None
+        return self.views[min(table.cursor_row, len(self.views) - 1)]
+
+    @on(DataTable.RowHighlighted)
+    def _explain(self) -> None:
+        view = self.selected
+        panel = self.query_one("#catalog-panel", Static)
+        if view is None:
+            panel.update(_("Nothing matches: press esc to clear the filter.")
+                         if self.filter_text or self.token else
+                         _("Nothing here yet: add a token and sync it (section 1)."))
+            return
+        panel.update(f"[b]{view.name}[/b] · {view.token} · {catalog_rows.facts(view)}")
+
+    @on(DataTable.RowSelected)
+    def _row_chosen(self) -> None:
+        self.action_details()
+
+    # Filter, sort, token, pages ---------------------------------------------
+
+    def action_filter(self) -> None:
+        box = self.query_one("#catalog-filter", Input)
+        box.display = True
+        box.focus()
+
+    @on(Input.Changed, "#catalog-filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        if event.value.strip() != self.filter_text:
+            self.filter_text = event.value.strip()
+            self._show_switches()
+            self.load(0)
+
+    @on(Input.Submitted, "#catalog-filter")
+    def _filter_done(self) -> None:
+        self.query_one(DataTable).focus()
+
+    def action_clear_filter(self) -> None:
+        box = self.query_one("#catalog-filter", Input)
+        box.value, box.display = "", False
+        self.filter_text, self.token = "", None
+        self.query_one(DataTable).focus()
+        self._show_switches()
+        self.load(0)
+
+    def action_sort(self) -> None:
+        self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]
+        self.load(0)
+
+    def action_token(self) -> None:
+        names = [None, *self.token_names]
+        self.token = names[(names.index(self.token) + 1) % len(names)] \
+            if self.token in names else None
+        self._show_switches()
+        self.load(0)
+
+    def action_page(self, step: int) -> None:
+        offset = self.page_offset + step * self.PAGE_SIZE
+        if 0 <= offset < self.row_total:
+            self.load(offset)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "page" and parameters:
+            offset = self.page_offset + int(parameters[0]) * self.PAGE_SIZE  # type: ignore[call-overload]
+            return True if 0 <= offset < self.row_total else None
+        if action in ("details", "assign", "revoke") and self.is_mounted \
+                and self.selected is None:
+            return None
+        return True
+
+    # Details and license changes --------------------------------------------
+
+    def action_details(self) -> None:
+        view = self.selected
+        if view is None:
+            return
+
+        def work_() -> None:
+            report = licensing.licenses(self.ctx, f"{view.adam_id}:{view.pricing_param}",
+                                        view.token)
+            self.app.call_from_thread(self.app.push_screen, AssetDetailsScreen(view, report))
+
+        self.run_worker(work_, group="details", thread=True, exclusive=True,
+                        exit_on_error=False)
+
+    def action_assign(self) -> None:
+        view = self.selected
+        if view is None:
+            return
+
+        def work_() -> None:
+            groups = list_groups(self.ctx, kind="user" if self.BOOKS else None,
+                                 limit=None).rows
+            self.app.call_from_thread(self.app.push_screen, AssignForm(groups, item=view),
+                                      self.assign_chosen)
+
+        self.run_worker(work_, group="groups", thread=True, exclusive=True,
+                        exit_on_error=False)
+
+    def assign_chosen(self, choice: AssignChoice | None) -> None:
+        if choice is None:
+            return
+        item = choice.item
+        ref = f"{item.adam_id}:{item.pricing_param}"
+        args = (self.ctx, ref, choice.group, choice.intent, choice.license_type, item.token)
+        self.license_change(
+            _("Assign {item}").format(item=item.name),
+            lambda: licensing.plan_assign(*args), lambda: licensing.apply_assign(*args),
+            _("{item} → {group}").format(item=item.name, group=choice.group))
+
+    def action_revoke(self) -> None:
+        view = self.selected
+        if view is None or self.BOOKS:
+            return
+        ref = f"{view.adam_id}:{view.pricing_param}"
+        self.license_change(
+            _("Revoke {item}").format(item=view.name),
+            lambda: licensing.plan_revoke(self.ctx, item=ref, token=view.token),
+            lambda: licensing.apply_revoke(self.ctx, item=ref, token=view.token),
+            _("{item}: licenses revoked").format(item=view.name))

@@ -1,0 +1,39 @@
+"""Messages the catalog, assignment, prompt and directory workers post."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.message import Message
+
+
+@dataclass
+class PageLoaded(Message):
+    """One page of rows for a section table; `seq` drops answers to older requests."""
+
+    seq: int
+    rows: list
+    offset: int
+    total: int
+    tab: str = ""
+
+
+@dataclass
+class LicensePreviewReady(Message):
+    title: str
+    preview: object
+    apply: object  # the call that applies it, run in a worker when the admin confirms
+    done: str
+
+
+@dataclass
+class LicenseChangeApplied(Message):
+    title: str
+    result: object
+    done: str
+
+
+@dataclass
+class LicenseChangeRefused(Message):
+    title: str
+    text: str

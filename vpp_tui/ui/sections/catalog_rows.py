@@ -1,0 +1,69 @@
+"""How one app or book reads as a table row (one row per item per token)."""
+
+from __future__ import annotations
+
+from rich.text import Text
+
+from vpp_tui.i18n import _
+from vpp_tui.services.catalog import AssetView
+from vpp_tui.ui.widgets.usage_bar import usage_bar
+
+
+def columns(books: bool) -> tuple[tuple[str, str], ...]:
+    head = (("name", _("Name")), ("token", _("Token")))
+    if not books:
+        head += (("platforms", _("Platforms")), ("version", _("Version")))
+    head += (("used", _("Used / Total")), ("available", _("Available")))
+    if not books:
+        head += (("device", _("Device")), ("revocable", _("Revocable")))
+    return head + (("kind", _("Kind")),)
+
+
+def row_key(view: AssetView) -> str:
+    return str(view.id)
+
+
+def _mark(value: bool) -> Text:
+    return Text("✓", style="green") if value else Text("—", style="dim")
+
+
+def kind(view: AssetView) -> Text:
+    text = Text(_("custom") if view.custom else _("store"))
+    if view.missing_in_store:
+        text.append(_(" ⚠ not in store"), style="bold yellow")
+    return text
+
+
+def available(view: AssetView) -> Text:
+    if view.unlimited:
+        return Text(_("unlimited"), style="dim", justify="right")
+    return Text(str(view.available), justify="right",
+                style="bold red" if view.available == 0 else "")
+
+
+def cells(view: AssetView, books: bool) -> tuple[object, ...]:
+    head: tuple[object, ...] = (view.name, view.token)
+    if not books:
+        head += (" ".join(view.platforms) or "—", view.version or "—")
+    head += (usage_bar(view.used, view.total, unlimited=view.unlimited), available(view))
+    if not books:
+        head += (_mark(view.device_assignable), _mark(view.revocable))
+    return head + (kind(view),)
+
+
+def facts(view: AssetView) -> str:
+    """One sentence of what the row's marks mean, for the panel and the details."""
+    parts = [_("adamId {id}").format(id=view.adam_id)]
+    if view.product_type == "book":
+        parts.append(_("book: user licensing only; a book license can never be reclaimed"))
+    else:
+        parts.append(_("device-assignable") if view.device_assignable
+                     else _("user licensing only"))
+        parts.append(_("revocable") if view.revocable else _("not revocable"))
+    parts.append(_("custom app") if view.custom else _("store item"))
+    if view.unlimited:
+        parts.append(_("free: unlimited licenses"))
+    if view.missing_in_store:
+        parts.append(_("⚠ missing from the token's country store: metadata kept from "
+                       "before"))
+    return " · ".join(parts)

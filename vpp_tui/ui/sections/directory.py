@@ -1,0 +1,230 @@
+"""Directory: the users, devices and groups assignments target; imported, never edited.
+
+Each tab is paged and filtered in SQL (`services.catalog_queries`); `i` imports a file in
+a worker and shows the summary, or every bad line when nothing could be imported.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.widgets import DataTable, Input, Static, TabbedContent, TabPane
+
+from vpp_tui.i18n import _
+from vpp_tui.services import catalog_queries as queries
+from vpp_tui.services import directory
+from vpp_tui.services.directory_file import DirectoryFileError
+from vpp_tui.ui.commands import Command, bindings
+from vpp_tui.ui.format import rows_range
+from vpp_tui.ui.screens.error import ErrorScreen
+from vpp_tui.ui.screens.import_form import ImportForm
+from vpp_tui.ui.sections.base import SectionScreen
+from vpp_tui.ui.sections.catalog_messages import PageLoaded
+from vpp_tui.ui.widgets import table as table_rows
+from vpp_tui.ui.widgets.inputs import TextField
+
+DIRECTORY_COMMANDS = (
+    Command("directory.import", "i", "import_file", _("import"),
+            _("Import users, devices and groups from a file")),
+    Command("directory.filter", "slash", "filter", _("filter"),
+            _("Filter the shown tab"), key_display="/"),
+    Command("directory.next", "n", "page(1)", _("next page"), _("Show the next rows")),
+    Command("directory.previous", "p", "page(-1)", _("previous page"),
+            _("Show the previous rows")),
+    Command("directory.clear", "escape", "clear_filter", _("clear filter"),
+            _("Clear the filter"), show=False, key_display="esc"),
+)
+
+TABS = ("users", "devices", "groups")
+
+
+def _mark(value: bool) -> Text:
+    return Text("✓", style="green") if value else Text("—", style="dim")
+
+
+def columns(tab: str) -> tuple[str, ...]:
+    return {
+        "users": (_("UPN"), _("Name"), _("Managed Apple ID"), _("Personal Apple ID"),
+                  _("Active")),
+        "devices": (_("Serial"), _("Name"), _("Platform"), _("Ownership"), _("Supervised"),
+                    _("Enrolment"), _("Kiosk"), _("App Store blocked"), _("Primary user"),
+                    _("Managed")),
+        "groups": (_("Name"), _("Kind"), _("Members")),
+    }[tab]
+
+
+def cells(tab: str, row) -> tuple[str, tuple[object, ...]]:  # noqa: ANN001
+    if tab == "users":
+        return row.upn, (row.upn, row.name, row.managed_apple_id or "—",
+                         _mark(row.personal_apple_id), _mark(row.active))
+    if tab == "devices":
+        return row.serial, (row.serial, row.name, row.platform, row.ownership,
+                            _mark(row.supervised), row.enrollment, _mark(row.kiosk),
+                            _mark(row.app_store_blocked), row.primary_user or "—",
+                            _mark(row.managed))
+    return row.name, (row.name, row.kind, Text(str(row.members), justify="right"))
+
+
+class DirectorySection(SectionScreen):
+    MODE = "directory"
+    COMMANDS_LIST = DIRECTORY_COMMANDS
+    BINDINGS = bindings(DIRECTORY_COMMANDS)
+    PAGE_SIZE = 200
+    AUTO_FOCUS = "#directory-users"
+    WORKER_ERROR_TITLES = {"directory-import": _("Import failed")}
+    DEFAULT_CSS = """
+    #directory-filter { height: 3; display: none; }
+    #directory-tabs { height: 1fr; }
+    #directory-tabs TabPane { padding: 0; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.filter_text = ""
+        self.offsets = dict.fromkeys(TABS, 0)
+        self.totals = dict.fromkeys(TABS, 0)
+        self._seqs = dict.fromkeys(TABS, 0)  # per tab: only the last answer is shown
+
+    def about(self) -> str:
+        return _("The users, devices and groups that assignments target, as last imported. "
+                 "The directory is never edited here: import a new file (i) to change it.")
+
+    def compose_body(self) -> ComposeResult:
+        yield Static(_("Directory"), id="directory-status", classes="section-status")
+        yield TextField(placeholder=_("filter the shown tab… (esc clears)"),
+                        id="directory-filter")
+        with TabbedContent(id="directory-tabs"):
+            for tab, title in zip(TABS, (_("Users"), _("Devices"), _("Groups")), strict=True):
+                with TabPane(title, id=f"tab-{tab}"):
+                    yield DataTable(id=f"directory-{tab}", cursor_type="row",
+                                    zebra_stripes=True)
+
+    def on_mount(self) -> None:
+        for tab in TABS:
+            table = self.query_one(f"#directory-{tab}", DataTable)
+            for index, label in enumerate(columns(tab)):
+                table.add_column(label, key=str(index))
+        self.reload()
+
+    @property
+    def tab(self) -> str:
+        active = self.query_one(TabbedContent).active or "tab-users"
+        return active.removeprefix("tab-")
+
+    def reload(self) -> None:
+        for tab in TABS:
+            self.load(tab, self.offsets[tab])
+
+    def load(self, tab: str, offset: int) -> None:
+        self._seqs[tab] += 1
+        self._load(self._seqs[tab], tab, offset, self.filter_text if tab == self.tab else "")
+
+    @work(thread=True, exit_on_error=False, group="directory-load")
+    def _load(self, seq: int, tab: str, offset: int, text: str) -> None:
+        query = {"users": queries.list_users, "devices": queries.list_devices,
+                 "groups": queries.list_groups}[tab]
+        page = query(self.ctx, text=text or None, offset=offset, limit=self.PAGE_SIZE)
+        counts = directory.counts(self.ctx)
+        self.post_message(PageLoaded(seq, [counts, *page.rows], page.offset, page.total,
+                                     tab=tab))
+
+    @on(PageLoaded)
+    def show_page(self, message: PageLoaded) -> None:
+        if message.seq != self._seqs[message.tab]:
+            return
+        counts, *rows = message.rows
+        tab = message.tab
+        self.offsets[tab], self.totals[tab] = message.offset, message.total
+        table = self.query_one(f"#directory-{tab}", DataTable)
+        with self.app.batch_update():
+            table_rows.update(table, [cells(tab, r) for r in rows],
+                              [str(i) for i in range(len(columns(tab)))])
+        self._counts = counts
+        self._show_status()
+        self.refresh_bindings()
+
+    def _show_status(self) -> None:
+        counts = getattr(self, "_counts", None)
+        if counts is None:
+            return
+        text = _("Directory · {u} users · {d} devices · {g} groups · {rows}").format(
+            u=counts.users, d=counts.devices, g=counts.groups,
+            rows=rows_range(self.offsets[self.tab], min(
+                self.PAGE_SIZE, self.totals[self.tab] - self.offsets[self.tab]),
+                self.totals[self.tab]))
+        if self.filter_text:
+            text += _(" · filter: {f}").format(f=self.filter_text)
+        self.query_one("#directory-status", Static).update(text)
+
+    @on(TabbedContent.TabActivated)
+    def _tab_changed(self) -> None:
+        if self.filter_text:
+            self.load(self.tab, 0)
+        self._show_status()
+        self.refresh_bindings()
+
+    # Filter and pages -------------------------------------------------------------
+
+    def action_filter(self) -> None:
+        box = self.query_one("#directory-filter", Input)
+        box.display = True
+        box.focus()
+
+    @on(Input.Changed, "#directory-filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        if event.value.strip() != self.filter_text:
+            self.filter_text = event.value.strip()
+            self.load(self.tab, 0)
+
+    @on(Input.Submitted, "#directory-filter")
+    def _filter_done(self) -> None:
+        self.query_one(f"#directory-{self.tab}", DataTable).focus()
+
+    def action_clear_filter(self) -> None:
+        box = self.query_one("#directory-filter", Input)
+        box.value, box.display, self.filter_text = "", False, ""
+        self.load(self.tab, 0)
+
+    def action_page(self, step: int) -> None:
+        offset = self.offsets[self.tab] + step * self.PAGE_SIZE
+        if 0 <= offset < self.totals[self.tab]:
+            self.load(self.tab, offset)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "page" and parameters and self.is_mounted:
+            offset = self.offsets[self.tab] + int(parameters[0]) * self.PAGE_SIZE  # type: ignore[call-overload]
+            return True if 0 <= offset < self.totals[self.tab] else None
+        return True
+
+    # Import -----------------------------------------------------------------------
+
+    def action_import_file(self) -> None:
+        def chosen(path: str | None) -> None:
+            if path:
+                self.run_import(path)
+
+        self.app.push_screen(ImportForm(), chosen)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="directory-import")
+    def run_import(self, path: str) -> None:
+        file = Path(path).expanduser()
+        try:
+            text = file.read_text(encoding="utf-8")
+            result = directory.import_directory(self.ctx, text, filename=file.name)
+        except DirectoryFileError as exc:
+            body = "\n".join([str(exc), "", *exc.problems])
+            self.app.call_from_thread(self.app.push_screen,
+                                      ErrorScreen(_("Nothing was imported"), body))
+            return
+        except OSError as exc:
+            self.app.call_from_thread(self.app.push_screen, ErrorScreen(
+                _("Cannot read {path}").format(path=path), exc.strerror or str(exc)))
+            return
+        self.app.call_from_thread(self._imported, result.summary())
+
+    def _imported(self, summary: str) -> None:
+        self.notify(summary, title=_("Directory imported"))
+        self.reload()
