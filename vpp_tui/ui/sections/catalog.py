@@ -27,6 +27,7 @@ from vpp_tui.ui.sections.catalog_messages import PageLoaded
 from vpp_tui.ui.sections.license_flow import LicenseFlow
 from vpp_tui.ui.widgets import table as table_rows
 from vpp_tui.ui.widgets.inputs import TextField
+from vpp_tui.ui.widgets.table import row_under_cursor
 
 SORTS = ("name", "availability", "used", "token")
 
@@ -160,10 +161,7 @@ class CatalogSection(LicenseFlow, SectionScreen):
 
     @property
     def selected(self) -> AssetView | None:
-        table = self.query_one(DataTable)
-        if not self.views or table.row_count == 0:
-            return None
-        return self.views[min(table.cursor_row, len(self.views) - 1)]
+        return row_under_cursor(self.query_one(DataTable), self.views)
 
     @on(DataTable.RowHighlighted)
     def _explain(self) -> None:

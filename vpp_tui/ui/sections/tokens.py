@@ -32,6 +32,7 @@ from vpp_tui.ui.sections.base import SectionScreen
 from vpp_tui.ui.sections.tokens_actions import TokenActions
 from vpp_tui.ui.sections.tokens_commands import TOKENS_COMMANDS
 from vpp_tui.ui.widgets.inputs import TextField
+from vpp_tui.ui.widgets.table import row_under_cursor
 
 # How often an open console looks for tokens whose sync interval has passed; the interval
 # itself (12 h by default) is a store setting decided in domain.tokens.sync_due.
@@ -137,11 +138,7 @@ class TokensSection(TokenActions, SectionScreen):
 
     @property
     def selected(self) -> TokenView | None:
-        table = self.query_one(DataTable)
-        if not self.views or table.row_count == 0:
-            return None
-        row = min(table.cursor_row, len(self.views) - 1)
-        return self.views[row]
+        return row_under_cursor(self.query_one(DataTable), self.views)
 
     @on(DataTable.RowHighlighted)
     def _explain(self) -> None:

@@ -8,11 +8,15 @@ console measures the cells itself and fixes each column's width before adding ro
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TypeVar
 
 from rich.text import Text
 from textual.widgets import DataTable
 
 Row = tuple[str, Sequence[object]]  # (key, cells)
+
+
+T = TypeVar("T")
 
 
 def cell_width(value: object) -> int:
@@ -60,3 +64,10 @@ def update(table: DataTable, rows: Sequence[Row], column_keys: Sequence[str],
         for column, value in zip(column_keys, cells, strict=True):
             if str(table.get_cell(key, column)) != str(value):
                 table.update_cell(key, column, value)
+
+
+def row_under_cursor(table: DataTable, views: Sequence[T]) -> T | None:
+    """The view shown on the cursor's row; None for an empty table."""
+    if not views or table.row_count == 0:
+        return None
+    return views[min(table.cursor_row, len(views) - 1)]
