@@ -355,3 +355,12 @@ def test_plan_json_has_the_fields_scripts_rely_on() -> None:
         "member": "S0001", "kind": "device", "outcome": "failed",
         "reason": "no_licenses_left", "reason_text": None, "licenses": 1,
         "uninstall": False, "item": None}
+
+
+def test_an_app_apple_lists_for_ios_runs_on_ipados_devices_too() -> None:
+    from vpp_tui.domain.licensing_model import Platform, platforms_from_apple
+
+    assert platforms_from_apple("iOS") == {Platform.IOS, Platform.IPADOS}
+    assert platforms_from_apple("iOS macOS") == {Platform.IOS, Platform.IPADOS, Platform.MACOS}
+    assert platforms_from_apple("macOS") == {Platform.MACOS}
+    assert platforms_from_apple("tvOS") == frozenset()

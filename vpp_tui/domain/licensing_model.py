@@ -56,6 +56,18 @@ class LicenseType(StrEnum):
 
 MOBILE = frozenset({Platform.IOS, Platform.IPADOS})
 
+# Apple lists iPad apps under "iOS": an iOS app runs on iPadOS devices too.
+_APPLE_PLATFORMS = {
+    "ios": (Platform.IOS, Platform.IPADOS), "ipados": (Platform.IPADOS,),
+    "macos": (Platform.MACOS,), "osx": (Platform.MACOS,),
+}
+
+
+def platforms_from_apple(names: str) -> frozenset[Platform]:
+    """The device platforms an item runs on, from Apple's space-separated platform names."""
+    return frozenset(p for name in names.split()
+                     for p in _APPLE_PLATFORMS.get(name.casefold(), ()))
+
 # Apple: one user license covers up to five devices signed in with one Apple ID.
 DEVICES_PER_USER_LICENSE = 5
 

@@ -27,6 +27,7 @@ from vpp_tui.domain.licensing import (
     ProductType,
     User,
 )
+from vpp_tui.domain.licensing_model import platforms_from_apple
 from vpp_tui.i18n import _
 from vpp_tui.services.errors import NotFound
 from vpp_tui.store import models as m
@@ -41,23 +42,11 @@ def minted_client_user_id(token_id: int, upn: str) -> str:
     return str(uuid.uuid5(_NS, f"{token_id}:{upn.casefold()}"))
 
 
-# Apple lists iPad apps under "iOS": an iOS app runs on iPadOS devices too.
-_APPLE_PLATFORMS = {
-    "ios": (Platform.IOS, Platform.IPADOS), "ipados": (Platform.IPADOS,),
-    "macos": (Platform.MACOS,), "osx": (Platform.MACOS,),
-}
-
-
-def _platforms(text: str) -> frozenset[Platform]:
-    return frozenset(p for name in text.split()
-                     for p in _APPLE_PLATFORMS.get(name.casefold(), ()))
-
-
 def to_item(asset: m.Asset) -> Item:
     return Item(adam_id=asset.adam_id, pricing_param=asset.pricing_param,
                 product_type=ProductType.BOOK if asset.product_type == "book"
                 else ProductType.APP,
-                platforms=_platforms(asset.platforms),
+                platforms=platforms_from_apple(asset.platforms),
                 device_assignable=asset.device_assignable, revocable=asset.revocable,
                 name=asset.name or asset.adam_id)
 
