@@ -358,7 +358,7 @@ def test_plan_json_has_the_fields_scripts_rely_on() -> None:
 
 
 def test_an_app_apple_lists_for_ios_runs_on_ipados_devices_too() -> None:
-    from vpp_tui.domain.licensing_model import Platform, platforms_from_apple
+    from vpp_tui.domain.licensing.model import Platform, platforms_from_apple
 
     assert platforms_from_apple("iOS") == {Platform.IOS, Platform.IPADOS}
     assert platforms_from_apple("iOS macOS") == {Platform.IOS, Platform.IPADOS, Platform.MACOS}

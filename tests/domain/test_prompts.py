@@ -127,7 +127,7 @@ def test_explain_device_prompts_kiosk_with_user_license_keeps_both_warnings() ->
 
 
 def test_prompts_for_devices_groups_a_fleet_by_what_its_users_will_be_asked() -> None:
-    from vpp_tui.domain.licensing_model import Device, Enrollment, Ownership
+    from vpp_tui.domain.licensing.model import Device, Enrollment, Ownership
 
     fleet = ([Device(f"S{i}", supervised=True) for i in range(3)]
              + [Device("BYOD", ownership=Ownership.PERSONAL, enrollment=Enrollment.USER)])

@@ -24,9 +24,9 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from vpp_tui.domain.licensing_model import Device
-from vpp_tui.domain.licensing_model import LicenseType as PromptLicense
-from vpp_tui.domain.licensing_model import Ownership as PromptOwnership
+from vpp_tui.domain.licensing.model import Device
+from vpp_tui.domain.licensing.model import LicenseType as PromptLicense
+from vpp_tui.domain.licensing.model import Ownership as PromptOwnership
 from vpp_tui.i18n import _
 
 __all__ = ["PromptLicense", "PromptOwnership", "PromptResult", "company_portal_shows",

@@ -47,7 +47,7 @@ def _platforms(asset: Any, meta: Any) -> str:
 
 
 def _apply_config(token: m.Token, config: Any) -> None:
-    from vpp_tui.services.tokens import _apply_client_config
+    from vpp_tui.services.tokens.admission import _apply_client_config
 
     _apply_client_config(token, config)
 

@@ -16,8 +16,8 @@ from vpp_tui.cli.output import EXIT_FAILED, EXIT_OK, BadInput, CommandFailed, pr
 from vpp_tui.i18n import _
 from vpp_tui.services import licensing, prompts
 from vpp_tui.services.apple_link import apple_failure_text
-from vpp_tui.services.licensing_common import refusal_text
-from vpp_tui.services.licensing_views import LicensePreview, LicenseResult
+from vpp_tui.services.licensing.common import refusal_text
+from vpp_tui.services.licensing.views import LicensePreview, LicenseResult
 
 SHOWN = 25  # members listed in text output; --json lists all
 

@@ -9,7 +9,7 @@ from textual.widgets import DataTable, Static
 
 from vpp_tui.i18n import _
 from vpp_tui.services.catalog import AssetView
-from vpp_tui.services.licensing_views import LicenseReport
+from vpp_tui.services.licensing.views import LicenseReport
 from vpp_tui.ui.commands import Command, bindings
 from vpp_tui.ui.format import when
 from vpp_tui.ui.sections.catalog_rows import facts

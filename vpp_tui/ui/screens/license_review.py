@@ -15,7 +15,7 @@ from textual.widgets import DataTable, Static
 
 from vpp_tui.i18n import _, ngettext
 from vpp_tui.services.catalog import UNLIMITED
-from vpp_tui.services.licensing_views import LicensePreview
+from vpp_tui.services.licensing.views import LicensePreview
 from vpp_tui.ui.commands import Command, bindings
 
 REVIEW_COMMANDS = (

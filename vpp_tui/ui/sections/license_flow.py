@@ -14,7 +14,7 @@ from textual.widgets import Static
 
 from vpp_tui.i18n import _
 from vpp_tui.services.errors import ServiceError
-from vpp_tui.services.licensing_views import LicenseResult
+from vpp_tui.services.licensing.views import LicenseResult
 from vpp_tui.ui.screens.error import ErrorScreen
 from vpp_tui.ui.screens.license_review import LicenseReviewScreen
 from vpp_tui.ui.sections.catalog_messages import (

@@ -2,8 +2,8 @@
 
 Plan, then apply: `plan_*` reads the store and returns what would happen (nothing is
 written, Apple is not called); `apply_*` plans again inside the transaction, tells Apple,
-and records per member what Apple confirmed (see `licensing_apply`). Revoking and
-reclaiming from departed members live in `licensing_revoke`.
+and records per member what Apple confirmed (see `licensing.apply`). Revoking and
+reclaiming from departed members live in `licensing.revoke`.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from vpp_tui.services.access import Permission, authorize
 from vpp_tui.services.apple_link import client_for
 from vpp_tui.services.catalog import AssetView, resolve_item
 from vpp_tui.services.context import ServiceContext
-from vpp_tui.services.licensing_apply import (
+from vpp_tui.services.licensing.apply import (
     limits_of,
     refresh_counts,
     register_users,
@@ -41,7 +41,7 @@ from vpp_tui.services.licensing_apply import (
     settle,
     targets_for,
 )
-from vpp_tui.services.licensing_common import (
+from vpp_tui.services.licensing.common import (
     Target,
     load_target,
     parse_enum,
@@ -49,7 +49,7 @@ from vpp_tui.services.licensing_common import (
     refuse,
     removal_settings,
 )
-from vpp_tui.services.licensing_facts import (
+from vpp_tui.services.licensing.facts import (
     group_devices,
     group_row,
     holdings_of,
@@ -57,8 +57,8 @@ from vpp_tui.services.licensing_facts import (
     load_group,
     to_pool,
 )
-from vpp_tui.services.licensing_rows import Rows, write_outcomes
-from vpp_tui.services.licensing_views import (
+from vpp_tui.services.licensing.rows import Rows, write_outcomes
+from vpp_tui.services.licensing.views import (
     LicensePreview,
     LicenseResult,
     MemberOutcome,
@@ -234,9 +234,9 @@ def _as_holders(shown: list[MemberOutcome], owner: dict[str, str]) -> list[Membe
 
 
 # The other use cases live in their own modules; this is the one place callers import.
-from vpp_tui.services.licensing_departures import reclaim_departures, serve  # noqa: E402
-from vpp_tui.services.licensing_remove import apply_unassign, licenses, plan_unassign  # noqa: E402
-from vpp_tui.services.licensing_revoke import apply_revoke, plan_revoke  # noqa: E402
+from vpp_tui.services.licensing.departures import reclaim_departures, serve  # noqa: E402
+from vpp_tui.services.licensing.remove import apply_unassign, licenses, plan_unassign  # noqa: E402
+from vpp_tui.services.licensing.revoke import apply_revoke, plan_revoke  # noqa: E402
 
 serve_waitlist = serve
 

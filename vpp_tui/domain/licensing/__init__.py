@@ -23,15 +23,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from vpp_tui.domain.licensing_assign import (
+from vpp_tui.domain.licensing.assign import (
     Ledger,
     assignment_results,
     assignment_warnings,
     associate_ops,
 )
-from vpp_tui.domain.licensing_batches import asset_batches, revoke_batches
-from vpp_tui.domain.licensing_checks import default_license_type, lint_assignment, refusals
-from vpp_tui.domain.licensing_model import (
+from vpp_tui.domain.licensing.batches import asset_batches, revoke_batches
+from vpp_tui.domain.licensing.checks import default_license_type, lint_assignment, refusals
+from vpp_tui.domain.licensing.model import (
     DEVICES_PER_USER_LICENSE,
     BatchLimits,
     Device,
@@ -50,9 +50,9 @@ from vpp_tui.domain.licensing_model import (
     Settings,
     User,
 )
-from vpp_tui.domain.licensing_order import describe_order, order_devices, order_users
-from vpp_tui.domain.licensing_removal import Reclaim, hold_reason
-from vpp_tui.domain.licensing_results import (
+from vpp_tui.domain.licensing.order import describe_order, order_devices, order_users
+from vpp_tui.domain.licensing.removal import Reclaim, hold_reason
+from vpp_tui.domain.licensing.results import (
     AppleOp,
     MemberResult,
     OpKind,
@@ -65,7 +65,7 @@ from vpp_tui.domain.licensing_results import (
     WaitlistEntry,
     WarningCode,
 )
-from vpp_tui.domain.licensing_revoke import (
+from vpp_tui.domain.licensing.revoke import (
     reconcile_results,
     reconcile_warnings,
     revoke_device_parts,
@@ -74,13 +74,13 @@ from vpp_tui.domain.licensing_revoke import (
     revoke_user_parts,
     revoke_warnings,
 )
-from vpp_tui.domain.licensing_text import (
+from vpp_tui.domain.licensing.text import (
     describe_reason,
     describe_removal_rule,
     describe_warning,
     plan_to_dict,
 )
-from vpp_tui.domain.licensing_waitlist import admit_waitlist
+from vpp_tui.domain.licensing.waitlist import admit_waitlist
 
 __all__ = [
     "DEVICES_PER_USER_LICENSE", "AppleOp", "BatchLimits", "Device", "Enrollment", "Group",

@@ -27,7 +27,7 @@ from vpp_tui.domain.licensing import (
     ProductType,
     User,
 )
-from vpp_tui.domain.licensing_model import platforms_from_apple
+from vpp_tui.domain.licensing.model import platforms_from_apple
 from vpp_tui.i18n import _
 from vpp_tui.services.errors import NotFound
 from vpp_tui.store import models as m

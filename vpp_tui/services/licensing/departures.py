@@ -18,9 +18,9 @@ from vpp_tui.services.apple_link import client_for
 from vpp_tui.services.catalog import AssetView, resolve_item
 from vpp_tui.services.catalog import _view as asset_view
 from vpp_tui.services.context import ServiceContext
-from vpp_tui.services.licensing_apply import limits_of, refresh_counts
-from vpp_tui.services.licensing_common import Target, load_target, reclaim
-from vpp_tui.services.licensing_facts import (
+from vpp_tui.services.licensing.apply import limits_of, refresh_counts
+from vpp_tui.services.licensing.common import Target, load_target, reclaim
+from vpp_tui.services.licensing.facts import (
     HELD,
     apple_ids,
     assigned_groups,
@@ -28,9 +28,9 @@ from vpp_tui.services.licensing_facts import (
     reach,
     to_pool,
 )
-from vpp_tui.services.licensing_revoke import _holders
-from vpp_tui.services.licensing_rows import serve_waitlist
-from vpp_tui.services.licensing_views import LicenseResult
+from vpp_tui.services.licensing.revoke import _holders
+from vpp_tui.services.licensing.rows import serve_waitlist
+from vpp_tui.services.licensing.views import LicenseResult
 from vpp_tui.services.tokens import bearer_of
 from vpp_tui.store import models as m
 

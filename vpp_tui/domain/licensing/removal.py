@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from vpp_tui.domain.licensing_checks import warning
-from vpp_tui.domain.licensing_model import (
+from vpp_tui.domain.licensing.checks import warning
+from vpp_tui.domain.licensing.model import (
     MOBILE,
     Device,
     Group,
@@ -22,8 +22,8 @@ from vpp_tui.domain.licensing_model import (
     Platform,
     User,
 )
-from vpp_tui.domain.licensing_order import order_devices, order_users
-from vpp_tui.domain.licensing_results import (
+from vpp_tui.domain.licensing.order import order_devices, order_users
+from vpp_tui.domain.licensing.results import (
     MemberResult,
     Outcome,
     PlanWarning,

@@ -23,15 +23,15 @@ from vpp_tui.domain.licensing import (
 )
 from vpp_tui.domain.licensing import OpKind as _Op
 from vpp_tui.services.context import ServiceContext
-from vpp_tui.services.licensing_apply import (
+from vpp_tui.services.licensing.apply import (
     limits_of,
     register_users,
     send_ops,
     settle,
     targets_for,
 )
-from vpp_tui.services.licensing_facts import AppleIds, license_rows, users_by_upn
-from vpp_tui.services.licensing_views import MemberOutcome
+from vpp_tui.services.licensing.facts import AppleIds, license_rows, users_by_upn
+from vpp_tui.services.licensing.views import MemberOutcome
 from vpp_tui.store import models as m
 
 WAITING = str(Reason.NO_LICENSES_LEFT)

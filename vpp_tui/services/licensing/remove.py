@@ -20,9 +20,9 @@ from vpp_tui.services.apple_link import client_for
 from vpp_tui.services.catalog import AssetView, resolve_item
 from vpp_tui.services.context import ServiceContext
 from vpp_tui.services.errors import NotFound
-from vpp_tui.services.licensing_apply import limits_of
-from vpp_tui.services.licensing_common import Target, load_target, reclaim, removal_settings
-from vpp_tui.services.licensing_facts import (
+from vpp_tui.services.licensing.apply import limits_of
+from vpp_tui.services.licensing.common import Target, load_target, reclaim, removal_settings
+from vpp_tui.services.licensing.facts import (
     group_row,
     holdings_of,
     license_rows,
@@ -30,7 +30,7 @@ from vpp_tui.services.licensing_facts import (
     still_assigned,
     to_pool,
 )
-from vpp_tui.services.licensing_views import (
+from vpp_tui.services.licensing.views import (
     Failure,
     Holder,
     LicensePreview,

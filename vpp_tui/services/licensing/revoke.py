@@ -30,15 +30,15 @@ from vpp_tui.services.apple_link import client_for
 from vpp_tui.services.catalog import resolve_item
 from vpp_tui.services.context import ServiceContext
 from vpp_tui.services.errors import InvalidInput, NotFound
-from vpp_tui.services.licensing_apply import (
+from vpp_tui.services.licensing.apply import (
     limits_of,
     refresh_counts,
     send_ops,
     settle,
     targets_for,
 )
-from vpp_tui.services.licensing_common import Target, load_target, reclaim
-from vpp_tui.services.licensing_facts import (
+from vpp_tui.services.licensing.common import Target, load_target, reclaim
+from vpp_tui.services.licensing.facts import (
     HELD,
     AppleIds,
     apple_ids,
@@ -49,8 +49,8 @@ from vpp_tui.services.licensing_facts import (
     to_pool,
     users_by_upn,
 )
-from vpp_tui.services.licensing_rows import Rows, serve_waitlist, write_outcomes
-from vpp_tui.services.licensing_views import LicensePreview, LicenseResult, MemberOutcome
+from vpp_tui.services.licensing.rows import Rows, serve_waitlist, write_outcomes
+from vpp_tui.services.licensing.views import LicensePreview, LicenseResult, MemberOutcome
 from vpp_tui.services.tokens import bearer_of
 from vpp_tui.store import models as m
 

@@ -32,8 +32,8 @@ from vpp_tui.i18n import _
 from vpp_tui.services import audit
 from vpp_tui.services.apple_link import apple_failure_text
 from vpp_tui.services.context import ServiceContext
-from vpp_tui.services.licensing_facts import AppleIds
-from vpp_tui.services.licensing_views import EventSummary, MemberOutcome
+from vpp_tui.services.licensing.facts import AppleIds
+from vpp_tui.services.licensing.views import EventSummary, MemberOutcome
 from vpp_tui.store import models as m
 
 NOT_ENOUGH_LICENSES = 9709

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from vpp_tui.domain.licensing_model import Device, GroupKind, LicenseType, User
+from vpp_tui.domain.licensing.model import Device, GroupKind, LicenseType, User
 from vpp_tui.i18n import _
 
 # Stands in for "no enrolment date" so undated devices sort after every dated one.

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
 
-from vpp_tui.domain.licensing_model import Intent, Item, LicenseType, MemberKind
+from vpp_tui.domain.licensing.model import Intent, Item, LicenseType, MemberKind
 
 
 class Outcome(StrEnum):
@@ -108,7 +108,7 @@ class MemberResult:
 
     @property
     def reason_text(self) -> str | None:
-        from vpp_tui.domain.licensing_text import describe_reason
+        from vpp_tui.domain.licensing.text import describe_reason
 
         return describe_reason(self.reason) if self.reason else None
 

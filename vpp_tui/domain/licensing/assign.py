@@ -1,15 +1,15 @@
 """Who gets a license when an app or book is assigned (Required or Available) to a group.
 
-Licenses are handed out strictly in the order of `licensing_order`: once the pool cannot
+Licenses are handed out strictly in the order of `licensing.order`: once the pool cannot
 cover the next member, that member and every later one fail with "no licenses left" and
 join the waitlist, so a cheaper member further down never jumps the queue.
 """
 
 from __future__ import annotations
 
-from vpp_tui.domain.licensing_batches import asset_batches
-from vpp_tui.domain.licensing_checks import lint_assignment, warning
-from vpp_tui.domain.licensing_model import (
+from vpp_tui.domain.licensing.batches import asset_batches
+from vpp_tui.domain.licensing.checks import lint_assignment, warning
+from vpp_tui.domain.licensing.model import (
     DEVICES_PER_USER_LICENSE,
     BatchLimits,
     Device,
@@ -24,8 +24,8 @@ from vpp_tui.domain.licensing_model import (
     Pool,
     User,
 )
-from vpp_tui.domain.licensing_order import order_devices, order_users
-from vpp_tui.domain.licensing_results import (
+from vpp_tui.domain.licensing.order import order_devices, order_users
+from vpp_tui.domain.licensing.results import (
     MemberResult,
     OpKind,
     Outcome,

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TypeVar
 
-from vpp_tui.domain.licensing_model import BatchLimits
-from vpp_tui.domain.licensing_results import AppleOp, OpKind
+from vpp_tui.domain.licensing.model import BatchLimits
+from vpp_tui.domain.licensing.results import AppleOp, OpKind
 
 T = TypeVar("T")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from vpp_tui.domain.licensing_results import WaitlistEntry
+from vpp_tui.domain.licensing.results import WaitlistEntry
 
 
 def admit_waitlist(

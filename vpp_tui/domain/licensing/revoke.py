@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from vpp_tui.domain.licensing_batches import asset_batches, revoke_batches
-from vpp_tui.domain.licensing_checks import warning
-from vpp_tui.domain.licensing_model import (
+from vpp_tui.domain.licensing.batches import asset_batches, revoke_batches
+from vpp_tui.domain.licensing.checks import warning
+from vpp_tui.domain.licensing.model import (
     MOBILE,
     BatchLimits,
     Device,
@@ -21,9 +21,9 @@ from vpp_tui.domain.licensing_model import (
     Platform,
     User,
 )
-from vpp_tui.domain.licensing_order import device_key, user_key
-from vpp_tui.domain.licensing_removal import hold_reason
-from vpp_tui.domain.licensing_results import (
+from vpp_tui.domain.licensing.order import device_key, user_key
+from vpp_tui.domain.licensing.removal import hold_reason
+from vpp_tui.domain.licensing.results import (
     AppleOp,
     MemberResult,
     OpKind,

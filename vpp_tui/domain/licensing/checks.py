@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from vpp_tui.domain.licensing_model import (
+from vpp_tui.domain.licensing.model import (
     Device,
     Group,
     GroupKind,
@@ -13,8 +13,8 @@ from vpp_tui.domain.licensing_model import (
     LicenseType,
     Platform,
 )
-from vpp_tui.domain.licensing_results import PlanWarning, Reason, WarningCode
-from vpp_tui.domain.licensing_text import describe_warning
+from vpp_tui.domain.licensing.results import PlanWarning, Reason, WarningCode
+from vpp_tui.domain.licensing.text import describe_warning
 
 
 def default_license_type(item: Item) -> LicenseType:

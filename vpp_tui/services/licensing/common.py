@@ -13,10 +13,10 @@ from vpp_tui.services import audit
 from vpp_tui.services.catalog import AssetView
 from vpp_tui.services.context import ServiceContext
 from vpp_tui.services.errors import InvalidInput, NotFound
-from vpp_tui.services.licensing_apply import refresh_counts, send_ops, settle, targets_for
-from vpp_tui.services.licensing_facts import AppleIds, apple_ids, to_item
-from vpp_tui.services.licensing_rows import Rows, serve_waitlist, write_outcomes
-from vpp_tui.services.licensing_views import LicenseResult
+from vpp_tui.services.licensing.apply import refresh_counts, send_ops, settle, targets_for
+from vpp_tui.services.licensing.facts import AppleIds, apple_ids, to_item
+from vpp_tui.services.licensing.rows import Rows, serve_waitlist, write_outcomes
+from vpp_tui.services.licensing.views import LicenseResult
 from vpp_tui.services.settings import get_setting
 from vpp_tui.store import models as m
 

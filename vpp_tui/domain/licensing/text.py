@@ -5,7 +5,7 @@ Built on demand (never per member while planning) so a 100k-member plan stays ch
 
 from __future__ import annotations
 
-from vpp_tui.domain.licensing_results import Plan, Reason, RemovalRule, WarningCode
+from vpp_tui.domain.licensing.results import Plan, Reason, RemovalRule, WarningCode
 from vpp_tui.i18n import _
 
 

@@ -1,0 +1,28 @@
+"""Location tokens: upload, list, show, renew, settings, take control, delete.
+
+The token's state is decided by `domain.tokens.token_health`; this package only
+gathers the facts (from the store and Apple) and applies the changes:
+`admission` (add, renew), `queries` (list, show, bearer), `changes` (settings,
+take control, delete).
+"""
+
+from vpp_tui.services.tokens.admission import (
+    ACCOUNT_TYPES,
+    NewToken,
+    add_token,
+    preview_file,
+    renew_token,
+)
+from vpp_tui.services.tokens.changes import (
+    delete_preview,
+    delete_token,
+    take_control,
+    update_settings,
+)
+from vpp_tui.services.tokens.queries import bearer_of, get_token, list_tokens
+
+__all__ = [
+    "ACCOUNT_TYPES", "NewToken", "add_token", "bearer_of", "delete_preview", "delete_token",
+    "get_token", "list_tokens", "preview_file", "renew_token", "take_control",
+    "update_settings",
+]

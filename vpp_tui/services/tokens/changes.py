@@ -1,0 +1,111 @@
+"""Changing a stored token: settings, take control, delete (optionally revoking first)."""
+
+from __future__ import annotations
+
+from sqlmodel import col, func, select
+
+from vpp_tui.apple import errors as apple_errors
+from vpp_tui.i18n import _
+from vpp_tui.services import audit
+from vpp_tui.services.access import Permission, authorize
+from vpp_tui.services.apple_link import apple_failure_text, client_for
+from vpp_tui.services.context import ServiceContext
+from vpp_tui.services.errors import ServiceError
+from vpp_tui.services.tokens.admission import (
+    _check_ownership,
+    _set_scope_tags,
+    _validate_settings,
+)
+from vpp_tui.services.tokens.queries import _counts, _get, bearer_of, get_token
+from vpp_tui.services.views import (
+    DeletePreview,
+    TokenView,
+)
+from vpp_tui.store import models as m
+
+
+def update_settings(ctx: ServiceContext, name: str, *, country: str | None = None,
+                    account_type: str | None = None, auto_update: bool | None = None,
+                    scope_tags: list[str] | None = None) -> TokenView:
+    authorize(ctx, Permission.TOKENS_UPDATE)
+    _validate_settings(country, account_type)
+    with ctx.store.session() as session:
+        token = _get(session, name)
+        changes = []
+        if country is not None and country.upper() != token.country:
+            changes.append(f"country {token.country}→{country.upper()}")
+            token.country = country.upper()
+        if account_type is not None and account_type != token.account_type:
+            changes.append(f"account {token.account_type}→{account_type}")
+            token.account_type = account_type
+        if auto_update is not None and auto_update != token.auto_update:
+            changes.append(f"auto-update {'on' if auto_update else 'off'}")
+            token.auto_update = auto_update
+        if scope_tags is not None:
+            _set_scope_tags(session, token, scope_tags)
+            changes.append("scope tags " + ", ".join(scope_tags))
+        token.updated_at = ctx.clock.now()
+        session.add(token)
+        audit.record(session, ctx, "token.set", token.name, detail="; ".join(changes) or None)
+    return get_token(ctx, name).token
+
+
+def take_control(ctx: ServiceContext, name: str) -> TokenView:
+    """Claim a location another MDM holds (the admin confirmed, naming the owner)."""
+    authorize(ctx, Permission.TOKENS_UPDATE)
+    bearer = bearer_of(ctx, name)
+    with ctx.store.session() as session:
+        token = _get(session, name)
+        token.take_control = True
+        try:
+            with client_for(ctx, bearer) as client:
+                _check_ownership(ctx, token, client, True, session)
+        except apple_errors.AppleError as exc:
+            raise ServiceError(apple_failure_text(exc)) from exc
+        session.add(token)
+    return get_token(ctx, name).token
+
+
+def delete_preview(ctx: ServiceContext, name: str) -> DeletePreview:
+    authorize(ctx, Permission.TOKENS_READ)
+    with ctx.store.session() as session:
+        token = _get(session, name)
+        asset_ids = select(m.Asset.id).where(m.Asset.token_id == token.id)
+        counts = _counts(session)
+        apps, books = counts.get((token.id, "app"), 0), counts.get((token.id, "book"), 0)
+        assignments = session.exec(select(func.count()).select_from(m.Assignment).where(
+            col(m.Assignment.asset_id).in_(asset_ids))).one()
+        licenses = session.exec(select(func.count()).select_from(m.License).where(
+            col(m.License.asset_id).in_(asset_ids), m.License.status == "licensed")).one()
+    return DeletePreview(
+        name=name, apps=apps, books=books, assignments=assignments, licenses=licenses,
+        deleted=(
+            _("the token and its encrypted secret"),
+            _("{apps} apps and {books} books listed under it").format(apps=apps, books=books),
+            _("{n} assignments of those items").format(n=assignments),
+        ),
+        kept=(
+            _("{n} licenses stay with Apple: they are not revoked, and after deletion they "
+              "can no longer be revoked from here").format(n=licenses),
+            _("apps already installed stay on devices"),
+            _("the audit log"),
+        ),
+    )
+
+
+def delete_token(ctx: ServiceContext, name: str, *, revoke_licenses: bool = False,
+                 on_progress=None) -> DeletePreview:  # noqa: ANN001
+    """Delete a token with its apps and assignments; optionally revoke every license first."""
+    authorize(ctx, Permission.TOKENS_DELETE)
+    preview = delete_preview(ctx, name)
+    if revoke_licenses:
+        from vpp_tui.services import revocation
+
+        revocation.revoke_all_of_token(ctx, name, on_progress=on_progress)
+    with ctx.store.session() as session:
+        token = _get(session, name)
+        session.delete(token)
+        audit.record(session, ctx, "token.delete", name, detail=(
+            _("revoked licenses first") if revoke_licenses else
+            _("{n} licenses left with Apple").format(n=preview.licenses)))
+    return preview

@@ -1,0 +1,138 @@
+"""Reading tokens: the triage list, one token's details, and the decrypted bearer."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from sqlmodel import Session, col, func, select
+
+from vpp_tui.apple.stoken import decode_token
+from vpp_tui.domain import tokens as rules
+from vpp_tui.i18n import _
+from vpp_tui.services.access import Permission, authorize
+from vpp_tui.services.context import ServiceContext
+from vpp_tui.services.errors import NotFound
+from vpp_tui.services.settings import get_setting
+from vpp_tui.services.views import (
+    SyncRunView,
+    TokenDetails,
+    TokenView,
+)
+from vpp_tui.store import models as m
+from vpp_tui.store.secrets import secret_box
+
+
+def _get(session: Session, name: str) -> m.Token:
+    token = session.exec(select(m.Token).where(m.Token.name == name)).first()
+    if token is None:
+        names = session.exec(select(m.Token.name).order_by(m.Token.name)).all()
+        hint = _(" (tokens: {names})").format(names=", ".join(names)) if names else ""
+        raise NotFound(_("no token named {name!r}{hint}").format(name=name, hint=hint))
+    return token
+
+
+def _counts(session: Session) -> dict[tuple[int, str], int]:
+    rows = session.exec(select(m.Asset.token_id, m.Asset.product_type, func.count())
+                        .group_by(m.Asset.token_id, m.Asset.product_type)).all()
+    return {(token_id, kind): n for token_id, kind, n in rows}
+
+
+def _scope_tags(session: Session) -> dict[int, tuple[str, ...]]:
+    rows = session.exec(select(m.TokenScopeTag.token_id, m.ScopeTag.name)
+                        .join(m.ScopeTag, m.ScopeTag.id == m.TokenScopeTag.scope_tag_id)
+                        .order_by(m.ScopeTag.name)).all()
+    tags: dict[int, list[str]] = {}
+    for token_id, name in rows:
+        tags.setdefault(token_id, []).append(name)
+    return {k: tuple(v) for k, v in tags.items()}
+
+
+def _views(ctx: ServiceContext, session: Session, tokens: list[m.Token]) -> list[TokenView]:
+    all_tokens = session.exec(select(m.Token.name, m.Token.location_id)).all()
+    by_location = Counter(loc for _n, loc in all_tokens if loc)
+    names_by_location: dict[str, list[str]] = {}
+    for name, loc in all_tokens:
+        if loc:
+            names_by_location.setdefault(loc, []).append(name)
+    counts = _counts(session)
+    tags = _scope_tags(session)
+    soon = int(get_setting(ctx, "expiring_soon_days"))
+    now = ctx.clock.now()
+    box = secret_box(ctx.store, ctx.key_file)
+    views = []
+    for t in tokens:
+        dupes = tuple(n for n in names_by_location.get(t.location_id or "", []) if n != t.name)
+        health = rules.token_health(
+            rules.TokenFacts(
+                expires_at=t.apple_expires_at or t.expires_at,
+                apple_error=t.apple_error,
+                external_mdm_name=t.external_mdm_name,
+                is_duplicate=bool(t.location_id) and by_location[t.location_id] > 1,
+                duplicate_of=dupes,
+                last_sync_status=t.last_sync_status,
+                last_sync_error=t.last_sync_error,
+            ),
+            now,
+            expiring_soon_days=soon,
+        )
+        try:
+            hint = decode_token(box.decrypt(t.secret)).masked()
+        except Exception:  # a wrong key must not hide the token list
+            hint = "?"
+        views.append(TokenView(
+            id=t.id or 0, name=t.name, state=str(health.state), state_reason=health.reason,
+            advice=health.advice, needs_attention=health.needs_attention,
+            urgency=health.urgency, can_sync=health.can_sync, location_id=t.location_id,
+            location_name=t.location_name, org_name=t.org_name, apple_id=t.apple_id,
+            expires_at=t.apple_expires_at or t.expires_at,
+            days_left=rules.days_left(t.apple_expires_at or t.expires_at, now),
+            last_sync_at=t.last_sync_at, last_sync_status=t.last_sync_status,
+            last_sync_error=t.last_sync_error,
+            app_count=counts.get((t.id, "app"), 0), book_count=counts.get((t.id, "book"), 0),
+            country=t.country, account_type=t.account_type, auto_update=t.auto_update,
+            external_mdm_name=t.external_mdm_name, scope_tags=tags.get(t.id or 0, ()),
+            secret_hint=hint,
+        ))
+    return views
+
+
+def list_tokens(ctx: ServiceContext, *, attention_only: bool = False,
+                text: str | None = None) -> list[TokenView]:
+    """Tokens sorted by urgency (needs attention first), then name."""
+    authorize(ctx, Permission.TOKENS_READ)
+    with ctx.store.session() as session:
+        tokens = list(session.exec(select(m.Token)).all())
+        views = _views(ctx, session, tokens)
+    if attention_only:
+        views = [v for v in views if v.needs_attention]
+    if text:
+        needle = text.lower()
+        views = [v for v in views if needle in " ".join(
+            str(x) for x in (v.name, v.location_name, v.org_name, v.state, v.state_reason,
+                             v.apple_id, v.country)).lower()]
+    return sorted(views, key=lambda v: (v.urgency, v.name.lower()))
+
+
+def get_token(ctx: ServiceContext, name: str, *, history: int = 10) -> TokenDetails:
+    authorize(ctx, Permission.TOKENS_READ)
+    with ctx.store.session() as session:
+        token = _get(session, name)
+        view = _views(ctx, session, [token])[0]
+        runs = session.exec(select(m.SyncRun).where(m.SyncRun.token_id == token.id)
+                            .order_by(col(m.SyncRun.id).desc()).limit(history)).all()
+        return TokenDetails(
+            token=view, website_url=token.website_url, default_platform=token.default_platform,
+            apple_country=token.apple_country, take_control=token.take_control,
+            claimed_at=token.claimed_at, created_at=token.created_at,
+            history=tuple(SyncRunView(
+                started_at=r.started_at, finished_at=r.finished_at, actor=r.actor, full=r.full,
+                status=r.status, requests=r.requests, assets=r.assets,
+                assignments=r.assignments, users=r.users, error=r.error) for r in runs),
+        )
+
+
+def bearer_of(ctx: ServiceContext, name: str) -> str:
+    """The decrypted secret, for the Apple client only: never printed, never logged."""
+    with ctx.store.session() as session:
+        token = _get(session, name)
+        return secret_box(ctx.store, ctx.key_file).decrypt(token.secret)
