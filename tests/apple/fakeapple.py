@@ -18,10 +18,9 @@ import httpx
 from vpp_tui.apple.client import AppleClient
 from vpp_tui.apple.clock import FakeClock
 
-# The spec folder sits beside the repository (locally and in CI).
-EXAMPLES_FILE = Path(__file__).resolve().parents[3] / "shared" / "apple-examples.json"
-EXAMPLES: dict[str, Any] = json.loads(EXAMPLES_FILE.read_text()) if EXAMPLES_FILE.exists() \
-    else {}
+# Apple's documented bodies, copied into the repository: a clone needs nothing beside it.
+EXAMPLES_FILE = Path(__file__).resolve().parents[1] / "simulator" / "data" / "apple-examples.json"
+EXAMPLES: dict[str, Any] = json.loads(EXAMPLES_FILE.read_text())
 BASE = "http://apple.test/mdm/v2"
 
 SERVICE_CONFIG: dict[str, Any] = {
