@@ -64,10 +64,10 @@ def test_assign_then_licenses_then_revoke_and_unassign(admin):
     assert json.loads(admin.ok("licenses", "Star Chart", "--json"))["used"] == 0
 
 
-def test_over_subscribed_assign_exits_0_and_reports_the_waitlist(admin):
+def test_over_subscribed_assign_exits_1_and_reports_the_waitlist(admin):
     result = admin.run("assign", "Field Notes", "--group", "Exam iPads", "--intent",
                        "required", "--json")
-    assert result.returncode == 0, result.stderr
+    assert result.returncode == 1 and "licenses short" in result.stderr
     doc = json.loads(result.stdout)
     assert (doc["licensed"], doc["failed"]) == (100, 400)
     report = json.loads(admin.ok("licenses", "Field Notes", "--json"))

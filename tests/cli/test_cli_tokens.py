@@ -23,8 +23,8 @@ def served(tmp_path_factory):
 
 
 class Admin:
-    def __init__(self, tmp: Path, apple: str) -> None:
-        self.db = f"sqlite:///{tmp / 'store.db'}"
+    def __init__(self, tmp: Path, apple: str, db: str | None = None) -> None:
+        self.db = db or f"sqlite:///{tmp / 'store.db'}"
         self.apple = apple
         self.env = dict(os.environ, VPP_ADMIN="ana", VPP_KEY_FILE=str(tmp / "store.key"))
 
@@ -54,8 +54,12 @@ def test_every_demo_token_file_ends_in_its_manifest_state_over_http(served, tmp_
     for entry in served.manifest["tokens"]:
         name = _name_for(entry, taken)
         expected[name] = entry["expected_state"]
-        admin.ok("token", "add", str(served.tokens_dir / entry["file"]), "--name", name,
-                 "--apple-id", "vpp@appleid.contoso.edu", "--consent")
+        added = admin.run("token", "add", str(served.tokens_dir / entry["file"]), "--name",
+                          name, "--apple-id", "vpp@appleid.contoso.edu", "--consent", "--json")
+        # Saved either way; a token that cannot be used is not "done" (README "Exit status").
+        usable = json.loads(added.stdout)["state"] in ("valid", "expiring_soon")
+        assert added.returncode == (0 if usable else 1), added.stderr
+        assert usable or added.stderr.startswith("error:") and added.stderr.count("\n") == 1
     listed = json.loads(admin.ok("token", "list", "--json"))
     assert {t["name"]: t["state"] for t in listed} == expected
     for t in listed:
@@ -110,9 +114,10 @@ def test_a_broken_token_file_is_one_error_line_and_exit_2(served, tmp_path) -> N
 def test_sync_of_an_expired_token_reports_failure_status(served, tmp_path) -> None:
     admin = Admin(tmp_path, served.base_url)
     entry = next(e for e in served.manifest["tokens"] if e["expected_state"] == "expired")
-    admin.ok("token", "add", str(served.tokens_dir / entry["file"]), "--name", "Old",
-             "--apple-id", "vpp@appleid.contoso.edu", "--consent")
+    assert admin.run("token", "add", str(served.tokens_dir / entry["file"]), "--name", "Old",
+                     "--apple-id", "vpp@appleid.contoso.edu", "--consent").returncode == 1
     result = admin.run("sync", "--all", "--json")
+    assert result.returncode == 1
     assert json.loads(result.stdout)[0]["status"] == "skipped"
     unknown = admin.run("sync", "Nowhere")
     assert unknown.returncode == 2 and "Nowhere" in unknown.stderr

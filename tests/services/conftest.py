@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,15 +17,21 @@ SIM_BASE = "http://vpp-sim.invalid/mdm/v2"
 
 
 class FlakyTransport(httpx.BaseTransport):
-    """Passes requests to the simulator until `fail_after`, then the network is gone."""
+    """Passes requests to the simulator until `fail_after`, then the network is gone.
+
+    `on_request(count)`, when set, runs before each request is passed on (a test uses it
+    to stop the work at an exact request: set the cancel event, or press Ctrl-C)."""
 
     def __init__(self, inner: httpx.BaseTransport) -> None:
         self.inner = inner
         self.fail_after: int | None = None
+        self.on_request: Callable[[int], None] | None = None
         self.count = 0
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         self.count += 1
+        if self.on_request is not None:
+            self.on_request(self.count)
         if self.fail_after is not None and self.count > self.fail_after:
             raise httpx.ConnectError("network unreachable", request=request)
         return self.inner.handle_request(request)

@@ -47,7 +47,7 @@ def _late_commands() -> dict[str, Callable[[Any], int]]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from vpp_tui.cli.output import BadInput, CommandFailed
+    from vpp_tui.cli.output import EXIT_INTERRUPTED, BadInput, CommandFailed
     from vpp_tui.store.engine import StoreError
 
     parser = build_parser()
@@ -71,7 +71,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         error(_("interrupted; nothing was half-written"))
-        return 130
+        return EXIT_INTERRUPTED
 
 
 def entry() -> None:  # pragma: no cover - console script shim

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Sequence
 from dataclasses import asdict, is_dataclass
 from datetime import date, datetime
 from enum import Enum
 from typing import Any
 
-EXIT_OK = 0
-EXIT_FAILED = 1  # the operation failed: Apple refused, licenses short, token invalid
-EXIT_USAGE = 2  # bad usage or bad input
+from vpp_tui.i18n import _
+
+EXIT_OK = 0  # everything asked for was done
+EXIT_FAILED = 1  # the operation failed or was only partly done (see `exit_status`)
+EXIT_USAGE = 2  # bad usage or bad input; nothing was changed
+EXIT_INTERRUPTED = 130  # Ctrl-C (the shell's 128 + SIGINT); the work is recorded as interrupted
+SHOWN_PROBLEMS = 3  # problems named on the one error line; the rest are counted
 
 
 class CommandFailed(Exception):
@@ -46,6 +51,24 @@ def print_json(document: Any) -> None:
 def error(message: str) -> None:
     first_line = " ".join(str(message).split())
     sys.stderr.write(f"error: {first_line}\n")
+
+
+def exit_status(undone: Sequence[str]) -> int:
+    """The one exit rule of every command that does work (README "Exit status").
+
+    `undone` holds one short line per thing asked for that was not done (a token not
+    synced, members without a license, …; `domain.outcomes` decides what counts). Empty:
+    exit 0. Otherwise one `error:` line on stderr naming the first few and counting the
+    rest, and exit 1; the command has already printed its full report (JSON) on stdout.
+    Bad usage never gets here: it raises `BadInput` (exit 2) before anything is done.
+    """
+    if not undone:
+        return EXIT_OK
+    line = "; ".join(undone[:SHOWN_PROBLEMS])
+    if len(undone) > SHOWN_PROBLEMS:
+        line += "; " + _("and {n} more").format(n=len(undone) - SHOWN_PROBLEMS)
+    error(line)
+    return EXIT_FAILED
 
 
 def table(rows: list[list[str]], headers: list[str]) -> str:

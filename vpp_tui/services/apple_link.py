@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from vpp_tui.apple import errors as apple_errors
+from vpp_tui.apple.clock import Cancelled
 from vpp_tui.i18n import _
 from vpp_tui.services.context import ServiceContext
 from vpp_tui.services.errors import ServiceError
@@ -45,7 +46,13 @@ def client_for(ctx: ServiceContext, bearer: str, *, check_owner: bool = False,
 
 
 def apple_failure_text(exc: Exception) -> str:
-    """One line for the admin: Apple's error number and what to do."""
+    """One line for the admin: Apple's error number and what to do.
+
+    An exception without a message is named by its type, so the line never ends in a
+    bare colon (issue 8 fault 11)."""
     if isinstance(exc, apple_errors.AppleError):
         return str(exc)
-    return _("Apple could not be reached: {error}").format(error=exc)
+    if isinstance(exc, Cancelled):
+        return _("stopped before it finished; nothing was changed")
+    return _("Apple could not be reached: {error}").format(
+        error=str(exc).strip() or type(exc).__name__)

@@ -4,6 +4,10 @@ Everything Apple says is fetched first, then applied in one transaction per
 token, so a failed sync changes nothing but the record that it failed. A lease
 in the token row makes sure one token is never synced twice at once, even by
 two admins' consoles on a shared PostgreSQL store.
+
+A sync stopped before it finished (`ctx.cancel` set when the console closes, Ctrl-C,
+a crashed process) is `interrupted`, not failed: nothing is applied, the token's health
+is untouched, and the next sync simply runs (`domain.outcomes`).
 """
 
 from __future__ import annotations
@@ -20,6 +24,8 @@ from sqlalchemy import or_, update
 from sqlmodel import Session, select
 
 from vpp_tui.apple import errors as apple_errors
+from vpp_tui.apple.clock import Cancelled
+from vpp_tui.domain import outcomes
 from vpp_tui.domain import tokens as rules
 from vpp_tui.i18n import _
 from vpp_tui.services import audit
@@ -50,12 +56,13 @@ def acquire_lease(ctx: ServiceContext, token_id: int, owner: str) -> bool:
             .where(m.Token.id == token_id)
             .where(or_(m.Token.lease_owner.is_(None), m.Token.lease_expires_at < now))
             .values(lease_owner=owner, lease_expires_at=now + timedelta(seconds=LEASE_SECONDS),
-                    last_sync_status="in_progress")
+                    last_sync_status=outcomes.IN_PROGRESS)
         )
         return result.rowcount == 1
 
 
 def release_lease(ctx: ServiceContext, token_id: int, owner: str) -> None:
+    """Give the lease back (only `owner`'s own; a no-op when it expired and was taken)."""
     with ctx.store.session() as session:
         session.execute(update(m.Token).where(m.Token.id == token_id,
                                               m.Token.lease_owner == owner)
@@ -85,38 +92,50 @@ def _plan(ctx: ServiceContext, name: str, force_full: bool) -> _Plan:
                      country=token.country, platform=token.default_platform)
 
 
+@dataclass
+class _Tally:
+    """HTTP requests made so far; read even when a request raised."""
+
+    requests: int = 0
+
+
 def _fetch(ctx: ServiceContext, plan: _Plan, bearer: str, on_progress: Progress | None,
-           existing_adam_ids: set[str]) -> tuple[AppleSnapshot, int]:
+           tally: _Tally) -> AppleSnapshot:
     def progress(stage: str, done: int, total: int) -> None:
         if on_progress is not None:
             on_progress(stage, done, total)
 
     with client_for(ctx, bearer, check_owner=True, on_progress=on_progress) as client:
-        progress("config", 0, 5)
-        config = client.client_config()
-        progress("assets", 1, 5)
-        assets = client.assets()
-        progress("assignments", 2, 5)
-        assignments = client.assignments(since_version_id=plan.assignments_since)
-        progress("users", 3, 5)
-        users = client.users(since_version_id=plan.users_since)
-        progress("metadata", 4, 5)
-        platform = config.defaultPlatform or plan.platform or "enterprisestore"
-        ids = sorted({a.adamId for a in assets.items if a.adamId})
-        metadata: dict[str, Any] = {}
-        for start in range(0, len(ids), METADATA_BATCH):
-            metadata.update(client.lookup_metadata(ids[start:start + METADATA_BATCH],
-                                                   plan.country, platform))
-        progress("apply", 5, 5)
-        snapshot = AppleSnapshot(config=config, assets=assets.items,
-                                 unlimited=getattr(assets, "unlimited", []) or [],
-                                 assignments=assignments.items,
-                                 assignments_version=assignments.version_id,
-                                 assignments_delta=assignments.delta,
-                                 users=users.items, users_version=users.version_id,
-                                 users_delta=users.delta, metadata=metadata,
-                                 country=plan.country)
-        return snapshot, client.requests_made
+        try:
+            return _read_apple(client, plan, progress)
+        finally:
+            tally.requests = client.requests_made
+
+
+def _read_apple(client: Any, plan: _Plan, progress: Progress) -> AppleSnapshot:
+    progress("config", 0, 5)
+    config = client.client_config()
+    progress("assets", 1, 5)
+    assets = client.assets()
+    progress("assignments", 2, 5)
+    assignments = client.assignments(since_version_id=plan.assignments_since)
+    progress("users", 3, 5)
+    users = client.users(since_version_id=plan.users_since)
+    progress("metadata", 4, 5)
+    platform = config.defaultPlatform or plan.platform or "enterprisestore"
+    ids = sorted({a.adamId for a in assets.items if a.adamId})
+    metadata: dict[str, Any] = {}
+    for start in range(0, len(ids), METADATA_BATCH):
+        metadata.update(client.lookup_metadata(ids[start:start + METADATA_BATCH],
+                                               plan.country, platform))
+    progress("apply", 5, 5)
+    return AppleSnapshot(config=config, assets=assets.items,
+                         unlimited=getattr(assets, "unlimited", []) or [],
+                         assignments=assignments.items,
+                         assignments_version=assignments.version_id,
+                         assignments_delta=assignments.delta,
+                         users=users.items, users_version=users.version_id,
+                         users_delta=users.delta, metadata=metadata, country=plan.country)
 
 
 def _record_failure(ctx: ServiceContext, plan: _Plan, run_id: int, exc: Exception,
@@ -127,10 +146,12 @@ def _record_failure(ctx: ServiceContext, plan: _Plan, run_id: int, exc: Exceptio
         token = session.get(m.Token, plan.token_id)
         run = session.get(m.SyncRun, run_id)
         if run is not None:
-            run.status, run.error, run.finished_at, run.requests = "failed", text, now, requests
+            run.status, run.error, run.finished_at = outcomes.FAILED, text, now
+            run.requests = requests
             session.add(run)
         if token is not None:
-            token.last_sync_status, token.last_sync_error, token.last_sync_at = "failed", text, now
+            token.last_sync_status, token.last_sync_error = outcomes.FAILED, text
+            token.last_sync_at = now
             if isinstance(exc, apple_errors.MdmConflict):
                 token.external_mdm_id = getattr(exc, "mdm_id", None)
                 token.external_mdm_name = getattr(exc, "mdm_name", None) or _("another MDM")
@@ -145,39 +166,92 @@ def _record_failure(ctx: ServiceContext, plan: _Plan, run_id: int, exc: Exceptio
     return text
 
 
+def _interrupted_text(requests: int) -> str:
+    return _("interrupted: the sync was stopped before it finished, after {n} requests; "
+             "nothing was changed. Sync again to finish it.").format(n=requests)
+
+
+def _start_run(ctx: ServiceContext, plan: _Plan) -> int:
+    """Open this sync's run, closing runs a crashed sync left `in_progress`.
+
+    Called with the lease held, so any other open run of the token has no living owner.
+    """
+    now = ctx.clock.now()
+    with ctx.store.session() as session:
+        for stale in session.exec(select(m.SyncRun).where(
+                m.SyncRun.token_id == plan.token_id,
+                m.SyncRun.status == outcomes.IN_PROGRESS)).all():
+            stale.status, stale.finished_at = outcomes.INTERRUPTED, now
+            stale.error = _("interrupted: the console or process running this sync stopped "
+                            "before it finished; nothing was changed")
+            session.add(stale)
+        run = m.SyncRun(token_id=plan.token_id, actor=ctx.actor, full=plan.full,
+                        started_at=now)
+        session.add(run)
+        session.flush()
+        return run.id or 0
+
+
+def _record_interrupted(ctx: ServiceContext, plan: _Plan, run_id: int, requests: int) -> str:
+    """The sync stopped on the admin's side: say so; Apple's verdict (`apple_error`) and
+    `last_sync_at` stay as they were, so the token's state is untouched and it stays due."""
+    text = _interrupted_text(requests)
+    now = ctx.clock.now()
+    with ctx.store.session() as session:
+        run = session.get(m.SyncRun, run_id)
+        if run is not None:
+            run.status, run.error, run.finished_at = outcomes.INTERRUPTED, text, now
+            run.requests = requests
+            session.add(run)
+        token = session.get(m.Token, plan.token_id)
+        if token is not None:
+            token.last_sync_status, token.last_sync_error = outcomes.INTERRUPTED, text
+            session.add(token)
+        audit.record(session, ctx, "token.sync", plan.name, result=outcomes.INTERRUPTED,
+                     detail=text)
+    return text
+
+
 def sync_token(ctx: ServiceContext, name: str, *, full: bool = False,
                on_progress: Progress | None = None) -> SyncResult:
+    """Sync one token from Apple; a `SyncResult`, never an exception for Apple's answers.
+
+    `status`: completed; failed (Apple refused or could not be reached; recorded on the
+    token); interrupted (`ctx.cancel` set: recorded, nothing applied); skipped with
+    `skip_reason` needs_attention (the token cannot sync) or busy (another process holds
+    the lease). KeyboardInterrupt is recorded as interrupted, then re-raised.
+    Raises NotFound for an unknown name, AccessDenied without the sync permission.
+    """
     authorize(ctx, Permission.TOKENS_SYNC)
     view = get_token(ctx, name).token
     if not view.can_sync:
-        return SyncResult(name=name, status="skipped",
+        return SyncResult(name=name, status=outcomes.SKIPPED,
+                          skip_reason=outcomes.SKIP_NEEDS_ATTENTION,
                           error=_("not synced: {reason}").format(reason=view.state_reason))
     plan = _plan(ctx, name, full)
     owner = _lease_owner(ctx)
     if not acquire_lease(ctx, plan.token_id, owner):
-        return SyncResult(name=name, status="skipped",
+        return SyncResult(name=name, status=outcomes.SKIPPED, skip_reason=outcomes.SKIP_BUSY,
                           error=_("already being synced by another console; try again later"))
     try:
-        with ctx.store.session() as session:
-            run = m.SyncRun(token_id=plan.token_id, actor=ctx.actor, full=plan.full,
-                            started_at=ctx.clock.now())
-            session.add(run)
-            session.flush()
-            run_id = run.id or 0
-            existing = set(session.exec(select(m.Asset.adam_id).where(
-                m.Asset.token_id == plan.token_id)).all())
-        bearer = bearer_of(ctx, name)
-        requests = 0
+        run_id = _start_run(ctx, plan)
+        tally = _Tally()
         try:
-            snapshot, requests = _fetch(ctx, plan, bearer, on_progress, existing)
+            snapshot = _fetch(ctx, plan, bearer_of(ctx, name), on_progress, tally)
             with ctx.store.session() as session:
                 counts = apply_snapshot(ctx, session, plan.token_id, snapshot)
-                _finish(ctx, session, plan, run_id, snapshot, counts, requests)
+                _finish(ctx, session, plan, run_id, snapshot, counts, tally.requests)
+        except (Cancelled, KeyboardInterrupt) as exc:
+            text = _record_interrupted(ctx, plan, run_id, tally.requests)
+            if isinstance(exc, KeyboardInterrupt):
+                raise
+            return SyncResult(name=name, status=outcomes.INTERRUPTED, requests=tally.requests,
+                              error=text, full=plan.full)
         except Exception as exc:  # noqa: BLE001 - every failure is recorded, then reported
-            error = _record_failure(ctx, plan, run_id, exc, requests)
-            return SyncResult(name=name, status="failed", requests=requests, error=error,
-                              full=plan.full)
-        return SyncResult(name=name, status="completed", requests=requests,
+            error = _record_failure(ctx, plan, run_id, exc, tally.requests)
+            return SyncResult(name=name, status=outcomes.FAILED, requests=tally.requests,
+                              error=error, full=plan.full)
+        return SyncResult(name=name, status=outcomes.COMPLETED, requests=tally.requests,
                           assets=counts.assets, assignments=counts.assignments,
                           users=counts.users, full=plan.full, notes=tuple(counts.notes))
     finally:
@@ -190,7 +264,7 @@ def _finish(ctx: ServiceContext, session: Session, plan: _Plan, run_id: int,
     token = session.get(m.Token, plan.token_id)
     assert token is not None
     token.last_sync_at = now
-    token.last_sync_status = "completed"
+    token.last_sync_status = outcomes.COMPLETED
     token.last_sync_error = None
     if snapshot.assignments_version:
         token.assignments_version_id = snapshot.assignments_version
@@ -202,7 +276,7 @@ def _finish(ctx: ServiceContext, session: Session, plan: _Plan, run_id: int,
     session.add(token)
     run = session.get(m.SyncRun, run_id)
     if run is not None:
-        run.status, run.finished_at, run.requests = "completed", now, requests
+        run.status, run.finished_at, run.requests = outcomes.COMPLETED, now, requests
         run.assets, run.assignments, run.users = counts.assets, counts.assignments, counts.users
         session.add(run)
     audit.record(session, ctx, "token.sync", plan.name, detail=(
@@ -213,7 +287,11 @@ def _finish(ctx: ServiceContext, session: Session, plan: _Plan, run_id: int,
 def sync_all(ctx: ServiceContext, *, full: bool = False, due_only: bool = False,
              names: list[str] | None = None,
              on_progress: Callable[[str, int, int], None] | None = None) -> list[SyncResult]:
-    """Sync every token (or the named ones); with `due_only`, only those whose interval passed."""
+    """Sync every token (or the named ones); with `due_only`, only those whose interval passed.
+
+    Results in token order; tokens not due are left out. Stops at once when `ctx.cancel`
+    is set: the token being synced is interrupted, the rest are left untouched.
+    """
     from vpp_tui.services.tokens import list_tokens
 
     authorize(ctx, Permission.TOKENS_SYNC)
@@ -224,6 +302,8 @@ def sync_all(ctx: ServiceContext, *, full: bool = False, due_only: bool = False,
     interval = int(get_setting(ctx, "sync_interval_hours"))
     results = []
     for index, view in enumerate(views):
+        if ctx.cancel.is_set():
+            break
         if on_progress is not None:
             on_progress(view.name, index, len(views))
         if due_only:

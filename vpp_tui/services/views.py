@@ -107,8 +107,12 @@ class DeletePreview:
 
 @dataclass(frozen=True)
 class SyncResult:
+    """One token's sync: `status` completed | failed | interrupted | skipped (see
+    `domain.outcomes`); `skip_reason` needs_attention | busy when skipped; `requests` is
+    the HTTP requests really made, failed and retried ones included."""
+
     name: str
-    status: str  # completed | failed | skipped
+    status: str
     requests: int = 0
     assets: int = 0
     assignments: int = 0
@@ -116,8 +120,9 @@ class SyncResult:
     error: str | None = None
     full: bool = False
     notes: tuple[str, ...] = field(default=())
+    skip_reason: str | None = None
 
     def as_json(self) -> dict:
         return {"name": self.name, "status": self.status, "requests": self.requests,
                 "assets": self.assets, "assignments": self.assignments, "users": self.users,
-                "error": self.error, "full": self.full}
+                "error": self.error, "full": self.full, "skip_reason": self.skip_reason}

@@ -129,3 +129,9 @@ class VppApp(ReportsWorkerErrors, App[None]):
     async def action_quit(self) -> None:
         self.ctx.cancel.set()  # stop syncs between Apple calls
         self.exit()
+
+    def on_unmount(self) -> None:
+        # However the console closes (quit, a dropped session, app.exit), work still
+        # running in threads stops at its next Apple call and records itself interrupted;
+        # `App.run` returns once those threads have finished.
+        self.ctx.cancel.set()

@@ -6,7 +6,7 @@ import sys
 from argparse import Namespace
 
 from vpp_tui.cli.commands.common import guarded, read_file
-from vpp_tui.cli.output import EXIT_OK, BadInput, CommandFailed, print_json, table
+from vpp_tui.cli.output import EXIT_OK, BadInput, CommandFailed, exit_status, print_json, table
 from vpp_tui.i18n import _
 from vpp_tui.services import catalog, directory
 from vpp_tui.services.directory_file import DirectoryFileError
@@ -67,11 +67,8 @@ def _reclaim_departures(ctx, departures) -> int:  # noqa: ANN001
     for r in results:
         print(_("  reclaimed {n} licenses of {item} ({token})").format(
             n=r.reclaimed, item=r.item, token=r.token))
-    failed = [r.error for r in results if r.error]
-    if failed:
-        raise CommandFailed(_("some licenses of departed members were not reclaimed: "
-                              "{why}").format(why=failed[0]))
-    return EXIT_OK
+    return exit_status([_("some licenses of departed members were not reclaimed: "
+                          "{why}").format(why=r.error) for r in results if r.error])
 
 
 def run_apps(args: Namespace) -> int:

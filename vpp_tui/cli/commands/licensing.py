@@ -1,8 +1,10 @@
 """`vpp-tui assign`, `unassign`, `licenses`, `revoke` and `prompts`.
 
-Exit status: 0 when done, even when some members wait for licenses (over-subscription is
-allowed and reported); 1 when Apple refused or stopped the work; 2 for bad input and for
-an assignment a rule refuses (nothing is written then).
+Exit status (README "Exit status", `output.exit_status`): 0 when every member got what was
+asked; 1 when Apple refused or stopped the work, or any member failed or waits for a
+license (licenses short: over-subscription is allowed, recorded and reported, and the full
+result is still printed); 2 for bad input and for an assignment a rule refuses (nothing is
+written then). A dry run that is allowed exits 0: the preview was what was asked.
 """
 
 from __future__ import annotations
@@ -12,7 +14,16 @@ from typing import Any
 
 from vpp_tui.apple import errors as apple_errors
 from vpp_tui.cli.commands.common import guarded
-from vpp_tui.cli.output import EXIT_FAILED, EXIT_OK, BadInput, CommandFailed, print_json, table
+from vpp_tui.cli.output import (
+    EXIT_FAILED,
+    EXIT_OK,
+    BadInput,
+    CommandFailed,
+    exit_status,
+    print_json,
+    table,
+)
+from vpp_tui.domain import outcomes
 from vpp_tui.i18n import _
 from vpp_tui.services import licensing, prompts
 from vpp_tui.services.apple_link import apple_failure_text
@@ -104,18 +115,28 @@ def _print_result(result: LicenseResult) -> None:
                      failed[:SHOWN]], ["FAILED", "KIND", "REASON"]))
 
 
+def _undone(result: LicenseResult) -> list[str]:
+    """One line per kind of member left without what was asked (`domain.outcomes`)."""
+    lines = [result.error] if result.error else []
+    short = [m for m in result.members if outcomes.member_left_undone(m.outcome)]
+    waiting = [m for m in short if m.waitlist_position]
+    refused = [m for m in short if not m.waitlist_position]
+    if refused:
+        first = refused[0]
+        lines.append(_("{n} members failed (first: {m}: {why})").format(
+            n=len(refused), m=first.member, why=first.reason_text or first.reason))
+    if waiting:
+        lines.append(_("licenses short: {n} members wait for a license (first: {m}); "
+                       "see 'vpp-tui licenses'").format(n=len(waiting), m=waiting[0].member))
+    return lines
+
+
 def _finish(args: Namespace, result: LicenseResult) -> int:
     if args.json:
         print_json(result.as_json())
     else:
         _print_result(result)
-    refused = [m for m in result.members
-               if m.outcome == "failed" and (m.reason or "").startswith(("apple_", "not_sent"))]
-    if result.error or refused:
-        raise CommandFailed(result.error or _(
-            "Apple refused {n} members (first: {m}: {why})").format(
-            n=len(refused), m=refused[0].member, why=refused[0].reason_text))
-    return EXIT_OK
+    return exit_status(_undone(result))
 
 
 def _preview(args: Namespace, preview: LicensePreview) -> int:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from argparse import Namespace
 
 from vpp_tui.cli.commands.common import guarded, read_file
-from vpp_tui.cli.output import EXIT_FAILED, EXIT_OK, BadInput, print_json, table
+from vpp_tui.cli.output import EXIT_OK, BadInput, exit_status, print_json, table
+from vpp_tui.domain import outcomes
 from vpp_tui.i18n import _
 from vpp_tui.services import sync, tokens
 
@@ -59,12 +60,12 @@ def _dispatch(args: Namespace, ctx) -> int:  # noqa: ANN001
         else:
             print(_("added {name}: {state} {reason}").format(
                 name=view.name, state=view.state, reason=view.state_reason).rstrip())
-        return EXIT_OK
+        return _usable(view)
     if action == "renew":
         view = tokens.renew_token(ctx, args.name, read_file(args.file))
         print(_("renewed {name}: {state}, expires {date}").format(
             name=view.name, state=view.state, date=view.expires_at.date()))
-        return EXIT_OK
+        return _usable(view)
     if action == "set":
         view = tokens.update_settings(ctx, args.name, country=args.country,
                                       account_type=args.account, auto_update=args.auto_update,
@@ -106,7 +107,16 @@ def _sync(args: Namespace, ctx) -> int:  # noqa: ANN001
                  str(r.users), r.error or ""] for r in results]
         print(table(rows, ["NAME", "STATUS", "REQUESTS", "ASSETS", "ASSIGNMENTS", "USERS",
                            "ERROR"]))
-    return EXIT_FAILED if any(r.status == "failed" for r in results) else EXIT_OK
+    return exit_status([f"{r.name}: {r.status}" + (f" ({r.error})" if r.error else "")
+                        for r in results if outcomes.sync_left_undone(r.status, r.skip_reason)])
+
+
+def _usable(view: tokens.TokenView) -> int:
+    """A token stored but unusable (expired, invalid, held elsewhere) is not done."""
+    if view.can_sync:
+        return EXIT_OK
+    return exit_status([_("{name} was saved but cannot be used: {reason}. {advice}").format(
+        name=view.name, reason=view.state_reason, advice=view.advice)])
 
 
 def run_sync(args: Namespace) -> int:

@@ -8,6 +8,7 @@ from sqlmodel import Session, col, func, select
 
 from vpp_tui.apple.stoken import decode_token
 from vpp_tui.domain import tokens as rules
+from vpp_tui.domain.outcomes import shown_sync_status
 from vpp_tui.i18n import _
 from vpp_tui.services.access import Permission, authorize
 from vpp_tui.services.context import ServiceContext
@@ -69,7 +70,7 @@ def _views(ctx: ServiceContext, session: Session, tokens: list[m.Token]) -> list
                 external_mdm_name=t.external_mdm_name,
                 is_duplicate=bool(t.location_id) and by_location[t.location_id] > 1,
                 duplicate_of=dupes,
-                last_sync_status=t.last_sync_status,
+                last_sync_status=shown_sync_status(t.last_sync_status, t.lease_expires_at, now),
                 last_sync_error=t.last_sync_error,
             ),
             now,
@@ -86,7 +87,8 @@ def _views(ctx: ServiceContext, session: Session, tokens: list[m.Token]) -> list
             location_name=t.location_name, org_name=t.org_name, apple_id=t.apple_id,
             expires_at=t.apple_expires_at or t.expires_at,
             days_left=rules.days_left(t.apple_expires_at or t.expires_at, now),
-            last_sync_at=t.last_sync_at, last_sync_status=t.last_sync_status,
+            last_sync_at=t.last_sync_at,
+            last_sync_status=shown_sync_status(t.last_sync_status, t.lease_expires_at, now),
             last_sync_error=t.last_sync_error,
             app_count=counts.get((t.id, "app"), 0), book_count=counts.get((t.id, "book"), 0),
             country=t.country, account_type=t.account_type, auto_update=t.auto_update,
@@ -126,7 +128,8 @@ def get_token(ctx: ServiceContext, name: str, *, history: int = 10) -> TokenDeta
             claimed_at=token.claimed_at, created_at=token.created_at,
             history=tuple(SyncRunView(
                 started_at=r.started_at, finished_at=r.finished_at, actor=r.actor, full=r.full,
-                status=r.status, requests=r.requests, assets=r.assets,
+                status=shown_sync_status(r.status, token.lease_expires_at, ctx.clock.now()),
+                requests=r.requests, assets=r.assets,
                 assignments=r.assignments, users=r.users, error=r.error) for r in runs),
         )
 

@@ -254,7 +254,7 @@ class TokensSection(TokenActions, SectionScreen):
     def _report_sync(self, results: list[SyncResult]) -> None:
         failed = [r for r in results if r.status == "failed"]
         done = [r for r in results if r.status == "completed"]
-        skipped = [r for r in results if r.status == "skipped"]
+        skipped = [r for r in results if r.status in ("skipped", "interrupted")]
         parts = []
         if done:
             parts.append(ngettext("{n} token synced", "{n} tokens synced", len(done))

@@ -59,6 +59,11 @@ def last_sync(view: TokenView, now: datetime) -> Text:
         return Text(_("paused"), style="magenta")
     if view.last_sync_status == "failed":
         return Text(_("failed {when}").format(when=ago(view.last_sync_at, now)), style="red")
+    if view.last_sync_status == "interrupted":
+        # Stopped on our side, not Apple's: the data is as old as the last sync.
+        return Text(_("interrupted"), style="yellow")
+    if view.last_sync_status == "in_progress":
+        return Text(_("syncing…"), style="cyan")
     if view.last_sync_at is None:
         return Text(_("never"), style="dim")
     return Text(_("{when} ✓").format(when=ago(view.last_sync_at, now)))
