@@ -6,7 +6,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from vpp_tui.cli.output import EXIT_OK, EXIT_USAGE, error
+from vpp_tui.cli.output import EXIT_FAILED, EXIT_OK, EXIT_USAGE, error
 from vpp_tui.cli.parser import UsageError, build_parser
 from vpp_tui.i18n import _
 
@@ -27,7 +27,9 @@ def _handler(args: Any) -> Callable[[Any], int]:
     return table.get(command, placeholders.not_implemented)
 
 
-LATE_MODULES = ("tokens", "catalog", "licensing")
+LATE_MODULES = ("tokens", "catalog", "licensing", "key")
+# Commands that own the terminal (Textual, a server's log); every other one prints plain text.
+TERMINAL_COMMANDS = (None, "demo", "serve", "simulator")
 
 
 def _late_commands() -> dict[str, Callable[[Any], int]]:
@@ -47,8 +49,9 @@ def _late_commands() -> dict[str, Callable[[Any], int]]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from vpp_tui.cli.output import EXIT_INTERRUPTED, BadInput, CommandFailed
+    from vpp_tui.cli.output import EXIT_INTERRUPTED, BadInput, CommandFailed, terminal_guard
     from vpp_tui.store.engine import StoreError
+    from vpp_tui.store.secrets import SecretKeyError
 
     parser = build_parser()
     try:
@@ -59,16 +62,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # --help / --version
         return int(exc.code or 0)
     try:
-        return _handler(args)(args)
+        if args.command in TERMINAL_COMMANDS:
+            return _handler(args)(args)
+        with terminal_guard():
+            return _handler(args)(args)
     except (CommandFailed, BadInput) as exc:
         error(str(exc))
         return exc.exit_code
     except UsageError as exc:
         error(str(exc))
         return EXIT_USAGE
-    except StoreError as exc:
+    except (StoreError, SecretKeyError) as exc:
         error(str(exc))
-        return 1
+        return EXIT_FAILED
     except KeyboardInterrupt:
         error(_("interrupted; nothing was half-written"))
         return EXIT_INTERRUPTED

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, is_dataclass
 from datetime import date, datetime
 from enum import Enum
-from typing import Any
+from typing import Any, TextIO
 
+from vpp_tui.domain.text import terminal_safe
 from vpp_tui.i18n import _
 
 EXIT_OK = 0  # everything asked for was done
@@ -43,13 +46,19 @@ def _default(value: Any) -> Any:
     raise TypeError(f"cannot serialise {type(value).__name__}")
 
 
+# json.dumps escapes C0 controls itself; these it would write raw (ensure_ascii=False).
+_JSON_RAW = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
 def print_json(document: Any) -> None:
-    json.dump(document, sys.stdout, default=_default, indent=2, ensure_ascii=False)
-    sys.stdout.write("\n")
+    """One JSON document on stdout. Strings come cleaned from the services; as a last guard,
+    any control character left is written as a `\\uXXXX` escape, never as a raw byte."""
+    text = json.dumps(document, default=_default, indent=2, ensure_ascii=False)
+    sys.stdout.write(_JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n")
 
 
 def error(message: str) -> None:
-    first_line = " ".join(str(message).split())
+    first_line = " ".join(terminal_safe(str(message)).split())
     sys.stderr.write(f"error: {first_line}\n")
 
 
@@ -71,8 +80,37 @@ def exit_status(undone: Sequence[str]) -> int:
     return EXIT_FAILED
 
 
+class _SafeWriter:
+    """A text stream that passes lines and tabs but no other control character (the CLI's
+    last guard: every text a command prints goes through `terminal_safe`)."""
+
+    def __init__(self, inner: TextIO) -> None:
+        self._inner = inner
+
+    def write(self, text: str) -> int:
+        lines = text.split("\n")
+        self._inner.write("\n".join(
+            "\t".join(terminal_safe(part) for part in line.split("\t")) for line in lines))
+        return len(text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+
+@contextmanager
+def terminal_guard() -> Iterator[None]:
+    """While a scriptable command runs, stdout never carries control characters."""
+    saved = sys.stdout
+    sys.stdout = _SafeWriter(saved)  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        sys.stdout = saved
+
+
 def table(rows: list[list[str]], headers: list[str]) -> str:
     """A plain aligned text table for humans (scripts use --json)."""
+    rows = [[terminal_safe(cell) for cell in row] for row in rows]
     widths = [len(h) for h in headers]
     for row in rows:
         for i, cell in enumerate(row):

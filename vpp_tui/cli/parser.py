@@ -167,6 +167,13 @@ def build_parser() -> Parser:
     p.add_argument("--license", choices=["user", "device"])
     p.add_argument("--json", action="store_true")
 
+    key = cmd("key", _("the key that encrypts token secrets at rest"))
+    ksub = key.add_subparsers(dest="key_command", metavar="ACTION", parser_class=Parser,
+                              required=True)
+    p = ksub.add_parser("rotate", help=_(
+        "re-encrypt every token secret under a new key, in one transaction"))
+    p.add_argument("--json", action="store_true")
+
     p = cmd("audit", _("the audit log"))
     p.add_argument("--limit", type=int, default=200)
     p.add_argument("--json", action="store_true")

@@ -123,4 +123,13 @@ def build_runtime(args: Namespace, *, db_url: str | None = None, simulator: Any 
         clock=clock,
     )
     holder["ctx"] = ctx
+    try:
+        # A missing, unsafe or wrong key stops every command before it starts, not midway
+        # (a sync must not leave its token "in_progress" on a SecretKeyError).
+        from vpp_tui.services.keys import check_key
+
+        check_key(ctx)
+    except BaseException:
+        store.close()
+        raise
     return Runtime(ctx=ctx, simulator=simulator, simulator_file=simulator_file)

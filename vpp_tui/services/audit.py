@@ -8,11 +8,12 @@ from datetime import datetime
 from sqlmodel import Session, col, func, select
 
 from vpp_tui.services.context import ServiceContext
+from vpp_tui.services.safe_text import SafeText
 from vpp_tui.store.models import AuditEntry
 
 
 @dataclass(frozen=True)
-class AuditRecord:
+class AuditRecord(SafeText):
     id: int
     at: datetime
     actor: str

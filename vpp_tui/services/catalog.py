@@ -12,13 +12,14 @@ from vpp_tui.i18n import _
 from vpp_tui.services.access import Permission, authorize
 from vpp_tui.services.context import ServiceContext
 from vpp_tui.services.errors import InvalidInput, NotFound
+from vpp_tui.services.safe_text import SafeText
 from vpp_tui.store import models as m
 
 UNLIMITED = 2147483647
 
 
 @dataclass(frozen=True)
-class AssetView:
+class AssetView(SafeText):
     id: int
     token: str
     adam_id: str

@@ -14,6 +14,7 @@ from sqlmodel import col, func, select
 
 from vpp_tui.services.access import Permission, authorize
 from vpp_tui.services.context import ServiceContext
+from vpp_tui.services.safe_text import SafeText
 from vpp_tui.store import models as m
 
 T = TypeVar("T")
@@ -27,7 +28,7 @@ class Page(Generic[T]):
 
 
 @dataclass(frozen=True)
-class AssignmentView:
+class AssignmentView(SafeText):
     id: int
     item: str
     adam_id: str
@@ -50,7 +51,7 @@ class AssignmentView:
 
 
 @dataclass(frozen=True)
-class UserView:
+class UserView(SafeText):
     upn: str
     name: str
     managed_apple_id: str | None
@@ -59,7 +60,7 @@ class UserView:
 
 
 @dataclass(frozen=True)
-class DeviceView:
+class DeviceView(SafeText):
     serial: str
     name: str
     platform: str
@@ -73,7 +74,7 @@ class DeviceView:
 
 
 @dataclass(frozen=True)
-class GroupView:
+class GroupView(SafeText):
     name: str
     kind: str
     members: int

@@ -18,11 +18,12 @@ from vpp_tui.services import audit
 from vpp_tui.services.access import Permission, authorize
 from vpp_tui.services.context import ServiceContext
 from vpp_tui.services.directory_file import DirectoryFile, DirectoryFileError, parse_directory
+from vpp_tui.services.safe_text import SafeText
 from vpp_tui.store import models as m
 
 
 @dataclass(frozen=True)
-class Departure:
+class Departure(SafeText):
     member: str
     kind: str  # user | device
     group: str | None  # None: left the company

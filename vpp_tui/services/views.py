@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from vpp_tui.services.safe_text import SafeText
+
 
 @dataclass(frozen=True)
-class TokenView:
+class TokenView(SafeText):
     id: int
     name: str
     state: str
@@ -51,7 +53,7 @@ class TokenView:
 
 
 @dataclass(frozen=True)
-class SyncRunView:
+class SyncRunView(SafeText):
     started_at: datetime
     finished_at: datetime | None
     actor: str
@@ -65,7 +67,7 @@ class SyncRunView:
 
 
 @dataclass(frozen=True)
-class TokenDetails:
+class TokenDetails(SafeText):
     token: TokenView
     website_url: str | None
     default_platform: str | None
@@ -87,7 +89,7 @@ class TokenDetails:
 
 
 @dataclass(frozen=True)
-class TokenFilePreview:
+class TokenFilePreview(SafeText):
     org_name: str
     expires_at: datetime
     days_left: int
@@ -95,7 +97,7 @@ class TokenFilePreview:
 
 
 @dataclass(frozen=True)
-class DeletePreview:
+class DeletePreview(SafeText):
     name: str
     apps: int
     books: int
@@ -106,7 +108,7 @@ class DeletePreview:
 
 
 @dataclass(frozen=True)
-class SyncResult:
+class SyncResult(SafeText):
     """One token's sync: `status` completed | failed | interrupted | skipped (see
     `domain.outcomes`); `skip_reason` needs_attention | busy when skipped; `requests` is
     the HTTP requests really made, failed and retried ones included."""

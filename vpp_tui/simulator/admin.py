@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import asdict, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -123,7 +124,11 @@ class AdminMixin:
     def save(self: Simulator, path: str | Path) -> None:
         target = Path(path)
         tmp = target.with_name(target.name + ".tmp")
-        tmp.write_text(json.dumps(self.to_dict(), separators=(",", ":")), encoding="utf-8")
+        # 0600: the world holds every token's secret, like the key file.
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.fchmod(fd, 0o600)  # a left-over .tmp keeps its old mode otherwise
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(json.dumps(self.to_dict(), separators=(",", ":")))
         tmp.replace(target)  # never leave a half-written world behind
 
     @classmethod

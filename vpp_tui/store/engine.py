@@ -1,8 +1,18 @@
-"""Open a store: SQLite by default, PostgreSQL by URL; the schema is upgraded on open."""
+"""Open a store: SQLite by default, PostgreSQL by URL; the schema is upgraded on open.
+
+Files (issue 9, item 10): the data directory vpp-tui makes is 0700 and a new SQLite file is
+created 0600 before SQLite opens it (SQLite gives its -wal and -shm files the database
+file's mode); an existing store file loses any world access. Migrations are serialised
+across processes: an exclusive transaction on SQLite, `pg_advisory_xact_lock` on
+PostgreSQL, so any number of processes may open a fresh store at once. A store whose
+revision this vpp-tui does not know was written by a newer one and is refused.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import os
+import stat
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -11,15 +21,23 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from platformdirs import user_data_dir
-from sqlalchemy import event
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy import event, text
+from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.pool import NullPool
 from sqlmodel import Session, create_engine
 
+from vpp_tui.i18n import _
+
 MIGRATIONS = Path(__file__).parent / "migrations"
 APP_NAME = "vpp-tui"
+PRIVATE_DIR_MODE = 0o700
+PRIVATE_FILE_MODE = 0o600
+# pg_advisory_xact_lock key serialising schema upgrades: "vpp-tui migrations".
+MIGRATION_LOCK_ID = 0x7670_7074_7569
 
 
 class StoreError(Exception):
@@ -28,6 +46,33 @@ class StoreError(Exception):
 
 def data_dir() -> Path:
     return Path(os.environ.get("VPP_DATA_DIR") or user_data_dir(APP_NAME, appauthor=False))
+
+
+def private_dir(folder: Path) -> None:
+    """Make `folder` (and missing parents) if needed; a folder made here is 0700. vpp-tui's
+    own data directory is also tightened to 0700 when it exists with wider access; a folder
+    the admin chose (e.g. with --db) keeps its mode."""
+    folder.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR_MODE)
+    if folder.resolve() == data_dir().resolve():
+        _tighten(folder, 0o077)
+
+
+def _tighten(path: Path, bits: int) -> None:
+    """Remove permission `bits` from a file or folder of ours; nothing when not allowed."""
+    with contextlib.suppress(OSError):
+        mode = stat.S_IMODE(path.stat().st_mode)
+        if mode & bits and path.stat().st_uid == os.geteuid():
+            path.chmod(mode & ~bits)
+
+
+def _private_sqlite_file(path: Path) -> None:
+    """Create the database file 0600 before SQLite does (its -wal/-shm copy this mode);
+    an existing database and its -wal/-shm lose any world access."""
+    private_dir(path.parent)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, PRIVATE_FILE_MODE)
+    os.close(fd)
+    for suffix in ("", "-wal", "-shm"):
+        _tighten(path.with_name(path.name + suffix), 0o007)
 
 
 def default_url(name: str = "vpp.db") -> str:
@@ -92,11 +137,53 @@ class Store:
 _upgrade_lock = threading.Lock()
 
 
+def current_revision(engine: Engine) -> str | None:
+    """The store's Alembic revision, or None for a fresh store."""
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def _lock_schema(connection: Connection) -> None:
+    """Hold the store's schema lock until `connection`'s transaction ends: the first
+    statement of the transaction. SQLite: BEGIN EXCLUSIVE; PostgreSQL: an advisory lock."""
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("BEGIN EXCLUSIVE")
+    else:
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_ID})
+
+
 def upgrade(engine: Engine) -> None:
-    with _upgrade_lock, engine.begin() as connection:
-        cfg = alembic_config()
-        cfg.attributes["connection"] = connection
-        command.upgrade(cfg, "head")
+    """Bring the schema to this vpp-tui's head, serialised across processes.
+
+    Raises StoreError when the store's revision is unknown here (a newer vpp-tui wrote it).
+    """
+    cfg = alembic_config()
+    script = ScriptDirectory.from_config(cfg)
+    with _upgrade_lock:
+        current = current_revision(engine)
+        if current is not None and current == script.get_current_head():
+            return
+        known = {revision.revision for revision in script.walk_revisions()}
+        if current is not None and current not in known:
+            raise StoreError(_("this store was written by a newer vpp-tui (revision {rev}); "
+                               "upgrade vpp-tui").format(rev=current))
+        with engine.begin() as connection:
+            _lock_schema(connection)
+            cfg.attributes["connection"] = connection
+            command.upgrade(cfg, "head")
+
+
+def lock_for_writing(session: Session) -> None:
+    """Make `session`'s transaction the only writer until it ends (call it first).
+
+    SQLite: BEGIN IMMEDIATE (no other writer; readers go on). PostgreSQL: the tokens table
+    in SHARE ROW EXCLUSIVE mode (no token added or changed meanwhile; readers go on).
+    """
+    connection = session.connection()
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    else:
+        connection.exec_driver_sql("LOCK TABLE tokens IN SHARE ROW EXCLUSIVE MODE")
 
 
 def open_store(url: str | None = None, *, migrate: bool = True) -> Store:
@@ -110,7 +197,12 @@ def open_store(url: str | None = None, *, migrate: bool = True) -> Store:
     backend = parsed.get_backend_name()
     if backend == "sqlite":
         if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            try:
+                _private_sqlite_file(Path(parsed.database).expanduser())
+            except OSError as exc:
+                raise StoreError(_("cannot create the store {path}: {why}; check the path "
+                                   "and its permissions").format(
+                    path=display_url(url), why=exc.strerror or exc)) from exc
         engine = create_engine(
             url, connect_args={"check_same_thread": False, "timeout": 10}, poolclass=NullPool
         )
@@ -122,6 +214,9 @@ def open_store(url: str | None = None, *, migrate: bool = True) -> Store:
     if migrate:
         try:
             upgrade(engine)
+        except StoreError:
+            engine.dispose()
+            raise
         except Exception as exc:
             engine.dispose()
             raise StoreError(f"cannot open the store {display_url(url)}: {exc}") from exc

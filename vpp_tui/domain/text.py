@@ -1,0 +1,41 @@
+"""Text that is safe to show on a terminal: the one rule for text from files and from Apple.
+
+Token files (`orgName`), Apple's answers (location names, error messages, asset names) and
+directory files are written by others. Shown raw, an ESC sequence recolours or clears the
+admin's terminal, retitles the window (OSC) or writes to the clipboard (OSC 52); a carriage
+return overwrites what was printed before it; bidi overrides make a name read differently
+from what it is. Source: ECMA-48 (C0, C1, CSI and string controls) and Unicode UAX #9
+(explicit directional formatting characters).
+"""
+
+from __future__ import annotations
+
+import re
+
+# Whole escape sequences go, not just their ESC: "\x1b[31m" must not leave "[31m" behind.
+_SEQUENCES = re.compile(
+    r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]"  # CSI (7- and 8-bit), with parameters and final byte
+    r"|(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f]).*?(?:\x07|\x1b\\|\x9c|$)"  # OSC, DCS, SOS, PM, APC
+    r"|\x1b[ -/]*[0-~]?",  # any other escape (nF, Fp, Fe, Fs) or a lone ESC
+    re.DOTALL,
+)
+# Line breaks and tabs become a space: a one-line field stays one line.
+_SPACING = re.compile("[\t\n\v\f\r\x85\u2028\u2029]")
+# Everything else that is not text: C0, DEL, C1, bidi embeddings, overrides, isolates, marks.
+_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def terminal_safe(text: str) -> str:
+    """`text` without anything a terminal would act on, as one line.
+
+    Escape sequences (CSI, OSC, DCS…, 7- or 8-bit) are removed whole; tabs, carriage
+    returns and line or paragraph separators become one space each; every other C0 or C1
+    control, DEL and the Unicode bidi controls (U+061C, U+200E/F, U+202A–E, U+2066–9) are
+    removed. Printable text, including accents and non-Latin scripts, is kept as is.
+    Example: "Contoso\\x1b[31m RED\\x07" -> "Contoso RED".
+    """
+    if text.isprintable():
+        return text
+    text = _SEQUENCES.sub("", text)
+    text = _SPACING.sub(" ", text)
+    return _CONTROLS.sub("", text)
