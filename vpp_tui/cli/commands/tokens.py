@@ -61,7 +61,8 @@ def _dispatch(args: Namespace, ctx) -> int:  # noqa: ANN001
                 name=view.name, state=view.state, reason=view.state_reason).rstrip())
         return EXIT_OK
     if action == "renew":
-        view = tokens.renew_token(ctx, args.name, read_file(args.file))
+        view = tokens.renew_token(ctx, args.name, read_file(args.file),
+                                  take_control=args.take_control)
         print(_("renewed {name}: {state}, expires {date}").format(
             name=view.name, state=view.state, date=view.expires_at.date()))
         return EXIT_OK
