@@ -38,6 +38,17 @@ class Admin:
         assert result.returncode == 0, result.stderr
         return result.stdout
 
+    def refused(self, code: int, *args: str) -> str:
+        """Run a command that must fail with `code` and one `error:` line; that line."""
+        result = self.run(*args)
+        assert result.returncode == code, (result.returncode, result.stderr)
+        assert result.stderr.startswith("error:") and result.stderr.count("\n") == 1
+        assert result.stdout == ""
+        return result.stderr
+
+    def audit(self) -> list[dict]:
+        return json.loads(self.ok("audit", "--json"))
+
 
 def _name_for(entry: dict, taken: set[str]) -> str:
     name = entry["location_name"]
@@ -47,15 +58,23 @@ def _name_for(entry: dict, taken: set[str]) -> str:
     return name
 
 
+# A file admission refuses, by the state the demo shows it in: the exit status of `add`.
+REFUSED_WITH = {"expired": 2, "invalid": 1}
+
+
 def test_every_demo_token_file_ends_in_its_manifest_state_over_http(served, tmp_path) -> None:
     admin = Admin(tmp_path, served.base_url)
     taken: set[str] = set()
     expected = {}
     for entry in served.manifest["tokens"]:
         name = _name_for(entry, taken)
+        args = ("token", "add", str(served.tokens_dir / entry["file"]), "--name", name,
+                "--apple-id", "vpp@appleid.contoso.edu", "--consent")
+        if entry["expected_state"] in REFUSED_WITH:
+            admin.refused(REFUSED_WITH[entry["expected_state"]], *args)
+            continue
         expected[name] = entry["expected_state"]
-        added = admin.run("token", "add", str(served.tokens_dir / entry["file"]), "--name",
-                          name, "--apple-id", "vpp@appleid.contoso.edu", "--consent", "--json")
+        added = admin.run(*args, "--json")
         # Saved either way; a token that cannot be used is not "done" (README "Exit status").
         usable = json.loads(added.stdout)["state"] in ("valid", "expiring_soon")
         assert added.returncode == (0 if usable else 1), added.stderr
@@ -111,13 +130,64 @@ def test_a_broken_token_file_is_one_error_line_and_exit_2(served, tmp_path) -> N
     assert missing.returncode == 2 and "cannot read" in missing.stderr
 
 
-def test_sync_of_an_expired_token_reports_failure_status(served, tmp_path) -> None:
+def _file(served, state: str) -> str:
+    entry = next(e for e in served.manifest["tokens"] if e["expected_state"] == state)
+    return str(served.tokens_dir / entry["file"])
+
+
+ADD = ("--apple-id", "vpp@appleid.contoso.edu", "--consent")
+
+
+def test_cli_add_refuses_a_token_apple_revoked_with_exit_1(served, tmp_path, store_url) -> None:
+    admin = Admin(tmp_path, served.base_url, store_url)
+    line = admin.refused(1, "token", "add", _file(served, "invalid"), "--name", "Lib", *ADD)
+    assert "9625" in line and "download a new token" in line
+    assert json.loads(admin.ok("token", "list", "--json")) == []
+    entries = admin.audit()
+    assert [(e["action"], e["target"], e["result"]) for e in entries] == [
+        ("token.add", "Lib", "refused")]
+    assert "9625" in entries[0]["detail"]
+
+
+def test_cli_add_refuses_an_expired_token_with_exit_2(served, tmp_path, store_url) -> None:
+    admin = Admin(tmp_path, served.base_url, store_url)
+    line = admin.refused(2, "token", "add", _file(served, "expired"), "--name", "Old", *ADD)
+    assert "expired on" in line and "nothing was stored" in line
+    assert json.loads(admin.ok("token", "list", "--json")) == []
+    assert [(e["action"], e["result"]) for e in admin.audit()] == [("token.add", "refused")]
+
+
+def test_cli_renew_refuses_revoked_and_expired_files_and_keeps_the_token(served, tmp_path,
+                                                                         store_url) -> None:
+    admin = Admin(tmp_path, served.base_url, store_url)
+    admin.ok("token", "add", _file(served, "valid"), "--name", "North", *ADD)
+    before = json.loads(admin.ok("token", "show", "North", "--json"))
+    assert "9625" in admin.refused(1, "token", "renew", "North", _file(served, "invalid"))
+    assert "expired on" in admin.refused(2, "token", "renew", "North", _file(served, "expired"))
+    after = json.loads(admin.ok("token", "show", "North", "--json"))
+    assert after == before
+    assert [(e["action"], e["result"]) for e in admin.audit()] == [
+        ("token.renew", "refused"), ("token.renew", "refused"), ("token.add", "ok")]
+
+
+def test_cli_adds_a_token_file_an_editor_saved_with_a_bom(served, tmp_path) -> None:
     admin = Admin(tmp_path, served.base_url)
-    entry = next(e for e in served.manifest["tokens"] if e["expected_state"] == "expired")
-    assert admin.run("token", "add", str(served.tokens_dir / entry["file"]), "--name", "Old",
-                     "--apple-id", "vpp@appleid.contoso.edu", "--consent").returncode == 1
-    result = admin.run("sync", "--all", "--json")
-    assert result.returncode == 1
-    assert json.loads(result.stdout)[0]["status"] == "skipped"
-    unknown = admin.run("sync", "Nowhere")
-    assert unknown.returncode == 2 and "Nowhere" in unknown.stderr
+    text = Path(_file(served, "valid")).read_text(encoding="ascii")
+    for encoding in ("utf-8-sig", "utf-16"):
+        resaved = tmp_path / f"north-{encoding}.vpptoken"
+        resaved.write_text(text, encoding=encoding)
+        assert "valid" in admin.ok("token", "add", str(resaved), "--name", encoding, *ADD)
+        admin.ok("token", "delete", encoding, "--yes")
+
+
+def test_cli_renew_into_a_location_another_mdm_holds_needs_take_control(served,
+                                                                       tmp_path) -> None:
+    admin = Admin(tmp_path, served.base_url)
+    science = _file(served, "assigned_to_external_mdm")
+    added = admin.run("token", "add", science, "--name", "Science", *ADD)
+    assert added.returncode == 1 and "cannot be used" in added.stderr  # saved, not usable
+    line = admin.refused(1, "token", "renew", "Science", science)
+    assert "Jamf Pro" in line and "--take-control" in line
+    assert "renewed Science: valid" in admin.ok("token", "renew", "Science", science,
+                                                 "--take-control")
+    assert ("token.take_control", "ok") in [(e["action"], e["result"]) for e in admin.audit()]

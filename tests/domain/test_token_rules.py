@@ -120,3 +120,68 @@ def test_auto_update_marks_required_and_available_assignments_and_says_so_for_av
     assert "update pending" in (auto_update_mark("required", "2.0") or "")
     assert "new version (2.0) is available" in (auto_update_mark("available", "2.0") or "")
     assert auto_update_mark("uninstall", "2.0") is None
+
+
+# Admission and expiry (issue 8) ---------------------------------------------------------
+
+def test_effective_expiry_is_the_later_of_the_file_and_apples_date() -> None:
+    from vpp_tui.domain.tokens import effective_expiry
+
+    file_date, apple_date = NOW + timedelta(days=365), NOW - timedelta(days=1)
+    assert effective_expiry(file_date, apple_date) == file_date  # Apple lags a renewal
+    assert effective_expiry(NOW, NOW + timedelta(days=2)) == NOW + timedelta(days=2)
+    assert effective_expiry(file_date, None) == file_date
+
+
+def test_apple_9621_before_the_file_date_lets_a_sync_ask_again() -> None:
+    h = health(100, apple_error=9621)
+    assert h.state is TokenState.EXPIRED and "9621" in h.reason
+    assert h.can_sync and not h.can_assign
+
+
+def test_an_expired_file_is_refused_before_apple_is_asked() -> None:
+    from vpp_tui.domain.tokens import expired_file_refusal
+
+    assert expired_file_refusal(NOW + timedelta(seconds=1), NOW, renewing=False) is None
+    text = expired_file_refusal(NOW - timedelta(days=3, hours=2), NOW, renewing=False)
+    assert text and "expired on 2026-11-20 (3 days ago)" in text and "nothing was stored" in text
+    renewing = expired_file_refusal(NOW, NOW, renewing=True)
+    assert renewing and "stored token is unchanged" in renewing
+
+
+@pytest.mark.parametrize(("code", "words"), [
+    (9625, "revoked"), (9621, "expired"), (9601, "does not know"), (9622, "does not know"),
+    (9722, "bearer"),
+])
+def test_apple_refusal_gives_apples_reason_and_what_to_do(code: int, words: str) -> None:
+    from vpp_tui.domain.tokens import apple_refusal
+
+    text = apple_refusal(code, "Apple's own words.", renewing=False)
+    assert str(code) in text and words in text and "Apple's own words." in text
+    assert "download a new token" in text and "\n" not in text
+
+
+def test_renewal_with_unknown_location_must_not_take_another_tokens_location() -> None:
+    ok, reason = renewal_allowed(None, "loc-2", False, held_by="North")
+    assert not ok and "'North'" in reason and "loc-2" in reason
+    assert renewal_allowed(None, "loc-2", False)[0]
+    # A known location that matches is fine even if a duplicate already shares it.
+    assert renewal_allowed("loc-2", "loc-2", False, held_by="North") == (True, "")
+
+
+def test_renewal_with_unknown_location_must_be_for_the_same_organisation() -> None:
+    ok, reason = renewal_allowed(None, "loc-2", False, current_org="Contoso",
+                                 new_org="Fabrikam")
+    assert not ok and "Fabrikam" in reason and "Contoso" in reason
+    assert renewal_allowed(None, "loc-2", False, current_org="Contoso", new_org="Contoso")[0]
+
+
+def test_renewal_into_a_location_another_mdm_holds_needs_take_control() -> None:
+    from vpp_tui.domain.tokens import owner_refusal
+
+    text = owner_refusal("jamf-1", "Jamf Pro", "contoso.jamfcloud.com", "mine", False)
+    assert text and "Jamf Pro" in text and "--take-control" in text
+    assert owner_refusal("jamf-1", "Jamf Pro", None, "mine", True) is None
+    assert owner_refusal("mine", "vpp-tui", None, "mine", False) is None
+    assert owner_refusal(None, None, None, None, False) is None
+    assert owner_refusal("jamf-1", "Jamf Pro", None, None, False)  # never claimed anything

@@ -40,6 +40,7 @@ async def test_wizard_walks_four_steps_and_creates_the_token(empty_world, tmp_pa
         assert isinstance(app.screen, AddTokenWizard)
         assert "✓ Contoso Schools" in text_of(app, ".file-note")
         await pilot.press("enter")
+        await settle(pilot)  # the file is checked with Apple
         assert app.screen.step == 2
         await pilot.press("tab", "backspace", "backspace", *"FR", "tab", "down", "space",
                           "tab", "space", "tab", "space", "enter")
@@ -48,6 +49,7 @@ async def test_wizard_walks_four_steps_and_creates_the_token(empty_world, tmp_pa
         assert app.screen.step == 4
         review = text_of(app, "#review")
         assert "FR" in review and "education" in review and "North, Schools" in review
+        assert "North Campus" in review  # the location Apple named at step 1
         await pilot.press("enter")
         await settle(pilot)
         assert not isinstance(app.screen, AddTokenWizard)
@@ -83,7 +85,9 @@ async def test_settings_step_requires_consent(empty_world, tmp_path):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await fill_basics(pilot, path)
-        await pilot.press("enter", "enter")
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("enter")
         assert app.screen.step == 2
         assert "consent" in text_of(app, "#err-consent")
 
@@ -99,6 +103,7 @@ async def test_a_refusal_stays_on_the_review_step_and_escape_cancels(empty_world
         await settle(pilot)
         await fill_basics(pilot, path)
         await pilot.press("enter")
+        await settle(pilot)
         await pilot.press("tab", "tab", "tab", "tab", "space", "enter", "enter", "enter")
         await settle(pilot)
         assert isinstance(app.screen, AddTokenWizard) and app.screen.step == 4
@@ -109,3 +114,60 @@ async def test_a_refusal_stays_on_the_review_step_and_escape_cancels(empty_world
         await pilot.pause()
         assert not isinstance(app.screen, AddTokenWizard)
     assert [v.name for v in tokens.list_tokens(ctx)] == ["North"]
+
+
+def audit_of(ctx) -> list[tuple[str, str, str]]:  # noqa: ANN001
+    from vpp_tui.services.audit import list_entries
+
+    return [(e.action, e.target, e.result) for e in list_entries(ctx)]
+
+
+@pytest.mark.parametrize(("location", "exc_type"), [
+    ("Library", tokens.TokenRefused), ("Old Annex", tokens.TokenFileExpired)])
+async def test_wizard_refuses_at_the_file_step_what_add_refuses(empty_world, tmp_path,
+                                                                location, exc_type):
+    ctx, simulator = empty_world
+    path = token_file(simulator, location, tmp_path)
+    content = (tmp_path / path[2:]).read_bytes()
+    app = VppApp(ctx, cursor_blink=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await fill_basics(pilot, path)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, AddTokenWizard) and app.screen.step == 1
+        shown = text_of(app, ".file-note")
+        await pilot.press("enter")  # again: still refused, nothing more asked of Apple
+        await settle(pilot)
+        assert app.screen.step == 1
+    assert tokens.list_tokens(ctx) == []
+    assert audit_of(ctx) == [("token.add", "North", "refused")]
+    with pytest.raises(exc_type) as caught:  # the CLI's `token add` says the same
+        tokens.add_token(ctx, tokens.NewToken(name="North", apple_id="a@b.example",
+                                              consent=True, content=content))
+    assert shown == "✗ " + caught.value.message
+
+
+async def test_wizard_shows_an_expired_file_at_once(empty_world, tmp_path):
+    ctx, simulator = empty_world
+    path = token_file(simulator, "Old Annex", tmp_path)
+    app = VppApp(ctx, cursor_blink=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await fill_basics(pilot, path)
+        assert text_of(app, ".file-note").startswith("✗ Contoso Schools · expired on")
+
+
+async def test_wizard_accepts_a_token_file_saved_in_utf16(empty_world, tmp_path):
+    ctx, simulator = empty_world
+    content = next(f.content for f in simulator.token_files()
+                   if f.location_name == "North Campus")
+    (tmp_path / "North16.vpptoken").write_text(content + "\r\n", encoding="utf-16")
+    app = VppApp(ctx, cursor_blink=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await fill_basics(pilot, "~/North16.vpptoken")
+        assert "✓ Contoso Schools" in text_of(app, ".file-note")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen.step == 2

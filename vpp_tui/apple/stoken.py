@@ -4,17 +4,21 @@ A token file is the Base64 of a JSON object with `token`, `expDate` and
 `orgName`. Apple's v2 example decodes to pretty-printed JSON and the legacy one
 to compact JSON, so both are accepted. The bearer sent to Apple is the whole
 file content, trimmed, never a re-encoding: re-serialising the JSON would change
-the bytes Apple compares.
+the bytes Apple compares. A file an editor re-saved with a byte-order mark (UTF-8,
+or UTF-16/UTF-32 text) is read in its encoding, the mark dropped like whitespace.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import codecs
 import hashlib
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
+
+from vpp_tui.i18n import _
 
 # A real token file is a few hundred bytes; anything far larger is not one.
 MAX_TOKEN_FILE_BYTES = 64 * 1024
@@ -83,7 +87,9 @@ class SToken:
 
 
 def parse_exp_date(value: str) -> datetime:
-    """Parse Apple's `expDate` (`2030-11-08T22:33:22+0000`, offset without a colon)."""
+    """Parse Apple's `expDate` (`2030-11-08T22:33:22+0000`, offset without a colon).
+
+    Returns an aware UTC datetime; raises TokenBadExpiry (apple-api.md §1.1)."""
     for fmt in ("%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M:%S.%f%z"):
         try:
             return datetime.strptime(value, fmt).astimezone(UTC)
@@ -92,14 +98,14 @@ def parse_exp_date(value: str) -> datetime:
     try:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError as exc:
-        raise TokenBadExpiry(
-            f"the token's expDate {value!r} is not a date Apple writes "
+        raise TokenBadExpiry(_(
+            "the token's expDate {value!r} is not a date Apple writes "
             "(expected like 2030-11-08T22:33:22+0000); download the token again"
-        ) from exc
+        ).format(value=value)) from exc
     if parsed.tzinfo is None:
-        raise TokenBadExpiry(
-            f"the token's expDate {value!r} has no time zone; download the token again"
-        )
+        raise TokenBadExpiry(_(
+            "the token's expDate {value!r} has no time zone; download the token again"
+        ).format(value=value))
     return parsed.astimezone(UTC)
 
 
@@ -108,52 +114,84 @@ def format_exp_date(value: datetime) -> str:
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S+0000")
 
 
-def decode_token(raw: str | bytes) -> SToken:
-    """Decode and validate a token file's content; each fault has its own error."""
+# Byte-order marks an editor may write when it re-saves the file (UTF-32 before UTF-16:
+# the UTF-32 LE mark starts with the UTF-16 LE one).
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8", "UTF-8"),
+    (codecs.BOM_UTF32_LE, "utf-32-le", "UTF-32"),
+    (codecs.BOM_UTF32_BE, "utf-32-be", "UTF-32"),
+    (codecs.BOM_UTF16_LE, "utf-16-le", "UTF-16"),
+    (codecs.BOM_UTF16_BE, "utf-16-be", "UTF-16"),
+)
+
+
+def _file_text(raw: str | bytes) -> bytes:
+    """The file's text as UTF-8 bytes. A leading byte-order mark (UTF-8, UTF-16, UTF-32) is
+    dropped and the rest read in the encoding it names; a str (a file the caller already
+    decoded) may start with U+FEFF. Raises TokenNotBase64 when the text does not match its
+    mark."""
     if isinstance(raw, str):
-        raw_bytes = raw.encode("utf-8", errors="replace")
-    else:
-        raw_bytes = raw
-    if len(raw_bytes) > MAX_TOKEN_FILE_BYTES:
-        raise TokenFileTooLarge(
-            f"the file is {len(raw_bytes)} bytes, far larger than a token file; "
+        return raw.removeprefix("\ufeff").encode("utf-8", errors="replace")
+    for bom, encoding, label in _BOMS:
+        if raw.startswith(bom):
+            try:
+                text = raw[len(bom):].decode(encoding)
+            except UnicodeDecodeError as exc:
+                raise TokenNotBase64(_(
+                    "the file starts with a {encoding} byte-order mark but is not {encoding} "
+                    "text; choose the .vpptoken file from Apple Business or School Manager"
+                ).format(encoding=label)) from exc
+            return text.encode("utf-8", errors="replace")
+    return raw
+
+
+def decode_token(raw: str | bytes) -> SToken:
+    """Decode and validate a token file's content; each fault has its own TokenFileError.
+
+    `raw` is the file's bytes (or its text). Surrounding whitespace and a leading byte-order
+    mark (a file re-saved by an editor, in UTF-8 or UTF-16) are ignored; the bearer is the
+    Base64 text itself, never a re-encoding (apple-api.md §1.2, §1.3)."""
+    raw_size = len(raw.encode("utf-8", errors="replace") if isinstance(raw, str) else raw)
+    if raw_size > MAX_TOKEN_FILE_BYTES:
+        raise TokenFileTooLarge(_(
+            "the file is {size} bytes, far larger than a token file; "
             "choose the .vpptoken downloaded from Apple Business or School Manager"
-        )
-    text = raw_bytes.strip()
+        ).format(size=raw_size))
+    text = _file_text(raw).strip()
     if not text:
-        raise EmptyTokenFile(
+        raise EmptyTokenFile(_(
             "the token file is empty; download it again from Apple Business or School Manager"
-        )
+        ))
     try:
         bearer = text.decode("ascii")
         decoded = base64.b64decode(bearer, validate=True)
     except (UnicodeDecodeError, binascii.Error, ValueError) as exc:
-        raise TokenNotBase64(
+        raise TokenNotBase64(_(
             "the file is not a token: its content is not Base64; "
             "choose the .vpptoken file from Apple Business or School Manager, unmodified"
-        ) from exc
+        )) from exc
     try:
         payload = json.loads(decoded.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise TokenNotJson(
+        raise TokenNotJson(_(
             "the file is Base64 but does not decode to a token (no JSON inside); "
             "download the token again"
-        ) from exc
+        )) from exc
     if not isinstance(payload, dict):
-        raise TokenNotJson(
+        raise TokenNotJson(_(
             "the file decodes to JSON that is not a token object; download the token again"
-        )
+        ))
     missing = [name for name in REQUIRED_FIELDS if name not in payload]
     if missing:
-        raise TokenMissingField(
-            f"the token lacks {', '.join(missing)}; download the token again"
-        )
+        raise TokenMissingField(_(
+            "the token lacks {fields}; download the token again"
+        ).format(fields=", ".join(missing)))
     for name in REQUIRED_FIELDS:
         value = payload[name]
         if not isinstance(value, str) or not value.strip():
-            raise TokenBadField(
-                f"the token's {name} is empty or not text; download the token again"
-            )
+            raise TokenBadField(_(
+                "the token's {field} is empty or not text; download the token again"
+            ).format(field=name))
     return SToken(
         bearer=bearer,
         token=payload["token"],

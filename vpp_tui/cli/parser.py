@@ -91,6 +91,8 @@ def build_parser() -> Parser:
     p = tsub.add_parser("renew", help=_("replace the token file, keeping apps and assignments"))
     p.add_argument("name", metavar="NAME")
     p.add_argument("file", metavar="FILE")
+    p.add_argument("--take-control", action="store_true",
+                   help=_("take the location from another MDM"))
     p = tsub.add_parser("set", help=_("change a token's settings"))
     p.add_argument("name", metavar="NAME")
     p.add_argument("--country")

@@ -1,4 +1,5 @@
-"""Location-token rules: health and its reason, renewal, the tenant limit, when to sync.
+"""Location-token rules: health and its reason, expiry, admission and renewal, the tenant
+limit, when to sync.
 
 One function decides a token's state (`token_health`); the Tokens screen, the CLI and
 the sync scheduler all show its answer. Pure: no I/O, the time is passed in.
@@ -88,15 +89,38 @@ def _invalid_reason(error: int) -> tuple[str, str]:
         "it may have changed its password or left. ").format(code=error) + _renew_advice())
 
 
+def effective_expiry(file_expires_at: datetime, apple_expires_at: datetime | None) -> datetime:
+    """When the token stops working, as the console counts it: the later of the token file's
+    `expDate` and Apple's last `tokenExpirationDate` (aware datetimes).
+
+    Apple's answers can lag a renewal and keep echoing the previous file's date (apple-api.md
+    §1.4: the field is optional and loosely specified; §7.3: `expDate` schedules the
+    renewal), so an older date from Apple never shortens a newer file. A token Apple stops
+    early answers 9621, which `token_health` shows whatever the dates say.
+    """
+    if apple_expires_at is None:
+        return file_expires_at
+    return max(file_expires_at, apple_expires_at)
+
+
 def token_health(facts: TokenFacts, now: datetime, *,
                  expiring_soon_days: int = DEFAULT_EXPIRING_SOON_DAYS) -> TokenHealth:
-    """The one answer to "what state is this token in, why, and what should I do"."""
+    """The one answer to "what state is this token in, why, and what should I do".
+
+    `facts.expires_at` is the effective expiry (`effective_expiry`). A 9621 from Apple while
+    that date is still ahead shows the token expired but lets a sync ask again: Apple's next
+    successful answer clears the error, so a stale 9621 never sticks (apple-api.md §7.3)."""
     left = days_left(facts.expires_at, now)
-    if facts.expires_at <= now or facts.apple_error == ERROR_EXPIRED:
+    if facts.expires_at <= now:
         ago = max(-left, 0)
         return _health(TokenState.EXPIRED,
                        _("expired {n} days ago").format(n=ago) if ago else _("expired"),
                        _("Apple refuses every call with this token (9621). ") + _renew_advice())
+    if facts.apple_error == ERROR_EXPIRED:
+        return _health(TokenState.EXPIRED, _("Apple answered expired (9621)"), _(
+            "The token file runs {n} more days, but Apple's last answer said it expired. "
+            "Sync (s) asks Apple again: an answer clears this. If Apple still refuses, "
+            "download a new token and renew (r).").format(n=left), can_sync=True)
     if facts.apple_error in ERRORS_CREDENTIALS | {ERROR_REVOKED}:
         reason, advice = _invalid_reason(int(facts.apple_error or 0))
         return _health(TokenState.INVALID, reason, advice)
@@ -133,17 +157,96 @@ def _health(state: TokenState, reason: str, advice: str, *, attention: bool = Tr
     )
 
 
+def expired_file_refusal(file_expires_at: datetime, now: datetime, *,
+                         renewing: bool) -> str | None:
+    """Why a token file past its `expDate` is not admitted, or None while it is valid.
+
+    An expired file is refused before Apple is asked: Apple would answer 9621 to every call
+    (apple-api.md §1.1 "the moment the token stops working", §7.3 "hard stop after it")."""
+    if file_expires_at > now:
+        return None
+    ago = max(-days_left(file_expires_at, now), 0)
+    when = (_("{n} days ago").format(n=ago) if ago else _("today"))
+    return _("this token file expired on {date} ({when}); download a new token in Apple "
+             "Business/School Manager › Settings › Apps and Books and {then}").format(
+        date=file_expires_at.date().isoformat(), when=when, then=_then(renewing))
+
+
+def _then(renewing: bool) -> str:
+    return (_("renew with that file; the stored token is unchanged") if renewing else
+            _("add that file; nothing was stored"))
+
+
+def apple_refusal(error: int | None, apple_message: str, *, renewing: bool) -> str:
+    """Why Apple refuses a token file, and what to do: one line.
+
+    `error` is Apple's errorNumber for the file's first call: 9621 expired, 9625 revoked,
+    9601/9622 secret unknown or invalid, 9722 unusable as a bearer (apple-api.md §1.4,
+    §5.1, §7.3). A token Apple refuses is never stored."""
+    said = f" ({apple_message.strip()})" if apple_message.strip() else ""
+    if error == ERROR_EXPIRED:
+        why = _("Apple says this token has expired (9621){said}").format(said=said)
+    elif error == ERROR_REVOKED:
+        why = _("Apple revoked this token (9625){said}: a newer token was downloaded for the "
+                "location, or it was revoked in Apple Business/School Manager").format(said=said)
+    elif error == 9722:
+        why = _("Apple cannot read this token as a bearer (9722){said}: the file was altered"
+                ).format(said=said)
+    else:
+        why = _("Apple does not know this token ({code}){said}: the file was edited or "
+                "re-encoded, or the account that made it changed its password or left"
+                ).format(code=error, said=said)
+    return _("{why}; download a new token in Apple Business/School Manager › Settings › Apps "
+             "and Books and {then}").format(why=why, then=_then(renewing))
+
+
 def renewal_allowed(current_location: str | None, new_location: str | None,
-                    current_is_legacy: bool) -> tuple[bool, str]:
-    """A renewal must be for the same location; a legacy token may move to a location token."""
-    if current_is_legacy or not current_location:
+                    current_is_legacy: bool, *, held_by: str | None = None,
+                    current_org: str | None = None, new_org: str | None = None
+                    ) -> tuple[bool, str]:
+    """(allowed, why not) for renewing a stored token with a file Apple answered for.
+
+    Locations are Apple's `uId` (apple-api.md §2.0: it identifies the library). A known
+    location must stay the same; a legacy token may move to a location token. When the stored
+    location is unknown (legacy, or the token never reached Apple) the file's location must
+    not be one another stored token already manages (`held_by`, that token's name): both
+    would become duplicates and stop syncing. With the location unknown, the file must also
+    be for the same organisation (`orgName` of the old and the new file), the only identity
+    the stored token has."""
+    if current_location and not current_is_legacy:
+        if new_location != current_location:
+            return False, _(
+                "this file is for another location ({new}), not {old}; download the token of "
+                "the same location, or add it as a new token").format(
+                    new=new_location or _("unknown"), old=current_location)
         return True, ""
-    if new_location != current_location:
+    if held_by:
         return False, _(
-            "this file is for another location ({new}), not {old}; download the token of "
-            "the same location, or add it as a new token").format(new=new_location,
-                                                                   old=current_location)
+            "this file is for location {new}, which token {other!r} already manages; renew "
+            "{other!r} with it, or download the token of this token's own location").format(
+                new=new_location, other=held_by)
+    if current_org and new_org and current_org.strip() != new_org.strip():
+        return False, _(
+            "this file is for organisation {new!r}, but the token was made for {old!r}; "
+            "download the token of the same organisation, or add it as a new token").format(
+                new=new_org, old=current_org)
     return True, ""
+
+
+def owner_refusal(holder_id: str | None, holder_name: str | None, holder_metadata: str | None,
+                  mine: str | None, take_control: bool) -> str | None:
+    """Why a renewal is refused because another MDM holds the file's location, or None.
+
+    `holder_*` is Apple's `mdmInfo` for the new file, `mine` this installation's id (None when
+    it never claimed anything). Only one MDM should manage a location; taking it needs the
+    admin's explicit consent (apple-api.md §1.6, §7.1)."""
+    if not holder_id or holder_id == mine or take_control:
+        return None
+    owner = holder_name or _("another MDM")
+    extra = f" ({holder_metadata})" if holder_metadata else ""
+    return _("{owner}{extra} manages this location at Apple; renew with take control "
+             "(--take-control) to manage it here ({owner} stops managing it), or leave it "
+             "with {owner}; the stored token is unchanged").format(owner=owner, extra=extra)
 
 
 def check_token_limit(existing: int) -> None:

@@ -42,11 +42,15 @@ def is_seeded(ctx: ServiceContext) -> bool:
 
 
 def seed(ctx: ServiceContext, files: list[DemoToken], directory: dict[str, Any] | None) -> bool:
-    """Load the demo once; returns False when the store already holds tokens."""
+    """Load the demo once; returns False when the store already holds tokens.
+
+    The demo shows a token in every state, so its expired and revoked files go in through
+    the demo-only `tokens.seed_demo_token`, which keeps what Apple refuses; an admin's
+    `add_token` refuses such files."""
     if is_seeded(ctx):
         return False
     for name, f in zip(token_names(files), files, strict=True):
-        tokens.add_token(ctx, tokens.NewToken(
+        tokens.seed_demo_token(ctx, tokens.NewToken(
             name=name, apple_id=DEMO_APPLE_ID, content=f.content, consent=True,
             country="US", account_type="education", auto_update=True,
             scope_tags=[f.location_name]))

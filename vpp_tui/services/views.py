@@ -94,6 +94,9 @@ class TokenFilePreview(SafeText):
     expires_at: datetime
     days_left: int
     secret_hint: str
+    # Known once Apple answered for the file (`tokens.check_file`).
+    location_name: str | None = None
+    held_by: str | None = None
 
 
 @dataclass(frozen=True)

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import os
 from dataclasses import asdict, fields
+from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from vpp_tui.apple.stoken import encode_token
 from vpp_tui.simulator.faults import Fault, parse_fault
 from vpp_tui.simulator.state import AssetRecord, Location, TokenRecord, id_hash, minted_id
 
@@ -78,6 +82,33 @@ class AdminMixin:
             for record in self.tokens:
                 if record.location_uid == uid:
                     record.revoked = True
+
+    def issue_token(self: Simulator, location: str, expires_in_days: float = 365, *,
+                    revoke_older: bool = True, report_old_expiry: bool = False) -> TokenRecord:
+        """The admin downloads a new token file for the location (a renewal); returns it.
+
+        `revoke_older`: the location's earlier files answer 9625 from now on (a newer token
+        was downloaded). `report_old_expiry`: Apple's answers for the new file keep carrying
+        the previous file's `tokenExpirationDate`, as Apple's answers can lag a renewal
+        (apple-api.md §1.4, §7.3); the new file itself works until its own `expDate`.
+        """
+        with self.lock:
+            loc = self.location(location)
+            older = [t for t in self.tokens if t.location_uid == loc.uid]
+            expires = (self.clock.now() + timedelta(days=expires_in_days)).replace(microsecond=0)
+            digest = hashlib.sha256(f"{loc.uid}:issued:{len(older)}".encode()).digest()
+            secret = base64.b64encode(digest * 2).decode()
+            slug = loc.name.lower().replace(" ", "-")
+            stale = older[-1].reported_expiry if older and report_old_expiry else None
+            if revoke_older:
+                for record in older:
+                    record.revoked = True
+            return self.add_token(TokenRecord(
+                secret=secret, location_uid=loc.uid, expires_at=expires,
+                content=encode_token(secret, expires, loc.org_name), state="valid",
+                reason="a renewed token file",
+                filename=f"sToken_for_{slug}-{len(older) + 1}.vpptoken",
+                reported_expires_at=stale))
 
     def claim_by_other(self: Simulator, location: str, name: str = "Jamf Pro", *,
                        mdm_id: str | None = None, metadata: str = "other-mdm.example.com") -> None:

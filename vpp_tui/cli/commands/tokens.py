@@ -62,7 +62,8 @@ def _dispatch(args: Namespace, ctx) -> int:  # noqa: ANN001
                 name=view.name, state=view.state, reason=view.state_reason).rstrip())
         return _usable(view)
     if action == "renew":
-        view = tokens.renew_token(ctx, args.name, read_file(args.file))
+        view = tokens.renew_token(ctx, args.name, read_file(args.file),
+                                  take_control=args.take_control)
         print(_("renewed {name}: {state}, expires {date}").format(
             name=view.name, state=view.state, date=view.expires_at.date()))
         return _usable(view)

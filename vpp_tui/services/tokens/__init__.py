@@ -2,16 +2,22 @@
 
 The token's state is decided by `domain.tokens.token_health`; this package only
 gathers the facts (from the store and Apple) and applies the changes:
-`admission` (add, renew), `queries` (list, show, bearer), `changes` (settings,
+`admission` (check, add, renew) behind `gate` (what a file must pass: it decodes, it is
+not expired, Apple answers for it), `queries` (list, show, bearer), `changes` (settings,
 take control, delete).
 """
 
 from vpp_tui.services.tokens.admission import (
     ACCOUNT_TYPES,
     NewToken,
+    RenewalRefused,
+    TokenFileExpired,
+    TokenRefused,
     add_token,
+    check_file,
     preview_file,
     renew_token,
+    seed_demo_token,
 )
 from vpp_tui.services.tokens.changes import (
     delete_preview,
@@ -22,7 +28,8 @@ from vpp_tui.services.tokens.changes import (
 from vpp_tui.services.tokens.queries import bearer_of, get_token, list_tokens
 
 __all__ = [
-    "ACCOUNT_TYPES", "NewToken", "add_token", "bearer_of", "delete_preview", "delete_token",
-    "get_token", "list_tokens", "preview_file", "renew_token", "take_control",
+    "ACCOUNT_TYPES", "NewToken", "RenewalRefused", "TokenFileExpired", "TokenRefused",
+    "add_token", "bearer_of", "check_file", "delete_preview", "delete_token", "get_token",
+    "list_tokens", "preview_file", "renew_token", "seed_demo_token", "take_control",
     "update_settings",
 ]

@@ -1,17 +1,22 @@
-"""Token admission: decode and check a token file, add it, renew it.
+"""Token admission: check a token file, add it, renew it.
 
-A token Apple refuses is never stored; a renewal must be for the same location.
+A file is admitted only through the gate (`gate.py`): it decodes, it is not expired, Apple
+answers for it. A file Apple refuses or an expired one is never stored; the refusal is
+audited. A renewal must be for the same location (or, when that is unknown, for a
+location no other stored token manages) and for a location no other MDM holds, unless the
+admin chose take control. Only the demo seeds refused files, through `seed_demo_token`.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlmodel import Session, func, select
 
 from vpp_tui.apple import errors as apple_errors
-from vpp_tui.apple.stoken import SToken, TokenFileError, decode_token
+from vpp_tui.apple.stoken import SToken
 from vpp_tui.domain import tokens as rules
 from vpp_tui.i18n import _
 from vpp_tui.services import audit
@@ -19,21 +24,33 @@ from vpp_tui.services.access import Permission, authorize
 from vpp_tui.services.apple_link import apple_failure_text, client_for, installation_id
 from vpp_tui.services.context import ServiceContext
 from vpp_tui.services.errors import InvalidInput, ServiceError
-from vpp_tui.services.tokens.queries import _get, get_token
-from vpp_tui.services.views import (
-    TokenFilePreview,
-    TokenView,
+from vpp_tui.services.tokens import gate
+from vpp_tui.services.tokens.gate import (
+    RenewalRefused,
+    TokenFileExpired,
+    TokenRefused,
 )
+from vpp_tui.services.tokens.queries import _get, get_token
+from vpp_tui.services.views import TokenFilePreview, TokenView
 from vpp_tui.store import models as m
 from vpp_tui.store.secrets import secret_box
+
+# Kept importable from here: sync and the token changes use these.
+_apply_client_config = gate.apply_client_config
+_check_ownership = gate.check_ownership
 
 ACCOUNT_TYPES = ("business", "education")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _COUNTRY = re.compile(r"^[A-Za-z]{2}$")
 
+__all__ = ["ACCOUNT_TYPES", "NewToken", "RenewalRefused", "TokenFileExpired", "TokenRefused",
+           "add_token", "check_file", "preview_file", "renew_token", "seed_demo_token"]
+
 
 @dataclass
 class NewToken:
+    """What the admin gives to add a token; `content` is the file's bytes (or text)."""
+
     name: str
     apple_id: str
     content: str | bytes
@@ -46,8 +63,9 @@ class NewToken:
 
 
 def preview_file(content: str | bytes, now=None) -> TokenFilePreview:  # noqa: ANN001
-    """Decode a token file for the wizard; raises InvalidInput with the file's fault."""
-    token = _decode(content)
+    """Decode a token file for the wizard, without asking Apple; raises InvalidInput with
+    the file's fault. An expired file decodes (days_left <= 0): admission refuses it."""
+    token = gate.decode(content)
     from datetime import UTC, datetime
 
     when = now or datetime.now(UTC)
@@ -56,11 +74,24 @@ def preview_file(content: str | bytes, now=None) -> TokenFilePreview:  # noqa: A
                             secret_hint=token.masked())
 
 
-def _decode(content: str | bytes) -> SToken:
-    try:
-        return decode_token(content)
-    except TokenFileError as exc:
-        raise InvalidInput(exc.message) from exc
+def check_file(ctx: ServiceContext, content: str | bytes, *, name: str) -> TokenFilePreview:
+    """The admission check of `add_token` for a file alone, as the wizard's token-file step
+    runs it: the preview with Apple's location and holder, or the refusal `add_token` would
+    give (InvalidInput for a broken file, TokenFileExpired, TokenRefused; refusals audited
+    as "token.add" of `name`). Stores nothing but the audit entry."""
+    authorize(ctx, Permission.TOKENS_CREATE)
+    sttoken = gate.decode(content)
+    target = name.strip() or sttoken.org_name
+    gate.check_expiry(ctx, sttoken, "token.add", target, renewing=False)
+    config = gate.ask_apple(ctx, sttoken, "token.add", target, renewing=False)
+    info = config.mdmInfo
+    held = gate.held_elsewhere(config, gate.known_installation_id(ctx))
+    return TokenFilePreview(
+        org_name=sttoken.org_name,
+        expires_at=sttoken.expires_at,
+        days_left=rules.days_left(sttoken.expires_at, ctx.clock.now()),
+        secret_hint=sttoken.masked(), location_name=config.locationName,
+        held_by=(info.name or _("another MDM")) if held and info is not None else None)
 
 
 def _validate_settings(country: str | None, account_type: str | None) -> None:
@@ -71,7 +102,7 @@ def _validate_settings(country: str | None, account_type: str | None) -> None:
         raise InvalidInput(_("account type must be business or education"))
 
 
-def _validate_new(ctx: ServiceContext, new: NewToken, session: Session) -> None:
+def _validate_new(new: NewToken, sttoken: SToken, session: Session) -> None:
     if not new.name.strip():
         raise InvalidInput(_("a token needs a name"))
     if not _EMAIL.match(new.apple_id.strip()):
@@ -84,6 +115,11 @@ def _validate_new(ctx: ServiceContext, new: NewToken, session: Session) -> None:
     if session.exec(select(m.Token).where(m.Token.name == new.name.strip())).first():
         raise InvalidInput(_("a token named {name!r} already exists; choose another name or "
                              "renew it").format(name=new.name))
+    same = session.exec(select(m.Token).where(
+        m.Token.secret_sha256 == sttoken.fingerprint)).first()
+    if same is not None:
+        raise InvalidInput(_("this token file is already loaded as {name!r}; renew that "
+                             "token instead").format(name=same.name))
     count = session.exec(select(func.count()).select_from(m.Token)).one()
     try:
         rules.check_token_limit(count)
@@ -105,119 +141,180 @@ def _set_scope_tags(session: Session, token: m.Token, names: list[str]) -> None:
         session.add(m.TokenScopeTag(token_id=token.id, scope_tag_id=tag.id))
 
 
-def _apply_client_config(token: m.Token, config) -> None:  # noqa: ANN001
-    token.location_id = config.uId or token.location_id
-    token.location_name = config.locationName or token.location_name
-    token.apple_country = config.countryISO2ACode or token.apple_country
-    token.default_platform = config.defaultPlatform or token.default_platform
-    token.website_url = config.websiteURL or token.website_url
-    if config.tokenExpirationDate:
-        from vpp_tui.apple.stoken import parse_exp_date
-
-        try:
-            token.apple_expires_at = parse_exp_date(config.tokenExpirationDate)
-        except TokenFileError:
-            pass
-
-
-def _check_ownership(ctx: ServiceContext, token: m.Token, client, take_control: bool,
-                     session: Session) -> None:  # noqa: ANN001
-    """Claim the location unless another MDM holds it and take-control was not chosen."""
-    config = client.client_config()
-    _apply_client_config(token, config)
-    mine = installation_id(ctx)
-    info = config.mdmInfo
-    if info is not None and info.id and info.id != mine and not take_control:
-        token.external_mdm_id = info.id
-        token.external_mdm_name = info.name or _("another MDM")
-        token.external_mdm_metadata = info.metadata
-        return
-    claimed = client.claim(mine, "vpp-tui", f"vpp-tui installation {mine[:8]}")
-    _apply_client_config(token, claimed)
-    token.external_mdm_id = token.external_mdm_name = token.external_mdm_metadata = None
-    token.claimed_at = ctx.clock.now()
-    if info is not None and info.id and info.id != mine:
-        audit.record(session, ctx, "token.take_control", token.name,
-                     detail=_("took the location from {owner} ({meta})").format(
-                         owner=info.name, meta=info.metadata or ""))
-
-
-def _record_apple_auth_error(token: m.Token, exc: apple_errors.AppleError, now) -> None:  # noqa: ANN001
-    token.apple_error = exc.error_number
-    token.apple_error_message = str(exc)
-    token.apple_error_at = now
-
-
 def add_token(ctx: ServiceContext, new: NewToken) -> TokenView:
-    """Upload a token. A broken file stores nothing; a token Apple rejects is stored with
-    its state (expired, revoked…) so the admin sees it in triage."""
+    """Upload a token file; returns its view.
+
+    Raises InvalidInput (bad file or settings, exit 2), TokenFileExpired (exit 2) or
+    TokenRefused (Apple refuses it: 9601/9621/9622/9625/9722, exit 1), storing nothing;
+    ServiceError when Apple cannot be reached. A location another MDM holds is stored as
+    assigned_to_external_mdm unless `take_control` (then claimed, audited)."""
+    return _add(ctx, new, demo=False)
+
+
+def seed_demo_token(ctx: ServiceContext, new: NewToken) -> TokenView:
+    """Demo only: like `add_token`, but a file Apple refuses or that expired is stored with
+    Apple's error, so the demo shows the expired and invalid states. Never for real files."""
+    return _add(ctx, new, demo=True)
+
+
+def _add(ctx: ServiceContext, new: NewToken, *, demo: bool) -> TokenView:
     authorize(ctx, Permission.TOKENS_CREATE)
-    sttoken = _decode(new.content)
+    sttoken = gate.decode(new.content)
     with ctx.store.session() as session:
-        _validate_new(ctx, new, session)
-        same = session.exec(select(m.Token).where(
-            m.Token.secret_sha256 == sttoken.fingerprint)).first()
-        if same is not None:
-            raise InvalidInput(_("this token file is already loaded as {name!r}; renew that "
-                                 "token instead").format(name=same.name))
-    box = secret_box(ctx.store, ctx.key_file)
+        _validate_new(new, sttoken, session)
+    name = new.name.strip()
     token = m.Token(
-        name=new.name.strip(), apple_id=new.apple_id.strip(), secret=box.encrypt(sttoken.bearer),
+        name=name, apple_id=new.apple_id.strip(), secret=b"",
         secret_sha256=sttoken.fingerprint, org_name=sttoken.org_name,
         expires_at=sttoken.expires_at, country=new.country.upper(),
         account_type=new.account_type, auto_update=new.auto_update,
         take_control=new.take_control, consent=True,
         created_at=ctx.clock.now(), updated_at=ctx.clock.now(),
     )
+    config = _seed_config(ctx, token, sttoken) if demo else None
+    if not demo:
+        gate.check_expiry(ctx, sttoken, "token.add", name, renewing=False)
+        config = gate.ask_apple(ctx, sttoken, "token.add", name, renewing=False)
+    taken_from = None
+    if config is not None:
+        gate.apply_client_config(token, config)
+        held = gate.held_elsewhere(config, installation_id(ctx))
+        if held and not new.take_control:
+            gate.mark_external(token, config)
+        else:
+            _claim(ctx, sttoken, token)
+            taken_from = config if held else None
+    token.secret = secret_box(ctx.store, ctx.key_file).encrypt(sttoken.bearer)
     with ctx.store.session() as session:
-        try:
-            with client_for(ctx, sttoken.bearer) as client:
-                _check_ownership(ctx, token, client, new.take_control, session)
-        except apple_errors.AppleError as exc:
-            if not apple_errors.is_token_fault(exc):
-                raise ServiceError(apple_failure_text(exc)) from exc
-            _record_apple_auth_error(token, exc, ctx.clock.now())
+        _validate_new(new, sttoken, session)  # another admin may have added it meanwhile
         session.add(token)
         session.flush()
         _set_scope_tags(session, token, new.scope_tags)
-        audit.record(session, ctx, "token.add", token.name,
-                     detail=f"location={token.location_id} org={token.org_name}")
-    return get_token(ctx, token.name).token
+        if taken_from is not None:
+            gate.audit_take_over(session, ctx, name, taken_from)
+        detail = f"location={token.location_id} org={token.org_name}"
+        audit.record(session, ctx, "token.add", name,
+                     detail=_("demo seed: {detail}").format(detail=detail) if demo else detail)
+    return get_token(ctx, name).token
 
 
+def _seed_config(ctx: ServiceContext, token: m.Token, sttoken: SToken) -> Any:
+    """Demo seeding: Apple's answer, or None with Apple's token error kept on the row."""
+    try:
+        with client_for(ctx, sttoken.bearer) as client:
+            return client.client_config()
+    except apple_errors.AppleError as exc:
+        if not apple_errors.is_token_fault(exc):
+            raise ServiceError(apple_failure_text(exc)) from exc
+        token.apple_error, token.apple_error_message = exc.error_number, str(exc)
+        token.apple_error_at = ctx.clock.now()
+        return None
 
-def renew_token(ctx: ServiceContext, name: str, content: str | bytes) -> TokenView:
-    """A new file into the existing record: apps and assignments stay."""
-    authorize(ctx, Permission.TOKENS_UPDATE)
-    sttoken = _decode(content)
+
+def _claim(ctx: ServiceContext, sttoken: SToken, token: m.Token) -> Any:
+    """Claim the file's location for this installation (apple-api.md §7.1); Apple's answer.
+    ServiceError when Apple fails."""
+    try:
+        with client_for(ctx, sttoken.bearer) as client:
+            return gate.claim(ctx, client, token)
+    except apple_errors.AppleError as exc:
+        raise ServiceError(apple_failure_text(exc)) from exc
+
+
+@dataclass(frozen=True)
+class _Stored:
+    id: int
+    location_id: str | None
+    location_name: str | None
+    legacy: bool
+    org_name: str
+
+
+def _stored(ctx: ServiceContext, name: str, sttoken: SToken) -> _Stored:
     with ctx.store.session() as session:
         token = _get(session, name)
-        was_legacy = token.legacy
-        renewed = m.Token(name=token.name, apple_id=token.apple_id, secret=b"", secret_sha256="",
-                          expires_at=sttoken.expires_at)
-        try:
-            with client_for(ctx, sttoken.bearer) as client:
-                config = client.client_config()
-        except apple_errors.AppleError as exc:
-            raise ServiceError(apple_failure_text(exc)) from exc
-        _apply_client_config(renewed, config)
-        allowed, reason = rules.renewal_allowed(token.location_id, renewed.location_id,
-                                                was_legacy)
-        if not allowed:
-            raise InvalidInput(reason)
-        box = secret_box(ctx.store, ctx.key_file)
-        token.secret = box.encrypt(sttoken.bearer)
-        token.secret_sha256 = sttoken.fingerprint
-        token.org_name = sttoken.org_name
-        token.expires_at = sttoken.expires_at
-        _apply_client_config(token, config)
+        other = session.exec(select(m.Token.name).where(
+            m.Token.secret_sha256 == sttoken.fingerprint, m.Token.id != token.id)).first()
+        stored = _Stored(id=token.id or 0, location_id=token.location_id,
+                         location_name=token.location_name, legacy=token.legacy,
+                         org_name=token.org_name)
+    if other is not None:
+        gate.refuse(ctx, "token.renew", name, RenewalRefused(_(
+            "this token file is already loaded as {other!r}; renew {other!r} with it, or "
+            "download the token of this token's own location").format(other=other)))
+    return stored
+
+
+def _holder_of(ctx: ServiceContext, location: str | None, token_id: int) -> str | None:
+    """The name of another stored token that manages `location`, if any."""
+    if not location:
+        return None
+    with ctx.store.session() as session:
+        return session.exec(select(m.Token.name).where(
+            m.Token.location_id == location, m.Token.id != token_id)).first()
+
+
+def renew_token(ctx: ServiceContext, name: str, content: str | bytes, *,
+                take_control: bool = False) -> TokenView:
+    """Put a new file into the stored token `name`: apps and assignments stay.
+
+    Checked against Apple's answer for the new file, whatever the row knows: InvalidInput
+    (bad file), TokenFileExpired, RenewalRefused (another location or organisation, a file
+    another token has or a location another token manages: exit 2), TokenRefused (Apple
+    refuses the file, or another MDM holds its location and `take_control` is False: exit
+    1). Refusals are audited and change nothing. A location nobody holds is claimed; with
+    `take_control` a location another MDM holds is taken (audited)."""
+    authorize(ctx, Permission.TOKENS_UPDATE)
+    sttoken = gate.decode(content)
+    stored = _stored(ctx, name, sttoken)
+    gate.check_expiry(ctx, sttoken, "token.renew", name, renewing=True)
+    config = gate.ask_apple(ctx, sttoken, "token.renew", name, renewing=True)
+    allowed, reason = rules.renewal_allowed(
+        stored.location_id, config.uId, stored.legacy,
+        held_by=_holder_of(ctx, config.uId, stored.id),
+        current_org=stored.org_name, new_org=sttoken.org_name)
+    if not allowed:
+        gate.refuse(ctx, "token.renew", name, RenewalRefused(reason))
+    info = config.mdmInfo
+    mine = gate.known_installation_id(ctx)
+    refusal = rules.owner_refusal(info.id if info else None, info.name if info else None,
+                                  info.metadata if info else None, mine, take_control)
+    if refusal:
+        gate.refuse(ctx, "token.renew", name, TokenRefused(refusal))
+    probe = m.Token(name=name, apple_id="", secret=b"", secret_sha256="",
+                    expires_at=sttoken.expires_at)
+    claimed = info is None or not info.id or info.id != mine
+    answer = _claim(ctx, sttoken, probe) if claimed else config
+    secret = secret_box(ctx.store, ctx.key_file).encrypt(sttoken.bearer)
+    with ctx.store.session() as session:
+        token = _get(session, name)
+        token.secret, token.secret_sha256 = secret, sttoken.fingerprint
+        token.org_name, token.expires_at = sttoken.org_name, sttoken.expires_at
+        token.apple_expires_at = None  # Apple's date for the previous file is not this one's
+        gate.apply_client_config(token, answer)
+        # The location is this installation's now: a renewal is refused otherwise.
+        token.external_mdm_id = token.external_mdm_name = token.external_mdm_metadata = None
+        if claimed:
+            token.claimed_at = ctx.clock.now()
         token.legacy = False
-        token.apple_error = token.apple_error_message = token.apple_error_at = None
+        if take_control:
+            token.take_control = True
         if token.last_sync_status == "failed":
             token.last_sync_error = None
         token.updated_at = ctx.clock.now()
         session.add(token)
-        audit.record(session, ctx, "token.renew", token.name, detail=(
-            _("legacy token moved to location token {loc}").format(loc=token.location_id)
-            if was_legacy else f"expires {sttoken.expires_at.date().isoformat()}"))
+        if claimed and gate.held_elsewhere(config, mine):
+            gate.audit_take_over(session, ctx, name, config)
+        audit.record(session, ctx, "token.renew", name,
+                     detail=_renewal_detail(stored, token, sttoken))
     return get_token(ctx, name).token
+
+
+def _renewal_detail(stored: _Stored, token: m.Token, sttoken: SToken) -> str:
+    expires = sttoken.expires_at.date().isoformat()
+    if stored.legacy:
+        return _("legacy token moved to location token {loc}").format(loc=token.location_id)
+    if not stored.location_id:
+        return _("location {name} ({loc}) learned from Apple; expires {date}").format(
+            name=token.location_name, loc=token.location_id, date=expires)
+    return _("expires {date}").format(date=expires)

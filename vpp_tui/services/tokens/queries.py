@@ -62,10 +62,11 @@ def _views(ctx: ServiceContext, session: Session, tokens: list[m.Token]) -> list
     box = secret_box(ctx.store, ctx.key_file)
     views = []
     for t in tokens:
+        expires_at = rules.effective_expiry(t.expires_at, t.apple_expires_at)
         dupes = tuple(n for n in names_by_location.get(t.location_id or "", []) if n != t.name)
         health = rules.token_health(
             rules.TokenFacts(
-                expires_at=t.apple_expires_at or t.expires_at,
+                expires_at=expires_at,
                 apple_error=t.apple_error,
                 external_mdm_name=t.external_mdm_name,
                 is_duplicate=bool(t.location_id) and by_location[t.location_id] > 1,
@@ -85,8 +86,7 @@ def _views(ctx: ServiceContext, session: Session, tokens: list[m.Token]) -> list
             advice=health.advice, needs_attention=health.needs_attention,
             urgency=health.urgency, can_sync=health.can_sync, location_id=t.location_id,
             location_name=t.location_name, org_name=t.org_name, apple_id=t.apple_id,
-            expires_at=t.apple_expires_at or t.expires_at,
-            days_left=rules.days_left(t.apple_expires_at or t.expires_at, now),
+            expires_at=expires_at, days_left=rules.days_left(expires_at, now),
             last_sync_at=t.last_sync_at,
             last_sync_status=shown_sync_status(t.last_sync_status, t.lease_expires_at, now),
             last_sync_error=t.last_sync_error,

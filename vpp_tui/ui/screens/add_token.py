@@ -1,8 +1,11 @@
 """Add token: a 4-step wizard — 1 Basics, 2 Settings, 3 Scope tags, 4 Review + create.
 
 Each step checks its own fields before moving on and shows errors under the
-field. Creating calls Apple (to learn the location), so it runs in a worker; a
-refusal (duplicate name, bad Apple ID, Apple's answer) stays on the review step.
+field. Leaving step 1 runs the token file through admission (`tokens.check_file`, in a
+worker: it asks Apple): a file Apple refuses or an expired one stays on step 1 with the
+same message `token add` gives, under the file field. Creating claims the location and
+stores the token, also in a worker; a refusal then (duplicate name or file, Apple's
+answer) stays on the review step.
 """
 
 from __future__ import annotations
@@ -19,8 +22,8 @@ from textual.widgets import ContentSwitcher, Input, Label, Static
 
 from vpp_tui.i18n import _
 from vpp_tui.services import tokens
-from vpp_tui.services.errors import ServiceError
-from vpp_tui.services.views import TokenView
+from vpp_tui.services.errors import InvalidInput, ServiceError
+from vpp_tui.services.views import TokenFilePreview, TokenView
 from vpp_tui.ui.commands import Command, bindings
 from vpp_tui.ui.format import day
 from vpp_tui.ui.screens.token_forms import parse_tags
@@ -50,6 +53,16 @@ class AddRefused(Message):
     text: str
 
 
+@dataclass
+class FileChecked(Message):
+    """Admission's answer for the file of step 1: a preview, or why it is refused."""
+
+    content: bytes | str
+    preview: TokenFilePreview | None
+    refusal: str | None
+    file_fault: bool = True  # False: Apple could not be asked; enter tries again
+
+
 class AddTokenWizard(ModalScreen[TokenView | None]):
     BINDINGS = bindings(WIZARD_COMMANDS)
 
@@ -57,6 +70,7 @@ class AddTokenWizard(ModalScreen[TokenView | None]):
         super().__init__(id="add-token")
         self.step = 1
         self.creating = False
+        self.checking = False
 
     def compose(self) -> ComposeResult:
         with Vertical(id="wizard-box", classes="dialog wide") as box:
@@ -171,6 +185,7 @@ class AddTokenWizard(ModalScreen[TokenView | None]):
             (_("Name"), new.name),
             (_("Apple ID"), new.apple_id),
             (_("Organisation"), preview.org_name if preview else "?"),
+            (_("Location"), self._location(preview)),
             (_("Expires"), f"{day(preview.expires_at)} ({preview.days_left} days)"
              if preview else "?"),
             (_("Take control"), yes if new.take_control else no),
@@ -182,9 +197,18 @@ class AddTokenWizard(ModalScreen[TokenView | None]):
         ]
         width = max(len(label) for label, _v in rows) + 2
         lines = [f"{label:<{width}}{value}" for label, value in rows]
-        lines += ["", _("Creating asks Apple which location the token is for, then stores "
-                        "the token encrypted. Nothing is synced until you press s.")]
+        lines += ["", _("Creating claims the location (or records the MDM that holds it), "
+                        "then stores the token encrypted. Nothing is synced until you press s.")]
         return "\n".join(lines)
+
+    @staticmethod
+    def _location(preview: TokenFilePreview | None) -> str:
+        if preview is None or not preview.location_name:
+            return "?"
+        if preview.held_by:
+            return _("{location} (held by {mdm})").format(location=preview.location_name,
+                                                          mdm=preview.held_by)
+        return preview.location_name
 
     # Keys -------------------------------------------------------------------
 
@@ -194,7 +218,14 @@ class AddTokenWizard(ModalScreen[TokenView | None]):
         self.action_next()
 
     def action_next(self) -> None:
-        if self.creating or not self._step_ok():
+        if self.creating or self.checking or not self._step_ok():
+            return
+        if self.step == 1:
+            self.checking = True
+            self.query_one("#wizard-error", Static).update(_("Checking the token file with "
+                                                             "Apple…"))
+            file = self.query_one(TokenFileField)
+            self.check(file.content or b"", self.query_one("#new-name", Input).value.strip())
             return
         if self.step < 4:
             self.step += 1
@@ -204,8 +235,38 @@ class AddTokenWizard(ModalScreen[TokenView | None]):
         self.query_one("#wizard-error", Static).update(_("Creating… asking Apple"))
         self.create(self.new_token())
 
+    @work(thread=True, exclusive=True, exit_on_error=False, group="check-file")
+    def check(self, content: bytes | str, name: str) -> None:
+        try:
+            preview = tokens.check_file(self.app.ctx, content, name=name)  # type: ignore[attr-defined]
+        except (InvalidInput, tokens.TokenRefused) as exc:
+            self.post_message(FileChecked(content, None, exc.message))
+        except ServiceError as exc:
+            self.post_message(FileChecked(content, None, exc.message, file_fault=False))
+        except Exception as exc:  # noqa: BLE001 - any failure must leave the wizard usable
+            self.post_message(FileChecked(content, None, f"{type(exc).__name__}: {exc}",
+                                          file_fault=False))
+        else:
+            self.post_message(FileChecked(content, preview, None))
+
+    @on(FileChecked)
+    def _checked(self, message: FileChecked) -> None:
+        self.checking = False
+        file = self.query_one(TokenFileField)
+        if self.step != 1 or file.content != message.content:
+            return  # the admin chose another file meanwhile: its own check will run
+        if message.refusal is None and message.preview is not None:
+            file.admitted(message.preview)
+            self.step = 2
+            self._show_step()
+        elif message.file_fault:
+            self.query_one("#wizard-error", Static).update("")
+            file.refuse(message.refusal or "")
+        else:
+            self.query_one("#wizard-error", Static).update("✗ " + (message.refusal or ""))
+
     def action_back(self) -> None:
-        if self.step > 1 and not self.creating:
+        if self.step > 1 and not self.creating and not self.checking:
             self.step -= 1
             self._show_step()
 

@@ -1,7 +1,9 @@
 """A token-file path field that decodes the file as soon as it is entered.
 
 Below the field: "✓ Contoso Schools · expires 2027-09-18", or what is wrong with
-the file. The decoded content is kept, so the caller never reads the file twice.
+the file. The file's bytes are kept (whatever its encoding: a byte-order mark is the
+codec's business), so the caller never reads the file twice. A caller that asked Apple
+about the file shows the answer here too (`admitted`, `refuse`).
 """
 
 from __future__ import annotations
@@ -26,24 +28,26 @@ from vpp_tui.ui.widgets.inputs import TextField
 @dataclass
 class FileDecoded(Message):
     path: str
-    content: str | None
+    content: bytes | None
     preview: TokenFilePreview | None
     error: str | None
 
 
-def read_token_file(path: str, now) -> tuple[str | None, TokenFilePreview | None, str | None]:  # noqa: ANN001
-    """(content, preview, error): the error says what is wrong in one line."""
+def read_token_file(path: str, now) -> tuple[bytes | None, TokenFilePreview | None, str | None]:  # noqa: ANN001
+    """(content, preview, error): the file's bytes and what they decode to, or what is
+    wrong in one line. Reading is the codec's business: a file an editor saved in UTF-16 or
+    with a byte-order mark decodes like the original."""
     if not path.strip():
         return None, None, None
     file = Path(path.strip()).expanduser()
     try:
-        content = file.read_text(encoding="utf-8", errors="strict")
+        content = file.read_bytes()
     except FileNotFoundError:
         return None, None, _("no file at {path}").format(path=path.strip())
     except IsADirectoryError:
         return None, None, _("{path} is a folder; choose the .vpptoken file").format(
             path=path.strip())
-    except (OSError, UnicodeDecodeError) as exc:
+    except OSError as exc:
         return None, None, _("cannot read {path}: {error}").format(path=path.strip(),
                                                                      error=exc)
     try:
@@ -63,7 +67,7 @@ class TokenFileField(Vertical):
     def __init__(self, *, id: str | None = None, value: str = "") -> None:  # noqa: A002
         super().__init__(id=id)
         self._value = value
-        self.content: str | None = None
+        self.content: bytes | None = None
         self.preview: TokenFilePreview | None = None
         self.error: str | None = None
 
@@ -88,6 +92,16 @@ class TokenFileField(Vertical):
             note.set_class(True, "-error")
             note.update("✗ " + _("Enter the path of the .vpptoken file."))
 
+    def refuse(self, text: str) -> None:
+        """The file was refused (by Apple, or expired): say why under the field; not ok."""
+        self.error = text
+        self._show()
+
+    def admitted(self, preview: TokenFilePreview) -> None:
+        """Apple answered for the file: show the location it named."""
+        self.preview = preview
+        self._show()
+
     @on(Input.Changed, "#token-file-path")
     def _path_changed(self, event: Input.Changed) -> None:
         event.stop()
@@ -104,14 +118,24 @@ class TokenFileField(Vertical):
         if message.path != self.input.value:
             return  # the admin typed on: an older answer
         self.content, self.preview, self.error = message.content, message.preview, message.error
+        self._show()
+
+    def _show(self) -> None:
         note = self.query_one(".file-note", Static)
-        note.set_class(self.ok, "-ok")
-        note.set_class(self.error is not None, "-error")
-        if self.preview is not None:
-            note.update(_("✓ {org} · expires {date} ({days} days)").format(
-                org=self.preview.org_name, date=day(self.preview.expires_at),
-                days=self.preview.days_left))
-        elif self.error:
+        expired = self.preview is not None and self.preview.days_left <= 0
+        note.set_class(self.ok and not expired, "-ok")
+        note.set_class(self.error is not None or expired, "-error")
+        if self.error:
             note.update("✗ " + self.error)
+        elif self.preview is not None and expired:
+            note.update(_("✗ {org} · expired on {date}: Apple refuses it; download a new "
+                          "token").format(org=self.preview.org_name,
+                                          date=day(self.preview.expires_at)))
+        elif self.preview is not None:
+            place = (_("{location} · ").format(location=self.preview.location_name)
+                     if self.preview.location_name else "")
+            note.update(_("✓ {org} · {place}expires {date} ({days} days)").format(
+                org=self.preview.org_name, place=place, date=day(self.preview.expires_at),
+                days=self.preview.days_left))
         else:
             note.update(_("The file is checked as soon as you enter it."))

@@ -1,0 +1,162 @@
+"""The admission gate: what a token file must pass before anything is stored.
+
+In order: the file decodes (`apple.stoken`), it is not past its `expDate`, and Apple
+answers for it. A refusal is decided first, then audited in its own short transaction
+(action, target, result "refused", the reason), and nothing else is written. No
+transaction is open while Apple is asked.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NoReturn
+
+from sqlmodel import Session
+
+from vpp_tui.apple import errors as apple_errors
+from vpp_tui.apple.stoken import SToken, TokenFileError, decode_token, parse_exp_date
+from vpp_tui.domain import tokens as rules
+from vpp_tui.i18n import _
+from vpp_tui.services import audit
+from vpp_tui.services.apple_link import (
+    INSTALLATION_KEY,
+    apple_failure_text,
+    client_for,
+    installation_id,
+)
+from vpp_tui.services.context import ServiceContext
+from vpp_tui.services.errors import InvalidInput, ServiceError
+from vpp_tui.store import models as m
+
+REFUSED = "refused"
+
+
+class TokenRefused(ServiceError):
+    """Apple refuses the token file, or another MDM holds its location: exit 1.
+
+    `error_number` is Apple's (9601, 9621, 9622, 9625, 9722), None for an ownership refusal.
+    Nothing was stored; the refusal is in the audit log."""
+
+    def __init__(self, message: str, error_number: int | None = None) -> None:
+        super().__init__(message)
+        self.error_number = error_number
+
+
+class TokenFileExpired(InvalidInput):
+    """The token file is past its `expDate`: exit 2. Nothing was stored; audited."""
+
+
+class RenewalRefused(InvalidInput):
+    """The file is for another location or organisation than the token: exit 2. Audited."""
+
+
+def decode(content: str | bytes) -> SToken:
+    """The decoded file; InvalidInput naming the file's fault (not audited: not a token)."""
+    try:
+        return decode_token(content)
+    except TokenFileError as exc:
+        raise InvalidInput(exc.message) from exc
+
+
+def refuse(ctx: ServiceContext, action: str, target: str, error: ServiceError) -> NoReturn:
+    """Audit a refusal decided by the caller (result "refused"), then raise it."""
+    with ctx.store.session() as session:
+        audit.record(session, ctx, action, target, result=REFUSED, detail=error.message)
+    raise error
+
+
+def check_expiry(ctx: ServiceContext, sttoken: SToken, action: str, target: str, *,
+                 renewing: bool) -> None:
+    """Refuse (TokenFileExpired, audited) a file past its `expDate` before asking Apple."""
+    reason = rules.expired_file_refusal(sttoken.expires_at, ctx.clock.now(), renewing=renewing)
+    if reason:
+        refuse(ctx, action, target, TokenFileExpired(reason))
+
+
+def ask_apple(ctx: ServiceContext, sttoken: SToken, action: str, target: str, *,
+              renewing: bool) -> Any:
+    """Apple's client config for the file (`GET /client/config`, apple-api.md §2.3).
+
+    Raises TokenRefused (audited) when Apple refuses the token itself, ServiceError when
+    Apple cannot be reached or fails otherwise (not audited: the file may be fine)."""
+    try:
+        with client_for(ctx, sttoken.bearer) as client:
+            return client.client_config()
+    except apple_errors.AppleError as exc:
+        if not apple_errors.is_token_fault(exc):
+            raise ServiceError(apple_failure_text(exc)) from exc
+        reason = rules.apple_refusal(exc.error_number, exc.message, renewing=renewing)
+        refuse(ctx, action, target, TokenRefused(reason, exc.error_number))
+
+
+def known_installation_id(ctx: ServiceContext) -> str | None:
+    """This installation's `mdmInfo.id` if it was ever made; reading it writes nothing."""
+    with ctx.store.session() as session:
+        row = session.get(m.Setting, INSTALLATION_KEY)
+        return str(row.value) if row is not None else None
+
+
+def held_elsewhere(config: Any, mine: str | None) -> bool:
+    """True when Apple's answer names another MDM as the location's holder (§7.1)."""
+    info = getattr(config, "mdmInfo", None)
+    return bool(info is not None and info.id and info.id != mine)
+
+
+def apply_client_config(token: m.Token, config: Any) -> None:
+    """Copy what Apple said about the location onto the row (nothing is committed here).
+
+    Any such answer is authenticated, so a stale token error (9621 expired, 9625, 9601…)
+    recorded earlier is cleared: the token works (apple-api.md §7.3)."""
+    token.location_id = config.uId or token.location_id
+    token.location_name = config.locationName or token.location_name
+    token.apple_country = config.countryISO2ACode or token.apple_country
+    token.default_platform = config.defaultPlatform or token.default_platform
+    token.website_url = config.websiteURL or token.website_url
+    if config.tokenExpirationDate:
+        try:
+            token.apple_expires_at = parse_exp_date(config.tokenExpirationDate)
+        except TokenFileError:
+            pass
+    token.apple_error = token.apple_error_message = token.apple_error_at = None
+
+
+def mark_external(token: m.Token, config: Any) -> None:
+    """Record the other MDM that holds the location (state assigned_to_external_mdm)."""
+    info = config.mdmInfo
+    token.external_mdm_id = info.id
+    token.external_mdm_name = info.name or _("another MDM")
+    token.external_mdm_metadata = info.metadata
+
+
+def claim(ctx: ServiceContext, client: Any, token: m.Token) -> Any:
+    """`POST /client/config` with this installation's mdmInfo; the row is marked claimed.
+
+    Returns Apple's answer; raises AppleError (the caller maps it)."""
+    mine = installation_id(ctx)
+    claimed = client.claim(mine, "vpp-tui", f"vpp-tui installation {mine[:8]}")
+    apply_client_config(token, claimed)
+    token.external_mdm_id = token.external_mdm_name = token.external_mdm_metadata = None
+    token.claimed_at = ctx.clock.now()
+    return claimed
+
+
+def audit_take_over(session: Session, ctx: ServiceContext, name: str, config: Any) -> None:
+    """Audit that this installation took the location from the MDM named in `config`."""
+    info = config.mdmInfo
+    audit.record(session, ctx, "token.take_control", name,
+                 detail=_("took the location from {owner} ({meta})").format(
+                     owner=info.name, meta=info.metadata or ""))
+
+
+def check_ownership(ctx: ServiceContext, token: m.Token, client: Any, take_control: bool,
+                    session: Session) -> None:
+    """Claim the location unless another MDM holds it and take-control was not chosen
+    (apple-api.md §7.1); used by take control of a stored token."""
+    config = client.client_config()
+    apply_client_config(token, config)
+    mine = installation_id(ctx)
+    if held_elsewhere(config, mine) and not take_control:
+        mark_external(token, config)
+        return
+    claim(ctx, client, token)
+    if held_elsewhere(config, mine):
+        audit_take_over(session, ctx, token.name, config)
