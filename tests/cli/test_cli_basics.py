@@ -13,7 +13,7 @@ COMMANDS = [
     [], ["demo"], ["serve"], ["simulator"], ["token"], ["token", "add"], ["token", "list"],
     ["token", "show"], ["token", "renew"], ["token", "set"], ["token", "delete"], ["sync"],
     ["apps"], ["apps", "list"], ["directory"], ["directory", "import"], ["assign"],
-    ["unassign"], ["licenses"], ["revoke"], ["prompts"], ["audit"],
+    ["unassign"], ["licenses"], ["revoke"], ["prompts"], ["audit"], ["key"], ["key", "rotate"],
 ]
 
 

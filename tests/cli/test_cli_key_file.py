@@ -158,3 +158,17 @@ def test_key_rotate_with_no_key_yet_is_one_error_line(sqlite_world, capsys) -> N
     assert code == 1
     assert "no key" in one_error_line(err)
     assert not os.path.exists(sqlite_world.ctx.key_file)
+
+
+def test_sync_with_a_deleted_key_leaves_no_token_in_progress(sqlite_world) -> None:
+    from vpp_tui.services import sync
+    from vpp_tui.store.secrets import SecretKeyError
+
+    add(sqlite_world, "North Campus")
+    Path(sqlite_world.ctx.key_file).unlink()
+    with pytest.raises(SecretKeyError, match="missing"):
+        sync.sync_token(sqlite_world.ctx, "North Campus")
+    with pytest.raises(SecretKeyError, match="missing"):
+        sync.sync_all(sqlite_world.ctx)
+    assert sync_states(sqlite_world) == {"none"}
+    assert not Path(sqlite_world.ctx.key_file).exists()

@@ -36,7 +36,7 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 APP_NAME = "vpp-tui"
 PRIVATE_DIR_MODE = 0o700
 PRIVATE_FILE_MODE = 0o600
-# pg_advisory_xact_lock key serialising schema upgrades: "vpp-tui migrations".
+# pg_advisory_xact_lock key serialising schema upgrades ("vpptui" in ASCII).
 MIGRATION_LOCK_ID = 0x7670_7074_7569
 
 
@@ -69,8 +69,8 @@ def _private_sqlite_file(path: Path) -> None:
     """Create the database file 0600 before SQLite does (its -wal/-shm copy this mode);
     an existing database and its -wal/-shm lose any world access."""
     private_dir(path.parent)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, PRIVATE_FILE_MODE)
-    os.close(fd)
+    if not path.exists():  # several processes may race here: O_CREAT without O_EXCL is fine
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, PRIVATE_FILE_MODE))
     for suffix in ("", "-wal", "-shm"):
         _tighten(path.with_name(path.name + suffix), 0o007)
 
