@@ -84,7 +84,7 @@ def check_file(ctx: ServiceContext, content: str | bytes, *, name: str) -> Token
     target = name.strip() or sttoken.org_name
     gate.check_expiry(ctx, sttoken, "token.add", target, renewing=False)
     with client_for(ctx, sttoken.bearer) as client:
-        config = gate.ask_apple(ctx, client, sttoken, "token.add", target, renewing=False)
+        config = gate.ask_apple(ctx, client, "token.add", target, renewing=False)
     info = config.mdmInfo
     held = gate.held_elsewhere(config, gate.known_installation_id(ctx))
     return TokenFilePreview(
@@ -178,7 +178,7 @@ def _add(ctx: ServiceContext, new: NewToken, *, demo: bool) -> TokenView:
     try:
         with client_for(ctx, sttoken.bearer) as client:
             config = (_seed_config(ctx, client, token) if demo else
-                      gate.ask_apple(ctx, client, sttoken, "token.add", name, renewing=False))
+                      gate.ask_apple(ctx, client, "token.add", name, renewing=False))
             if config is not None:
                 gate.apply_client_config(token, config)
                 held = gate.held_elsewhere(config, installation_id(ctx))
@@ -264,7 +264,7 @@ def renew_token(ctx: ServiceContext, name: str, content: str | bytes, *,
     gate.check_expiry(ctx, sttoken, "token.renew", name, renewing=True)
     try:
         with client_for(ctx, sttoken.bearer) as client:
-            config = gate.ask_apple(ctx, client, sttoken, "token.renew", name, renewing=True)
+            config = gate.ask_apple(ctx, client, "token.renew", name, renewing=True)
             mine = _check_renewal(ctx, name, stored, sttoken, config, take_control)
             info = config.mdmInfo
             claimed = info is None or not info.id or info.id != mine

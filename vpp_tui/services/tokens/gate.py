@@ -67,7 +67,7 @@ def check_expiry(ctx: ServiceContext, sttoken: SToken, action: str, target: str,
         refuse(ctx, action, target, TokenFileExpired(reason))
 
 
-def ask_apple(ctx: ServiceContext, client: Any, sttoken: SToken, action: str, target: str, *,
+def ask_apple(ctx: ServiceContext, client: Any, action: str, target: str, *,
               renewing: bool) -> Any:
     """Apple's client config for the file (`GET /client/config`, apple-api.md §2.3), asked
     with `client` (a client for the file's bearer).
