@@ -83,7 +83,8 @@ def check_file(ctx: ServiceContext, content: str | bytes, *, name: str) -> Token
     sttoken = gate.decode(content)
     target = name.strip() or sttoken.org_name
     gate.check_expiry(ctx, sttoken, "token.add", target, renewing=False)
-    config = gate.ask_apple(ctx, sttoken, "token.add", target, renewing=False)
+    with client_for(ctx, sttoken.bearer) as client:
+        config = gate.ask_apple(ctx, client, "token.add", target, renewing=False)
     info = config.mdmInfo
     held = gate.held_elsewhere(config, gate.known_installation_id(ctx))
     return TokenFilePreview(
@@ -171,19 +172,23 @@ def _add(ctx: ServiceContext, new: NewToken, *, demo: bool) -> TokenView:
         take_control=new.take_control, consent=True,
         created_at=ctx.clock.now(), updated_at=ctx.clock.now(),
     )
-    config = _seed_config(ctx, token, sttoken) if demo else None
     if not demo:
         gate.check_expiry(ctx, sttoken, "token.add", name, renewing=False)
-        config = gate.ask_apple(ctx, sttoken, "token.add", name, renewing=False)
     taken_from = None
-    if config is not None:
-        gate.apply_client_config(token, config)
-        held = gate.held_elsewhere(config, installation_id(ctx))
-        if held and not new.take_control:
-            gate.mark_external(token, config)
-        else:
-            _claim(ctx, sttoken, token)
-            taken_from = config if held else None
+    try:
+        with client_for(ctx, sttoken.bearer) as client:
+            config = (_seed_config(ctx, client, token) if demo else
+                      gate.ask_apple(ctx, client, "token.add", name, renewing=False))
+            if config is not None:
+                gate.apply_client_config(token, config)
+                held = gate.held_elsewhere(config, installation_id(ctx))
+                if held and not new.take_control:
+                    gate.mark_external(token, config)
+                else:
+                    gate.claim(ctx, client, token)
+                    taken_from = config if held else None
+    except apple_errors.AppleError as exc:
+        raise ServiceError(apple_failure_text(exc)) from exc
     token.secret = secret_box(ctx.store, ctx.key_file).encrypt(sttoken.bearer)
     with ctx.store.session() as session:
         _validate_new(new, sttoken, session)  # another admin may have added it meanwhile
@@ -198,27 +203,16 @@ def _add(ctx: ServiceContext, new: NewToken, *, demo: bool) -> TokenView:
     return get_token(ctx, name).token
 
 
-def _seed_config(ctx: ServiceContext, token: m.Token, sttoken: SToken) -> Any:
+def _seed_config(ctx: ServiceContext, client: Any, token: m.Token) -> Any:
     """Demo seeding: Apple's answer, or None with Apple's token error kept on the row."""
     try:
-        with client_for(ctx, sttoken.bearer) as client:
-            return client.client_config()
+        return client.client_config()
     except apple_errors.AppleError as exc:
         if not apple_errors.is_token_fault(exc):
             raise ServiceError(apple_failure_text(exc)) from exc
         token.apple_error, token.apple_error_message = exc.error_number, str(exc)
         token.apple_error_at = ctx.clock.now()
         return None
-
-
-def _claim(ctx: ServiceContext, sttoken: SToken, token: m.Token) -> Any:
-    """Claim the file's location for this installation (apple-api.md §7.1); Apple's answer.
-    ServiceError when Apple fails."""
-    try:
-        with client_for(ctx, sttoken.bearer) as client:
-            return gate.claim(ctx, client, token)
-    except apple_errors.AppleError as exc:
-        raise ServiceError(apple_failure_text(exc)) from exc
 
 
 @dataclass(frozen=True)
@@ -268,23 +262,17 @@ def renew_token(ctx: ServiceContext, name: str, content: str | bytes, *,
     sttoken = gate.decode(content)
     stored = _stored(ctx, name, sttoken)
     gate.check_expiry(ctx, sttoken, "token.renew", name, renewing=True)
-    config = gate.ask_apple(ctx, sttoken, "token.renew", name, renewing=True)
-    allowed, reason = rules.renewal_allowed(
-        stored.location_id, config.uId, stored.legacy,
-        held_by=_holder_of(ctx, config.uId, stored.id),
-        current_org=stored.org_name, new_org=sttoken.org_name)
-    if not allowed:
-        gate.refuse(ctx, "token.renew", name, RenewalRefused(reason))
-    info = config.mdmInfo
-    mine = gate.known_installation_id(ctx)
-    refusal = rules.owner_refusal(info.id if info else None, info.name if info else None,
-                                  info.metadata if info else None, mine, take_control)
-    if refusal:
-        gate.refuse(ctx, "token.renew", name, TokenRefused(refusal))
-    probe = m.Token(name=name, apple_id="", secret=b"", secret_sha256="",
-                    expires_at=sttoken.expires_at)
-    claimed = info is None or not info.id or info.id != mine
-    answer = _claim(ctx, sttoken, probe) if claimed else config
+    try:
+        with client_for(ctx, sttoken.bearer) as client:
+            config = gate.ask_apple(ctx, client, "token.renew", name, renewing=True)
+            mine = _check_renewal(ctx, name, stored, sttoken, config, take_control)
+            info = config.mdmInfo
+            claimed = info is None or not info.id or info.id != mine
+            probe = m.Token(name=name, apple_id="", secret=b"", secret_sha256="",
+                            expires_at=sttoken.expires_at)
+            answer = gate.claim(ctx, client, probe) if claimed else config
+    except apple_errors.AppleError as exc:
+        raise ServiceError(apple_failure_text(exc)) from exc
     secret = secret_box(ctx.store, ctx.key_file).encrypt(sttoken.bearer)
     with ctx.store.session() as session:
         token = _get(session, name)
@@ -308,6 +296,26 @@ def renew_token(ctx: ServiceContext, name: str, content: str | bytes, *,
         audit.record(session, ctx, "token.renew", name,
                      detail=_renewal_detail(stored, token, sttoken))
     return get_token(ctx, name).token
+
+
+def _check_renewal(ctx: ServiceContext, name: str, stored: _Stored, sttoken: SToken,
+                   config: Any, take_control: bool) -> str | None:
+    """Refuse (audited) a renewal Apple's answer for the new file does not allow: another
+    location or organisation (RenewalRefused), another MDM's location (TokenRefused).
+    Returns this installation's mdmInfo id, None if it never claimed anything."""
+    allowed, reason = rules.renewal_allowed(
+        stored.location_id, config.uId, stored.legacy,
+        held_by=_holder_of(ctx, config.uId, stored.id),
+        current_org=stored.org_name, new_org=sttoken.org_name)
+    if not allowed:
+        gate.refuse(ctx, "token.renew", name, RenewalRefused(reason))
+    info = config.mdmInfo
+    mine = gate.known_installation_id(ctx)
+    refusal = rules.owner_refusal(info.id if info else None, info.name if info else None,
+                                  info.metadata if info else None, mine, take_control)
+    if refusal:
+        gate.refuse(ctx, "token.renew", name, TokenRefused(refusal))
+    return mine
 
 
 def _renewal_detail(stored: _Stored, token: m.Token, sttoken: SToken) -> str:

@@ -17,12 +17,7 @@ from vpp_tui.apple.stoken import SToken, TokenFileError, decode_token, parse_exp
 from vpp_tui.domain import tokens as rules
 from vpp_tui.i18n import _
 from vpp_tui.services import audit
-from vpp_tui.services.apple_link import (
-    INSTALLATION_KEY,
-    apple_failure_text,
-    client_for,
-    installation_id,
-)
+from vpp_tui.services.apple_link import INSTALLATION_KEY, apple_failure_text, installation_id
 from vpp_tui.services.context import ServiceContext
 from vpp_tui.services.errors import InvalidInput, ServiceError
 from vpp_tui.store import models as m
@@ -72,15 +67,15 @@ def check_expiry(ctx: ServiceContext, sttoken: SToken, action: str, target: str,
         refuse(ctx, action, target, TokenFileExpired(reason))
 
 
-def ask_apple(ctx: ServiceContext, sttoken: SToken, action: str, target: str, *,
+def ask_apple(ctx: ServiceContext, client: Any, action: str, target: str, *,
               renewing: bool) -> Any:
-    """Apple's client config for the file (`GET /client/config`, apple-api.md §2.3).
+    """Apple's client config for the file (`GET /client/config`, apple-api.md §2.3), asked
+    with `client` (a client for the file's bearer).
 
     Raises TokenRefused (audited) when Apple refuses the token itself, ServiceError when
     Apple cannot be reached or fails otherwise (not audited: the file may be fine)."""
     try:
-        with client_for(ctx, sttoken.bearer) as client:
-            return client.client_config()
+        return client.client_config()
     except apple_errors.AppleError as exc:
         if not apple_errors.is_token_fault(exc):
             raise ServiceError(apple_failure_text(exc)) from exc
