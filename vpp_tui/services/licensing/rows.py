@@ -30,7 +30,7 @@ from vpp_tui.services.licensing.apply import (
     settle,
     targets_for,
 )
-from vpp_tui.services.licensing.facts import AppleIds, license_rows, users_by_upn
+from vpp_tui.services.licensing.facts import HELD, AppleIds, license_rows, users_by_upn
 from vpp_tui.services.licensing.views import MemberOutcome
 from vpp_tui.store import models as m
 
@@ -38,12 +38,24 @@ WAITING = str(Reason.NO_LICENSES_LEFT)
 
 
 class Rows:
-    """The license rows of one asset, keyed by (kind, member as the admin knows it)."""
+    """The license rows of one asset, keyed by (kind, member as the admin knows it).
+
+    A row is found by what Apple keys it by: `ids` resolves a row written under a
+    clientUserId (found by sync, or by another token of the location) to its member's
+    UPN, so one person has one row. The rows are the item's at its location, whichever
+    token's asset they hang off (`facts.license_rows`): a member licensed through another
+    token of the location is licensed here too. Where an older store holds two rows for
+    one member, the one Apple holds wins, then this asset's.
+    """
 
     def __init__(self, session: Session, asset_id: int, ids: AppleIds) -> None:
         self.session, self.asset_id, self.ids = session, asset_id, ids
-        self.by_key = {(lic.kind, ids.member_of(lic)): lic
-                       for lic in license_rows(session, asset_id)}
+        self.by_key: dict[tuple[str, str], m.License] = {}
+        for lic in license_rows(session, asset_id):
+            key = (lic.kind, ids.member_of(lic))
+            known = self.by_key.get(key)  # rows of this asset come first
+            if known is None or (lic.status in HELD and known.status not in HELD):
+                self.by_key[key] = lic
 
     def next_position(self, excluding: Iterable[tuple[str, str]] = ()) -> int:
         skip = set(excluding)
