@@ -22,6 +22,13 @@ from vpp_tui.domain.licensing import (
     asset_batches,
 )
 from vpp_tui.domain.licensing import OpKind as _Op
+from vpp_tui.domain.licensing.ledger import (
+    ApplePicture,
+    Holder,
+    LedgerRow,
+    Verdict,
+    reconcile_ledger,
+)
 from vpp_tui.services.context import ServiceContext
 from vpp_tui.services.licensing.apply import (
     limits_of,
@@ -70,6 +77,8 @@ class Rows:
         status = _status(outcome)
         if status is None:
             return lic
+        if outcome.outcome in ("licensed", "reclaimed"):
+            status = self._ledger_status(outcome, lic) or status
         if lic is None:
             if status == "reclaimed":
                 return None
@@ -92,6 +101,21 @@ class Rows:
         lic.updated_at = now
         self.session.add(lic)
         return lic
+
+    def _ledger_status(self, outcome: MemberOutcome, lic: m.License | None) -> str | None:
+        """Apple answered for the member's targets (associated or removed): the ledger
+        rule (`domain.licensing.ledger`) says what the row becomes."""
+        kind = MemberKind(outcome.kind)
+        if lic is not None:
+            targets = self.ids.targets_of(lic)
+        else:
+            targets = frozenset({self.ids.client_id(outcome.member) if kind is MemberKind.USER
+                                 else outcome.member})
+        answered = frozenset(Holder(kind, t) for t in targets)
+        held = answered if outcome.outcome == "licensed" else frozenset()
+        row = LedgerRow(0, kind, targets, lic.status if lic is not None else "reclaimed")
+        verdict = reconcile_ledger([row], ApplePicture(held, answered)).verdicts[0]
+        return None if verdict is Verdict.UNKNOWN else str(verdict)
 
     def drop_waiting(self, assignment_id: int) -> None:
         """An assignment that is gone leaves nobody waiting for it."""
