@@ -14,7 +14,12 @@ from tests.services.test_tokens import add
 from vpp_tui.domain.licensing import Outcome
 from vpp_tui.domain.licensing.ledger import pool_balanced
 from vpp_tui.services import catalog_queries, directory, licensing, sync, tokens
-from vpp_tui.services.licensing.facts import HELD, apple_ids, license_rows
+from vpp_tui.services.licensing.facts import (
+    HELD,
+    apple_ids,
+    license_rows,
+    minted_client_user_id,
+)
 from vpp_tui.simulator.worlds import demo_directory
 from vpp_tui.store import models as m
 from vpp_tui.store.engine import open_store
@@ -229,3 +234,12 @@ def test_client_user_ids_are_unique_per_installation(world, tmp_path) -> None:
     held = world.sim.location(NORTH_UID).assignments
     assert (row.adam_id, row.pricing_param, "user", first) in held
     assert (row.adam_id, row.pricing_param, "user", second) in held
+
+
+def test_minted_client_user_id_is_per_installation_location_and_apple_account() -> None:
+    base = minted_client_user_id("inst-1", "204902500043143901", "Ana@Contoso.edu")
+    assert base == minted_client_user_id("inst-1", "204902500043143901", "ana@contoso.edu")
+    assert base != minted_client_user_id("inst-2", "204902500043143901", "ana@contoso.edu")
+    assert base != minted_client_user_id("inst-1", "204902500043143902", "ana@contoso.edu")
+    assert base != minted_client_user_id("inst-1", "204902500043143901", "ana@contoso.edu",
+                                          "personal")
