@@ -5,7 +5,10 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from typing import Any
+
+from sqlmodel import Session
 
 from vpp_tui.apple import errors as apple_errors
 from vpp_tui.apple.clock import Cancelled
@@ -13,6 +16,7 @@ from vpp_tui.i18n import _
 from vpp_tui.services.context import ServiceContext
 from vpp_tui.services.errors import ServiceError
 from vpp_tui.store.models import Setting
+from vpp_tui.store.types import utcnow
 
 INSTALLATION_KEY = "installation_id"
 
@@ -20,12 +24,19 @@ INSTALLATION_KEY = "installation_id"
 def installation_id(ctx: ServiceContext) -> str:
     """The id this installation claims locations with (`mdmInfo.id`), made once per store."""
     with ctx.store.session() as session:
-        row = session.get(Setting, INSTALLATION_KEY)
-        if row is None:
-            row = Setting(key=INSTALLATION_KEY, value=str(uuid.uuid4()), updated_by=ctx.actor,
-                          updated_at=ctx.clock.now())
-            session.add(row)
-        return str(row.value)
+        return installation_in(session, ctx.actor, ctx.clock.now())
+
+
+def installation_in(session: Session, actor: str = "vpp-tui",
+                    now: datetime | None = None) -> str:
+    """`installation_id` inside the caller's transaction (a uuid4 string, made once)."""
+    row = session.get(Setting, INSTALLATION_KEY)
+    if row is None:
+        row = Setting(key=INSTALLATION_KEY, value=str(uuid.uuid4()), updated_by=actor,
+                      updated_at=now or utcnow())
+        session.add(row)
+        session.flush()
+    return str(row.value)
 
 
 @contextmanager

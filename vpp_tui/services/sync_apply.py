@@ -9,8 +9,12 @@ from sqlalchemy import bindparam, delete
 from sqlmodel import Session, select
 
 from vpp_tui.domain import tokens as rules
+from vpp_tui.domain.licensing.ledger import ApplePicture, Holder
+from vpp_tui.domain.licensing.model import MemberKind
 from vpp_tui.i18n import _
 from vpp_tui.services.context import ServiceContext
+from vpp_tui.services.licensing.facts import location_token_ids
+from vpp_tui.services.licensing.ledger import identities, location_assets, write_pictures
 from vpp_tui.store import models as m
 
 UNLIMITED = 2147483647
@@ -131,7 +135,7 @@ def _mark_updates(session: Session, updated: list[tuple[int, str | None, str | N
 
 
 def _apply_users(session: Session, token: m.Token, snap: AppleSnapshot,
-                 counts: ApplyCounts, now: Any) -> dict[str, str]:
+                 counts: ApplyCounts, now: Any) -> None:
     # Core statements, not ORM objects: a location can have hundreds of thousands of rows.
     table = m.AppleUser.__table__
     existing = {row.client_user_id: row for row in session.execute(
@@ -166,67 +170,35 @@ def _apply_users(session: Session, token: m.Token, snap: AppleSnapshot,
         session.execute(table.insert(), inserts)
     if updates:
         session.execute(table.update().where(table.c.id == bindparam("row_id")), updates)
-    member_of = {cid: (row.upn or cid) for cid, row in existing.items()}
-    for cid in best:
-        member_of.setdefault(cid, cid)
-    return member_of
 
 
-def _apply_assignments(ctx: ServiceContext, session: Session, asset_ids: dict[tuple[str, str], int],
-                       member_of: dict[str, str], snap: AppleSnapshot,
+def _apply_assignments(ctx: ServiceContext, session: Session, token: m.Token,
+                       asset_ids: dict[tuple[str, str], int], snap: AppleSnapshot,
                        counts: ApplyCounts) -> None:
-    now = ctx.clock.now()
-    table = m.License.__table__
-    ids = list(asset_ids.values())
-    held: dict[tuple[int, str, str], tuple[int, str]] = {}
-    if ids:
-        for row in session.execute(select(table.c.id, table.c.asset_id, table.c.kind,
-                                          table.c.member, table.c.status)
-                                   .where(table.c.asset_id.in_(ids))).all():
-            held[(row.asset_id, row.kind, row.member)] = (row.id, row.status)
-    seen: set[tuple[int, str, str]] = set()
-    new_rows: list[dict[str, Any]] = []
-    relicensed: list[int] = []
+    """Apple's assignments, through the one ledger rule, into the rows of every token of
+    the location: Apple users and assignments are the location's, whichever token made
+    them (apple-api.md §2.9–2.10). Only a full read knows what is gone (§3.2)."""
+    _location, token_ids = location_token_ids(session, token.id or 0)
+    held: dict[tuple[str, str], set[Holder]] = {}
     for remote in snap.assignments:
-        asset_id = asset_ids.get((remote.adamId, remote.pricingParam or "STDQ"))
-        if asset_id is None:
+        key = (remote.adamId, remote.pricingParam or "STDQ")
+        if key not in asset_ids:
             continue
         if remote.serialNumber:
-            kind, member = "device", remote.serialNumber
+            holder = Holder(MemberKind.DEVICE, remote.serialNumber)
+        elif remote.clientUserId:
+            holder = Holder(MemberKind.USER, remote.clientUserId)
         else:
-            kind, member = "user", member_of.get(remote.clientUserId, remote.clientUserId)
-        key = (asset_id, kind, member)
-        if key in seen:
             continue
-        seen.add(key)
-        counts.assignments += 1
-        found = held.get(key)
-        if found is None:
-            new_rows.append({
-                "asset_id": asset_id, "kind": kind, "member": member, "status": "licensed",
-                "source": "apple", "client_user_id": remote.clientUserId,
-                "serial": remote.serialNumber, "since": now, "updated_at": now,
-                "reason": None,
-            })
-        elif found[1] != "licensed":
-            relicensed.append(found[0])
-    if new_rows:
-        session.execute(table.insert(), new_rows)
-    _set_status(session, relicensed, "licensed", None, now)
-    if not snap.assignments_delta:
-        # A full read is Apple's whole truth: what it no longer lists was reclaimed.
-        gone = [row_id for key, (row_id, status) in held.items()
-                if key not in seen and status == "licensed"]
-        _set_status(session, gone, "reclaimed",
-                    _("no longer assigned at Apple (found by sync)"), now)
-
-
-def _set_status(session: Session, row_ids: list[int], status: str, reason: str | None,
-                now: Any) -> None:
-    table = m.License.__table__
-    for start in range(0, len(row_ids), 500):
-        session.execute(table.update().where(table.c.id.in_(row_ids[start:start + 500]))
-                        .values(status=status, reason=reason, updated_at=now))
+        held.setdefault(key, set()).add(holder)
+    if snap.assignments_delta:
+        pictures = {key: ApplePicture.delta(found) for key, found in held.items()}
+    else:
+        pictures = {key: ApplePicture.full(held.get(key, ())) for key in asset_ids}
+    assets = location_assets(session, token_ids, set(pictures))
+    written = write_pictures(session, identities(session, token_ids), asset_ids, assets,
+                             pictures, ctx.clock.now())
+    counts.assignments += written.assignments
 
 
 def apply_snapshot(ctx: ServiceContext, session: Session, token_id: int,
@@ -238,9 +210,9 @@ def apply_snapshot(ctx: ServiceContext, session: Session, token_id: int,
     token.apple_error = token.apple_error_message = token.apple_error_at = None
     session.add(token)
     asset_ids = _apply_assets(ctx, session, token, snap, counts)
-    member_of = _apply_users(session, token, snap, counts, ctx.clock.now())
+    _apply_users(session, token, snap, counts, ctx.clock.now())
     session.flush()
-    _apply_assignments(ctx, session, asset_ids, member_of, snap, counts)
+    _apply_assignments(ctx, session, token, asset_ids, snap, counts)
     return counts
 
 

@@ -110,6 +110,30 @@ class Device:
         return self.enrollment is Enrollment.USER
 
 
+class AppleAccount(StrEnum):
+    """Which Apple Account an Apple user (clientUserId) of a person stands for."""
+
+    MANAGED = "managed"
+    PERSONAL = "personal"
+
+
+def apple_accounts(managed_apple_id: str | None, personal_apple_id: bool
+                   ) -> tuple[AppleAccount, ...]:
+    """The Apple users the MDM registers for one person, in registration order.
+
+    Apple binds one clientUserId to at most one Apple Account (apple-api.md §2.9: one
+    live Registered or Associated record per clientUserId; §2.10: a user created with
+    `managedAppleId` is associated at once). A person who uses a personal Apple ID and a
+    Managed Apple ID therefore needs two Apple users, and uses two licenses (design.md
+    licensing table: "a user with a personal and a Managed Apple ID uses 2").
+    """
+    if managed_apple_id and personal_apple_id:
+        return (AppleAccount.MANAGED, AppleAccount.PERSONAL)
+    if managed_apple_id:
+        return (AppleAccount.MANAGED,)
+    return (AppleAccount.PERSONAL,)
+
+
 @dataclass(frozen=True, slots=True)
 class User:
     upn: str
@@ -121,9 +145,13 @@ class User:
     client_user_ids: tuple[str, ...] = ()
 
     @property
+    def apple_accounts(self) -> tuple[AppleAccount, ...]:
+        return apple_accounts(self.managed_apple_id, self.personal_apple_id)
+
+    @property
     def license_cost(self) -> int:
-        # Apple sees a personal and a Managed Apple ID as two VPP users.
-        return 2 if self.managed_apple_id and self.personal_apple_id else 1
+        # One license per Apple user the MDM registers for this person (`apple_accounts`).
+        return len(self.apple_accounts)
 
     @property
     def apple_targets(self) -> tuple[str, ...]:

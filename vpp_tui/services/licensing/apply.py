@@ -28,6 +28,7 @@ from vpp_tui.domain.licensing import (
     User,
     describe_reason,
 )
+from vpp_tui.domain.licensing.model import AppleAccount
 from vpp_tui.i18n import _
 from vpp_tui.services import audit
 from vpp_tui.services.apple_link import apple_failure_text
@@ -152,22 +153,30 @@ def targets_for(users: dict[str, User]) -> Callable[[MemberResult], tuple[str, .
 
 def register_users(session: Session, ctx: ServiceContext, client: Any, users: Sequence[User],
                    ids: AppleIds, target: str) -> dict[str, str]:
-    """Make sure every user exists at Apple for this token (users/create).
+    """Make sure every Apple user of every person exists at Apple (users/create).
 
-    With a Managed Apple ID Apple associates the user at once; otherwise the user is
-    Registered and gets an invitation code. Returns {upn: why it failed}.
+    A person gets one Apple user per Apple Account (`User.apple_accounts`): a personal and
+    a Managed Apple ID make two clientUserIds, so Apple counts the two licenses the plan
+    counted. An Apple user is per location (apple-api.md §2.9), so one registered through
+    any token of the location is not registered again. With a Managed Apple ID Apple
+    associates the user at once; otherwise the user is Registered and gets an invitation
+    code. Returns {upn: why it failed}.
     """
-    todo = [u for u in users if not ids.registered(u.upn)]
+    todo = [(u, account, cid) for u in users
+            for account, cid, row in ids.identities(u.upn, u.managed_apple_id,
+                                                    u.personal_apple_id) if row is None]
     if not todo:
         return {}
-    requests = [RequestUser(clientUserId=u.apple_targets[0], email=u.upn,
-                            managedAppleId=u.managed_apple_id or None) for u in todo]
+    requests = [RequestUser(clientUserId=cid, email=u.upn,
+                            managedAppleId=(u.managed_apple_id or None)
+                            if account is AppleAccount.MANAGED else None)
+                for u, account, cid in todo]
     try:
         outcomes = client.create_users(requests)
     except (apple_errors.AppleError, OSError) as exc:
         why = apple_failure_text(exc)
         audit.record(session, ctx, "apple_user.create", target, result="failed", detail=why)
-        return {u.upn: why for u in todo}
+        return {u.upn: why for u, _a, _c in todo}
     failed: dict[str, int] = {}
     messages: dict[int, str] = {}
     for outcome in outcomes:
@@ -181,24 +190,22 @@ def register_users(session: Session, ctx: ServiceContext, client: Any, users: Se
                                      if r.clientUserId not in failed])
     now = ctx.clock.now()
     problems: dict[str, str] = {}
-    for user, request in zip(todo, requests, strict=True):
-        cid = str(request.clientUserId)
+    for user, account, cid in todo:
         number = failed.get(cid)
-        # 9716: already registered (by an earlier run or another MDM): usable as is.
+        # 9716: already registered (by an earlier run of this installation): usable as is.
         if number is not None and number != 9716:
-            problems[user.upn] = f"Apple {number}: {messages.get(number, '')}".strip()
+            problems.setdefault(user.upn,
+                                f"Apple {number}: {messages.get(number, '')}".strip())
             continue
-        row = ids.by_upn.get(user.upn.casefold())
-        if row is None or row.client_user_id != cid:
-            row = m.AppleUser(token_id=ids.token_id, client_user_id=cid)
+        managed = account is AppleAccount.MANAGED and bool(user.managed_apple_id)
+        row = ids.own.get(cid) or m.AppleUser(token_id=ids.token_id, client_user_id=cid)
         row.upn, row.email = user.upn, user.upn
-        row.managed_apple_id = user.managed_apple_id
-        row.status = "Associated" if user.managed_apple_id else "Registered"
-        row.invite_code = None if user.managed_apple_id else invites.get(cid)
+        row.managed_apple_id = user.managed_apple_id if managed else None
+        row.status = "Associated" if managed else "Registered"
+        row.invite_code = None if managed else invites.get(cid)
         row.updated_at = now
         session.add(row)
-        ids.by_upn[user.upn.casefold()] = row
-        ids.upn_of[cid] = user.upn
+        ids.add(row, user.upn)
     session.flush()
     return problems
 

@@ -1,9 +1,11 @@
 """From the store to the license engine's inputs: items, groups, holders, Apple user ids.
 
 The engine (`domain.licensing`) decides; this module only reads rows and builds its plain
-inputs. A user's Apple identity is per token: the `AppleUser` row matched by UPN (or by
-the e-mail Apple was given, for users another MDM registered), else a clientUserId this
-console will register when the user first needs a user license.
+inputs. Apple users belong to the location, not to a token (apple-api.md §2.9–2.10): a
+person's Apple identities are the `AppleUser` rows of every token of the location, matched
+by UPN (or by the e-mail Apple was given, for users another MDM registered), else the
+clientUserIds this console will register when the person first needs a user license
+(`minted_client_user_id`; two for a person with a personal and a Managed Apple ID).
 """
 
 from __future__ import annotations
@@ -27,19 +29,30 @@ from vpp_tui.domain.licensing import (
     ProductType,
     User,
 )
-from vpp_tui.domain.licensing.model import platforms_from_apple
+from vpp_tui.domain.licensing.model import AppleAccount, apple_accounts, platforms_from_apple
 from vpp_tui.i18n import _
+from vpp_tui.services.apple_link import installation_in
 from vpp_tui.services.errors import NotFound
 from vpp_tui.store import models as m
 
-# clientUserIds this console mints are stable per (location, UPN), so a retry of a failed
-# registration reuses the same id instead of leaving orphans at Apple.
+# clientUserIds this console mints are stable per (installation, location, person, Apple
+# account), so a retry of a failed registration reuses the same id instead of leaving
+# orphans at Apple, two tokens of one location agree, and two installations never mint
+# the same id for one person.
 _NS = uuid.UUID("6c1f3f0e-5d2b-4a8e-9b57-0f4f2d8f7a41")
 HELD = ("licensed", "pending")
 
 
-def minted_client_user_id(token_id: int, upn: str) -> str:
-    return str(uuid.uuid5(_NS, f"{token_id}:{upn.casefold()}"))
+def minted_client_user_id(installation: str, location: str, upn: str,
+                          account: str = "") -> str:
+    """A uuid5 string naming one Apple user of `upn` for this installation and location.
+
+    `location`: Apple's location uId (or "token:<id>" while it is unknown); `account`:
+    "" for a person's first Apple user, "personal" for the second one of a person with a
+    personal and a Managed Apple ID.
+    """
+    suffix = f":{account}" if account else ""
+    return str(uuid.uuid5(_NS, f"{installation}:{location}:{upn.casefold()}{suffix}"))
 
 
 def to_item(asset: m.Asset) -> Item:
@@ -74,20 +87,79 @@ def to_device(row: m.DirectoryDevice) -> Device:
 
 @dataclass
 class AppleIds:
-    """Who is who at Apple for one token."""
+    """Who is who at Apple for one token's location (every token of it)."""
 
     token_id: int
-    by_upn: dict[str, m.AppleUser] = field(default_factory=dict)
+    location: str = ""
+    installation: str = ""
+    rows_of: dict[str, list[m.AppleUser]] = field(default_factory=dict)  # upn -> rows
     upn_of: dict[str, str] = field(default_factory=dict)  # clientUserId -> UPN
+    own: dict[str, m.AppleUser] = field(default_factory=dict)  # this token's, by id
+
+    def add(self, row: m.AppleUser, upn: str | None) -> None:
+        """Know `row` (upn: the person it stands for, if known)."""
+        if row.token_id == self.token_id:
+            self.own[row.client_user_id] = row
+        if not upn:
+            return
+        known = self.upn_of.get(row.client_user_id)
+        if known is None or row.upn:
+            self.upn_of[row.client_user_id] = upn
+        rows = self.rows_of.setdefault(upn.casefold(), [])
+        same = next((i for i, r in enumerate(rows)
+                     if r.client_user_id == row.client_user_id), None)
+        if same is None:
+            rows.append(row)
+        elif (rows[same].status == "Retired" and row.status != "Retired") or (
+                row.upn and not rows[same].upn):
+            rows[same] = row
+
+    def identities(self, upn: str, managed_apple_id: str | None = None,
+                   personal_apple_id: bool = False
+                   ) -> list[tuple[AppleAccount, str, m.AppleUser | None]]:
+        """(account, clientUserId, live row or None) for each Apple user of the person."""
+        accounts = apple_accounts(managed_apple_id, personal_apple_id)
+        rows = self.rows_of.get(upn.casefold(), [])
+        chosen: dict[AppleAccount, m.AppleUser] = {}
+        used: set[str] = set()
+
+        def take(account: AppleAccount, row: m.AppleUser) -> None:
+            chosen[account] = row
+            used.add(row.client_user_id)
+
+        live = [r for r in rows if r.status != "Retired"]
+        for row in live:  # rows whose Apple account is known first
+            account = (AppleAccount.MANAGED if row.managed_apple_id else
+                       AppleAccount.PERSONAL if row.upn else None)
+            if account in accounts and account not in chosen:
+                take(account, row)
+        for pool in (live, [r for r in rows if r.status == "Retired"]):
+            for row in pool:
+                free = [a for a in accounts if a not in chosen]
+                if free and row.client_user_id not in used:
+                    take(free[0], row)
+        out = []
+        for index, account in enumerate(accounts):
+            row = chosen.get(account)
+            if row is not None:
+                out.append((account, row.client_user_id,
+                            row if row.status != "Retired" else None))
+            else:
+                cid = minted_client_user_id(self.installation, self.location, upn,
+                                            str(account) if index else "")
+                out.append((account, cid, None))
+        return out
+
+    def client_ids(self, upn: str, managed_apple_id: str | None = None,
+                   personal_apple_id: bool = False) -> tuple[str, ...]:
+        return tuple(cid for _a, cid, _r in self.identities(upn, managed_apple_id,
+                                                            personal_apple_id))
 
     def client_id(self, upn: str) -> str:
-        row = self.by_upn.get(upn.casefold())
-        return row.client_user_id if row is not None else minted_client_user_id(
-            self.token_id, upn)
+        return self.client_ids(upn)[0]
 
     def registered(self, upn: str) -> bool:
-        row = self.by_upn.get(upn.casefold())
-        return row is not None and row.status != "Retired"
+        return any(r.status != "Retired" for r in self.rows_of.get(upn.casefold(), []))
 
     def member_of(self, lic: m.License) -> str:
         if lic.kind != "user":
@@ -95,27 +167,45 @@ class AppleIds:
         return (self.upn_of.get(lic.client_user_id or "") or self.upn_of.get(lic.member)
                 or lic.member)
 
+    def targets_of(self, lic: m.License) -> frozenset[str]:
+        """The Apple keys a license row stands for: the serial, or every clientUserId
+        of its member at this location (apple-api.md §2.5)."""
+        if lic.kind != "user":
+            return frozenset({lic.serial or lic.member})
+        found = {lic.client_user_id} if lic.client_user_id else set()
+        upn = self.member_of(lic)
+        found |= {r.client_user_id for r in self.rows_of.get(upn.casefold(), [])}
+        if not found:
+            found.add(lic.member)
+        return frozenset(found)
+
+
+def location_token_ids(session: Session, token_id: int) -> tuple[str, list[int]]:
+    """(location key, ids of every token of the token's location, this one first)."""
+    token = session.get(m.Token, token_id)
+    if token is None or not token.location_id:
+        return f"token:{token_id}", [token_id]
+    others = session.exec(select(m.Token.id).where(
+        m.Token.location_id == token.location_id, m.Token.id != token_id)).all()
+    return token.location_id, [token_id, *sorted(i for i in others if i is not None)]
+
 
 def apple_ids(session: Session, token_id: int) -> AppleIds:
-    ids = AppleIds(token_id)
-    rows = session.exec(select(m.AppleUser).where(m.AppleUser.token_id == token_id)
+    location, token_ids = location_token_ids(session, token_id)
+    ids = AppleIds(token_id, location, installation_in(session))
+    rows = session.exec(select(m.AppleUser).where(col(m.AppleUser.token_id).in_(token_ids))
                         .order_by(col(m.AppleUser.id))).all()
     for row in rows:
-        upn = row.upn or row.email
-        if not upn:
-            continue
-        ids.upn_of[row.client_user_id] = upn
-        current = ids.by_upn.get(upn.casefold())
-        # A live record wins over a retired twin of the same person.
-        if current is None or (current.status == "Retired" and row.status != "Retired"):
-            ids.by_upn[upn.casefold()] = row
+        ids.add(row, row.upn or row.email)
     return ids
 
 
 def to_user(row: m.DirectoryUser, devices: Iterable[Device], ids: AppleIds) -> User:
     return User(upn=row.upn, managed_apple_id=row.managed_apple_id,
                 personal_apple_id=row.personal_apple_id, active=row.active,
-                devices=tuple(devices), client_user_ids=(ids.client_id(row.upn),))
+                devices=tuple(devices),
+                client_user_ids=ids.client_ids(row.upn, row.managed_apple_id,
+                                               row.personal_apple_id))
 
 
 def _devices_of(session: Session, upns: list[str]) -> dict[str, list[Device]]:
@@ -171,8 +261,27 @@ def group_devices(group: Group) -> list[Device]:
     return [d for u in group.users for d in u.devices]
 
 
+def location_asset_ids(session: Session, asset_id: int) -> list[int]:
+    """The ids of one item (adamId, pricingParam) under every token of its location,
+    this asset's first: Apple's assignments are the location's (apple-api.md §2.5)."""
+    asset = session.get(m.Asset, asset_id)
+    if asset is None:
+        return [asset_id]
+    _location, token_ids = location_token_ids(session, asset.token_id)
+    if len(token_ids) == 1:
+        return [asset_id]
+    others = session.exec(select(m.Asset.id).where(
+        col(m.Asset.token_id).in_(token_ids[1:]), m.Asset.adam_id == asset.adam_id,
+        m.Asset.pricing_param == asset.pricing_param)).all()
+    return [asset_id, *sorted(i for i in others if i is not None)]
+
+
 def license_rows(session: Session, asset_id: int) -> list[m.License]:
-    return list(session.exec(select(m.License).where(m.License.asset_id == asset_id)).all())
+    """The license rows of an item at its location: this asset's, then those other tokens
+    of the location hold for the same item."""
+    ids = location_asset_ids(session, asset_id)
+    rows = session.exec(select(m.License).where(col(m.License.asset_id).in_(ids))).all()
+    return sorted(rows, key=lambda r: (r.asset_id != asset_id, r.id or 0))
 
 
 def holdings_of(rows: Iterable[m.License], ids: AppleIds) -> Holdings:

@@ -22,6 +22,13 @@ from vpp_tui.domain.licensing import (
     asset_batches,
 )
 from vpp_tui.domain.licensing import OpKind as _Op
+from vpp_tui.domain.licensing.ledger import (
+    ApplePicture,
+    Holder,
+    LedgerRow,
+    Verdict,
+    reconcile_ledger,
+)
 from vpp_tui.services.context import ServiceContext
 from vpp_tui.services.licensing.apply import (
     limits_of,
@@ -30,7 +37,7 @@ from vpp_tui.services.licensing.apply import (
     settle,
     targets_for,
 )
-from vpp_tui.services.licensing.facts import AppleIds, license_rows, users_by_upn
+from vpp_tui.services.licensing.facts import HELD, AppleIds, license_rows, users_by_upn
 from vpp_tui.services.licensing.views import MemberOutcome
 from vpp_tui.store import models as m
 
@@ -38,12 +45,24 @@ WAITING = str(Reason.NO_LICENSES_LEFT)
 
 
 class Rows:
-    """The license rows of one asset, keyed by (kind, member as the admin knows it)."""
+    """The license rows of one asset, keyed by (kind, member as the admin knows it).
+
+    A row is found by what Apple keys it by: `ids` resolves a row written under a
+    clientUserId (found by sync, or by another token of the location) to its member's
+    UPN, so one person has one row. The rows are the item's at its location, whichever
+    token's asset they hang off (`facts.license_rows`): a member licensed through another
+    token of the location is licensed here too. Where an older store holds two rows for
+    one member, the one Apple holds wins, then this asset's.
+    """
 
     def __init__(self, session: Session, asset_id: int, ids: AppleIds) -> None:
         self.session, self.asset_id, self.ids = session, asset_id, ids
-        self.by_key = {(lic.kind, ids.member_of(lic)): lic
-                       for lic in license_rows(session, asset_id)}
+        self.by_key: dict[tuple[str, str], m.License] = {}
+        for lic in license_rows(session, asset_id):
+            key = (lic.kind, ids.member_of(lic))
+            known = self.by_key.get(key)  # rows of this asset come first
+            if known is None or (lic.status in HELD and known.status not in HELD):
+                self.by_key[key] = lic
 
     def next_position(self, excluding: Iterable[tuple[str, str]] = ()) -> int:
         skip = set(excluding)
@@ -58,6 +77,8 @@ class Rows:
         status = _status(outcome)
         if status is None:
             return lic
+        if outcome.outcome in ("licensed", "reclaimed"):
+            status = self._ledger_status(outcome, lic) or status
         if lic is None:
             if status == "reclaimed":
                 return None
@@ -80,6 +101,21 @@ class Rows:
         lic.updated_at = now
         self.session.add(lic)
         return lic
+
+    def _ledger_status(self, outcome: MemberOutcome, lic: m.License | None) -> str | None:
+        """Apple answered for the member's targets (associated or removed): the ledger
+        rule (`domain.licensing.ledger`) says what the row becomes."""
+        kind = MemberKind(outcome.kind)
+        if lic is not None:
+            targets = self.ids.targets_of(lic)
+        else:
+            targets = frozenset({self.ids.client_id(outcome.member) if kind is MemberKind.USER
+                                 else outcome.member})
+        answered = frozenset(Holder(kind, t) for t in targets)
+        held = answered if outcome.outcome == "licensed" else frozenset()
+        row = LedgerRow(0, kind, targets, lic.status if lic is not None else "reclaimed")
+        verdict = reconcile_ledger([row], ApplePicture(held, answered)).verdicts[0]
+        return None if verdict is Verdict.UNKNOWN else str(verdict)
 
     def drop_waiting(self, assignment_id: int) -> None:
         """An assignment that is gone leaves nobody waiting for it."""
