@@ -171,7 +171,7 @@ def add_token(ctx: ServiceContext, new: NewToken) -> TokenView:
     )
     with ctx.store.session() as session:
         try:
-            with client_for(ctx, sttoken.bearer) as client:
+            with client_for(ctx, sttoken.bearer, check_owner=False) as client:
                 _check_ownership(ctx, token, client, new.take_control, session)
         except apple_errors.AppleError as exc:
             if not apple_errors.is_token_fault(exc):
@@ -198,6 +198,10 @@ def renew_token(ctx: ServiceContext, name: str, content: str | bytes) -> TokenVi
         try:
             with client_for(ctx, sttoken.bearer) as client:
                 config = client.client_config()
+        except apple_errors.MdmConflict as exc:
+            from vpp_tui.services import ownership
+
+            ownership.refuse(ctx, token.name, exc, "token.renew")
         except apple_errors.AppleError as exc:
             raise ServiceError(apple_failure_text(exc)) from exc
         _apply_client_config(renewed, config)
