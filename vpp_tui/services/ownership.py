@@ -22,11 +22,11 @@ from typing import Any, NoReturn
 
 from sqlmodel import Session, select
 
-from vpp_tui.apple.errors import MdmConflict
+from vpp_tui.apple.errors import AppleError, MdmConflict
 from vpp_tui.domain.ownership import location_owner, write_refusal
 from vpp_tui.i18n import _
 from vpp_tui.services import audit
-from vpp_tui.services.apple_link import client_for
+from vpp_tui.services.apple_link import apple_failure_text, client_for
 from vpp_tui.services.context import ServiceContext
 from vpp_tui.services.errors import ServiceError
 from vpp_tui.store import models as m
@@ -134,6 +134,7 @@ def writes(ctx: ServiceContext, name: str, action: str, *,
     Before yielding: `guard` (store only), then one `GET /client/config` to confirm the
     location is still ours (apple-api.md §2.3: check the client config regularly). Every
     answer after that is checked too (the client stops sending at the first foreign one).
+    When that first read fails otherwise, ServiceError says why and nothing is sent.
     On exit, if any answer showed another MDM, it is recorded (`refuse`) and
     HeldByAnotherMdm is raised, replacing whatever the body raised. Other errors pass.
     """
@@ -143,7 +144,12 @@ def writes(ctx: ServiceContext, name: str, action: str, *,
     with client_for(ctx, bearer_of(ctx, name), on_progress=on_progress) as client:
         started = False
         try:
-            client.client_config()
+            try:
+                client.client_config()
+            except AppleError as exc:
+                if client.conflict is None:  # not reachable, token refused…: nothing sent
+                    raise ServiceError(apple_failure_text(exc)) from exc
+                raise
             started = True
             yield client
         except Exception:
