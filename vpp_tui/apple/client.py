@@ -27,7 +27,7 @@ from vpp_tui.apple.batching import (
     user_bodies,
 )
 from vpp_tui.apple.clock import Clock, SystemClock
-from vpp_tui.apple.errors import AppleError, UnknownVersion
+from vpp_tui.apple.errors import AppleError, MdmConflict, UnknownVersion
 from vpp_tui.apple.events import EventFailure, EventOutcome, wait_for
 from vpp_tui.apple.limiter import limiter_for
 from vpp_tui.apple.metadata import AssetMetadata
@@ -124,6 +124,12 @@ class AppleClient:
     @property
     def requests_made(self) -> int:
         return self._req.requests_made
+
+    @property
+    def conflict(self) -> MdmConflict | None:
+        """The foreign owner an answer showed (apple-api.md §7.1); None while it is ours.
+        Once set, this client sends nothing more that checks the owner."""
+        return self._req.conflict
 
     def close(self) -> None:
         self._http.close()
@@ -224,7 +230,11 @@ class AppleClient:
             raise AppleError(_("Apple accepted the request but returned no event id"))
         if not wait:
             return EventOutcome(event_id=event_id, status="PENDING")
-        return self.wait_event(event_id)
+        try:
+            return self.wait_event(event_id)
+        except MdmConflict as exc:
+            exc.event_id = exc.event_id or event_id  # Apple took this one; outcome unknown
+            raise
 
     def _run(self, path: str, bodies: list[dict[str, Any]], wait: bool) -> list[EventOutcome]:
         # One batch at a time: a synchronous refusal stops the rest before more is sent.

@@ -156,14 +156,27 @@ class GaveUp(AppleError):
 
 
 class MdmConflict(AppleError):
-    """Another MDM's `mdmInfo.id` is on this location: it has taken the location over."""
+    """Another MDM's `mdmInfo.id` is on this location: it has taken the location over.
+
+    `location_id` is the answer's `uId` when it had one. `event_id` is set when Apple had
+    already accepted a management request (it returned this `eventId`) before the foreign
+    owner showed: that request's outcome is unknown (apple-api.md §7.1, §7.3).
+    """
 
     def __init__(self, mdm_id: str | None, mdm_name: str | None,
-                 mdm_metadata: str | None) -> None:
+                 mdm_metadata: str | None, *, location_id: str | None = None,
+                 event_id: str | None = None) -> None:
         super().__init__(_("another MDM manages this location"))
         self.mdm_id = mdm_id
         self.mdm_name = mdm_name
         self.mdm_metadata = mdm_metadata
+        self.location_id = location_id
+        self.event_id = event_id
+
+    def again(self) -> MdmConflict:
+        """A fresh copy, raised for each later request refused without being sent."""
+        return MdmConflict(self.mdm_id, self.mdm_name, self.mdm_metadata,
+                           location_id=self.location_id)
 
     def what(self) -> str:
         return _("{name} ({meta}) now manages this location").format(

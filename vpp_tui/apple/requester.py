@@ -36,6 +36,8 @@ class Requester:
         self.mdm_id = mdm_id
         self._count_lock = threading.Lock()
         self.requests_made = 0
+        # The first foreign owner seen in an answer; from then on nothing is sent.
+        self.conflict: MdmConflict | None = None
 
     def check_cancel(self) -> None:
         if self.cancel is not None and self.cancel.is_set():
@@ -48,7 +50,15 @@ class Requester:
 
         A plain bounded loop, never recursion: after `max_attempts` the last error is
         wrapped in `GaveUp` so callers do not add retries of their own on top.
+
+        Ownership (apple-api.md §7.1 step 3, §7.3): with an `mdm_id`, every authenticated
+        answer's `mdmInfo.id` is compared with it (`check_owner=False` only for the claim
+        itself). The first foreign owner raises `MdmConflict`, and every later request of
+        this client that would check the owner raises it again without being sent.
         """
+        owned = auth and check_owner and self.mdm_id is not None
+        if owned and self.conflict is not None:
+            raise self.conflict.again()
         headers = {"Accept": "application/json"}
         if auth:
             headers["Authorization"] = f"Bearer {self.bearer}"
@@ -61,7 +71,7 @@ class Requester:
             finally:
                 self.limiter.release(span)
             if isinstance(error, dict):
-                if auth and check_owner:
+                if owned:
                     self._check_owner(error)
                 return error
             if not retryable(error, idempotent=idempotent):
@@ -120,7 +130,12 @@ class Requester:
             return
         holder = info.get("id")
         if holder is not None and str(holder) != self.mdm_id:
-            raise MdmConflict(str(holder), info.get("name"), info.get("metadata"))
+            uid, event = payload.get("uId"), payload.get("eventId")
+            self.conflict = MdmConflict(
+                str(holder), info.get("name"), info.get("metadata"),
+                location_id=str(uid) if uid is not None else None,
+                event_id=str(event) if event else None)
+            raise self.conflict
 
 
 def _query(params: dict[str, Any] | None) -> dict[str, str] | None:

@@ -67,7 +67,8 @@ def build_parser() -> Parser:
     p = cmd("simulator", _("serve the Apple simulator over HTTP and write a token file per location"))
     simulator_serve.add_arguments(p)
 
-    token = cmd("token", _("location tokens: add, list, show, renew, set, delete"))
+    token = cmd("token", _("location tokens: add, list, show, renew, set, take-control, "
+                           "delete"))
     tsub = token.add_subparsers(dest="token_command", metavar="ACTION", parser_class=Parser,
                                 required=True)
     p = tsub.add_parser("add", help=_("upload a location token"))
@@ -100,6 +101,9 @@ def build_parser() -> Parser:
     p.add_argument("--auto-update", dest="auto_update", action="store_true", default=None)
     p.add_argument("--no-auto-update", dest="auto_update", action="store_false")
     p.add_argument("--scope-tag", action="append", metavar="T")
+    p = tsub.add_parser("take-control", help=_(
+        "manage the token's location here again, taking it from another MDM"))
+    p.add_argument("name", metavar="NAME")
     p = tsub.add_parser("delete", help=_("delete a token (optionally revoke its licenses first)"))
     p.add_argument("name", metavar="NAME")
     p.add_argument("--yes", action="store_true", help=_("confirm the deletion"))

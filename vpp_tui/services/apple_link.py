@@ -40,8 +40,15 @@ def installation_in(session: Session, actor: str = "vpp-tui",
 
 
 @contextmanager
-def client_for(ctx: ServiceContext, bearer: str, *, check_owner: bool = False,
+def client_for(ctx: ServiceContext, bearer: str, *, check_owner: bool = True,
                on_progress: Callable[[str, int, int], None] | None = None) -> Iterator[Any]:
+    """An Apple client for one token, closed on exit.
+
+    Every answer's `mdmInfo.id` is compared with this installation's id and a foreign one
+    raises `MdmConflict` (apple-api.md §7.1, §7.3). Only the claim flow, which reads the
+    owner to ask the admin before taking over, passes `check_owner=False`. Raises
+    ServiceError when no Apple service is configured.
+    """
     if ctx.apple is None:
         raise ServiceError(_("no Apple service configured; pass --apple URL or use the demo"))
     kwargs: dict[str, Any] = {}

@@ -12,8 +12,8 @@ from collections.abc import Callable
 from sqlmodel import col, select
 
 from vpp_tui.i18n import _
-from vpp_tui.services import audit
-from vpp_tui.services.apple_link import apple_failure_text, client_for
+from vpp_tui.services import audit, ownership
+from vpp_tui.services.apple_link import apple_failure_text
 from vpp_tui.services.errors import ServiceError
 from vpp_tui.store import models as m
 
@@ -33,15 +33,21 @@ def _targets(ctx, name: str) -> tuple[list[str], list[str]]:  # noqa: ANN001
 
 def revoke_all_of_token(ctx, name: str, *,  # noqa: ANN001
                         on_progress: Callable[[str, int, int], None] | None = None) -> int:
-    """Revoke at Apple, batched by the service-config limits; returns targets revoked."""
-    from vpp_tui.services.tokens import bearer_of
+    """Revoke at Apple, batched by the service-config limits; returns targets revoked.
 
+    Raises ServiceError when Apple fails, and `ownership.HeldByAnotherMdm` when another MDM
+    holds the location (known before, or seen in an answer: the rest is not sent).
+    """
+    ownership.guard(ctx, name, "license.revoke_all")
     users, serials = _targets(ctx, name)
     if not users and not serials:
         return 0
     try:
-        with client_for(ctx, bearer_of(ctx, name), on_progress=on_progress) as client:
+        with ownership.writes(ctx, name, "license.revoke_all",
+                              on_progress=on_progress) as client:
             outcomes = client.revoke(client_user_ids=users, serial_numbers=serials)
+    except ownership.HeldByAnotherMdm:
+        raise
     except Exception as exc:
         raise ServiceError(_("revoking the licenses of {name} failed, nothing was deleted: "
                              "{why}").format(name=name, why=apple_failure_text(exc))) from exc

@@ -153,10 +153,9 @@ def _record_failure(ctx: ServiceContext, plan: _Plan, run_id: int, exc: Exceptio
             token.last_sync_status, token.last_sync_error = outcomes.FAILED, text
             token.last_sync_at = now
             if isinstance(exc, apple_errors.MdmConflict):
-                token.external_mdm_id = getattr(exc, "mdm_id", None)
-                token.external_mdm_name = getattr(exc, "mdm_name", None) or _("another MDM")
-                token.external_mdm_metadata = getattr(exc, "mdm_metadata", None)
-                token.take_control = False
+                from vpp_tui.services import ownership
+
+                ownership.record(session, ctx, token, exc)
             elif isinstance(exc, apple_errors.AppleError) and apple_errors.is_token_fault(exc):
                 token.apple_error = exc.error_number
                 token.apple_error_message = text

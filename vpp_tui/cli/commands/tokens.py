@@ -73,6 +73,13 @@ def _dispatch(args: Namespace, ctx) -> int:  # noqa: ANN001
                                       scope_tags=args.scope_tag)
         print(_("updated {name}").format(name=view.name))
         return EXIT_OK
+    if action == "take-control":
+        before = tokens.get_token(ctx, args.name).token.external_mdm_name
+        view = tokens.take_control(ctx, args.name)
+        print(_("{name}: now managed here{was}; state {state}").format(
+            name=view.name, state=view.state,
+            was=_(" instead of {mdm}").format(mdm=before) if before else ""))
+        return EXIT_OK
     if action == "delete":
         preview = tokens.delete_preview(ctx, args.name)
         if not args.yes:

@@ -28,9 +28,8 @@ from vpp_tui.domain.licensing import (
 )
 from vpp_tui.domain.prompts import prompts_for_devices
 from vpp_tui.i18n import _
-from vpp_tui.services import audit
+from vpp_tui.services import audit, ownership
 from vpp_tui.services.access import Permission, authorize
-from vpp_tui.services.apple_link import client_for
 from vpp_tui.services.catalog import AssetView, resolve_item
 from vpp_tui.services.context import ServiceContext
 from vpp_tui.services.licensing.apply import (
@@ -64,7 +63,6 @@ from vpp_tui.services.licensing.views import (
     MemberOutcome,
     PromptGroup,
 )
-from vpp_tui.services.tokens import bearer_of
 from vpp_tui.store import models as m
 
 
@@ -159,8 +157,8 @@ def apply_assign(ctx: ServiceContext, item: str, group: str, intent: str | Inten
         first = _plan_assign(session, ctx, view, group, intent, license_type)
     if not first.plan.allowed:
         refuse(ctx, "assignment.create", f"{first.target.label} → {group}", first.plan)
-    bearer = bearer_of(ctx, view.token)
-    with ctx.store.session() as session, client_for(ctx, bearer) as client:
+    with ownership.writes(ctx, view.token, "assignment.create") as client, \
+            ctx.store.session() as session:
         job = _plan_assign(session, ctx, view, group, intent, license_type, limits_of(client))
         t, plan = job.target, job.plan
         label = f"{t.label} → {job.group_row.name}"

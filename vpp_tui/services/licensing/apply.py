@@ -3,7 +3,9 @@
 The store only ever claims what Apple confirmed: a target Apple failed, or one never sent
 because Apple stopped the work part-way, is recorded as failed with Apple's reason, and
 the asset's counts are re-read from Apple afterwards. Each Apple event gets an audit
-entry with its `eventId` and final status.
+entry with its `eventId` and final status. An answer showing another MDM stops the work
+(apple-api.md §7.1): the rest is not sent, and a batch Apple had already accepted is
+recorded as unconfirmed (`services.ownership` records the owner once the caller is done).
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from vpp_tui.store import models as m
 
 NOT_ENOUGH_LICENSES = 9709
 NOT_SENT = "not_sent"
+UNCONFIRMED = "unconfirmed"
 
 
 @dataclass
@@ -49,6 +52,9 @@ class Sent:
     failed: dict[str, int] = field(default_factory=dict)
     messages: dict[int, str] = field(default_factory=dict)
     not_sent: set[str] = field(default_factory=set)
+    # Accepted by Apple (an eventId came back) but the outcome is unknown: another MDM
+    # took the location before it could be read.
+    unconfirmed: dict[str, str] = field(default_factory=dict)
     events: list[EventSummary] = field(default_factory=list)
     error: str | None = None
 
@@ -81,6 +87,16 @@ def send_ops(session: Session, ctx: ServiceContext, client: Any, ops: Sequence[A
             continue
         try:
             outcomes = _call(client, op)
+        except apple_errors.MdmConflict as exc:
+            sent.error = apple_failure_text(exc)
+            if exc.event_id:
+                sent.unconfirmed.update(dict.fromkeys(targets, exc.event_id))
+            else:
+                sent.not_sent.update(targets)
+            audit.record(session, ctx, f"license.{op.kind}", target, result="failed",
+                         detail=sent.error, apple_event_id=exc.event_id,
+                         apple_event_status="UNKNOWN" if exc.event_id else None)
+            continue
         except (apple_errors.AppleError, OSError) as exc:
             sent.error = apple_failure_text(exc)
             sent.not_sent.update(targets)
@@ -128,6 +144,12 @@ def settle(result: MemberResult, targets: Iterable[str], sent: Sent) -> MemberOu
     if any(t in sent.not_sent for t in targets):
         return MemberOutcome(result.member, kind, "failed", NOT_SENT,
                              _("not sent: {error}").format(error=sent.error), result.item)
+    accepted = next((sent.unconfirmed[t] for t in targets if t in sent.unconfirmed), None)
+    if accepted is not None:
+        return MemberOutcome(result.member, kind, "failed", UNCONFIRMED, _(
+            "Apple accepted it (event {event}) but another MDM took the location before "
+            "the result could be read; take control and sync to see it").format(
+                event=accepted), result.item, accepted)
     number = next((sent.failed[t] for t in targets if t in sent.failed), None)
     if number is None:
         return MemberOutcome(result.member, kind, str(planned), reason, text, result.item,

@@ -13,8 +13,8 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from vpp_tui.domain.licensing import BatchLimits, Holdings, plan_reconcile
+from vpp_tui.services import ownership
 from vpp_tui.services.access import Permission, authorize
-from vpp_tui.services.apple_link import client_for
 from vpp_tui.services.catalog import AssetView, resolve_item
 from vpp_tui.services.catalog import _view as asset_view
 from vpp_tui.services.context import ServiceContext
@@ -31,7 +31,6 @@ from vpp_tui.services.licensing.facts import (
 from vpp_tui.services.licensing.revoke import _holders
 from vpp_tui.services.licensing.rows import serve_waitlist
 from vpp_tui.services.licensing.views import LicenseResult
-from vpp_tui.services.tokens import bearer_of
 from vpp_tui.store import models as m
 
 
@@ -102,8 +101,8 @@ def reclaim_departures(ctx: ServiceContext, departures: Iterable[Any]) -> list[L
                              BatchLimits())
         if not plan.operations:
             continue
-        with ctx.store.session() as session, \
-                client_for(ctx, bearer_of(ctx, view.token)) as client:
+        with ownership.writes(ctx, view.token, "license.reconcile") as client, \
+                ctx.store.session() as session:
             t = load_target(session, view)
             plan, users = _plan(session, t, holdings, limits_of(client))
             results.append(reclaim(session, ctx, client, t, plan, users, t.label,
@@ -115,8 +114,8 @@ def serve(ctx: ServiceContext, item: str, token: str | None = None) -> list[str]
     """Give an item's free licenses (freed or bought) to its waitlist, in order."""
     authorize(ctx, Permission.APPS_ASSIGN)
     view = resolve_item(ctx, item, token)
-    with ctx.store.session() as session, \
-            client_for(ctx, bearer_of(ctx, view.token)) as client:
+    with ownership.writes(ctx, view.token, "license.serve") as client, \
+            ctx.store.session() as session:
         t = load_target(session, view)
         served, _events = serve_waitlist(session, ctx, client, t.asset, t.ids, t.label)
         if served:

@@ -15,8 +15,8 @@ from sqlmodel import Session, col, select
 
 from vpp_tui.domain.licensing import BatchLimits, LicenseType, Plan, plan_unassignment
 from vpp_tui.i18n import _
+from vpp_tui.services import ownership
 from vpp_tui.services.access import Permission, authorize
-from vpp_tui.services.apple_link import client_for
 from vpp_tui.services.catalog import AssetView, resolve_item
 from vpp_tui.services.context import ServiceContext
 from vpp_tui.services.errors import NotFound
@@ -37,7 +37,6 @@ from vpp_tui.services.licensing.views import (
     LicenseReport,
     LicenseResult,
 )
-from vpp_tui.services.tokens import bearer_of
 from vpp_tui.store import models as m
 
 
@@ -85,8 +84,8 @@ def apply_unassign(ctx: ServiceContext, item: str, group: str,
     view = resolve_item(ctx, item, token)
     with ctx.store.session() as session:
         _plan(session, ctx, view, group)  # bad input fails before Apple is called
-    bearer = bearer_of(ctx, view.token)
-    with ctx.store.session() as session, client_for(ctx, bearer) as client:
+    with ownership.writes(ctx, view.token, "assignment.delete") as client, \
+            ctx.store.session() as session:
         job = _plan(session, ctx, view, group, limits_of(client))
         users = {u.upn: u for u in job.group.users}
         return reclaim(session, ctx, client, job.target, job.plan, users,

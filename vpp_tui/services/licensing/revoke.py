@@ -25,8 +25,8 @@ from vpp_tui.domain.licensing import (
     plan_revoke_user,
 )
 from vpp_tui.i18n import _
+from vpp_tui.services import ownership
 from vpp_tui.services.access import Permission, authorize
-from vpp_tui.services.apple_link import client_for
 from vpp_tui.services.catalog import resolve_item
 from vpp_tui.services.context import ServiceContext
 from vpp_tui.services.errors import InvalidInput, NotFound
@@ -51,7 +51,6 @@ from vpp_tui.services.licensing.facts import (
 )
 from vpp_tui.services.licensing.rows import Rows, serve_waitlist, write_outcomes
 from vpp_tui.services.licensing.views import LicensePreview, LicenseResult, MemberOutcome
-from vpp_tui.services.tokens import bearer_of
 from vpp_tui.store import models as m
 
 
@@ -166,8 +165,8 @@ def apply_revoke(ctx: ServiceContext, *, item: str | None = None, token: str | N
     kind, who = _choose(item, user, device)
     if kind == "item":
         view = resolve_item(ctx, who, token)
-        bearer = bearer_of(ctx, view.token)
-        with ctx.store.session() as session, client_for(ctx, bearer) as client:
+        with ownership.writes(ctx, view.token, "license.revoke") as client, \
+                ctx.store.session() as session:
             t, plan, users = _item_plan(session, view, limits_of(client))
             # Revoking a whole item frees it on purpose: the waitlist is not served.
             return reclaim(session, ctx, client, t, plan, users, t.label, "revoke", None,
@@ -175,6 +174,8 @@ def apply_revoke(ctx: ServiceContext, *, item: str | None = None, token: str | N
     plan_revoke(ctx, item=None, user=user, device=device)  # unknown target: exit 2 first
     with ctx.store.session() as session:
         tokens = [p.token for p in _target_parts(session, kind, who)]
+    for name in tokens:  # one token held by another MDM: nothing is sent for any
+        ownership.guard(ctx, name, "license.revoke")
     results = [_revoke_part(ctx, kind, who, name) for name in tokens]
     shown = tuple(o for r in results for o in r.members)
     return LicenseResult("revoke", None, ", ".join(tokens) or None, None, shown,
@@ -185,7 +186,8 @@ def apply_revoke(ctx: ServiceContext, *, item: str | None = None, token: str | N
 
 
 def _revoke_part(ctx: ServiceContext, kind: str, who: str, token: str) -> LicenseResult:
-    with ctx.store.session() as session, client_for(ctx, bearer_of(ctx, token)) as client:
+    with ownership.writes(ctx, token, "license.revoke") as client, \
+            ctx.store.session() as session:
         part = next(p for p in _target_parts(session, kind, who, limits_of(client))
                     if p.token == token)
         sent = send_ops(session, ctx, client, part.plan.operations, f"{kind} {who} ({token})")

@@ -6,7 +6,7 @@ from sqlmodel import col, func, select
 
 from vpp_tui.apple import errors as apple_errors
 from vpp_tui.i18n import _
-from vpp_tui.services import audit
+from vpp_tui.services import audit, ownership
 from vpp_tui.services.access import Permission, authorize
 from vpp_tui.services.apple_link import apple_failure_text, client_for
 from vpp_tui.services.context import ServiceContext
@@ -51,17 +51,22 @@ def update_settings(ctx: ServiceContext, name: str, *, country: str | None = Non
 
 
 def take_control(ctx: ServiceContext, name: str) -> TokenView:
-    """Claim a location another MDM holds (the admin confirmed, naming the owner)."""
+    """Claim a location another MDM holds (the admin confirmed, naming the owner).
+
+    The claim reads the owner without refusing it (`check_owner=False`); once claimed, no
+    token of the location is marked held any more and writes to Apple resume.
+    """
     authorize(ctx, Permission.TOKENS_UPDATE)
     bearer = bearer_of(ctx, name)
     with ctx.store.session() as session:
         token = _get(session, name)
         token.take_control = True
         try:
-            with client_for(ctx, bearer) as client:
+            with client_for(ctx, bearer, check_owner=False) as client:
                 _check_ownership(ctx, token, client, True, session)
         except apple_errors.AppleError as exc:
             raise ServiceError(apple_failure_text(exc)) from exc
+        ownership.clear(session, token)
         session.add(token)
     return get_token(ctx, name).token
 
@@ -99,6 +104,7 @@ def delete_token(ctx: ServiceContext, name: str, *, revoke_licenses: bool = Fals
     authorize(ctx, Permission.TOKENS_DELETE)
     preview = delete_preview(ctx, name)
     if revoke_licenses:
+        ownership.guard(ctx, name, "token.delete")
         from vpp_tui.services import revocation
 
         revocation.revoke_all_of_token(ctx, name, on_progress=on_progress)
