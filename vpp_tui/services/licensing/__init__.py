@@ -254,6 +254,7 @@ def _as_holders(shown: list[MemberOutcome], owner: dict[str, str]) -> list[Membe
 
 # The other use cases live in their own modules; this is the one place callers import.
 from vpp_tui.services.licensing.departures import (  # noqa: E402
+    DirectoryUpdate,
     import_and_reclaim,
     pending_count,
     reclaim_departures,
@@ -265,7 +266,7 @@ from vpp_tui.services.licensing.waitlist import serve, waitlists  # noqa: E402
 serve_waitlist = serve
 
 __all__ = [
-    "apply_assign", "apply_revoke", "apply_unassign", "import_and_reclaim", "licenses",
+    "DirectoryUpdate", "apply_assign", "apply_revoke", "apply_unassign", "import_and_reclaim", "licenses",
     "pending_count", "plan_assign", "plan_revoke", "plan_unassign", "reclaim_departures",
     "serve_waitlist", "waitlists",
 ]

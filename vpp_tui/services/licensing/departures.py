@@ -127,12 +127,13 @@ def reclaim_departures(ctx: ServiceContext, *,
 
     Returns one result per item Apple was asked about. `on_progress(item, done, total)`
     is called before each item and once at the end. Raises AccessDenied without
-    APPS_ASSIGN; Apple errors end up in `LicenseResult.error`, and what Apple did not
+    APPS_ASSIGN when something is pending; Apple errors end up in `LicenseResult.error`, and what Apple did not
     confirm stays pending for the next import.
     """
-    authorize(ctx, Permission.APPS_ASSIGN)
     with ctx.store.session() as session:
         todo = {a: (h, _view(session, a)) for a, h in _pending(session).items()}
+    if todo:
+        authorize(ctx, Permission.APPS_ASSIGN)
     results = []
     ordered = sorted(todo.items(), key=lambda kv: (kv[1][1].name, kv[1][1].token))
     for done, (asset_id, (holdings, view)) in enumerate(ordered):
@@ -192,11 +193,12 @@ def import_and_reclaim(ctx: ServiceContext, text: str, *, filename: str = "direc
     """Import the directory, then reclaim from every member who left, then serve waitlists.
 
     The import is all or nothing and raises `DirectoryFileError` for a bad file (nothing
-    written). Once saved, it stands: a reclaim that cannot run (no APPS_ASSIGN, Apple
+    written). `on_progress(what, done, total)`: (filename, 0, 0) while importing, then
+    as `reclaim_departures` reports it. Once saved, it stands: a reclaim that cannot run (no APPS_ASSIGN, Apple
     unreachable) is reported in `DirectoryUpdate.error` and stays pending.
     """
     if on_progress is not None:
-        on_progress(_("importing {file}").format(file=filename), 0, 1)
+        on_progress(filename, 0, 0)  # total 0: the file is being imported
     imported = directory.import_directory(ctx, text, filename=filename, kind=kind)
     try:
         reclaims = tuple(reclaim_departures(ctx, on_progress=on_progress))
