@@ -2,8 +2,10 @@
 
 Plan, then apply: `plan_*` reads the store and returns what would happen (nothing is
 written, Apple is not called); `apply_*` plans again inside the transaction, tells Apple,
-and records per member what Apple confirmed (see `licensing.apply`). Revoking and
-reclaiming from departed members live in `licensing.revoke`.
+and records per member what Apple confirmed (see `licensing.apply`). Revoking lives in
+`licensing.revoke`, reclaiming from departed members in `licensing.departures`, and the
+waitlist (served before an assignment hands licenses out, and after every reclaim) in
+`licensing.waitlist`.
 """
 
 from __future__ import annotations

@@ -3,7 +3,8 @@
 Revoking reclaims licenses only (iOS/iPadOS apps stay until an Uninstall assignment,
 macOS apps keep working for Apple's 30-day grace period); book licenses are skipped with
 a message. A user or device may hold licenses under several tokens: each token is asked
-with its own bearer, in batches of `maxRevoke*`.
+with its own bearer, in batches of `maxRevoke*`. Once committed, the licenses freed go to
+each item's waitlist (`licensing.waitlist`).
 """
 
 from __future__ import annotations

@@ -37,6 +37,7 @@ from vpp_tui.services.access import Permission, authorize
 from vpp_tui.services.apple_link import apple_failure_text, client_for
 from vpp_tui.services.catalog import resolve_item
 from vpp_tui.services.context import ServiceContext
+from vpp_tui.services.errors import ServiceError
 from vpp_tui.services.licensing.apply import (
     limits_of,
     refresh_counts,
@@ -233,6 +234,8 @@ def serve_token(ctx: ServiceContext, token_id: int, bearer: str) -> list[Served]
                     found.append(served)
     except (apple_errors.AppleError, OSError) as exc:
         found.append(Served(error=apple_failure_text(exc)))
+    except ServiceError as exc:  # e.g. the token can no longer be read: try next sync
+        found.append(Served(error=exc.message))
     return found
 
 
