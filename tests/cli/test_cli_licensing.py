@@ -109,3 +109,37 @@ def test_prompts_by_scenario_and_by_device(admin):
     assert admin.run("prompts", "--device", ipad).returncode == 2
     assert "Apple ID prompt" in admin.ok("prompts", "--ownership", "personal",
                                          "--license", "device")
+
+
+def test_waitlist_shows_the_queue_as_text_and_json(admin):
+    admin.ok("assign", "Field Notes", "--group", "Exam iPads", "--intent", "required",
+             "--license", "device")
+    (doc,) = json.loads(admin.ok("waitlist", "Field Notes", "--json"))
+    assert (doc["item"], doc["token"], doc["available"]) == ("Field Notes", "North", 0)
+    assert len(doc["waiting"]) == 400 and [w["position"] for w in doc["waiting"]][:3] == [
+        1, 2, 3]
+    assert set(doc["waiting"][0]) == {"position", "member", "kind", "group", "waiting_since"}
+    assert (doc["waiting"][0]["kind"], doc["waiting"][0]["group"]) == ("device", "Exam iPads")
+    report = json.loads(admin.ok("licenses", "Field Notes", "--json"))
+    first = min(report["failures"], key=lambda f: f["waitlist_position"])
+    assert first["member"] == doc["waiting"][0]["member"]
+    everything = json.loads(admin.ok("waitlist", "--json"))
+    assert [d["item"] for d in everything] == ["Field Notes"]
+    text = admin.ok("waitlist", "Field Notes")
+    assert "Field Notes (North): 400 waiting, 0 available" in text
+    assert "POSITION" in text and doc["waiting"][0]["member"] in text
+    assert "nobody waits" in admin.ok("waitlist", "Star Chart")
+    assert admin.run("waitlist", "No Such App").returncode == 2
+
+
+def test_directory_import_reclaims_from_members_who_left(admin, tmp_path):
+    admin.ok("assign", "Atlas of the World", "--group", "Teachers", "--intent", "available",
+             "--license", "user")
+    doc = demo_directory()
+    gone = next(g for g in doc["groups"] if g["name"] == "Teachers")["members"].pop(0)
+    left = tmp_path / "left.json"
+    left.write_text(json.dumps(doc))
+    text = admin.ok("directory", "import", str(left))
+    assert "reclaimed 1 licenses of Atlas of the World" in text
+    holders = json.loads(admin.ok("licenses", "Atlas of the World", "--json"))["holders"]
+    assert gone not in {h["member"] for h in holders}

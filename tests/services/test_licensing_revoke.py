@@ -113,7 +113,7 @@ def test_user_removed_from_the_group_in_a_reimport_loses_the_license(world):
     assert gone in _held(world, "Atlas of the World")
     imported = directory.import_directory(world.ctx, json.dumps(doc))
     assert any(d.member == gone for d in imported.departures)
-    results = licensing.reclaim_departures(world.ctx, imported.departures)
+    results = licensing.reclaim_departures(world.ctx)
     assert [o.member for r in results for o in r.members if o.outcome == "reclaimed"] == [gone]
     assert gone not in _held(world, "Atlas of the World")
     assert len(_held(world, "Atlas of the World")) == 59
@@ -127,7 +127,7 @@ def test_device_removed_from_management_keeps_its_license(world):
     gone = loaners.pop(0)
     imported = directory.import_directory(world.ctx, json.dumps(doc))
     assert any(d.member == gone for d in imported.departures)
-    results = licensing.reclaim_departures(world.ctx, imported.departures)
+    results = licensing.reclaim_departures(world.ctx)
     assert not any(o.outcome == "reclaimed" for r in results for o in r.members)
     assert gone in _held(world, "Star Chart") and apple_holds(world, "Star Chart", "device",
                                                                gone)

@@ -151,6 +151,7 @@ async def test_v_revokes_every_license_of_the_app_after_a_preview(demo, demo_app
     ctx, _sim = demo
     licensing.apply_assign(ctx, "Field Notes", "Exam iPads", "required", "device",
                            token="North Campus")
+    before = {h.member for h in licensing.licenses(ctx, "Field Notes", "North Campus").holders}
     app = demo_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -163,7 +164,10 @@ async def test_v_revokes_every_license_of_the_app_after_a_preview(demo, demo_app
         assert app.screen.preview.plan.reclaimed == 100
         await pilot.press("enter")
         await settle(pilot)
-        assert licensing.licenses(ctx, "Field Notes", "North Campus").used == 0
+    # Every license was revoked, and the freed ones went to the next 100 waiting.
+    report = licensing.licenses(ctx, "Field Notes", "North Campus")
+    assert report.used == 100 and not before & {h.member for h in report.holders}
+    assert sum(1 for f in report.failures if f.status == "waitlisted") == 300
 
 
 async def test_ebooks_offer_no_revoke_and_say_books_are_irrevocable(demo, demo_app):

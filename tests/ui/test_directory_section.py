@@ -83,3 +83,32 @@ async def test_import_of_a_good_file_shows_the_summary(ctx, make_app, tmp_path):
         await settle(pilot)
         assert any("users +1" in str(n.message) for n in app._notifications)
         assert "1 users" in status(app)
+
+
+async def test_console_import_reclaims_departures(demo, demo_app, tmp_path):
+    from vpp_tui.services import licensing
+    from vpp_tui.simulator.worlds import demo_directory
+
+    ctx, _sim = demo
+    item = "Atlas of the World"
+    licensing.apply_assign(ctx, item, "Teachers", "available", "user", token="North Campus")
+    doc = demo_directory()
+    teachers = next(g for g in doc["groups"] if g["name"] == "Teachers")["members"]
+    gone = teachers.pop(0)
+    assert gone in {h.member for h in licensing.licenses(ctx, item, "North Campus").holders}
+    (tmp_path / "left.json").write_text(json.dumps(doc), encoding="utf-8")
+    app = demo_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("6")
+        await settle(pilot)
+        await pilot.press("i")
+        await settle(pilot)
+        app.screen.query_one("#import-path", Input).value = str(tmp_path / "left.json")
+        await pilot.press("enter")
+        await settle(pilot)
+        messages = [str(n.message) for n in app._notifications]
+        assert any("1 licenses reclaimed" in m for m in messages), messages
+        assert not app.screen.query_one("#directory-progress", Static).display
+    holders = {h.member for h in licensing.licenses(ctx, item, "North Campus").holders}
+    assert gone not in holders

@@ -154,6 +154,12 @@ def build_parser() -> Parser:
     p.add_argument("--token", metavar="NAME")
     p.add_argument("--json", action="store_true")
 
+    p = cmd("waitlist", _("who waits for a license, in the order they will be served"))
+    p.add_argument("item", metavar="ITEM", nargs="?",
+                   help=_("one app or book; every item someone waits for by default"))
+    p.add_argument("--token", metavar="NAME")
+    p.add_argument("--json", action="store_true")
+
     p = cmd("revoke", _("revoke licenses of an app, a user or a device"))
     target = p.add_mutually_exclusive_group(required=True)
     target.add_argument("--item", metavar="ITEM")

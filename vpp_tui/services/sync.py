@@ -32,6 +32,7 @@ from vpp_tui.services import audit
 from vpp_tui.services.access import Permission, authorize
 from vpp_tui.services.apple_link import apple_failure_text, client_for
 from vpp_tui.services.context import ServiceContext
+from vpp_tui.services.licensing.waitlist import serve_token
 from vpp_tui.services.settings import get_setting
 from vpp_tui.services.sync_apply import AppleSnapshot, apply_snapshot
 from vpp_tui.services.tokens import bearer_of, get_token
@@ -250,11 +251,21 @@ def sync_token(ctx: ServiceContext, name: str, *, full: bool = False,
             error = _record_failure(ctx, plan, run_id, exc, tally.requests)
             return SyncResult(name=name, status=outcomes.FAILED, requests=tally.requests,
                               error=error, full=plan.full)
+        # Committed, lease still held: licenses bought or freed go to those waiting.
+        served = _serve_waitlists(ctx, plan.token_id, name)
         return SyncResult(name=name, status=outcomes.COMPLETED, requests=tally.requests,
                           assets=counts.assets, assignments=counts.assignments,
-                          users=counts.users, full=plan.full, notes=tuple(counts.notes))
+                          users=counts.users, full=plan.full,
+                          notes=tuple(counts.notes) + served)
     finally:
         release_lease(ctx, plan.token_id, owner)
+
+
+def _serve_waitlists(ctx: ServiceContext, token_id: int, token: str) -> tuple[str, ...]:
+    """One note per item whose waitlist the sync served (licenses bought or freed)."""
+    return tuple(_("waitlist of {item}: {n} licensed, {w} still waiting").format(
+        item=s.item, n=len(s.admitted), w=s.waiting) + (f" ({s.error})" if s.error else "")
+        for s in serve_token(ctx, token_id, token))
 
 
 def _finish(ctx: ServiceContext, session: Session, plan: _Plan, run_id: int,

@@ -6,9 +6,9 @@ import sys
 from argparse import Namespace
 
 from vpp_tui.cli.commands.common import guarded, read_file
-from vpp_tui.cli.output import EXIT_OK, BadInput, CommandFailed, exit_status, print_json, table
+from vpp_tui.cli.output import EXIT_OK, BadInput, CommandFailed, print_json, table
 from vpp_tui.i18n import _
-from vpp_tui.services import catalog, directory
+from vpp_tui.services import catalog, licensing
 from vpp_tui.services.directory_file import DirectoryFileError
 
 
@@ -36,39 +36,29 @@ def _directory(args: Namespace, ctx) -> int:  # noqa: ANN001
         raise BadInput(_("{file} is not UTF-8 text; save it as UTF-8").format(
             file=args.file)) from exc
     try:
-        result = directory.import_directory(ctx, text, filename=args.file, kind=args.kind)
+        # One service path with the console: import, reclaim from who left, serve waitlists.
+        update = licensing.import_and_reclaim(ctx, text, filename=args.file, kind=args.kind)
     except DirectoryFileError as exc:
         # Every bad record on its own line, so the admin fixes the file in one pass.
         for problem in exc.problems:
             sys.stderr.write(f"error: {problem}\n")
         raise
+    result = update.imported
     print(_("imported {file}: {summary}").format(file=args.file, summary=result.summary()))
     for d in result.departures[:20]:
         print(_("  departed: {member} — {reason}").format(member=d.member, reason=d.reason))
     if len(result.departures) > 20:
         print(_("  … and {n} more").format(n=len(result.departures) - 20))
-    return _reclaim_departures(ctx, result.departures)
-
-
-def _reclaim_departures(ctx, departures) -> int:  # noqa: ANN001
-    """Members who left lose their licenses; the import itself is already saved."""
-    if not departures:
-        return EXIT_OK
-    from vpp_tui.apple.errors import AppleError
-    from vpp_tui.services import licensing
-    from vpp_tui.services.errors import ServiceError
-
-    try:
-        results = licensing.reclaim_departures(ctx, departures)
-    except (ServiceError, AppleError, OSError) as exc:  # the import stands
-        raise CommandFailed(_("imported, but licenses of departed members were not "
-                              "reclaimed: {why}; run the import again").format(
-            why=getattr(exc, "message", None) or exc)) from exc
-    for r in results:
-        print(_("  reclaimed {n} licenses of {item} ({token})").format(
-            n=r.reclaimed, item=r.item, token=r.token))
-    return exit_status([_("some licenses of departed members were not reclaimed: "
-                          "{why}").format(why=r.error) for r in results if r.error])
+    for r in update.reclaims:
+        print(_("  reclaimed {n} licenses of {item} ({token}){served}").format(
+            n=r.reclaimed, item=r.item, token=r.token,
+            served=_(", {a} given to the waitlist").format(a=len(r.admitted))
+            if r.admitted else ""))
+    if update.error:
+        raise CommandFailed(_("imported, but some licenses of departed members were not "
+                              "reclaimed: {why}; they stay pending and the next import "
+                              "tries again").format(why=update.error))
+    return EXIT_OK
 
 
 def run_apps(args: Namespace) -> int:

@@ -1,4 +1,4 @@
-"""`vpp-tui assign`, `unassign`, `licenses`, `revoke` and `prompts`.
+"""`vpp-tui assign`, `unassign`, `licenses`, `revoke`, `waitlist` and `prompts`.
 
 Exit status (README "Exit status", `output.exit_status`): 0 when every member got what was
 asked; 1 when Apple refused or stopped the work, or any member failed or waits for a
@@ -194,6 +194,27 @@ def _licenses(args: Namespace, ctx: Any) -> int:
     return EXIT_OK
 
 
+def _waitlist(args: Namespace, ctx: Any) -> int:
+    views = licensing.waitlists(ctx, args.item, args.token)
+    if args.json:
+        print_json([v.as_json() for v in views])
+        return EXIT_OK
+    if not any(v.waiting for v in views):
+        print(_("nobody waits for a license{of}").format(
+            of=_(" of {item}").format(item=views[0].item) if views else ""))
+        return EXIT_OK
+    for view in views:
+        print(_("{item} ({token}): {n} waiting, {a} available").format(
+            item=view.item, token=view.token, n=len(view.waiting),
+            a=_("unlimited") if view.unlimited else view.available))
+        if view.waiting:
+            print(table([[str(w.turn), w.member, w.kind, w.group or "—",
+                          w.since.isoformat(timespec="seconds") if w.since else "—"]
+                         for w in view.waiting],
+                        ["POSITION", "MEMBER", "KIND", "GROUP", "WAITING SINCE"]))
+    return EXIT_OK
+
+
 def _prompts(args: Namespace, ctx: Any) -> int:
     by_device = args.device or args.item
     by_scenario = args.ownership or args.license
@@ -229,6 +250,6 @@ def _run(handler: Any) -> Any:
 
 COMMANDS = {
     "assign": _run(_assign), "unassign": _run(_unassign), "licenses": _run(_licenses),
-    "revoke": _run(_revoke), "prompts": _run(_prompts),
+    "revoke": _run(_revoke), "prompts": _run(_prompts), "waitlist": _run(_waitlist),
 }
 __all__ = ["COMMANDS", "EXIT_FAILED"]

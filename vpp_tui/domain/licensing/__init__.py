@@ -31,6 +31,7 @@ from vpp_tui.domain.licensing.assign import (
 )
 from vpp_tui.domain.licensing.batches import asset_batches, revoke_batches
 from vpp_tui.domain.licensing.checks import default_license_type, lint_assignment, refusals
+from vpp_tui.domain.licensing.departures import HeldLicense, pending_reclaims
 from vpp_tui.domain.licensing.model import (
     DEVICES_PER_USER_LICENSE,
     BatchLimits,
@@ -80,19 +81,23 @@ from vpp_tui.domain.licensing.text import (
     describe_warning,
     plan_to_dict,
 )
-from vpp_tui.domain.licensing.waitlist import admit_waitlist
+from vpp_tui.domain.licensing.waitlist import (
+    admit_waitlist,
+    pool_after_waitlist,
+    waitlist_order,
+)
 
 __all__ = [
     "DEVICES_PER_USER_LICENSE", "AppleOp", "BatchLimits", "Device", "Enrollment", "Group",
-    "GroupKind", "Holdings", "Intent", "Item", "LicenseType", "MemberKind", "MemberResult",
+    "GroupKind", "HeldLicense", "Holdings", "Intent", "Item", "LicenseType", "MemberKind", "MemberResult",
     "OpKind", "Outcome", "Ownership", "Plan", "PlanAction", "PlanWarning", "Platform",
     "Pool", "ProductType", "Reason", "RemovalRule", "Settings", "User", "WaitlistEntry",
     "WarningCode", "admit_waitlist", "asset_batches", "default_license_type",
     "describe_order", "describe_reason", "describe_removal_rule", "describe_warning",
-    "lint_assignment", "plan_to_dict",
+    "lint_assignment", "pending_reclaims", "plan_to_dict", "pool_after_waitlist",
     "order_devices", "order_users", "plan_assignment", "plan_reconcile", "plan_revoke_device",
     "plan_revoke_item", "plan_revoke_user", "plan_unassignment", "refusals",
-    "removal_rule", "revoke_batches",
+    "removal_rule", "revoke_batches", "waitlist_order",
 ]
 
 _NO_USERS: Mapping[str, User] = {}
@@ -126,8 +131,8 @@ def plan_assignment(
         return Plan(PlanAction.ASSIGN, _all_skipped(group, refused[0]), refusals=refused,
                     **common)
     if intent is Intent.UNINSTALL:
-        reclaim = Reclaim(item, holdings, hold_reason(item),
-                          uninstall_unlicensed=True).walk(group)
+        reclaim = Reclaim(item, holdings, hold_reason(item), uninstall_unlicensed=True,
+                          license_type=license_type).walk(group)
         return _reclaim_plan(PlanAction.ASSIGN, reclaim, limits, common,
                              lint_assignment(item, group, intent, license_type))
     ledger = Ledger(pool.available)
@@ -157,7 +162,7 @@ def plan_unassignment(
     license_type = license_type or default_license_type(item)
     keep = not settings.reclaim_on_removal
     reclaim = Reclaim(item, holdings, hold_reason(item, keep), uninstall=True,
-                      still_assigned=still_assigned).walk(group)
+                      still_assigned=still_assigned, license_type=license_type).walk(group)
     common = dict(item=item, license_type=license_type,
                   licenses_before=pool.used if pool else holdings.count,
                   licenses_total=pool.total if pool else None,

@@ -18,6 +18,7 @@ from vpp_tui.domain.licensing.model import (
     GroupKind,
     Holdings,
     Item,
+    LicenseType,
     MemberKind,
     Platform,
     User,
@@ -47,6 +48,8 @@ class Reclaim:
     # Only an Uninstall assignment removes the app from members that hold no license.
     uninstall_unlicensed: bool = False
     still_assigned: Holdings = field(default_factory=Holdings)
+    # User licensing on a device group: the devices' primary users hold the licenses.
+    license_type: LicenseType | None = None
     results: list[MemberResult] = field(default_factory=list)
     client_user_ids: list[str] = field(default_factory=list)
     serials: list[str] = field(default_factory=list)
@@ -105,8 +108,12 @@ class Reclaim:
 
     def walk(self, group: Group) -> Reclaim:
         if group.kind is GroupKind.DEVICE:
+            user_licensed = self.license_type is LicenseType.USER
+            if user_licensed:
+                for user in order_users(group.users):
+                    self.user(user)
             for device in order_devices(group.devices):
-                self.device(device)
+                self.device(device, listed_when_unlicensed=not user_licensed)
             return self
         for user in order_users(group.users):
             self.user(user)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
 from functools import cached_property
 
@@ -136,9 +137,19 @@ class PlanWarning:
 
 @dataclass(frozen=True, slots=True)
 class WaitlistEntry:
+    """One member waiting for a license of an item.
+
+    `since`: when the member started waiting (UTC; None when unknown, served last among
+    equals); `position`: the member's stored turn for the item (1 = first); `group`: the
+    assigned group the member waits through (shown only).
+    """
+
     member: str
     kind: MemberKind
     licenses: int = 1
+    since: datetime | None = None
+    position: int | None = None
+    group: str | None = None
 
 
 @dataclass(frozen=True)

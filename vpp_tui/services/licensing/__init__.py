@@ -2,8 +2,10 @@
 
 Plan, then apply: `plan_*` reads the store and returns what would happen (nothing is
 written, Apple is not called); `apply_*` plans again inside the transaction, tells Apple,
-and records per member what Apple confirmed (see `licensing.apply`). Revoking and
-reclaiming from departed members live in `licensing.revoke`.
+and records per member what Apple confirmed (see `licensing.apply`). Revoking lives in
+`licensing.revoke`, reclaiming from departed members in `licensing.departures`, and the
+waitlist (served before an assignment hands licenses out, and after every reclaim) in
+`licensing.waitlist`.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from vpp_tui.domain.licensing import (
     Plan,
     User,
     plan_assignment,
+    pool_after_waitlist,
 )
 from vpp_tui.domain.prompts import prompts_for_devices
 from vpp_tui.i18n import _
@@ -63,6 +66,7 @@ from vpp_tui.services.licensing.views import (
     MemberOutcome,
     PromptGroup,
 )
+from vpp_tui.services.licensing.waitlist import serve_asset, waiting_entries, with_served
 from vpp_tui.store import models as m
 
 
@@ -91,8 +95,12 @@ def _plan_assign(session: Session, ctx: ServiceContext, view: AssetView, group: 
     grow = group_row(session, group)
     loaded = load_group(session, grow, target.ids)
     holdings = holdings_of(license_rows(session, target.asset.id or 0), target.ids)
+    # Free licenses go to the members already waiting first: a new assignment never
+    # overtakes them (apply serves them before it plans; a preview counts them out).
+    waiting = waiting_entries(session, target.asset.id or 0, target.ids)
     plan = plan_assignment(target.item, loaded, intent, license_type,
-                           pool=to_pool(target.asset), holdings=holdings, limits=limits,
+                           pool=pool_after_waitlist(to_pool(target.asset), waiting),
+                           holdings=holdings, limits=limits,
                            settings=removal_settings(ctx))
     users = {u.upn: u for u in loaded.users}
     owner = _holder_user(plan, loaded)
@@ -157,6 +165,7 @@ def apply_assign(ctx: ServiceContext, item: str, group: str, intent: str | Inten
         first = _plan_assign(session, ctx, view, group, intent, license_type)
     if not first.plan.allowed:
         refuse(ctx, "assignment.create", f"{first.target.label} → {group}", first.plan)
+    served = serve_asset(ctx, view.id)  # those already waiting come first
     with ownership.writes(ctx, view.token, "assignment.create") as client, \
             ctx.store.session() as session:
         job = _plan_assign(session, ctx, view, group, intent, license_type, limits_of(client))
@@ -165,43 +174,55 @@ def apply_assign(ctx: ServiceContext, item: str, group: str, intent: str | Inten
         row = _upsert_assignment(session, ctx, t.asset.id or 0, job.group_row.id or 0,
                                  intent, plan.license_type or LicenseType.USER)
         if intent is Intent.UNINSTALL:
-            return reclaim(session, ctx, client, t, plan, job.users, label, "assign",
-                            job.group_row.name, row)
-        holders = {job.owner.get(r.member, r.member) for r in plan.by_outcome(Outcome.LICENSED)}
-        registering = ([job.users[u] for u in sorted(holders) if u in job.users]
-                       if plan.license_type is LicenseType.USER else [])
-        problems = register_users(session, ctx, client, registering, t.ids, label)
-        targets = _assign_targets(job)
-        dropped = {c for upn in problems for c in job.users[upn].apple_targets}
-        sent = send_ops(session, ctx, client, _without(plan.operations, dropped), label)
-        shown: list[MemberOutcome] = []
-        for r in plan.members:
-            upn = job.owner.get(r.member) if r.kind is MemberKind.DEVICE else r.member
-            if r.outcome is Outcome.LICENSED and upn in problems:
-                shown.append(MemberOutcome(r.member, str(r.kind), "failed",
-                                           "apple_registration", problems[upn]))
-            else:
-                shown.append(settle(r, targets(r), sent))
-        rows = Rows(session, t.asset.id or 0, t.ids)
-        stored = write_outcomes(rows, _as_holders(shown, job.owner), ctx.clock.now(),
-                                assignment_id=row.id)
-        positions = {(o.kind, o.member): o.waitlist_position for o in stored}
-        shown = [MemberOutcome(**{**o.__dict__, "waitlist_position": positions.get(
-            (o.kind, o.member))}) for o in shown]
-        confirmed = sum(r.licenses for r, o in zip(plan.members, shown, strict=True)
-                        if o.outcome == "licensed")
-        refresh_counts(client, t.asset, confirmed)
-        session.add(t.asset)
-        result = LicenseResult(
-            "assign", view.name, view.token, job.group_row.name, tuple(shown),
-            tuple(sent.events), tuple(w.message for w in plan.warnings),
-            t.asset.total, t.asset.assigned, error=sent.error)
-        audit.record(session, ctx, "assignment.create", label,
-                     result="ok" if sent.error is None else "partial",
-                     detail=_("{intent}, {lt} licensing: {ok} licensed, {f} failed").format(
-                         intent=intent, lt=plan.license_type, ok=result.licensed,
-                         f=result.failed))
-        return result
+            result = reclaim(session, ctx, client, t, plan, job.users, label, "assign",
+                             job.group_row.name, row)
+        else:
+            result = _associate(session, ctx, client, job, row, label)
+    if intent is Intent.UNINSTALL:
+        result = with_served(result, serve_asset(ctx, view.id))
+    return with_served(result, served, counted=True)
+
+
+def _associate(session: Session, ctx: ServiceContext, client: Any, job: _Assign,
+               row: m.Assignment, label: str) -> LicenseResult:
+    """Register users, associate, and record per member what Apple confirmed."""
+    t, plan, view = job.target, job.plan, job.target.view
+    intent = plan.intent
+    holders = {job.owner.get(r.member, r.member) for r in plan.by_outcome(Outcome.LICENSED)}
+    registering = ([job.users[u] for u in sorted(holders) if u in job.users]
+                   if plan.license_type is LicenseType.USER else [])
+    problems = register_users(session, ctx, client, registering, t.ids, label)
+    targets = _assign_targets(job)
+    dropped = {c for upn in problems for c in job.users[upn].apple_targets}
+    sent = send_ops(session, ctx, client, _without(plan.operations, dropped), label)
+    shown: list[MemberOutcome] = []
+    for r in plan.members:
+        upn = job.owner.get(r.member) if r.kind is MemberKind.DEVICE else r.member
+        if r.outcome is Outcome.LICENSED and upn in problems:
+            shown.append(MemberOutcome(r.member, str(r.kind), "failed",
+                                       "apple_registration", problems[upn]))
+        else:
+            shown.append(settle(r, targets(r), sent))
+    rows = Rows(session, t.asset.id or 0, t.ids)
+    stored = write_outcomes(rows, _as_holders(shown, job.owner), ctx.clock.now(),
+                            assignment_id=row.id)
+    positions = {(o.kind, o.member): o.waitlist_position for o in stored}
+    shown = [MemberOutcome(**{**o.__dict__, "waitlist_position": positions.get(
+        (o.kind, o.member))}) for o in shown]
+    confirmed = sum(r.licenses for r, o in zip(plan.members, shown, strict=True)
+                    if o.outcome == "licensed")
+    refresh_counts(client, t.asset, confirmed)
+    session.add(t.asset)
+    result = LicenseResult(
+        "assign", view.name, view.token, job.group_row.name, tuple(shown),
+        tuple(sent.events), tuple(w.message for w in plan.warnings),
+        t.asset.total, t.asset.assigned, error=sent.error)
+    audit.record(session, ctx, "assignment.create", label,
+                 result="ok" if sent.error is None else "partial",
+                 detail=_("{intent}, {lt} licensing: {ok} licensed, {f} failed").format(
+                     intent=intent, lt=plan.license_type, ok=result.licensed,
+                     f=result.failed))
+    return result
 
 
 def _assign_targets(job: _Assign):  # noqa: ANN202
@@ -232,13 +253,20 @@ def _as_holders(shown: list[MemberOutcome], owner: dict[str, str]) -> list[Membe
 
 
 # The other use cases live in their own modules; this is the one place callers import.
-from vpp_tui.services.licensing.departures import reclaim_departures, serve  # noqa: E402
+from vpp_tui.services.licensing.departures import (  # noqa: E402
+    DirectoryUpdate,
+    import_and_reclaim,
+    pending_count,
+    reclaim_departures,
+)
 from vpp_tui.services.licensing.remove import apply_unassign, licenses, plan_unassign  # noqa: E402
 from vpp_tui.services.licensing.revoke import apply_revoke, plan_revoke  # noqa: E402
+from vpp_tui.services.licensing.waitlist import serve, waitlists  # noqa: E402
 
 serve_waitlist = serve
 
 __all__ = [
-    "apply_assign", "apply_revoke", "apply_unassign", "licenses", "plan_assign",
-    "plan_revoke", "plan_unassign", "reclaim_departures", "serve_waitlist",
+    "DirectoryUpdate", "apply_assign", "apply_revoke", "apply_unassign", "import_and_reclaim", "licenses",
+    "pending_count", "plan_assign", "plan_revoke", "plan_unassign", "reclaim_departures",
+    "serve_waitlist", "waitlists",
 ]

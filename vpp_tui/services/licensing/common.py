@@ -15,7 +15,7 @@ from vpp_tui.services.context import ServiceContext
 from vpp_tui.services.errors import InvalidInput, NotFound
 from vpp_tui.services.licensing.apply import refresh_counts, send_ops, settle, targets_for
 from vpp_tui.services.licensing.facts import AppleIds, apple_ids, to_item
-from vpp_tui.services.licensing.rows import Rows, serve_waitlist, write_outcomes
+from vpp_tui.services.licensing.rows import Rows, write_outcomes
 from vpp_tui.services.licensing.views import LicenseResult
 from vpp_tui.services.settings import get_setting
 from vpp_tui.store import models as m
@@ -69,9 +69,12 @@ def refuse(ctx: ServiceContext, action: str, target: str, plan: Plan) -> None:
 
 def reclaim(session: Session, ctx: ServiceContext, client: Any, t: Target, plan: Plan,
              users: dict[str, User], label: str, action: str, group: str | None,
-             assignment: m.Assignment | None, *, remove: bool = False,
-            serve: bool = True) -> LicenseResult:
-    """Send a plan's disassociations, record reclaims, then serve the waitlist."""
+            assignment: m.Assignment | None, *, remove: bool = False) -> LicenseResult:
+    """Send a plan's disassociations and record the reclaims Apple confirmed.
+
+    The licenses freed go to the waitlist once the caller's transaction is committed
+    (`licensing.waitlist.serve_asset`, then `with_served`).
+    """
     sent = send_ops(session, ctx, client, plan.operations, label)
     targets = targets_for(users)
     shown = [settle(r, targets(r), sent) for r in plan.members]
@@ -84,18 +87,12 @@ def reclaim(session: Session, ctx: ServiceContext, client: Any, t: Target, plan:
     freed = sum(r.licenses for r, o in zip(plan.members, shown, strict=True)
                 if o.outcome == "reclaimed")
     refresh_counts(client, t.asset, -freed)
-    session.flush()
-    admitted, events = (serve_waitlist(session, ctx, client, t.asset, t.ids, label)
-                        if serve else ([], []))
-    if admitted:
-        refresh_counts(client, t.asset, len(admitted))
     session.add(t.asset)
     result = LicenseResult(action, t.view.name, t.view.token, group, tuple(shown),
-                           tuple(sent.events) + tuple(events),
-                           tuple(w.message for w in plan.warnings), t.asset.total,
-                           t.asset.assigned, tuple(admitted), sent.error)
+                           tuple(sent.events), tuple(w.message for w in plan.warnings),
+                           t.asset.total, t.asset.assigned, (), sent.error)
     audit.record(session, ctx, f"assignment.{'delete' if remove else action}", label,
                  result="ok" if sent.error is None else "partial",
-                 detail=_("{r} reclaimed, {f} failed, {a} admitted from the waitlist").format(
-                     r=result.reclaimed, f=result.failed, a=len(admitted)))
+                 detail=_("{r} reclaimed, {f} failed").format(r=result.reclaimed,
+                                                             f=result.failed))
     return result

@@ -3,22 +3,41 @@
 A user who left the company, or every group an item is assigned to, loses that item's
 license; a device that left its assigned groups loses it too. A device removed from
 management keeps its licenses (design.md): it is reported, never reclaimed here.
+
+Who has left is derived from the store each time (`domain.licensing.pending_reclaims`),
+never remembered from one import: a reclaim Apple failed, or one never attempted, is
+still pending at the next import, until Apple confirms it. The console's import and the
+CLI's both call `import_and_reclaim`; the licenses freed go to the waitlist.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from sqlmodel import Session, col, select
 
-from vpp_tui.domain.licensing import BatchLimits, Holdings, plan_reconcile
-from vpp_tui.services import ownership
-from vpp_tui.services.access import Permission, authorize
-from vpp_tui.services.catalog import AssetView, resolve_item
+from vpp_tui.apple import errors as apple_errors
+from vpp_tui.domain.licensing import (
+    BatchLimits,
+    HeldLicense,
+    Holdings,
+    MemberKind,
+    plan_reconcile,
+)
+from vpp_tui.domain.licensing import (
+    pending_reclaims as derive_pending,
+)
+from vpp_tui.i18n import _
+from vpp_tui.services import directory, ownership
+from vpp_tui.services.access import AccessDenied, Permission, authorize
+from vpp_tui.services.apple_link import apple_failure_text
+from vpp_tui.services.catalog import AssetView
 from vpp_tui.services.catalog import _view as asset_view
 from vpp_tui.services.context import ServiceContext
-from vpp_tui.services.licensing.apply import limits_of, refresh_counts
+from vpp_tui.services.errors import ServiceError
+from vpp_tui.services.licensing.apply import limits_of
 from vpp_tui.services.licensing.common import Target, load_target, reclaim
 from vpp_tui.services.licensing.facts import (
     HELD,
@@ -29,40 +48,60 @@ from vpp_tui.services.licensing.facts import (
     to_pool,
 )
 from vpp_tui.services.licensing.revoke import _holders
-from vpp_tui.services.licensing.rows import serve_waitlist
 from vpp_tui.services.licensing.views import LicenseResult
+from vpp_tui.services.licensing.waitlist import serve_asset, with_served
 from vpp_tui.store import models as m
 
+Progress = Callable[[str, int, int], None]
 
-def _candidates(session: Session, departures: Iterable[Any]) -> dict[int, Holdings]:
-    """Per asset, the departed members holding its license that may have to lose it."""
-    departures = list(departures)
-    left_company = {d.member for d in departures if d.kind == "user" and d.group is None}
-    left_group: dict[str, set[tuple[str, str]]] = {}
-    for d in departures:
-        if d.group is not None:
-            left_group.setdefault(d.group, set()).add((d.kind, d.member))
-    group_assets: dict[int, set[tuple[str, str]]] = {}
-    for name, members in left_group.items():
-        for asset_id in session.exec(select(m.Assignment.asset_id).join(
-                m.DirectoryGroup, col(m.DirectoryGroup.id) == col(m.Assignment.group_id))
-                .where(m.DirectoryGroup.name == name)).all():
-            group_assets.setdefault(asset_id, set()).update(members)
-    found: dict[int, tuple[set[str], set[str]]] = {}
-    ids_of: dict[int, Any] = {}
+
+def _reached(session: Session, asset_id: int, ids: Any,
+             groups: dict[int, Holdings]) -> Holdings:
+    """Every member an assignment (not Uninstall) of the asset reaches."""
+    users: set[str] = set()
+    devices: set[str] = set()
+    for assignment, grow in assigned_groups(session, asset_id):
+        if assignment.intent == "uninstall":
+            continue
+        if grow.id not in groups:
+            groups[grow.id or 0] = reach(load_group(session, grow, ids))
+        users |= groups[grow.id or 0].users
+        devices |= groups[grow.id or 0].devices
+    return Holdings(users=frozenset(users), devices=frozenset(devices))
+
+
+def _pending(session: Session) -> dict[int, Holdings]:
+    """Per asset, the holders whose license is pending reclaim (derived, never stored)."""
+    people = {upn: active for upn, active in session.exec(
+        select(m.DirectoryUser.upn, m.DirectoryUser.active)).all()}
     rows = session.exec(select(m.License, m.Asset.token_id).join(
         m.Asset, col(m.Asset.id) == col(m.License.asset_id)).where(
         col(m.License.status).in_(HELD))).all()
+    by_asset: dict[int, list[m.License]] = {}
+    token_of: dict[int, int] = {}
     for lic, token_id in rows:
+        by_asset.setdefault(lic.asset_id, []).append(lic)
+        token_of[lic.asset_id] = token_id
+    ids_of: dict[int, Any] = {}
+    groups: dict[int, Holdings] = {}
+    found: dict[int, Holdings] = {}
+    for asset_id, licenses in by_asset.items():
+        token_id = token_of[asset_id]
         ids = ids_of.setdefault(token_id, apple_ids(session, token_id))
-        member = ids.member_of(lic)
-        key = (lic.kind, member)
-        gone = (lic.kind == "user" and member in left_company) or key in group_assets.get(
-            lic.asset_id, ())
-        if gone:
-            users, devices = found.setdefault(lic.asset_id, (set(), set()))
-            (users if lic.kind == "user" else devices).add(member)
-    return {a: Holdings(frozenset(u), frozenset(d)) for a, (u, d) in found.items()}
+        known = {row.upn.casefold() for row in ids.by_upn.values() if row.upn}
+        held = [HeldLicense(ids.member_of(lic), MemberKind(lic.kind),
+                            via_assignment=lic.assignment_id is not None,
+                            known=lic.source == "console"
+                            or ids.member_of(lic).casefold() in known)
+                for lic in licenses]
+        if not any(h.via_assignment or h.kind is MemberKind.USER for h in held):
+            continue
+        reached = (_reached(session, asset_id, ids, groups)
+                   if any(h.via_assignment for h in held) else Holdings())
+        pending = derive_pending(held, directory_users=people, reached=reached)
+        if pending.count:
+            found[asset_id] = pending
+    return found
 
 
 def _view(session: Session, asset_id: int) -> AssetView:
@@ -74,52 +113,104 @@ def _view(session: Session, asset_id: int) -> AssetView:
 
 def _plan(session: Session, t: Target, holdings: Holdings, limits: Any):  # noqa: ANN202
     users, devices = _holders(session, t, holdings)
-    assigned_users: set[str] = set()
-    assigned_devices: set[str] = set()
-    for assignment, grow in assigned_groups(session, t.asset.id or 0):
-        if assignment.intent == "uninstall":
-            continue
-        reached = reach(load_group(session, grow, t.ids))
-        assigned_users |= reached.users
-        assigned_devices |= reached.devices
+    reached = _reached(session, t.asset.id or 0, t.ids, {})
     plan = plan_reconcile(t.item, holdings, users=users, devices=devices,
-                          assigned_users=frozenset(assigned_users),
-                          assigned_devices=frozenset(assigned_devices),
+                          assigned_users=reached.users, assigned_devices=reached.devices,
                           pool=to_pool(t.asset), limits=limits)
     return plan, users
 
 
-def reclaim_departures(ctx: ServiceContext, departures: Iterable[Any]) -> list[LicenseResult]:
-    """Reclaim, per item, the licenses of members who left (`ImportResult.departures`)."""
-    authorize(ctx, Permission.APPS_ASSIGN)
+def reclaim_departures(ctx: ServiceContext, *,
+                       on_progress: Progress | None = None) -> list[LicenseResult]:
+    """Reclaim, item by item, every license pending reclaim; then serve each waitlist.
+
+    Returns one result per item Apple was asked about. `on_progress(item, done, total)`
+    is called before each item and once at the end. Raises AccessDenied without
+    APPS_ASSIGN when something is pending; Apple errors end up in `LicenseResult.error`, and what Apple did not
+    confirm stays pending for the next import.
+    """
     with ctx.store.session() as session:
-        todo = {a: (h, _view(session, a)) for a, h in _candidates(session, departures).items()}
+        todo = {a: (h, _view(session, a)) for a, h in _pending(session).items()}
+    if todo:
+        authorize(ctx, Permission.APPS_ASSIGN)
     results = []
-    for _asset_id, (holdings, view) in sorted(todo.items(), key=lambda kv: kv[1][1].name):
+    ordered = sorted(todo.items(), key=lambda kv: (kv[1][1].name, kv[1][1].token))
+    for done, (asset_id, (holdings, view)) in enumerate(ordered):
+        if on_progress is not None:
+            on_progress(view.name, done, len(ordered))
         with ctx.store.session() as session:
             plan, _users = _plan(session, load_target(session, view), holdings,
-                             BatchLimits())
+                                 BatchLimits())
         if not plan.operations:
             continue
         with ownership.writes(ctx, view.token, "license.reconcile") as client, \
                 ctx.store.session() as session:
             t = load_target(session, view)
             plan, users = _plan(session, t, holdings, limits_of(client))
-            results.append(reclaim(session, ctx, client, t, plan, users, t.label,
-                                   "reconcile", None, None))
+            result = reclaim(session, ctx, client, t, plan, users, t.label, "reconcile",
+                             None, None)
+        results.append(with_served(result, serve_asset(ctx, asset_id)))
+    if on_progress is not None:
+        on_progress("", len(ordered), len(ordered))
     return results
 
 
-def serve(ctx: ServiceContext, item: str, token: str | None = None) -> list[str]:
-    """Give an item's free licenses (freed or bought) to its waitlist, in order."""
-    authorize(ctx, Permission.APPS_ASSIGN)
-    view = resolve_item(ctx, item, token)
-    with ownership.writes(ctx, view.token, "license.serve") as client, \
-            ctx.store.session() as session:
-        t = load_target(session, view)
-        served, _events = serve_waitlist(session, ctx, client, t.asset, t.ids, t.label)
-        if served:
-            refresh_counts(client, t.asset, len(served))
-        session.add(t.asset)
-        return served
+@dataclass(frozen=True)
+class DirectoryUpdate:
+    """A directory import and the reclaims from the members who left."""
 
+    imported: directory.ImportResult
+    reclaims: tuple[LicenseResult, ...] = ()
+    error: str | None = None  # the reclaim stopped or Apple refused part of it
+
+    @property
+    def reclaimed(self) -> int:
+        return sum(r.reclaimed for r in self.reclaims)
+
+    @property
+    def still_pending(self) -> int:
+        """Licenses Apple did not confirm reclaimed: tried again at the next import."""
+        return sum(r.failed for r in self.reclaims)
+
+    @property
+    def admitted(self) -> int:
+        return sum(len(r.admitted) for r in self.reclaims)
+
+    def summary(self) -> str:
+        text = self.imported.summary()
+        if self.reclaims:
+            text += _("; {r} licenses reclaimed, {a} given to the waitlist").format(
+                r=self.reclaimed, a=self.admitted)
+        if self.still_pending:
+            text += _("; {n} still pending reclaim").format(n=self.still_pending)
+        return text
+
+
+def import_and_reclaim(ctx: ServiceContext, text: str, *, filename: str = "directory.json",
+                       kind: str | None = None,
+                       on_progress: Progress | None = None) -> DirectoryUpdate:
+    """Import the directory, then reclaim from every member who left, then serve waitlists.
+
+    The import is all or nothing and raises `DirectoryFileError` for a bad file (nothing
+    written). `on_progress(what, done, total)`: (filename, 0, 0) while importing, then
+    as `reclaim_departures` reports it. Once saved, it stands: a reclaim that cannot run (no APPS_ASSIGN, Apple
+    unreachable) is reported in `DirectoryUpdate.error` and stays pending.
+    """
+    if on_progress is not None:
+        on_progress(filename, 0, 0)  # total 0: the file is being imported
+    imported = directory.import_directory(ctx, text, filename=filename, kind=kind)
+    try:
+        reclaims = tuple(reclaim_departures(ctx, on_progress=on_progress))
+    except (ServiceError, AccessDenied, apple_errors.AppleError, OSError) as exc:
+        why = (exc.message if isinstance(exc, ServiceError)
+               else str(exc) if isinstance(exc, AccessDenied) else apple_failure_text(exc))
+        return DirectoryUpdate(imported, error=why)
+    return DirectoryUpdate(imported, reclaims,
+                           next((r.error for r in reclaims if r.error), None))
+
+
+def pending_count(ctx: ServiceContext) -> int:
+    """How many licenses are pending reclaim from members who left (read only)."""
+    authorize(ctx, Permission.APPS_READ)
+    with ctx.store.session() as session:
+        return sum(h.count for h in _pending(session).values())

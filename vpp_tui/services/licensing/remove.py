@@ -37,6 +37,7 @@ from vpp_tui.services.licensing.views import (
     LicenseReport,
     LicenseResult,
 )
+from vpp_tui.services.licensing.waitlist import serve_asset, with_served
 from vpp_tui.store import models as m
 
 
@@ -80,6 +81,7 @@ def plan_unassign(ctx: ServiceContext, item: str, group: str,
 
 def apply_unassign(ctx: ServiceContext, item: str, group: str,
                    token: str | None = None) -> LicenseResult:
+    """Remove the assignment, reclaim per the removal rule, then serve the waitlist."""
     authorize(ctx, Permission.APPS_ASSIGN)
     view = resolve_item(ctx, item, token)
     with ctx.store.session() as session:
@@ -88,9 +90,10 @@ def apply_unassign(ctx: ServiceContext, item: str, group: str,
             ctx.store.session() as session:
         job = _plan(session, ctx, view, group, limits_of(client))
         users = {u.upn: u for u in job.group.users}
-        return reclaim(session, ctx, client, job.target, job.plan, users,
-                       f"{job.target.label} → {job.group.name}", "unassign", job.group.name,
-                       job.assignment, remove=True)
+        result = reclaim(session, ctx, client, job.target, job.plan, users,
+                         f"{job.target.label} → {job.group.name}", "unassign", job.group.name,
+                         job.assignment, remove=True)
+    return with_served(result, serve_asset(ctx, view.id))
 
 
 _SHOWN_HELD = ("licensed", "pending")

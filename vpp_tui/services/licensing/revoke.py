@@ -3,7 +3,8 @@
 Revoking reclaims licenses only (iOS/iPadOS apps stay until an Uninstall assignment,
 macOS apps keep working for Apple's 30-day grace period); book licenses are skipped with
 a message. A user or device may hold licenses under several tokens: each token is asked
-with its own bearer, in batches of `maxRevoke*`.
+with its own bearer, in batches of `maxRevoke*`. Once committed, the licenses freed go to
+each item's waitlist (`licensing.waitlist`).
 """
 
 from __future__ import annotations
@@ -49,8 +50,9 @@ from vpp_tui.services.licensing.facts import (
     to_pool,
     users_by_upn,
 )
-from vpp_tui.services.licensing.rows import Rows, serve_waitlist, write_outcomes
+from vpp_tui.services.licensing.rows import Rows, write_outcomes
 from vpp_tui.services.licensing.views import LicensePreview, LicenseResult, MemberOutcome
+from vpp_tui.services.licensing.waitlist import serve_asset, with_served
 from vpp_tui.store import models as m
 
 
@@ -168,9 +170,10 @@ def apply_revoke(ctx: ServiceContext, *, item: str | None = None, token: str | N
         with ownership.writes(ctx, view.token, "license.revoke") as client, \
                 ctx.store.session() as session:
             t, plan, users = _item_plan(session, view, limits_of(client))
-            # Revoking a whole item frees it on purpose: the waitlist is not served.
-            return reclaim(session, ctx, client, t, plan, users, t.label, "revoke", None,
-                           None, serve=False)
+            result = reclaim(session, ctx, client, t, plan, users, t.label, "revoke", None,
+                             None)
+        # The members waiting for the item get the licenses the revoke freed.
+        return with_served(result, serve_asset(ctx, view.id))
     plan_revoke(ctx, item=None, user=user, device=device)  # unknown target: exit 2 first
     with ctx.store.session() as session:
         tokens = [p.token for p in _target_parts(session, kind, who)]
@@ -194,8 +197,7 @@ def _revoke_part(ctx: ServiceContext, kind: str, who: str, token: str) -> Licens
         targets = targets_for({who: part.user} if part.user else {})
         shown = [settle(r, targets(r), sent) for r in part.plan.members]
         now = ctx.clock.now()
-        admitted: list[str] = []
-        events = list(sent.events)
+        freed: list[int] = []
         for _lic, asset in part.rows:
             outcome = next((o for o in shown if o.item == asset.adam_id), None)
             if outcome is None or outcome.outcome != "reclaimed":
@@ -204,14 +206,13 @@ def _revoke_part(ctx: ServiceContext, kind: str, who: str, token: str) -> Licens
                            [MemberOutcome(**{**outcome.__dict__, "member": who})], now)
             refresh_counts(client, asset, -1)
             session.add(asset)
-            session.flush()
-            served, more = serve_waitlist(session, ctx, client, asset, part.ids, token)
-            if served:
-                refresh_counts(client, asset, len(served))
-            admitted += served
-            events += more
-        return LicenseResult("revoke", None, token, None, tuple(shown), tuple(events),
-                             tuple(w.message for w in part.plan.warnings),
-                             admitted=tuple(admitted), error=sent.error, target=who)
+            freed.append(asset.id or 0)
+        result = LicenseResult("revoke", None, token, None, tuple(shown), tuple(sent.events),
+                               tuple(w.message for w in part.plan.warnings),
+                               error=sent.error, target=who)
+    # Committed: the licenses freed go to each item's waitlist.
+    for asset_id in freed:
+        result = with_served(result, serve_asset(ctx, asset_id))
+    return result
 
 

@@ -1,8 +1,8 @@
 """License rows: one per holder of an item, written from what Apple confirmed.
 
 Statuses: licensed, failed (with the reason), waitlisted (no license left; `position` is
-its turn), reclaimed. Members failed for lack of licenses are served, in order, when
-licenses are freed (`serve_waitlist`).
+its turn, `since` when the member started waiting), reclaimed. Members failed for lack of
+licenses are served, in order, when licenses are freed or bought (`licensing.waitlist`).
 """
 
 from __future__ import annotations
@@ -10,18 +10,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from vpp_tui.domain.licensing import (
     MemberKind,
-    MemberResult,
-    Outcome,
     Reason,
-    WaitlistEntry,
-    admit_waitlist,
-    asset_batches,
 )
-from vpp_tui.domain.licensing import OpKind as _Op
 from vpp_tui.domain.licensing.ledger import (
     ApplePicture,
     Holder,
@@ -29,15 +23,7 @@ from vpp_tui.domain.licensing.ledger import (
     Verdict,
     reconcile_ledger,
 )
-from vpp_tui.services.context import ServiceContext
-from vpp_tui.services.licensing.apply import (
-    limits_of,
-    register_users,
-    send_ops,
-    settle,
-    targets_for,
-)
-from vpp_tui.services.licensing.facts import HELD, AppleIds, license_rows, users_by_upn
+from vpp_tui.services.licensing.facts import HELD, AppleIds, license_rows
 from vpp_tui.services.licensing.views import MemberOutcome
 from vpp_tui.store import models as m
 
@@ -140,20 +126,28 @@ def _status(outcome: MemberOutcome) -> str | None:
 
 def write_outcomes(rows: Rows, outcomes: Iterable[MemberOutcome], now: Any, *,
                    assignment_id: int | None = None) -> list[MemberOutcome]:
-    """Write every outcome; waitlisted members get their turn after those already waiting."""
+    """Write every outcome; newly waitlisted members get their turn after those already
+    waiting, and a member already waiting keeps the turn and the time it started waiting
+    (first come, first served: `domain.licensing.waitlist_order`)."""
     outcomes = list(outcomes)
-    mine = [(o.kind, o.member) for o in outcomes]
-    position = rows.next_position(excluding=mine)
+    position = rows.next_position()
     written: list[MemberOutcome] = []
     for outcome in outcomes:
         turn = None
+        before = rows.by_key.get((outcome.kind, outcome.member))
+        waiting = before is not None and before.status == "waitlisted"
         if outcome.outcome == "failed" and outcome.reason == WAITING:
-            turn, position = position, position + 1
+            if waiting and before is not None and before.position:
+                turn = before.position
+            else:
+                turn, position = position, position + 1
         elif outcome.outcome == "failed" and _held(rows, outcome):
             # Apple refused the reclaim: the member still holds the license.
             written.append(outcome)
             continue
-        rows.write(outcome, now, assignment_id=assignment_id, position=turn)
+        lic = rows.write(outcome, now, assignment_id=assignment_id, position=turn)
+        if lic is not None and lic.status == "waitlisted" and not waiting:
+            lic.since = now  # the wait starts now, whatever the row held before
         written.append(MemberOutcome(**{**outcome.__dict__, "waitlist_position": turn}))
     return written
 
@@ -161,37 +155,3 @@ def write_outcomes(rows: Rows, outcomes: Iterable[MemberOutcome], now: Any, *,
 def _held(rows: Rows, outcome: MemberOutcome) -> bool:
     lic = rows.by_key.get((outcome.kind, outcome.member))
     return lic is not None and lic.status == "licensed"
-
-
-def serve_waitlist(session: Session, ctx: ServiceContext, client: Any, asset: m.Asset,
-                   ids: AppleIds, target: str) -> tuple[list[str], list[Any]]:
-    """Give freed licenses to the waitlist, in order. Returns (admitted members, events)."""
-    waiting = session.exec(select(m.License).where(
-        m.License.asset_id == asset.id, m.License.status == "waitlisted").order_by(
-        col(m.License.position), col(m.License.id))).all()
-    if not waiting or (asset.available <= 0 and not asset.unlimited):
-        return [], []
-    rows = Rows(session, asset.id or 0, ids)
-    entries = [WaitlistEntry(ids.member_of(w), MemberKind(w.kind)) for w in waiting]
-    admitted, _rest = admit_waitlist(entries, asset.available)
-    if not admitted:
-        return [], []
-    users = users_by_upn(session, [e.member for e in admitted if e.kind is MemberKind.USER],
-                         ids)
-    problems = register_users(session, ctx, client, list(users.values()), ids, target)
-    results = [MemberResult(e.member, e.kind, Outcome.LICENSED, licenses=1) for e in admitted
-               if e.member not in problems]
-    targets = targets_for(users)
-    cids = [t for r in results if r.kind is MemberKind.USER for t in targets(r)]
-    serials = [r.member for r in results if r.kind is MemberKind.DEVICE]
-    ops = asset_batches(_Op.ASSOCIATE, [(asset.adam_id, asset.pricing_param)], cids,
-                        serials, limits_of(client))
-    sent = send_ops(session, ctx, client, ops, target)
-    now = ctx.clock.now()
-    served: list[str] = []
-    for result in results:
-        outcome = settle(result, targets(result), sent)
-        if outcome.outcome == "licensed":
-            rows.write(outcome, now, keep_assignment=True)
-            served.append(result.member)
-    return served, sent.events

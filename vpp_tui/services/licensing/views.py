@@ -197,3 +197,50 @@ class LicenseReport:
             "assignments": [{"group": g, "intent": i, "license_type": t}
                             for g, i, t in self.assignments],
         }
+
+
+@dataclass(frozen=True)
+class WaitingMember:
+    """One member in an item's waitlist; `turn` 1 is served first."""
+
+    turn: int
+    member: str
+    kind: str  # user | device
+    group: str | None  # the assigned group the member waits through
+    since: datetime | None  # when the member started waiting (UTC)
+
+    def as_json(self) -> dict[str, Any]:
+        return {"position": self.turn, "member": self.member, "kind": self.kind,
+                "group": self.group,
+                "waiting_since": self.since.isoformat() if self.since else None}
+
+
+@dataclass(frozen=True)
+class WaitlistView:
+    """The queue of one item under one token, in the order it is served."""
+
+    item: str
+    adam_id: str
+    pricing_param: str
+    token: str
+    available: int
+    unlimited: bool
+    waiting: tuple[WaitingMember, ...] = ()
+
+    def as_json(self) -> dict[str, Any]:
+        return {"item": self.item, "adam_id": self.adam_id,
+                "pricing_param": self.pricing_param, "token": self.token,
+                "available": self.available, "unlimited": self.unlimited,
+                "waiting": [w.as_json() for w in self.waiting]}
+
+
+@dataclass(frozen=True)
+class Served:
+    """Waitlisted members an item's free licenses went to, and Apple's events."""
+
+    item: str = ""
+    token: str = ""
+    admitted: tuple[str, ...] = ()
+    events: tuple[EventSummary, ...] = ()
+    waiting: int = 0  # still waiting afterwards
+    error: str | None = None  # Apple stopped the work; the rest keeps waiting

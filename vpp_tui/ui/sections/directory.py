@@ -1,7 +1,9 @@
 """Directory: the users, devices and groups assignments target; imported, never edited.
 
 Each tab is paged and filtered in SQL (`services.catalog_queries`); `i` imports a file in
-a worker and shows the summary, or every bad line when nothing could be imported.
+a worker, reclaims the licenses of members who left and gives them to the waitlist (the
+same service path as `vpp-tui directory import`), showing progress, then the summary, or
+every bad line when nothing could be imported.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from textual.widgets import DataTable, Input, Static, TabbedContent, TabPane
 
 from vpp_tui.i18n import _
 from vpp_tui.services import catalog_queries as queries
-from vpp_tui.services import directory
+from vpp_tui.services import directory, licensing
 from vpp_tui.services.directory_file import DirectoryFileError
 from vpp_tui.ui.commands import Command, bindings
 from vpp_tui.ui.format import rows_range
@@ -77,6 +79,7 @@ class DirectorySection(SectionScreen):
     WORKER_ERROR_TITLES = {"directory-import": _("Import failed")}
     DEFAULT_CSS = """
     #directory-filter { height: 3; display: none; }
+    #directory-progress { height: 1; padding: 0 1; display: none; color: $warning; }
     #directory-tabs { height: 1fr; }
     #directory-tabs TabPane { padding: 0; }
     """
@@ -94,6 +97,7 @@ class DirectorySection(SectionScreen):
 
     def compose_body(self) -> ComposeResult:
         yield Static(_("Directory"), id="directory-status", classes="section-status")
+        yield Static("", id="directory-progress")
         yield TextField(placeholder=_("filter the shown tab… (esc clears)"),
                         id="directory-filter")
         with TabbedContent(id="directory-tabs"):
@@ -211,20 +215,44 @@ class DirectorySection(SectionScreen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="directory-import")
     def run_import(self, path: str) -> None:
         file = Path(path).expanduser()
+
+        def progress(what: str, done: int, total: int) -> None:
+            self.app.call_from_thread(self._progress, what, done, total)
+
         try:
             text = file.read_text(encoding="utf-8")
-            result = directory.import_directory(self.ctx, text, filename=file.name)
+            update = licensing.import_and_reclaim(self.ctx, text, filename=file.name,
+                                                  on_progress=progress)
         except DirectoryFileError as exc:
             body = "\n".join([str(exc), "", *exc.problems])
-            self.app.call_from_thread(self.app.push_screen,
-                                      ErrorScreen(_("Nothing was imported"), body))
+            self.app.call_from_thread(self._show_error, _("Nothing was imported"), body)
             return
         except OSError as exc:
-            self.app.call_from_thread(self.app.push_screen, ErrorScreen(
-                _("Cannot read {path}").format(path=path), exc.strerror or str(exc)))
+            self.app.call_from_thread(self._show_error, _("Cannot read {path}").format(
+                path=path), exc.strerror or str(exc))
             return
-        self.app.call_from_thread(self._imported, result.summary())
+        self.app.call_from_thread(self._imported, update)
 
-    def _imported(self, summary: str) -> None:
-        self.notify(summary, title=_("Directory imported"))
+    def _progress(self, what: str, done: int, total: int) -> None:
+        line = self.query_one("#directory-progress", Static)
+        if total == 0:
+            line.update(_("⟳ importing {file}…").format(file=what))
+        elif what:
+            line.update(_("⟳ reclaiming licenses of members who left: {item} ({n} of {t})…")
+                        .format(item=what, n=done + 1, t=total))
+        else:
+            line.update(_("⟳ reclaimed; reloading the directory…"))
+        line.display = True
+
+    def _show_error(self, title: str, body: str) -> None:
+        self.query_one("#directory-progress", Static).display = False
+        self.app.push_screen(ErrorScreen(title, body))
+
+    def _imported(self, update: licensing.DirectoryUpdate) -> None:
+        self.query_one("#directory-progress", Static).display = False
+        self.notify(update.summary(), title=_("Directory imported"))
+        if update.error:
+            self.notify(_("{why}; they stay pending and the next import tries again").format(
+                why=update.error), title=_("Licenses not reclaimed"), severity="warning",
+                timeout=15)
         self.reload()

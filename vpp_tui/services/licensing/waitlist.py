@@ -1,0 +1,276 @@
+"""The waitlist: members failed for lack of licenses get them, in order, when licenses free up.
+
+Served automatically after a sync that finds licenses bought, a revoke, an unassignment,
+a reclaim from departed members, and before a new assignment hands licenses out (free
+licenses go to those already waiting first). The order is the domain's rule
+(`waitlist_order`: first come, first served across every assignment of the item).
+
+No database transaction stays open across a call to Apple: the queue is read in one short
+transaction, Apple is told (users registered first, then the licenses associated), and
+what Apple confirmed is written in another, with one audit entry per grant carrying its
+Apple `eventId`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from vpp_tui.apple import errors as apple_errors
+from vpp_tui.domain.licensing import (
+    MemberKind,
+    MemberResult,
+    OpKind,
+    Outcome,
+    User,
+    WaitlistEntry,
+    admit_waitlist,
+    asset_batches,
+    waitlist_order,
+)
+from vpp_tui.i18n import _
+from vpp_tui.services import audit, ownership
+from vpp_tui.services.access import Permission, authorize
+from vpp_tui.services.apple_link import apple_failure_text
+from vpp_tui.services.catalog import resolve_item
+from vpp_tui.services.context import ServiceContext
+from vpp_tui.services.errors import ServiceError
+from vpp_tui.services.licensing.apply import (
+    limits_of,
+    refresh_counts,
+    register_users,
+    send_ops,
+    settle,
+    targets_for,
+)
+from vpp_tui.services.licensing.facts import AppleIds, apple_ids, users_by_upn
+from vpp_tui.services.licensing.rows import Rows
+from vpp_tui.services.licensing.views import (
+    LicenseResult,
+    Served,
+    WaitingMember,
+    WaitlistView,
+)
+from vpp_tui.store import models as m
+
+WAITLISTED = "waitlisted"
+
+
+def _queue(session: Session, asset_id: int, ids: AppleIds) -> list[WaitlistEntry]:
+    """The item's waitlist in the order it is served (`waitlist_order`)."""
+    rows = session.exec(select(m.License, m.DirectoryGroup.name).outerjoin(
+        m.Assignment, col(m.Assignment.id) == col(m.License.assignment_id)).outerjoin(
+        m.DirectoryGroup, col(m.DirectoryGroup.id) == col(m.Assignment.group_id)).where(
+        m.License.asset_id == asset_id, m.License.status == WAITLISTED)).all()
+    return list(waitlist_order(
+        WaitlistEntry(ids.member_of(lic), MemberKind(lic.kind), 1, lic.since, lic.position,
+                      group) for lic, group in rows))
+
+
+def waiting_entries(session: Session, asset_id: int, ids: AppleIds) -> list[WaitlistEntry]:
+    """Everyone waiting for the item, in the order they will be served."""
+    return _queue(session, asset_id, ids)
+
+
+@dataclass
+class _Job:
+    asset: m.Asset  # detached: counts are refreshed from Apple outside any transaction
+    token: str
+    ids: AppleIds
+    admitted: tuple[WaitlistEntry, ...]
+    users: dict[str, User]
+
+    @property
+    def label(self) -> str:
+        return f"{self.asset.name or self.asset.adam_id} ({self.token})"
+
+
+def _prepare(session: Session, asset_id: int) -> _Job | None:
+    asset = session.get(m.Asset, asset_id)
+    if asset is None:
+        return None
+    token = session.get(m.Token, asset.token_id)
+    ids = apple_ids(session, asset.token_id)
+    queue = _queue(session, asset_id, ids)
+    free = len(queue) if asset.unlimited else asset.available
+    if not queue or free <= 0 or token is None:
+        return None
+    users = users_by_upn(session, [e.member for e in queue if e.kind is MemberKind.USER], ids)
+    # A waiting user who has left the company is not given a license.
+    ready = [e for e in queue if e.kind is MemberKind.DEVICE
+             or (e.member in users and users[e.member].active)]
+    admitted, _rest = admit_waitlist(ready, free)
+    if not admitted:
+        return None
+    wanted = {e.member for e in admitted if e.kind is MemberKind.USER}
+    return _Job(asset, token.name, ids, admitted,
+                {upn: u for upn, u in users.items() if upn in wanted})
+
+
+def serve_asset(ctx: ServiceContext, asset_id: int, *, client: Any = None) -> Served:
+    """Give the item's free licenses to its waitlist, in order; returns who got one.
+
+    `client`: an open Apple client for the item's token (one is opened when None). Apple
+    errors do not raise: `Served.error` says why the rest keeps waiting. Call it with no
+    transaction of the caller open (it writes in its own).
+    """
+    with ctx.store.session() as session:
+        job = _prepare(session, asset_id)
+    if job is None:
+        return Served()
+    if client is not None:
+        return _serve(ctx, client, job)
+    try:
+        with ownership.writes(ctx, job.token, "waitlist.grant") as opened:
+            return _serve(ctx, opened, job)
+    except (apple_errors.AppleError, OSError) as exc:
+        return Served(job.asset.name, job.token, error=apple_failure_text(exc))
+    except ServiceError as exc:  # another MDM holds the location: nobody is served
+        return Served(job.asset.name, job.token, error=exc.message)
+
+
+def _serve(ctx: ServiceContext, client: Any, job: _Job) -> Served:
+    # A fresh session starts no transaction until it flushes: register_users and
+    # send_ops add their audit entries while Apple answers and write them at the end.
+    with ctx.store.session() as session:
+        problems = register_users(session, ctx, client, list(job.users.values()), job.ids,
+                                  job.label)
+    results = [MemberResult(e.member, e.kind, Outcome.LICENSED, licenses=1)
+               for e in job.admitted if e.member not in problems]
+    targets = targets_for(job.users)
+    cids = [t for r in results if r.kind is MemberKind.USER for t in targets(r)]
+    serials = [r.member for r in results if r.kind is MemberKind.DEVICE]
+    ops = asset_batches(OpKind.ASSOCIATE, [(job.asset.adam_id, job.asset.pricing_param)],
+                        cids, serials, limits_of(client))
+    with ctx.store.session() as session:
+        sent = send_ops(session, ctx, client, ops, job.label)
+    outcomes = [settle(r, targets(r), sent) for r in results]
+    granted = [o for o in outcomes if o.outcome == "licensed"]
+    refresh_counts(client, job.asset, len(granted))
+    return _record(ctx, job, granted, sent)
+
+
+def _record(ctx: ServiceContext, job: _Job, granted: list[Any], sent: Any) -> Served:
+    status_of = {e.event_id: e.status for e in sent.events}
+    turn = {(str(e.kind), e.member): e for e in job.admitted}
+    now = ctx.clock.now()
+    with ctx.store.session() as session:
+        rows = Rows(session, job.asset.id or 0, job.ids)
+        for outcome in granted:
+            entry = turn[(outcome.kind, outcome.member)]
+            rows.write(outcome, now, keep_assignment=True)
+            audit.record(session, ctx, "waitlist.grant", job.label,
+                         detail=_("{member} licensed from the waitlist (waiting since "
+                                  "{since}{group})").format(
+                             member=outcome.member,
+                             since=entry.since.isoformat() if entry.since else "—",
+                             group=_(", through {g}").format(g=entry.group)
+                             if entry.group else ""),
+                         apple_event_id=outcome.apple_event_id,
+                         apple_event_status=status_of.get(outcome.apple_event_id or ""))
+        asset = session.get(m.Asset, job.asset.id)
+        if asset is not None:
+            asset.total, asset.assigned = job.asset.total, job.asset.assigned
+            asset.available, asset.updated_at = job.asset.available, now
+            session.add(asset)
+        session.flush()
+        left = renumber(session, job.asset.id or 0, job.ids)
+    return Served(job.asset.name, job.token, tuple(o.member for o in granted),
+                  tuple(sent.events), left, sent.error)
+
+
+def renumber(session: Session, asset_id: int, ids: AppleIds) -> int:
+    """Store the queue's turns 1..n in the order it is served; returns how many wait."""
+    queue = _queue(session, asset_id, ids)
+    rows = {(lic.kind, ids.member_of(lic)): lic for lic in session.exec(select(m.License).where(
+        m.License.asset_id == asset_id, m.License.status == WAITLISTED)).all()}
+    for turn, entry in enumerate(queue, start=1):
+        lic = rows.get((str(entry.kind), entry.member))
+        if lic is not None and lic.position != turn:
+            lic.position = turn
+            session.add(lic)
+    return len(queue)
+
+
+def with_served(result: LicenseResult, served: Served, *,
+                counted: bool = False) -> LicenseResult:
+    """`result` with the members `served` licensed from the waitlist and Apple's events.
+
+    `counted`: `result.licenses_used` already includes them (they were served before).
+    """
+    if not served.admitted and served.error is None:
+        return result
+    used = result.licenses_used
+    if used is not None and not counted:
+        used += len(served.admitted)
+    return replace(result, admitted=result.admitted + served.admitted,
+                   events=served.events + result.events if counted
+                   else result.events + served.events,
+                   licenses_used=used, error=result.error or served.error)
+
+
+def serve_token(ctx: ServiceContext, token_id: int, token: str) -> list[Served]:
+    """After a sync: serve every item of the token with free licenses and people waiting.
+
+    The caller holds the token's sync lease. Never raises for Apple: a failure is in
+    `Served.error` and the members keep waiting for the next sync.
+    """
+    with ctx.store.session() as session:
+        asset_ids = list(session.exec(select(m.Asset.id).where(
+            m.Asset.token_id == token_id,
+            (col(m.Asset.available) > 0) | col(m.Asset.unlimited),
+            col(m.Asset.id).in_(select(m.License.asset_id).where(
+                m.License.status == WAITLISTED))).order_by(col(m.Asset.name))).all())
+    if not asset_ids:
+        return []
+    found: list[Served] = []
+    try:
+        with ownership.writes(ctx, token, "waitlist.grant") as client:
+            for asset_id in asset_ids:
+                served = serve_asset(ctx, asset_id or 0, client=client)
+                if served.admitted or served.error:
+                    found.append(served)
+    except (apple_errors.AppleError, OSError) as exc:
+        found.append(Served(error=apple_failure_text(exc)))
+    except ServiceError as exc:  # e.g. the token can no longer be read: try next sync
+        found.append(Served(error=exc.message))
+    return found
+
+
+def serve(ctx: ServiceContext, item: str, token: str | None = None) -> Served:
+    """Give one item's free licenses (freed or bought) to its waitlist, in order."""
+    authorize(ctx, Permission.APPS_ASSIGN)
+    view = resolve_item(ctx, item, token)
+    return serve_asset(ctx, view.id)
+
+
+def waitlists(ctx: ServiceContext, item: str | None = None,
+              token: str | None = None) -> list[WaitlistView]:
+    """The waitlist of one item, or of every item someone waits for, in serving order."""
+    authorize(ctx, Permission.APPS_READ)
+    if item is not None:
+        asset_ids: Iterable[int] = [resolve_item(ctx, item, token).id]
+    with ctx.store.session() as session:
+        if item is None:
+            query = select(m.Asset.id).join(m.Token, col(m.Token.id) == col(m.Asset.token_id))\
+                .where(col(m.Asset.id).in_(select(m.License.asset_id).where(
+                    m.License.status == WAITLISTED)))
+            if token:
+                query = query.where(m.Token.name == token)
+            asset_ids = [a or 0 for a in session.exec(
+                query.order_by(col(m.Asset.name), col(m.Token.name))).all()]
+        return [_view(session, asset_id) for asset_id in asset_ids]
+
+
+def _view(session: Session, asset_id: int) -> WaitlistView:
+    asset = session.get(m.Asset, asset_id)
+    assert asset is not None
+    token = session.get(m.Token, asset.token_id)
+    queue = _queue(session, asset_id, apple_ids(session, asset.token_id))
+    return WaitlistView(asset.name or asset.adam_id, asset.adam_id, asset.pricing_param,
+                        token.name if token else "", asset.available, asset.unlimited,
+                        tuple(WaitingMember(turn, e.member, str(e.kind), e.group, e.since)
+                              for turn, e in enumerate(queue, start=1)))
