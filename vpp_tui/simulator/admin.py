@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 from dataclasses import asdict, fields
+from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from vpp_tui.apple.stoken import encode_token
 from vpp_tui.simulator.faults import Fault, parse_fault
 from vpp_tui.simulator.state import AssetRecord, Location, TokenRecord, id_hash, minted_id
 
@@ -85,6 +89,32 @@ class AdminMixin:
             loc = self.location(location)
             loc.mdm_info = {"id": mdm_id or minted_id(loc.uid, "mdm", name), "name": name,
                             "metadata": metadata}
+
+    def renew(self: Simulator, location: str, *, days: int = 365, stale_expiry: bool = False,
+              revoke_old: bool = False) -> TokenRecord:
+        """The manager downloads a new token file for the location (a renewal).
+
+        `stale_expiry`: Apple keeps reporting the expiry of the location's newest earlier
+        file as `tokenExpirationDate` for the new one. `revoke_old`: the earlier files of the
+        location stop working (9625). Returns the new record; its `content` is the file.
+        """
+        with self.lock:
+            loc = self.location(location)
+            earlier = [t for t in self.tokens if t.location_uid == loc.uid]
+            expires = (self.clock.now() + timedelta(days=days)).replace(microsecond=0)
+            secret = base64.b64encode(hashlib.sha256(
+                f"{loc.uid}:renewal:{len(self.tokens)}".encode()).digest() * 2).decode()
+            slug = loc.name.lower().replace(" ", "-")
+            record = TokenRecord(
+                secret=secret, location_uid=loc.uid, expires_at=expires,
+                content=encode_token(secret, expires, loc.org_name), state="valid",
+                reason="renewed", filename=f"sToken_for_{slug}-renewed-{len(earlier)}.vpptoken")
+            if stale_expiry and earlier:
+                record.reported_expires_at = max(t.reported_expiry for t in earlier)
+            if revoke_old:
+                for old in earlier:
+                    old.revoked = True
+            return self.add_token(record)
 
     def release_version(self: Simulator, adam_id: str, version: str) -> None:
         """The developer ships a new version: every country store's lookup shows it."""

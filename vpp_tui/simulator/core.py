@@ -168,7 +168,7 @@ class Simulator(AdminMixin):
     def _envelope(self, req: Request, body: dict[str, Any]) -> dict[str, Any]:
         assert req.token is not None
         body["uId"] = req.loc.uid
-        expires = req.token.expires_at
+        expires = req.token.reported_expiry
         window = self.expiry_window_days
         if window is None or (expires - self.clock.now()).total_seconds() <= window * 86400:
             body["tokenExpirationDate"] = format_exp_date(expires)

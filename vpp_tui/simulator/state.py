@@ -271,14 +271,25 @@ class TokenRecord:
     state: str  # what the console must show for this file
     reason: str
     revoked: bool = False
+    # What Apple reports as `tokenExpirationDate` when it differs from the file's expDate
+    # (Apple still reporting the old expiry after a renewal); None: the file's own.
+    reported_expires_at: datetime | None = None
+
+    @property
+    def reported_expiry(self) -> datetime:
+        return self.reported_expires_at or self.expires_at
 
     def to_dict(self) -> dict[str, Any]:
         out = asdict(self)
         out["expires_at"] = self.expires_at.isoformat()
+        if self.reported_expires_at is not None:
+            out["reported_expires_at"] = self.reported_expires_at.isoformat()
         return out
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> TokenRecord:
         d = dict(d)
         d["expires_at"] = datetime.fromisoformat(d["expires_at"])
+        if d.get("reported_expires_at"):
+            d["reported_expires_at"] = datetime.fromisoformat(d["reported_expires_at"])
         return cls(**d)
