@@ -2,7 +2,8 @@
 
 `LedgerMachine` drives the services as the CLI does, in random order, on the small world of
 `tests.invariants.world` (one location, two token files of it, an app with 2 licenses, a
-book with 3, four users, three iPads), and lets the simulated Apple change things behind
+book with 3, four users, three iPads; it starts with token A synced and the app assigned to
+the four users, so two hold it and two wait), and lets the simulated Apple change things behind
 the console's back (purchases, another MDM claiming the location, a renewal whose new file
 Apple still reports with the old expiry).
 
@@ -85,6 +86,15 @@ ONLY = {n.strip() for n in os.environ.get("LEDGER_INVARIANTS", "").split(",") if
 
 ITEMS = st.sampled_from([APP, BOOK])
 TOKEN = st.integers(0, 1)
+# (item, group, intent, license type): mostly what an admin would do, a few refusals.
+ASSIGNMENTS = st.sampled_from([
+    (APP, "Class", "required", "user"), (APP, "Pair", "available", "user"),
+    (APP, "iPads", "required", "device"), (APP, "iPads", "required", "user"),
+    (BOOK, "Class", "available", "user"), (BOOK, "Pair", "required", "user"),
+    (APP, "Class", "uninstall", "user"), (APP, "iPads", "uninstall", "device"),
+    (BOOK, "iPads", "required", "device"), (APP, "iPads", "available", "device")])
+PLACES = st.sampled_from([(APP, "Class"), (APP, "Pair"), (APP, "iPads"), (BOOK, "Class"),
+                          (BOOK, "Pair")])
 
 
 def checking(name: str) -> bool:
@@ -113,6 +123,9 @@ class LedgerMachine(RuleBasedStateMachine):
         self._do("add", self._add, TOKENS[0])
         result = self._do("sync", sync.sync_token, self.ctx, TOKENS[0], full=True)
         assert result is not None and result.status == "completed"
+        # The app over-subscribed from the start: two licensed, two waiting.
+        self._do("assign", licensing.apply_assign, self.ctx, APP, "Class", "required", "user",
+                 token=TOKENS[0])
         self.before = self.after = self._queue()
 
     # -- plumbing -------------------------------------------------------------------------
@@ -149,18 +162,16 @@ class LedgerMachine(RuleBasedStateMachine):
             self._do(operation, licensing.reclaim_departures, self.ctx, imported.departures)
 
     # -- rules: the admin -----------------------------------------------------------------
-    @rule(item=ITEMS, group=st.sampled_from(GROUPS),
-          intent=st.sampled_from(["required", "available", "uninstall"]),
-          license_type=st.sampled_from(["user", "device"]), token=TOKEN)
-    def assign(self, item: str, group: str, intent: str, license_type: str,
-               token: int) -> None:
+    @rule(what=ASSIGNMENTS, token=TOKEN)
+    def assign(self, what: tuple[str, str, str, str], token: int) -> None:
+        item, group, intent, license_type = what
         self._do("assign", licensing.apply_assign, self.ctx, item, group, intent,
                  license_type, token=self._token(token))
         self._stepped()
 
-    @rule(item=ITEMS, group=st.sampled_from(GROUPS), token=TOKEN)
-    def unassign(self, item: str, group: str, token: int) -> None:
-        self._do("unassign", licensing.apply_unassign, self.ctx, item, group,
+    @rule(where=PLACES, token=TOKEN)
+    def unassign(self, where: tuple[str, str], token: int) -> None:
+        self._do("unassign", licensing.apply_unassign, self.ctx, *where,
                  token=self._token(token))
         self._stepped()
 
