@@ -57,7 +57,6 @@ from hypothesis.stateful import (
     RuleBasedStateMachine,
     initialize,
     invariant,
-    precondition,
     rule,
     run_state_machine_as_test,
 )
@@ -95,6 +94,25 @@ ASSIGNMENTS = st.sampled_from([
     (BOOK, "iPads", "required", "device"), (APP, "iPads", "available", "device")])
 PLACES = st.sampled_from([(APP, "Class"), (APP, "Pair"), (APP, "iPads"), (BOOK, "Class"),
                           (BOOK, "Pair")])
+USER = st.sampled_from(USERS)
+SERIAL = st.sampled_from(SERIALS)
+
+
+def _action(name: str, *args: st.SearchStrategy) -> st.SearchStrategy:
+    return st.tuples(st.just(name), *args)
+
+
+# One rule draws the step, so every example can mix every kind of step (hypothesis would
+# otherwise switch whole rules off per example, and most examples repeat one rule).
+ACTIONS = st.one_of(
+    _action("assign", ASSIGNMENTS, TOKEN), _action("unassign", PLACES, TOKEN),
+    _action("revoke_item", ITEMS, TOKEN), _action("revoke_user", USER),
+    _action("revoke_device", SERIAL), _action("sync", TOKEN, st.booleans()),
+    _action("add_duplicate_token"), _action("take_control", TOKEN),
+    _action("renew_with_stale_expiry", TOKEN), _action("user_leaves_company", USER),
+    _action("user_leaves_group", USER, st.sampled_from(GROUPS[:2])),
+    _action("device_unmanaged", SERIAL), _action("purchase", ITEMS, st.integers(1, 2)),
+    _action("other_mdm_claims"))
 
 
 def checking(name: str) -> bool:
@@ -161,50 +179,48 @@ class LedgerMachine(RuleBasedStateMachine):
             self.world.doc = doc
             self._do(operation, licensing.reclaim_departures, self.ctx, imported.departures)
 
+    @rule(action=ACTIONS)
+    def act(self, action: tuple) -> None:
+        """One step: (rule name, its arguments...)."""
+        name, *args = action
+        getattr(self, name)(*args)
+
     # -- rules: the admin -----------------------------------------------------------------
-    @rule(what=ASSIGNMENTS, token=TOKEN)
     def assign(self, what: tuple[str, str, str, str], token: int) -> None:
         item, group, intent, license_type = what
         self._do("assign", licensing.apply_assign, self.ctx, item, group, intent,
                  license_type, token=self._token(token))
         self._stepped()
 
-    @rule(where=PLACES, token=TOKEN)
     def unassign(self, where: tuple[str, str], token: int) -> None:
         self._do("unassign", licensing.apply_unassign, self.ctx, *where,
                  token=self._token(token))
         self._stepped()
 
-    @rule(item=ITEMS, token=TOKEN)
     def revoke_item(self, item: str, token: int) -> None:
         self._do("revoke", licensing.apply_revoke, self.ctx, item=item,
                  token=self._token(token))
         self._stepped()
 
-    @rule(user=st.sampled_from(USERS))
     def revoke_user(self, user: str) -> None:
         self._do("revoke", licensing.apply_revoke, self.ctx, user=user)
         self._stepped()
 
-    @rule(serial=st.sampled_from(SERIALS))
     def revoke_device(self, serial: str) -> None:
         self._do("revoke", licensing.apply_revoke, self.ctx, device=serial)
         self._stepped()
 
-    @rule(token=TOKEN, full=st.booleans())
     def sync(self, token: int, full: bool) -> None:
         name = self._token(token)
         result = self._do("sync", sync.sync_token, self.ctx, name, full=full)
         self._stepped(name if result is not None and result.status == "completed" else None)
 
-    @precondition(lambda self: len(self.added) < len(TOKENS))
-    @rule()
     def add_duplicate_token(self) -> None:
-        if self._do("add", self._add, TOKENS[1]) is not None:
+        if len(self.added) < len(TOKENS) and self._do("add", self._add,
+                                                      TOKENS[1]) is not None:
             self.added.append(TOKENS[1])
         self._stepped()
 
-    @rule(token=TOKEN)
     def take_control(self, token: int) -> None:
         name = self._token(token)
         view = self._do("take_control", tokens.take_control, self.ctx, name)
@@ -212,7 +228,6 @@ class LedgerMachine(RuleBasedStateMachine):
             assert view.state != "assigned_to_external_mdm", "take control did not clear it"
         self._stepped()
 
-    @rule(token=TOKEN)
     def renew_with_stale_expiry(self, token: int) -> None:
         name = self._token(token)
         record = self.world.sim.renew(LOCATION_UID, stale_expiry=True)
@@ -221,7 +236,6 @@ class LedgerMachine(RuleBasedStateMachine):
         self._stepped()
 
     # -- rules: the directory -------------------------------------------------------------
-    @rule(user=st.sampled_from(USERS))
     def user_leaves_company(self, user: str) -> None:
         doc = json.loads(json.dumps(self.world.doc))
         doc["users"] = [u for u in doc["users"] if u["upn"] != user]
@@ -233,7 +247,6 @@ class LedgerMachine(RuleBasedStateMachine):
         self._reimport(doc, "user_leaves")
         self._stepped()
 
-    @rule(user=st.sampled_from(USERS), group=st.sampled_from(GROUPS[:2]))
     def user_leaves_group(self, user: str, group: str) -> None:
         doc = json.loads(json.dumps(self.world.doc))
         for g in doc["groups"]:
@@ -242,7 +255,6 @@ class LedgerMachine(RuleBasedStateMachine):
         self._reimport(doc, "leaves_group")
         self._stepped()
 
-    @rule(serial=st.sampled_from(SERIALS))
     def device_unmanaged(self, serial: str) -> None:
         doc = json.loads(json.dumps(self.world.doc))
         doc["devices"] = [d for d in doc["devices"] if d["serial"] != serial]
@@ -252,12 +264,10 @@ class LedgerMachine(RuleBasedStateMachine):
         self._stepped()
 
     # -- rules: Apple, behind the console's back ------------------------------------------
-    @rule(item=ITEMS, count=st.integers(1, 2))
     def purchase(self, item: str, count: int) -> None:
         self.world.sim.purchase(LOCATION_UID, item, count)
         self._stepped()
 
-    @rule()
     def other_mdm_claims(self) -> None:
         self.world.sim.claim_by_other(LOCATION_UID, "Jamf Pro")
         self._stepped()
