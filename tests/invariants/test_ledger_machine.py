@@ -78,8 +78,8 @@ from vpp_tui.services.apple_link import installation_id
 from vpp_tui.services.errors import ServiceError
 from vpp_tui.store.engine import Store, open_store
 
-MAX_EXAMPLES = int(os.environ.get("LEDGER_EXAMPLES", "12"))
-STEPS = int(os.environ.get("LEDGER_STEPS", "14"))
+MAX_EXAMPLES = int(os.environ.get("LEDGER_EXAMPLES", "15"))
+STEPS = int(os.environ.get("LEDGER_STEPS", "15"))
 RANDOM = os.environ.get("LEDGER_RANDOM") == "1"
 ONLY = {n.strip() for n in os.environ.get("LEDGER_INVARIANTS", "").split(",") if n.strip()}
 
