@@ -38,7 +38,8 @@ Invariants (checked after every step unless said otherwise):
       installation, not per token.
 
 Bounded for CI: `derandomize=True` (the same examples every run, no example database),
-MAX_EXAMPLES examples of at most STEPS steps per database. `LEDGER_EXAMPLES`, `LEDGER_STEPS`
+MAX_EXAMPLES examples (PG_EXAMPLES on PostgreSQL) of at most STEPS steps.
+`LEDGER_EXAMPLES`, `LEDGER_PG_EXAMPLES`, `LEDGER_STEPS`
 and `LEDGER_RANDOM=1` (fresh random examples instead of the fixed ones) widen a local search;
 `LEDGER_INVARIANTS=name,name` checks only the named invariants (to see each one's shortest
 failing sequence).
@@ -79,6 +80,8 @@ from vpp_tui.services.errors import ServiceError
 from vpp_tui.store.engine import Store, open_store
 
 MAX_EXAMPLES = int(os.environ.get("LEDGER_EXAMPLES", "15"))
+# PostgreSQL's commits cost more; it runs the first examples of the same fixed sequence.
+PG_EXAMPLES = int(os.environ.get("LEDGER_PG_EXAMPLES", "8"))
 STEPS = int(os.environ.get("LEDGER_STEPS", "15"))
 RANDOM = os.environ.get("LEDGER_RANDOM") == "1"
 ONLY = {n.strip() for n in os.environ.get("LEDGER_INVARIANTS", "").split(",") if n.strip()}
@@ -345,17 +348,17 @@ class LedgerMachine(RuleBasedStateMachine):
                 self.world.sim, LOCATION_UID, need, USERS))
 
 
-def _settings() -> settings:
-    return settings(max_examples=MAX_EXAMPLES, stateful_step_count=STEPS, deadline=None,
+def _settings(examples: int) -> settings:
+    return settings(max_examples=examples, stateful_step_count=STEPS, deadline=None,
                     derandomize=not RANDOM, database=None,
                     suppress_health_check=[HealthCheck.too_slow,
                                            HealthCheck.function_scoped_fixture])
 
 
-def run_machine(store: Store, key_file: Path) -> None:
+def run_machine(store: Store, key_file: Path, examples: int = MAX_EXAMPLES) -> None:
     bound = type(f"LedgerMachineOn{store.dialect.title()}", (LedgerMachine,),
                  {"store": store, "key_file": str(key_file)})
-    run_state_machine_as_test(bound, settings=_settings())
+    run_state_machine_as_test(bound, settings=_settings(examples))
 
 
 def test_ledger_machine_on_sqlite(sqlite_store: Store, tmp_path: Path) -> None:
@@ -368,6 +371,6 @@ def test_ledger_machine_on_postgresql(pg_server, tmp_path: Path) -> None:  # noq
         pytest.skip("PostgreSQL binaries not installed (set VPP_TEST_POSTGRES=required to fail)")
     store = open_store(pg_server.create_database())
     try:
-        run_machine(store, tmp_path / "k.key")
+        run_machine(store, tmp_path / "k.key", PG_EXAMPLES)
     finally:
         store.close()
