@@ -112,8 +112,9 @@ def test_prompts_by_scenario_and_by_device(admin):
 
 
 def test_waitlist_shows_the_queue_as_text_and_json(admin):
-    admin.ok("assign", "Field Notes", "--group", "Exam iPads", "--intent", "required",
-             "--license", "device")
+    short = admin.run("assign", "Field Notes", "--group", "Exam iPads", "--intent", "required",
+                      "--license", "device")
+    assert short.returncode == 1 and "licenses short" in short.stderr  # README "Exit status"
     (doc,) = json.loads(admin.ok("waitlist", "Field Notes", "--json"))
     assert (doc["item"], doc["token"], doc["available"]) == ("Field Notes", "North", 0)
     assert len(doc["waiting"]) == 400 and [w["position"] for w in doc["waiting"]][:3] == [

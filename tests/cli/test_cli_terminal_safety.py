@@ -26,7 +26,9 @@ def sqlite_world(sqlite_store, tmp_path):  # noqa: ANN001, ANN201
 
 def add_evil_token(world, tmp_path) -> str:  # noqa: ANN001
     content = encode_token("evil-secret", datetime.now(UTC) + timedelta(days=200), EVIL_ORG)
-    tokens.add_token(world.ctx, tokens.NewToken(
+    # Apple does not know this secret, so admission would refuse it; the demo path stores
+    # it with Apple's error, which is all the display needs.
+    tokens.seed_demo_token(world.ctx, tokens.NewToken(
         name="Evil", apple_id="vpp@appleid.contoso.edu", content=content, consent=True))
     return content
 

@@ -42,13 +42,27 @@ def _rows(session: Session, uid: str) -> list[tuple[m.License, m.Asset]]:
 
 def store_holders(session: Session, uid: str) -> dict[ItemKey, set[tuple[str, str]]]:
     """Licensed rows of every token of the location: {item: {(kind, clientUserId|serial)}}."""
+    # A person's Apple users at the location (two for a personal and a Managed Apple ID):
+    # the store's AppleUser rows of every token of the location, matched by UPN or e-mail.
+    tokens = [t.id for t in location_tokens(session, uid)]
+    accounts: dict[str, set[str]] = {}
+    for user in session.exec(select(m.AppleUser).where(
+            col(m.AppleUser.token_id).in_(tokens))).all():
+        if user.status == "Retired":
+            continue
+        for name in {user.upn, user.email} - {None}:
+            accounts.setdefault(str(name).casefold(), set()).add(user.client_user_id)
     out: dict[ItemKey, set[tuple[str, str]]] = {}
     for lic, asset in _rows(session, uid):
         if lic.status != "licensed":
             continue
-        target = lic.serial or lic.member if lic.kind == "device" else (
-            lic.client_user_id or lic.member)
-        out.setdefault((asset.adam_id, asset.pricing_param), set()).add((lic.kind, target))
+        if lic.kind == "device":
+            targets = {lic.serial or lic.member}
+        else:
+            targets = accounts.get(lic.member.casefold(), set()) | {
+                lic.client_user_id or lic.member}
+        out.setdefault((asset.adam_id, asset.pricing_param), set()).update(
+            (lic.kind, t) for t in targets)
     return out
 
 

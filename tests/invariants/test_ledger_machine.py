@@ -177,10 +177,10 @@ class LedgerMachine(RuleBasedStateMachine):
         self.before, self.after = self.after, self._queue()
 
     def _reimport(self, doc: dict, operation: str) -> None:
-        imported = self._do(operation, directory.import_directory, self.ctx, json.dumps(doc))
-        if imported is not None:
+        # The one path the CLI and the console take: import, reclaim, serve the waitlists.
+        update = self._do(operation, licensing.import_and_reclaim, self.ctx, json.dumps(doc))
+        if update is not None:
             self.world.doc = doc
-            self._do(operation, licensing.reclaim_departures, self.ctx, imported.departures)
 
     @rule(action=ACTIONS)
     def act(self, action: tuple) -> None:

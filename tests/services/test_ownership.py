@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import httpx
 import pytest
-from sqlmodel import select
+from sqlmodel import col, select
 
 from tests.services.licensing_helpers import NORTH, NORTH_UID, licenses_of, north, sim_counts
 from tests.services.test_tokens import add
@@ -66,7 +66,9 @@ def assert_held(world, action: str) -> None:
     assert view.state == "assigned_to_external_mdm"
     assert view.external_mdm_name == OWNER and OWNER in view.state_reason
     with world.ctx.store.session() as s:
-        entries = s.exec(select(m.AuditEntry).where(m.AuditEntry.result == "failed")).all()
+        # A refusal before anything is sent is "refused"; one that stopped work, "failed".
+        entries = s.exec(select(m.AuditEntry).where(
+            col(m.AuditEntry.result).in_(("failed", "refused")))).all()
     assert any(e.action == ownership.MARK_ACTION and OWNER in (e.detail or "")
                for e in entries)
     refused = [e for e in entries if e.action == action]

@@ -88,7 +88,7 @@ def _pending(session: Session) -> dict[int, Holdings]:
     for asset_id, licenses in by_asset.items():
         token_id = token_of[asset_id]
         ids = ids_of.setdefault(token_id, apple_ids(session, token_id))
-        known = {row.upn.casefold() for row in ids.by_upn.values() if row.upn}
+        known = {upn for upn, rows in ids.rows_of.items() if any(r.upn for r in rows)}
         held = [HeldLicense(ids.member_of(lic), MemberKind(lic.kind),
                             via_assignment=lic.assignment_id is not None,
                             known=lic.source == "console"

@@ -100,8 +100,11 @@ def _prepare(session: Session, asset_id: int) -> _Job | None:
         return None
     users = users_by_upn(session, [e.member for e in queue if e.kind is MemberKind.USER], ids)
     # A waiting user who has left the company is not given a license.
-    ready = [e for e in queue if e.kind is MemberKind.DEVICE
-             or (e.member in users and users[e.member].active)]
+    # Each member is charged what Apple will use for them: a user with a personal and a
+    # Managed Apple ID takes two licenses (design.md "Licensing"), so never half of one.
+    ready = [e if e.kind is MemberKind.DEVICE else replace(
+        e, licenses=users[e.member].license_cost) for e in queue
+        if e.kind is MemberKind.DEVICE or (e.member in users and users[e.member].active)]
     admitted, _rest = admit_waitlist(ready, free)
     if not admitted:
         return None
@@ -138,7 +141,7 @@ def _serve(ctx: ServiceContext, client: Any, job: _Job) -> Served:
     with ctx.store.session() as session:
         problems = register_users(session, ctx, client, list(job.users.values()), job.ids,
                                   job.label)
-    results = [MemberResult(e.member, e.kind, Outcome.LICENSED, licenses=1)
+    results = [MemberResult(e.member, e.kind, Outcome.LICENSED, licenses=e.licenses)
                for e in job.admitted if e.member not in problems]
     targets = targets_for(job.users)
     cids = [t for r in results if r.kind is MemberKind.USER for t in targets(r)]
