@@ -344,7 +344,10 @@ class LedgerMachine(RuleBasedStateMachine):
     def one_apple_user_per_person(self) -> None:
         if checking("one_apple_user_per_person"):
             with self.store.session() as s:
-                need = observe.needs(s)
+                # A person who left the directory keeps the Apple users made for them (Apple
+                # retires none by itself): remember what each person ever needed.
+                self.needed = {**getattr(self, "needed", {}), **observe.needs(s)}
+                need = self.needed
             _fail("one_apple_user_per_person", observe.apple_user_problems(
                 self.world.sim, LOCATION_UID, need, USERS))
 

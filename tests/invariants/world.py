@@ -102,6 +102,7 @@ class Wire:
     operation: str = ""
     foreign_locations: set[str] = field(default_factory=set)
     flagged_bearers: set[str] = field(default_factory=set)
+    location_of: dict[str, str] = field(default_factory=dict)  # bearer -> location uId
     violations: list[str] = field(default_factory=list)
     log: list[tuple[str, str, str, int]] = field(default_factory=list)
 
@@ -121,9 +122,12 @@ class Wire:
         if location is None or not isinstance(info, dict) or not info.get("id"):
             return
         if info["id"] == self.mine:
+            # The location is ours again (take control): every token of it may write.
             self.foreign_locations.discard(location)
-            self.flagged_bearers.discard(bearer)
+            self.flagged_bearers -= {b for b, where in self.location_of.items()
+                                     if where == location} | {bearer}
         else:
+            self.location_of[bearer] = location
             self.foreign_locations.add(location)
             self.flagged_bearers.add(bearer)
 
