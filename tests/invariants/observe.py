@@ -120,7 +120,11 @@ class Queue:
 
 
 def queue(session: Session, uid: str) -> Queue:
+    """Who holds and who waits; a user who left the company no longer waits (the waitlist
+    skips them: they get nothing and block nobody)."""
     q = Queue()
+    active = {u.upn.casefold() for u in session.exec(select(m.DirectoryUser)).all()
+              if u.active}
     ids_of: dict[int, object] = {}
     for lic, asset in _rows(session, uid):
         ids = ids_of.setdefault(asset.token_id, apple_ids(session, asset.token_id))
@@ -129,6 +133,8 @@ def queue(session: Session, uid: str) -> Queue:
         if lic.status == "licensed":
             q.licensed.setdefault(key, set()).add(who)
         elif lic.status == "waitlisted":
+            if who[0] == "user" and who[1].casefold() not in active:
+                continue
             place = q.waiting.setdefault(key, {})
             place[who] = min(place.get(who, lic.position or 0), lic.position or 0)
     return q

@@ -370,9 +370,6 @@ def test_ledger_machine_on_sqlite(sqlite_store: Store, tmp_path: Path) -> None:
 
 
 @pytest.mark.postgres
-@pytest.mark.xfail(strict=False, reason=(
-    "open: an example of the PostgreSQL run still breaks an invariant (issue 8 stays open "
-    "until it passes); the SQLite run and the replays pass"))
 def test_ledger_machine_on_postgresql(pg_server, tmp_path: Path) -> None:  # noqa: ANN001
     if pg_server is None:
         pytest.skip("PostgreSQL binaries not installed (set VPP_TEST_POSTGRES=required to fail)")
