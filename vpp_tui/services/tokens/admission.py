@@ -16,7 +16,6 @@ from typing import Any
 from sqlmodel import Session, func, select
 
 from vpp_tui.apple import errors as apple_errors
-from vpp_tui.apple.errors import MdmConflict
 from vpp_tui.apple.stoken import SToken
 from vpp_tui.domain import tokens as rules
 from vpp_tui.i18n import _
@@ -315,16 +314,6 @@ def _check_renewal(ctx: ServiceContext, name: str, stored: _Stored, sttoken: STo
     refusal = rules.owner_refusal(info.id if info else None, info.name if info else None,
                                   info.metadata if info else None, mine, take_control)
     if refusal:
-        if info is not None and info.id:
-            # Seen in Apple's answer: the location is held, so no write may follow
-            # (design.md "The ledger"); the stored token shows it until take control.
-            from vpp_tui.services import ownership
-
-            with ctx.store.session() as session:
-                token = session.get(m.Token, stored.id)
-                if token is not None:
-                    ownership.record(session, ctx, token, MdmConflict(
-                        info.id, info.name, info.metadata, location_id=config.uId))
         gate.refuse(ctx, "token.renew", name, TokenRefused(refusal))
     return mine
 
