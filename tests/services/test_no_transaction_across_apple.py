@@ -18,8 +18,9 @@ from datetime import UTC, datetime
 
 import httpx
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, event, text
 from sqlalchemy.pool import NullPool
+from sqlmodel import select
 
 from tests.services.licensing_helpers import NORTH, licenses_of, north
 from vpp_tui.services import licensing, revocation
@@ -155,3 +156,70 @@ def test_revoke_and_departures_hold_no_transaction_while_they_wait_for_apple(wor
     assert revocation.revoke_all_of_token(world.ctx, NORTH) > 0
     _probed(probe, "/assets/revoke", "/assets/disassociate", "/status")
     assert probe.held == []
+
+
+class _UsersCreated(httpx.BaseTransport):
+    """Passes requests on; remembers the clientUserIds sent to users/create."""
+
+    def __init__(self, inner: httpx.BaseTransport) -> None:
+        self.inner, self.client_user_ids = inner, []
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/users/create"):
+            self.client_user_ids += [u["clientUserId"]
+                                     for u in json.loads(request.content)["users"]]
+        return self.inner.handle_request(request)
+
+
+def _store_same_apple_user(store: Store, token_id: int, cid: str) -> str:
+    """Another writer stores the Apple user `cid` now, with no busy timeout."""
+    row = {"t": token_id, "c": cid, "at": datetime.now(UTC).isoformat()}
+    sql = ("INSERT INTO apple_users (token_id, client_user_id, status, updated_at) "
+           "VALUES ({t}, {c}, 'Registered', {at})")
+    if store.dialect == "sqlite":
+        assert store.sqlite_path is not None
+        con = sqlite3.connect(store.sqlite_path, timeout=0, isolation_level=None)
+        try:
+            con.execute(sql.format(t=":t", c=":c", at=":at"), row)
+            return "stored"
+        except sqlite3.OperationalError:
+            return "locked"
+        finally:
+            con.close()
+    other = create_engine(store.engine.url, poolclass=NullPool)
+    try:
+        with other.begin() as con:
+            con.execute(text(sql.format(t=":t", c=":c", at=":at")), row)
+        return "stored"
+    finally:
+        other.dispose()
+
+
+def test_an_apple_user_stored_meanwhile_by_another_writer_is_updated_not_a_traceback(world):
+    """A unique-key race in the result transaction (two writers store one Apple user):
+    PostgreSQL meets the IntegrityError and writes again, updating the row the other
+    stored; SQLite's result transaction is the only writer, so the other one waits."""
+    north(world, _doc())
+    created = _UsersCreated(world.transport.inner)
+    world.transport.inner = created
+    with world.ctx.store.session() as session:
+        token_id = session.exec(select(m.Token.id).where(m.Token.name == NORTH)).one()
+    raced: list[str] = []
+
+    def race(_conn, _cursor, statement, *_args) -> None:  # noqa: ANN001
+        if not raced and statement.lstrip().upper().startswith("INSERT INTO APPLE_USERS"):
+            raced.append(_store_same_apple_user(world.ctx.store, token_id,
+                                                created.client_user_ids[0]))
+
+    event.listen(world.ctx.store.engine, "before_cursor_execute", race)
+    try:
+        result = licensing.apply_assign(world.ctx, "Sketch Studio", "Early", "available",
+                                        "user")
+    finally:
+        event.remove(world.ctx.store.engine, "before_cursor_execute", race)
+    assert raced == ["locked" if world.ctx.store.dialect == "sqlite" else "stored"]
+    assert result.error is None and result.licensed
+    with world.ctx.store.session() as session:
+        rows = session.exec(select(m.AppleUser).where(
+            m.AppleUser.client_user_id == created.client_user_ids[0])).all()
+    assert len(rows) == 1 and rows[0].upn  # one row, completed by the result transaction
