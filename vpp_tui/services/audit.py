@@ -35,10 +35,12 @@ def record(
     detail: str | None = None,
     apple_event_id: str | None = None,
     apple_event_status: str | None = None,
+    at: datetime | None = None,
 ) -> None:
+    """Add one entry to `session` (written when it commits); `at` defaults to now."""
     session.add(
         AuditEntry(
-            at=ctx.clock.now(), actor=ctx.actor, action=action, target=target, result=result,
+            at=at or ctx.clock.now(), actor=ctx.actor, action=action, target=target, result=result,
             detail=detail, apple_event_id=apple_event_id, apple_event_status=apple_event_status,
         )
     )

@@ -1,8 +1,9 @@
 """License use cases: assign and unassign an item to a group, and who holds its licenses.
 
 Plan, then apply: `plan_*` reads the store and returns what would happen (nothing is
-written, Apple is not called); `apply_*` plans again inside the transaction, tells Apple,
-and records per member what Apple confirmed (see `licensing.apply`). Revoking lives in
+written, Apple is not called); `apply_*` plans again in a short transaction (recording the
+intent), tells Apple with no transaction open, and records per member what Apple confirmed
+in another short transaction (see `licensing.apply`, `licensing.txn`). Revoking lives in
 `licensing.revoke`, reclaiming from departed members in `licensing.departures`, and the
 waitlist (served before an assignment hands licenses out, and after every reclaim) in
 `licensing.waitlist`.
@@ -37,10 +38,10 @@ from vpp_tui.services.catalog import AssetView, resolve_item
 from vpp_tui.services.context import ServiceContext
 from vpp_tui.services.licensing.apply import (
     limits_of,
-    refresh_counts,
     register_users,
     send_ops,
     settle,
+    store_users,
     targets_for,
 )
 from vpp_tui.services.licensing.common import (
@@ -60,6 +61,12 @@ from vpp_tui.services.licensing.facts import (
     to_pool,
 )
 from vpp_tui.services.licensing.rows import Rows, write_outcomes
+from vpp_tui.services.licensing.txn import (
+    apply_counts,
+    fetch_counts,
+    write_briefly,
+    write_notes,
+)
 from vpp_tui.services.licensing.views import (
     LicensePreview,
     LicenseResult,
@@ -156,7 +163,12 @@ def _without(ops: tuple[AppleOp, ...], dropped: set[str]) -> list[AppleOp]:
 def apply_assign(ctx: ServiceContext, item: str, group: str, intent: str | Intent,
                  license_type: str | LicenseType | None = None,
                  token: str | None = None) -> LicenseResult:
-    """Assign and tell Apple; every member's outcome is recorded as Apple confirmed it."""
+    """Assign and tell Apple; every member's outcome is recorded as Apple confirmed it.
+
+    Three steps, no transaction open while Apple works: the plan and the assignment row
+    (the intent) commit first; then users/create and the associations (each waiting for
+    Apple's event); then one short transaction writes what Apple confirmed.
+    """
     authorize(ctx, Permission.APPS_ASSIGN)
     intent = parse_enum(Intent, intent, "intent")
     license_type = parse_enum(LicenseType, license_type, "license type")
@@ -166,35 +178,44 @@ def apply_assign(ctx: ServiceContext, item: str, group: str, intent: str | Inten
     if not first.plan.allowed:
         refuse(ctx, "assignment.create", f"{first.target.label} → {group}", first.plan)
     served = serve_asset(ctx, view.id)  # those already waiting come first
-    with ownership.writes(ctx, view.token, "assignment.create") as client, \
-            ctx.store.session() as session:
-        job = _plan_assign(session, ctx, view, group, intent, license_type, limits_of(client))
+    with ownership.writes(ctx, view.token, "assignment.create") as client:
+        limits = limits_of(client)
+
+        def intend(session: Session) -> tuple[_Assign, int]:
+            job = _plan_assign(session, ctx, view, group, intent, license_type, limits)
+            row = _upsert_assignment(session, ctx, job.target.asset.id or 0,
+                                     job.group_row.id or 0, intent,
+                                     job.plan.license_type or LicenseType.USER)
+            return job, row.id or 0
+
+        job, assignment_id = write_briefly(ctx, intend)
         t, plan = job.target, job.plan
         label = f"{t.label} → {job.group_row.name}"
-        row = _upsert_assignment(session, ctx, t.asset.id or 0, job.group_row.id or 0,
-                                 intent, plan.license_type or LicenseType.USER)
         if intent is Intent.UNINSTALL:
-            result = reclaim(session, ctx, client, t, plan, job.users, label, "assign",
-                             job.group_row.name, row)
+            result = reclaim(ctx, client, t, plan, job.users, label, "assign",
+                             job.group_row.name, assignment_id)
         else:
-            result = _associate(session, ctx, client, job, row, label)
+            result = _associate(ctx, client, job, assignment_id, label)
     if intent is Intent.UNINSTALL:
         result = with_served(result, serve_asset(ctx, view.id))
     return with_served(result, served, counted=True)
 
 
-def _associate(session: Session, ctx: ServiceContext, client: Any, job: _Assign,
-               row: m.Assignment, label: str) -> LicenseResult:
-    """Register users, associate, and record per member what Apple confirmed."""
+def _associate(ctx: ServiceContext, client: Any, job: _Assign, assignment_id: int,
+               label: str) -> LicenseResult:
+    """Register users, associate, and record per member what Apple confirmed.
+
+    Apple first, with no session open; then one short transaction (`write_briefly`)."""
     t, plan, view = job.target, job.plan, job.target.view
     intent = plan.intent
     holders = {job.owner.get(r.member, r.member) for r in plan.by_outcome(Outcome.LICENSED)}
     registering = ([job.users[u] for u in sorted(holders) if u in job.users]
                    if plan.license_type is LicenseType.USER else [])
-    problems = register_users(session, ctx, client, registering, t.ids, label)
+    registered = register_users(ctx, client, registering, t.ids, label)
+    problems = registered.problems
     targets = _assign_targets(job)
     dropped = {c for upn in problems for c in job.users[upn].apple_targets}
-    sent = send_ops(session, ctx, client, _without(plan.operations, dropped), label)
+    sent = send_ops(ctx, client, _without(plan.operations, dropped), label)
     shown: list[MemberOutcome] = []
     for r in plan.members:
         upn = job.owner.get(r.member) if r.kind is MemberKind.DEVICE else r.member
@@ -203,26 +224,36 @@ def _associate(session: Session, ctx: ServiceContext, client: Any, job: _Assign,
                                        "apple_registration", problems[upn]))
         else:
             shown.append(settle(r, targets(r), sent))
-    rows = Rows(session, t.asset.id or 0, t.ids)
-    stored = write_outcomes(rows, _as_holders(shown, job.owner), ctx.clock.now(),
-                            assignment_id=row.id)
-    positions = {(o.kind, o.member): o.waitlist_position for o in stored}
-    shown = [MemberOutcome(**{**o.__dict__, "waitlist_position": positions.get(
-        (o.kind, o.member))}) for o in shown]
     confirmed = sum(r.licenses for r, o in zip(plan.members, shown, strict=True)
                     if o.outcome == "licensed")
-    refresh_counts(client, t.asset, confirmed)
-    session.add(t.asset)
-    result = LicenseResult(
-        "assign", view.name, view.token, job.group_row.name, tuple(shown),
-        tuple(sent.events), tuple(w.message for w in plan.warnings),
-        t.asset.total, t.asset.assigned, error=sent.error)
-    audit.record(session, ctx, "assignment.create", label,
-                 result="ok" if sent.error is None else "partial",
-                 detail=_("{intent}, {lt} licensing: {ok} licensed, {f} failed").format(
-                     intent=intent, lt=plan.license_type, ok=result.licensed,
-                     f=result.failed))
-    return result
+    counts = fetch_counts(client, t.asset)
+
+    def write(session: Session) -> LicenseResult:
+        ids = store_users(session, ctx, registered, t.asset.token_id)
+        write_notes(session, ctx, sent.notes)
+        rows = Rows(session, t.asset.id or 0, ids)
+        stored = write_outcomes(rows, _as_holders(shown, job.owner), ctx.clock.now(),
+                                assignment_id=assignment_id)
+        positions = {(o.kind, o.member): o.waitlist_position for o in stored}
+        members = tuple(MemberOutcome(**{**o.__dict__, "waitlist_position": positions.get(
+            (o.kind, o.member))}) for o in shown)
+        asset = session.get(m.Asset, t.asset.id)
+        if asset is not None:  # else the item is gone meanwhile: nothing to count
+            apply_counts(asset, counts, confirmed)
+            session.add(asset)
+        asset = asset or t.asset
+        result = LicenseResult(
+            "assign", view.name, view.token, job.group_row.name, members,
+            tuple(sent.events), tuple(w.message for w in plan.warnings),
+            asset.total, asset.assigned, error=sent.error)
+        audit.record(session, ctx, "assignment.create", label,
+                     result="ok" if sent.error is None else "partial",
+                     detail=_("{intent}, {lt} licensing: {ok} licensed, {f} failed").format(
+                         intent=intent, lt=plan.license_type, ok=result.licensed,
+                         f=result.failed))
+        return result
+
+    return write_briefly(ctx, write)
 
 
 def _assign_targets(job: _Assign):  # noqa: ANN202

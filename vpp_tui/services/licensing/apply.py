@@ -2,8 +2,10 @@
 
 The store only ever claims what Apple confirmed: a target Apple failed, or one never sent
 because Apple stopped the work part-way, is recorded as failed with Apple's reason, and
-the asset's counts are re-read from Apple afterwards. Each Apple event gets an audit
-entry with its `eventId` and final status. An answer showing another MDM stops the work
+the asset's counts are re-read from Apple afterwards (`txn.fetch_counts`). Each Apple event
+gets an audit entry with its `eventId` and final status. Nothing here holds a session while
+Apple works: the calls return plain data (`Sent`, `Registered`) whose results and audit
+entries the caller writes in one short transaction afterwards (`licensing.txn`). An answer showing another MDM stops the work
 (apple-api.md §7.1): the rest is not sent, and a batch Apple had already accepted is
 recorded as unconfirmed (`services.ownership` records the owner once the caller is done).
 """
@@ -32,10 +34,10 @@ from vpp_tui.domain.licensing import (
 )
 from vpp_tui.domain.licensing.model import AppleAccount
 from vpp_tui.i18n import _
-from vpp_tui.services import audit
 from vpp_tui.services.apple_link import apple_failure_text
 from vpp_tui.services.context import ServiceContext
-from vpp_tui.services.licensing.facts import AppleIds
+from vpp_tui.services.licensing.facts import AppleIds, apple_ids
+from vpp_tui.services.licensing.txn import Note, note, write_notes
 from vpp_tui.services.licensing.views import EventSummary, MemberOutcome
 from vpp_tui.store import models as m
 
@@ -57,6 +59,7 @@ class Sent:
     unconfirmed: dict[str, str] = field(default_factory=dict)
     events: list[EventSummary] = field(default_factory=list)
     error: str | None = None
+    notes: list[Note] = field(default_factory=list)  # audit entries, not yet written
 
 
 def limits_of(client: Any) -> BatchLimits:
@@ -76,9 +79,10 @@ def _call(client: Any, op: AppleOp) -> list[Any]:
     return send(assets, client_user_ids=op.client_user_ids, serial_numbers=op.serial_numbers)
 
 
-def send_ops(session: Session, ctx: ServiceContext, client: Any, ops: Sequence[AppleOp],
-             target: str) -> Sent:
-    """Send each batch in order; after an Apple error the rest is not sent."""
+def send_ops(ctx: ServiceContext, client: Any, ops: Sequence[AppleOp], target: str) -> Sent:
+    """Send each batch in order, waiting for Apple's events; after an Apple error the rest
+    is not sent. Call it with no session open: the audit entries are in `Sent.notes`, to
+    be written (`txn.write_notes`) with the results in one short transaction."""
     sent = Sent()
     for op in ops:
         targets = (*op.client_user_ids, *op.serial_numbers)
@@ -93,24 +97,24 @@ def send_ops(session: Session, ctx: ServiceContext, client: Any, ops: Sequence[A
                 sent.unconfirmed.update(dict.fromkeys(targets, exc.event_id))
             else:
                 sent.not_sent.update(targets)
-            audit.record(session, ctx, f"license.{op.kind}", target, result="failed",
-                         detail=sent.error, apple_event_id=exc.event_id,
-                         apple_event_status="UNKNOWN" if exc.event_id else None)
+            sent.notes.append(note(ctx, f"license.{op.kind}", target, result="failed",
+                                   detail=sent.error, apple_event_id=exc.event_id,
+                                   apple_event_status="UNKNOWN" if exc.event_id else None))
             continue
         except (apple_errors.AppleError, OSError) as exc:
             sent.error = apple_failure_text(exc)
             sent.not_sent.update(targets)
-            audit.record(session, ctx, f"license.{op.kind}", target, result="failed",
-                         detail=sent.error)
+            sent.notes.append(note(ctx, f"license.{op.kind}", target, result="failed",
+                                   detail=sent.error))
             continue
         for outcome in outcomes:
             _absorb(sent, op, targets, outcome)
-            audit.record(session, ctx, f"license.{op.kind}", target,
-                         result="ok" if outcome.ok else "partial",
-                         detail=_("{n} requested, {c} completed, {f} failed").format(
-                             n=outcome.num_requested, c=outcome.num_completed,
-                             f=len(outcome.failed_targets())),
-                         apple_event_id=outcome.event_id, apple_event_status=outcome.status)
+            sent.notes.append(note(
+                ctx, f"license.{op.kind}", target, result="ok" if outcome.ok else "partial",
+                detail=_("{n} requested, {c} completed, {f} failed").format(
+                    n=outcome.num_requested, c=outcome.num_completed,
+                    f=len(outcome.failed_targets())),
+                apple_event_id=outcome.event_id, apple_event_status=outcome.status))
     return sent
 
 
@@ -173,8 +177,18 @@ def targets_for(users: dict[str, User]) -> Callable[[MemberResult], tuple[str, .
     return targets
 
 
-def register_users(session: Session, ctx: ServiceContext, client: Any, users: Sequence[User],
-                   ids: AppleIds, target: str) -> dict[str, str]:
+@dataclass
+class Registered:
+    """What users/create did: Apple users to store, problems by UPN, audit entries."""
+
+    users: list[tuple[str, str, str | None, str, str | None]] = field(default_factory=list)
+    """(clientUserId, upn, managed Apple ID or None, status, invitation code or None)."""
+    problems: dict[str, str] = field(default_factory=dict)
+    notes: list[Note] = field(default_factory=list)
+
+
+def register_users(ctx: ServiceContext, client: Any, users: Sequence[User], ids: AppleIds,
+                   target: str) -> Registered:
     """Make sure every Apple user of every person exists at Apple (users/create).
 
     A person gets one Apple user per Apple Account (`User.apple_accounts`): a personal and
@@ -182,13 +196,15 @@ def register_users(session: Session, ctx: ServiceContext, client: Any, users: Se
     counted. An Apple user is per location (apple-api.md §2.9), so one registered through
     any token of the location is not registered again. With a Managed Apple ID Apple
     associates the user at once; otherwise the user is Registered and gets an invitation
-    code. Returns {upn: why it failed}.
+    code. Calls Apple only: call it with no session open, then `store_users` in the
+    transaction that writes the results. `Registered.problems`: {upn: why it failed}.
     """
     todo = [(u, account, cid) for u in users
             for account, cid, row in ids.identities(u.upn, u.managed_apple_id,
                                                     u.personal_apple_id) if row is None]
+    done = Registered()
     if not todo:
-        return {}
+        return done
     requests = [RequestUser(clientUserId=cid, email=u.upn,
                             managedAppleId=(u.managed_apple_id or None)
                             if account is AppleAccount.MANAGED else None)
@@ -197,39 +213,52 @@ def register_users(session: Session, ctx: ServiceContext, client: Any, users: Se
         outcomes = client.create_users(requests)
     except (apple_errors.AppleError, OSError) as exc:
         why = apple_failure_text(exc)
-        audit.record(session, ctx, "apple_user.create", target, result="failed", detail=why)
-        return {u.upn: why for u, _a, _c in todo}
+        done.notes.append(note(ctx, "apple_user.create", target, result="failed", detail=why))
+        done.problems = {u.upn: why for u, _a, _c in todo}
+        return done
     failed: dict[str, int] = {}
     messages: dict[int, str] = {}
     for outcome in outcomes:
         failed.update(outcome.failed_targets())
         messages.update({f.error_number or 0: f.message for f in outcome.failures})
-        audit.record(session, ctx, "apple_user.create", target,
-                     result="ok" if outcome.ok else "partial",
-                     detail=_("{n} users registered").format(n=outcome.num_completed),
-                     apple_event_id=outcome.event_id, apple_event_status=outcome.status)
+        done.notes.append(note(
+            ctx, "apple_user.create", target, result="ok" if outcome.ok else "partial",
+            detail=_("{n} users registered").format(n=outcome.num_completed),
+            apple_event_id=outcome.event_id, apple_event_status=outcome.status))
     invites = _invite_codes(client, [r.clientUserId for r in requests
                                      if r.clientUserId not in failed])
-    now = ctx.clock.now()
-    problems: dict[str, str] = {}
     for user, account, cid in todo:
         number = failed.get(cid)
         # 9716: already registered (by an earlier run of this installation): usable as is.
         if number is not None and number != 9716:
-            problems.setdefault(user.upn,
-                                f"Apple {number}: {messages.get(number, '')}".strip())
+            done.problems.setdefault(user.upn,
+                                     f"Apple {number}: {messages.get(number, '')}".strip())
             continue
         managed = account is AppleAccount.MANAGED and bool(user.managed_apple_id)
+        done.users.append((cid, user.upn, user.managed_apple_id if managed else None,
+                           "Associated" if managed else "Registered",
+                           None if managed else invites.get(cid)))
+    return done
+
+
+def store_users(session: Session, ctx: ServiceContext, registered: Registered,
+                token_id: int) -> AppleIds:
+    """Write the Apple users Apple registered (and `registered.notes`) in `session`;
+    returns the location's Apple identities as they now stand (read in `session`).
+
+    An Apple user row another writer stored meanwhile is updated, not added again."""
+    write_notes(session, ctx, registered.notes)
+    ids = apple_ids(session, token_id)
+    now = ctx.clock.now()
+    for cid, upn, managed_apple_id, status, invite in registered.users:
         row = ids.own.get(cid) or m.AppleUser(token_id=ids.token_id, client_user_id=cid)
-        row.upn, row.email = user.upn, user.upn
-        row.managed_apple_id = user.managed_apple_id if managed else None
-        row.status = "Associated" if managed else "Registered"
-        row.invite_code = None if managed else invites.get(cid)
-        row.updated_at = now
+        row.upn, row.email = upn, upn
+        row.managed_apple_id = managed_apple_id
+        row.status, row.invite_code, row.updated_at = status, invite, now
         session.add(row)
-        ids.add(row, user.upn)
+        ids.add(row, upn)
     session.flush()
-    return problems
+    return ids
 
 
 def _invite_codes(client: Any, cids: list[str]) -> dict[str, str]:
@@ -245,24 +274,3 @@ def _invite_codes(client: Any, cids: list[str]) -> dict[str, str]:
     except (apple_errors.AppleError, OSError):
         pass  # the invitation code is a convenience; sync reads it again
     return codes
-
-
-def refresh_counts(client: Any, asset: m.Asset, fallback_delta: int) -> None:
-    """Re-read the asset's counts from Apple; if that fails, count what Apple confirmed."""
-    try:
-        found = client.assets(adamId=asset.adam_id, pricingParam=asset.pricing_param)
-        remote = next((a for a in [*found.items, *found.unlimited]
-                       if a.adamId == asset.adam_id
-                       and (a.pricingParam or "STDQ") == asset.pricing_param), None)
-    except (apple_errors.AppleError, OSError):
-        remote = None
-    if remote is None:
-        asset.assigned = max(asset.assigned + fallback_delta, 0)
-        asset.available = max(asset.total - asset.assigned, 0)
-        return
-    asset.assigned = remote.assignedCount or 0
-    total = getattr(remote, "totalCount", None)
-    if total is not None and not asset.unlimited:
-        asset.total = total
-    asset.available = (asset.total - asset.assigned if asset.unlimited
-                       else getattr(remote, "availableCount", None) or 0)

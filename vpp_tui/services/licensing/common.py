@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlmodel import Session
@@ -13,9 +13,10 @@ from vpp_tui.services import audit
 from vpp_tui.services.catalog import AssetView
 from vpp_tui.services.context import ServiceContext
 from vpp_tui.services.errors import InvalidInput, NotFound
-from vpp_tui.services.licensing.apply import refresh_counts, send_ops, settle, targets_for
+from vpp_tui.services.licensing.apply import send_ops, settle, targets_for
 from vpp_tui.services.licensing.facts import AppleIds, apple_ids, to_item
 from vpp_tui.services.licensing.rows import Rows, write_outcomes
+from vpp_tui.services.licensing.txn import apply_counts, fetch_counts, write_briefly, write_notes
 from vpp_tui.services.licensing.views import LicenseResult
 from vpp_tui.services.settings import get_setting
 from vpp_tui.store import models as m
@@ -66,33 +67,46 @@ def refuse(ctx: ServiceContext, action: str, target: str, plan: Plan) -> None:
     raise InvalidInput(text)
 
 
-
-def reclaim(session: Session, ctx: ServiceContext, client: Any, t: Target, plan: Plan,
-             users: dict[str, User], label: str, action: str, group: str | None,
-            assignment: m.Assignment | None, *, remove: bool = False) -> LicenseResult:
+def reclaim(ctx: ServiceContext, client: Any, t: Target, plan: Plan,
+            users: dict[str, User], label: str, action: str, group: str | None,
+            assignment_id: int | None, *, remove: bool = False) -> LicenseResult:
     """Send a plan's disassociations and record the reclaims Apple confirmed.
 
-    The licenses freed go to the waitlist once the caller's transaction is committed
+    Call it with no session open (the plan's transaction committed): Apple is told first,
+    then one short transaction re-reads the license rows and writes what Apple confirmed,
+    the counts, and the audit entries; with `remove` it also deletes assignment
+    `assignment_id` (if still there). The licenses freed go to the waitlist afterwards
     (`licensing.waitlist.serve_asset`, then `with_served`).
     """
-    sent = send_ops(session, ctx, client, plan.operations, label)
+    sent = send_ops(ctx, client, plan.operations, label)
     targets = targets_for(users)
     shown = [settle(r, targets(r), sent) for r in plan.members]
-    rows = Rows(session, t.asset.id or 0, t.ids)
-    write_outcomes(rows, shown, ctx.clock.now())
-    if assignment is not None:
-        rows.drop_waiting(assignment.id or 0)
-        if remove:
-            session.delete(assignment)
     freed = sum(r.licenses for r, o in zip(plan.members, shown, strict=True)
                 if o.outcome == "reclaimed")
-    refresh_counts(client, t.asset, -freed)
-    session.add(t.asset)
+    counts = fetch_counts(client, t.asset)
+    asset_id = t.asset.id or 0
     result = LicenseResult(action, t.view.name, t.view.token, group, tuple(shown),
                            tuple(sent.events), tuple(w.message for w in plan.warnings),
-                           t.asset.total, t.asset.assigned, (), sent.error)
-    audit.record(session, ctx, f"assignment.{'delete' if remove else action}", label,
-                 result="ok" if sent.error is None else "partial",
-                 detail=_("{r} reclaimed, {f} failed").format(r=result.reclaimed,
-                                                             f=result.failed))
-    return result
+                           error=sent.error)
+
+    def write(session: Session) -> LicenseResult:
+        write_notes(session, ctx, sent.notes)
+        rows = Rows(session, asset_id, apple_ids(session, t.asset.token_id))
+        write_outcomes(rows, shown, ctx.clock.now())
+        if assignment_id is not None:
+            rows.drop_waiting(assignment_id)
+            row = session.get(m.Assignment, assignment_id) if remove else None
+            if row is not None:
+                session.delete(row)
+        audit.record(session, ctx, f"assignment.{'delete' if remove else action}", label,
+                     result="ok" if sent.error is None else "partial",
+                     detail=_("{r} reclaimed, {f} failed").format(r=result.reclaimed,
+                                                                 f=result.failed))
+        asset = session.get(m.Asset, asset_id)
+        if asset is None:  # the item is gone meanwhile: nothing to count
+            return result
+        apply_counts(asset, counts, -freed)
+        session.add(asset)
+        return replace(result, licenses_total=asset.total, licenses_used=asset.assigned)
+
+    return write_briefly(ctx, write)

@@ -143,12 +143,13 @@ def reclaim_departures(ctx: ServiceContext, *,
                                  BatchLimits())
         if not plan.operations:
             continue
-        with ownership.writes(ctx, view.token, "license.reconcile") as client, \
-                ctx.store.session() as session:
-            t = load_target(session, view)
-            plan, users = _plan(session, t, holdings, limits_of(client))
-            result = reclaim(session, ctx, client, t, plan, users, t.label, "reconcile",
-                             None, None)
+        with ownership.writes(ctx, view.token, "license.reconcile") as client:
+            limits = limits_of(client)
+            with ctx.store.session() as session:
+                t = load_target(session, view)
+                plan, users = _plan(session, t, holdings, limits)
+            # Committed: Apple is told with no transaction open (`reclaim`).
+            result = reclaim(ctx, client, t, plan, users, t.label, "reconcile", None, None)
         results.append(with_served(result, serve_asset(ctx, asset_id)))
     if on_progress is not None:
         on_progress("", len(ordered), len(ordered))

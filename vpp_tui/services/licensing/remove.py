@@ -86,13 +86,15 @@ def apply_unassign(ctx: ServiceContext, item: str, group: str,
     view = resolve_item(ctx, item, token)
     with ctx.store.session() as session:
         _plan(session, ctx, view, group)  # bad input fails before Apple is called
-    with ownership.writes(ctx, view.token, "assignment.delete") as client, \
-            ctx.store.session() as session:
-        job = _plan(session, ctx, view, group, limits_of(client))
+    with ownership.writes(ctx, view.token, "assignment.delete") as client:
+        limits = limits_of(client)
+        with ctx.store.session() as session:
+            job = _plan(session, ctx, view, group, limits)
+        # Committed: Apple is told with no transaction open (`reclaim`).
         users = {u.upn: u for u in job.group.users}
-        result = reclaim(session, ctx, client, job.target, job.plan, users,
+        result = reclaim(ctx, client, job.target, job.plan, users,
                          f"{job.target.label} → {job.group.name}", "unassign", job.group.name,
-                         job.assignment, remove=True)
+                         job.assignment.id, remove=True)
     return with_served(result, serve_asset(ctx, view.id))
 
 

@@ -31,13 +31,7 @@ from vpp_tui.services.access import Permission, authorize
 from vpp_tui.services.catalog import resolve_item
 from vpp_tui.services.context import ServiceContext
 from vpp_tui.services.errors import InvalidInput, NotFound
-from vpp_tui.services.licensing.apply import (
-    limits_of,
-    refresh_counts,
-    send_ops,
-    settle,
-    targets_for,
-)
+from vpp_tui.services.licensing.apply import limits_of, send_ops, settle, targets_for
 from vpp_tui.services.licensing.common import Target, load_target, reclaim
 from vpp_tui.services.licensing.facts import (
     HELD,
@@ -51,6 +45,13 @@ from vpp_tui.services.licensing.facts import (
     users_by_upn,
 )
 from vpp_tui.services.licensing.rows import Rows, write_outcomes
+from vpp_tui.services.licensing.txn import (
+    Counts,
+    apply_counts,
+    fetch_counts,
+    write_briefly,
+    write_notes,
+)
 from vpp_tui.services.licensing.views import LicensePreview, LicenseResult, MemberOutcome
 from vpp_tui.services.licensing.waitlist import serve_asset, with_served
 from vpp_tui.store import models as m
@@ -167,11 +168,12 @@ def apply_revoke(ctx: ServiceContext, *, item: str | None = None, token: str | N
     kind, who = _choose(item, user, device)
     if kind == "item":
         view = resolve_item(ctx, who, token)
-        with ownership.writes(ctx, view.token, "license.revoke") as client, \
-                ctx.store.session() as session:
-            t, plan, users = _item_plan(session, view, limits_of(client))
-            result = reclaim(session, ctx, client, t, plan, users, t.label, "revoke", None,
-                             None)
+        with ownership.writes(ctx, view.token, "license.revoke") as client:
+            limits = limits_of(client)
+            with ctx.store.session() as session:
+                t, plan, users = _item_plan(session, view, limits)
+            # Committed: Apple is told with no transaction open (`reclaim`).
+            result = reclaim(ctx, client, t, plan, users, t.label, "revoke", None, None)
         # The members waiting for the item get the licenses the revoke freed.
         return with_served(result, serve_asset(ctx, view.id))
     plan_revoke(ctx, item=None, user=user, device=device)  # unknown target: exit 2 first
@@ -189,24 +191,38 @@ def apply_revoke(ctx: ServiceContext, *, item: str | None = None, token: str | N
 
 
 def _revoke_part(ctx: ServiceContext, kind: str, who: str, token: str) -> LicenseResult:
-    with ownership.writes(ctx, token, "license.revoke") as client, \
-            ctx.store.session() as session:
-        part = next(p for p in _target_parts(session, kind, who, limits_of(client))
-                    if p.token == token)
-        sent = send_ops(session, ctx, client, part.plan.operations, f"{kind} {who} ({token})")
+    """Revoke `who`'s licenses under one token: plan (short read), tell Apple with no
+    transaction open, then write what Apple confirmed in one short transaction."""
+    with ownership.writes(ctx, token, "license.revoke") as client:
+        limits = limits_of(client)
+        with ctx.store.session() as session:
+            part = next(p for p in _target_parts(session, kind, who, limits)
+                        if p.token == token)
+        sent = send_ops(ctx, client, part.plan.operations, f"{kind} {who} ({token})")
         targets = targets_for({who: part.user} if part.user else {})
         shown = [settle(r, targets(r), sent) for r in part.plan.members]
-        now = ctx.clock.now()
-        freed: list[int] = []
+        reclaimed: list[tuple[m.Asset, MemberOutcome, Counts | None]] = []
         for _lic, asset in part.rows:
             outcome = next((o for o in shown if o.item == asset.adam_id), None)
-            if outcome is None or outcome.outcome != "reclaimed":
-                continue
-            write_outcomes(Rows(session, asset.id or 0, part.ids),
-                           [MemberOutcome(**{**outcome.__dict__, "member": who})], now)
-            refresh_counts(client, asset, -1)
-            session.add(asset)
-            freed.append(asset.id or 0)
+            if outcome is not None and outcome.outcome == "reclaimed":
+                reclaimed.append((asset, outcome, fetch_counts(client, asset)))
+
+        def write(session: Session) -> list[int]:
+            write_notes(session, ctx, sent.notes)
+            ids = apple_ids(session, part.ids.token_id)
+            now = ctx.clock.now()
+            freed: list[int] = []
+            for gone, outcome, counts in reclaimed:
+                write_outcomes(Rows(session, gone.id or 0, ids),
+                               [MemberOutcome(**{**outcome.__dict__, "member": who})], now)
+                asset = session.get(m.Asset, gone.id)
+                if asset is not None:
+                    apply_counts(asset, counts, -1)
+                    session.add(asset)
+                freed.append(gone.id or 0)
+            return freed
+
+        freed = write_briefly(ctx, write)
         result = LicenseResult("revoke", None, token, None, tuple(shown), tuple(sent.events),
                                tuple(w.message for w in part.plan.warnings),
                                error=sent.error, target=who)
@@ -214,5 +230,3 @@ def _revoke_part(ctx: ServiceContext, kind: str, who: str, token: str) -> Licens
     for asset_id in freed:
         result = with_served(result, serve_asset(ctx, asset_id))
     return result
-
-

@@ -39,15 +39,23 @@ from vpp_tui.services.catalog import resolve_item
 from vpp_tui.services.context import ServiceContext
 from vpp_tui.services.errors import ServiceError
 from vpp_tui.services.licensing.apply import (
+    Registered,
     limits_of,
-    refresh_counts,
     register_users,
     send_ops,
     settle,
+    store_users,
     targets_for,
 )
 from vpp_tui.services.licensing.facts import AppleIds, apple_ids, users_by_upn
 from vpp_tui.services.licensing.rows import Rows
+from vpp_tui.services.licensing.txn import (
+    Counts,
+    apply_counts,
+    fetch_counts,
+    write_briefly,
+    write_notes,
+)
 from vpp_tui.services.licensing.views import (
     LicenseResult,
     Served,
@@ -77,7 +85,7 @@ def waiting_entries(session: Session, asset_id: int, ids: AppleIds) -> list[Wait
 
 @dataclass
 class _Job:
-    asset: m.Asset  # detached: counts are refreshed from Apple outside any transaction
+    asset: m.Asset  # detached: read in the short transaction of `_prepare`
     token: str
     ids: AppleIds
     admitted: tuple[WaitlistEntry, ...]
@@ -136,11 +144,9 @@ def serve_asset(ctx: ServiceContext, asset_id: int, *, client: Any = None) -> Se
 
 
 def _serve(ctx: ServiceContext, client: Any, job: _Job) -> Served:
-    # A fresh session starts no transaction until it flushes: register_users and
-    # send_ops add their audit entries while Apple answers and write them at the end.
-    with ctx.store.session() as session:
-        problems = register_users(session, ctx, client, list(job.users.values()), job.ids,
-                                  job.label)
+    # Apple first, with no session open; then one short transaction (`_record`).
+    registered = register_users(ctx, client, list(job.users.values()), job.ids, job.label)
+    problems = registered.problems
     results = [MemberResult(e.member, e.kind, Outcome.LICENSED, licenses=e.licenses)
                for e in job.admitted if e.member not in problems]
     targets = targets_for(job.users)
@@ -148,20 +154,23 @@ def _serve(ctx: ServiceContext, client: Any, job: _Job) -> Served:
     serials = [r.member for r in results if r.kind is MemberKind.DEVICE]
     ops = asset_batches(OpKind.ASSOCIATE, [(job.asset.adam_id, job.asset.pricing_param)],
                         cids, serials, limits_of(client))
-    with ctx.store.session() as session:
-        sent = send_ops(session, ctx, client, ops, job.label)
+    sent = send_ops(ctx, client, ops, job.label)
     outcomes = [settle(r, targets(r), sent) for r in results]
     granted = [o for o in outcomes if o.outcome == "licensed"]
-    refresh_counts(client, job.asset, len(granted))
-    return _record(ctx, job, granted, sent)
+    counts = fetch_counts(client, job.asset)
+    return _record(ctx, job, granted, sent, registered, counts)
 
 
-def _record(ctx: ServiceContext, job: _Job, granted: list[Any], sent: Any) -> Served:
+def _record(ctx: ServiceContext, job: _Job, granted: list[Any], sent: Any,
+            registered: Registered, counts: Counts | None) -> Served:
     status_of = {e.event_id: e.status for e in sent.events}
     turn = {(str(e.kind), e.member): e for e in job.admitted}
-    now = ctx.clock.now()
-    with ctx.store.session() as session:
-        rows = Rows(session, job.asset.id or 0, job.ids)
+
+    def write(session: Session) -> int:
+        now = ctx.clock.now()
+        ids = store_users(session, ctx, registered, job.asset.token_id)
+        write_notes(session, ctx, sent.notes)
+        rows = Rows(session, job.asset.id or 0, ids)
         for outcome in granted:
             entry = turn[(outcome.kind, outcome.member)]
             rows.write(outcome, now, keep_assignment=True)
@@ -176,11 +185,13 @@ def _record(ctx: ServiceContext, job: _Job, granted: list[Any], sent: Any) -> Se
                          apple_event_status=status_of.get(outcome.apple_event_id or ""))
         asset = session.get(m.Asset, job.asset.id)
         if asset is not None:
-            asset.total, asset.assigned = job.asset.total, job.asset.assigned
-            asset.available, asset.updated_at = job.asset.available, now
+            apply_counts(asset, counts, len(granted))
+            asset.updated_at = now
             session.add(asset)
         session.flush()
-        left = renumber(session, job.asset.id or 0, job.ids)
+        return renumber(session, job.asset.id or 0, ids)
+
+    left = write_briefly(ctx, write)
     return Served(job.asset.name, job.token, tuple(o.member for o in granted),
                   tuple(sent.events), left, sent.error)
 
