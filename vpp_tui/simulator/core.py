@@ -16,7 +16,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from vpp_tui.apple.clock import Clock
 from vpp_tui.apple.stoken import TokenFileError, decode_token, format_exp_date
-from vpp_tui.simulator import events, lookup, routes_assets, routes_config, routes_users
+from vpp_tui.simulator import control, events, lookup, routes_assets, routes_config, routes_users
 from vpp_tui.simulator.admin import AdminMixin
 from vpp_tui.simulator.errors import ApiError, message
 from vpp_tui.simulator.faults import Fault
@@ -79,6 +79,8 @@ class Simulator(AdminMixin):
         self.faults: list[Fault] = []
         self.lock = threading.RLock()
         self.requests_seen = 0
+        # `vpp-tui simulator --control`: serve /_simulator/control (simulator.control).
+        self.control = False
         self._by_secret: dict[str, TokenRecord] = {}
         self._windows: dict[str, deque[float]] = {}
         self._cache: OrderedDict[tuple, Any] = OrderedDict()
@@ -127,6 +129,8 @@ class Simulator(AdminMixin):
                       query=dict(parse_qsl(parts.query, keep_blank_values=True)),
                       headers={k.lower(): v for k, v in (headers or {}).items()},
                       body=body or b"", origin=f"{parts.scheme or 'http'}://{parts.netloc}")
+        if self.control and req.path == control.CONTROL_PATH:
+            return control.handle(self, req)  # the operator's hand: no faults, no token
         with self.lock:
             self.requests_seen += 1
             delay, forced = self._faults_for(req)

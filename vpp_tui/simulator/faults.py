@@ -2,7 +2,9 @@
 
 Syntax: `KIND[:key=value]...`; keys common to every kind: `after=N` (let N matching requests
 through first), `count=N` (hit N requests, then stop; `count=*` never stops), `path=TEXT`
-(only requests whose path contains TEXT), `location=NAME` (only requests for that location).
+(only requests whose path contains TEXT), `location=NAME` (only requests for that location),
+`chance=P` (act on each matching request with probability P, 0 < P <= 1: random faults for
+soak runs; `count` then counts the requests hit).
 
   429[:retry_after=S]                    HTTP 429 + 9646 (count default 1)
   5xx[:status=503|500|502|504][:retry_after=S]
@@ -19,6 +21,7 @@ Without `path=`, request faults spare `/service/config`, which needs no token.
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
 
 KINDS = ("429", "5xx", "latency", "error200", "revoke", "claim")
@@ -30,7 +33,8 @@ _KEYS = {
     "revoke": set(),
     "claim": {"name", "metadata"},
 }
-_COMMON = {"after", "count", "path", "location"}
+_COMMON = {"after", "count", "path", "location", "chance"}
+_RNG = random.Random()
 
 
 @dataclass
@@ -46,6 +50,7 @@ class Fault:
     code: int = 9646
     name: str = "Another MDM"
     metadata: str = "other-mdm.example.com"
+    chance: float = 1.0
     seen: int = 0
     fired: int = 0
 
@@ -66,6 +71,8 @@ class Fault:
         """Count one matching request; True when the fault acts on it."""
         self.seen += 1
         if self.seen <= self.after or self.exhausted:
+            return False
+        if self.chance < 1.0 and _RNG.random() >= self.chance:
             return False
         self.fired += 1
         return True
@@ -89,6 +96,8 @@ def parse_fault(spec: str) -> Fault:
         _set(fault, key, value.strip(), spec)
     if kind in ("revoke", "claim") and not fault.location:
         raise ValueError(f"fault {spec!r} needs location=NAME")
+    if not 0.0 < fault.chance <= 1.0:
+        raise ValueError(f"fault {spec!r}: chance must be more than 0 and at most 1")
     if kind == "5xx" and fault.status not in (500, 502, 503, 504):
         raise ValueError(f"fault {spec!r}: status must be 500, 502, 503 or 504")
     return fault
@@ -102,6 +111,8 @@ def _set(fault: Fault, key: str, value: str, spec: str) -> None:
             setattr(fault, key, int(value))
         elif key == "retry_after":
             fault.retry_after = float(value)
+        elif key == "chance":
+            fault.chance = float(value)
         else:
             setattr(fault, key, value)
     except ValueError as exc:
