@@ -125,6 +125,14 @@ class Crowd:
             stdin.write("g")
             stdin.flush()
 
+    def wait(self, index: int, timeout: float) -> bool:
+        """Wait up to `timeout` seconds for one process to exit; True when it has."""
+        try:
+            self.processes[index].wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            return False
+        return True
+
     def finish(self, timeout: float = 120) -> list[Finished]:
         """Wait for every process; their ends in the order the commands were given."""
         out = []

@@ -20,6 +20,7 @@ from tests.concurrency.conftest import (
 from tests.concurrency.crowd import Admin, Crowd
 
 ASSIGNMENTS_READ = '"GET /mdm/v2/assignments?'
+ASSIGN_GRACE = 20.0  # seconds an assign may take while the sync is held (a bound, no sleep)
 
 FIXED_ON_LEASE_2 = pytest.mark.xfail(
     strict=True, reason="issue 9 item 2: fixed on branch lease")
@@ -38,19 +39,23 @@ def device_assign(item: str, group: str = "Loaner iPads") -> list[str]:
                                      pytest.param("postgresql", marks=FIXED_ON_LEASE_2)])
 def test_fault_2_sync_does_not_overwrite_a_concurrent_assign(backend, tmp_path, request,
                                                              simulators) -> None:
-    # Apple is slow on /users: the sync has read the assignments and waits for the users
-    # while the assign licenses 10 devices at Apple and records them.
+    # Apple holds the sync's /users read: the sync has read the assignments and waits for
+    # the users while the assign licenses 10 devices at Apple and records them. Apple
+    # answers the sync once the assign has ended (a fixed assign may instead wait for the
+    # sync: then after ASSIGN_GRACE seconds).
     sim = serve(tmp_path, "--event-delay", "0")
     simulators.append(sim)
     admin = Admin(db_url(backend, tmp_path, request), sim.base_url, tmp_path / "store.key")
     crowd = Crowd(admin, [["sync", "--all", "--full"], device_assign("Star Chart")])
     set_up(admin, sim, tmp_path)
-    sim.control(faults=["latency:ms=3000:path=/users"])
+    sim.control(faults=["hold:path=/users:count=1"])
     crowd.wait_ready()
     start = sim.mark()
     crowd.go(0)
     assert sim.wait_for(ASSIGNMENTS_READ, start=start), "the sync never read the assignments"
     crowd.go(1)
+    crowd.wait(1, timeout=ASSIGN_GRACE)
+    sim.control(release_holds=True)
     ends = crowd.finish()
     assert_clean(ends)
     assert_store_equals_apple(sim, admin)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import httpx
 import pytest
 
@@ -58,3 +60,31 @@ def test_a_fault_with_chance_hits_some_matching_requests(sim, north: Caller,
 def test_a_chance_outside_0_to_1_is_refused(spec) -> None:
     with pytest.raises(ValueError, match="chance"):
         parse_fault(spec)
+
+
+def test_a_held_request_waits_until_control_releases_it(sim, north: Caller) -> None:
+    sim.control = True
+    entered = threading.Event()
+
+    class Gate(threading.Event):
+        def wait(self, timeout: float | None = None) -> bool:
+            entered.set()
+            return super().wait(timeout)
+
+    sim.holds = Gate()
+    sim.add_fault("hold:path=/users")
+    answers: list[int] = []
+    caller = threading.Thread(target=lambda: answers.append(north.get("/users").status_code))
+    caller.start()
+    assert entered.wait(10), "the request never reached the hold"
+    assert answers == []  # held
+    assert control(sim, "POST", {"release_holds": True}).status_code == 200
+    caller.join(10)
+    assert answers == [200]
+    assert north.get("/users").status_code == 200  # count=1: the next one is not held
+
+
+def test_a_hold_ends_after_its_timeout(sim, north: Caller) -> None:
+    sim.add_fault("hold:timeout=0.01")
+    assert north.get("/assets").status_code == 200
+    assert parse_fault("hold:timeout=5").timeout == 5.0

@@ -8,7 +8,8 @@ limits or tokens: it is the test operator's hand, not Apple's API.
   POST /_simulator/control   JSON body, every key optional, applied in this order:
          {"clear_faults": true,          drop every fault (their counts go with them)
           "faults": ["SPEC", ...],       add faults (`--fault` syntax, simulator.faults)
-          "event_delay": S}              seconds an event takes from now on (>= 0)
+          "event_delay": S,              seconds an event takes from now on (>= 0)
+          "release_holds": true}         requests a `hold` fault stopped go on
        -> the GET answer; 400 {"error": "..."} for a bad body (nothing changes then)
 """
 
@@ -55,6 +56,8 @@ def handle(sim: Simulator, req: Request) -> Response:
         sim.faults.extend(added)
         if delay is not None:
             sim.event_delay = float(delay)
+    if body.get("release_holds"):
+        sim.release_holds()
     return json_response(200, state(sim))
 
 

@@ -15,6 +15,10 @@ soak runs; `count` then counts the requests hit).
   revoke:location=NAME[:after=N]         Apple revokes the location's tokens (9625) once
   claim:location=NAME[:name=MDM][:after=N]
                                          another MDM sets mdmInfo on the location once
+  hold[:timeout=S]                       the request waits (before Apple acts on it) until
+                                         `/_simulator/control` releases the holds, or S
+                                         seconds pass (default 60; count default 1): a test
+                                         orders processes by an event, not a sleep
 
 Without `path=`, request faults spare `/service/config`, which needs no token.
 """
@@ -24,7 +28,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-KINDS = ("429", "5xx", "latency", "error200", "revoke", "claim")
+KINDS = ("429", "5xx", "latency", "error200", "revoke", "claim", "hold")
 _KEYS = {
     "429": {"retry_after"},
     "5xx": {"status", "retry_after"},
@@ -32,6 +36,7 @@ _KEYS = {
     "error200": {"code"},
     "revoke": set(),
     "claim": {"name", "metadata"},
+    "hold": {"timeout"},
 }
 _COMMON = {"after", "count", "path", "location", "chance"}
 _RNG = random.Random()
@@ -51,6 +56,7 @@ class Fault:
     name: str = "Another MDM"
     metadata: str = "other-mdm.example.com"
     chance: float = 1.0
+    timeout: float = 60.0
     seen: int = 0
     fired: int = 0
 
@@ -109,8 +115,8 @@ def _set(fault: Fault, key: str, value: str, spec: str) -> None:
             fault.count = None if value in ("*", "inf") else int(value)
         elif key in ("after", "status", "ms", "code"):
             setattr(fault, key, int(value))
-        elif key == "retry_after":
-            fault.retry_after = float(value)
+        elif key in ("retry_after", "timeout"):
+            setattr(fault, key, float(value))
         elif key == "chance":
             fault.chance = float(value)
         else:

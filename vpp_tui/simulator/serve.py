@@ -27,7 +27,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help=_(
         "inject a fault (repeatable): KIND[:key=value]…  kinds: 429[:retry_after=S], "
         "5xx[:status=503][:retry_after=S], latency:ms=N, error200:code=N, "
-        "revoke:location=NAME[:after=N], claim:location=NAME[:name=MDM][:after=N]; "
+        "revoke:location=NAME[:after=N], claim:location=NAME[:name=MDM][:after=N], "
+        "hold[:timeout=S] (waits for --control's release_holds); "
         "common keys: count=N|* (requests hit), after=N (requests let through first), "
         "path=TEXT, location=NAME. Example: --fault 429:count=5 "
         "--fault 'claim:location=North Campus:name=Jamf Pro:after=5'; chance=P makes a "
@@ -36,7 +37,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help=_("how long an asynchronous event takes to complete"))
     parser.add_argument("--control", action="store_true", help=_(
         "also serve /_simulator/control: GET shows the faults and the event delay, POST "
-        "{\"clear_faults\": true, \"faults\": [SPEC], \"event_delay\": S} changes them "
+        "{\"clear_faults\": true, \"faults\": [SPEC], \"event_delay\": S, "
+        "\"release_holds\": true} changes them "
         "while the server runs (for soak runs and tests; never on a shared address)"))
 
 
