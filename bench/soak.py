@@ -116,9 +116,11 @@ class Tally:
         self.errors: Counter[tuple[str, str]] = Counter()
         self.tracebacks: Counter[tuple[str, str]] = Counter()
         self.hung = 0
+        self.seconds: Counter[str] = Counter()
 
-    def add(self, kind: str, end: Finished | None) -> None:
+    def add(self, kind: str, end: Finished | None, seconds: float) -> None:
         with self.lock:
+            self.seconds[kind] += seconds
             if end is None:
                 self.hung += 1
                 self.ops[(kind, "hung")] += 1
@@ -137,11 +139,12 @@ def worker(admin: Admin, deadline: float, rng: random.Random, directory: Directo
            tally: Tally) -> None:
     while time.monotonic() < deadline:
         kind, args = pick(rng, directory)
+        began = time.monotonic()
         try:
             end = admin.run(*args, timeout=300)
         except Exception:  # subprocess.TimeoutExpired: the process hung
             end = None
-        tally.add(kind, end)
+        tally.add(kind, end, time.monotonic() - began)
 
 
 def wander(sim: ServedSimulator, stop: threading.Event, rng: random.Random) -> None:
@@ -174,12 +177,12 @@ def report(tally: Tally, before: list[str], after: list[str], final: Finished,
     total = sum(tally.ops.values())
     print(f"\n{total} operations by {processes} processes in {seconds:.0f} s")
     print(f"{'KIND':10} {'DONE':>5} {'OK':>5} {'EXIT 1':>6} {'EXIT 2':>6} {'CRASH':>5} "
-          f"{'HUNG':>4}")
+          f"{'HUNG':>4} {'MEAN S':>6}")
     for kind in kinds:
         row = [tally.ops[(kind, o)] for o in ("ok", "exit 1", "exit 2", "crash", "hung")]
-        other = sum(n for (k, o), n in tally.ops.items() if k == kind) - sum(row)
-        print(f"{kind:10} {sum(row) + other:5} {row[0]:5} {row[1]:6} {row[2]:6} {row[3]:5} "
-              f"{row[4]:4}")
+        done = sum(n for (k, _o), n in tally.ops.items() if k == kind)
+        print(f"{kind:10} {done:5} {row[0]:5} {row[1]:6} {row[2]:6} {row[3]:5} "
+              f"{row[4]:4} {tally.seconds[kind] / done:6.1f}")
     print("\nfaults fired: " + ", ".join(
         f"{f['kind']}{':' + f['path'] if f['path'] else ''} {f['fired']}/{f['seen']}"
         for f in faults.get("faults", [])) if faults.get("faults") else "\nfaults: none")

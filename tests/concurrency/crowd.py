@@ -67,7 +67,8 @@ class Finished:
 def error_kind(line: str) -> str:
     """An `error:` line with its numbers, names and quoted parts blanked, to group by kind."""
     text = re.sub(r"'[^']*'|\"[^\"]*\"", "'…'", line.strip())
-    return re.sub(r"\d+", "N", text)[:160]
+    text = re.sub(r"\b(?=[A-Za-z]*\d)\w+\b", "N", text)  # numbers, serials, event ids
+    return text[:160]
 
 
 class Admin:

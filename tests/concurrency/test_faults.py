@@ -20,6 +20,7 @@ from tests.concurrency.conftest import (
 from tests.concurrency.crowd import Admin, Crowd
 
 ASSIGNMENTS_READ = '"GET /mdm/v2/assignments?'
+ASSOCIATED = '"POST /mdm/v2/assets/associate'
 ASSIGN_GRACE = 20.0  # seconds an assign may take while the sync is held (a bound, no sleep)
 
 FIXED_ON_LEASE_2 = pytest.mark.xfail(
@@ -71,13 +72,18 @@ def test_fault_4_assigns_and_a_sync_wait_for_the_store_instead_of_crashing(
         backend, tmp_path, request, simulators) -> None:
     # Each assign waits 3 s for Apple's event, on SQLite while holding the write lock; the
     # others wait for it at most the store's 10 s busy timeout, so the later ones (and the
-    # sync, which writes as it starts) find the database locked.
+    # sync, started once Apple has an assign's batch, which writes as it starts) find the
+    # database locked.
     sim = serve(tmp_path, "--event-delay", "3")
     simulators.append(sim)
     admin = Admin(db_url(backend, tmp_path, request), sim.base_url, tmp_path / "store.key")
     crowd = Crowd(admin, [device_assign(item) for item in SIX_ITEMS] + [["sync", "--all"]])
     set_up(admin, sim, tmp_path)
-    crowd.go()
+    crowd.wait_ready()
+    start = sim.mark()
+    crowd.go(*range(len(SIX_ITEMS)))
+    assert sim.wait_for(ASSOCIATED, start=start, timeout=60), "no assign reached Apple"
+    crowd.go(len(SIX_ITEMS))
     ends = crowd.finish()
     assert_clean(ends)
     assert_store_equals_apple(sim, admin)
