@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import pytest
 
-from tests.concurrency.conftest import (
+from tests.concurrency.crowd import Admin, Crowd
+from tests.concurrency.scenario import (
     assert_clean,
     assert_store_equals_apple,
     db_url,
     serve,
     set_up,
 )
-from tests.concurrency.crowd import Admin, Crowd
 
 ASSIGNMENTS_READ = '"GET /mdm/v2/assignments?'
 ASSOCIATED = '"POST /mdm/v2/assets/associate'
