@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections import Counter
 from datetime import timedelta
 
@@ -109,10 +108,9 @@ def test_demo_directory_fits_the_cli_format() -> None:
     assert all(m in upns for g in d["groups"] if g["kind"] == "user" for m in g["members"])
 
 
-def test_scale_world_is_big_and_quick(clock) -> None:
-    started = time.perf_counter()
+def test_scale_world_is_big(clock) -> None:
+    # How fast it is built is measured in bench/sync_scale.py, not asserted here.
     sim = build_world("scale", clock=clock, size=1000)
-    assert time.perf_counter() - started < 10
     [loc] = sim.locations.values()
     assert len(loc.assets) == 1000 and len(loc.assignments) > 200_000
     north = Caller(sim, sim.token_files()[0].content)
