@@ -61,6 +61,9 @@ def parse_args() -> argparse.Namespace:
                         help="event delay at the start (it wanders between 0 and 3 s)")
     parser.add_argument("--no-faults", action="store_true", help="no 429/503/latency faults")
     parser.add_argument("--seed", type=int, default=None, help="seed of the operation mix")
+    parser.add_argument("--op-timeout", type=float, default=600,
+                        help="seconds after which a process counts as hung and is killed "
+                             "(a kill mid-operation can leave the store behind Apple)")
     return parser.parse_args()
 
 
@@ -137,12 +140,12 @@ class Tally:
 
 
 def worker(admin: Admin, deadline: float, rng: random.Random, directory: Directory,
-           tally: Tally) -> None:
+           tally: Tally, op_timeout: float) -> None:
     while time.monotonic() < deadline:
         kind, args = pick(rng, directory)
         began = time.monotonic()
         try:
-            end = admin.run(*args, timeout=300)
+            end = admin.run(*args, timeout=op_timeout)
         except subprocess.TimeoutExpired:  # the process hung
             end = None
         tally.add(kind, end, time.monotonic() - began)
@@ -227,7 +230,7 @@ def main() -> int:
             started = time.monotonic()
             deadline = started + args.seconds
             threads = [threading.Thread(target=worker, args=(
-                admin, deadline, random.Random(seed + i), directory, tally))
+                admin, deadline, random.Random(seed + i), directory, tally, args.op_timeout))
                 for i in range(args.processes)]
             stop = threading.Event()
             wanderer = threading.Thread(target=wander, args=(sim, stop, random.Random(~seed)))
