@@ -43,7 +43,7 @@ class ServedSimulator:
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=dict(os.environ))
         self._reader = threading.Thread(target=self._drain, daemon=True)
         self._reader.start()
-        if not self.wait_for("Uvicorn running", timeout=60):
+        if not self.wait_for("Uvicorn running", timeout=180):  # a bound; loaded CI is slow
             self.stop()
             raise RuntimeError("simulator did not start:\n" + "".join(self.lines))
 
