@@ -23,12 +23,15 @@ ASSIGNMENTS_READ = '"GET /mdm/v2/assignments?'
 ASSOCIATED = '"POST /mdm/v2/assets/associate'
 ASSIGN_GRACE = 20.0  # seconds an assign may take while the sync is held (a bound, no sleep)
 
+# Checked against each branch merged onto this one: lease alone passes all four (its
+# write lease also serialises the SQLite writers of item 4), txn alone passes item 4 only,
+# lease + txn pass all four.
 FIXED_ON_LEASE_2 = pytest.mark.xfail(
     strict=True, reason="issue 9 item 2: fixed on branch lease")
 FIXED_ON_TXN_4 = pytest.mark.xfail(
-    strict=True, reason="issue 9 item 4: fixed on branch txn")
-FIXED_ON_TXN_5 = pytest.mark.xfail(
-    strict=True, reason="issue 9 item 5: fixed on branch txn")
+    strict=True, reason="issue 9 item 4: fixed on branch txn (passes on lease too)")
+FIXED_ON_LEASE_5 = pytest.mark.xfail(
+    strict=True, reason="issue 9 item 5: fixed on branch lease")
 
 
 def device_assign(item: str, group: str = "Loaner iPads") -> list[str]:
@@ -89,7 +92,7 @@ def test_fault_4_assigns_and_a_sync_wait_for_the_store_instead_of_crashing(
     assert_store_equals_apple(sim, admin)
 
 
-@pytest.mark.parametrize("backend", [pytest.param("postgresql", marks=FIXED_ON_TXN_5)])
+@pytest.mark.parametrize("backend", [pytest.param("postgresql", marks=FIXED_ON_LEASE_5)])
 def test_fault_5_concurrent_assigns_of_one_item_to_one_group_do_not_crash(
         backend, tmp_path, request, simulators) -> None:
     sim = serve(tmp_path, "--event-delay", "1")
