@@ -24,14 +24,14 @@ ASSOCIATED = '"POST /mdm/v2/assets/associate'
 ASSIGN_GRACE = 20.0  # seconds an assign may take while the sync is held (a bound, no sleep)
 
 # Checked against each branch merged onto this one: lease alone passes all four (its
-# write lease also serialises the SQLite writers of item 4), txn alone passes item 4 only,
-# lease + txn pass all four.
+# write lease also serialises the SQLite writers of item 4), txn alone passes items 4 and
+# 5, lease + txn pass all four.
 FIXED_ON_LEASE_2 = pytest.mark.xfail(
     strict=True, reason="issue 9 item 2: fixed on branch lease")
 FIXED_ON_TXN_4 = pytest.mark.xfail(
     strict=True, reason="issue 9 item 4: fixed on branch txn (passes on lease too)")
 FIXED_ON_LEASE_5 = pytest.mark.xfail(
-    strict=True, reason="issue 9 item 5: fixed on branch lease")
+    strict=True, reason="issue 9 item 5: fixed on branch lease (passes on txn too)")
 
 
 def device_assign(item: str, group: str = "Loaner iPads") -> list[str]:
