@@ -75,7 +75,14 @@ def apple_holders(sim: Simulator, uid: str) -> dict[ItemKey, set[tuple[str, str]
 
 def ledger_problems(session: Session, sim: Simulator, uid: str) -> list[str]:
     """Local licensed rows equal Apple's assignments, item by item."""
-    mine, apple = store_holders(session, uid), apple_holders(sim, uid)
+    return holder_problems(store_holders(session, uid), apple_holders(sim, uid))
+
+
+def holder_problems(mine: dict[ItemKey, set[tuple[str, str]]],
+                    apple: dict[ItemKey, set[tuple[str, str]]]) -> list[str]:
+    """Item by item, what the store holds and Apple does not, and the reverse (one line
+    per item that differs); the holder sets come from `store_holders` and
+    `apple_holders` (or the served simulator's answers, tests/concurrency/agree.py)."""
     problems = []
     for key in sorted(set(mine) | set(apple)):
         extra = sorted(mine.get(key, set()) - apple.get(key, set()))

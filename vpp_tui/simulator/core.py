@@ -16,7 +16,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from vpp_tui.apple.clock import Clock
 from vpp_tui.apple.stoken import TokenFileError, decode_token, format_exp_date
-from vpp_tui.simulator import events, lookup, routes_assets, routes_config, routes_users
+from vpp_tui.simulator import control, events, lookup, routes_assets, routes_config, routes_users
 from vpp_tui.simulator.admin import AdminMixin
 from vpp_tui.simulator.errors import ApiError, message
 from vpp_tui.simulator.faults import Fault
@@ -79,6 +79,9 @@ class Simulator(AdminMixin):
         self.faults: list[Fault] = []
         self.lock = threading.RLock()
         self.requests_seen = 0
+        # `vpp-tui simulator --control`: serve /_simulator/control (simulator.control).
+        self.control = False
+        self.holds = threading.Event()  # set by release_holds: `hold` faults wait on it
         self._by_secret: dict[str, TokenRecord] = {}
         self._windows: dict[str, deque[float]] = {}
         self._cache: OrderedDict[tuple, Any] = OrderedDict()
@@ -127,9 +130,14 @@ class Simulator(AdminMixin):
                       query=dict(parse_qsl(parts.query, keep_blank_values=True)),
                       headers={k.lower(): v for k, v in (headers or {}).items()},
                       body=body or b"", origin=f"{parts.scheme or 'http'}://{parts.netloc}")
+        if self.control and req.path == control.CONTROL_PATH:
+            return control.handle(self, req)  # the operator's hand: no faults, no token
         with self.lock:
             self.requests_seen += 1
-            delay, forced = self._faults_for(req)
+            delay, forced, hold = self._faults_for(req)
+            gate = self.holds
+        if hold is not None:
+            gate.wait(hold)  # a `hold` fault: until /_simulator/control releases it
         if delay > 0:
             # Outside the lock: a slow answer must not stall every other caller.
             self.clock.sleep(delay)
@@ -224,18 +232,28 @@ class Simulator(AdminMixin):
             if event.done < len(event.tasks):
                 events.advance(loc, event, now)
 
-    def _faults_for(self, req: Request) -> tuple[float, Response | None]:
+    def release_holds(self) -> None:
+        """Let every request a `hold` fault stopped go on; later holds wait afresh."""
+        with self.lock:
+            self.holds.set()
+            self.holds = threading.Event()
+
+    def _faults_for(self, req: Request) -> tuple[float, Response | None, float | None]:
+        """(latency seconds, a forced answer or None, seconds to hold or None)."""
         if not self.faults:
-            return 0.0, None
+            return 0.0, None, None
         record = self.token_for_bearer(
             req.headers.get("authorization", "").partition(" ")[2].strip())
         loc = self.locations.get(record.location_uid) if record else None
         name, uid = (loc.name, loc.uid) if loc else (None, None)
-        delay, forced = 0.0, None
+        delay, forced, hold = 0.0, None, None
         for fault in self.faults:
             if not fault.matches(req.path, name, uid):
                 continue
-            if fault.kind in ("revoke", "claim"):
+            if fault.kind == "hold":
+                if fault.take():
+                    hold = fault.timeout
+            elif fault.kind in ("revoke", "claim"):
                 if loc is not None and fault.take():
                     self._fire_state_fault(fault, loc)
             elif fault.kind == "latency":
@@ -243,7 +261,7 @@ class Simulator(AdminMixin):
                     delay += fault.ms / 1000.0
             elif forced is None and fault.take():
                 forced = _forced_response(fault)
-        return delay, forced
+        return delay, forced, hold
 
     def _fire_state_fault(self, fault: Fault, loc: Location) -> None:
         if fault.kind == "revoke":

@@ -2,7 +2,9 @@
 
 Syntax: `KIND[:key=value]...`; keys common to every kind: `after=N` (let N matching requests
 through first), `count=N` (hit N requests, then stop; `count=*` never stops), `path=TEXT`
-(only requests whose path contains TEXT), `location=NAME` (only requests for that location).
+(only requests whose path contains TEXT), `location=NAME` (only requests for that location),
+`chance=P` (act on each matching request with probability P, 0 < P <= 1: random faults for
+soak runs; `count` then counts the requests hit).
 
   429[:retry_after=S]                    HTTP 429 + 9646 (count default 1)
   5xx[:status=503|500|502|504][:retry_after=S]
@@ -13,15 +15,20 @@ through first), `count=N` (hit N requests, then stop; `count=*` never stops), `p
   revoke:location=NAME[:after=N]         Apple revokes the location's tokens (9625) once
   claim:location=NAME[:name=MDM][:after=N]
                                          another MDM sets mdmInfo on the location once
+  hold[:timeout=S]                       the request waits (before Apple acts on it) until
+                                         `/_simulator/control` releases the holds, or S
+                                         seconds pass (default 60; count default 1): a test
+                                         orders processes by an event, not a sleep
 
 Without `path=`, request faults spare `/service/config`, which needs no token.
 """
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
 
-KINDS = ("429", "5xx", "latency", "error200", "revoke", "claim")
+KINDS = ("429", "5xx", "latency", "error200", "revoke", "claim", "hold")
 _KEYS = {
     "429": {"retry_after"},
     "5xx": {"status", "retry_after"},
@@ -29,8 +36,10 @@ _KEYS = {
     "error200": {"code"},
     "revoke": set(),
     "claim": {"name", "metadata"},
+    "hold": {"timeout"},
 }
-_COMMON = {"after", "count", "path", "location"}
+_COMMON = {"after", "count", "path", "location", "chance"}
+_RNG = random.Random()
 
 
 @dataclass
@@ -46,6 +55,8 @@ class Fault:
     code: int = 9646
     name: str = "Another MDM"
     metadata: str = "other-mdm.example.com"
+    chance: float = 1.0
+    timeout: float = 60.0
     seen: int = 0
     fired: int = 0
 
@@ -66,6 +77,8 @@ class Fault:
         """Count one matching request; True when the fault acts on it."""
         self.seen += 1
         if self.seen <= self.after or self.exhausted:
+            return False
+        if self.chance < 1.0 and _RNG.random() >= self.chance:
             return False
         self.fired += 1
         return True
@@ -89,6 +102,8 @@ def parse_fault(spec: str) -> Fault:
         _set(fault, key, value.strip(), spec)
     if kind in ("revoke", "claim") and not fault.location:
         raise ValueError(f"fault {spec!r} needs location=NAME")
+    if not 0.0 < fault.chance <= 1.0:
+        raise ValueError(f"fault {spec!r}: chance must be more than 0 and at most 1")
     if kind == "5xx" and fault.status not in (500, 502, 503, 504):
         raise ValueError(f"fault {spec!r}: status must be 500, 502, 503 or 504")
     return fault
@@ -100,8 +115,10 @@ def _set(fault: Fault, key: str, value: str, spec: str) -> None:
             fault.count = None if value in ("*", "inf") else int(value)
         elif key in ("after", "status", "ms", "code"):
             setattr(fault, key, int(value))
-        elif key == "retry_after":
-            fault.retry_after = float(value)
+        elif key in ("retry_after", "timeout"):
+            setattr(fault, key, float(value))
+        elif key == "chance":
+            fault.chance = float(value)
         else:
             setattr(fault, key, value)
     except ValueError as exc:

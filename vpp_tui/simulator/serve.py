@@ -27,12 +27,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help=_(
         "inject a fault (repeatable): KIND[:key=value]…  kinds: 429[:retry_after=S], "
         "5xx[:status=503][:retry_after=S], latency:ms=N, error200:code=N, "
-        "revoke:location=NAME[:after=N], claim:location=NAME[:name=MDM][:after=N]; "
+        "revoke:location=NAME[:after=N], claim:location=NAME[:name=MDM][:after=N], "
+        "hold[:timeout=S] (waits for --control's release_holds); "
         "common keys: count=N|* (requests hit), after=N (requests let through first), "
         "path=TEXT, location=NAME. Example: --fault 429:count=5 "
-        "--fault 'claim:location=North Campus:name=Jamf Pro:after=5'"))
+        "--fault 'claim:location=North Campus:name=Jamf Pro:after=5'; chance=P makes a "
+        "fault random: it hits each matching request with probability P"))
     parser.add_argument("--event-delay", type=float, default=2.0, metavar="SECONDS",
                         help=_("how long an asynchronous event takes to complete"))
+    parser.add_argument("--control", action="store_true", help=_(
+        "also serve /_simulator/control: GET shows the faults and the event delay, POST "
+        "{\"clear_faults\": true, \"faults\": [SPEC], \"event_delay\": S, "
+        "\"release_holds\": true} changes them "
+        "while the server runs (for soak runs and tests; never on a shared address)"))
 
 
 def write_tokens(sim, tokens_dir: str | Path, base_url: str | None = None) -> Path:  # noqa: ANN001
@@ -53,7 +60,7 @@ def write_tokens(sim, tokens_dir: str | Path, base_url: str | None = None) -> Pa
 
 def run(host: str = "127.0.0.1", port: int = 8787, world: str = "demo", size: int = 1000,
         tokens_dir: str | Path = ".", faults: list[str] | tuple[str, ...] = (),
-        event_delay: float = 2.0) -> int:
+        event_delay: float = 2.0, control: bool = False) -> int:
     import uvicorn
 
     from vpp_tui.apple.clock import SystemClock
@@ -71,6 +78,7 @@ def run(host: str = "127.0.0.1", port: int = 8787, world: str = "demo", size: in
     sim = build_world(world, clock=SystemClock(), event_delay=event_delay, size=size)
     for fault in parsed:
         sim.add_fault(fault)
+    sim.control = control
     base = f"http://{host}:{port}/mdm/v2"
     manifest = write_tokens(sim, tokens_dir, base)
     print(_("Simulator world {world}: {n} token files and {m} in {d}").format(
@@ -82,4 +90,5 @@ def run(host: str = "127.0.0.1", port: int = 8787, world: str = "demo", size: in
 
 def run_from_args(args: argparse.Namespace) -> int:
     return run(host=args.host, port=args.port, world=args.world, size=args.size,
-               tokens_dir=args.tokens_dir, faults=args.fault, event_delay=args.event_delay)
+               tokens_dir=args.tokens_dir, faults=args.fault, event_delay=args.event_delay,
+               control=args.control)
