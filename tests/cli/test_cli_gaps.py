@@ -247,4 +247,11 @@ def test_cli_advice_names_commands_not_console_keys(capsys, shop) -> None:
     # The console keeps its keys: the same service, without the CLI's hints.
     console = tokens.get_token(shop.world.ctx, "South Campus").token.advice
     assert "(r)" in console and "vpp-tui" not in console
+    # A write refused because another MDM holds the location says what to run, no key.
+    shop.world.sim.claim_by_other("North Campus", "Jamf Pro")
+    sync.sync_token(shop.world.ctx, "North Campus")
+    code, out, err = run(capsys, shop, "assign", "Chem Lab 3D", "--group", "Teachers",
+                         "--intent", "available", "--license", "user")
+    assert code == 1 and err.startswith("error:") and out == ""
+    assert "vpp-tui token take-control 'North Campus'" in err and "console" not in err
 

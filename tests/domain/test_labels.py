@@ -52,3 +52,12 @@ def test_advice_names_console_keys_by_default_and_cli_commands_with_cli_hints() 
         assert "vpp-tui " in cli and "'South Campus'" in cli, cli
         for key in ("(r)", "(s)", "(c)", "press "):
             assert key not in cli, cli
+
+
+def test_a_refused_write_names_the_front_ends_own_way_to_take_control() -> None:
+    from vpp_tui.domain.ownership import write_refusal
+
+    cli = write_refusal("North Campus", "Jamf Pro", hints=cli_hints())
+    assert "vpp-tui token take-control 'North Campus'" in cli and "console" not in cli
+    console = write_refusal("North Campus", "Jamf Pro", hints=console_hints())
+    assert "(c)" in console and "vpp-tui" not in console
