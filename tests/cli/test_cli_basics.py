@@ -11,8 +11,8 @@ import pytest
 
 COMMANDS = [
     [], ["demo"], ["serve"], ["simulator"], ["token"], ["token", "add"], ["token", "list"],
-    ["token", "show"], ["token", "renew"], ["token", "set"], ["token", "delete"], ["sync"],
-    ["apps"], ["apps", "list"], ["directory"], ["directory", "import"], ["assign"],
+    ["token", "show"], ["token", "renew"], ["token", "set"], ["token", "take-control"],
+    ["token", "delete"], ["sync"], ["apps"], ["apps", "list"], ["apps", "show"], ["directory"], ["directory", "import"], ["assign"],
     ["unassign"], ["licenses"], ["revoke"], ["prompts"], ["audit"], ["key"], ["key", "rotate"],
 ]
 

@@ -49,12 +49,15 @@ class World:
         return matches[index]
 
 
-def make_world(store: Store, *, tmp_key: str, actor: str = "ana") -> World:
+def make_world(store: Store, *, tmp_key: str, actor: str = "ana",
+               clock: FakeClock | None = None) -> World:
+    """`clock`: a FakeClock started where the test needs it (a CLI run in the same test
+    reads the real time, so its world starts now); the fixed default otherwise."""
     from vpp_tui.apple.client import AppleClient
     from vpp_tui.simulator.transport import SimulatorTransport
     from vpp_tui.simulator.worlds import build_world
 
-    clock = FakeClock()
+    clock = clock or FakeClock()
     sim = build_world("demo", clock=clock, event_delay=2.0)
     transport = FlakyTransport(SimulatorTransport(sim))
     ctx = ServiceContext(store=store, actor=actor, clock=clock, key_file=tmp_key)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from vpp_tui.cli.output import EXIT_FAILED, EXIT_OK, EXIT_USAGE, error
+from vpp_tui.cli.output import EXIT_BROKEN_PIPE, EXIT_FAILED, EXIT_OK, EXIT_USAGE, error
 from vpp_tui.cli.parser import UsageError, build_parser
 from vpp_tui.i18n import _
 
@@ -65,7 +66,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command in TERMINAL_COMMANDS:
             return _handler(args)(args)
         with terminal_guard():
-            return _handler(args)(args)
+            status = _handler(args)(args)
+            sys.stdout.flush()  # a closed pipe shows here, not at interpreter exit
+            return status
+    except BrokenPipeError:
+        return _reader_went_away()
     except (CommandFailed, BadInput) as exc:
         error(str(exc))
         return exc.exit_code
@@ -78,6 +83,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         error(_("interrupted; nothing was half-written"))
         return EXIT_INTERRUPTED
+
+
+def _reader_went_away() -> int:
+    """The reader of stdout closed it (`vpp-tui apps list | head -1`): stop quietly.
+
+    Python's documented recipe: point stdout at devnull, so the flush at interpreter exit
+    does not raise again, and exit as a shell does for SIGPIPE (128 + 13). What the command
+    did is done; only its report was cut short."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # no file descriptor (a test's capture)
+        pass
+    return EXIT_BROKEN_PIPE
 
 
 def entry() -> None:  # pragma: no cover - console script shim

@@ -19,6 +19,7 @@ EXIT_OK = 0  # everything asked for was done
 EXIT_FAILED = 1  # the operation failed or was only partly done (see `exit_status`)
 EXIT_USAGE = 2  # bad usage or bad input; nothing was changed
 EXIT_INTERRUPTED = 130  # Ctrl-C (the shell's 128 + SIGINT); the work is recorded as interrupted
+EXIT_BROKEN_PIPE = 141  # the reader closed stdout (`| head`): the shell's 128 + SIGPIPE
 SHOWN_PROBLEMS = 3  # problems named on the one error line; the rest are counted
 
 

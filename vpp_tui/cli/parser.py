@@ -94,6 +94,7 @@ def build_parser() -> Parser:
     p.add_argument("file", metavar="FILE")
     p.add_argument("--take-control", action="store_true",
                    help=_("take the location from another MDM"))
+    p.add_argument("--json", action="store_true")
     p = tsub.add_parser("set", help=_("change a token's settings"))
     p.add_argument("name", metavar="NAME")
     p.add_argument("--country")
@@ -101,13 +102,19 @@ def build_parser() -> Parser:
     p.add_argument("--auto-update", dest="auto_update", action="store_true", default=None)
     p.add_argument("--no-auto-update", dest="auto_update", action="store_false")
     p.add_argument("--scope-tag", action="append", metavar="T")
+    p.add_argument("--json", action="store_true")
     p = tsub.add_parser("take-control", help=_(
         "manage the token's location here again, taking it from another MDM"))
     p.add_argument("name", metavar="NAME")
+    p.add_argument("--json", action="store_true")
     p = tsub.add_parser("delete", help=_("delete a token (optionally revoke its licenses first)"))
     p.add_argument("name", metavar="NAME")
     p.add_argument("--yes", action="store_true", help=_("confirm the deletion"))
-    p.add_argument("--revoke-licenses", action="store_true")
+    p.add_argument("--dry-run", action="store_true", help=_(
+        "show what would be deleted, kept and revoked; change nothing"))
+    p.add_argument("--revoke-licenses", action="store_true",
+                   help=_("revoke the location's licenses at Apple first"))
+    p.add_argument("--json", action="store_true")
 
     p = cmd("sync", _("sync now; delta where Apple allows it unless --full"))
     p.add_argument("names", nargs="*", metavar="NAME")
@@ -122,6 +129,11 @@ def build_parser() -> Parser:
                                required=True)
     p = asub.add_parser("list", help=_("catalog with total/used/available"))
     p.add_argument("--books", action="store_true")
+    p.add_argument("--token", metavar="NAME")
+    p.add_argument("--json", action="store_true")
+    p = asub.add_parser("show", help=_("one app or book in full: counts, version, updates, "
+                                       "assignments"))
+    p.add_argument("item", metavar="ITEM")
     p.add_argument("--token", metavar="NAME")
     p.add_argument("--json", action="store_true")
 

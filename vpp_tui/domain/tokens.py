@@ -8,10 +8,12 @@ the sync scheduler all show its answer. Pure: no I/O, the time is passed in.
 from __future__ import annotations
 
 import math
+import shlex
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from vpp_tui.domain.labels import owner_label
 from vpp_tui.i18n import _
 
 MAX_TOKENS = 3000
@@ -51,6 +53,7 @@ class TokenFacts:
     expires_at: datetime
     apple_error: int | None = None
     external_mdm_name: str | None = None
+    external_mdm_metadata: str | None = None  # Apple's mdmInfo.metadata of that MDM
     is_duplicate: bool = False
     duplicate_of: tuple[str, ...] = field(default=())
     last_sync_status: str = "none"
@@ -68,25 +71,64 @@ class TokenHealth:
     can_assign: bool
 
 
+@dataclass(frozen=True)
+class ActionHints:
+    """How a front end names the actions a token's advice points to.
+
+    Each text is what the advice says for that action, `{name}` standing for the token's
+    name: the console names its keys, the command line its commands (`CLI_HINTS`), so
+    advice printed by the CLI never says "press c"."""
+
+    renew: str  # "then {renew}." / "download a new token and {renew}."
+    renew_soon: str  # "{renew_soon}: download a new token for the same location."
+    sync_again: str  # "{sync_again} asks Apple again"
+    sync_now: str  # "It syncs on schedule; {sync_now}."
+    take_control: str  # "{take_control} to manage them here"
+
+    def for_token(self, name: str) -> ActionHints:
+        """The hints with the token's name filled in, quoted as a shell needs it."""
+        quoted = shlex.quote(name)
+        return ActionHints(*(getattr(self, f).replace("{name}", quoted) for f in (
+            "renew", "renew_soon", "sync_again", "sync_now", "take_control")))
+
+
+def console_hints() -> ActionHints:
+    """The console's keys (the Tokens view)."""
+    return ActionHints(renew=_("renew (r)"), renew_soon=_("Renew before it expires (r)"),
+                       sync_again=_("Sync (s)"), sync_now=_("press s to sync now"),
+                       take_control=_("Take control (c)"))
+
+
+def cli_hints() -> ActionHints:
+    """The command line's commands."""
+    return ActionHints(
+        renew=_("renew (vpp-tui token renew {name} FILE)"),
+        renew_soon=_("Renew before it expires (vpp-tui token renew {name} FILE)"),
+        sync_again=_("A sync (vpp-tui sync {name})"),
+        sync_now=_("run vpp-tui sync {name} to sync now"),
+        take_control=_("Take control (vpp-tui token take-control {name})"))
+
+
 def days_left(expires_at: datetime, now: datetime) -> int:
     """Whole days until expiry: partial days count while valid; once expired, whole days
     past (an admin reads "expired 3 days ago" for 3 days and some hours)."""
     return math.ceil((expires_at - now).total_seconds() / 86400)
 
 
-def _renew_advice() -> str:
+def _renew_advice(hints: ActionHints) -> str:
     return _("Download a new token in Apple Business/School Manager › Settings › Apps and "
-             "Books, then renew (r). Apps and assignments are kept.")
+             "Books, then {renew}. Apps and assignments are kept.").format(renew=hints.renew)
 
 
-def _invalid_reason(error: int) -> tuple[str, str]:
+def _invalid_reason(error: int, hints: ActionHints) -> tuple[str, str]:
     if error == ERROR_REVOKED:
         return (_("revoked"), _("Apple revoked this token (9625): a newer token was "
                                 "downloaded for the location, or it was revoked in Apple "
-                                "Business/School Manager. ") + _renew_advice())
+                                "Business/School Manager. ") + _renew_advice(hints))
     return (_("credentials invalid"), _(
         "Apple rejects this token ({code}): the Apple Business/School Manager account that made "
-        "it may have changed its password or left. ").format(code=error) + _renew_advice())
+        "it may have changed its password or left. ").format(code=error)
+        + _renew_advice(hints))
 
 
 def effective_expiry(file_expires_at: datetime, apple_expires_at: datetime | None) -> datetime:
@@ -104,31 +146,41 @@ def effective_expiry(file_expires_at: datetime, apple_expires_at: datetime | Non
 
 
 def token_health(facts: TokenFacts, now: datetime, *,
-                 expiring_soon_days: int = DEFAULT_EXPIRING_SOON_DAYS) -> TokenHealth:
+                 expiring_soon_days: int = DEFAULT_EXPIRING_SOON_DAYS,
+                 hints: ActionHints | None = None) -> TokenHealth:
     """The one answer to "what state is this token in, why, and what should I do".
 
     `facts.expires_at` is the effective expiry (`effective_expiry`). A 9621 from Apple while
     that date is still ahead shows the token expired but lets a sync ask again: Apple's next
-    successful answer clears the error, so a stale 9621 never sticks (apple-api.md §7.3)."""
+    successful answer clears the error, so a stale 9621 never sticks (apple-api.md §7.3).
+    `hints` names the actions in the advice (`console_hints()` by default; the CLI passes
+    `cli_hints().for_token(name)`). Another MDM is named with its metadata
+    (`labels.owner_label`), so another installation of vpp-tui reads as which one."""
+    hints = hints or console_hints()
     left = days_left(facts.expires_at, now)
     if facts.expires_at <= now:
         ago = max(-left, 0)
         return _health(TokenState.EXPIRED,
                        _("expired {n} days ago").format(n=ago) if ago else _("expired"),
-                       _("Apple refuses every call with this token (9621). ") + _renew_advice())
+                       _("Apple refuses every call with this token (9621). ")
+                       + _renew_advice(hints))
     if facts.apple_error == ERROR_EXPIRED:
         return _health(TokenState.EXPIRED, _("Apple answered expired (9621)"), _(
             "The token file runs {n} more days, but Apple's last answer said it expired. "
-            "Sync (s) asks Apple again: an answer clears this. If Apple still refuses, "
-            "download a new token and renew (r).").format(n=left), can_sync=True)
+            "{sync_again} asks Apple again: an answer clears this. If Apple still refuses, "
+            "download a new token and {renew}.").format(
+                n=left, sync_again=hints.sync_again, renew=hints.renew), can_sync=True)
     if facts.apple_error in ERRORS_CREDENTIALS | {ERROR_REVOKED}:
-        reason, advice = _invalid_reason(int(facts.apple_error or 0))
+        reason, advice = _invalid_reason(int(facts.apple_error or 0), hints)
         return _health(TokenState.INVALID, reason, advice)
     if facts.external_mdm_name:
+        mdm = facts.external_mdm_name
         return _health(
-            TokenState.EXTERNAL_MDM, _("held by {mdm}").format(mdm=facts.external_mdm_name),
-            _("{mdm} manages this location's licenses. Take control (c) to manage them here; "
-              "{mdm} will stop managing them.").format(mdm=facts.external_mdm_name),
+            TokenState.EXTERNAL_MDM, _("held by {mdm}").format(
+                mdm=owner_label(mdm, facts.external_mdm_metadata)),
+            _("{mdm} manages this location's licenses. {take_control} to manage them here; "
+              "{mdm} will stop managing them.").format(mdm=mdm,
+                                                       take_control=hints.take_control),
             can_assign=False)
     if facts.is_duplicate:
         others = ", ".join(facts.duplicate_of) or _("another token")
@@ -140,10 +192,12 @@ def token_health(facts: TokenFacts, now: datetime, *,
     if left <= expiring_soon_days:
         return _health(
             TokenState.EXPIRING_SOON, _("expires in {n} days").format(n=left),
-            _("Renew before it expires (r): download a new token for the same location. "
-              "Apps and assignments are kept."), attention=True)
+            _("{renew_soon}: download a new token for the same location. "
+              "Apps and assignments are kept.").format(renew_soon=hints.renew_soon),
+            attention=True)
     return _health(TokenState.VALID, _("expires in {n} days").format(n=left),
-                   _("Healthy. It syncs on schedule; press s to sync now."), attention=False)
+                   _("Healthy. It syncs on schedule; {sync_now}.").format(
+                       sync_now=hints.sync_now), attention=False)
 
 
 def _health(state: TokenState, reason: str, advice: str, *, attention: bool = True,

@@ -38,6 +38,9 @@ class AssetView(SafeText):
     store_url: str | None
     missing_in_store: bool
     update_pending: bool = False
+    # The new version an auto-update brought (token auto-update on, a newer version seen by
+    # a sync while the item is assigned Required or Available); None when none is pending.
+    update_available: str | None = None
 
     @property
     def utilisation(self) -> float:
@@ -52,6 +55,7 @@ class AssetView(SafeText):
             "revocable": self.revocable, "version": self.version, "unlimited": self.unlimited,
             "custom": self.custom, "store_url": self.store_url,
             "missing_in_store": self.missing_in_store,
+            "update_available": self.update_available,
         }
 
 
@@ -72,7 +76,7 @@ SORTS = {
 }
 
 
-def _view(asset: m.Asset, token_name: str) -> AssetView:
+def _view(asset: m.Asset, token_name: str, pending: bool = False) -> AssetView:
     return AssetView(
         id=asset.id or 0, token=token_name, adam_id=asset.adam_id,
         pricing_param=asset.pricing_param, name=asset.name or asset.adam_id,
@@ -81,7 +85,17 @@ def _view(asset: m.Asset, token_name: str) -> AssetView:
         total=asset.total, used=asset.assigned, available=asset.available,
         unlimited=asset.unlimited, device_assignable=asset.device_assignable,
         revocable=asset.revocable, custom=asset.custom, store_url=asset.store_url,
-        missing_in_store=asset.missing_in_store)
+        missing_in_store=asset.missing_in_store, update_pending=pending,
+        update_available=(asset.version or "?") if pending else None)
+
+
+def _pending(session: Any, asset_ids: list[int]) -> set[int]:
+    """Which of `asset_ids` have an assignment marked by an auto-update (sync_apply)."""
+    if not asset_ids:
+        return set()
+    return set(session.exec(select(m.Assignment.asset_id).where(
+        col(m.Assignment.asset_id).in_(asset_ids), col(m.Assignment.update_pending)).distinct()
+    ).all())
 
 
 def _query(books: bool | None, token: str | None, text: str | None):  # noqa: ANN202
@@ -114,7 +128,9 @@ def list_assets(ctx: ServiceContext, *, books: bool | None = False, token: str |
         paged = query.order_by(*SORTS[sort], col(m.Asset.id)).offset(offset)
         if limit is not None:
             paged = paged.limit(limit)
-        rows = [_view(a, t) for a, t in session.exec(paged).all()]
+        found = session.exec(paged).all()
+        pending = _pending(session, [a.id for a, _t in found if a.id is not None])
+        rows = [_view(a, t, a.id in pending) for a, t in found]
     return AssetPage(rows=rows, offset=offset, total=int(total))
 
 
@@ -134,7 +150,9 @@ def resolve_item(ctx: ServiceContext, item: str, token: str | None = None) -> As
             query = query.where(m.Asset.pricing_param == edition)
         if token:
             query = query.where(m.Token.name == token)
-        found = [_view(a, t) for a, t in session.exec(query.order_by(m.Token.name)).all()]
+        matched = session.exec(query.order_by(m.Token.name)).all()
+        pending = _pending(session, [a.id for a, _t in matched if a.id is not None])
+        found = [_view(a, t, a.id in pending) for a, t in matched]
     if not found:
         where = _(" under token {t!r}").format(t=token) if token else ""
         raise NotFound(_("no app or book {item!r}{where}; see 'vpp-tui apps list'").format(
@@ -147,3 +165,42 @@ def resolve_item(ctx: ServiceContext, item: str, token: str | None = None) -> As
             candidates="; ".join(f"{v.name} ({v.adam_id}:{v.pricing_param}) under {v.token}"
                                  for v in found)))
     return found[0]
+
+
+@dataclass(frozen=True)
+class AssignmentNote:
+    """One assignment of an item, with what an auto-update left on it (`status_message`)."""
+
+    group: str
+    intent: str
+    license_type: str
+    update_pending: bool
+    status_message: str | None
+
+
+def assignment_notes(ctx: ServiceContext, asset_id: int) -> list[AssignmentNote]:
+    """The item's assignments by group name, for `apps show` and the details screen."""
+    authorize(ctx, Permission.APPS_READ)
+    with ctx.store.session() as session:
+        rows = session.exec(select(m.Assignment, m.DirectoryGroup.name).join(
+            m.DirectoryGroup, col(m.DirectoryGroup.id) == col(m.Assignment.group_id)).where(
+            m.Assignment.asset_id == asset_id).order_by(m.DirectoryGroup.name)).all()
+        return [AssignmentNote(group, a.intent, a.license_type, a.update_pending,
+                               a.status_message) for a, group in rows]
+
+
+def item_names(ctx: ServiceContext, adam_ids: list[str]) -> dict[str, str]:
+    """adamId → the item's name, for output that lists items by adamId (a revoke by user
+    or device). An adamId listed under several tokens takes its first name; unknown ids
+    are left out."""
+    authorize(ctx, Permission.APPS_READ)
+    if not adam_ids:
+        return {}
+    with ctx.store.session() as session:
+        rows = session.exec(select(m.Asset.adam_id, m.Asset.name).where(
+            col(m.Asset.adam_id).in_(sorted(set(adam_ids)))).order_by(col(m.Asset.id))).all()
+    names: dict[str, str] = {}
+    for adam_id, name in rows:
+        if name and name != adam_id:
+            names.setdefault(adam_id, name)
+    return names

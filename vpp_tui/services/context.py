@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from vpp_tui.apple.clock import Clock, SystemClock
+from vpp_tui.domain.tokens import ActionHints
 from vpp_tui.store.engine import Store
 
 # Builds an Apple client for one token's bearer; set by the caller (real Apple,
@@ -39,3 +40,6 @@ class ServiceContext:
     clock: Clock = field(default_factory=SystemClock)
     # Set to stop long work (sync, bulk assignment) between Apple calls.
     cancel: threading.Event = field(default_factory=threading.Event)
+    # How advice names actions (domain.tokens.ActionHints): the console's keys when None,
+    # the command line's commands when the CLI sets `cli_hints()`.
+    action_hints: ActionHints | None = None

@@ -76,7 +76,7 @@ def guard(ctx: ServiceContext, name: str, action: str) -> None:
         token = _token(session, name)
         owner = owner_of(session, token) if token is not None else None
     if owner:
-        text = write_refusal(name, owner)
+        text = write_refusal(name, owner, hints=ctx.action_hints)
         audit.record_failure(ctx, action, name, text)
         raise HeldByAnotherMdm(text, token=name, owner=owner)
 
@@ -114,7 +114,7 @@ def refuse(ctx: ServiceContext, name: str, conflict: MdmConflict, action: str, *
         token = _token(session, name)
         owner = (record(session, ctx, token, conflict) if token is not None
                  else conflict.mdm_name or _("another MDM"))
-        text = write_refusal(name, owner, stopped=stopped)
+        text = write_refusal(name, owner, stopped=stopped, hints=ctx.action_hints)
         audit.record(session, ctx, action, name, result="failed", detail=text)
     raise HeldByAnotherMdm(text, token=name, owner=owner)
 

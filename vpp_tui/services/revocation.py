@@ -18,7 +18,9 @@ from vpp_tui.services.errors import ServiceError
 from vpp_tui.store import models as m
 
 
-def _targets(ctx, name: str) -> tuple[list[str], list[str]]:  # noqa: ANN001
+def revoke_targets(ctx, name: str) -> tuple[list[str], list[str]]:  # noqa: ANN001
+    """(clientUserIds, serials) holding a revocable license of token `name`: what
+    `revoke_all_of_token` sends to Apple. Store only."""
     with ctx.store.session() as session:
         rows = session.exec(
             select(m.License.client_user_id, m.License.serial, m.License.kind)
@@ -39,7 +41,7 @@ def revoke_all_of_token(ctx, name: str, *,  # noqa: ANN001
     holds the location (known before, or seen in an answer: the rest is not sent).
     """
     ownership.guard(ctx, name, "license.revoke_all")
-    users, serials = _targets(ctx, name)
+    users, serials = revoke_targets(ctx, name)
     if not users and not serials:
         return 0
     try:

@@ -35,6 +35,7 @@ class TokenView(SafeText):
     external_mdm_name: str | None
     scope_tags: tuple[str, ...] = ()
     secret_hint: str = ""
+    external_mdm_metadata: str | None = None  # Apple's mdmInfo.metadata of that MDM
 
     def as_json(self) -> dict:
         return {
@@ -47,7 +48,8 @@ class TokenView(SafeText):
             "app_count": self.app_count, "book_count": self.book_count,
             "apple_id": self.apple_id, "country": self.country,
             "account_type": self.account_type, "auto_update": self.auto_update,
-            "external_mdm_name": self.external_mdm_name, "scope_tags": list(self.scope_tags),
+            "external_mdm_name": self.external_mdm_name,
+            "external_mdm_metadata": self.external_mdm_metadata, "scope_tags": list(self.scope_tags),
             "advice": self.advice, "needs_attention": self.needs_attention,
         }
 
@@ -101,6 +103,12 @@ class TokenFilePreview(SafeText):
 
 @dataclass(frozen=True)
 class DeletePreview(SafeText):
+    """What deleting token `name` removes (`deleted`) and leaves (`kept`), and what
+    "revoke licenses first" would take back at Apple (`revoked`): `revoke_users` users and
+    `revoke_devices` devices holding the location's revocable licenses; `irrevocable`
+    licenses (books, items Apple marks not revocable) stay with their holders either way.
+    `location_tokens` are the other tokens of the same location (duplicates): they stay."""
+
     name: str
     apps: int
     books: int
@@ -108,6 +116,12 @@ class DeletePreview(SafeText):
     licenses: int
     deleted: tuple[str, ...]
     kept: tuple[str, ...]
+    revoked: tuple[str, ...] = ()
+    revoke_users: int = 0
+    revoke_devices: int = 0
+    irrevocable: int = 0
+    location_tokens: tuple[str, ...] = ()
+    location_name: str | None = None
 
 
 @dataclass(frozen=True)

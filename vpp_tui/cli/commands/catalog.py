@@ -1,4 +1,4 @@
-"""`vpp-tui apps list` and `vpp-tui directory import`."""
+"""`vpp-tui apps list`, `vpp-tui apps show` and `vpp-tui directory import`."""
 
 from __future__ import annotations
 
@@ -16,15 +16,60 @@ def _count(view: catalog.AssetView, value: int) -> str:
     return _("unlimited") if view.unlimited else str(value)
 
 
+def _update(view: catalog.AssetView) -> str:
+    """The UPDATE cell: the new version an auto-update brought, or a dash."""
+    return _("new {v}").format(v=view.update_available) if view.update_available else "—"
+
+
 def _apps(args: Namespace, ctx) -> int:  # noqa: ANN001
+    if args.apps_command == "show":
+        return _show(args, ctx)
     page = catalog.list_assets(ctx, books=args.books, token=args.token, limit=None)
     if args.json:
         print_json([v.as_json() for v in page.rows])
         return EXIT_OK
-    rows = [[v.name, v.token, " ".join(v.platforms), v.version or "—",
+    rows = [[v.name, v.token, " ".join(v.platforms), v.version or "—", _update(v),
              _count(v, v.used) if not v.unlimited else str(v.used), _count(v, v.total),
              "—" if v.unlimited else str(v.available)] for v in page.rows]
-    print(table(rows, ["NAME", "TOKEN", "PLATFORMS", "VERSION", "USED", "TOTAL", "AVAILABLE"]))
+    print(table(rows, ["NAME", "TOKEN", "PLATFORMS", "VERSION", "UPDATE", "USED", "TOTAL",
+                       "AVAILABLE"]))
+    return EXIT_OK
+
+
+def _yes(value: bool) -> str:
+    return _("yes") if value else _("no")
+
+
+def _show(args: Namespace, ctx) -> int:  # noqa: ANN001
+    """`apps show ITEM [--token NAME] [--json]`: one item in full."""
+    view = catalog.resolve_item(ctx, args.item, args.token)
+    notes = catalog.assignment_notes(ctx, view.id)
+    if args.json:
+        print_json({**view.as_json(), "assignments": [n.__dict__ for n in notes]})
+        return EXIT_OK
+    update = (_("new version {v} available (auto-update)").format(v=view.update_available)
+              if view.update_available else "—")
+    for label, value in [
+        (_("name"), view.name), (_("adamId"), f"{view.adam_id} ({view.pricing_param})"),
+        (_("token"), view.token), (_("type"), view.product_type),
+        (_("platforms"), " ".join(view.platforms) or "—"), (_("version"), view.version or "—"),
+        (_("update"), update),
+        (_("licenses"), _("{u} used of {t}, {a} available").format(
+            u=view.used, t=_count(view, view.total),
+            a="—" if view.unlimited else view.available)),
+        (_("device-assignable"), _yes(view.device_assignable)),
+        (_("revocable"), _yes(view.revocable)), (_("custom app"), _yes(view.custom)),
+        (_("store"), view.store_url or "—"),
+    ]:
+        print(f"{label:>17}: {value}")
+    if view.missing_in_store:
+        print(_("warning: missing from the token's country store; metadata kept from before"))
+    if notes:
+        print(table([[n.group, n.intent, n.license_type, n.status_message or "—"]
+                     for n in notes], ["GROUP", "INTENT", "LICENSING", "STATUS"]))
+    else:
+        print(_("not assigned: vpp-tui assign {item} --group GROUP --intent required|available").format(
+            item=f"{view.adam_id}:{view.pricing_param}"))
     return EXIT_OK
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from vpp_tui.cli.output import BadInput, CommandFailed
 from vpp_tui.cli.runtime import build_runtime
+from vpp_tui.domain.tokens import cli_hints
 from vpp_tui.i18n import _
 from vpp_tui.services.access import AccessDenied
 from vpp_tui.services.errors import InvalidInput, ServiceError
@@ -25,6 +26,7 @@ def read_file(path: str) -> bytes:
 def guarded(run: Callable[[Namespace, Any], int], args: Namespace) -> int:
     """Run a command on a fresh runtime; service errors become exit 2 (input) or 1 (failed)."""
     runtime = build_runtime(args)
+    runtime.ctx.action_hints = cli_hints()  # advice names commands, not console keys
     try:
         return run(args, runtime.ctx)
     except InvalidInput as exc:

@@ -23,9 +23,9 @@ from vpp_tui.cli.output import (
     print_json,
     table,
 )
-from vpp_tui.domain import outcomes
+from vpp_tui.domain import labels, outcomes
 from vpp_tui.i18n import _
-from vpp_tui.services import licensing, prompts
+from vpp_tui.services import catalog, licensing, prompts
 from vpp_tui.services.apple_link import apple_failure_text
 from vpp_tui.services.licensing.common import refusal_text
 from vpp_tui.services.licensing.views import LicensePreview, LicenseResult
@@ -43,7 +43,7 @@ def _apple_guard(run: Any) -> Any:
     return wrapped
 
 
-def _print_preview(preview: LicensePreview) -> None:
+def _print_preview(preview: LicensePreview, names: dict[str, str]) -> None:
     plan = preview.plan
     what = preview.item or preview.target or ""
     print(_("DRY RUN: nothing was changed").upper())
@@ -78,7 +78,12 @@ def _print_preview(preview: LicensePreview) -> None:
         print(_("prompts on {n} devices: invite {i}, install prompt {a}, Apple ID {d}").format(
             n=group.devices, i=_yn(p.invite_to_vpp), a=_yn(p.app_install_prompt),
             d=_yn(p.apple_id_prompt)) + (f" — {p.warning}" if p.warning else ""))
-    rows = [[m.member, str(m.kind), str(m.outcome), m.item or "", m.reason_text or ""]
+    if preview.target:  # one user or device: its items are the rows
+        _print_items([(m.item or "", str(m.outcome), m.reason_text or "")
+                      for m in plan.members], names)
+        return
+    rows = [[m.member, str(m.kind), labels.outcome_label(str(m.outcome)),
+             _item(m.item, names) if m.item else "", m.reason_text or ""]
             for m in plan.members[:SHOWN]]
     if rows:
         print(table(rows, ["MEMBER", "KIND", "OUTCOME", "ITEM", "REASON"]))
@@ -86,11 +91,39 @@ def _print_preview(preview: LicensePreview) -> None:
         print(_("… and {n} more (use --json for all)").format(n=len(plan.members) - SHOWN))
 
 
+def _item(adam_id: str, names: dict[str, str]) -> str:
+    """An item as a person reads it: its name, with the adamId scripts and Apple use."""
+    name = names.get(adam_id)
+    return f"{name} ({adam_id})" if name else adam_id
+
+
+def _print_items(rows: list[tuple[str, str, str]], names: dict[str, str]) -> None:
+    """The items of a revoke by user or device: name and adamId, outcome, reason."""
+    shown = [[names.get(item, item), item, labels.outcome_label(outcome), reason]
+             for item, outcome, reason in rows[:SHOWN]]
+    if shown:
+        print(table(shown, ["ITEM", "ADAM ID", "OUTCOME", "REASON"]))
+    if len(rows) > SHOWN:
+        print(_("… and {n} more (use --json for all)").format(n=len(rows) - SHOWN))
+
+
+def _names(ctx: Any, members: Any) -> dict[str, str]:
+    return catalog.item_names(ctx, [m.item for m in members if m.item])
+
+
+def _with_names(doc: dict[str, Any], names: dict[str, str]) -> dict[str, Any]:
+    """JSON members keep `item` (the adamId) and gain `item_name`."""
+    for member in doc.get("members", []):
+        if member.get("item"):
+            member["item_name"] = names.get(member["item"])
+    return doc
+
+
 def _yn(value: bool | None) -> str:
     return "—" if value is None else (_("yes") if value else _("no"))
 
 
-def _print_result(result: LicenseResult) -> None:
+def _print_result(result: LicenseResult, names: dict[str, str]) -> None:
     print(_("{action} {what}: licensed {l}, reclaimed {r}, failed {f}").format(
         action=result.action, what=result.item or result.target or "",
         l=result.licensed, r=result.reclaimed, f=result.failed))
@@ -109,6 +142,10 @@ def _print_result(result: LicenseResult) -> None:
     for e in result.events:
         print(_("Apple event {id}: {kind} {status} ({n} requested, {f} failed)").format(
             id=e.event_id, kind=e.kind, status=e.status, n=e.requested, f=e.failed))
+    if result.target:  # one user or device: what happened to each of its items
+        _print_items([(m.item or "", m.outcome, m.reason_text or m.reason or "")
+                      for m in result.members], names)
+        return
     failed = [m for m in result.members if m.outcome == "failed" and not m.waitlist_position]
     if failed:
         print(table([[m.member, m.kind, m.reason_text or m.reason or ""] for m in
@@ -131,21 +168,23 @@ def _undone(result: LicenseResult) -> list[str]:
     return lines
 
 
-def _finish(args: Namespace, result: LicenseResult) -> int:
+def _finish(args: Namespace, ctx: Any, result: LicenseResult) -> int:
+    names = _names(ctx, result.members)
     if args.json:
-        print_json(result.as_json())
+        print_json(_with_names(result.as_json(), names))
     else:
-        _print_result(result)
+        _print_result(result, names)
     return exit_status(_undone(result))
 
 
-def _preview(args: Namespace, preview: LicensePreview) -> int:
+def _preview(args: Namespace, ctx: Any, preview: LicensePreview) -> int:
     if not preview.allowed:
         raise BadInput(refusal_text(preview.plan))
+    names = _names(ctx, preview.plan.members)
     if args.json:
-        print_json(preview.as_json())
+        print_json(_with_names(preview.as_json(), names))
     else:
-        _print_preview(preview)
+        _print_preview(preview, names)
     return EXIT_OK
 
 
@@ -153,15 +192,15 @@ def _preview(args: Namespace, preview: LicensePreview) -> int:
 def _assign(args: Namespace, ctx: Any) -> int:
     call = (args.item, args.group, args.intent, args.license, args.token)
     if args.dry_run:
-        return _preview(args, licensing.plan_assign(ctx, *call))
-    return _finish(args, licensing.apply_assign(ctx, *call))
+        return _preview(args, ctx, licensing.plan_assign(ctx, *call))
+    return _finish(args, ctx, licensing.apply_assign(ctx, *call))
 
 
 @_apple_guard
 def _unassign(args: Namespace, ctx: Any) -> int:
     if args.dry_run:
-        return _preview(args, licensing.plan_unassign(ctx, args.item, args.group, args.token))
-    return _finish(args, licensing.apply_unassign(ctx, args.item, args.group, args.token))
+        return _preview(args, ctx, licensing.plan_unassign(ctx, args.item, args.group, args.token))
+    return _finish(args, ctx, licensing.apply_unassign(ctx, args.item, args.group, args.token))
 
 
 @_apple_guard
@@ -171,8 +210,8 @@ def _revoke(args: Namespace, ctx: Any) -> int:
                          "every token"))
     who = dict(item=args.item, token=args.token, user=args.user, device=args.device)
     if args.dry_run:
-        return _preview(args, licensing.plan_revoke(ctx, **who))
-    return _finish(args, licensing.apply_revoke(ctx, **who))
+        return _preview(args, ctx, licensing.plan_revoke(ctx, **who))
+    return _finish(args, ctx, licensing.apply_revoke(ctx, **who))
 
 
 def _licenses(args: Namespace, ctx: Any) -> int:

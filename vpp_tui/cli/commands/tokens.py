@@ -6,21 +6,40 @@ from argparse import Namespace
 
 from vpp_tui.cli.commands.common import guarded, read_file
 from vpp_tui.cli.output import EXIT_OK, BadInput, exit_status, print_json, table
-from vpp_tui.domain import outcomes
+from vpp_tui.domain import labels, outcomes
 from vpp_tui.i18n import _
 from vpp_tui.services import sync, tokens
+from vpp_tui.services.views import DeletePreview
 
 
 def _when(value) -> str:  # noqa: ANN001
     return value.strftime("%Y-%m-%d %H:%M") if value else "—"
 
 
+def _state(v: tokens.TokenView, sep: str = ": {reason}") -> str:
+    """The state as a person reads it (JSON keeps the value: `labels`)."""
+    label = labels.token_state_label(v.state)
+    return label + sep.format(reason=v.state_reason) if v.state_reason else label
+
+
+def _last_sync(v: tokens.TokenView) -> str:
+    label = labels.sync_status_label(v.last_sync_status)
+    return f"{label} {_when(v.last_sync_at)}" if v.last_sync_at else label
+
+
 def _print_tokens(views: list[tokens.TokenView]) -> None:
-    rows = [[v.state + (f" ({v.state_reason})" if v.state_reason else ""), v.name,
-             v.location_name or "—", f"{v.expires_at.date()} ({v.days_left}d)",
-             f"{v.last_sync_status} {_when(v.last_sync_at)}", str(v.app_count),
+    rows = [[_state(v), v.name, v.location_name or "—",
+             f"{v.expires_at.date()} ({v.days_left}d)", _last_sync(v), str(v.app_count),
              str(v.book_count)] for v in views]
     print(table(rows, ["STATE", "NAME", "LOCATION", "EXPIRES", "LAST SYNC", "APPS", "BOOKS"]))
+
+
+def _report(args: Namespace, view: tokens.TokenView, line: str) -> None:
+    """`--json`: the token as `token show --json` prints it; else one line for a person."""
+    if getattr(args, "json", False):
+        print_json(view.as_json())
+    else:
+        print(line)
 
 
 def _dispatch(args: Namespace, ctx) -> int:  # noqa: ANN001
@@ -39,10 +58,10 @@ def _dispatch(args: Namespace, ctx) -> int:  # noqa: ANN001
             return EXIT_OK
         v = details.token
         for label, value in [
-            ("name", v.name), ("state", f"{v.state} — {v.state_reason}"), ("advice", v.advice),
+            ("name", v.name), ("state", _state(v, " — {reason}")), ("advice", v.advice),
             ("location", f"{v.location_name} ({v.location_id})"), ("organisation", v.org_name),
             ("Apple ID", v.apple_id), ("expires", f"{v.expires_at.isoformat()} ({v.days_left} days)"),
-            ("last sync", f"{v.last_sync_status} {_when(v.last_sync_at)}"),
+            ("last sync", _last_sync(v)),
             ("apps / books", f"{v.app_count} / {v.book_count}"), ("country", v.country),
             ("account type", v.account_type), ("auto-update", "on" if v.auto_update else "off"),
             ("scope tags", ", ".join(v.scope_tags) or "—"), ("secret", v.secret_hint),
@@ -55,43 +74,85 @@ def _dispatch(args: Namespace, ctx) -> int:  # noqa: ANN001
             consent=args.consent, country=args.country, account_type=args.account,
             auto_update=args.auto_update, take_control=args.take_control,
             scope_tags=args.scope_tag))
-        if args.json:
-            print_json(view.as_json())
-        else:
-            print(_("added {name}: {state} {reason}").format(
-                name=view.name, state=view.state, reason=view.state_reason).rstrip())
+        _report(args, view, _("added {name}: {state}").format(
+            name=view.name, state=_state(view)))
         return _usable(view)
     if action == "renew":
         view = tokens.renew_token(ctx, args.name, read_file(args.file),
                                   take_control=args.take_control)
-        print(_("renewed {name}: {state}, expires {date}").format(
-            name=view.name, state=view.state, date=view.expires_at.date()))
+        _report(args, view, _("renewed {name}: {state}, expires {date}").format(
+            name=view.name, state=labels.token_state_label(view.state),
+            date=view.expires_at.date()))
         return _usable(view)
     if action == "set":
         view = tokens.update_settings(ctx, args.name, country=args.country,
                                       account_type=args.account, auto_update=args.auto_update,
                                       scope_tags=args.scope_tag)
-        print(_("updated {name}").format(name=view.name))
+        _report(args, view, _("updated {name}").format(name=view.name))
         return EXIT_OK
     if action == "take-control":
-        before = tokens.get_token(ctx, args.name).token.external_mdm_name
+        before = tokens.get_token(ctx, args.name).token
+        was = labels.owner_label(before.external_mdm_name, before.external_mdm_metadata) \
+            if before.external_mdm_name else None
         view = tokens.take_control(ctx, args.name)
-        print(_("{name}: now managed here{was}; state {state}").format(
-            name=view.name, state=view.state,
-            was=_(" instead of {mdm}").format(mdm=before) if before else ""))
+        _report(args, view, _("{name}: now managed here{was}; state {state}").format(
+            name=view.name, state=labels.token_state_label(view.state),
+            was=_(" instead of {mdm}").format(mdm=was) if was else ""))
         return EXIT_OK
     if action == "delete":
-        preview = tokens.delete_preview(ctx, args.name)
-        if not args.yes:
-            raise BadInput(_("deleting {name} removes {apps} apps, {books} books and {n} "
-                             "assignments; add --yes to confirm").format(
-                name=args.name, apps=preview.apps, books=preview.books, n=preview.assignments))
-        tokens.delete_token(ctx, args.name, revoke_licenses=args.revoke_licenses)
-        print(_("deleted {name}.").format(name=args.name))
-        for line in preview.kept if not args.revoke_licenses else ():
-            print(_("kept: {line}").format(line=line))
-        return EXIT_OK
+        return _delete(args, ctx)
     raise BadInput(f"unknown token action {action}")
+
+
+def _delete(args: Namespace, ctx) -> int:  # noqa: ANN001
+    """`token delete NAME (--yes | --dry-run) [--revoke-licenses] [--json]`."""
+    preview = tokens.delete_preview(ctx, args.name)
+    if args.dry_run:
+        _print_delete(args, preview, done=False)
+        return EXIT_OK
+    if not args.yes:
+        raise BadInput(_("deleting {name} removes {apps} apps, {books} books and {n} "
+                         "assignments; add --yes to confirm, or --dry-run to see what "
+                         "would go").format(name=args.name, apps=preview.apps,
+                                            books=preview.books, n=preview.assignments))
+    tokens.delete_token(ctx, args.name, revoke_licenses=args.revoke_licenses)
+    _print_delete(args, preview, done=True)
+    return EXIT_OK
+
+
+def _print_delete(args: Namespace, preview: DeletePreview, *, done: bool) -> None:
+    revoke = args.revoke_licenses
+    if args.json:
+        print_json({
+            "name": preview.name, "dry_run": not done, "deleted": done,
+            "revoke_licenses": revoke, "apps": preview.apps, "books": preview.books,
+            "assignments": preview.assignments, "licenses": preview.licenses,
+            "revoke": {"users": preview.revoke_users, "devices": preview.revoke_devices,
+                       "irrevocable": preview.irrevocable} if revoke else None,
+            "location_tokens": list(preview.location_tokens),
+            "location_name": preview.location_name,
+            "removes": list(preview.deleted),
+            "revokes_first": list(preview.revoked) if revoke else [],
+            "keeps": [] if revoke else list(preview.kept),
+        })
+        return
+    if not done:
+        print(_("DRY RUN: nothing was changed").upper())
+    print((_("deleted {name}:") if done else _("deleting {name} would remove:")).format(
+        name=preview.name))
+    for line in preview.deleted:
+        print(f"  {line}")
+    if revoke:
+        print(_("revoked first:") if done else _("after revoking first (--revoke-licenses):"))
+        for line in preview.revoked:
+            print(f"  {line}")
+    else:
+        print(_("kept:"))
+        for line in preview.kept:
+            print(f"  {line}")
+    if preview.location_tokens and not done:
+        print(_("other tokens of location {location}: {tokens} (they stay)").format(
+            location=preview.location_name or "?", tokens=", ".join(preview.location_tokens)))
 
 
 def run_token(args: Namespace) -> int:
@@ -111,7 +172,7 @@ def _sync(args: Namespace, ctx) -> int:  # noqa: ANN001
     if args.json:
         print_json([r.as_json() for r in results])
     else:
-        rows = [[r.name, r.status, str(r.requests), str(r.assets), str(r.assignments),
+        rows = [[r.name, labels.sync_status_label(r.status), str(r.requests), str(r.assets), str(r.assignments),
                  str(r.users), r.error or ""] for r in results]
         print(table(rows, ["NAME", "STATUS", "REQUESTS", "ASSETS", "ASSIGNMENTS", "USERS",
                            "ERROR"]))

@@ -96,7 +96,9 @@ def _target_parts(session: Session, kind: str, who: str,
     by_token: dict[tuple[int, str], list[tuple[m.License, m.Asset]]] = {}
     ids_of: dict[int, AppleIds] = {}
     for lic, asset, token in found:
-        ids = ids_of.setdefault(asset.token_id, apple_ids(session, asset.token_id))
+        if asset.token_id not in ids_of:  # once per token, not once per license
+            ids_of[asset.token_id] = apple_ids(session, asset.token_id)
+        ids = ids_of[asset.token_id]
         if ids.member_of(lic).casefold() == who.casefold():
             by_token.setdefault((asset.token_id, token), []).append((lic, asset))
     parts = []

@@ -82,8 +82,22 @@ def delete_preview(ctx: ServiceContext, name: str) -> DeletePreview:
             col(m.Assignment.asset_id).in_(asset_ids))).one()
         licenses = session.exec(select(func.count()).select_from(m.License).where(
             col(m.License.asset_id).in_(asset_ids), m.License.status == "licensed")).one()
+        irrevocable = session.exec(select(func.count()).select_from(m.License).where(
+            col(m.License.asset_id).in_(select(m.Asset.id).where(
+                m.Asset.token_id == token.id, col(m.Asset.revocable).is_(False))),
+            m.License.status == "licensed")).one()
+        others = tuple(t.name for t in ownership.location_tokens(session, token)
+                       if t.id != token.id)
+        location = token.location_name
+    from vpp_tui.services.revocation import revoke_targets
+
+    users, serials = revoke_targets(ctx, name)
     return DeletePreview(
         name=name, apps=apps, books=books, assignments=assignments, licenses=licenses,
+        revoked=_revoked_lines(len(users), len(serials), licenses - irrevocable,
+                               irrevocable, others),
+        revoke_users=len(users), revoke_devices=len(serials), irrevocable=irrevocable,
+        location_tokens=others, location_name=location,
         deleted=(
             _("the token and its encrypted secret"),
             _("{apps} apps and {books} books listed under it").format(apps=apps, books=books),
@@ -94,8 +108,24 @@ def delete_preview(ctx: ServiceContext, name: str) -> DeletePreview:
               "can no longer be revoked from here").format(n=licenses),
             _("apps already installed stay on devices"),
             _("the audit log"),
+            *((_("the other tokens of this location: {tokens}").format(
+                tokens=", ".join(others)),) if others else ()),
         ),
     )
+
+
+def _revoked_lines(users: int, devices: int, revocable: int, irrevocable: int,
+                   others: tuple[str, ...]) -> tuple[str, ...]:
+    """What "revoke licenses first" takes back at Apple, one line each."""
+    lines = [_("Apple revokes {n} licenses held by {users} users and {devices} "
+               "devices").format(n=revocable, users=users, devices=devices)]
+    if irrevocable:
+        lines.append(_("{n} licenses of books and items Apple marks not revocable stay "
+                       "with their holders").format(n=irrevocable))
+    if others:
+        lines.append(_("the location's licenses are shared with {tokens}: they are revoked "
+                       "for those tokens too").format(tokens=", ".join(others)))
+    return tuple(lines)
 
 
 def delete_token(ctx: ServiceContext, name: str, *, revoke_licenses: bool = False,

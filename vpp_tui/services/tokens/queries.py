@@ -60,6 +60,7 @@ def _views(ctx: ServiceContext, session: Session, tokens: list[m.Token]) -> list
     soon = int(get_setting(ctx, "expiring_soon_days"))
     now = ctx.clock.now()
     box = secret_box(ctx.store, ctx.key_file)
+    hints = ctx.action_hints or rules.console_hints()
     views = []
     for t in tokens:
         expires_at = rules.effective_expiry(t.expires_at, t.apple_expires_at)
@@ -69,6 +70,7 @@ def _views(ctx: ServiceContext, session: Session, tokens: list[m.Token]) -> list
                 expires_at=expires_at,
                 apple_error=t.apple_error,
                 external_mdm_name=t.external_mdm_name,
+                external_mdm_metadata=t.external_mdm_metadata,
                 is_duplicate=bool(t.location_id) and by_location[t.location_id] > 1,
                 duplicate_of=dupes,
                 last_sync_status=shown_sync_status(t.last_sync_status, t.lease_expires_at, now),
@@ -76,6 +78,7 @@ def _views(ctx: ServiceContext, session: Session, tokens: list[m.Token]) -> list
             ),
             now,
             expiring_soon_days=soon,
+            hints=hints.for_token(t.name),
         )
         try:
             hint = decode_token(box.decrypt(t.secret)).masked()
@@ -92,7 +95,8 @@ def _views(ctx: ServiceContext, session: Session, tokens: list[m.Token]) -> list
             last_sync_error=t.last_sync_error,
             app_count=counts.get((t.id, "app"), 0), book_count=counts.get((t.id, "book"), 0),
             country=t.country, account_type=t.account_type, auto_update=t.auto_update,
-            external_mdm_name=t.external_mdm_name, scope_tags=tags.get(t.id or 0, ()),
+            external_mdm_name=t.external_mdm_name,
+            external_mdm_metadata=t.external_mdm_metadata, scope_tags=tags.get(t.id or 0, ()),
             secret_hint=hint,
         ))
     return views

@@ -13,6 +13,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
+from vpp_tui.domain.labels import outcome_label
 from vpp_tui.i18n import _, ngettext
 from vpp_tui.services.catalog import UNLIMITED
 from vpp_tui.services.licensing.views import LicensePreview
@@ -183,7 +184,7 @@ class LicenseReviewScreen(ModalScreen[bool]):
         if not table.columns:
             table.add_columns("#", _("Member"), _("Kind"), _("Outcome"), _("Reason"))
             for n, m in enumerate(self.preview.plan.members[:SHOWN_MEMBERS], start=1):
-                table.add_row(str(n), m.member, str(m.kind), str(m.outcome),
+                table.add_row(str(n), m.member, str(m.kind), outcome_label(str(m.outcome)),
                               m.reason_text or "")
         table.display = not table.display
         if table.display:

@@ -7,6 +7,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
+from vpp_tui.domain.labels import owner_label, sync_status_label, token_state_label
 from vpp_tui.i18n import _
 from vpp_tui.services.views import TokenDetails
 from vpp_tui.ui.commands import Command, bindings
@@ -24,7 +25,7 @@ def _fields(details: TokenDetails) -> list[tuple[str, str]]:
     yes, no = _("yes"), _("no")
     return [
         (_("Name"), t.name),
-        (_("State"), f"{t.state} · {t.state_reason}"),
+        (_("State"), f"{token_state_label(t.state)} · {t.state_reason}"),
         (_("Organisation"), t.org_name),
         (_("Location"), f"{t.location_name or '—'} ({t.location_id or '—'})"),
         (_("Apple ID"), t.apple_id),
@@ -35,10 +36,11 @@ def _fields(details: TokenDetails) -> list[tuple[str, str]]:
         (_("Account type"), t.account_type),
         (_("Automatic app updates"), yes if t.auto_update else no),
         (_("Take control from other MDM"), yes if details.take_control else no),
-        (_("Held by another MDM"), t.external_mdm_name or no),
+        (_("Held by another MDM"), owner_label(t.external_mdm_name, t.external_mdm_metadata)
+         if t.external_mdm_name else no),
         (_("Scope tags"), ", ".join(t.scope_tags) or "—"),
         (_("Apps / books"), f"{t.app_count} / {t.book_count}"),
-        (_("Last sync"), (when(t.last_sync_at) + f" · {t.last_sync_status}")
+        (_("Last sync"), (when(t.last_sync_at) + f" · {sync_status_label(t.last_sync_status)}")
          if t.last_sync_at else _("never")),
         (_("Last sync error"), t.last_sync_error or "—"),
         (_("Default platform"), details.default_platform or "—"),

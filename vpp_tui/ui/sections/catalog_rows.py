@@ -61,6 +61,9 @@ def facts(view: AssetView) -> str:
                      else _("user licensing only"))
         parts.append(_("revocable") if view.revocable else _("not revocable"))
     parts.append(_("custom app") if view.custom else _("store item"))
+    if view.update_available:
+        parts.append(_("new version {v} available (auto-update)").format(
+            v=view.update_available))
     if view.unlimited:
         parts.append(_("free: unlimited licenses"))
     if view.missing_in_store:

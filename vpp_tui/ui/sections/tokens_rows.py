@@ -7,6 +7,7 @@ from datetime import datetime
 from rich.text import Text
 from textual.widgets import DataTable
 
+from vpp_tui.domain.labels import token_state_label
 from vpp_tui.i18n import _
 from vpp_tui.services.views import TokenView
 from vpp_tui.ui.format import ago, day, days_left
@@ -33,18 +34,10 @@ _BADGES = {
 }
 
 
-def state_label(state: str) -> str:
-    return {
-        "valid": _("valid"), "expiring_soon": _("expiring"), "expired": _("expired"),
-        "invalid": _("invalid"), "duplicate": _("duplicate"),
-        "assigned_to_external_mdm": _("external MDM"),
-    }.get(state, state)
-
-
 def badge(view: TokenView) -> Text:
     mark, colour = _BADGES.get(view.state, ("?", ""))
     text = Text(f"{mark} ", style=f"bold {colour}")
-    text.append(state_label(view.state), style=colour)
+    text.append(token_state_label(view.state), style=colour)  # the CLI's label too
     if view.state == "invalid":
         text.append(f": {view.state_reason}", style=colour)
     elif view.state == "expiring_soon":

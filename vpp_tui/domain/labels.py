@@ -1,0 +1,47 @@
+"""How stored values read to a person: the one label per token state, sync status and
+member outcome, for the console and the CLI's human output alike.
+
+JSON keeps the values themselves (`expiring_soon`, `already_licensed`, …): they are the
+contract scripts match (docs/cli.md "JSON fields"). A label is for reading only; an
+unknown value reads as itself. Pure: no I/O.
+"""
+
+from __future__ import annotations
+
+from vpp_tui.i18n import _
+
+
+def token_state_label(state: str) -> str:
+    """`valid | expiring_soon | expired | invalid | duplicate | assigned_to_external_mdm`
+    (domain.tokens.TokenState) as a person reads it."""
+    return {
+        "valid": _("valid"), "expiring_soon": _("expiring"), "expired": _("expired"),
+        "invalid": _("invalid"), "duplicate": _("duplicate"),
+        "assigned_to_external_mdm": _("external MDM"),
+    }.get(state, state)
+
+
+def sync_status_label(status: str) -> str:
+    """A token's last sync status or a sync run's status (domain.outcomes: `none`,
+    `in_progress`, `completed`, `failed`, `interrupted`, `skipped`)."""
+    return {
+        "none": _("never"), "in_progress": _("in progress"), "completed": _("completed"),
+        "failed": _("failed"), "interrupted": _("interrupted"), "skipped": _("skipped"),
+    }.get(status, status)
+
+
+def outcome_label(outcome: str) -> str:
+    """A member's outcome in a license plan or result (domain.licensing.Outcome)."""
+    return {
+        "licensed": _("licensed"), "already_licensed": _("already licensed"),
+        "reclaimed": _("reclaimed"), "failed": _("failed"), "skipped": _("skipped"),
+    }.get(outcome, outcome)
+
+
+def owner_label(name: str | None, metadata: str | None) -> str:
+    """Which other MDM holds a location: its `mdmInfo.name` and, when Apple gave it, its
+    `metadata` (apple-api.md §7.1), so two installations of one product (two `vpp-tui`)
+    read apart: "vpp-tui (vpp-tui installation 3f2a9c1d)"."""
+    owner = name or _("another MDM")
+    meta = (metadata or "").strip()
+    return f"{owner} ({meta})" if meta and meta != owner else owner
