@@ -99,6 +99,8 @@ def test_every_table_round_trips(store) -> None:
         s.add(m.RoleGrant(admin="ana", role_id=role.id, scope_tag_id=tag.id))
         s.add(m.AuditEntry(actor="ana", action="token.add", target="North"))
         s.add(m.Setting(key="theme", value={"name": "nord"}))
+        s.add(m.Lease(key="location:100", owner="ana@host:1:ab", fence=1, token_name="North",
+                      acquired_at=NOW, expires_at=NOW + timedelta(seconds=60)))
     with store.session() as s:
         for table in m.ALL_TABLES:
             assert s.exec(select(table)).first() is not None, table.__tablename__
