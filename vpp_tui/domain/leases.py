@@ -64,12 +64,6 @@ def next_fence(current: int | None) -> int:
     return (current or 0) + 1
 
 
-def holds(owner: str | None, fence: int | None, mine_owner: str, mine_fence: int) -> bool:
-    """True while the lease row still names this holder with this fence: results may be
-    written. False once it was broken or taken over (the fence moved on)."""
-    return owner == mine_owner and fence == mine_fence
-
-
 def busy_text(owner: str, since: datetime | None) -> str:
     """The one line saying who holds the lease a sync needs (the sync is skipped as busy)."""
     return _("already being synced or changed by another console ({owner}, since {since}); "
