@@ -26,7 +26,7 @@ from vpp_tui.store import models as m
 from vpp_tui.store.engine import open_store
 
 NAME = "North"
-USERS_MS = 10000  # each /users answer takes this long: a sync outlives many periods, and a
+USERS_MS = 20000  # each /users answer takes this long: a sync outlives many periods, and a
 # second process (seconds to start on a loaded machine) still finds it running
 WAIT = 120
 
@@ -111,6 +111,7 @@ def test_two_sync_processes_never_sync_one_token_at_once(slow_users, tmp_path,
     log.wait_for("/assignments", seen + 1)  # the first sync holds the lease, reads Apple
     held_longer_than(store_url, 2.0)  # two lease periods: alive only through renewals
     second = json.loads(admin.ok("sync", NAME, "--json"))
+    assert first.poll() is None, "the first sync ended before the second one tried"
     assert (second[0]["status"], second[0]["skip_reason"]) == ("skipped", "busy"), second
     out, err = first.communicate(timeout=WAIT)
     assert first.returncode == 0, err
