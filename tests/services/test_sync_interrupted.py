@@ -13,7 +13,7 @@ import pytest
 from sqlmodel import select
 
 from tests.services.test_tokens import add
-from vpp_tui.services import sync, tokens
+from vpp_tui.services import leases, sync, tokens
 from vpp_tui.store import models as m
 
 NAME = "North Campus"
@@ -54,7 +54,7 @@ def test_cancelled_sync_is_interrupted_not_failed(world) -> None:
     assert view.history[0].status == "interrupted" and view.history[0].requests == 3
     assert view.history[0].finished_at is not None
     row = token_row(world)
-    assert row.apple_error is None and row.lease_owner is None
+    assert row.apple_error is None and leases.current(world.ctx, NAME).owner is None
     assert row.last_sync_at is None  # nothing was read: the token is as stale as before
 
 
@@ -69,7 +69,8 @@ def test_ctrl_c_during_sync_records_interrupted_and_releases_the_lease(world) ->
         sync.sync_token(world.ctx, NAME)
     world.transport.on_request = None
     row = token_row(world)
-    assert row.last_sync_status == "interrupted" and row.lease_owner is None
+    assert row.last_sync_status == "interrupted"
+    assert leases.current(world.ctx, NAME).owner is None
     assert row.apple_error is None
     assert [r.status for r in runs(world)] == ["interrupted"]
     assert sync.sync_token(world.ctx, NAME).status == "completed"
@@ -118,7 +119,7 @@ def test_stale_in_progress_run_is_closed_as_interrupted(world) -> None:
     with world.ctx.store.session() as s:
         s.add(m.SyncRun(token_id=token_id, actor="bob", started_at=world.clock.now()))
     assert tokens.get_token(world.ctx, NAME).token.last_sync_status == "in_progress"
-    world.clock.advance(sync.LEASE_SECONDS + 1)
+    world.clock.advance(leases.timing().period + 1)
     shown = tokens.get_token(world.ctx, NAME)
     assert shown.token.last_sync_status == "interrupted"  # not "in progress" forever
     assert shown.history[0].status == "interrupted"
@@ -132,7 +133,7 @@ def test_live_in_progress_run_is_shown_in_progress(world) -> None:
     add(world, NAME)
     token_id = token_row(world).id
     assert sync.acquire_lease(world.ctx, token_id, "bob@busy:123")
-    world.clock.advance(60)
+    world.clock.advance(leases.timing().period / 2)
     assert tokens.get_token(world.ctx, NAME).token.last_sync_status == "in_progress"
     busy = sync.sync_token(world.ctx, NAME)
     assert (busy.status, busy.skip_reason) == ("skipped", "busy")

@@ -3,12 +3,13 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
 from vpp_tui.store import models as m
-from vpp_tui.store.engine import open_store
+from vpp_tui.store.engine import alembic_config, open_store
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
@@ -25,7 +26,37 @@ def test_migrations_create_every_table_from_empty(store) -> None:
     assert {t.__tablename__ for t in m.ALL_TABLES} <= names
     assert "alembic_version" in names
     with store.engine.connect() as conn:
-        assert conn.execute(text("select version_num from alembic_version")).scalar() == "0001"
+        head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+        assert conn.execute(text("select version_num from alembic_version")).scalar() == head
+
+
+def test_a_store_at_0001_upgrades_to_the_lease_table(store_url) -> None:
+    """An existing store (revision 0001, a token with the old lease columns) upgrades: the
+    `leases` table appears, the token is kept, and the old columns are gone."""
+    from alembic import command
+    from sqlalchemy import create_engine
+
+    engine = create_engine(store_url)
+    cfg = alembic_config()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0001")
+        conn.execute(text("insert into tokens (name, apple_id, secret, secret_sha256, org_name,"
+                          " expires_at, legacy, country, account_type, auto_update, "
+                          "take_control, consent, last_sync_status, lease_owner, created_at, "
+                          "updated_at) values ('North', 'a@b.c', :s, 'ab', 'C', :t, false, 'US',"
+                          " 'business', false, false, false, 'none', 'bob@gone', :t, :t)"),
+                     {"s": b"x", "t": NOW})
+    engine.dispose()
+    opened = open_store(store_url)
+    try:
+        assert "leases" in inspect(opened.engine).get_table_names()
+        columns = {c["name"] for c in inspect(opened.engine).get_columns("tokens")}
+        assert "lease_owner" not in columns and "lease_expires_at" not in columns
+        with opened.session() as s:
+            assert [t.name for t in s.exec(select(m.Token)).all()] == ["North"]
+    finally:
+        opened.close()
 
 
 def test_upgrade_on_open_is_idempotent(store_url) -> None:
@@ -68,6 +99,8 @@ def test_every_table_round_trips(store) -> None:
         s.add(m.RoleGrant(admin="ana", role_id=role.id, scope_tag_id=tag.id))
         s.add(m.AuditEntry(actor="ana", action="token.add", target="North"))
         s.add(m.Setting(key="theme", value={"name": "nord"}))
+        s.add(m.Lease(key="location:100", owner="ana@host:1:ab", fence=1, token_name="North",
+                      acquired_at=NOW, expires_at=NOW + timedelta(seconds=60)))
     with store.session() as s:
         for table in m.ALL_TABLES:
             assert s.exec(select(table)).first() is not None, table.__tablename__

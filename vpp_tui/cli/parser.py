@@ -122,6 +122,9 @@ def build_parser() -> Parser:
     p.add_argument("--full", action="store_true")
     p.add_argument("--due", action="store_true",
                    help=_("with --all: only tokens whose sync interval has passed (for cron)"))
+    p.add_argument("--break-lease", metavar="NAME", help=_(
+        "break the write lease of token NAME's location (its holder crashed); prints who "
+        "held it and since when, audited; syncs nothing"))
     p.add_argument("--json", action="store_true")
 
     apps = cmd("apps", _("the catalog of apps and books"))

@@ -12,6 +12,13 @@ control. Every write path opens its client with `writes(...)`:
 `writes` is entered *before* the caller's session and left *after* it, so the foreign owner
 is recorded in a transaction of its own once the caller's has committed (no second SQLite
 writer while the caller holds the write lock; no PostgreSQL self-deadlock on the token row).
+
+`writes` also holds the location's write lease (`services.leases.hold`, issue 9 items 2, 3,
+5) for the whole body: every write path to Apple (assign, unassign, revoke, waitlist grant,
+departures, token delete) is serialised with syncs and with each other, without each caller
+taking it. It waits for a running sync (bounded: `domain.leases`), and is re-entrant, so a
+sync that serves its waitlist keeps its own lease. The body plans after entering, so it
+never trusts rows read before the previous writer finished.
 """
 
 from __future__ import annotations
@@ -20,12 +27,13 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, NoReturn
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from vpp_tui.apple.errors import AppleError, MdmConflict
 from vpp_tui.domain.ownership import location_owner, write_refusal
 from vpp_tui.i18n import _
-from vpp_tui.services import audit
+from vpp_tui.services import audit, leases
 from vpp_tui.services.apple_link import apple_failure_text, client_for
 from vpp_tui.services.context import ServiceContext
 from vpp_tui.services.errors import ServiceError
@@ -136,8 +144,20 @@ def writes(ctx: ServiceContext, name: str, action: str, *,
     answer after that is checked too (the client stops sending at the first foreign one).
     When that first read fails otherwise, ServiceError says why and nothing is sent.
     On exit, if any answer showed another MDM, it is recorded (`refuse`) and
-    HeldByAnotherMdm is raised, replacing whatever the body raised. Other errors pass.
+    HeldByAnotherMdm is raised, replacing whatever the body raised. Other errors pass,
+    except a unique-constraint race (IntegrityError), which becomes one ServiceError.
+
+    All of it under the location's write lease: waits for its holder up to the configured
+    wait (`leases.timing`), then raises LeaseBusy (exit 1, audited under `action`).
     """
+    with leases.hold(ctx, name, action=action):
+        with _writes(ctx, name, action, on_progress) as client:
+            yield client
+
+
+@contextmanager
+def _writes(ctx: ServiceContext, name: str, action: str,
+            on_progress: Callable[[str, int, int], None] | None) -> Iterator[Any]:
     from vpp_tui.services.tokens.queries import bearer_of
 
     guard(ctx, name, action)
@@ -152,6 +172,13 @@ def writes(ctx: ServiceContext, name: str, action: str, *,
                 raise
             started = True
             yield client
+        except IntegrityError as exc:
+            if client.conflict is not None:
+                refuse(ctx, name, client.conflict, action, stopped=started)
+            text = _("{token} was changed by another writer at the same moment; what "
+                     "Apple did is kept there. Sync {token}, then try again").format(token=name)
+            audit.record_failure(ctx, action, name, text)
+            raise ServiceError(text) from exc
         except Exception:
             if client.conflict is None:
                 raise

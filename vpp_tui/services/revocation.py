@@ -12,7 +12,7 @@ from collections.abc import Callable
 from sqlmodel import col, select
 
 from vpp_tui.i18n import _
-from vpp_tui.services import audit, ownership
+from vpp_tui.services import audit, leases, ownership
 from vpp_tui.services.apple_link import apple_failure_text
 from vpp_tui.services.errors import ServiceError
 from vpp_tui.store import models as m
@@ -38,8 +38,16 @@ def revoke_all_of_token(ctx, name: str, *,  # noqa: ANN001
     """Revoke at Apple, batched by the service-config limits; returns targets revoked.
 
     Raises ServiceError when Apple fails, and `ownership.HeldByAnotherMdm` when another MDM
-    holds the location (known before, or seen in an answer: the rest is not sent).
+    holds the location (known before, or seen in an answer: the rest is not sent), and
+    `leases.LeaseBusy` when the location's write lease stayed held by another process.
+    The targets are read under the lease, so a sync or assign that just finished counts.
     """
+    with leases.hold(ctx, name, action="license.revoke_all"):
+        return _revoke_all(ctx, name, on_progress)
+
+
+def _revoke_all(ctx, name: str,  # noqa: ANN001
+                on_progress: Callable[[str, int, int], None] | None) -> int:
     ownership.guard(ctx, name, "license.revoke_all")
     users, serials = revoke_targets(ctx, name)
     if not users and not serials:

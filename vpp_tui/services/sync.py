@@ -1,9 +1,13 @@
 """Sync one token (or all) from Apple: config, assets, assignments, users, metadata.
 
 Everything Apple says is fetched first, then applied in one transaction per
-token, so a failed sync changes nothing but the record that it failed. A lease
-in the token row makes sure one token is never synced twice at once, even by
-two admins' consoles on a shared PostgreSQL store.
+token, so a failed sync changes nothing but the record that it failed. The sync holds
+its location's write lease (`services.leases`) from before it plans until it has served
+the waitlists, so no sync, assign or revoke of the same location runs in between, even
+from another admin's console on a shared PostgreSQL store. A live holder makes the sync
+`skipped`/busy; a dead one's lease expires within a lease period (or is broken with
+`sync --break-lease`). The apply transaction checks the lease's fence first: a sync
+whose lease was broken or taken meanwhile writes nothing and says "lease lost".
 
 A sync stopped before it finished (`ctx.cancel` set when the console closes, Ctrl-C,
 a crashed process) is `interrupted`, not failed: nothing is applied, the token's health
@@ -12,15 +16,11 @@ is untouched, and the next sync simply runs (`domain.outcomes`).
 
 from __future__ import annotations
 
-import os
-import socket
-import uuid
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import or_, update
 from sqlmodel import Session, select
 
 from vpp_tui.apple import errors as apple_errors
@@ -28,7 +28,7 @@ from vpp_tui.apple.clock import Cancelled
 from vpp_tui.domain import outcomes
 from vpp_tui.domain import tokens as rules
 from vpp_tui.i18n import _
-from vpp_tui.services import audit
+from vpp_tui.services import audit, leases
 from vpp_tui.services.access import Permission, authorize
 from vpp_tui.services.apple_link import apple_failure_text, client_for
 from vpp_tui.services.context import ServiceContext
@@ -39,35 +39,38 @@ from vpp_tui.services.tokens import bearer_of, get_token
 from vpp_tui.services.views import SyncResult
 from vpp_tui.store import models as m
 
-LEASE_SECONDS = 15 * 60
 METADATA_BATCH = 100
 Progress = Callable[[str, int, int], None]
 
 
-def _lease_owner(ctx: ServiceContext) -> str:
-    return f"{ctx.actor}@{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
-
-
 def acquire_lease(ctx: ServiceContext, token_id: int, owner: str) -> bool:
-    """Atomically take the token's sync lease; False when someone else holds a live one."""
-    now = ctx.clock.now()
+    """Take the lease of the token's location for a sync by `owner`, with no heartbeat (a
+    holder that never renews: free again one lease period later) and mark the token
+    `in_progress`. False when a live holder has it. `sync_token` itself uses `leases.hold`;
+    this is for tools and tests."""
     with ctx.store.session() as session:
-        result = session.execute(
-            update(m.Token)
-            .where(m.Token.id == token_id)
-            .where(or_(m.Token.lease_owner.is_(None), m.Token.lease_expires_at < now))
-            .values(lease_owner=owner, lease_expires_at=now + timedelta(seconds=LEASE_SECONDS),
-                    last_sync_status=outcomes.IN_PROGRESS)
-        )
-        return result.rowcount == 1
+        token = session.get(m.Token, token_id)
+        name = token.name if token is not None else str(token_id)
+        key = leases.key_of(session, name)
+    if leases.try_acquire(ctx, key, name, owner) is None:
+        return False
+    with ctx.store.session() as session:
+        token = session.get(m.Token, token_id)
+        if token is not None:
+            token.last_sync_status = outcomes.IN_PROGRESS
+            session.add(token)
+    return True
 
 
 def release_lease(ctx: ServiceContext, token_id: int, owner: str) -> None:
-    """Give the lease back (only `owner`'s own; a no-op when it expired and was taken)."""
+    """Give back `owner`'s lease of the token's location (a no-op when it is not theirs)."""
     with ctx.store.session() as session:
-        session.execute(update(m.Token).where(m.Token.id == token_id,
-                                              m.Token.lease_owner == owner)
-                        .values(lease_owner=None, lease_expires_at=None))
+        token = session.get(m.Token, token_id)
+        if token is None:
+            return
+        seen = session.get(m.Lease, leases.key_of(session, token.name))
+    if seen is not None and seen.owner == owner:
+        leases.release(ctx, seen.key, owner, seen.fence)
 
 
 @dataclass
@@ -141,10 +144,12 @@ def _read_apple(client: Any, plan: _Plan, progress: Progress) -> AppleSnapshot:
 
 def _record_failure(ctx: ServiceContext, plan: _Plan, run_id: int, exc: Exception,
                     requests: int) -> str:
-    text = apple_failure_text(exc)
+    lost = isinstance(exc, leases.LeaseLost)
+    text = exc.message if lost else apple_failure_text(exc)
     now = ctx.clock.now()
     with ctx.store.session() as session:
-        token = session.get(m.Token, plan.token_id)
+        # A lost lease: the new holder owns the token's sync state; only the run is ours.
+        token = None if lost else session.get(m.Token, plan.token_id)
         run = session.get(m.SyncRun, run_id)
         if run is not None:
             run.status, run.error, run.finished_at = outcomes.FAILED, text, now
@@ -188,6 +193,10 @@ def _start_run(ctx: ServiceContext, plan: _Plan) -> int:
         run = m.SyncRun(token_id=plan.token_id, actor=ctx.actor, full=plan.full,
                         started_at=now)
         session.add(run)
+        token = session.get(m.Token, plan.token_id)
+        if token is not None:
+            token.last_sync_status = outcomes.IN_PROGRESS
+            session.add(token)
         session.flush()
         return run.id or 0
 
@@ -228,37 +237,44 @@ def sync_token(ctx: ServiceContext, name: str, *, full: bool = False,
         return SyncResult(name=name, status=outcomes.SKIPPED,
                           skip_reason=outcomes.SKIP_NEEDS_ATTENTION,
                           error=_("not synced: {reason}").format(reason=view.state_reason))
-    plan = _plan(ctx, name, full)
-    owner = _lease_owner(ctx)
-    if not acquire_lease(ctx, plan.token_id, owner):
-        return SyncResult(name=name, status=outcomes.SKIPPED, skip_reason=outcomes.SKIP_BUSY,
-                          error=_("already being synced by another console; try again later"))
-    try:
-        run_id = _start_run(ctx, plan)
-        tally = _Tally()
+    with ExitStack() as stack:
         try:
-            snapshot = _fetch(ctx, plan, bearer_of(ctx, name), on_progress, tally)
-            with ctx.store.session() as session:
-                counts = apply_snapshot(ctx, session, plan.token_id, snapshot)
-                _finish(ctx, session, plan, run_id, snapshot, counts, tally.requests)
-        except (Cancelled, KeyboardInterrupt) as exc:
-            text = _record_interrupted(ctx, plan, run_id, tally.requests)
-            if isinstance(exc, KeyboardInterrupt):
-                raise
-            return SyncResult(name=name, status=outcomes.INTERRUPTED, requests=tally.requests,
-                              error=text, full=plan.full)
-        except Exception as exc:  # noqa: BLE001 - every failure is recorded, then reported
-            error = _record_failure(ctx, plan, run_id, exc, tally.requests)
-            return SyncResult(name=name, status=outcomes.FAILED, requests=tally.requests,
-                              error=error, full=plan.full)
-        # Committed, lease still held: licenses bought or freed go to those waiting.
-        served = _serve_waitlists(ctx, plan.token_id, name)
-        return SyncResult(name=name, status=outcomes.COMPLETED, requests=tally.requests,
-                          assets=counts.assets, assignments=counts.assignments,
-                          users=counts.users, full=plan.full,
-                          notes=tuple(counts.notes) + served)
-    finally:
-        release_lease(ctx, plan.token_id, owner)
+            holder = stack.enter_context(leases.hold(ctx, name, wait=0))
+        except leases.LeaseBusy as exc:
+            return SyncResult(name=name, status=outcomes.SKIPPED,
+                              skip_reason=outcomes.SKIP_BUSY, error=exc.message)
+        return _sync_held(ctx, name, full, on_progress, holder)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _sync_held(ctx: ServiceContext, name: str, full: bool, on_progress: Progress | None,
+               holder: leases.Holder) -> SyncResult:
+    """The sync proper, lease held: planned now, so it starts from the last writer's rows."""
+    plan = _plan(ctx, name, full)
+    run_id = _start_run(ctx, plan)
+    tally = _Tally()
+    try:
+        snapshot = _fetch(ctx, plan, bearer_of(ctx, name), on_progress, tally)
+        with ctx.store.session() as session:
+            leases.check(session, ctx, holder)  # first: a lost lease writes nothing
+            counts = apply_snapshot(ctx, session, plan.token_id, snapshot)
+            _finish(ctx, session, plan, run_id, snapshot, counts, tally.requests)
+    except (Cancelled, KeyboardInterrupt) as exc:
+        text = _record_interrupted(ctx, plan, run_id, tally.requests)
+        if isinstance(exc, KeyboardInterrupt):
+            raise
+        return SyncResult(name=name, status=outcomes.INTERRUPTED, requests=tally.requests,
+                          error=text, full=plan.full)
+    except Exception as exc:  # noqa: BLE001 - every failure is recorded, then reported
+        error = _record_failure(ctx, plan, run_id, exc, tally.requests)
+        return SyncResult(name=name, status=outcomes.FAILED, requests=tally.requests,
+                          error=error, full=plan.full)
+    # Committed, lease still held: licenses bought or freed go to those waiting.
+    served = _serve_waitlists(ctx, plan.token_id, name)
+    return SyncResult(name=name, status=outcomes.COMPLETED, requests=tally.requests,
+                      assets=counts.assets, assignments=counts.assignments,
+                      users=counts.users, full=plan.full,
+                      notes=tuple(counts.notes) + served)
 
 
 def _serve_waitlists(ctx: ServiceContext, token_id: int, token: str) -> tuple[str, ...]:

@@ -78,12 +78,28 @@ class Token(SQLModel, table=True):
     last_full_sync_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     assignments_version_id: str | None = Field(default=None, max_length=128)
     users_version_id: str | None = Field(default=None, max_length=128)
-    # Sync lease: one sync of a token at a time, across processes and admins.
-    lease_owner: str | None = Field(default=None, max_length=200)
-    lease_expires_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # The lease serialising syncs and writes is a `Lease` row (one per location).
 
     created_at: datetime = _created()
     updated_at: datetime = _created()
+
+
+class Lease(SQLModel, table=True):
+    """The write lease of one location (`key` from `domain.leases.lease_key`): sync, assign,
+    revoke… of its tokens hold it in turn, across processes and admins.
+
+    `owner` is None when free; `expires_at` is pushed on by the holder's heartbeat; `fence`
+    moves on at every acquisition or break, so a writer that lost the lease can tell.
+    """
+
+    __tablename__ = "leases"
+
+    key: str = Field(max_length=100, primary_key=True)
+    owner: str | None = Field(default=None, max_length=200)
+    fence: int = 0
+    token_name: str | None = Field(default=None, max_length=200)
+    acquired_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    expires_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class TokenScopeTag(SQLModel, table=True):
@@ -303,5 +319,5 @@ class Setting(SQLModel, table=True):
 ALL_TABLES = [
     ScopeTag, Token, TokenScopeTag, SyncRun, Asset, DirectoryUser, DirectoryDevice,
     DirectoryGroup, GroupMember, AppleUser, Assignment, License, Role, RoleGrant,
-    AuditEntry, Setting,
+    AuditEntry, Setting, Lease,
 ]

@@ -8,7 +8,7 @@ from vpp_tui.cli.commands.common import guarded, read_file
 from vpp_tui.cli.output import EXIT_OK, BadInput, exit_status, print_json, table
 from vpp_tui.domain import labels, outcomes
 from vpp_tui.i18n import _
-from vpp_tui.services import sync, tokens
+from vpp_tui.services import leases, sync, tokens
 from vpp_tui.services.views import DeletePreview
 
 
@@ -159,7 +159,31 @@ def run_token(args: Namespace) -> int:
     return guarded(_dispatch, args)
 
 
+def _break_lease(args: Namespace, ctx) -> int:  # noqa: ANN001
+    if args.all or args.names or args.full or args.due:
+        raise BadInput(_("--break-lease NAME takes no other token names or options; break "
+                         "the lease, then sync"))
+    broken = leases.break_lease(ctx, args.break_lease)
+    if args.json:
+        print_json({"token": args.break_lease, "broken": broken is not None,
+                    "owner": broken.owner if broken else None,
+                    "since": broken.acquired_at.isoformat() if broken and broken.acquired_at
+                    else None,
+                    "expires_at": broken.expires_at.isoformat() if broken and broken.expires_at
+                    else None})
+    elif broken is None:
+        print(_("{name}: no lease was held; nothing to break.").format(name=args.break_lease))
+    else:
+        print(_("broke the lease of {name}: held by {owner} since {since} (expiring {until})."
+                " The next sync runs at once.").format(
+            name=args.break_lease, owner=broken.owner, since=_when(broken.acquired_at),
+            until=_when(broken.expires_at)))
+    return EXIT_OK
+
+
 def _sync(args: Namespace, ctx) -> int:  # noqa: ANN001
+    if args.break_lease:
+        return _break_lease(args, ctx)
     if not args.all and not args.names:
         raise BadInput(_("name the tokens to sync, or pass --all"))
     if args.names:

@@ -6,7 +6,7 @@ from sqlmodel import col, func, select
 
 from vpp_tui.apple import errors as apple_errors
 from vpp_tui.i18n import _
-from vpp_tui.services import audit, ownership
+from vpp_tui.services import audit, leases, ownership
 from vpp_tui.services.access import Permission, authorize
 from vpp_tui.services.apple_link import apple_failure_text, client_for
 from vpp_tui.services.context import ServiceContext
@@ -130,8 +130,17 @@ def _revoked_lines(users: int, devices: int, revocable: int, irrevocable: int,
 
 def delete_token(ctx: ServiceContext, name: str, *, revoke_licenses: bool = False,
                  on_progress=None) -> DeletePreview:  # noqa: ANN001
-    """Delete a token with its apps and assignments; optionally revoke every license first."""
+    """Delete a token with its apps and assignments; optionally revoke every license first.
+
+    Holds the location's write lease throughout (`leases.hold`): a running sync or assign
+    of it finishes first (LeaseBusy, exit 1, when it does not within the wait)."""
     authorize(ctx, Permission.TOKENS_DELETE)
+    with leases.hold(ctx, name, action="token.delete"):
+        return _delete(ctx, name, revoke_licenses, on_progress)
+
+
+def _delete(ctx: ServiceContext, name: str, revoke_licenses: bool,
+            on_progress=None) -> DeletePreview:  # noqa: ANN001
     preview = delete_preview(ctx, name)
     if revoke_licenses:
         ownership.guard(ctx, name, "token.delete")

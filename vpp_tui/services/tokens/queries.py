@@ -8,11 +8,13 @@ from sqlmodel import Session, col, func, select
 
 from vpp_tui.apple.stoken import decode_token
 from vpp_tui.domain import tokens as rules
+from vpp_tui.domain.leases import lease_key
 from vpp_tui.domain.outcomes import shown_sync_status
 from vpp_tui.i18n import _
 from vpp_tui.services.access import Permission, authorize
 from vpp_tui.services.context import ServiceContext
 from vpp_tui.services.errors import NotFound
+from vpp_tui.services.leases import expiries
 from vpp_tui.services.settings import get_setting
 from vpp_tui.services.views import (
     SyncRunView,
@@ -59,6 +61,7 @@ def _views(ctx: ServiceContext, session: Session, tokens: list[m.Token]) -> list
     tags = _scope_tags(session)
     soon = int(get_setting(ctx, "expiring_soon_days"))
     now = ctx.clock.now()
+    leases = expiries(session)
     box = secret_box(ctx.store, ctx.key_file)
     hints = ctx.action_hints or rules.console_hints()
     views = []
@@ -73,7 +76,8 @@ def _views(ctx: ServiceContext, session: Session, tokens: list[m.Token]) -> list
                 external_mdm_metadata=t.external_mdm_metadata,
                 is_duplicate=bool(t.location_id) and by_location[t.location_id] > 1,
                 duplicate_of=dupes,
-                last_sync_status=shown_sync_status(t.last_sync_status, t.lease_expires_at, now),
+                last_sync_status=shown_sync_status(t.last_sync_status, leases.get(
+                    lease_key(t.location_id, t.id or 0)), now),
                 last_sync_error=t.last_sync_error,
             ),
             now,
@@ -91,7 +95,8 @@ def _views(ctx: ServiceContext, session: Session, tokens: list[m.Token]) -> list
             location_name=t.location_name, org_name=t.org_name, apple_id=t.apple_id,
             expires_at=expires_at, days_left=rules.days_left(expires_at, now),
             last_sync_at=t.last_sync_at,
-            last_sync_status=shown_sync_status(t.last_sync_status, t.lease_expires_at, now),
+            last_sync_status=shown_sync_status(t.last_sync_status, leases.get(
+                    lease_key(t.location_id, t.id or 0)), now),
             last_sync_error=t.last_sync_error,
             app_count=counts.get((t.id, "app"), 0), book_count=counts.get((t.id, "book"), 0),
             country=t.country, account_type=t.account_type, auto_update=t.auto_update,
@@ -124,6 +129,7 @@ def get_token(ctx: ServiceContext, name: str, *, history: int = 10) -> TokenDeta
     with ctx.store.session() as session:
         token = _get(session, name)
         view = _views(ctx, session, [token])[0]
+        lease_until = expiries(session).get(lease_key(token.location_id, token.id or 0))
         runs = session.exec(select(m.SyncRun).where(m.SyncRun.token_id == token.id)
                             .order_by(col(m.SyncRun.id).desc()).limit(history)).all()
         return TokenDetails(
@@ -132,7 +138,7 @@ def get_token(ctx: ServiceContext, name: str, *, history: int = 10) -> TokenDeta
             claimed_at=token.claimed_at, created_at=token.created_at,
             history=tuple(SyncRunView(
                 started_at=r.started_at, finished_at=r.finished_at, actor=r.actor, full=r.full,
-                status=shown_sync_status(r.status, token.lease_expires_at, ctx.clock.now()),
+                status=shown_sync_status(r.status, lease_until, ctx.clock.now()),
                 requests=r.requests, assets=r.assets,
                 assignments=r.assignments, users=r.users, error=r.error) for r in runs),
         )
