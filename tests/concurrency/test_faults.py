@@ -26,12 +26,6 @@ ASSIGN_GRACE = 20.0  # seconds an assign may take while the sync is held (a boun
 # Checked against each branch merged onto this one: lease alone passes all four (its
 # write lease also serialises the SQLite writers of item 4), txn alone passes items 4 and
 # 5, lease + txn pass all four.
-FIXED_ON_LEASE_2 = pytest.mark.xfail(
-    strict=True, reason="issue 9 item 2: fixed on branch lease")
-FIXED_ON_TXN_4 = pytest.mark.xfail(
-    strict=True, reason="issue 9 item 4: fixed on branch txn (passes on lease too)")
-FIXED_ON_LEASE_5 = pytest.mark.xfail(
-    strict=True, reason="issue 9 item 5: fixed on branch lease (passes on txn too)")
 
 
 def device_assign(item: str, group: str = "Loaner iPads") -> list[str]:
@@ -39,8 +33,8 @@ def device_assign(item: str, group: str = "Loaner iPads") -> list[str]:
             "--json"]
 
 
-@pytest.mark.parametrize("backend", [pytest.param("sqlite", marks=FIXED_ON_LEASE_2),
-                                     pytest.param("postgresql", marks=FIXED_ON_LEASE_2)])
+@pytest.mark.parametrize("backend", ["sqlite",
+                                     "postgresql"])
 def test_fault_2_sync_does_not_overwrite_a_concurrent_assign(backend, tmp_path, request,
                                                              simulators) -> None:
     # Apple holds the sync's /users read: the sync has read the assignments and waits for
@@ -70,7 +64,7 @@ SIX_ITEMS = ("Star Chart", "Field Notes", "Mind Map", "PDF Markup", "Atlas of th
              "Geometry Pad")
 
 
-@pytest.mark.parametrize("backend", [pytest.param("sqlite", marks=FIXED_ON_TXN_4)])
+@pytest.mark.parametrize("backend", ["sqlite"])
 def test_fault_4_assigns_and_a_sync_wait_for_the_store_instead_of_crashing(
         backend, tmp_path, request, simulators) -> None:
     # Each assign waits 3 s for Apple's event, on SQLite while holding the write lock; the
@@ -92,7 +86,7 @@ def test_fault_4_assigns_and_a_sync_wait_for_the_store_instead_of_crashing(
     assert_store_equals_apple(sim, admin)
 
 
-@pytest.mark.parametrize("backend", [pytest.param("postgresql", marks=FIXED_ON_LEASE_5)])
+@pytest.mark.parametrize("backend", ["postgresql"])
 def test_fault_5_concurrent_assigns_of_one_item_to_one_group_do_not_crash(
         backend, tmp_path, request, simulators) -> None:
     sim = serve(tmp_path, "--event-delay", "1")

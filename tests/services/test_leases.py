@@ -189,6 +189,22 @@ def test_a_sync_whose_lease_was_broken_writes_no_results(world) -> None:
     assert run.status == "failed" and "lease lost" in (run.error or "")
 
 
+def test_an_assign_whose_lease_was_broken_writes_no_results(world) -> None:
+    """The fence is checked in every result-writing transaction, not only sync's: an assign
+    whose lease was broken while it waited for Apple records nothing as licensed."""
+    north(world)
+    g = gate(world, "/assets/associate")
+    g.arm()
+    assigning, out = in_thread(lambda: licensing.apply_assign(
+        world.ctx, "Star Chart", "Loaner iPads", "required", "device"))
+    assert g.reached.wait(WAIT)
+    assert leases.break_lease(world.ctx, NORTH) is not None
+    g.go.set()
+    assigning.join(WAIT)
+    assert isinstance(out.get("error"), leases.LeaseLost), out
+    assert [r.status for r in licenses_of(world, "Star Chart")] == []  # nothing recorded
+
+
 def test_a_write_waits_for_the_lease_and_gives_up_with_one_audited_error(world, monkeypatch):
     monkeypatch.setenv(leases.ENV_WAIT, "5")
     north(world)

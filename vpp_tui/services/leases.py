@@ -218,6 +218,21 @@ def check_held(session: Session, ctx: ServiceContext, token_name: str) -> None:
         check(session, ctx, holder)
 
 
+def check_mine(session: Session, ctx: ServiceContext) -> None:
+    """`check` every lease this thread holds on `ctx`'s store (none: a no-op).
+
+    The first statement of every transaction that records results after an Apple call
+    (`licensing.txn.write_briefly`): a writer whose lease was broken or taken meanwhile
+    writes nothing. Raises LeaseLost.
+    """
+    me = threading.get_ident()
+    with _HELD_LOCK:
+        mine = [h for (url, _key), h in _HELD.items()
+                if url == ctx.store.url and h.thread == me]
+    for holder in mine:
+        check(session, ctx, holder)
+
+
 def held_here(ctx: ServiceContext, key: str) -> Holder | None:
     """The lease `key` this process holds on `ctx`'s store, or None."""
     with _HELD_LOCK:

@@ -21,7 +21,7 @@ from sqlmodel import Session
 
 from vpp_tui.apple import errors as apple_errors
 from vpp_tui.i18n import _
-from vpp_tui.services import audit
+from vpp_tui.services import audit, leases
 from vpp_tui.services.context import ServiceContext
 from vpp_tui.services.errors import ServiceError
 from vpp_tui.store import models as m
@@ -78,12 +78,15 @@ def write_briefly(ctx: ServiceContext, write: Callable[[Session], T], *,
     `write` must re-read what it needs: when another writer inserted the same unique row
     (assignment, Apple user, license row) meanwhile, the IntegrityError rolls the
     transaction back and `write` runs again, up to `attempts` times; then ServiceError
-    (exit 1) says to run the command again. Call it with no Apple call in `write`.
+    (exit 1) says to run the command again. Call it with no Apple call in `write`. When
+    the lease this thread holds was broken or taken meanwhile, raises LeaseLost and
+    writes nothing.
     """
     for attempt in range(attempts):
         try:
             with ctx.store.session() as session:
                 begin_write(session)
+                leases.check_mine(session, ctx)  # a broken lease writes nothing
                 return write(session)
         except IntegrityError as exc:
             if attempt + 1 < attempts:
