@@ -9,6 +9,7 @@ from sqlmodel import Session, col, func, select
 
 from vpp_tui.services.context import ServiceContext
 from vpp_tui.services.safe_text import SafeText
+from vpp_tui.store import limits
 from vpp_tui.store.models import AuditEntry
 
 
@@ -36,10 +37,15 @@ def record(
     apple_event_id: str | None = None,
     apple_event_status: str | None = None,
 ) -> None:
+    """Add one entry to `session`'s transaction. `target` and `detail` are made to fit
+    their columns (`store.limits.clip`): an over-long file name or an odd character in
+    Apple's text never stops the change it describes."""
     session.add(
         AuditEntry(
-            at=ctx.clock.now(), actor=ctx.actor, action=action, target=target, result=result,
-            detail=detail, apple_event_id=apple_event_id, apple_event_status=apple_event_status,
+            at=ctx.clock.now(), actor=ctx.actor, action=action,
+            target=limits.clip(AuditEntry, "target", target) or "", result=result,
+            detail=limits.clip(AuditEntry, "detail", detail), apple_event_id=apple_event_id,
+            apple_event_status=apple_event_status,
         )
     )
 
