@@ -115,3 +115,24 @@ class Cli:
                 return tables
         finally:
             engine.dispose()
+
+
+def token_file(payload: str) -> str:
+    """A token file whose Base64 holds `payload` as written (lone surrogates kept)."""
+    import base64
+
+    return base64.b64encode(payload.encode("utf-8", "surrogatepass")).decode("ascii")
+
+
+def assert_refused(outcome: Outcome, before: dict, after: dict, *, one_line: bool = True,
+                   mentions: str = "") -> None:
+    """Exit 2, no traceback, only `error:` lines on stderr (exactly one when `one_line`),
+    `mentions` in the first, and the store exactly as it was."""
+    assert outcome.crash is None, outcome.crash
+    assert outcome.code == 2, (outcome.code, outcome.stderr)
+    lines = outcome.stderr.splitlines()
+    assert lines and all(line.startswith("error: ") for line in lines), outcome.stderr
+    if one_line:
+        assert len(lines) == 1, outcome.stderr
+    assert mentions in lines[0], lines[0]
+    assert after == before, "a refused command changed the store"
