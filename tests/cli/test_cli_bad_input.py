@@ -146,3 +146,21 @@ def test_directory_json_value_longer_than_its_column_is_refused(cli: Cli) -> Non
     doc = {"groups": [{"name": "G" * 301, "kind": "user", "members": []}]}
     outcome, before, after = import_file(cli, "groups.json", json.dumps(doc))
     assert_refused(outcome, before, after, one_line=False, mentions="'name' is 301")
+
+
+def test_setting_value_that_no_store_keeps_is_refused(store_url: str, tmp_path) -> None:  # noqa: ANN001
+    from vpp_tui.services.context import ServiceContext
+    from vpp_tui.services.errors import InvalidInput
+    from vpp_tui.services.settings import get_setting, set_setting
+    from vpp_tui.store.engine import open_store
+
+    store = open_store(store_url)
+    try:
+        ctx = ServiceContext(store=store, actor="ana")
+        for key, value in (("theme", "dark\x00"), ("k" * 129, 1), ("sync_interval_hours",
+                                                                  float("nan"))):
+            with pytest.raises(InvalidInput):
+                set_setting(ctx, key, value)
+        assert get_setting(ctx, "theme") == "textual-dark"
+    finally:
+        store.close()
