@@ -28,7 +28,7 @@ def test_text_with_nul_or_a_lone_surrogate_never_fits() -> None:
 
 def test_datetime_must_have_a_zone_and_stay_inside_the_years_the_store_keeps() -> None:
     assert datetime_problem(datetime(2030, 1, 1, tzinfo=UTC)) is None
-    assert datetime_problem(datetime(2030, 1, 1)) == "has no time zone"
+    assert "no time zone" in (datetime_problem(datetime(2030, 1, 1)) or "")
     plus14, minus14 = timezone(timedelta(hours=14)), timezone(timedelta(hours=-14))
     assert "out of range" in (datetime_problem(datetime(1, 1, 1, tzinfo=plus14)) or "")
     assert "out of range" in (datetime_problem(

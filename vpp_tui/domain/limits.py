@@ -55,7 +55,7 @@ def datetime_problem(value: datetime) -> str | None:
     outside EARLIEST..LATEST once converted to UTC (an offset of ±14:00 on 0001-01-01 or
     9999-12-31 leaves Python's range altogether)."""
     if value.tzinfo is None or value.utcoffset() is None:
-        return _("has no time zone")
+        return _("is a naive date and time (no time zone)")
     try:
         utc = value.astimezone(UTC)
     except (OverflowError, ValueError):
