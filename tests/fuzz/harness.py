@@ -111,7 +111,7 @@ class Cli:
                 for model in ALL_TABLES:
                     name = model.__tablename__
                     rows = connection.execute(text(f"SELECT * FROM {name}")).all()
-                    tables[name] = sorted((tuple(map(repr, row)) for row in rows))
+                    tables[name] = sorted(tuple(map(repr, row)) for row in rows)
                 return tables
         finally:
             engine.dispose()

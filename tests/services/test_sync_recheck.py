@@ -51,3 +51,23 @@ def test_a_9601_with_http_401_parks_the_token_without_a_recheck(world) -> None:
     assert result.status == "failed"
     assert tokens.get_token(world.ctx, "North Campus").token.state == "invalid"
     assert world.transport.count - before == result.requests  # no recheck was sent
+
+
+def test_apple_text_longer_than_its_column_is_clipped_not_a_failed_sync(world) -> None:
+    """Issue 9 item 7 on Apple's side: a name Apple writes is not the admin's to fix; it is
+    made to fit its column (`store.limits.clip`) on both stores, the sync completes."""
+    from sqlmodel import select
+
+    from vpp_tui.store import models as m
+
+    add(world, "North Campus")
+    for result in world.sim.metadata["us"].values():
+        result["name"] = "Field Notes \x00" + "N" * 400
+    world.sim.location("North Campus").name = "North \ud800 Campus " + "L" * 400
+    synced = sync.sync_token(world.ctx, "North Campus", full=True)
+    assert synced.status == "completed", synced.error
+    with world.ctx.store.session() as session:
+        names = session.exec(select(m.Asset.name)).all()
+        location = session.exec(select(m.Token.location_name)).one()
+    assert names and all(len(n) == 300 and "\x00" not in n for n in names)
+    assert len(location or "") == 300 and "\ud800" not in (location or "")

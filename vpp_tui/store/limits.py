@@ -22,8 +22,8 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import JSON, BigInteger, DateTime, Integer, String, event
-from sqlalchemy.types import TypeDecorator
 from sqlalchemy.orm import Session as OrmSession
+from sqlalchemy.types import TypeDecorator
 
 from vpp_tui.domain import limits as rules
 from vpp_tui.i18n import _
@@ -148,6 +148,16 @@ def clip(model: type, field: str, value: str | None) -> str | None:
         value = value.encode("utf-8", "ignore").decode("utf-8").replace("\x00", "")
     longest = max_length(model, field)
     return value if longest is None or len(value) <= longest else value[:longest]
+
+
+def clip_fields(row: Any, fields: tuple[str, ...]) -> None:
+    """`clip` the named text fields of an ORM row in place (text Apple wrote)."""
+    for field in fields:
+        value = getattr(row, field)
+        if isinstance(value, str):
+            clipped = clip(type(row), field, value)
+            if clipped != value:
+                setattr(row, field, clipped)
 
 
 def actor_problem(actor: str) -> str | None:

@@ -120,6 +120,12 @@ def apply_client_config(token: m.Token, config: Any) -> None:
         except TokenFileError:
             pass
     token.apple_error = token.apple_error_message = token.apple_error_at = None
+    limits.clip_fields(token, APPLE_TEXT)
+
+
+# The token's text fields Apple writes: made to fit their columns (`store.limits.clip`).
+APPLE_TEXT = ("location_id", "location_name", "apple_country", "default_platform",
+              "website_url", "external_mdm_id", "external_mdm_name", "external_mdm_metadata")
 
 
 def mark_external(token: m.Token, config: Any) -> None:
@@ -128,6 +134,7 @@ def mark_external(token: m.Token, config: Any) -> None:
     token.external_mdm_id = info.id
     token.external_mdm_name = info.name or _("another MDM")
     token.external_mdm_metadata = info.metadata
+    limits.clip_fields(token, APPLE_TEXT)
 
 
 def claim(ctx: ServiceContext, client: Any, token: m.Token) -> Any:
