@@ -164,3 +164,10 @@ def test_setting_value_that_no_store_keeps_is_refused(store_url: str, tmp_path) 
         assert get_setting(ctx, "theme") == "textual-dark"
     finally:
         store.close()
+
+
+@pytest.mark.parametrize("limit", ["99999999999999999999", "-1", "0"])
+def test_audit_limit_out_of_range_is_refused(cli: Cli, limit: str) -> None:
+    before = cli.dump()
+    outcome = cli.run("audit", "--limit", limit)
+    assert_refused(outcome, before, cli.dump(), mentions="from 1 to")

@@ -71,7 +71,7 @@ def _register(cli: Cli, content: bytes) -> None:
         return
     cli.sim.add_token(TokenRecord(
         secret=decoded.token, location_uid=location.uid, expires_at=decoded.expires_at,
-        content=content.decode("ascii", "replace").strip().removeprefix("\ufeff"),
+        content=decoded.bearer,
         state="valid", reason="fuzz", filename="fuzz.vpptoken"))
 
 
@@ -81,11 +81,11 @@ names = st.one_of(st.just(""), gen.texts)
 def test_fuzz_token_add_never_crashes_and_a_refusal_changes_nothing(cli: Cli) -> None:
     serial = count()
 
-    @settings(FUZZ, max_examples=EXAMPLES or 25)
-    @given(gen.token_files(), names, st.booleans())
-    def run(file: tuple[bytes, dict | None], name: str, register: bool) -> None:
+    @settings(FUZZ, max_examples=EXAMPLES or 40)
+    @given(gen.token_files(), names, st.integers(0, 3))
+    def run(file: tuple[bytes, dict | None], name: str, register: int) -> None:
         content, _payload = file
-        if register:
+        if register:  # mostly a file Apple issued; sometimes one Apple does not know
             _register(cli, content)
         before = _without_refusals(cli.dump())
         outcome = cli.run("token", "add", cli.write("t.vpptoken", content), "--name",
