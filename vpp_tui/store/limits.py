@@ -12,6 +12,9 @@ holds 300 characters; an `INTEGER` 32 bits; a `UTCDateTime` an aware date inside
   PostgreSQL sees the value, so both stores refuse the same things and neither half-writes.
 
 Text from Apple (names, messages) is not the admin's to fix: `clip()` makes it fit.
+Core statements (`session.execute(insert/update)`: Apple users in bulk, the sync lease)
+carry no ORM rows, so the hook does not see them: their values are Apple's identifiers
+or the admin's name, checked when the command starts (`actor_problem`).
 """
 
 from __future__ import annotations
