@@ -18,6 +18,7 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from vpp_tui.domain.limits import datetime_problem, text_problem
 from vpp_tui.i18n import _
 
 # A real token file is a few hundred bytes; anything far larger is not one.
@@ -89,23 +90,29 @@ class SToken:
 def parse_exp_date(value: str) -> datetime:
     """Parse Apple's `expDate` (`2030-11-08T22:33:22+0000`, offset without a colon).
 
-    Returns an aware UTC datetime; raises TokenBadExpiry (apple-api.md §1.1)."""
+    Returns an aware UTC datetime; raises TokenBadExpiry (apple-api.md §1.1) for text that
+    is not such a date, a date without a time zone, and a date outside the range the store
+    keeps (`domain.limits.datetime_problem`: e.g. year 1 or 9999 with a ±14:00 offset)."""
+    parsed = None
     for fmt in ("%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M:%S.%f%z"):
         try:
-            return datetime.strptime(value, fmt).astimezone(UTC)
+            parsed = datetime.strptime(value, fmt)
+            break
         except ValueError:
             continue
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError as exc:
+    if parsed is None:
+        try:
+            parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError as exc:
+            raise TokenBadExpiry(_(
+                "the token's expDate {value!r} is not a date Apple writes "
+                "(expected like 2030-11-08T22:33:22+0000); download the token again"
+            ).format(value=value)) from exc
+    problem = datetime_problem(parsed)
+    if problem:
         raise TokenBadExpiry(_(
-            "the token's expDate {value!r} is not a date Apple writes "
-            "(expected like 2030-11-08T22:33:22+0000); download the token again"
-        ).format(value=value)) from exc
-    if parsed.tzinfo is None:
-        raise TokenBadExpiry(_(
-            "the token's expDate {value!r} has no time zone; download the token again"
-        ).format(value=value))
+            "the token's expDate {value!r} {problem}; download the token again"
+        ).format(value=value, problem=problem))
     return parsed.astimezone(UTC)
 
 
@@ -177,6 +184,11 @@ def decode_token(raw: str | bytes) -> SToken:
             "the file is Base64 but does not decode to a token (no JSON inside); "
             "download the token again"
         )) from exc
+    except (RecursionError, ValueError) as exc:  # nested too deep; a number too long
+        raise TokenNotJson(_(
+            "the file decodes to JSON no token has (nested too deep, or a number too "
+            "long); download the token again"
+        )) from exc
     if not isinstance(payload, dict):
         raise TokenNotJson(_(
             "the file decodes to JSON that is not a token object; download the token again"
@@ -192,6 +204,11 @@ def decode_token(raw: str | bytes) -> SToken:
             raise TokenBadField(_(
                 "the token's {field} is empty or not text; download the token again"
             ).format(field=name))
+        problem = text_problem(value)
+        if problem:
+            raise TokenBadField(_(
+                "the token's {field} {problem}; download the token again"
+            ).format(field=name, problem=problem))
     return SToken(
         bearer=bearer,
         token=payload["token"],

@@ -49,9 +49,35 @@ def _late_commands() -> dict[str, Callable[[Any], int]]:
     return found
 
 
+# Options that name files: read through the OS, so any bytes the file system allows are fine.
+PATH_OPTIONS = ("file", "db", "key_file", "tokens_dir")
+OPTION_NAMES = {"actor": "--as"}
+
+
+def undecodable_option(args: Any) -> str | None:
+    """The `error:` text for an option that is not UTF-8 text, or None.
+
+    Python hands undecodable command-line bytes over as lone surrogates (PEP 383), which
+    no store can keep or look up; file paths are exempt (the OS reads them as given)."""
+    from vpp_tui.domain.limits import text_problem
+
+    for name, value in vars(args).items():
+        values = value if isinstance(value, list) else [value]
+        for item in values:
+            if name in PATH_OPTIONS or not isinstance(item, str):
+                continue
+            problem = text_problem(item)
+            if problem:
+                return _("the value given for {option} {problem}; give it as UTF-8 text"
+                         ).format(option=OPTION_NAMES.get(name, name.replace("_", "-")),
+                                  problem=problem)
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     from vpp_tui.cli.output import EXIT_INTERRUPTED, BadInput, CommandFailed, terminal_guard
     from vpp_tui.store.engine import StoreError
+    from vpp_tui.store.limits import ValueRefused
     from vpp_tui.store.secrets import SecretKeyError
 
     parser = build_parser()
@@ -62,6 +88,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except SystemExit as exc:  # --help / --version
         return int(exc.code or 0)
+    undecodable = undecodable_option(args)
+    if undecodable:
+        error(undecodable)
+        return EXIT_USAGE
     try:
         if args.command in TERMINAL_COMMANDS:
             return _handler(args)(args)
@@ -76,6 +106,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.exit_code
     except UsageError as exc:
         error(str(exc))
+        return EXIT_USAGE
+    except ValueRefused as exc:  # the store's backstop: a value no column of it can keep
+        error(exc.message)
         return EXIT_USAGE
     except (StoreError, SecretKeyError) as exc:
         error(str(exc))

@@ -27,6 +27,22 @@ class Parser(argparse.ArgumentParser):
         raise SystemExit(status)
 
 
+MAX_ENTRIES = 1_000_000
+
+
+def entry_count(text: str) -> int:
+    """`--limit N`: a whole number from 1 to MAX_ENTRIES (a larger one overflows the SQL
+    LIMIT of both stores; a negative one PostgreSQL refuses). ArgumentTypeError otherwise."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if not 1 <= value <= MAX_ENTRIES:
+        raise argparse.ArgumentTypeError(_("{value!r} is not a number from 1 to {n}").format(
+            value=text, n=MAX_ENTRIES))
+    return value
+
+
 def _add_globals(parser: argparse.ArgumentParser) -> None:
     g = parser.add_argument_group(_("global options"))
     g.add_argument("--db", metavar="URL", help=_(
@@ -202,7 +218,8 @@ def build_parser() -> Parser:
     p.add_argument("--json", action="store_true")
 
     p = cmd("audit", _("the audit log"))
-    p.add_argument("--limit", type=int, default=200)
+    p.add_argument("--limit", type=entry_count, default=200,
+                   help=_("how many entries, newest first (1 to {n})").format(n=MAX_ENTRIES))
     p.add_argument("--json", action="store_true")
 
     return parser

@@ -12,9 +12,12 @@ from urllib.parse import urlsplit
 import httpx
 
 from vpp_tui.apple.clock import Clock, SystemClock
+from vpp_tui.cli.output import BadInput
 from vpp_tui.cli.parser import DEFAULT_APPLE_URL
+from vpp_tui.i18n import _
 from vpp_tui.services.context import ServiceContext, resolve_actor
 from vpp_tui.store.engine import default_url, open_store
+from vpp_tui.store.limits import actor_problem
 
 SIM = "sim"
 # The in-process simulator answers at this never-resolving address (RFC 2606 `.invalid`).
@@ -112,11 +115,16 @@ def build_runtime(args: Namespace, *, db_url: str | None = None, simulator: Any 
             simulator = Simulator.load(simulator_file, clock)
         else:
             simulator = build_world("demo", clock=clock, event_delay=1.0)
+    actor = resolve_actor(args.actor)
+    problem = actor_problem(actor)
+    if problem:
+        raise BadInput(_("the admin name {actor!r} {problem}; give a shorter one with --as "
+                         "or VPP_ADMIN").format(actor=actor, problem=problem))
     store = open_store(db_url or store_url(args))
     holder: dict[str, ServiceContext] = {}
     ctx = ServiceContext(
         store=store,
-        actor=resolve_actor(args.actor),
+        actor=actor,
         apple=make_apple_factory(url, clock, holder, simulator, simulator_file),
         apple_url=SIM if simulator is not None else url,
         key_file=key_file(args),

@@ -303,6 +303,25 @@ def owner_refusal(holder_id: str | None, holder_name: str | None, holder_metadat
              "with {owner}; the stored token is unchanged").format(owner=owner, extra=extra)
 
 
+HTTP_OK = 200
+
+
+def park_needs_recheck(error_number: int | None, http_status: int | None) -> bool:
+    """True when a token fault must be confirmed before the token is parked as invalid.
+
+    An auth error (9601, 9621, 9622, 9625, 9722) inside an HTTP 200 is not Apple's usual
+    answer (those come with 401): Fleet saw them with 200 from Apple or a proxy in front of
+    it (apple-api.md §11.1, §11.4), and one such answer may be spurious. It is confirmed
+    with one `GET client/config` (§2.3); a real 401 is believed at once (§5.1)."""
+    return error_number in TOKEN_FAULTS and http_status == HTTP_OK
+
+
+def spurious_fault_note(error_number: int | None) -> str:
+    """What a failed sync says when the recheck did not confirm Apple's token error."""
+    return _("Apple answered error {n} inside HTTP 200 once, then accepted the token: the "
+             "token stays valid; sync again").format(n=error_number)
+
+
 def check_token_limit(existing: int) -> None:
     if existing >= MAX_TOKENS:
         raise ValueError(_("a tenant holds at most {n} tokens; delete one before adding "

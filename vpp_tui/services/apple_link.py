@@ -15,7 +15,8 @@ from vpp_tui.apple.clock import Cancelled
 from vpp_tui.i18n import _
 from vpp_tui.services.context import ServiceContext
 from vpp_tui.services.errors import ServiceError
-from vpp_tui.store.models import Setting
+from vpp_tui.store import limits
+from vpp_tui.store.models import Setting, SyncRun
 from vpp_tui.store.types import utcnow
 
 INSTALLATION_KEY = "installation_id"
@@ -67,10 +68,13 @@ def apple_failure_text(exc: Exception) -> str:
     """One line for the admin: Apple's error number and what to do.
 
     An exception without a message is named by its type, so the line never ends in a
-    bare colon (issue 8 fault 11)."""
+    bare colon (issue 8 fault 11). Fit for the store: no NUL, no lone surrogate."""
     if isinstance(exc, apple_errors.AppleError):
-        return str(exc)
-    if isinstance(exc, Cancelled):
-        return _("stopped before it finished; nothing was changed")
-    return _("Apple could not be reached: {error}").format(
-        error=str(exc).strip() or type(exc).__name__)
+        text = str(exc)
+    elif isinstance(exc, Cancelled):
+        text = _("stopped before it finished; nothing was changed")
+    else:
+        text = _("Apple could not be reached: {error}").format(
+            error=str(exc).strip() or type(exc).__name__)
+    # Apple's message may hold a NUL or a lone surrogate: the text is stored (sync runs).
+    return limits.clip(SyncRun, "error", text) or ""

@@ -9,6 +9,7 @@ from sqlmodel import Session, col, func, select
 
 from vpp_tui.services.context import ServiceContext
 from vpp_tui.services.safe_text import SafeText
+from vpp_tui.store import limits
 from vpp_tui.store.models import AuditEntry
 
 
@@ -37,11 +38,15 @@ def record(
     apple_event_status: str | None = None,
     at: datetime | None = None,
 ) -> None:
-    """Add one entry to `session` (written when it commits); `at` defaults to now."""
+    """Add one entry to `session`'s transaction (`at` defaults to now). `target` and `detail` are made to fit
+    their columns (`store.limits.clip`): an over-long file name or an odd character in
+    Apple's text never stops the change it describes."""
     session.add(
         AuditEntry(
-            at=at or ctx.clock.now(), actor=ctx.actor, action=action, target=target, result=result,
-            detail=detail, apple_event_id=apple_event_id, apple_event_status=apple_event_status,
+            at=at or ctx.clock.now(), actor=ctx.actor, action=action,
+            target=limits.clip(AuditEntry, "target", target) or "", result=result,
+            detail=limits.clip(AuditEntry, "detail", detail), apple_event_id=apple_event_id,
+            apple_event_status=apple_event_status,
         )
     )
 

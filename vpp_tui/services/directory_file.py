@@ -9,12 +9,15 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from vpp_tui.i18n import _
 from vpp_tui.services.errors import InvalidInput
+from vpp_tui.store import limits
+from vpp_tui.store import models as m
 
 PLATFORMS = ("iOS", "iPadOS", "macOS")
 OWNERSHIPS = ("corporate", "personal")
@@ -73,17 +76,34 @@ class DirectoryFileError(InvalidInput):
 
 
 class _Bad(Exception):
-    pass
+    def __init__(self, message: str, line: int | None = None) -> None:
+        super().__init__(message)
+        self.line = line
 
 
-def _text(value: Any, name: str, *, required: bool) -> str | None:
+def _text(value: Any, name: str, *, required: bool, column: Any = None) -> str | None:
+    """The field's text, stripped; `column` (a model attribute) sets what fits."""
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
             raise _Bad(_("missing required field '{f}'").format(f=name))
         return None
     if not isinstance(value, str | int):
         raise _Bad(_("'{f}' must be text").format(f=name))
-    return str(value).strip()
+    text = str(value).strip()
+    _fits(text, name, column)
+    return text
+
+
+def _fits(text: str, name: str, column: Any) -> None:
+    """_Bad naming the field when `text` does not fit `column` (store.limits), e.g. a
+    value longer than the column, a NUL or a lone surrogate."""
+    problem = (limits.problem(column.class_, column.key, text) if column is not None
+               else limits.check_value(_ANY_TEXT, text))
+    if problem:
+        raise _Bad(_("'{f}' {problem}").format(f=name, problem=problem))
+
+
+_ANY_TEXT = limits.ColumnLimit("", "", "text")
 
 
 def _bool(value: Any, name: str, default: bool) -> bool:
@@ -109,20 +129,25 @@ def _choice(value: Any, name: str, choices: tuple[str, ...], default: str | None
 
 def _user(raw: dict[str, Any]) -> UserRecord:
     return UserRecord(
-        upn=str(_text(raw.get("upn"), "upn", required=True)).lower(),
-        name=_text(raw.get("name"), "name", required=False) or "",
-        managed_apple_id=_text(raw.get("managed_apple_id"), "managed_apple_id", required=False),
+        upn=str(_text(raw.get("upn"), "upn", required=True,
+                      column=m.DirectoryUser.upn)).lower(),
+        name=_text(raw.get("name"), "name", required=False, column=m.DirectoryUser.name) or "",
+        managed_apple_id=_text(raw.get("managed_apple_id"), "managed_apple_id", required=False,
+                               column=m.DirectoryUser.managed_apple_id),
         personal_apple_id=_bool(raw.get("personal_apple_id"), "personal_apple_id", False),
         active=_bool(raw.get("active"), "active", True),
     )
 
 
 def _device(raw: dict[str, Any]) -> DeviceRecord:
-    primary = _text(raw.get("primary_user"), "primary_user", required=False)
+    primary = _text(raw.get("primary_user"), "primary_user", required=False,
+                    column=m.DirectoryDevice.primary_user)
     return DeviceRecord(
-        serial=str(_text(raw.get("serial"), "serial", required=True)).upper(),
+        serial=str(_text(raw.get("serial"), "serial", required=True,
+                         column=m.DirectoryDevice.serial)).upper(),
         platform=_choice(raw.get("platform"), "platform", PLATFORMS, None),
-        name=_text(raw.get("name"), "name", required=False) or "",
+        name=_text(raw.get("name"), "name", required=False,
+                   column=m.DirectoryDevice.name) or "",
         ownership=_choice(raw.get("ownership"), "ownership", OWNERSHIPS, "corporate"),
         supervised=_bool(raw.get("supervised"), "supervised", False),
         enrollment=_choice(raw.get("enrollment"), "enrollment", ENROLLMENTS, "device"),
@@ -144,7 +169,10 @@ def _group(raw: dict[str, Any]) -> GroupRecord:
         raise _Bad(_("'members' must be a list of UPNs or serials"))
     norm = (str.lower if kind == "user" else str.upper)
     cleaned = tuple(dict.fromkeys(norm(m.strip()) for m in members if m.strip()))
-    return GroupRecord(name=str(_text(raw.get("name"), "name", required=True)), kind=kind,
+    for member in cleaned:
+        _fits(member, "members", m.GroupMember.member)
+    return GroupRecord(name=str(_text(raw.get("name"), "name", required=True,
+                                      column=m.DirectoryGroup.name)), kind=kind,
                        members=cleaned)
 
 
@@ -195,8 +223,16 @@ def _skip(text: str, pos: int) -> int:
 
 def _csv_records(text: str, kind: str) -> Iterator[tuple[str, int, Any]]:
     reader = csv.DictReader(io.StringIO(text))
-    for row in reader:
-        yield kind, reader.line_num, {k.strip(): v for k, v in row.items() if k}
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:  # a field over csv's limit (128 KiB), a broken quote…
+            raise _Bad(_("not a CSV row this import can read ({why}); fix the line and try "
+                         "again").format(why=exc), line=reader.reader.line_num) from exc
+        yield kind, reader.line_num, {k.strip(): v for k, v in row.items()
+                                      if isinstance(k, str) and k}
 
 
 def parse_directory(text: str, *, filename: str = "FILE", kind: str | None = None,
@@ -214,6 +250,8 @@ def parse_directory(text: str, *, filename: str = "FILE", kind: str | None = Non
         except json.JSONDecodeError as exc:
             raise DirectoryFileError(filename, [f"{filename}:{exc.lineno}: " + _(
                 "not valid JSON ({msg})").format(msg=exc.msg)]) from exc
+        except (RecursionError, ValueError) as exc:  # nested too deep; a number too long
+            raise DirectoryFileError(filename, [pathological_json(text, filename)]) from exc
         records = _json_records(text)
         result.users, result.devices, result.groups = _present_kinds(text)
     else:
@@ -237,7 +275,8 @@ def parse_directory(text: str, *, filename: str = "FILE", kind: str | None = Non
             seen[key] = line
             getattr(result, rec_kind).append(record)
     except _Bad as exc:
-        problems.append(f"{filename}: {exc}")
+        where = f"{filename}:{exc.line}" if exc.line else filename
+        problems.append(f"{where}: {exc}")
     result.lines = seen
     if problems:
         raise DirectoryFileError(filename, problems)
@@ -249,3 +288,32 @@ def _present_kinds(text: str) -> tuple[list | None, list | None, list | None]:
     if not isinstance(doc, dict):
         return None, None, None
     return tuple([] if k in doc else None for k in KINDS)  # type: ignore[return-value]
+
+
+# What the JSON reader chokes on: brackets nested this deep, integers this long (Python
+# refuses to read integers of more than 4,300 digits). A directory record is flat.
+MAX_NESTING = 64
+MAX_DIGITS = 4300
+_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[{]|[\]}]|\d+')
+
+
+def pathological_json(text: str, filename: str) -> str:
+    """`FILE:LINE: what` for JSON the reader could not take (nested more than MAX_NESTING
+    levels, or an integer of more than MAX_DIGITS digits), found by a light scan of the text
+    (strings skipped); the first such place."""
+    depth = 0
+    for token in _TOKENS.finditer(text):
+        first = token.group()[0]
+        if first in "[{":
+            depth += 1
+            if depth > MAX_NESTING:
+                problem = _("nested more than {n} levels deep; a directory record is flat")
+                return f"{filename}:{_line_of(text, token.start())}: " + problem.format(
+                    n=MAX_NESTING)
+        elif first in "]}":
+            depth -= 1
+        elif first != '"' and len(token.group()) > MAX_DIGITS:
+            problem = _("a number of {n} digits; write it as text, or leave it out")
+            return f"{filename}:{_line_of(text, token.start())}: " + problem.format(
+                n=len(token.group()))
+    return f"{filename}: " + _("not JSON this import can read; check the file")

@@ -37,6 +37,7 @@ from vpp_tui.services import audit, leases
 from vpp_tui.services.apple_link import apple_failure_text, client_for
 from vpp_tui.services.context import ServiceContext
 from vpp_tui.services.errors import ServiceError
+from vpp_tui.store import limits
 from vpp_tui.store import models as m
 
 MARK_ACTION = "token.external_mdm"
@@ -102,6 +103,7 @@ def record(session: Session, ctx: ServiceContext, token: m.Token,
         t.external_mdm_id = conflict.mdm_id
         t.external_mdm_name = owner
         t.external_mdm_metadata = conflict.mdm_metadata
+        limits.clip_fields(t, ("external_mdm_id", "external_mdm_name", "external_mdm_metadata"))
         t.take_control = False
         t.updated_at = now
         session.add(t)

@@ -6,8 +6,11 @@ from typing import Any
 
 from sqlmodel import select
 
+from vpp_tui.i18n import _
 from vpp_tui.services import audit
 from vpp_tui.services.context import ServiceContext
+from vpp_tui.services.errors import InvalidInput
+from vpp_tui.store import limits
 from vpp_tui.store.models import Setting
 
 DEFAULTS: dict[str, Any] = {
@@ -33,6 +36,16 @@ def get_settings(ctx: ServiceContext) -> dict[str, Any]:
 
 
 def set_setting(ctx: ServiceContext, key: str, value: Any) -> None:
+    """Store `value` (any JSON value) under `key`, audited.
+
+    Raises InvalidInput, changing nothing, when the key or the value does not fit the
+    settings table (`store.limits`: length, NUL, lone surrogates, depth, NaN)."""
+    for field, given, what in (("key", key, _("the setting name")),
+                               ("value", value, _("the value of {key}").format(key=key))):
+        problem = limits.problem(Setting, field, given)
+        if problem:
+            raise InvalidInput(_("{what} {problem}; give a plainer value").format(
+                what=what, problem=problem))
     with ctx.store.session() as session:
         row = session.get(Setting, key)
         if row is None:

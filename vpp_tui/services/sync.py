@@ -142,10 +142,35 @@ def _read_apple(client: Any, plan: _Plan, progress: Progress) -> AppleSnapshot:
                          users_delta=users.delta, metadata=metadata, country=plan.country)
 
 
+def _fault_confirmed(ctx: ServiceContext, name: str, exc: Exception,
+                     tally: _Tally) -> bool:
+    """Whether a token fault `exc` may park the token (`rules.park_needs_recheck`): a fault
+    inside HTTP 200 is confirmed by one `GET client/config` (no transaction open); only
+    the same kind of refusal confirms it. The recheck's requests are added to `tally`."""
+    if not (isinstance(exc, apple_errors.AppleError) and apple_errors.is_token_fault(exc)):
+        return False
+    if not rules.park_needs_recheck(exc.error_number, exc.http_status):
+        return True
+    client = None
+    try:
+        with client_for(ctx, bearer_of(ctx, name), check_owner=True) as client:
+            client.client_config()
+        return False
+    except apple_errors.AppleError as again:
+        return apple_errors.is_token_fault(again)
+    except Exception:  # noqa: BLE001 - not confirmed: the sync fails, the token is not parked
+        return False
+    finally:
+        tally.requests += client.requests_made if client is not None else 0
+
+
 def _record_failure(ctx: ServiceContext, plan: _Plan, run_id: int, exc: Exception,
-                    requests: int) -> str:
+                    requests: int, *, park: bool = True) -> str:
+    """Record a failed sync; a token fault parks the token (apple_error) only if `park`."""
     lost = isinstance(exc, leases.LeaseLost)
     text = exc.message if lost else apple_failure_text(exc)
+    if not park and apple_errors.is_token_fault(exc):
+        text = f"{text} ({rules.spurious_fault_note(getattr(exc, 'error_number', None))})"
     now = ctx.clock.now()
     with ctx.store.session() as session:
         # A lost lease: the new holder owns the token's sync state; only the run is ours.
@@ -162,7 +187,7 @@ def _record_failure(ctx: ServiceContext, plan: _Plan, run_id: int, exc: Exceptio
                 from vpp_tui.services import ownership
 
                 ownership.record(session, ctx, token, exc)
-            elif isinstance(exc, apple_errors.AppleError) and apple_errors.is_token_fault(exc):
+            elif park and apple_errors.is_token_fault(exc):
                 token.apple_error = exc.error_number
                 token.apple_error_message = text
                 token.apple_error_at = now
@@ -266,7 +291,8 @@ def _sync_held(ctx: ServiceContext, name: str, full: bool, on_progress: Progress
         return SyncResult(name=name, status=outcomes.INTERRUPTED, requests=tally.requests,
                           error=text, full=plan.full)
     except Exception as exc:  # noqa: BLE001 - every failure is recorded, then reported
-        error = _record_failure(ctx, plan, run_id, exc, tally.requests)
+        park = _fault_confirmed(ctx, name, exc, tally)
+        error = _record_failure(ctx, plan, run_id, exc, tally.requests, park=park)
         return SyncResult(name=name, status=outcomes.FAILED, requests=tally.requests,
                           error=error, full=plan.full)
     # Committed, lease still held: licenses bought or freed go to those waiting.

@@ -15,9 +15,12 @@ from vpp_tui.i18n import _
 from vpp_tui.services.context import ServiceContext
 from vpp_tui.services.licensing.facts import location_token_ids
 from vpp_tui.services.licensing.ledger import identities, location_assets, write_pictures
+from vpp_tui.store import limits
 from vpp_tui.store import models as m
 
 UNLIMITED = 2147483647
+# An asset's text from Apple and the store lookup, made to fit its columns (store.limits).
+ASSET_TEXT = ("name", "platforms", "version", "bundle_id", "store_url", "artwork_url")
 
 
 @dataclass
@@ -105,6 +108,7 @@ def _apply_assets(ctx: ServiceContext, session: Session, token: m.Token,
         elif row.metadata_updated_at is None:
             row.missing_in_store = True
         row.platforms = _platforms(remote, meta) or row.platforms
+        limits.clip_fields(row, ASSET_TEXT)
         row.updated_at = now
         counts.assets += 1
     gone = [a for k, a in existing.items() if k not in seen]

@@ -31,6 +31,7 @@ from sqlalchemy.pool import NullPool
 from sqlmodel import Session, create_engine
 
 from vpp_tui.i18n import _
+from vpp_tui.store import limits
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 APP_NAME = "vpp-tui"
@@ -187,6 +188,7 @@ def lock_for_writing(session: Session) -> None:
 
 
 def open_store(url: str | None = None, *, migrate: bool = True) -> Store:
+    limits.install()  # every row is checked against its column before it is written
     url = url or default_url()
     try:
         parsed = make_url(url)

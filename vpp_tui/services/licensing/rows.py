@@ -25,6 +25,7 @@ from vpp_tui.domain.licensing.ledger import (
 )
 from vpp_tui.services.licensing.facts import HELD, AppleIds, license_rows
 from vpp_tui.services.licensing.views import MemberOutcome
+from vpp_tui.store import limits
 from vpp_tui.store import models as m
 
 WAITING = str(Reason.NO_LICENSES_LEFT)
@@ -78,7 +79,9 @@ class Rows:
         else:
             lic.serial = outcome.member
         lic.status = status
-        lic.reason = None if status == "licensed" else outcome.reason_text
+        # The reason may quote Apple's message: made to fit its column (store.limits).
+        lic.reason = None if status == "licensed" else limits.clip(m.License, "reason",
+                                                                   outcome.reason_text)
         lic.apple_event_id = outcome.apple_event_id or lic.apple_event_id
         lic.position = position if status == "waitlisted" else None
         if not keep_assignment and assignment_id is not None:

@@ -32,6 +32,7 @@ from vpp_tui.services.tokens.gate import (
 )
 from vpp_tui.services.tokens.queries import _get, get_token
 from vpp_tui.services.views import TokenFilePreview, TokenView
+from vpp_tui.store import limits
 from vpp_tui.store import models as m
 from vpp_tui.store.secrets import secret_box
 
@@ -95,6 +96,11 @@ def check_file(ctx: ServiceContext, content: str | bytes, *, name: str) -> Token
         held_by=(info.name or _("another MDM")) if held and info is not None else None)
 
 
+def _validate_tags(names: list[str] | None) -> None:
+    for tag in names or []:
+        check_fits(m.ScopeTag, "name", tag.strip(), _("the scope tag"))
+
+
 def _validate_settings(country: str | None, account_type: str | None) -> None:
     if country is not None and not _COUNTRY.match(country):
         raise InvalidInput(_("country {value!r} is not a two-letter store code like US or FR")
@@ -103,9 +109,21 @@ def _validate_settings(country: str | None, account_type: str | None) -> None:
         raise InvalidInput(_("account type must be business or education"))
 
 
+def check_fits(model: type, field: str, value: Any, what: str) -> None:
+    """InvalidInput when `value` does not fit the column `model.field` (`store.limits`):
+    one line naming `what` (the option or field the admin gave), the fault and the fix."""
+    problem = limits.problem(model, field, value)
+    if problem:
+        raise InvalidInput(_("{what} {problem}; give a shorter or plainer value").format(
+            what=what, problem=problem))
+
+
 def _validate_new(new: NewToken, sttoken: SToken, session: Session) -> None:
     if not new.name.strip():
         raise InvalidInput(_("a token needs a name"))
+    check_fits(m.Token, "name", new.name.strip(), _("the token name"))
+    check_fits(m.Token, "apple_id", new.apple_id.strip(), _("the Apple ID"))
+    _validate_tags(new.scope_tags)
     if not _EMAIL.match(new.apple_id.strip()):
         raise InvalidInput(_("Apple ID {value!r} is not an email address; give the Managed "
                              "Apple ID that downloaded the token").format(value=new.apple_id))

@@ -15,6 +15,7 @@ from vpp_tui.services.tokens.admission import (
     _check_ownership,
     _set_scope_tags,
     _validate_settings,
+    _validate_tags,
 )
 from vpp_tui.services.tokens.queries import _counts, _get, bearer_of, get_token
 from vpp_tui.services.views import (
@@ -29,6 +30,7 @@ def update_settings(ctx: ServiceContext, name: str, *, country: str | None = Non
                     scope_tags: list[str] | None = None) -> TokenView:
     authorize(ctx, Permission.TOKENS_UPDATE)
     _validate_settings(country, account_type)
+    _validate_tags(scope_tags)
     with ctx.store.session() as session:
         token = _get(session, name)
         changes = []

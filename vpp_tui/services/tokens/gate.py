@@ -20,6 +20,7 @@ from vpp_tui.services import audit
 from vpp_tui.services.apple_link import INSTALLATION_KEY, apple_failure_text, installation_id
 from vpp_tui.services.context import ServiceContext
 from vpp_tui.services.errors import InvalidInput, ServiceError
+from vpp_tui.store import limits
 from vpp_tui.store import models as m
 
 REFUSED = "refused"
@@ -45,11 +46,18 @@ class RenewalRefused(InvalidInput):
 
 
 def decode(content: str | bytes) -> SToken:
-    """The decoded file; InvalidInput naming the file's fault (not audited: not a token)."""
+    """The decoded file; InvalidInput naming the file's fault (not audited: not a token),
+    including an `orgName` the store cannot keep (`store.limits`)."""
     try:
-        return decode_token(content)
+        sttoken = decode_token(content)
     except TokenFileError as exc:
         raise InvalidInput(exc.message) from exc
+    problem = limits.problem(m.Token, "org_name", sttoken.org_name)
+    if problem:
+        raise InvalidInput(_("the token's orgName {problem}; shorten the organisation's name "
+                             "in Apple Business or School Manager, then download the token "
+                             "again").format(problem=problem))
+    return sttoken
 
 
 def refuse(ctx: ServiceContext, action: str, target: str, error: ServiceError) -> NoReturn:
@@ -112,6 +120,12 @@ def apply_client_config(token: m.Token, config: Any) -> None:
         except TokenFileError:
             pass
     token.apple_error = token.apple_error_message = token.apple_error_at = None
+    limits.clip_fields(token, APPLE_TEXT)
+
+
+# The token's text fields Apple writes: made to fit their columns (`store.limits.clip`).
+APPLE_TEXT = ("location_id", "location_name", "apple_country", "default_platform",
+              "website_url", "external_mdm_id", "external_mdm_name", "external_mdm_metadata")
 
 
 def mark_external(token: m.Token, config: Any) -> None:
@@ -120,6 +134,7 @@ def mark_external(token: m.Token, config: Any) -> None:
     token.external_mdm_id = info.id
     token.external_mdm_name = info.name or _("another MDM")
     token.external_mdm_metadata = info.metadata
+    limits.clip_fields(token, APPLE_TEXT)
 
 
 def claim(ctx: ServiceContext, client: Any, token: m.Token) -> Any:
