@@ -62,8 +62,9 @@ class JobSpec:
     """What to run: `kind` (a key of JOB_CHANGES), `key` (the same job started twice has the
     same key: e.g. "token.revoke_delete:North Campus"), the `title` the job bar shows, the
     title of the error modal when it fails or a service refuses, whether it runs `quiet`
-    (no bar: the scheduled sync), and whether its Apple clients report their own
-    progress (`apple_progress`; off when the service reports per item itself)."""
+    (no bar: the scheduled sync), whether its Apple clients report their own progress
+    (`apple_progress`; off when the service reports per item itself), and how many
+    targets Apple will be asked about in all (`expected`; 0: not known up front)."""
 
     kind: str
     key: str
@@ -71,29 +72,34 @@ class JobSpec:
     error_title: str
     quiet: bool = False
     apple_progress: bool = True
+    expected: int = 0
 
 
 @dataclass
 class Tally:
-    """Adds up the progress of one stage across Apple's batches.
+    """Adds up Apple's progress across its batches.
 
     A revoke of 1,640 targets goes out as several requests, each an event reporting
     `done of total` for itself alone; a new event (its total changes, or its count goes
-    down) adds the last one's total to the sum, so the count keeps rising."""
+    down) adds the last one's total to the sum, so the count keeps rising. How many
+    requests follow is not known, so the total is `expected` (0: unknown). Other stages
+    (a sync's pages, a file's items) already count the whole stage and pass through."""
 
+    expected: int = 0
     stage: str = ""
     base: int = 0
     done: int = 0
     total: int = 0
 
     def add(self, stage: str, done: int, total: int) -> tuple[int, int]:
-        """Records one report; returns (done, total) over every batch so far."""
-        if stage != self.stage:
-            self.stage, self.base, self.done, self.total = stage, 0, 0, 0
-        elif stage == "event" and (total != self.total or done < self.done):
+        """Records one report; returns (done, total) to show, total 0 when unknown."""
+        if stage != "event":
+            return done, total
+        if self.stage == "event" and (total != self.total or done < self.done):
             self.base += self.total
-        self.done, self.total = done, total
-        return self.base + done, self.base + total
+        self.stage, self.done, self.total = stage, done, total
+        done = self.base + done
+        return (min(done, self.expected), self.expected) if self.expected else (done, 0)
 
 
 @dataclass
@@ -103,6 +109,9 @@ class Job:
     spec: JobSpec
     cancel: threading.Event = field(default_factory=threading.Event)
     tally: Tally = field(default_factory=Tally)
+
+    def __post_init__(self) -> None:
+        self.tally.expected = self.spec.expected
 
     @property
     def key(self) -> str:

@@ -10,10 +10,11 @@ job ends the app tells every section (`ui.jobs.JOB_CHANGES`), this one included.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from vpp_tui.i18n import _
 from vpp_tui.services.errors import ServiceError
-from vpp_tui.services.licensing.views import LicenseResult
+from vpp_tui.services.licensing.views import LicensePreview, LicenseResult
 from vpp_tui.ui.jobs import JobSpec
 from vpp_tui.ui.screens.error import ErrorScreen
 from vpp_tui.ui.screens.license_review import LicenseReviewScreen
@@ -41,6 +42,14 @@ def license_spec(kind: str, key: str, title: str) -> JobSpec:
     return JobSpec(kind, f"{kind}:{key}", title, title)
 
 
+def apple_targets(preview: LicensePreview) -> int:
+    """How many targets Apple is asked about in all: users registered first, then every
+    user and serial of every request (what its events count)."""
+    ops = preview.plan.operations
+    return preview.registrations + sum(
+        len(op.client_user_ids) + len(op.serial_numbers) for op in ops)
+
+
 class LicenseFlow:
     """Mixed into a section screen that also mixes in RunsJobs and has a JobBar."""
 
@@ -64,14 +73,15 @@ class LicenseFlow:
 
     # Named handlers, not @on: Textual collects @on only from a widget class's own body.
     def on_license_preview_ready(self, message: LicensePreviewReady) -> None:
-        spec: JobSpec = message.spec  # type: ignore[assignment]
+        preview: LicensePreview = message.preview  # type: ignore[assignment]
+        spec = replace(message.spec, expected=apple_targets(preview))  # type: ignore[type-var]
 
         def answered(yes: bool | None) -> None:
             if yes:
                 self.start_job(spec, message.apply,  # type: ignore[attr-defined]
                                lambda result: self._applied(spec, result, message.done))
 
-        self.app.push_screen(LicenseReviewScreen(message.preview), answered)  # type: ignore[attr-defined, arg-type]
+        self.app.push_screen(LicenseReviewScreen(preview), answered)  # type: ignore[attr-defined, arg-type]
 
     def _applied(self, spec: JobSpec, result: LicenseResult, done: str) -> None:
         text = f"{done}: {result_text(result)}"

@@ -152,7 +152,7 @@ class TokenActions:
             if yes:
                 self.start_job(  # type: ignore[attr-defined]
                     JobSpec("token.revoke_delete", f"token.revoke_delete:{preview.name}",
-                            _("Revoking every license of {name}, then deleting it").format(
+                            _("Revoke all of {name}, then delete it").format(
                                 name=preview.name), _("Revoke and delete refused")),
                     lambda ctx, progress: tokens.delete_token(
                         ctx, preview.name, revoke_licenses=True, on_progress=progress),

@@ -29,6 +29,7 @@ class JobBar(Horizontal):
     JobBar #job-label { width: 1fr; color: $warning; }
     JobBar #job-count { width: auto; margin: 0 1; }
     JobBar ProgressBar { width: auto; }
+    JobBar Bar { width: 16; }
     JobBar #job-keys { width: auto; margin-left: 1; color: $text-muted; }
     """
 
@@ -37,7 +38,7 @@ class JobBar(Horizontal):
     def compose(self) -> ComposeResult:
         yield Label("", id="job-label")
         yield Label("", id="job-count")
-        yield ProgressBar(id="job-bar", show_eta=False)
+        yield ProgressBar(id="job-bar", show_eta=False, show_percentage=False)
         yield Label(_("x cancel"), id="job-keys")
 
     def start(self, title: str) -> None:
@@ -50,14 +51,18 @@ class JobBar(Horizontal):
         self.display = True
 
     def show(self, stage: str, done: int, total: int) -> None:
-        """One progress report; a total of 0 keeps the bar indeterminate."""
+        """One progress report; with a total of 0 (not known) the count says how many are
+        done and the bar stays indeterminate."""
         what = stage_text(stage)
         self.query_one("#job-label", Label).update(
             f"⟳ {self.title_text}" + (f" · {what}" if what else ""))
+        count = self.query_one("#job-count", Label)
         if total > 0:
-            self.query_one("#job-count", Label).update(
-                _("{done} of {total}").format(done=f"{done:,}", total=f"{total:,}"))
+            count.update(_("{done} of {total}").format(done=f"{done:,}", total=f"{total:,}"))
             self.query_one(ProgressBar).update(total=total, progress=min(done, total))
+        elif done > 0:
+            count.update(_("{done} done").format(done=f"{done:,}"))
+            self.query_one(ProgressBar).update(total=None)
 
     def cancelling(self) -> None:
         self.query_one("#job-keys", Label).update(_("cancelling…"))
