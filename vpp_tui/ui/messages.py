@@ -6,8 +6,8 @@ Two families:
   ends, the app posts one of these to every mounted section for each part of the store
   the job changed (the mapping lives once, in `vpp_tui.ui.jobs.JOB_CHANGES`). A section
   that shows that part reloads it, keeping its cursor on the same row key.
-- Job progress (`JobProgressed`, `JobFinished`): what a long job in a section's thread
-  worker reports to that section's job bar.
+- Job progress (`JobProgressed`): what a long job in a section's thread worker reports
+  to that section's job bar.
 """
 
 from __future__ import annotations
@@ -84,11 +84,3 @@ class JobProgressed(Message):
     done: int
     total: int
 
-
-@dataclass
-class JobFinished(Message):
-    """A job's worker ended: with its `result`, or the `error` it raised."""
-
-    key: str
-    result: object = None
-    error: BaseException | None = None

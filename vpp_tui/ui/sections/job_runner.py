@@ -17,7 +17,7 @@ from vpp_tui.i18n import _
 from vpp_tui.services.errors import ServiceError
 from vpp_tui.ui.commands import Command
 from vpp_tui.ui.jobs import Job, JobSpec, Progress, job_context
-from vpp_tui.ui.messages import JobFinished, JobProgressed
+from vpp_tui.ui.messages import JobProgressed
 from vpp_tui.ui.screens.error import ErrorScreen
 from vpp_tui.ui.widgets.job_bar import JobBar
 
@@ -84,12 +84,18 @@ class RunsJobs:
         ctx = job_context(self.ctx, job, progress)  # type: ignore[attr-defined]
 
         def work_() -> None:
+            result: Any = None
+            error: Exception | None = None
             try:
                 result = call(ctx, progress)
-            except Exception as exc:  # every outcome reaches on_job_finished
-                self.post_message(JobFinished(spec.key, error=exc))  # type: ignore[attr-defined]
-                return
-            self.post_message(JobFinished(spec.key, result))  # type: ignore[attr-defined]
+            except Exception as exc:  # every outcome reaches _job_finished
+                error = exc
+            # Wait for the handling (toast, store change events) before the worker ends,
+            # so whoever waits for the workers sees their results.
+            try:
+                self.app.call_from_thread(self._job_finished, spec.key, result, error)  # type: ignore[attr-defined]
+            except RuntimeError:
+                pass  # the console has closed
 
         self.run_worker(work_, group="job", thread=True, exit_on_error=False)  # type: ignore[attr-defined]
         return True
@@ -113,19 +119,18 @@ class RunsJobs:
         done, total = job.tally.add(message.stage, message.done, message.total)
         self.query_one(JobBar).show(message.stage, done, total)  # type: ignore[attr-defined]
 
-    def on_job_finished(self, message: JobFinished) -> None:
+    def _job_finished(self, key: str, result: Any, error: Exception | None) -> None:
         job, done = self.job, self._job_done
-        if job is None or job.key != message.key:
+        if job is None or job.key != key:
             return
         self.job, self._job_done = None, None
         self.app.jobs.pop(job.key, None)  # type: ignore[attr-defined]
         self.query_one(JobBar).stop()  # type: ignore[attr-defined]
         self.refresh_bindings()  # type: ignore[attr-defined]
-        self.app.store_changed(job.spec.kind, message.result)  # type: ignore[attr-defined]
-        error = message.error
+        self.app.store_changed(job.spec.kind, result)  # type: ignore[attr-defined]
         if error is None:
             if done is not None:
-                done(message.result)
+                done(result)
         elif self.app.ctx.cancel.is_set():  # type: ignore[attr-defined]
             return  # the console is closing: nobody is there to read it
         elif job.cancel.is_set():
