@@ -248,7 +248,7 @@ class DirectorySection(RunsJobs, SectionScreen):
                        run, self._imported)
 
     def _imported(self, update: licensing.DirectoryUpdate) -> None:
-        self.notify(update.summary(), title=_("Directory imported"))
+        self.notify(update.summary(), title=_("Directory imported"), timeout=10)
         if update.error:
             self.notify(_("{why}; they stay pending and the next import tries again").format(
                 why=update.error), title=_("Licenses not reclaimed"), severity="warning",

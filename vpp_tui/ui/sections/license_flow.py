@@ -90,8 +90,9 @@ class LicenseFlow:
                 _("{what}: Apple stopped part-way").format(what=spec.error_title),
                 f"{text}\n\n{result.error}"))
         else:
+            # Apple's answer to a job the admin may have left running: a longer toast.
             self.notify(text, title=spec.error_title,  # type: ignore[attr-defined]
-                        severity="warning" if result.failed else "information")
+                        severity="warning" if result.failed else "information", timeout=10)
 
     def on_license_change_refused(self, message: LicenseChangeRefused) -> None:
         self.app.push_screen(ErrorScreen(message.title, message.text))  # type: ignore[attr-defined]

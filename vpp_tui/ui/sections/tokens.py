@@ -258,4 +258,4 @@ class TokensSection(RunsJobs, TokenActions, SectionScreen):
                      done: str) -> None:
         """Run one token change as a job; a refusal shows its reason, success a toast."""
         self.start_job(spec, lambda ctx, _progress: call(ctx),
-                       lambda _result: self.notify(done, title=_("Tokens")))
+                       lambda _result: self.notify(done, title=_("Tokens"), timeout=10))
