@@ -109,6 +109,6 @@ async def test_console_import_reclaims_departures(demo, demo_app, tmp_path):
         await settle(pilot)
         messages = [str(n.message) for n in app._notifications]
         assert any("1 licenses reclaimed" in m for m in messages), messages
-        assert not app.screen.query_one("#directory-progress", Static).display
+        assert not app.screen.query_one("#job-progress").display
     holders = {h.member for h in licensing.licenses(ctx, item, "North Campus").holders}
     assert gone not in holders

@@ -6,7 +6,7 @@ from textual.widgets import DataTable, Static
 
 from tests.ui.conftest import SIZE, select_token, settle, table_keys, token_file
 from vpp_tui.services import audit, tokens
-from vpp_tui.ui.messages import SyncProgressed
+from vpp_tui.ui.messages import JobProgressed
 from vpp_tui.ui.screens.confirm import ConfirmScreen
 from vpp_tui.ui.screens.error import ErrorScreen
 from vpp_tui.ui.screens.token_forms import EditSettingsScreen, RenewScreen
@@ -22,17 +22,18 @@ def last_actions(ctx, n: int = 5) -> list[tuple[str, str, str]]:  # noqa: ANN001
 
 async def test_s_syncs_the_selected_token_with_progress_and_a_toast(demo, demo_app):
     ctx, _sim = demo
-    progress: list[SyncProgressed] = []
+    progress: list[JobProgressed] = []
     app = demo_app()
-    hook = lambda m: progress.append(m) if isinstance(m, SyncProgressed) else None  # noqa: E731
+    hook = lambda m: progress.append(m) if isinstance(m, JobProgressed) else None  # noqa: E731
     async with app.run_test(size=SIZE, message_hook=hook) as pilot:
         await settle(pilot)
         await select_token(pilot, "North Campus")
         await pilot.press("s")
         await settle(pilot)
         assert any("North Campus synced" in t for t in toasts(app))
-        assert progress and all(m.label.startswith("North Campus") for m in progress)
-        assert not app.screen.query_one("#sync-progress").display
+        assert progress and {m.key for m in progress} == {"sync"}
+        assert any(m.stage == "assets" for m in progress)
+        assert not app.screen.query_one("#job-progress").display
         assert last_actions(ctx, 1) == [("token.sync", "North Campus", "ok")]
 
 

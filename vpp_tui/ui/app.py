@@ -9,6 +9,10 @@ the first time it is shown, so the console starts without querying every table.
 Slow work runs in thread workers that call services and post messages; one
 `Worker.StateChanged` handler here turns any worker error into an error modal, so
 an exception never kills the console.
+
+The sections tell one truth: a job that writes the store ends in `store_changed`, which
+posts its store change events (`ui.jobs.JOB_CHANGES`) to every mounted section, shown or
+not; each reloads what it shows. A section opened later reads the store when it mounts.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from vpp_tui.services import settings
 from vpp_tui.services.context import ServiceContext
 from vpp_tui.ui.commands import Command, bindings, global_commands, sections
 from vpp_tui.ui.errors import ReportsWorkerErrors
+from vpp_tui.ui.jobs import Job, changes
 from vpp_tui.ui.providers import ConsoleCommands
 from vpp_tui.ui.screens.help import HelpScreen
 from vpp_tui.ui.sections.activity import ActivitySection
@@ -70,6 +75,8 @@ class VppApp(ReportsWorkerErrors, App[None]):
         self.cursor_blink = cursor_blink
         self._saved_theme: str | None = None
         self.org_name: str | None = None  # learnt from the tokens, shown in every header
+        self.jobs: dict[str, Job] = {}  # running jobs by key: the same job never twice
+        self.live_sections: set[SectionScreen] = set()  # mounted: they follow the store
         super().__init__()
 
     def on_mount(self) -> None:
@@ -105,6 +112,21 @@ class VppApp(ReportsWorkerErrors, App[None]):
             self._keymap,
         ))
 
+    # Store change events -----------------------------------------------------
+
+    def store_changed(self, kind: str, result: object = None) -> None:
+        """A job of `kind` ended (`result`: what its service returned, or None): post its
+        store change events to every mounted section."""
+        for event in changes(kind, result):
+            for screen in list(self.live_sections):
+                screen.post_message(event(kind))
+
+    def stop_jobs(self) -> None:
+        """Every running job stops at its next Apple call."""
+        self.ctx.cancel.set()
+        for job in list(self.jobs.values()):
+            job.cancel.set()
+
     # Theme ------------------------------------------------------------------
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="theme")
@@ -125,13 +147,14 @@ class VppApp(ReportsWorkerErrors, App[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="theme")
     def save_theme(self, name: str) -> None:
         settings.set_setting(self.ctx, "theme", name)
+        self.call_from_thread(self.store_changed, "settings")
 
     async def action_quit(self) -> None:
-        self.ctx.cancel.set()  # stop syncs between Apple calls
+        self.stop_jobs()  # stop syncs and other jobs between Apple calls
         self.exit()
 
     def on_unmount(self) -> None:
         # However the console closes (quit, a dropped session, app.exit), work still
         # running in threads stops at its next Apple call and records itself interrupted;
         # `App.run` returns once those threads have finished.
-        self.ctx.cancel.set()
+        self.stop_jobs()

@@ -1,4 +1,14 @@
-"""Messages thread workers post; handlers on the screens own every widget change."""
+"""Messages thread workers post; handlers on the screens own every widget change.
+
+Two families:
+
+- Store change events (`StoreChanged` and its kinds). When a job that writes the store
+  ends, the app posts one of these to every mounted section for each part of the store
+  the job changed (the mapping lives once, in `vpp_tui.ui.jobs.JOB_CHANGES`). A section
+  that shows that part reloads it, keeping its cursor on the same row key.
+- Job progress (`JobProgressed`): what a long job in a section's thread worker reports
+  to that section's job bar.
+"""
 
 from __future__ import annotations
 
@@ -25,35 +35,52 @@ class TokensLoaded(Message):
     org: str | None
 
 
+# Store change events ----------------------------------------------------------------
+
+
 @dataclass
-class SyncProgressed(Message):
-    label: str
+class StoreChanged(Message, bubble=False):
+    """Something in the store changed; `job` is the kind of job that changed it
+    (a key of `JOB_CHANGES`, e.g. "license.revoke"). Posted to each section, never bubbled."""
+
+    job: str
+
+
+@dataclass
+class TokensChanged(StoreChanged, bubble=False):
+    """Tokens: added, renewed, edited, taken over, deleted, or their sync state."""
+
+
+@dataclass
+class CatalogChanged(StoreChanged, bubble=False):
+    """Apps and books: listed, removed, or their license totals (a sync, a token deleted)."""
+
+
+@dataclass
+class LedgerChanged(StoreChanged, bubble=False):
+    """Licenses, assignments and the waitlist: who holds what, who waits."""
+
+
+@dataclass
+class DirectoryChanged(StoreChanged, bubble=False):
+    """Users, devices and groups (a directory import)."""
+
+
+@dataclass
+class AuditChanged(StoreChanged, bubble=False):
+    """New audit entries: every job writes some, refused ones too."""
+
+
+# Long jobs --------------------------------------------------------------------------
+
+
+@dataclass
+class JobProgressed(Message):
+    """One step of a running job: `stage` says what (a token, "event", a file…), `done`
+    of `total` counts it (total 0: not countable yet)."""
+
+    key: str
+    stage: str
     done: int
     total: int
 
-
-@dataclass
-class SyncFinished(Message):
-    results: list
-    scheduled: bool = False
-
-
-@dataclass
-class TokenChanged(Message):
-    """A token action succeeded: say so, then reload the table."""
-
-    text: str
-    select: str | None = None
-
-
-@dataclass
-class TokenActionFailed(Message):
-    """A service refused the action: show its one-line reason."""
-
-    title: str
-    text: str
-
-
-@dataclass
-class DeletePreviewReady(Message):
-    preview: object

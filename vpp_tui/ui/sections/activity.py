@@ -11,7 +11,7 @@ from vpp_tui.i18n import _
 from vpp_tui.services import audit
 from vpp_tui.ui.commands import Command, bindings
 from vpp_tui.ui.format import rows_range, when
-from vpp_tui.ui.messages import AuditPageLoaded
+from vpp_tui.ui.messages import AuditChanged, AuditPageLoaded
 from vpp_tui.ui.sections.base import SectionScreen
 from vpp_tui.ui.widgets import table as table_rows
 
@@ -30,6 +30,7 @@ class ActivitySection(SectionScreen):
     MODE = "activity"
     COMMANDS_LIST = ACTIVITY_COMMANDS
     BINDINGS = bindings(ACTIVITY_COMMANDS)
+    FOLLOWS = (AuditChanged,)
 
     def __init__(self) -> None:
         super().__init__()
@@ -52,8 +53,11 @@ class ActivitySection(SectionScreen):
             table.add_column(label, key=key)
         self.load_page(0)
 
-    def action_refresh(self) -> None:
+    def reload(self) -> None:
         self.load_page(self.page_offset)
+
+    def action_refresh(self) -> None:
+        self.reload()
 
     def action_page(self, step: int) -> None:
         offset = self.page_offset + step * PAGE_SIZE

@@ -16,12 +16,15 @@ from vpp_tui.services import catalog, licensing
 from vpp_tui.services.catalog_queries import AssignmentView, list_assignments, list_groups
 from vpp_tui.ui.commands import Command, bindings
 from vpp_tui.ui.format import rows_range
+from vpp_tui.ui.messages import CatalogChanged, DirectoryChanged, LedgerChanged, TokensChanged
 from vpp_tui.ui.screens.assign_form import AssignChoice, AssignForm, IntentForm
 from vpp_tui.ui.sections.base import SectionScreen
 from vpp_tui.ui.sections.catalog_messages import PageLoaded
-from vpp_tui.ui.sections.license_flow import LicenseFlow
+from vpp_tui.ui.sections.job_runner import JOB_COMMANDS, RunsJobs
+from vpp_tui.ui.sections.license_flow import LicenseFlow, license_spec
 from vpp_tui.ui.widgets import table as table_rows
 from vpp_tui.ui.widgets.inputs import TextField
+from vpp_tui.ui.widgets.job_bar import JobBar
 from vpp_tui.ui.widgets.table import row_under_cursor
 
 ASSIGNMENTS_COMMANDS = (
@@ -40,22 +43,22 @@ ASSIGNMENTS_COMMANDS = (
             _("Show the previous rows"), show=False),
     Command("assignments.clear", "escape", "clear_filter", _("clear filter"),
             _("Clear the filter"), show=False, key_display="esc"),
-)
+) + JOB_COMMANDS
 
 COLUMNS = ("item", "token", "group", "intent", "license", "licensed", "failed", "waiting",
            "update")
 
 
-class AssignmentsSection(LicenseFlow, SectionScreen):
+class AssignmentsSection(RunsJobs, LicenseFlow, SectionScreen):
     MODE = "assignments"
     COMMANDS_LIST = ASSIGNMENTS_COMMANDS
     BINDINGS = bindings(ASSIGNMENTS_COMMANDS)
+    FOLLOWS = (LedgerChanged, CatalogChanged, TokensChanged, DirectoryChanged)
     AUTO_FOCUS = "DataTable"
     PAGE_SIZE = 200
     DEFAULT_CSS = """
     #assignments-filter { height: 3; display: none; }
     #assignments-panel { height: 3; padding: 0 1; border-top: solid $panel-lighten-2; }
-    #license-progress { height: 1; padding: 0 1; display: none; color: $warning; }
     """
 
     def __init__(self) -> None:
@@ -76,7 +79,7 @@ class AssignmentsSection(LicenseFlow, SectionScreen):
         yield TextField(placeholder=_("filter: item, group, token… (esc clears)"),
                         id="assignments-filter")
         yield DataTable(id="assignments-table", cursor_type="row", zebra_stripes=True)
-        yield Static("", id="license-progress")
+        yield JobBar(id="job-progress")
         yield Static("", id="assignments-panel")
 
     def on_mount(self) -> None:
@@ -170,11 +173,14 @@ class AssignmentsSection(LicenseFlow, SectionScreen):
             return True if 0 <= offset < self.row_total else None
         if action in ("edit", "remove") and self.is_mounted and self.selected is None:
             return None
-        return True
+        return super().check_action(action, parameters)
 
     # Changes ------------------------------------------------------------------
 
     def action_add(self) -> None:
+        if self.job_busy():
+            return
+
         def work_() -> None:
             items = catalog.list_assets(self.ctx, books=None, limit=None).rows
             groups = list_groups(self.ctx, limit=None).rows
@@ -184,31 +190,35 @@ class AssignmentsSection(LicenseFlow, SectionScreen):
         self.run_worker(work_, group="assign-form", thread=True, exclusive=True,
                         exit_on_error=False)
 
+    def _assign(self, title: str, item_ref: str, group: str, intent: str,
+                license_type: str, token: str, done: str) -> None:
+        args = (item_ref, group, intent, license_type, token)
+        self.license_change(license_spec("license.assign", f"{item_ref}:{token}:{group}",
+                                         title),
+                            lambda: licensing.plan_assign(self.ctx, *args),
+                            lambda ctx, _progress: licensing.apply_assign(ctx, *args), done)
+
     def _add_chosen(self, choice: AssignChoice | None) -> None:
         if choice is None:
             return
         item = choice.item
-        args = (self.ctx, f"{item.adam_id}:{item.pricing_param}", choice.group,
-                choice.intent, choice.license_type, item.token)
-        self.license_change(_("Assign {item}").format(item=item.name),
-                            lambda: licensing.plan_assign(*args),
-                            lambda: licensing.apply_assign(*args),
-                            _("{item} → {group}").format(item=item.name, group=choice.group))
+        self._assign(_("Assign {item}").format(item=item.name),
+                     f"{item.adam_id}:{item.pricing_param}", choice.group, choice.intent,
+                     choice.license_type, item.token,
+                     _("{item} → {group}").format(item=item.name, group=choice.group))
 
     def action_edit(self) -> None:
         v = self.selected
-        if v is None:
+        if v is None or self.job_busy():
             return
 
         def chosen(intent: str | None) -> None:
             if intent is None or intent == v.intent:
                 return
-            args = (self.ctx, v.item_ref, v.group, intent, v.license_type, v.token)
-            self.license_change(_("Change {item} → {group}").format(item=v.item, group=v.group),
-                                lambda: licensing.plan_assign(*args),
-                                lambda: licensing.apply_assign(*args),
-                                _("{item} → {group} is now {intent}").format(
-                                    item=v.item, group=v.group, intent=intent))
+            self._assign(_("Change {item} → {group}").format(item=v.item, group=v.group),
+                         v.item_ref, v.group, intent, v.license_type, v.token,
+                         _("{item} → {group} is now {intent}").format(
+                             item=v.item, group=v.group, intent=intent))
 
         self.app.push_screen(IntentForm(_("{item} → {group}").format(item=v.item,
                                                                      group=v.group),
@@ -219,7 +229,9 @@ class AssignmentsSection(LicenseFlow, SectionScreen):
         if v is None:
             return
         self.license_change(
-            _("Remove {item} → {group}").format(item=v.item, group=v.group),
+            license_spec("license.unassign", f"{v.item_ref}:{v.token}:{v.group}",
+                         _("Remove {item} → {group}").format(item=v.item, group=v.group)),
             lambda: licensing.plan_unassign(self.ctx, v.item_ref, v.group, v.token),
-            lambda: licensing.apply_unassign(self.ctx, v.item_ref, v.group, v.token),
+            lambda ctx, _progress: licensing.apply_unassign(ctx, v.item_ref, v.group,
+                                                            v.token),
             _("{item} → {group} removed").format(item=v.item, group=v.group))

@@ -1,9 +1,12 @@
-"""What every section screen shares: header, section bar, body, footer, commands."""
+"""What every section screen shares: header, section bar, body, footer, commands, and
+following the store: a section lists the store change events it `FOLLOWS` and reloads
+what it shows when one arrives, whether it is on screen or not."""
 
 from __future__ import annotations
 
 from typing import ClassVar
 
+from textual import on
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer, Static
@@ -11,6 +14,7 @@ from textual.widgets import Footer, Static
 from vpp_tui.services.context import ServiceContext
 from vpp_tui.ui.commands import Command, Section, sections
 from vpp_tui.ui.errors import ReportsWorkerErrors
+from vpp_tui.ui.messages import StoreChanged
 from vpp_tui.ui.widgets.header import HeaderLine, SectionBar
 
 
@@ -24,6 +28,9 @@ class SectionScreen(ReportsWorkerErrors, Screen[None]):
 
     MODE: ClassVar[str] = ""
     COMMANDS_LIST: ClassVar[tuple[Command, ...]] = ()
+    #: the store change events that make this section read its rows again
+    FOLLOWS: ClassVar[tuple[type[StoreChanged], ...]] = ()
+    _reload_pending = False
 
     def __init__(self) -> None:
         super().__init__(id=f"section-{self.MODE}", classes="section")
@@ -51,6 +58,29 @@ class SectionScreen(ReportsWorkerErrors, Screen[None]):
 
     def compose_body(self) -> ComposeResult:
         yield from ()
+
+    # Following the store ------------------------------------------------------
+
+    def on_mount(self) -> None:
+        self.app.live_sections.add(self)  # type: ignore[attr-defined]
+
+    def on_unmount(self) -> None:
+        self.app.live_sections.discard(self)  # type: ignore[attr-defined]
+
+    @on(StoreChanged)
+    def _store_changed(self, message: StoreChanged) -> None:
+        # One job posts several events at once: the section reads its rows once.
+        if isinstance(message, self.FOLLOWS) and not self._reload_pending:
+            self._reload_pending = True
+            self.call_later(self._reload_now)
+
+    def _reload_now(self) -> None:
+        self._reload_pending = False
+        self.reload()
+
+    def reload(self) -> None:
+        """Read again what the section shows (same page, filter and sort), keeping the
+        cursor on the same row key when that row is still there."""
 
     def set_org(self, org: str | None) -> None:
         self.app.org_name = org  # type: ignore[attr-defined]

@@ -19,14 +19,17 @@ from vpp_tui.services.catalog import AssetView
 from vpp_tui.services.catalog_queries import list_groups
 from vpp_tui.ui.commands import Command
 from vpp_tui.ui.format import rows_range
+from vpp_tui.ui.messages import CatalogChanged, LedgerChanged, TokensChanged
 from vpp_tui.ui.screens.asset_details import AssetDetailsScreen
 from vpp_tui.ui.screens.assign_form import AssignChoice, AssignForm
 from vpp_tui.ui.sections import catalog_rows
 from vpp_tui.ui.sections.base import SectionScreen
 from vpp_tui.ui.sections.catalog_messages import PageLoaded
-from vpp_tui.ui.sections.license_flow import LicenseFlow
+from vpp_tui.ui.sections.job_runner import JOB_COMMANDS, RunsJobs
+from vpp_tui.ui.sections.license_flow import LicenseFlow, license_spec
 from vpp_tui.ui.widgets import table as table_rows
 from vpp_tui.ui.widgets.inputs import TextField
+from vpp_tui.ui.widgets.job_bar import JobBar
 from vpp_tui.ui.widgets.table import row_under_cursor
 
 SORTS = ("name", "availability", "used", "token")
@@ -60,11 +63,12 @@ def catalog_commands(prefix: str, *, books: bool) -> tuple[Command, ...]:
                 _("Show the previous rows"), show=False),
         Command(f"{prefix}.clear", "escape", "clear_filter", _("clear filter"),
                 _("Clear the filter and the token choice"), show=False, key_display="esc"),
-    )
+    ) + JOB_COMMANDS
 
 
-class CatalogSection(LicenseFlow, SectionScreen):
+class CatalogSection(RunsJobs, LicenseFlow, SectionScreen):
     BOOKS: ClassVar[bool] = False
+    FOLLOWS = (CatalogChanged, LedgerChanged, TokensChanged)
     PAGE_SIZE: ClassVar[int] = 200
     AUTO_FOCUS = "DataTable"
     DEFAULT_CSS = """
@@ -73,7 +77,6 @@ class CatalogSection(LicenseFlow, SectionScreen):
     .catalog-switches { width: auto; }
     .catalog-filter { height: 3; display: none; }
     .catalog-panel { height: 3; padding: 0 1; border-top: solid $panel-lighten-2; }
-    #license-progress { height: 1; padding: 0 1; display: none; color: $warning; }
     """
 
     def __init__(self) -> None:
@@ -94,7 +97,7 @@ class CatalogSection(LicenseFlow, SectionScreen):
         yield TextField(placeholder=_("filter: name, adamId, token… (esc clears)"),
                         id="catalog-filter", classes="catalog-filter")
         yield DataTable(id="catalog-table", cursor_type="row", zebra_stripes=True)
-        yield Static("", id="license-progress")
+        yield JobBar(id="job-progress")
         yield Static("", id="catalog-panel", classes="catalog-panel")
 
     def on_mount(self) -> None:
@@ -102,12 +105,12 @@ class CatalogSection(LicenseFlow, SectionScreen):
         for key, label in catalog_rows.columns(self.BOOKS):
             table.add_column(label, key=key)
         self._show_switches()
-        self.load_tokens()
         self.reload()
 
     # Loading ----------------------------------------------------------------
 
     def reload(self) -> None:
+        self.load_tokens()
         self.load(self.page_offset)
 
     def load(self, offset: int) -> None:
@@ -227,7 +230,7 @@ class CatalogSection(LicenseFlow, SectionScreen):
         if action in ("details", "assign", "revoke") and self.is_mounted \
                 and self.selected is None:
             return None
-        return True
+        return super().check_action(action, parameters)
 
     # Details and license changes --------------------------------------------
 
@@ -246,7 +249,7 @@ class CatalogSection(LicenseFlow, SectionScreen):
 
     def action_assign(self) -> None:
         view = self.selected
-        if view is None:
+        if view is None or self.job_busy():
             return
 
         def work_() -> None:
@@ -263,10 +266,12 @@ class CatalogSection(LicenseFlow, SectionScreen):
             return
         item = choice.item
         ref = f"{item.adam_id}:{item.pricing_param}"
-        args = (self.ctx, ref, choice.group, choice.intent, choice.license_type, item.token)
+        args = (ref, choice.group, choice.intent, choice.license_type, item.token)
         self.license_change(
-            _("Assign {item}").format(item=item.name),
-            lambda: licensing.plan_assign(*args), lambda: licensing.apply_assign(*args),
+            license_spec("license.assign", f"{ref}:{item.token}:{choice.group}",
+                         _("Assign {item}").format(item=item.name)),
+            lambda: licensing.plan_assign(self.ctx, *args),
+            lambda ctx, _progress: licensing.apply_assign(ctx, *args),
             _("{item} → {group}").format(item=item.name, group=choice.group))
 
     def action_revoke(self) -> None:
@@ -275,7 +280,8 @@ class CatalogSection(LicenseFlow, SectionScreen):
             return
         ref = f"{view.adam_id}:{view.pricing_param}"
         self.license_change(
-            _("Revoke {item}").format(item=view.name),
+            license_spec("license.revoke", f"{ref}:{view.token}",
+                         _("Revoke {item}").format(item=view.name)),
             lambda: licensing.plan_revoke(self.ctx, item=ref, token=view.token),
-            lambda: licensing.apply_revoke(self.ctx, item=ref, token=view.token),
+            lambda ctx, _progress: licensing.apply_revoke(ctx, item=ref, token=view.token),
             _("{item}: licenses revoked").format(item=view.name))

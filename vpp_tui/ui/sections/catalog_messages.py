@@ -20,16 +20,9 @@ class PageLoaded(Message):
 
 @dataclass
 class LicensePreviewReady(Message):
-    title: str
+    spec: object  # the JobSpec that applies it
     preview: object
-    apply: object  # the call that applies it, run in a worker when the admin confirms
-    done: str
-
-
-@dataclass
-class LicenseChangeApplied(Message):
-    title: str
-    result: object
+    apply: object  # apply(ctx, progress), run as a job when the admin confirms
     done: str
 
 

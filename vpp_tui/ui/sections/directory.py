@@ -21,12 +21,15 @@ from vpp_tui.services import directory, licensing
 from vpp_tui.services.directory_file import DirectoryFileError
 from vpp_tui.ui.commands import Command, bindings
 from vpp_tui.ui.format import rows_range
-from vpp_tui.ui.screens.error import ErrorScreen
+from vpp_tui.ui.jobs import JobSpec
+from vpp_tui.ui.messages import DirectoryChanged, LedgerChanged
 from vpp_tui.ui.screens.import_form import ImportForm
 from vpp_tui.ui.sections.base import SectionScreen
 from vpp_tui.ui.sections.catalog_messages import PageLoaded
+from vpp_tui.ui.sections.job_runner import JOB_COMMANDS, JobRefused, RunsJobs
 from vpp_tui.ui.widgets import table as table_rows
 from vpp_tui.ui.widgets.inputs import TextField
+from vpp_tui.ui.widgets.job_bar import JobBar
 
 DIRECTORY_COMMANDS = (
     Command("directory.import", "i", "import_file", _("import"),
@@ -38,7 +41,7 @@ DIRECTORY_COMMANDS = (
             _("Show the previous rows")),
     Command("directory.clear", "escape", "clear_filter", _("clear filter"),
             _("Clear the filter"), show=False, key_display="esc"),
-)
+) + JOB_COMMANDS
 
 TABS = ("users", "devices", "groups")
 
@@ -70,16 +73,15 @@ def cells(tab: str, row) -> tuple[str, tuple[object, ...]]:  # noqa: ANN001
     return row.name, (row.name, row.kind, Text(str(row.members), justify="right"))
 
 
-class DirectorySection(SectionScreen):
+class DirectorySection(RunsJobs, SectionScreen):
     MODE = "directory"
     COMMANDS_LIST = DIRECTORY_COMMANDS
     BINDINGS = bindings(DIRECTORY_COMMANDS)
+    FOLLOWS = (DirectoryChanged, LedgerChanged)
     PAGE_SIZE = 200
     AUTO_FOCUS = "#directory-users"
-    WORKER_ERROR_TITLES = {"directory-import": _("Import failed")}
     DEFAULT_CSS = """
     #directory-filter { height: 3; display: none; }
-    #directory-progress { height: 1; padding: 0 1; display: none; color: $warning; }
     #directory-tabs { height: 1fr; }
     #directory-tabs TabPane { padding: 0; }
     """
@@ -97,7 +99,7 @@ class DirectorySection(SectionScreen):
 
     def compose_body(self) -> ComposeResult:
         yield Static(_("Directory"), id="directory-status", classes="section-status")
-        yield Static("", id="directory-progress")
+        yield JobBar(id="job-progress")
         yield TextField(placeholder=_("filter the shown tab… (esc clears)"),
                         id="directory-filter")
         with TabbedContent(id="directory-tabs"):
@@ -201,58 +203,53 @@ class DirectorySection(SectionScreen):
         if action == "page" and parameters and self.is_mounted:
             offset = self.offsets[self.tab] + int(parameters[0]) * self.PAGE_SIZE  # type: ignore[call-overload]
             return True if 0 <= offset < self.totals[self.tab] else None
-        return True
+        return super().check_action(action, parameters)
 
     # Import -----------------------------------------------------------------------
 
     def action_import_file(self) -> None:
+        if self.job_busy("directory.import"):
+            return
+
         def chosen(path: str | None) -> None:
             if path:
                 self.run_import(path)
 
         self.app.push_screen(ImportForm(), chosen)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="directory-import")
     def run_import(self, path: str) -> None:
+        """Import the file as a job: progress while importing, then per item reclaimed."""
         file = Path(path).expanduser()
 
-        def progress(what: str, done: int, total: int) -> None:
-            self.app.call_from_thread(self._progress, what, done, total)
+        def run(ctx, progress) -> licensing.DirectoryUpdate:  # noqa: ANN001
+            def stage(what: str, done: int, total: int) -> None:
+                if total == 0:
+                    progress("", 0, 0)  # reading and writing the file: the title says so
+                elif what:
+                    progress(_("reclaiming licenses of members who left: {item}").format(
+                        item=what), done + 1, total)
+                else:
+                    progress(_("reclaimed; reloading the directory"), done, total)
 
-        try:
-            text = file.read_text(encoding="utf-8")
-            update = licensing.import_and_reclaim(self.ctx, text, filename=file.name,
-                                                  on_progress=progress)
-        except DirectoryFileError as exc:
-            body = "\n".join([str(exc), "", *exc.problems])
-            self.app.call_from_thread(self._show_error, _("Nothing was imported"), body)
-            return
-        except OSError as exc:
-            self.app.call_from_thread(self._show_error, _("Cannot read {path}").format(
-                path=path), exc.strerror or str(exc))
-            return
-        self.app.call_from_thread(self._imported, update)
+            try:
+                text = file.read_text(encoding="utf-8")
+                return licensing.import_and_reclaim(ctx, text, filename=file.name,
+                                                    on_progress=stage)
+            except DirectoryFileError as exc:
+                raise JobRefused(_("Nothing was imported"),
+                                 "\n".join([str(exc), "", *exc.problems])) from exc
+            except OSError as exc:
+                raise JobRefused(_("Cannot read {path}").format(path=path),
+                                 exc.strerror or str(exc)) from exc
 
-    def _progress(self, what: str, done: int, total: int) -> None:
-        line = self.query_one("#directory-progress", Static)
-        if total == 0:
-            line.update(_("⟳ importing {file}…").format(file=what))
-        elif what:
-            line.update(_("⟳ reclaiming licenses of members who left: {item} ({n} of {t})…")
-                        .format(item=what, n=done + 1, t=total))
-        else:
-            line.update(_("⟳ reclaimed; reloading the directory…"))
-        line.display = True
-
-    def _show_error(self, title: str, body: str) -> None:
-        self.query_one("#directory-progress", Static).display = False
-        self.app.push_screen(ErrorScreen(title, body))
+        self.start_job(JobSpec("directory.import", "directory.import",
+                               _("Importing {file}").format(file=file.name),
+                               _("Import failed"), apple_progress=False),
+                       run, self._imported)
 
     def _imported(self, update: licensing.DirectoryUpdate) -> None:
-        self.query_one("#directory-progress", Static).display = False
-        self.notify(update.summary(), title=_("Directory imported"))
+        self.notify(update.summary(), title=_("Directory imported"), timeout=10)
         if update.error:
             self.notify(_("{why}; they stay pending and the next import tries again").format(
                 why=update.error), title=_("Licenses not reclaimed"), severity="warning",
                 timeout=15)
-        self.reload()

@@ -1,27 +1,25 @@
 """Plan, review, apply: the one path every license change takes from the console.
 
 A thread worker asks the service for the plan; the review screen shows it; only when the
-admin presses enter does a second worker apply it (Apple is told there), with a progress
-line while it runs and a toast with what Apple confirmed. A refusal (bad input, a rule)
-shows its reason; any other failure opens the error modal through `ReportsWorkerErrors`.
+admin presses enter is it applied (Apple is told there), as a job: a bar with Apple's
+count while it runs, the cancel key, and a toast with what Apple confirmed. A refusal
+(bad input, a rule) shows its reason; any other failure opens the error modal. When the
+job ends the app tells every section (`ui.jobs.JOB_CHANGES`), this one included.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-
-from textual.widgets import Static
+from dataclasses import replace
 
 from vpp_tui.i18n import _
 from vpp_tui.services.errors import ServiceError
-from vpp_tui.services.licensing.views import LicenseResult
+from vpp_tui.services.licensing.views import LicensePreview, LicenseResult
+from vpp_tui.ui.jobs import JobSpec
 from vpp_tui.ui.screens.error import ErrorScreen
 from vpp_tui.ui.screens.license_review import LicenseReviewScreen
-from vpp_tui.ui.sections.catalog_messages import (
-    LicenseChangeApplied,
-    LicenseChangeRefused,
-    LicensePreviewReady,
-)
+from vpp_tui.ui.sections.catalog_messages import LicenseChangeRefused, LicensePreviewReady
+from vpp_tui.ui.sections.job_runner import JobCall
 
 
 def result_text(result: LicenseResult) -> str:
@@ -38,67 +36,63 @@ def result_text(result: LicenseResult) -> str:
     return ", ".join(parts)
 
 
+def license_spec(kind: str, key: str, title: str) -> JobSpec:
+    """The job of one license change: `kind` is license.assign/unassign/revoke, `key`
+    names what it changes (item, token, group), `title` the bar and the error modal."""
+    return JobSpec(kind, f"{kind}:{key}", title, title)
+
+
+def apple_targets(preview: LicensePreview) -> int:
+    """How many targets Apple is asked about in all: users registered first, then every
+    user and serial of every request (what its events count)."""
+    ops = preview.plan.operations
+    return preview.registrations + sum(
+        len(op.client_user_ids) + len(op.serial_numbers) for op in ops)
+
+
 class LicenseFlow:
-    """Mixed into a section screen with a `#license-progress` Static and a `reload()`."""
+    """Mixed into a section screen that also mixes in RunsJobs and has a JobBar."""
 
-    WORKER_ERROR_TITLES = {"license-plan": _("Cannot plan the change"),
-                           "license-apply": _("The change failed")}
+    WORKER_ERROR_TITLES = {"license-plan": _("Cannot plan the change")}
 
-    def license_change(self, title: str, plan: Callable[[], object],
-                       apply: Callable[[], object], done: str) -> None:
+    def license_change(self, spec: JobSpec, plan: Callable[[], object], apply: JobCall,
+                       done: str) -> None:
+        if self.job_busy(spec.key):  # type: ignore[attr-defined]
+            return
+
         def work_() -> None:
             try:
                 preview = plan()
             except ServiceError as exc:
-                self.post_message(LicenseChangeRefused(title, str(exc)))  # type: ignore[attr-defined]
+                self.post_message(LicenseChangeRefused(spec.error_title, str(exc)))  # type: ignore[attr-defined]
                 return
-            self.post_message(LicensePreviewReady(title, preview, apply, done))  # type: ignore[attr-defined]
+            self.post_message(LicensePreviewReady(spec, preview, apply, done))  # type: ignore[attr-defined]
 
         self.run_worker(work_, group="license-plan", thread=True, exclusive=True,  # type: ignore[attr-defined]
                         exit_on_error=False)
 
     # Named handlers, not @on: Textual collects @on only from a widget class's own body.
     def on_license_preview_ready(self, message: LicensePreviewReady) -> None:
+        preview: LicensePreview = message.preview  # type: ignore[assignment]
+        spec = replace(message.spec, expected=apple_targets(preview))  # type: ignore[type-var]
+
         def answered(yes: bool | None) -> None:
             if yes:
-                self._apply(message)
+                self.start_job(spec, message.apply,  # type: ignore[attr-defined]
+                               lambda result: self._applied(spec, result, message.done))
 
-        self.app.push_screen(LicenseReviewScreen(message.preview), answered)  # type: ignore[attr-defined, arg-type]
+        self.app.push_screen(LicenseReviewScreen(preview), answered)  # type: ignore[attr-defined, arg-type]
 
-    def _apply(self, message: LicensePreviewReady) -> None:
-        progress = self.query_one("#license-progress", Static)  # type: ignore[attr-defined]
-        progress.update(_("⟳ {what}: telling Apple and waiting for its answer…").format(
-            what=message.title))
-        progress.display = True
-        apply = message.apply
-
-        def work_() -> None:
-            try:
-                result = apply()  # type: ignore[operator]
-            except ServiceError as exc:
-                self.post_message(LicenseChangeRefused(message.title, str(exc)))  # type: ignore[attr-defined]
-                return
-            finally:
-                self.app.call_from_thread(self._progress_done)  # type: ignore[attr-defined]
-            self.post_message(LicenseChangeApplied(message.title, result, message.done))  # type: ignore[attr-defined]
-
-        self.run_worker(work_, group="license-apply", thread=True, exclusive=True,  # type: ignore[attr-defined]
-                        exit_on_error=False)
-
-    def _progress_done(self) -> None:
-        self.query_one("#license-progress", Static).display = False  # type: ignore[attr-defined]
-
-    def on_license_change_applied(self, message: LicenseChangeApplied) -> None:
-        result: LicenseResult = message.result  # type: ignore[assignment]
-        text = f"{message.done}: {result_text(result)}"
+    def _applied(self, spec: JobSpec, result: LicenseResult, done: str) -> None:
+        text = f"{done}: {result_text(result)}"
         if result.error:
             self.app.push_screen(ErrorScreen(  # type: ignore[attr-defined]
-                _("{what}: Apple stopped part-way").format(what=message.title),
+                _("{what}: Apple stopped part-way").format(what=spec.error_title),
                 f"{text}\n\n{result.error}"))
         else:
-            self.notify(text, title=message.title,  # type: ignore[attr-defined]
-                        severity="warning" if result.failed else "information")
-        self.reload()  # type: ignore[attr-defined]
+            # Apple's answer to a job the admin may have left running: a longer toast.
+            self.notify(text, title=spec.error_title,  # type: ignore[attr-defined]
+                        severity="warning" if result.failed else "information", timeout=10)
 
     def on_license_change_refused(self, message: LicenseChangeRefused) -> None:
         self.app.push_screen(ErrorScreen(message.title, message.text))  # type: ignore[attr-defined]

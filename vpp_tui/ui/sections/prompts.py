@@ -16,6 +16,7 @@ from vpp_tui.i18n import _
 from vpp_tui.services import prompts
 from vpp_tui.services.errors import ServiceError
 from vpp_tui.ui.commands import Command, bindings
+from vpp_tui.ui.messages import DirectoryChanged, LedgerChanged
 from vpp_tui.ui.screens.license_review import yes_no
 from vpp_tui.ui.sections.base import SectionScreen
 from vpp_tui.ui.widgets.choice import Choice
@@ -79,6 +80,8 @@ class PromptsSection(SectionScreen):
     COMMANDS_LIST = PROMPTS_COMMANDS
     BINDINGS = bindings(PROMPTS_COMMANDS)
     AUTO_FOCUS = "#prompt-ownership"
+    FOLLOWS = (DirectoryChanged, LedgerChanged)
+    _looked_up: tuple[str, str] | None = None
     WORKER_ERROR_TITLES = {"prompts-device": _("Cannot look up the device")}
     DEFAULT_CSS = """
     .prompts-chooser, #prompts-lookup { height: auto; padding: 0 1; }
@@ -186,8 +189,14 @@ class PromptsSection(SectionScreen):
         else:
             self.look_up(serial, item)
 
+    def reload(self) -> None:
+        """The matrix is the domain's table; only the device answer reads the store."""
+        if self._looked_up is not None:
+            self.look_up(*self._looked_up)
+
     @work(thread=True, exclusive=True, exit_on_error=False, group="prompts-device")
     def look_up(self, serial: str, item: str) -> None:
+        self._looked_up = (serial, item)
         try:
             found = prompts.prompts_for_device(self.ctx, serial, item)
         except ServiceError as exc:

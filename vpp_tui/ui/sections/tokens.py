@@ -12,26 +12,23 @@ from collections.abc import Callable
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.widgets import DataTable, Input, Label, ProgressBar, Static
+from textual.widgets import DataTable, Input, Label, Static
 
 from vpp_tui.i18n import _, ngettext
 from vpp_tui.services import sync, tokens
-from vpp_tui.services.errors import ServiceError
+from vpp_tui.services.context import ServiceContext
 from vpp_tui.services.views import SyncResult, TokenView
 from vpp_tui.ui.commands import bindings
-from vpp_tui.ui.messages import (
-    SyncFinished,
-    SyncProgressed,
-    TokenActionFailed,
-    TokenChanged,
-    TokensLoaded,
-)
+from vpp_tui.ui.jobs import JobSpec
+from vpp_tui.ui.messages import CatalogChanged, TokensChanged, TokensLoaded
 from vpp_tui.ui.screens.error import ErrorScreen
 from vpp_tui.ui.sections import tokens_rows
 from vpp_tui.ui.sections.base import SectionScreen
+from vpp_tui.ui.sections.job_runner import JOB_COMMANDS, RunsJobs
 from vpp_tui.ui.sections.tokens_actions import TokenActions
 from vpp_tui.ui.sections.tokens_commands import TOKENS_COMMANDS
 from vpp_tui.ui.widgets.inputs import TextField
+from vpp_tui.ui.widgets.job_bar import JobBar
 from vpp_tui.ui.widgets.table import row_under_cursor
 
 # How often an open console looks for tokens whose sync interval has passed; the interval
@@ -39,19 +36,23 @@ from vpp_tui.ui.widgets.table import row_under_cursor
 SCHEDULE_CHECK_SECONDS = 300
 
 
-class TokensSection(TokenActions, SectionScreen):
+class TokensSection(RunsJobs, TokenActions, SectionScreen):
     MODE = "tokens"
-    COMMANDS_LIST = TOKENS_COMMANDS
-    BINDINGS = bindings(TOKENS_COMMANDS)
+    COMMANDS_LIST = TOKENS_COMMANDS + JOB_COMMANDS
+    BINDINGS = bindings(COMMANDS_LIST)
+    FOLLOWS = (TokensChanged, CatalogChanged)
     AUTO_FOCUS = "#tokens-table"
-    WORKER_ERROR_TITLES = {"sync": _("Sync failed"), "tokens-load": _("Cannot read tokens")}
+    WORKER_ERROR_TITLES = {"tokens-load": _("Cannot read tokens")}
 
     def __init__(self) -> None:
         super().__init__()
         self.views: list[TokenView] = []
         self.attention_only = False
         self.filter_text = ""
-        self.syncing = False
+
+    @property
+    def syncing(self) -> bool:
+        return self.job is not None and self.job.spec.kind == "sync"
 
     def about(self) -> str:
         return _("Every location token, most urgent first. The panel under the table says "
@@ -65,9 +66,7 @@ class TokensSection(TokenActions, SectionScreen):
         yield TextField(placeholder=_("filter: name, location, state, Apple ID… (esc clears)"),
                     id="tokens-filter")
         yield DataTable(id="tokens-table", cursor_type="row", zebra_stripes=True)
-        with Horizontal(id="sync-progress"):
-            yield Label("", id="sync-label")
-            yield ProgressBar(id="sync-bar", show_eta=False)
+        yield JobBar(id="job-progress")
         yield Static("", id="tokens-advice")
 
     def on_mount(self) -> None:
@@ -79,22 +78,29 @@ class TokensSection(TokenActions, SectionScreen):
         self.set_interval(SCHEDULE_CHECK_SECONDS, self.scheduled_sync)
 
     def scheduled_sync(self) -> None:
-        """Sync the tokens that are due, quietly, unless a sync is already running."""
-        if self.syncing:
+        """Sync the tokens that are due, quietly, unless a job is already running here."""
+        if self.job is not None:
             return
-        self.syncing = True
-        self.refresh_bindings()
-        self.run_due_sync()
+        self.start_job(JobSpec("sync", "sync", _("Scheduled sync"), _("Sync failed"),
+                               quiet=True),
+                       lambda ctx, _progress: sync.sync_all(ctx, due_only=True),
+                       self._scheduled_done)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="sync")
-    def run_due_sync(self) -> None:
-        results: list[SyncResult] = []
-        try:
-            results = sync.sync_all(self.ctx, due_only=True)
-        finally:
-            self.post_message(SyncFinished(results, scheduled=True))
+    def _scheduled_done(self, results: list[SyncResult]) -> None:
+        if not results:
+            return
+        # Nobody asked for this sync: a toast, never a modal in front of the admin.
+        done = sum(r.status == "completed" for r in results)
+        failed = [r.name for r in results if r.status == "failed"]
+        text = _("Scheduled sync: {n} synced").format(n=done)
+        if failed:
+            text += _("; failed: {names}").format(names=", ".join(failed))
+        self.notify(text, title=_("Sync"), severity="warning" if failed else "information")
 
     # Loading ----------------------------------------------------------------
+
+    def reload(self) -> None:
+        self.load()
 
     def load(self) -> None:
         # A thread worker cannot be stopped mid-query: number each load, show only the last.
@@ -200,56 +206,16 @@ class TokensSection(TokenActions, SectionScreen):
         self._start_sync(None)
 
     def _start_sync(self, names: list[str] | None) -> None:
-        self.syncing = True
-        self.query_one("#sync-progress").display = True
-        self.query_one("#sync-label", Label).update(_("Syncing…"))
-        self.query_one(ProgressBar).update(total=None, progress=0)
-        self.refresh_bindings()
-        self.run_sync(names)
+        name = names[0] if names and len(names) == 1 else None
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="sync")
-    def run_sync(self, names: list[str] | None) -> None:
-        def post(label: str, done: int, total: int) -> None:
-            self.post_message(SyncProgressed(label, done, total))
+        def run(ctx: ServiceContext, progress) -> list[SyncResult]:  # noqa: ANN001
+            if name is not None:
+                return [sync.sync_token(ctx, name, on_progress=progress)]
+            return sync.sync_all(ctx, names=names, on_progress=progress)
 
-        results: list[SyncResult] = []
-        try:
-            if names and len(names) == 1:
-                name = names[0]
-                results.append(sync.sync_token(
-                    self.ctx, name,
-                    on_progress=lambda stage, done, total: post(
-                        f"{name} · {stage}", done, total)))
-            else:
-                results.extend(sync.sync_all(self.ctx, names=names, on_progress=post))
-        finally:
-            # Also after an exception: the bar goes away, the error modal tells the rest.
-            self.post_message(SyncFinished(results))
-
-    @on(SyncProgressed)
-    def _sync_progressed(self, message: SyncProgressed) -> None:
-        label = message.label or _("finishing")
-        self.query_one("#sync-label", Label).update(_("Syncing {what}").format(what=label))
-        self.query_one(ProgressBar).update(total=max(message.total, 1), progress=message.done)
-
-    @on(SyncFinished)
-    def _sync_finished(self, message: SyncFinished) -> None:
-        self.syncing = False
-        self.query_one("#sync-progress").display = False
-        self.refresh_bindings()
-        if not message.results:
-            return  # the worker stopped; its error (if any) opens the error modal
-        self.load()
-        if message.scheduled:
-            # Nobody asked for this sync: a toast, never a modal in front of the admin.
-            done = sum(r.status == "completed" for r in message.results)
-            failed = [r.name for r in message.results if r.status == "failed"]
-            text = _("Scheduled sync: {n} synced").format(n=done)
-            if failed:
-                text += _("; failed: {names}").format(names=", ".join(failed))
-            self.notify(text, title=_("Sync"), severity="warning" if failed else "information")
-            return
-        self._report_sync(message.results)
+        title = _("Sync of {name}").format(name=name) if name else _("Sync of every token")
+        self.start_job(JobSpec("sync", "sync", title, _("Sync failed")), run,
+                       self._report_sync)
 
     def _report_sync(self, results: list[SyncResult]) -> None:
         failed = [r for r in results if r.status == "failed"]
@@ -276,17 +242,6 @@ class TokensSection(TokenActions, SectionScreen):
                 ngettext("{n} token failed to sync", "{n} tokens failed to sync", len(failed))
                 .format(n=len(failed)), text))
 
-    # Results of the other actions -------------------------------------------
-
-    @on(TokenChanged)
-    def _changed(self, message: TokenChanged) -> None:
-        self.notify(message.text, title=_("Tokens"))
-        self.load()
-
-    @on(TokenActionFailed)
-    def _failed(self, message: TokenActionFailed) -> None:
-        self.app.push_screen(ErrorScreen(message.title, message.text))
-
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         view = self.selected if self.is_mounted else None
         if action in ("sync", "sync_all") and self.syncing:
@@ -297,18 +252,10 @@ class TokensSection(TokenActions, SectionScreen):
             return None
         if action == "take_control" and (view is None or not view.external_mdm_name):
             return None
-        return True
+        return super().check_action(action, parameters)
 
-    def call_service(self, group: str, title: str, call: Callable[[], object],
+    def call_service(self, spec: JobSpec, call: Callable[[ServiceContext], object],
                      done: str) -> None:
-        """Run one token change in a thread; a refusal shows its reason, success a toast."""
-
-        def work_() -> None:
-            try:
-                call()
-            except ServiceError as exc:
-                self.post_message(TokenActionFailed(title, str(exc)))
-                return
-            self.post_message(TokenChanged(done))
-
-        self.run_worker(work_, group=group, thread=True, exclusive=True, exit_on_error=False)
+        """Run one token change as a job; a refusal shows its reason, success a toast."""
+        self.start_job(spec, lambda ctx, _progress: call(ctx),
+                       lambda _result: self.notify(done, title=_("Tokens"), timeout=10))

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from vpp_tui.i18n import _
 from vpp_tui.services import tokens
 from vpp_tui.services.views import DeletePreview, TokenDetails, TokenView
+from vpp_tui.ui.jobs import JobSpec
 from vpp_tui.ui.screens.add_token import AddTokenWizard
 from vpp_tui.ui.screens.confirm import ConfirmScreen
 from vpp_tui.ui.screens.token_details import TokenDetailsScreen
@@ -35,18 +36,21 @@ def revoke_delete_text(preview: DeletePreview) -> str:
 
 
 class TokenActions:
-    """Mixed into TokensSection; relies on its `selected`, `ctx` and `call_service`."""
+    """Mixed into TokensSection; relies on its `selected`, `ctx`, `call_service` and
+    `job_busy` (RunsJobs)."""
 
     ctx: ServiceContext
     selected: TokenView | None
-    call_service: Callable[[str, str, Callable[[], object], str], None]
+    call_service: Callable[[JobSpec, Callable[[ServiceContext], object], str], None]
+    job_busy: Callable[[str], bool]
 
     def action_add(self) -> None:
         def added(view: TokenView | None) -> None:
             if view is not None:
                 self.notify(_("Token {name} added · {state}").format(  # type: ignore[attr-defined]
                     name=view.name, state=view.state_reason), title=_("Tokens"))
-                self.load()  # type: ignore[attr-defined]
+            # Also when the wizard was left: a refused file is in the audit log.
+            self.app.store_changed("token.add")  # type: ignore[attr-defined]
 
         self.app.push_screen(AddTokenWizard(), added)  # type: ignore[attr-defined]
 
@@ -58,8 +62,9 @@ class TokenActions:
         def chosen(content: str | None) -> None:
             if content is not None:
                 self.call_service(
-                    "renew", _("Renewal refused"),
-                    lambda: tokens.renew_token(self.ctx, view.name, content),
+                    JobSpec("token.renew", f"token.renew:{view.name}",
+                            _("Renewing {name}").format(name=view.name), _("Renewal refused")),
+                    lambda ctx: tokens.renew_token(ctx, view.name, content),
                     _("{name} renewed: apps and assignments kept").format(name=view.name))
 
         self.app.push_screen(RenewScreen(view), chosen)  # type: ignore[attr-defined]
@@ -72,9 +77,11 @@ class TokenActions:
         def chosen(change: SettingsChange | None) -> None:
             if change is not None:
                 self.call_service(
-                    "edit", _("Settings refused"),
-                    lambda: tokens.update_settings(
-                        self.ctx, view.name, country=change.country,
+                    JobSpec("token.edit", f"token.edit:{view.name}",
+                            _("Saving the settings of {name}").format(name=view.name),
+                            _("Settings refused")),
+                    lambda ctx: tokens.update_settings(
+                        ctx, view.name, country=change.country,
                         account_type=change.account_type, auto_update=change.auto_update,
                         scope_tags=change.scope_tags),
                     _("{name}: settings saved").format(name=view.name))
@@ -94,8 +101,10 @@ class TokenActions:
         def answered(yes: bool | None) -> None:
             if yes:
                 self.call_service(
-                    "take-control", _("Take control failed"),
-                    lambda: tokens.take_control(self.ctx, view.name),
+                    JobSpec("token.take_control", f"token.take_control:{view.name}",
+                            _("Taking control of {name}").format(name=view.name),
+                            _("Take control failed")),
+                    lambda ctx: tokens.take_control(ctx, view.name),
                     _("{name}: now managed here instead of {mdm}").format(
                         name=view.name, mdm=mdm))
 
@@ -105,12 +114,12 @@ class TokenActions:
 
     def action_delete(self) -> None:
         view = self.selected
-        if view is not None:
+        if view is not None and not self.job_busy(f"token.delete:{view.name}"):
             self._delete_preview(view.name)
 
     def action_revoke_and_delete(self) -> None:
         view = self.selected
-        if view is not None:
+        if view is not None and not self.job_busy(f"token.revoke_delete:{view.name}"):
             self._delete_preview(view.name, revoke=True)
 
     def _delete_preview(self, name: str, revoke: bool = False) -> None:
@@ -127,8 +136,10 @@ class TokenActions:
         def answered(yes: bool | None) -> None:
             if yes:
                 self.call_service(
-                    "delete", _("Delete refused"),
-                    lambda: tokens.delete_token(self.ctx, preview.name),
+                    JobSpec("token.delete", f"token.delete:{preview.name}",
+                            _("Deleting {name}").format(name=preview.name),
+                            _("Delete refused")),
+                    lambda ctx: tokens.delete_token(ctx, preview.name),
                     _("{name} deleted; its {n} licenses stay with Apple").format(
                         name=preview.name, n=preview.licenses))
 
@@ -139,10 +150,15 @@ class TokenActions:
     def _confirm_revoke_delete(self, preview: DeletePreview) -> None:
         def answered(yes: bool | None) -> None:
             if yes:
-                self.call_service(
-                    "delete", _("Revoke and delete refused"),
-                    lambda: tokens.delete_token(self.ctx, preview.name, revoke_licenses=True),
-                    _("{name}: licenses revoked, token deleted").format(name=preview.name))
+                self.start_job(  # type: ignore[attr-defined]
+                    JobSpec("token.revoke_delete", f"token.revoke_delete:{preview.name}",
+                            _("Revoke all of {name}, then delete it").format(
+                                name=preview.name), _("Revoke and delete refused")),
+                    lambda ctx, progress: tokens.delete_token(
+                        ctx, preview.name, revoke_licenses=True, on_progress=progress),
+                    lambda _result: self.notify(  # type: ignore[attr-defined]
+                        _("{name}: licenses revoked, token deleted").format(
+                            name=preview.name), title=_("Tokens")))
 
         self.app.push_screen(ConfirmScreen(  # type: ignore[attr-defined]
             _("Revoke all licenses of {name}, then delete it?").format(name=preview.name),
