@@ -3,12 +3,13 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
 from vpp_tui.store import models as m
-from vpp_tui.store.engine import open_store
+from vpp_tui.store.engine import alembic_config, open_store
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
@@ -25,7 +26,8 @@ def test_migrations_create_every_table_from_empty(store) -> None:
     assert {t.__tablename__ for t in m.ALL_TABLES} <= names
     assert "alembic_version" in names
     with store.engine.connect() as conn:
-        assert conn.execute(text("select version_num from alembic_version")).scalar() == "0001"
+        head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+        assert conn.execute(text("select version_num from alembic_version")).scalar() == head
 
 
 def test_upgrade_on_open_is_idempotent(store_url) -> None:
@@ -62,10 +64,15 @@ def test_every_table_round_trips(store) -> None:
         s.add(m.License(asset_id=asset.id, assignment_id=assignment.id, kind="device",
                         member=device.serial, serial=device.serial, status="licensed",
                         apple_event_id="e-1"))
-        role = m.Role(name="Help desk", permissions=["mobile_apps.read"])
+        role = m.Role(name="Desk", description="custom")
         s.add(role)
         s.flush()
-        s.add(m.RoleGrant(admin="ana", role_id=role.id, scope_tag_id=tag.id))
+        s.add(m.RolePermission(role_id=role.id, permission="mobile_apps.read"))
+        grant = m.AdminGrant(admin="ana", role_id=role.id)
+        s.add(grant)
+        s.flush()
+        s.add(m.GrantScopeTag(grant_id=grant.id, scope_tag_id=tag.id))
+        s.add(m.StoreOwner(admin="ana"))
         s.add(m.AuditEntry(actor="ana", action="token.add", target="North"))
         s.add(m.Setting(key="theme", value={"name": "nord"}))
     with store.session() as s:

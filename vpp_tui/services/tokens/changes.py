@@ -7,7 +7,7 @@ from sqlmodel import col, func, select
 from vpp_tui.apple import errors as apple_errors
 from vpp_tui.i18n import _
 from vpp_tui.services import audit, ownership
-from vpp_tui.services.access import Permission, authorize
+from vpp_tui.services.access import Permission, authorize, token_id_of
 from vpp_tui.services.apple_link import apple_failure_text, client_for
 from vpp_tui.services.context import ServiceContext
 from vpp_tui.services.errors import ServiceError
@@ -27,7 +27,7 @@ from vpp_tui.store import models as m
 def update_settings(ctx: ServiceContext, name: str, *, country: str | None = None,
                     account_type: str | None = None, auto_update: bool | None = None,
                     scope_tags: list[str] | None = None) -> TokenView:
-    authorize(ctx, Permission.TOKENS_UPDATE)
+    authorize(ctx, Permission.TOKENS_UPDATE, token_id=token_id_of(ctx, name))
     _validate_settings(country, account_type)
     with ctx.store.session() as session:
         token = _get(session, name)
@@ -56,7 +56,7 @@ def take_control(ctx: ServiceContext, name: str) -> TokenView:
     The claim reads the owner without refusing it (`check_owner=False`); once claimed, no
     token of the location is marked held any more and writes to Apple resume.
     """
-    authorize(ctx, Permission.TOKENS_UPDATE)
+    authorize(ctx, Permission.TOKENS_TAKE_CONTROL, token_id=token_id_of(ctx, name))
     bearer = bearer_of(ctx, name)
     with ctx.store.session() as session:
         token = _get(session, name)
@@ -72,7 +72,7 @@ def take_control(ctx: ServiceContext, name: str) -> TokenView:
 
 
 def delete_preview(ctx: ServiceContext, name: str) -> DeletePreview:
-    authorize(ctx, Permission.TOKENS_READ)
+    authorize(ctx, Permission.TOKENS_READ, token_id=token_id_of(ctx, name))
     with ctx.store.session() as session:
         token = _get(session, name)
         asset_ids = select(m.Asset.id).where(m.Asset.token_id == token.id)
@@ -101,7 +101,9 @@ def delete_preview(ctx: ServiceContext, name: str) -> DeletePreview:
 def delete_token(ctx: ServiceContext, name: str, *, revoke_licenses: bool = False,
                  on_progress=None) -> DeletePreview:  # noqa: ANN001
     """Delete a token with its apps and assignments; optionally revoke every license first."""
-    authorize(ctx, Permission.TOKENS_DELETE)
+    authorize(ctx, Permission.TOKENS_DELETE, token_id=token_id_of(ctx, name))
+    if revoke_licenses:
+        authorize(ctx, Permission.TOKENS_REVOKE_ALL, token_id=token_id_of(ctx, name))
     preview = delete_preview(ctx, name)
     if revoke_licenses:
         ownership.guard(ctx, name, "token.delete")
