@@ -186,6 +186,10 @@ def build_parser() -> Parser:
         "re-encrypt every token secret under a new key, in one transaction"))
     p.add_argument("--json", action="store_true")
 
+    from vpp_tui.cli.commands.access import add_arguments as access_arguments
+
+    access_arguments(sub, cmd)
+
     p = cmd("audit", _("the audit log"))
     p.add_argument("--limit", type=int, default=200)
     p.add_argument("--json", action="store_true")

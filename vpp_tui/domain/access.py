@@ -78,7 +78,9 @@ ADMINISTRATOR = "Administrator"
 # Built-in roles (issue 10): their permissions live here only, never in the store.
 BUILT_IN_ROLES: dict[str, tuple[str, frozenset[Permission]]] = {
     ADMINISTRATOR: ("every permission", _ALL),
-    "App manager": ("apps and books, and reading tokens", _MOBILE | {Permission.TOKENS_READ}),
+    # Reading the directory too: an App manager chooses the groups it assigns to.
+    "App manager": ("apps and books; reading tokens and the directory",
+                    _MOBILE | {Permission.TOKENS_READ, Permission.DIRECTORY_READ}),
     "Token manager": ("location tokens (Managed apps)", _MANAGED),
     "Help desk": ("read everything; revoke a user's or a device's licenses",
                   _READ | {Permission.APPS_REVOKE_HOLDER}),

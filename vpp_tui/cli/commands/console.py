@@ -54,7 +54,7 @@ def prepare_demo(args: Namespace) -> Runtime:
         reset_demo_store()
     args.apple = SIM
     args.key_file = key
-    runtime = build_runtime(args, db_url=url, simulator_file=sim_file)
+    runtime = build_runtime(args, db_url=url, simulator_file=sim_file, demo=True)
     from vpp_tui.services import demo as demo_service
     from vpp_tui.simulator.worlds import demo_directory
 

@@ -159,7 +159,7 @@ def token_scope_clause(ctx: ServiceContext, token_column: ColumnElement,
         return false()
     tagged = select(m.TokenScopeTag.token_id).join(
         m.ScopeTag, col(m.ScopeTag.id) == col(m.TokenScopeTag.scope_tag_id)).where(
-        col(func.lower(m.ScopeTag.name)).in_(sorted(tags)))
+        func.lower(m.ScopeTag.name).in_(sorted(tags)))
     clause = token_column.in_(tagged)
     if DEFAULT_SCOPE in tags:
         untagged = select(m.Token.id).where(

@@ -26,7 +26,7 @@ depends_on: str | Sequence[str] | None = None
 
 BUILT_IN = [
     ("Administrator", "every permission"),
-    ("App manager", "apps and books, and reading tokens"),
+    ("App manager", "apps and books; reading tokens and the directory"),
     ("Token manager", "location tokens (Managed apps)"),
     ("Help desk", "read everything; revoke a user's or a device's licenses"),
     ("Read only", "read everything"),
