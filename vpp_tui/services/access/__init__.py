@@ -35,6 +35,7 @@ from vpp_tui.domain.access import (
 )
 from vpp_tui.i18n import _
 from vpp_tui.services.context import ServiceContext
+from vpp_tui.services.errors import ServiceError
 from vpp_tui.store import models as m
 
 __all__ = [
@@ -45,12 +46,13 @@ __all__ = [
 DENIED = "denied"
 
 
-class AccessDenied(PermissionError):
-    """The acting admin may not do this; the message names the missing permission."""
+class AccessDenied(ServiceError, PermissionError):
+    """The acting admin may not do this; the message names the missing permission.
+
+    A ServiceError (the CLI exits 1, the console shows the message like any refusal)."""
 
     def __init__(self, message: str, permission: Permission | None = None) -> None:
         super().__init__(message)
-        self.message = message
         self.permission = permission
 
 

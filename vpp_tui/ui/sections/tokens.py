@@ -18,6 +18,7 @@ from vpp_tui.i18n import _, ngettext
 from vpp_tui.services import sync, tokens
 from vpp_tui.services.errors import ServiceError
 from vpp_tui.services.views import SyncResult, TokenView
+from vpp_tui.ui.access import TOKEN_ACTIONS, allowed_action
 from vpp_tui.ui.commands import bindings
 from vpp_tui.ui.messages import (
     SyncFinished,
@@ -297,7 +298,8 @@ class TokensSection(TokenActions, SectionScreen):
             return None
         if action == "take_control" and (view is None or not view.external_mdm_name):
             return None
-        return True
+        return allowed_action(self.ctx, TOKEN_ACTIONS.get(action),
+                              view.id if view is not None else None)
 
     def call_service(self, group: str, title: str, call: Callable[[], object],
                      done: str) -> None:
