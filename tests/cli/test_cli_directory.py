@@ -14,7 +14,7 @@ DOC = {"users": [{"upn": "ana@contoso.com", "name": "Ana Ruiz"}],
 
 
 def vpp(tmp: Path, *args: str) -> subprocess.CompletedProcess:
-    env = dict(os.environ, VPP_ADMIN="ana")
+    env = dict(os.environ)
     return subprocess.run([sys.executable, "-m", "vpp_tui.cli", "--db",
                            f"sqlite:///{tmp / 'store.db'}", *args],
                           capture_output=True, text=True, env=env, timeout=120)

@@ -53,7 +53,7 @@ def test_sync_all_exits_1_when_every_token_is_broken(served, tmp_path, store_url
 def test_sync_exits_0_when_the_rest_is_not_due_or_busy(served, tmp_path, store_url) -> None:
     from vpp_tui.apple.clock import SystemClock
     from vpp_tui.services import sync, tokens
-    from vpp_tui.services.context import ServiceContext
+    from vpp_tui.services.context import ServiceContext, os_login
     from vpp_tui.store.engine import open_store
 
     admin = Admin(tmp_path, served.base_url, store_url)
@@ -63,7 +63,8 @@ def test_sync_exits_0_when_the_rest_is_not_due_or_busy(served, tmp_path, store_u
     assert json.loads(admin.ok("sync", "--all", "--due", "--json")) == []  # not due: done
     store = open_store(admin.db)
     try:
-        ctx = ServiceContext(store=store, actor="bob", clock=SystemClock(),
+        # Another console of the store's owner (the OS login that created it).
+        ctx = ServiceContext(store=store, actor=os_login(), clock=SystemClock(),
                              key_file=admin.env["VPP_KEY_FILE"])
         token_id = tokens.get_token(ctx, "North").token.id
         assert sync.acquire_lease(ctx, token_id, "bob@other-console")

@@ -14,20 +14,22 @@ from sqlmodel import select
 from tests.services.conftest import make_world
 from vpp_tui.cli import main
 from vpp_tui.services import tokens
+from vpp_tui.services.context import os_login
 from vpp_tui.store import models as m
 
 APPLE_ID = "vpp-admin@appleid.contoso.edu"
 NOWHERE = "http://127.0.0.1:9/mdm/v2"  # never called: the key is checked first
 
 
+# The store's creator is the OS login, who then runs the commands (issue 10: identity).
 @pytest.fixture
 def sqlite_world(sqlite_store, tmp_path):  # noqa: ANN001, ANN201
-    return make_world(sqlite_store, tmp_key=str(tmp_path / "k.key"))
+    return make_world(sqlite_store, tmp_key=str(tmp_path / "k.key"), actor=os_login())
 
 
 @pytest.fixture
 def world(store, tmp_path):  # noqa: ANN001, ANN201
-    return make_world(store, tmp_key=str(tmp_path / "k.key"))
+    return make_world(store, tmp_key=str(tmp_path / "k.key"), actor=os_login())
 
 
 def add(world, location: str, name: str | None = None) -> None:  # noqa: ANN001

@@ -64,7 +64,7 @@ def test_existing_world_readable_store_files_lose_world_access(tmp_path) -> None
 
 
 def test_four_processes_open_a_fresh_store_at_once(store_url, tmp_path) -> None:
-    env = dict(os.environ, VPP_ADMIN="ana", VPP_KEY_FILE=str(tmp_path / "k.key"))
+    env = dict(os.environ, VPP_KEY_FILE=str(tmp_path / "k.key"))
     args = ["--db", store_url, "token", "list", "--json"]
     processes = [subprocess.Popen([sys.executable, "-c", WAIT_THEN_RUN, *args],
                                   stdin=subprocess.PIPE, stdout=subprocess.PIPE,

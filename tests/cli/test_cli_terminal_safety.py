@@ -12,6 +12,7 @@ from tests.services.conftest import make_world
 from vpp_tui.apple.stoken import encode_token
 from vpp_tui.cli import main
 from vpp_tui.services import tokens
+from vpp_tui.services.context import os_login
 
 EVIL_ORG = "Contoso\x1b[31m RED\x07\x9b2J\r\u202eevil\u2066 School\x1b]0;pwned\x07"
 # Raw control bytes, C1 controls, and the bidi overrides that reorder what a reader sees.
@@ -21,7 +22,8 @@ CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029
 
 @pytest.fixture
 def sqlite_world(sqlite_store, tmp_path):  # noqa: ANN001, ANN201
-    return make_world(sqlite_store, tmp_key=str(tmp_path / "k.key"))
+    # The store's creator is the OS login, who then runs the commands (issue 10).
+    return make_world(sqlite_store, tmp_key=str(tmp_path / "k.key"), actor=os_login())
 
 
 def add_evil_token(world, tmp_path) -> str:  # noqa: ANN001

@@ -26,7 +26,7 @@ class Admin:
     def __init__(self, tmp: Path, apple: str, db: str | None = None) -> None:
         self.db = db or f"sqlite:///{tmp / 'store.db'}"
         self.apple = apple
-        self.env = dict(os.environ, VPP_ADMIN="ana", VPP_KEY_FILE=str(tmp / "store.key"))
+        self.env = dict(os.environ, VPP_KEY_FILE=str(tmp / "store.key"))
 
     def run(self, *args: str) -> subprocess.CompletedProcess:
         return subprocess.run([sys.executable, "-m", "vpp_tui.cli", "--db", self.db, "--apple",

@@ -93,10 +93,15 @@ def test_every_table_round_trips(store) -> None:
         s.add(m.License(asset_id=asset.id, assignment_id=assignment.id, kind="device",
                         member=device.serial, serial=device.serial, status="licensed",
                         apple_event_id="e-1"))
-        role = m.Role(name="Help desk", permissions=["mobile_apps.read"])
+        role = m.Role(name="Desk", description="custom")
         s.add(role)
         s.flush()
-        s.add(m.RoleGrant(admin="ana", role_id=role.id, scope_tag_id=tag.id))
+        s.add(m.RolePermission(role_id=role.id, permission="mobile_apps.read"))
+        grant = m.AdminGrant(admin="ana", role_id=role.id)
+        s.add(grant)
+        s.flush()
+        s.add(m.GrantScopeTag(grant_id=grant.id, scope_tag_id=tag.id))
+        s.add(m.StoreOwner(admin="ana"))
         s.add(m.AuditEntry(actor="ana", action="token.add", target="North"))
         s.add(m.Setting(key="theme", value={"name": "nord"}))
         s.add(m.Lease(key="location:100", owner="ana@host:1:ab", fence=1, token_name="North",

@@ -28,7 +28,7 @@ def _handler(args: Any) -> Callable[[Any], int]:
     return table.get(command, placeholders.not_implemented)
 
 
-LATE_MODULES = ("tokens", "catalog", "licensing", "key")
+LATE_MODULES = ("tokens", "catalog", "licensing", "key", "access")
 # Commands that own the terminal (Textual, a server's log); every other one prints plain text.
 TERMINAL_COMMANDS = (None, "demo", "serve", "simulator")
 
@@ -76,6 +76,7 @@ def undecodable_option(args: Any) -> str | None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     from vpp_tui.cli.output import EXIT_INTERRUPTED, BadInput, CommandFailed, terminal_guard
+    from vpp_tui.services.access import AccessDenied
     from vpp_tui.store.engine import StoreError
     from vpp_tui.store.limits import ValueRefused
     from vpp_tui.store.secrets import SecretKeyError
@@ -110,7 +111,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValueRefused as exc:  # the store's backstop: a value no column of it can keep
         error(exc.message)
         return EXIT_USAGE
-    except (StoreError, SecretKeyError) as exc:
+    except (StoreError, SecretKeyError, AccessDenied) as exc:
         error(str(exc))
         return EXIT_FAILED
     except KeyboardInterrupt:

@@ -79,6 +79,8 @@ def build_parser() -> Parser:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--demo", action="store_true", help=_("serve the offline demo"))
+    p.add_argument("--allow-remote", action="store_true", help=_(
+        "allow a non-loopback --host (anyone reaching it gets a console acting as you)"))
 
     p = cmd("simulator", _("serve the Apple simulator over HTTP and write a token file per location"))
     simulator_serve.add_arguments(p)
@@ -216,6 +218,10 @@ def build_parser() -> Parser:
     p = ksub.add_parser("rotate", help=_(
         "re-encrypt every token secret under a new key, in one transaction"))
     p.add_argument("--json", action="store_true")
+
+    from vpp_tui.cli.commands.access import add_arguments as access_arguments
+
+    access_arguments(sub, cmd)
 
     p = cmd("audit", _("the audit log"))
     p.add_argument("--limit", type=entry_count, default=200,

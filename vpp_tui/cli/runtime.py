@@ -15,7 +15,7 @@ from vpp_tui.apple.clock import Clock, SystemClock
 from vpp_tui.cli.output import BadInput
 from vpp_tui.cli.parser import DEFAULT_APPLE_URL
 from vpp_tui.i18n import _
-from vpp_tui.services.context import ServiceContext, resolve_actor
+from vpp_tui.services.context import ServiceContext, os_login, resolve_actor
 from vpp_tui.store.engine import default_url, open_store
 from vpp_tui.store.limits import actor_problem
 
@@ -104,7 +104,12 @@ class _SavingTransport(httpx.BaseTransport):
 
 
 def build_runtime(args: Namespace, *, db_url: str | None = None, simulator: Any | None = None,
-                  clock: Clock | None = None, simulator_file: Path | None = None) -> Runtime:
+                  clock: Clock | None = None, simulator_file: Path | None = None,
+                  demo: bool = False) -> Runtime:
+    """Open the store and Apple link for one command. The acting admin is the OS login;
+    `--as`/VPP_ADMIN naming someone else is refused (AccessDenied, audited) unless the OS
+    login holds `roles.act_for_others` or this is the demo store (`demo`). A store with no
+    owner yet is claimed for the OS login first (services/access/identity.py)."""
     clock = clock or SystemClock()
     url = apple_url(args)
     if url == SIM and simulator is None:
@@ -134,8 +139,10 @@ def build_runtime(args: Namespace, *, db_url: str | None = None, simulator: Any 
     try:
         # A missing, unsafe or wrong key stops every command before it starts, not midway
         # (a sync must not leave its token "in_progress" on a SecretKeyError).
+        from vpp_tui.services.access.identity import check_identity
         from vpp_tui.services.keys import check_key
 
+        check_identity(ctx, os_login(), demo=demo)
         check_key(ctx)
     except BaseException:
         store.close()

@@ -5,8 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import or_
 from sqlmodel import Session, col, func, select
 
+from vpp_tui.services.access import (
+    Permission,
+    audit_token_id,
+    authorize,
+    token_scope_clause,
+)
 from vpp_tui.services.context import ServiceContext
 from vpp_tui.services.safe_text import SafeText
 from vpp_tui.store import limits
@@ -37,16 +44,21 @@ def record(
     apple_event_id: str | None = None,
     apple_event_status: str | None = None,
     at: datetime | None = None,
+    token_id: int | None = None,
 ) -> None:
-    """Add one entry to `session`'s transaction (`at` defaults to now). `target` and `detail` are made to fit
-    their columns (`store.limits.clip`): an over-long file name or an odd character in
-    Apple's text never stops the change it describes."""
+    """Add one entry to `session` (committed with the change it records; `at` defaults to
+    now). The token it is about is `token_id`, else the token `target` names
+    (`access.audit_token_id`): scope tags then decide who reads the entry. `target` and
+    `detail` are made to fit their columns (`store.limits.clip`): an over-long file name or
+    an odd character in Apple's text never stops the change it describes."""
+    if token_id is None:
+        token_id = audit_token_id(session, target)
     session.add(
         AuditEntry(
             at=at or ctx.clock.now(), actor=ctx.actor, action=action,
             target=limits.clip(AuditEntry, "target", target) or "", result=result,
             detail=limits.clip(AuditEntry, "detail", detail), apple_event_id=apple_event_id,
-            apple_event_status=apple_event_status,
+            apple_event_status=apple_event_status, token_id=token_id,
         )
     )
 
@@ -65,14 +77,42 @@ def _to_record(row: AuditEntry) -> AuditRecord:
     )
 
 
-def list_entries(ctx: ServiceContext, *, offset: int = 0, limit: int = 200) -> list[AuditRecord]:
+def _visible(ctx: ServiceContext):  # noqa: ANN202
+    """Entries about no token, or about a token the admin reads (as a token or through its
+    apps); an entry about a deleted token only for admins who reach every token."""
+    token = col(AuditEntry.token_id)
+    return or_(token.is_(None), token_scope_clause(ctx, token, Permission.TOKENS_READ),
+               token_scope_clause(ctx, token, Permission.APPS_READ))
+
+
+def _entries(ctx: ServiceContext, offset: int, limit: int | None) -> list[AuditRecord]:
     with ctx.store.session() as session:
-        rows = session.exec(
-            select(AuditEntry).order_by(col(AuditEntry.id).desc()).offset(offset).limit(limit)
-        ).all()
-        return [_to_record(r) for r in rows]
+        query = select(AuditEntry).where(_visible(ctx)).order_by(
+            col(AuditEntry.id).desc()).offset(offset)
+        if limit is not None:
+            query = query.limit(limit)
+        return [_to_record(r) for r in session.exec(query).all()]
+
+
+def list_entries(ctx: ServiceContext, *, offset: int = 0, limit: int = 200) -> list[AuditRecord]:
+    """The newest entries first, only those the acting admin's scope reaches.
+
+    Raises AccessDenied without `audit.read`."""
+    authorize(ctx, Permission.AUDIT_READ)
+    return _entries(ctx, offset, limit)
+
+
+def export_entries(ctx: ServiceContext, *, limit: int | None = None) -> list[AuditRecord]:
+    """Entries for export (`vpp-tui audit --json`), newest first, scope-limited like
+    `list_entries`. Raises AccessDenied without `audit.export`."""
+    authorize(ctx, Permission.AUDIT_EXPORT)
+    return _entries(ctx, 0, limit)
 
 
 def count_entries(ctx: ServiceContext) -> int:
+    """How many entries `list_entries` can page through. Raises AccessDenied without
+    `audit.read`."""
+    authorize(ctx, Permission.AUDIT_READ)
     with ctx.store.session() as session:
-        return session.exec(select(func.count()).select_from(AuditEntry)).one()
+        return session.exec(select(func.count()).select_from(AuditEntry).where(
+            _visible(ctx))).one()

@@ -9,7 +9,7 @@ from sqlalchemy import case, or_
 from sqlmodel import col, func, select
 
 from vpp_tui.i18n import _
-from vpp_tui.services.access import Permission, authorize
+from vpp_tui.services.access import Permission, authorize, token_scope_clause
 from vpp_tui.services.context import ServiceContext
 from vpp_tui.services.errors import InvalidInput, NotFound
 from vpp_tui.services.safe_text import SafeText
@@ -98,8 +98,11 @@ def _pending(session: Any, asset_ids: list[int]) -> set[int]:
     ).all())
 
 
-def _query(books: bool | None, token: str | None, text: str | None):  # noqa: ANN202
-    query = select(m.Asset, m.Token.name).join(m.Token, col(m.Token.id) == col(m.Asset.token_id))
+def _query(ctx: ServiceContext, books: bool | None, token: str | None,
+           text: str | None):  # noqa: ANN202
+    query = select(m.Asset, m.Token.name).join(
+        m.Token, col(m.Token.id) == col(m.Asset.token_id)).where(
+        token_scope_clause(ctx, col(m.Asset.token_id), Permission.APPS_READ))
     if books is not None:
         query = query.where(m.Asset.product_type == ("book" if books else "app"))
     if token:
@@ -119,9 +122,11 @@ def list_assets(ctx: ServiceContext, *, books: bool | None = False, token: str |
     if sort not in SORTS:
         raise InvalidInput(_("unknown sort {s!r}; use one of {all}").format(
             s=sort, all=", ".join(SORTS)))
-    query = _query(books, token, text)
+    query = _query(ctx, books, token, text)
     with ctx.store.session() as session:
-        if token and not session.exec(select(m.Token.id).where(m.Token.name == token)).first():
+        if token and not session.exec(select(m.Token.id).where(
+                m.Token.name == token, token_scope_clause(ctx, col(m.Token.id),
+                                                          Permission.APPS_READ))).first():
             raise NotFound(_("no token named {name!r}; see 'vpp-tui token list'").format(
                 name=token))
         total = session.exec(select(func.count()).select_from(query.subquery())).one()
@@ -145,7 +150,8 @@ def resolve_item(ctx: ServiceContext, item: str, token: str | None = None) -> As
     with ctx.store.session() as session:
         query = select(m.Asset, m.Token.name).join(
             m.Token, col(m.Token.id) == col(m.Asset.token_id)).where(
-            or_(m.Asset.adam_id == item, m.Asset.name == item))
+            or_(m.Asset.adam_id == item, m.Asset.name == item),
+            token_scope_clause(ctx, col(m.Asset.token_id), Permission.APPS_READ))
         if edition:
             query = query.where(m.Asset.pricing_param == edition)
         if token:

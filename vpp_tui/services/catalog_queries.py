@@ -12,7 +12,7 @@ from typing import Generic, TypeVar
 from sqlalchemy import case, or_
 from sqlmodel import col, func, select
 
-from vpp_tui.services.access import Permission, authorize
+from vpp_tui.services.access import Permission, authorize, token_scope_clause
 from vpp_tui.services.context import ServiceContext
 from vpp_tui.services.safe_text import SafeText
 from vpp_tui.store import models as m
@@ -111,7 +111,8 @@ def list_assignments(ctx: ServiceContext, *, text: str | None = None, offset: in
              .join(m.Asset, col(m.Asset.id) == col(m.Assignment.asset_id))
              .join(m.Token, col(m.Token.id) == col(m.Asset.token_id))
              .join(m.DirectoryGroup, col(m.DirectoryGroup.id) == col(m.Assignment.group_id))
-             .outerjoin(counts, counts.c.aid == col(m.Assignment.id)))
+             .outerjoin(counts, counts.c.aid == col(m.Assignment.id))
+             .where(token_scope_clause(ctx, col(m.Asset.token_id), Permission.APPS_READ)))
     like = _like(text)
     if like:
         query = query.where(or_(func.lower(m.Asset.name).like(like),
@@ -132,7 +133,7 @@ def list_assignments(ctx: ServiceContext, *, text: str | None = None, offset: in
 
 def list_users(ctx: ServiceContext, *, text: str | None = None, offset: int = 0,
                limit: int | None = 200) -> Page[UserView]:
-    authorize(ctx, Permission.APPS_READ)
+    authorize(ctx, Permission.DIRECTORY_READ)
     u = m.DirectoryUser
     query = select(u)
     like = _like(text)
@@ -148,7 +149,7 @@ def list_users(ctx: ServiceContext, *, text: str | None = None, offset: int = 0,
 
 def list_devices(ctx: ServiceContext, *, text: str | None = None, offset: int = 0,
                  limit: int | None = 200) -> Page[DeviceView]:
-    authorize(ctx, Permission.APPS_READ)
+    authorize(ctx, Permission.DIRECTORY_READ)
     d = m.DirectoryDevice
     query = select(d)
     like = _like(text)
@@ -168,7 +169,7 @@ def list_devices(ctx: ServiceContext, *, text: str | None = None, offset: int = 
 
 def list_groups(ctx: ServiceContext, *, text: str | None = None, kind: str | None = None,
                 offset: int = 0, limit: int | None = 200) -> Page[GroupView]:
-    authorize(ctx, Permission.APPS_READ)
+    authorize(ctx, Permission.DIRECTORY_READ)
     g = m.DirectoryGroup
     members = (select(col(m.GroupMember.group_id).label("gid"), func.count().label("n"))
                .group_by(col(m.GroupMember.group_id)).subquery())

@@ -19,6 +19,17 @@ AppleFactory = Callable[..., Any]
 
 
 def os_login() -> str:
+    """The account this process runs as (over SSH, the login the admin used).
+
+    Read from the effective uid, never from LOGNAME/USER, which anyone can set: the OS
+    login decides what `--as` may do (issue 10). Without a passwd entry (a bare container)
+    it falls back to getpass."""
+    try:
+        import pwd
+
+        return pwd.getpwuid(os.geteuid()).pw_name
+    except (ImportError, KeyError, AttributeError):
+        pass
     try:
         return getpass.getuser()
     except Exception:  # no login name (e.g. a container without passwd entry)
@@ -26,7 +37,8 @@ def os_login() -> str:
 
 
 def resolve_actor(explicit: str | None = None) -> str:
-    """`--as`, then VPP_ADMIN, then the OS login (the SSH user)."""
+    """`--as`, then VPP_ADMIN, then the OS login (the SSH user). Whether the OS login may
+    act as the name asked for is `services.access.identity.check_identity`'s answer."""
     return explicit or os.environ.get("VPP_ADMIN") or os_login()
 
 

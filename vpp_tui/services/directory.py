@@ -162,7 +162,7 @@ def _import_groups(session: Session, parsed: DirectoryFile, result: ImportResult
 def import_directory(ctx: ServiceContext, text: str, *, filename: str = "directory.json",
                      kind: str | None = None) -> ImportResult:
     """Validate the whole file, then apply it in one transaction; nothing is written on error."""
-    authorize(ctx, Permission.DIRECTORY_UPDATE)
+    authorize(ctx, Permission.DIRECTORY_IMPORT)
     parsed = parse_directory(text, filename=filename, kind=kind)
     result = ImportResult()
     now = ctx.clock.now()
@@ -184,6 +184,7 @@ class DirectoryCounts:
 
 
 def counts(ctx: ServiceContext) -> DirectoryCounts:
+    authorize(ctx, Permission.DIRECTORY_READ)
     with ctx.store.session() as session:
         def n(model: type) -> int:
             return int(session.exec(select(func.count()).select_from(model)).one())

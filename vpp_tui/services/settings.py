@@ -28,6 +28,11 @@ def get_setting(ctx: ServiceContext, key: str) -> Any:
 
 
 def get_settings(ctx: ServiceContext) -> dict[str, Any]:
+    """Every setting with its value (defaults filled in). Raises AccessDenied without
+    `settings.read`."""
+    from vpp_tui.services.access import Permission, authorize
+
+    authorize(ctx, Permission.SETTINGS_READ)
     values = dict(DEFAULTS)
     with ctx.store.session() as session:
         for row in session.exec(select(Setting)).all():

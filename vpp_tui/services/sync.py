@@ -29,7 +29,7 @@ from vpp_tui.domain import outcomes
 from vpp_tui.domain import tokens as rules
 from vpp_tui.i18n import _
 from vpp_tui.services import audit, leases
-from vpp_tui.services.access import Permission, authorize
+from vpp_tui.services.access import Permission, authorize, token_id_of, visible_token_ids
 from vpp_tui.services.apple_link import apple_failure_text, client_for
 from vpp_tui.services.context import ServiceContext
 from vpp_tui.services.licensing.waitlist import serve_token
@@ -256,7 +256,7 @@ def sync_token(ctx: ServiceContext, name: str, *, full: bool = False,
     the lease). KeyboardInterrupt is recorded as interrupted, then re-raised.
     Raises NotFound for an unknown name, AccessDenied without the sync permission.
     """
-    authorize(ctx, Permission.TOKENS_SYNC)
+    authorize(ctx, Permission.TOKENS_SYNC, token_id=token_id_of(ctx, name))
     view = get_token(ctx, name).token
     if not view.can_sync:
         return SyncResult(name=name, status=outcomes.SKIPPED,
@@ -347,7 +347,8 @@ def sync_all(ctx: ServiceContext, *, full: bool = False, due_only: bool = False,
     from vpp_tui.services.tokens import list_tokens
 
     authorize(ctx, Permission.TOKENS_SYNC)
-    views = list_tokens(ctx)
+    syncable = visible_token_ids(ctx, Permission.TOKENS_SYNC)
+    views = [v for v in list_tokens(ctx) if v.id in syncable]
     if names:
         wanted = set(names)
         views = [v for v in views if v.name in wanted]

@@ -272,23 +272,56 @@ class License(SQLModel, table=True):
 
 
 class Role(SQLModel, table=True):
+    """A role: built-in ones take their permissions from `domain.access.BUILT_IN_ROLES`;
+    a custom role's permissions are its `RolePermission` rows (revision 0003_access)."""
+
     __tablename__ = "roles"
 
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=128, unique=True)
     description: str = Field(default="", max_length=500)
-    permissions: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     built_in: bool = False
 
 
-class RoleGrant(SQLModel, table=True):
-    __tablename__ = "role_grants"
-    __table_args__ = (UniqueConstraint("admin", "role_id", "scope_tag_id"),)
+class RolePermission(SQLModel, table=True):
+    __tablename__ = "role_permissions"
+
+    role_id: int = Field(foreign_key="roles.id", primary_key=True, ondelete="CASCADE")
+    permission: str = Field(max_length=64, primary_key=True)
+
+
+class AdminGrant(SQLModel, table=True):
+    """A role given to an admin (an OS login), over every scope or the tags listed in
+    `GrantScopeTag` (none listed and not `all_scopes`: the default scope)."""
+
+    __tablename__ = "grants"
+    __table_args__ = (UniqueConstraint("admin", "role_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
     admin: str = Field(max_length=200, index=True)
     role_id: int = Field(foreign_key="roles.id", ondelete="CASCADE")
-    scope_tag_id: int | None = Field(default=None, foreign_key="scope_tags.id", ondelete="CASCADE")
+    all_scopes: bool = False
+    created_by: str = Field(default="", max_length=200)
+    created_at: datetime = _created()
+
+
+class GrantScopeTag(SQLModel, table=True):
+    __tablename__ = "grant_scope_tags"
+
+    grant_id: int = Field(foreign_key="grants.id", primary_key=True, ondelete="CASCADE")
+    # The default scope is a scope tag row like any other (name "default").
+    scope_tag_id: int = Field(foreign_key="scope_tags.id", primary_key=True, ondelete="CASCADE")
+
+
+class StoreOwner(SQLModel, table=True):
+    """The admin who created (or, for a store made before 0003_access, first opened) the
+    store: one row, id 1, so two first openers cannot both claim it."""
+
+    __tablename__ = "store_owner"
+
+    id: int = Field(default=1, primary_key=True)
+    admin: str = Field(max_length=200)
+    claimed_at: datetime = _created()
 
 
 class AuditEntry(SQLModel, table=True):
@@ -305,6 +338,8 @@ class AuditEntry(SQLModel, table=True):
     detail: str | None = Field(default=None, sa_type=Text)
     apple_event_id: str | None = Field(default=None, max_length=64)
     apple_event_status: str | None = Field(default=None, max_length=16)
+    # The token the entry is about, when there is one: scope tags decide who reads it.
+    token_id: int | None = Field(default=None, index=True)
 
 
 class Setting(SQLModel, table=True):
@@ -318,6 +353,6 @@ class Setting(SQLModel, table=True):
 
 ALL_TABLES = [
     ScopeTag, Token, TokenScopeTag, SyncRun, Asset, DirectoryUser, DirectoryDevice,
-    DirectoryGroup, GroupMember, AppleUser, Assignment, License, Role, RoleGrant,
-    AuditEntry, Setting, Lease,
+    DirectoryGroup, GroupMember, AppleUser, Assignment, License, Role, RolePermission,
+    AdminGrant, GrantScopeTag, StoreOwner, AuditEntry, Setting, Lease,
 ]

@@ -10,7 +10,8 @@ from vpp_tui.services import audit
 def run(args: Namespace) -> int:
     runtime = build_runtime(args)
     try:
-        entries = audit.list_entries(runtime.ctx, limit=args.limit)
+        entries = (audit.export_entries(runtime.ctx, limit=args.limit) if args.json
+                   else audit.list_entries(runtime.ctx, limit=args.limit))
     finally:
         runtime.close()
     if args.json:

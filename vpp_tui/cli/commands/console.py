@@ -10,6 +10,7 @@ from pathlib import Path
 from vpp_tui.cli.output import EXIT_OK
 from vpp_tui.cli.runtime import SIM, Runtime, build_runtime
 from vpp_tui.i18n import _
+from vpp_tui.services.context import os_login
 from vpp_tui.store.engine import data_dir
 
 DEMO_DB = "demo.db"
@@ -54,7 +55,7 @@ def prepare_demo(args: Namespace) -> Runtime:
         reset_demo_store()
     args.apple = SIM
     args.key_file = key
-    runtime = build_runtime(args, db_url=url, simulator_file=sim_file)
+    runtime = build_runtime(args, db_url=url, simulator_file=sim_file, demo=True)
     from vpp_tui.services import demo as demo_service
     from vpp_tui.simulator.worlds import demo_directory
 
@@ -73,15 +74,42 @@ def run_demo(args: Namespace) -> int:
     return _open_console(prepare_demo(args), demo=True)
 
 
+LOOPBACK_HOSTS = ("localhost", "::1", "[::1]")
+
+
+def loopback_host(host: str) -> bool:
+    """127.0.0.0/8, ::1 or localhost: only this machine can connect."""
+    return host in LOOPBACK_HOSTS or host.startswith("127.")
+
+
+def serve_command(args: Namespace) -> list[str]:
+    """The console command the server runs per browser session: every global option it was
+    given (`--db`, `--apple`, `--key-file`, `--as`), so the served console opens the same
+    store with the same key against the same Apple."""
+    command = [sys.executable, "-m", "vpp_tui.cli"]
+    for flag, value in (("--db", args.db), ("--apple", args.apple),
+                        ("--key-file", args.key_file), ("--as", args.actor)):
+        if value:
+            command += [flag, value]
+    return command + (["demo"] if args.demo else [])
+
+
 def run_serve(args: Namespace) -> int:
     from textual_serve.server import Server
 
-    command = [sys.executable, "-m", "vpp_tui.cli"]
-    if args.db:
-        command += ["--db", args.db]
-    if args.actor:
-        command += ["--as", args.actor]
-    command += ["demo"] if args.demo else []
+    from vpp_tui.cli.output import BadInput
+
+    if not loopback_host(args.host):
+        if not args.allow_remote:
+            raise BadInput(_("--host {host} is not loopback: anyone who reaches it gets a "
+                             "console acting as you; add --allow-remote, or reach a loopback "
+                             "console through 'ssh -L {port}:127.0.0.1:{port} HOST'").format(
+                host=args.host, port=args.port))
+        print(_("WARNING: serving on {host}: anyone who can reach port {port} gets this "
+                "console, acting as {who} with its store and key; there is no login page "
+                "and no TLS").format(host=args.host, port=args.port,
+                                     who=args.actor or os_login()))
+    command = serve_command(args)
     print(_("Serving the console on http://{host}:{port}/ (ctrl+c stops)").format(
         host=args.host, port=args.port))
     Server(shlex.join(command), host=args.host, port=args.port).serve()

@@ -33,7 +33,7 @@ from vpp_tui.domain.licensing import (
 from vpp_tui.domain.prompts import prompts_for_devices
 from vpp_tui.i18n import _
 from vpp_tui.services import audit, ownership
-from vpp_tui.services.access import Permission, authorize
+from vpp_tui.services.access import Permission, authorize, token_id_of
 from vpp_tui.services.catalog import AssetView, resolve_item
 from vpp_tui.services.context import ServiceContext
 from vpp_tui.services.licensing.apply import (
@@ -134,6 +134,7 @@ def plan_assign(ctx: ServiceContext, item: str, group: str, intent: str | Intent
     intent = parse_enum(Intent, intent, "intent")
     license_type = parse_enum(LicenseType, license_type, "license type")
     view = resolve_item(ctx, item, token)
+    authorize(ctx, Permission.APPS_ASSIGN, token_id=token_id_of(ctx, view.token))
     with ctx.store.session() as session:
         return _plan_assign(session, ctx, view, group, intent, license_type).preview
 
@@ -173,6 +174,7 @@ def apply_assign(ctx: ServiceContext, item: str, group: str, intent: str | Inten
     intent = parse_enum(Intent, intent, "intent")
     license_type = parse_enum(LicenseType, license_type, "license type")
     view = resolve_item(ctx, item, token)
+    authorize(ctx, Permission.APPS_ASSIGN, token_id=token_id_of(ctx, view.token))
     with ctx.store.session() as session:
         first = _plan_assign(session, ctx, view, group, intent, license_type)
     if not first.plan.allowed:

@@ -31,7 +31,13 @@ from vpp_tui.domain.licensing import (
 )
 from vpp_tui.i18n import _
 from vpp_tui.services import directory, ownership
-from vpp_tui.services.access import AccessDenied, Permission, authorize
+from vpp_tui.services.access import (
+    AccessDenied,
+    Permission,
+    authorize,
+    token_scope_clause,
+    visible_token_names,
+)
 from vpp_tui.services.apple_link import apple_failure_text
 from vpp_tui.services.catalog import AssetView
 from vpp_tui.services.catalog import _view as asset_view
@@ -132,7 +138,9 @@ def reclaim_departures(ctx: ServiceContext, *,
     with ctx.store.session() as session:
         todo = {a: (h, _view(session, a)) for a, h in _pending(session).items()}
     if todo:
-        authorize(ctx, Permission.APPS_ASSIGN)
+        authorize(ctx, Permission.APPS_REVOKE_HOLDER)
+        reach = visible_token_names(ctx, Permission.APPS_REVOKE_HOLDER)
+        todo = {a: hv for a, hv in todo.items() if hv[1].token in reach}
     results = []
     ordered = sorted(todo.items(), key=lambda kv: (kv[1][1].name, kv[1][1].token))
     for done, (asset_id, (holdings, view)) in enumerate(ordered):
@@ -213,5 +221,7 @@ def import_and_reclaim(ctx: ServiceContext, text: str, *, filename: str = "direc
 def pending_count(ctx: ServiceContext) -> int:
     """How many licenses are pending reclaim from members who left (read only)."""
     authorize(ctx, Permission.APPS_READ)
+    scope = token_scope_clause(ctx, col(m.Asset.token_id), Permission.APPS_READ)
     with ctx.store.session() as session:
-        return sum(h.count for h in _pending(session).values())
+        mine = set(session.exec(select(m.Asset.id).where(scope)).all())
+        return sum(h.count for a, h in _pending(session).items() if a in mine)

@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 from vpp_tui.domain.licensing import BatchLimits, LicenseType, Plan, plan_unassignment
 from vpp_tui.i18n import _
 from vpp_tui.services import ownership
-from vpp_tui.services.access import Permission, authorize
+from vpp_tui.services.access import Permission, authorize, token_id_of
 from vpp_tui.services.catalog import AssetView, resolve_item
 from vpp_tui.services.context import ServiceContext
 from vpp_tui.services.errors import NotFound
@@ -73,8 +73,9 @@ def _plan(session: Session, ctx: ServiceContext, view: AssetView, group: str,
 def plan_unassign(ctx: ServiceContext, item: str, group: str,
                   token: str | None = None) -> LicensePreview:
     """What removing the assignment would reclaim, and which removal rule applies."""
-    authorize(ctx, Permission.APPS_ASSIGN)
+    authorize(ctx, Permission.APPS_UNASSIGN)
     view = resolve_item(ctx, item, token)
+    authorize(ctx, Permission.APPS_UNASSIGN, token_id=token_id_of(ctx, view.token))
     with ctx.store.session() as session:
         return _plan(session, ctx, view, group).preview
 
@@ -82,8 +83,9 @@ def plan_unassign(ctx: ServiceContext, item: str, group: str,
 def apply_unassign(ctx: ServiceContext, item: str, group: str,
                    token: str | None = None) -> LicenseResult:
     """Remove the assignment, reclaim per the removal rule, then serve the waitlist."""
-    authorize(ctx, Permission.APPS_ASSIGN)
+    authorize(ctx, Permission.APPS_UNASSIGN)
     view = resolve_item(ctx, item, token)
+    authorize(ctx, Permission.APPS_UNASSIGN, token_id=token_id_of(ctx, view.token))
     with ctx.store.session() as session:
         _plan(session, ctx, view, group)  # bad input fails before Apple is called
     with ownership.writes(ctx, view.token, "assignment.delete") as client:

@@ -27,7 +27,12 @@ from vpp_tui.domain.licensing import (
 )
 from vpp_tui.i18n import _
 from vpp_tui.services import ownership
-from vpp_tui.services.access import Permission, authorize
+from vpp_tui.services.access import (
+    Permission,
+    authorize,
+    token_id_of,
+    visible_token_names,
+)
 from vpp_tui.services.catalog import resolve_item
 from vpp_tui.services.context import ServiceContext
 from vpp_tui.services.errors import InvalidInput, NotFound
@@ -141,15 +146,17 @@ def _choose(item: str | None, user: str | None, device: str | None) -> tuple[str
 
 def plan_revoke(ctx: ServiceContext, *, item: str | None = None, token: str | None = None,
                 user: str | None = None, device: str | None = None) -> LicensePreview:
-    authorize(ctx, Permission.APPS_ASSIGN)
+    authorize(ctx, Permission.APPS_REVOKE if item else Permission.APPS_REVOKE_HOLDER)
     kind, who = _choose(item, user, device)
     if kind == "item":
         view = resolve_item(ctx, who, token)
+        authorize(ctx, Permission.APPS_REVOKE, token_id=token_id_of(ctx, view.token))
         with ctx.store.session() as session:
             _t, plan, _u = _item_plan(session, view)
         return LicensePreview(plan, view.name, view.adam_id, view.token)
     with ctx.store.session() as session:
-        parts = _target_parts(session, kind, who)
+        parts = [p for p in _target_parts(session, kind, who)
+                 if p.token in visible_token_names(ctx, Permission.APPS_REVOKE_HOLDER)]
         if not parts:
             _known(session, kind, who)
     return LicensePreview(_merged(p.plan for p in parts), None, None,
@@ -166,10 +173,11 @@ def _known(session: Session, kind: str, who: str) -> None:
 
 def apply_revoke(ctx: ServiceContext, *, item: str | None = None, token: str | None = None,
                  user: str | None = None, device: str | None = None) -> LicenseResult:
-    authorize(ctx, Permission.APPS_ASSIGN)
+    authorize(ctx, Permission.APPS_REVOKE if item else Permission.APPS_REVOKE_HOLDER)
     kind, who = _choose(item, user, device)
     if kind == "item":
         view = resolve_item(ctx, who, token)
+        authorize(ctx, Permission.APPS_REVOKE, token_id=token_id_of(ctx, view.token))
         with ownership.writes(ctx, view.token, "license.revoke") as client:
             limits = limits_of(client)
             with ctx.store.session() as session:
@@ -180,7 +188,8 @@ def apply_revoke(ctx: ServiceContext, *, item: str | None = None, token: str | N
         return with_served(result, serve_asset(ctx, view.id))
     plan_revoke(ctx, item=None, user=user, device=device)  # unknown target: exit 2 first
     with ctx.store.session() as session:
-        tokens = [p.token for p in _target_parts(session, kind, who)]
+        tokens = [p.token for p in _target_parts(session, kind, who)
+                  if p.token in visible_token_names(ctx, Permission.APPS_REVOKE_HOLDER)]
     for name in tokens:  # one token held by another MDM: nothing is sent for any
         ownership.guard(ctx, name, "license.revoke")
     results = [_revoke_part(ctx, kind, who, name) for name in tokens]

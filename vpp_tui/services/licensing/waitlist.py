@@ -33,7 +33,7 @@ from vpp_tui.domain.licensing import (
 )
 from vpp_tui.i18n import _
 from vpp_tui.services import audit, ownership
-from vpp_tui.services.access import Permission, authorize
+from vpp_tui.services.access import Permission, authorize, token_id_of, token_scope_clause
 from vpp_tui.services.apple_link import apple_failure_text
 from vpp_tui.services.catalog import resolve_item
 from vpp_tui.services.context import ServiceContext
@@ -258,6 +258,7 @@ def serve(ctx: ServiceContext, item: str, token: str | None = None) -> Served:
     """Give one item's free licenses (freed or bought) to its waitlist, in order."""
     authorize(ctx, Permission.APPS_ASSIGN)
     view = resolve_item(ctx, item, token)
+    authorize(ctx, Permission.APPS_ASSIGN, token_id=token_id_of(ctx, view.token))
     return serve_asset(ctx, view.id)
 
 
@@ -271,7 +272,8 @@ def waitlists(ctx: ServiceContext, item: str | None = None,
         if item is None:
             query = select(m.Asset.id).join(m.Token, col(m.Token.id) == col(m.Asset.token_id))\
                 .where(col(m.Asset.id).in_(select(m.License.asset_id).where(
-                    m.License.status == WAITLISTED)))
+                    m.License.status == WAITLISTED)),
+                    token_scope_clause(ctx, col(m.Asset.token_id), Permission.APPS_READ))
             if token:
                 query = query.where(m.Token.name == token)
             asset_ids = [a or 0 for a in session.exec(

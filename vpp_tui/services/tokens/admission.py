@@ -20,7 +20,7 @@ from vpp_tui.apple.stoken import SToken
 from vpp_tui.domain import tokens as rules
 from vpp_tui.i18n import _
 from vpp_tui.services import audit
-from vpp_tui.services.access import Permission, authorize
+from vpp_tui.services.access import Permission, authorize, token_id_of
 from vpp_tui.services.apple_link import apple_failure_text, client_for, installation_id
 from vpp_tui.services.context import ServiceContext
 from vpp_tui.services.errors import InvalidInput, ServiceError
@@ -276,7 +276,7 @@ def renew_token(ctx: ServiceContext, name: str, content: str | bytes, *,
     refuses the file, or another MDM holds its location and `take_control` is False: exit
     1). Refusals are audited and change nothing. A location nobody holds is claimed; with
     `take_control` a location another MDM holds is taken (audited)."""
-    authorize(ctx, Permission.TOKENS_UPDATE)
+    authorize(ctx, Permission.TOKENS_UPDATE, token_id=token_id_of(ctx, name))
     sttoken = gate.decode(content)
     stored = _stored(ctx, name, sttoken)
     gate.check_expiry(ctx, sttoken, "token.renew", name, renewing=True)

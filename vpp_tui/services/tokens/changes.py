@@ -7,7 +7,7 @@ from sqlmodel import col, func, select
 from vpp_tui.apple import errors as apple_errors
 from vpp_tui.i18n import _
 from vpp_tui.services import audit, leases, ownership
-from vpp_tui.services.access import Permission, authorize
+from vpp_tui.services.access import Permission, authorize, token_id_of
 from vpp_tui.services.apple_link import apple_failure_text, client_for
 from vpp_tui.services.context import ServiceContext
 from vpp_tui.services.errors import ServiceError
@@ -28,7 +28,7 @@ from vpp_tui.store import models as m
 def update_settings(ctx: ServiceContext, name: str, *, country: str | None = None,
                     account_type: str | None = None, auto_update: bool | None = None,
                     scope_tags: list[str] | None = None) -> TokenView:
-    authorize(ctx, Permission.TOKENS_UPDATE)
+    authorize(ctx, Permission.TOKENS_UPDATE, token_id=token_id_of(ctx, name))
     _validate_settings(country, account_type)
     _validate_tags(scope_tags)
     with ctx.store.session() as session:
@@ -58,7 +58,7 @@ def take_control(ctx: ServiceContext, name: str) -> TokenView:
     The claim reads the owner without refusing it (`check_owner=False`); once claimed, no
     token of the location is marked held any more and writes to Apple resume.
     """
-    authorize(ctx, Permission.TOKENS_UPDATE)
+    authorize(ctx, Permission.TOKENS_TAKE_CONTROL, token_id=token_id_of(ctx, name))
     bearer = bearer_of(ctx, name)
     with ctx.store.session() as session:
         token = _get(session, name)
@@ -74,7 +74,7 @@ def take_control(ctx: ServiceContext, name: str) -> TokenView:
 
 
 def delete_preview(ctx: ServiceContext, name: str) -> DeletePreview:
-    authorize(ctx, Permission.TOKENS_READ)
+    authorize(ctx, Permission.TOKENS_READ, token_id=token_id_of(ctx, name))
     with ctx.store.session() as session:
         token = _get(session, name)
         asset_ids = select(m.Asset.id).where(m.Asset.token_id == token.id)
@@ -136,7 +136,9 @@ def delete_token(ctx: ServiceContext, name: str, *, revoke_licenses: bool = Fals
 
     Holds the location's write lease throughout (`leases.hold`): a running sync or assign
     of it finishes first (LeaseBusy, exit 1, when it does not within the wait)."""
-    authorize(ctx, Permission.TOKENS_DELETE)
+    authorize(ctx, Permission.TOKENS_DELETE, token_id=token_id_of(ctx, name))
+    if revoke_licenses:
+        authorize(ctx, Permission.TOKENS_REVOKE_ALL, token_id=token_id_of(ctx, name))
     with leases.hold(ctx, name, action="token.delete"):
         return _delete(ctx, name, revoke_licenses, on_progress)
 

@@ -11,7 +11,7 @@ from vpp_tui.domain import tokens as rules
 from vpp_tui.domain.leases import lease_key
 from vpp_tui.domain.outcomes import shown_sync_status
 from vpp_tui.i18n import _
-from vpp_tui.services.access import Permission, authorize
+from vpp_tui.services.access import Permission, authorize, token_id_of, token_scope_clause
 from vpp_tui.services.context import ServiceContext
 from vpp_tui.services.errors import NotFound
 from vpp_tui.services.leases import expiries
@@ -111,8 +111,9 @@ def list_tokens(ctx: ServiceContext, *, attention_only: bool = False,
                 text: str | None = None) -> list[TokenView]:
     """Tokens sorted by urgency (needs attention first), then name."""
     authorize(ctx, Permission.TOKENS_READ)
+    scope = token_scope_clause(ctx, col(m.Token.id))
     with ctx.store.session() as session:
-        tokens = list(session.exec(select(m.Token)).all())
+        tokens = list(session.exec(select(m.Token).where(scope)).all())
         views = _views(ctx, session, tokens)
     if attention_only:
         views = [v for v in views if v.needs_attention]
@@ -125,7 +126,7 @@ def list_tokens(ctx: ServiceContext, *, attention_only: bool = False,
 
 
 def get_token(ctx: ServiceContext, name: str, *, history: int = 10) -> TokenDetails:
-    authorize(ctx, Permission.TOKENS_READ)
+    authorize(ctx, Permission.TOKENS_READ, token_id=token_id_of(ctx, name))
     with ctx.store.session() as session:
         token = _get(session, name)
         view = _views(ctx, session, [token])[0]

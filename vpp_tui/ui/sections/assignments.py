@@ -13,7 +13,9 @@ from textual.widgets import DataTable, Input, Static
 
 from vpp_tui.i18n import _
 from vpp_tui.services import catalog, licensing
+from vpp_tui.services.access import token_id_of
 from vpp_tui.services.catalog_queries import AssignmentView, list_assignments, list_groups
+from vpp_tui.ui.access import ASSIGNMENT_ACTIONS, allowed_action
 from vpp_tui.ui.commands import Command, bindings
 from vpp_tui.ui.format import rows_range
 from vpp_tui.ui.messages import CatalogChanged, DirectoryChanged, LedgerChanged, TokensChanged
@@ -173,7 +175,11 @@ class AssignmentsSection(RunsJobs, LicenseFlow, SectionScreen):
             return True if 0 <= offset < self.row_total else None
         if action in ("edit", "remove") and self.is_mounted and self.selected is None:
             return None
-        return super().check_action(action, parameters)
+        selected = self.selected if self.is_mounted else None
+        if super().check_action(action, parameters) is not True:
+            return None
+        return allowed_action(self.ctx, ASSIGNMENT_ACTIONS.get(action),
+                              token_id_of(self.ctx, selected.token) if selected else None)
 
     # Changes ------------------------------------------------------------------
 

@@ -15,8 +15,10 @@ from textual.widgets import DataTable, Input, Label, Static
 
 from vpp_tui.i18n import _
 from vpp_tui.services import catalog, licensing, tokens
+from vpp_tui.services.access import token_id_of
 from vpp_tui.services.catalog import AssetView
 from vpp_tui.services.catalog_queries import list_groups
+from vpp_tui.ui.access import CATALOG_ACTIONS, allowed_action
 from vpp_tui.ui.commands import Command
 from vpp_tui.ui.format import rows_range
 from vpp_tui.ui.messages import CatalogChanged, LedgerChanged, TokensChanged
@@ -230,7 +232,11 @@ class CatalogSection(RunsJobs, LicenseFlow, SectionScreen):
         if action in ("details", "assign", "revoke") and self.is_mounted \
                 and self.selected is None:
             return None
-        return super().check_action(action, parameters)
+        selected = self.selected if self.is_mounted else None
+        if super().check_action(action, parameters) is not True:
+            return None
+        return allowed_action(self.ctx, CATALOG_ACTIONS.get(action),
+                              token_id_of(self.ctx, selected.token) if selected else None)
 
     # Details and license changes --------------------------------------------
 

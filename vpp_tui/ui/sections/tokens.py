@@ -18,6 +18,7 @@ from vpp_tui.i18n import _, ngettext
 from vpp_tui.services import sync, tokens
 from vpp_tui.services.context import ServiceContext
 from vpp_tui.services.views import SyncResult, TokenView
+from vpp_tui.ui.access import TOKEN_ACTIONS, allowed_action
 from vpp_tui.ui.commands import bindings
 from vpp_tui.ui.jobs import JobSpec
 from vpp_tui.ui.messages import CatalogChanged, TokensChanged, TokensLoaded
@@ -252,7 +253,10 @@ class TokensSection(RunsJobs, TokenActions, SectionScreen):
             return None
         if action == "take_control" and (view is None or not view.external_mdm_name):
             return None
-        return super().check_action(action, parameters)
+        if super().check_action(action, parameters) is not True:
+            return None
+        return allowed_action(self.ctx, TOKEN_ACTIONS.get(action),
+                              view.id if view is not None else None)
 
     def call_service(self, spec: JobSpec, call: Callable[[ServiceContext], object],
                      done: str) -> None:

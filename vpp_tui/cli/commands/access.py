@@ -1,0 +1,149 @@
+"""`vpp-tui role|grant|revoke-grant|admins|scope-tag`: who may do what (issue 10)."""
+
+from __future__ import annotations
+
+from argparse import Namespace
+
+from vpp_tui.cli.commands.common import guarded
+from vpp_tui.cli.output import EXIT_OK, print_json, table
+from vpp_tui.i18n import _
+from vpp_tui.services.access import admin
+
+
+def _role(args: Namespace, ctx) -> int:  # noqa: ANN001
+    action = args.role_command
+    if action == "list":
+        roles = admin.list_roles(ctx)
+        if args.json:
+            print_json([r.as_json() for r in roles])
+        else:
+            print(table([[r.name, _("built-in") if r.built_in else _("custom"),
+                          str(len(r.permissions)), ", ".join(r.admins) or "—"] for r in roles],
+                        ["ROLE", "KIND", "PERMISSIONS", "ADMINS"]))
+        return EXIT_OK
+    if action == "show":
+        role = admin.get_role(ctx, args.name)
+        if args.json:
+            print_json(role.as_json())
+        else:
+            print(f"{role.name} — {role.description or '—'}")
+            for p in role.permissions:
+                print(f"  {p}")
+            print(_("admins: {names}").format(names=", ".join(role.admins) or "—"))
+        return EXIT_OK
+    if action == "create":
+        role = admin.create_role(ctx, args.name, args.permission,
+                                 description=args.description or "")
+        if args.json:
+            print_json(role.as_json())
+        else:
+            print(_("created role {name}: {perms}").format(
+                name=role.name, perms=", ".join(role.permissions)))
+        return EXIT_OK
+    admin.delete_role(ctx, args.name)
+    print(_("deleted role {name}").format(name=args.name))
+    return EXIT_OK
+
+
+def _grant(args: Namespace, ctx) -> int:  # noqa: ANN001
+    view = admin.grant(ctx, args.admin, args.role, args.scope_tag, all_scopes=args.all_scopes)
+    if args.json:
+        print_json({"admin": view.admin, **view.as_json()})
+    else:
+        scope = _("every scope") if view.all_scopes else ", ".join(view.scope_tags)
+        print(_("granted {role} to {admin} over {scope}").format(
+            role=view.role, admin=view.admin, scope=scope))
+    return EXIT_OK
+
+
+def _revoke_grant(args: Namespace, ctx) -> int:  # noqa: ANN001
+    admin.revoke_grant(ctx, args.admin, args.role)
+    print(_("{admin} no longer holds {role}").format(admin=args.admin, role=args.role))
+    return EXIT_OK
+
+
+def _admins(args: Namespace, ctx) -> int:  # noqa: ANN001
+    views = admin.list_admins(ctx)
+    if args.json:
+        print_json([v.as_json() for v in views])
+        return EXIT_OK
+    rows = []
+    for v in views:
+        for g in v.grants:
+            scope = _("every scope") if g.all_scopes else ", ".join(g.scope_tags)
+            rows.append([v.admin + (" " + _("(owner)") if v.owner else ""), g.role, scope])
+    print(table(rows, ["ADMIN", "ROLE", "SCOPE"]))
+    return EXIT_OK
+
+
+def _scope_tag(args: Namespace, ctx) -> int:  # noqa: ANN001
+    action = args.scope_tag_command
+    if action == "list":
+        tags = admin.list_scope_tags(ctx)
+        if args.json:
+            print_json([t.as_json() for t in tags])
+        else:
+            print(table([[t.name, str(t.tokens), str(t.grants), t.description] for t in tags],
+                        ["SCOPE TAG", "TOKENS", "GRANTS", "DESCRIPTION"]))
+        return EXIT_OK
+    if action == "create":
+        admin.create_scope_tag(ctx, args.name, args.description or "")
+        print(_("created scope tag {name}").format(name=args.name))
+        return EXIT_OK
+    admin.delete_scope_tag(ctx, args.name)
+    print(_("deleted scope tag {name}").format(name=args.name))
+    return EXIT_OK
+
+
+def add_arguments(sub, cmd) -> None:  # noqa: ANN001
+    """The access commands of the parser (called by cli/parser.py)."""
+    from vpp_tui.cli.parser import Parser
+
+    role = cmd("role", _("roles: list, show, create, delete"))
+    rsub = role.add_subparsers(dest="role_command", metavar="ACTION", parser_class=Parser,
+                               required=True)
+    p = rsub.add_parser("list", help=_("built-in and custom roles"))
+    p.add_argument("--json", action="store_true")
+    p = rsub.add_parser("show", help=_("one role's permissions and admins"))
+    p.add_argument("name", metavar="ROLE")
+    p.add_argument("--json", action="store_true")
+    p = rsub.add_parser("create", help=_("a custom role with any set of permissions"))
+    p.add_argument("name", metavar="ROLE")
+    p.add_argument("--permission", action="append", required=True, metavar="P", help=_(
+        "e.g. managed_apps.read or mobile_apps.* (repeat, or separate with commas)"))
+    p.add_argument("--description")
+    p.add_argument("--json", action="store_true")
+    p = rsub.add_parser("delete", help=_("delete a custom role nobody holds"))
+    p.add_argument("name", metavar="ROLE")
+
+    p = cmd("grant", _("give ROLE to ADMIN over scope tags (the default scope without any)"))
+    p.add_argument("admin", metavar="ADMIN")
+    p.add_argument("role", metavar="ROLE")
+    p.add_argument("--scope-tag", action="append", default=[], metavar="T")
+    p.add_argument("--all-scopes", action="store_true", help=_("every token, now and later"))
+    p.add_argument("--json", action="store_true")
+    p = cmd("revoke-grant", _("take ROLE from ADMIN"))
+    p.add_argument("admin", metavar="ADMIN")
+    p.add_argument("role", metavar="ROLE")
+    p = cmd("admins", _("who holds which role over which scope"))
+    p.add_argument("--json", action="store_true")
+
+    tag = cmd("scope-tag", _("scope tags: list, create, delete"))
+    tsub = tag.add_subparsers(dest="scope_tag_command", metavar="ACTION", parser_class=Parser,
+                              required=True)
+    p = tsub.add_parser("list", help=_("scope tags with their tokens and grants"))
+    p.add_argument("--json", action="store_true")
+    p = tsub.add_parser("create", help=_("a new scope tag"))
+    p.add_argument("name", metavar="T")
+    p.add_argument("--description")
+    p = tsub.add_parser("delete", help=_("delete a scope tag no token or grant uses"))
+    p.add_argument("name", metavar="T")
+
+
+COMMANDS = {
+    "role": lambda args: guarded(_role, args),
+    "grant": lambda args: guarded(_grant, args),
+    "revoke-grant": lambda args: guarded(_revoke_grant, args),
+    "admins": lambda args: guarded(_admins, args),
+    "scope-tag": lambda args: guarded(_scope_tag, args),
+}

@@ -1,0 +1,216 @@
+"""The one place where roles and scope tags are enforced (issue 10).
+
+Every service that reads or changes something calls `authorize` before it reads or
+writes; a refusal raises `AccessDenied` (one line naming the missing permission) and is
+audited (`access.denied`, result `denied`) in its own transaction. The console greys what
+an admin may not do from `check_action`, the same answer without the audit. Queries limit
+themselves to the tokens an admin's grants reach with `token_scope_clause` (tokens,
+catalog, assignments, audit), so what is out of scope is absent from every list, count,
+search and JSON output. The rules themselves are pure, in `domain.access`.
+
+The first admin to act on a store that has no owner becomes its owner and Administrator
+over every scope (`identity.claim_store`); the CLI and the console claim it for the OS
+login before they honour `--as` (see `identity.check_identity`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from sqlalchemy import false, or_, true
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.sql.elements import ColumnElement
+from sqlmodel import Session, col, func, select
+
+from vpp_tui.domain.access import (
+    ADMINISTRATOR,
+    BUILT_IN_ROLES,
+    DEFAULT_SCOPE,
+    Grant,
+    Permission,
+    allowed,
+    denial_text,
+    reach,
+)
+from vpp_tui.i18n import _
+from vpp_tui.services.context import ServiceContext
+from vpp_tui.services.errors import ServiceError
+from vpp_tui.store import models as m
+
+__all__ = [
+    "AccessDenied", "Permission", "authorize", "check_action", "grants_of", "token_id_of",
+    "token_scope_clause", "visible_token_ids", "visible_token_names",
+]
+
+DENIED = "denied"
+
+
+class AccessDenied(ServiceError, PermissionError):
+    """The acting admin may not do this; the message names the missing permission.
+
+    A ServiceError (the CLI exits 1, the console shows the message like any refusal)."""
+
+    def __init__(self, message: str, permission: Permission | None = None) -> None:
+        super().__init__(message)
+        self.permission = permission
+
+
+def grants_of(session: Session, admin: str) -> list[Grant]:
+    """The admin's grants as domain values: role permissions and scope tag names."""
+    rows = session.exec(select(m.AdminGrant, m.Role).join(
+        m.Role, col(m.Role.id) == col(m.AdminGrant.role_id)).where(
+        m.AdminGrant.admin == admin)).all()
+    grants = []
+    for grant, role in rows:
+        if role.built_in and role.name in BUILT_IN_ROLES:
+            perms = BUILT_IN_ROLES[role.name][1]
+        else:
+            perms = frozenset(_known(session.exec(select(m.RolePermission.permission).where(
+                m.RolePermission.role_id == role.id)).all()))
+        tags = frozenset(session.exec(select(m.ScopeTag.name).join(
+            m.GrantScopeTag, col(m.GrantScopeTag.scope_tag_id) == col(m.ScopeTag.id)).where(
+            m.GrantScopeTag.grant_id == grant.id)).all())
+        grants.append(Grant(role=role.name, permissions=perms, all_scopes=grant.all_scopes,
+                            scope_tags=tags or frozenset({DEFAULT_SCOPE})))
+    return grants
+
+
+def _known(values: Iterable[str]) -> set[Permission]:
+    known = {p.value: p for p in Permission}
+    return {known[v] for v in values if v in known}
+
+
+def token_tags(session: Session, token_id: int) -> tuple[str, ...]:
+    return tuple(session.exec(select(m.ScopeTag.name).join(
+        m.TokenScopeTag, col(m.TokenScopeTag.scope_tag_id) == col(m.ScopeTag.id)).where(
+        m.TokenScopeTag.token_id == token_id)).all())
+
+
+def token_id_of(ctx: ServiceContext, name: str | None) -> int | None:
+    """The id of the token named `name`, or None (no name, or no such token: the service
+    then says NotFound itself). Used as `authorize(ctx, P, token_id=token_id_of(ctx, n))`."""
+    if not name:
+        return None
+    with ctx.store.session() as session:
+        return session.exec(select(m.Token.id).where(m.Token.name == name)).first()
+
+
+def _owned(session: Session) -> bool:
+    return session.get(m.StoreOwner, 1) is not None
+
+
+def _decide(ctx: ServiceContext, permission: Permission,
+            token_id: int | None) -> tuple[bool, str | None]:
+    """(allowed, the token's name when one was named and exists)."""
+    from vpp_tui.services.access.identity import claim_store
+
+    with ctx.store.session() as session:
+        owned = _owned(session)
+    if not owned:
+        claim_store(ctx, ctx.actor)
+    with ctx.store.session() as session:
+        grants = grants_of(session, ctx.actor)
+        name = tags = None
+        if token_id is not None:
+            name = session.exec(select(m.Token.name).where(m.Token.id == token_id)).first()
+            tags = token_tags(session, token_id) if name is not None else None
+    return allowed(grants, permission, tags), name
+
+
+def check_action(ctx: ServiceContext, permission: Permission,
+                 token_id: int | None = None) -> bool:
+    """May `ctx.actor` do `permission` (on `token_id`'s scope)? No audit, no exception:
+    what the console uses to hide or grey an action."""
+    if not ctx.actor:
+        return False
+    return _decide(ctx, permission, token_id)[0]
+
+
+def authorize(ctx: ServiceContext, permission: Permission, token_id: int | None = None) -> None:
+    """Raise AccessDenied when `ctx.actor` may not do `permission` (on `token_id`'s scope).
+
+    Without `token_id`, a scoped permission must be held in some scope; with it, through a
+    grant covering that token's scope tags (domain.access.allowed). A refusal is audited
+    (`access.denied`, result `denied`, the permission and token in its detail) before the
+    exception is raised; nothing else is written."""
+    if not ctx.actor:
+        raise AccessDenied(_("no acting admin; pass --as NAME or set VPP_ADMIN"), permission)
+    ok, name = _decide(ctx, permission, token_id)
+    if ok:
+        return
+    text = denial_text(ctx.actor, permission, name)
+    from vpp_tui.services import audit
+
+    with ctx.store.session() as session:
+        audit.record(session, ctx, "access.denied", permission.value, result=DENIED,
+                     detail=text, token_id=token_id if name is not None else None)
+    raise AccessDenied(text, permission)
+
+
+def token_scope_clause(ctx: ServiceContext, token_column: ColumnElement,
+                       permission: Permission = Permission.TOKENS_READ) -> ColumnElement:
+    """A WHERE clause keeping the rows whose `token_column` (a tokens.id) the acting admin
+    reaches with `permission`: every row, the tokens carrying a covered scope tag, plus the
+    untagged ones when the default scope is covered. The one scope filter of every query."""
+    with ctx.store.session() as session:
+        every, tags = reach(grants_of(session, ctx.actor), permission)
+    if every:
+        return true()
+    if not tags:
+        return false()
+    tagged = select(m.TokenScopeTag.token_id).join(
+        m.ScopeTag, col(m.ScopeTag.id) == col(m.TokenScopeTag.scope_tag_id)).where(
+        func.lower(m.ScopeTag.name).in_(sorted(tags)))
+    clause = token_column.in_(tagged)
+    if DEFAULT_SCOPE in tags:
+        untagged = select(m.Token.id).where(
+            col(m.Token.id).not_in(select(m.TokenScopeTag.token_id)))
+        clause = or_(clause, token_column.in_(untagged))
+    return clause
+
+
+def visible_token_ids(ctx: ServiceContext,
+                      permission: Permission = Permission.TOKENS_READ) -> frozenset[int]:
+    """The ids of the tokens the acting admin reaches with `permission`."""
+    with ctx.store.session() as session:
+        clause = token_scope_clause(ctx, col(m.Token.id), permission)
+        return frozenset(i for i in session.exec(select(m.Token.id).where(clause)).all()
+                         if i is not None)
+
+
+def visible_token_names(ctx: ServiceContext,
+                        permission: Permission = Permission.TOKENS_READ) -> frozenset[str]:
+    """The names of the tokens the acting admin reaches with `permission`."""
+    with ctx.store.session() as session:
+        clause = token_scope_clause(ctx, col(m.Token.id), permission)
+        return frozenset(session.exec(select(m.Token.name).where(clause)).all())
+
+
+_PAREN = re.compile(r"\(([^()]+)\)")
+
+
+def audit_token_id(session: Session, target: str) -> int | None:
+    """The token an audit entry is about: the target is the token's name, or a label
+    naming it in parentheses ("Pages (North Campus) → Teachers"); the last match wins."""
+    if not target:
+        return None
+    candidates = [target, *reversed(_PAREN.findall(target))]
+    rows = dict(session.exec(select(m.Token.name, m.Token.id).where(
+        col(m.Token.name).in_(candidates))).all())
+    return next((rows[c] for c in candidates if c in rows), None)
+
+
+def insert_owner(session: Session, admin: str, now) -> bool:  # noqa: ANN001
+    """Make `admin` the store's owner and Administrator over every scope, if nobody is
+    yet. Returns False when another admin claimed it first (the row is unique)."""
+    try:
+        with session.begin_nested():
+            session.add(m.StoreOwner(id=1, admin=admin, claimed_at=now))
+            session.flush()
+    except IntegrityError:
+        return False
+    role = session.exec(select(m.Role).where(m.Role.name == ADMINISTRATOR)).one()
+    session.add(m.AdminGrant(admin=admin, role_id=role.id or 0, all_scopes=True,
+                             created_by=admin, created_at=now))
+    return True

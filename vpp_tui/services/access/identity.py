@@ -1,0 +1,59 @@
+"""Who is acting: the store's owner and `--as` (issue 10, "Identity").
+
+- The acting admin is the OS login. `--as NAME` / `VPP_ADMIN` may name someone else only
+  when the OS login holds `roles.act_for_others` (Administrator does), or in the demo store.
+- A new store is owned by the OS login that created it: that admin holds Administrator
+  over every scope. A store made before revision 0003_access has no owner: the OS login
+  that first opens it with this vpp-tui claims it the same way. Nobody else is promoted
+  (an admin named only in the audit log may have been a `--as` name anyone could type);
+  the owner then grants roles to the others (`vpp-tui grant`).
+"""
+
+from __future__ import annotations
+
+from vpp_tui.domain.access import Permission, allowed
+from vpp_tui.i18n import _
+from vpp_tui.services.access import DENIED, AccessDenied, grants_of, insert_owner
+from vpp_tui.services.context import ServiceContext
+from vpp_tui.store import models as m
+
+
+def claim_store(ctx: ServiceContext, admin: str) -> bool:
+    """Make `admin` the owner of `ctx.store` when it has none (`store_owner` records who
+    and when; no audit entry, so a new store's audit log starts empty).
+
+    Returns True when this call claimed it; False when the store already had an owner
+    (also when another process claimed it a moment before)."""
+    with ctx.store.session() as session:
+        if session.get(m.StoreOwner, 1) is not None:
+            return False
+        return insert_owner(session, admin, ctx.clock.now())
+
+
+def owner_of(ctx: ServiceContext) -> str | None:
+    with ctx.store.session() as session:
+        row = session.get(m.StoreOwner, 1)
+        return row.admin if row is not None else None
+
+
+def check_identity(ctx: ServiceContext, login: str, *, demo: bool = False) -> None:
+    """Accept `ctx.actor` as the acting admin for OS login `login`, or refuse.
+
+    Claims an unowned store for `login` first. Raises AccessDenied (audited as
+    `access.act_as`, actor the OS login, result `denied`) when `ctx.actor` is not `login`,
+    this is not the demo store, and `login` lacks `roles.act_for_others`."""
+    claim_store(ctx, ctx.actor if demo else login)
+    if demo or ctx.actor == login:
+        return
+    with ctx.store.session() as session:
+        ok = allowed(grants_of(session, login), Permission.ACT_FOR_OTHERS)
+    if ok:
+        return
+    text = _("{login} may not act as {actor}: permission {perm} is missing; drop --as "
+             "(and VPP_ADMIN) to act as yourself").format(
+        login=login, actor=ctx.actor, perm=Permission.ACT_FOR_OTHERS.value)
+    with ctx.store.session() as session:
+        session.add(m.AuditEntry(at=ctx.clock.now(), actor=login, action="access.act_as",
+                                 target=ctx.actor, result=DENIED, detail=text))
+    raise AccessDenied(text, Permission.ACT_FOR_OTHERS)
+
