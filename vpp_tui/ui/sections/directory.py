@@ -3,7 +3,8 @@
 Each tab is paged and filtered in SQL (`services.catalog_queries`); `i` imports a file in
 a worker, reclaims the licenses of members who left and gives them to the waitlist (the
 same service path as `vpp-tui directory import`), showing progress, then the summary, or
-every bad line when nothing could be imported.
+every bad line when nothing could be imported. An import that would remove more than the
+limit of the directory asks first, stating the counts (the CLI's --allow-mass-removal).
 """
 
 from __future__ import annotations
@@ -19,8 +20,10 @@ from vpp_tui.i18n import _
 from vpp_tui.services import catalog_queries as queries
 from vpp_tui.services import directory, licensing
 from vpp_tui.services.directory_file import DirectoryFileError
+from vpp_tui.services.errors import InvalidInput
 from vpp_tui.ui.commands import Command, bindings
 from vpp_tui.ui.format import rows_range
+from vpp_tui.ui.screens.confirm import ConfirmScreen
 from vpp_tui.ui.screens.error import ErrorScreen
 from vpp_tui.ui.screens.import_form import ImportForm
 from vpp_tui.ui.sections.base import SectionScreen
@@ -213,19 +216,28 @@ class DirectorySection(SectionScreen):
         self.app.push_screen(ImportForm(), chosen)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="directory-import")
-    def run_import(self, path: str) -> None:
+    def run_import(self, path: str, allow_mass_removal: bool = False) -> None:
         file = Path(path).expanduser()
 
         def progress(what: str, done: int, total: int) -> None:
             self.app.call_from_thread(self._progress, what, done, total)
 
         try:
-            text = file.read_text(encoding="utf-8")
+            text = file.read_text(encoding="utf-8-sig")
             update = licensing.import_and_reclaim(self.ctx, text, filename=file.name,
+                                                  allow_mass_removal=allow_mass_removal,
                                                   on_progress=progress)
         except DirectoryFileError as exc:
             body = "\n".join([str(exc), "", *exc.problems])
             self.app.call_from_thread(self._show_error, _("Nothing was imported"), body)
+            return
+        except directory.MassRemoval as exc:
+            self.app.call_from_thread(self._confirm_mass_removal, path, exc)
+            return
+        except (InvalidInput, UnicodeDecodeError) as exc:
+            why = exc.message if isinstance(exc, InvalidInput) else _(
+                "{file} is not UTF-8 text; save it as UTF-8").format(file=file.name)
+            self.app.call_from_thread(self._show_error, _("Nothing was imported"), why)
             return
         except OSError as exc:
             self.app.call_from_thread(self._show_error, _("Cannot read {path}").format(
@@ -243,6 +255,23 @@ class DirectorySection(SectionScreen):
         else:
             line.update(_("⟳ reclaimed; reloading the directory…"))
         line.display = True
+
+    def _confirm_mass_removal(self, path: str, refused: directory.MassRemoval) -> None:
+        """Say what the import would remove and import only on an explicit yes."""
+        self.query_one("#directory-progress", Static).display = False
+        lines = "\n".join(f"  • {directory.describe_removals((r,))}" for r in refused.removals)
+        body = _("Importing {file} would remove\n{lines}\n\nThat is more than {p:g} % of the "
+                 "directory (and more than {f}). Users who are gone lose their licenses, "
+                 "which are reclaimed at Apple. Nothing has been imported yet: check the "
+                 "file, or confirm the mass removal.").format(
+            file=refused.filename, lines=lines, p=refused.limit.percent, f=refused.limit.floor)
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.run_import(path, allow_mass_removal=True)
+
+        self.app.push_screen(ConfirmScreen(_("Mass removal"), body, yes=_("Remove them"),
+                                           danger=True), answered)
 
     def _show_error(self, title: str, body: str) -> None:
         self.query_one("#directory-progress", Static).display = False
