@@ -296,3 +296,15 @@ def test_blank_active_cell_keeps_the_user_active(ctx):
     with ctx.store.session() as s:
         active = dict(s.exec(select(m.DirectoryUser.upn, m.DirectoryUser.active)).all())
     assert active == {"a@contoso.com": True, "b@contoso.com": False}
+
+
+def test_members_left_dangling_by_an_older_import_are_dropped_not_counted(ctx):
+    directory.import_directory(ctx, json.dumps(small_doc()))
+    with ctx.store.session() as s:  # as main's users-only import left them
+        everyone = s.exec(select(m.DirectoryGroup).where(m.DirectoryGroup.name == "Everyone")).one()
+        s.add_all(m.GroupMember(group_id=everyone.id, member=f"gone{i}@contoso.com")
+                  for i in range(30))
+    result = directory.import_directory(ctx, users_csv(small_doc()["users"]),
+                                        filename="u.csv", kind="users")
+    assert result.removed_users == 0 and result.removed_memberships == 30
+    assert dangling_members(ctx.store) == []

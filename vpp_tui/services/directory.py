@@ -28,12 +28,12 @@ from vpp_tui.domain.directory import (
 )
 from vpp_tui.i18n import _
 from vpp_tui.services import audit
-from vpp_tui.services.errors import InvalidInput
-from vpp_tui.services.settings import get_setting
 from vpp_tui.services.access import Permission, authorize
 from vpp_tui.services.context import ServiceContext
 from vpp_tui.services.directory_file import DirectoryFile, DirectoryFileError, parse_directory
+from vpp_tui.services.errors import InvalidInput
 from vpp_tui.services.safe_text import SafeText
+from vpp_tui.services.settings import get_setting
 from vpp_tui.store import models as m
 
 
@@ -122,7 +122,9 @@ def _planned_removals(session: Session, parsed: DirectoryFile) -> tuple[Removal,
     rows = session.exec(select(m.DirectoryGroup.name, m.DirectoryGroup.kind,
                                m.GroupMember.member).join(
         m.GroupMember, col(m.GroupMember.group_id) == col(m.DirectoryGroup.id))).all()
-    before = {(g, x) for g, _kind, x in rows}
+    serials = set(session.exec(select(m.DirectoryDevice.serial)).all())
+    # Memberships already dangling (left by an import before this check) are not lost now.
+    before = {(g, x) for g, kind, x in rows if x in (users if kind == "user" else serials)}
     kinds = {g: kind for g, kind, _x in rows}
     after = set(before)
     if parsed.groups is not None:
@@ -248,15 +250,17 @@ def _drop_dangling_members(session: Session, result: ImportResult) -> None:
     """Delete memberships naming a user (user groups) or a device (device groups) the
     directory no longer holds: a removed user leaves no group member behind."""
     session.flush()
-    for kind, model, key in (("user", m.DirectoryUser, m.DirectoryUser.upn),
-                             ("device", m.DirectoryDevice, m.DirectoryDevice.serial)):
+    for kind, key in (("user", m.DirectoryUser.upn), ("device", m.DirectoryDevice.serial)):
         gone = session.exec(select(m.GroupMember.group_id, m.GroupMember.member).join(
             m.DirectoryGroup, col(m.DirectoryGroup.id) == col(m.GroupMember.group_id)).where(
             m.DirectoryGroup.kind == kind,
             col(m.GroupMember.member).notin_(select(key)))).all()
+        by_group: dict[int, list[str]] = {}
         for group_id, member in gone:
+            by_group.setdefault(group_id, []).append(member)
+        for group_id, members in by_group.items():
             session.execute(delete(m.GroupMember).where(
-                col(m.GroupMember.group_id) == group_id, col(m.GroupMember.member) == member))
+                col(m.GroupMember.group_id) == group_id, col(m.GroupMember.member).in_(members)))
         result.removed_memberships += len(gone)
 
 
