@@ -43,6 +43,18 @@ def entry_count(text: str) -> int:
     return value
 
 
+def _percent(text: str) -> float:
+    """A percentage 0–100 (`--max-removal`); argparse turns the error into one line."""
+    try:
+        value = float(text.strip().removesuffix("%"))
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= 100:
+        raise argparse.ArgumentTypeError(_("{v!r} is not a percentage from 0 to 100").format(
+            v=text))
+    return value
+
+
 def _add_globals(parser: argparse.ArgumentParser) -> None:
     g = parser.add_argument_group(_("global options"))
     g.add_argument("--db", metavar="URL", help=_(
@@ -165,6 +177,13 @@ def build_parser() -> Parser:
     p.add_argument("file", metavar="FILE")
     p.add_argument("--kind", choices=["users", "devices", "groups"],
                    help=_("what a CSV file holds"))
+    p.add_argument("--allow-mass-removal", action="store_true",
+                   help=_("import even when it would remove more than the limit of the users, "
+                          "managed devices or group members"))
+    p.add_argument("--max-removal", type=_percent, metavar="PERCENT",
+                   help=_("the share of users, managed devices or group members this import "
+                          "may remove (store setting directory_max_removal_percent, 10 by "
+                          "default); a few (directory_removal_floor, 5) may always go"))
 
     p = cmd("assign", _("assign an app or book to a group and apply license decisions"))
     p.add_argument("item", metavar="ITEM")

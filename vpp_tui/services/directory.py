@@ -4,6 +4,11 @@ A re-import is a sync. Users missing from the file, or no longer active, have le
 company; members missing from a group have left that group: both are returned as
 departures so their licenses can be reclaimed. A device missing from the file is kept as
 unmanaged, because licenses are not reclaimed when a device leaves management.
+
+The file is checked as a whole first (issue 9, item 1): a file with no records is refused
+(`directory_file`), group members must exist, and a re-import that would remove more than
+a share of the directory (`domain.directory.is_mass_removal`) is refused with the counts
+unless the mass removal is allowed. A removed user leaves no group membership behind.
 """
 
 from __future__ import annotations
@@ -13,12 +18,22 @@ from dataclasses import dataclass, field
 from sqlalchemy import delete
 from sqlmodel import Session, col, func, select
 
+from vpp_tui.domain.directory import (
+    DEVICES,
+    GROUP_MEMBERS,
+    USERS,
+    Removal,
+    RemovalLimit,
+    mass_removals,
+)
 from vpp_tui.i18n import _
 from vpp_tui.services import audit
 from vpp_tui.services.access import Permission, authorize
 from vpp_tui.services.context import ServiceContext
 from vpp_tui.services.directory_file import DirectoryFile, DirectoryFileError, parse_directory
+from vpp_tui.services.errors import InvalidInput
 from vpp_tui.services.safe_text import SafeText
+from vpp_tui.services.settings import get_setting
 from vpp_tui.store import models as m
 
 
@@ -38,15 +53,87 @@ class ImportResult:
     removed_users: int = 0
     unmanaged_devices: int = 0
     removed_groups: int = 0
+    removed_memberships: int = 0  # memberships of users or devices no longer in the store
     departures: list[Departure] = field(default_factory=list)
+    mass_removal: tuple[Removal, ...] = ()  # over the limit, and allowed by the admin
 
     def summary(self) -> str:
-        return _("users +{ua} ~{uu} -{ur}, devices +{da} ~{du} ({dn} no longer managed), "
+        text = _("users +{ua} ~{uu} -{ur}, devices +{da} ~{du} ({dn} no longer managed), "
                  "groups +{ga} ~{gu} -{gr}, {dep} departures").format(
             ua=self.added["users"], uu=self.updated["users"], ur=self.removed_users,
             da=self.added["devices"], du=self.updated["devices"], dn=self.unmanaged_devices,
             ga=self.added["groups"], gu=self.updated["groups"], gr=self.removed_groups,
             dep=len(self.departures))
+        if self.removed_memberships:
+            text += _(", {n} group members no longer in the directory removed").format(
+                n=self.removed_memberships)
+        if self.mass_removal:
+            text += _("; mass removal allowed: {what}").format(
+                what=describe_removals(self.mass_removal))
+        return text
+
+
+def describe_removals(removals: tuple[Removal, ...]) -> str:
+    """'540 of 600 users (90 %) and 540 of 652 group members (83 %)' (user-facing)."""
+    labels = {USERS: _("{n} of {t} users ({p} %)"), DEVICES: _("{n} of {t} devices ({p} %)"),
+              GROUP_MEMBERS: _("{n} of {t} group members ({p} %)")}
+    parts = [labels[r.what].format(n=r.removed, t=r.total, p=r.percent) for r in removals]
+    return _(" and ").join(parts)
+
+
+class MassRemoval(InvalidInput):
+    """A re-import would remove more of the directory than the limit allows (issue 9,
+    item 1); nothing was written and the refusal is audited. `removals`: the parts over
+    the limit (`domain.directory.Removal`, with counts); `limit` the limit applied.
+    Allowed with `allow_mass_removal=True` (CLI `--allow-mass-removal`, or the console's
+    confirmation)."""
+
+    def __init__(self, filename: str, removals: tuple[Removal, ...],
+                 limit: RemovalLimit) -> None:
+        self.filename, self.removals, self.limit = filename, removals, limit
+        super().__init__(_("{file}: would remove {what}; nothing was imported; check the "
+                           "file, or allow the mass removal").format(
+            file=filename, what=describe_removals(removals)))
+
+
+def removal_limit(ctx: ServiceContext, percent: float | None = None) -> RemovalLimit:
+    """The mass-removal limit: `percent` (0–100) when given, else the store setting
+    `directory_max_removal_percent`; the floor is `directory_removal_floor`.
+    Raises InvalidInput for a percentage outside 0–100."""
+    value = get_setting(ctx, "directory_max_removal_percent") if percent is None else percent
+    if not 0 <= float(value) <= 100:
+        raise InvalidInput(_("the maximum removal must be a percentage from 0 to 100, not "
+                             "{v}").format(v=value))
+    return RemovalLimit(percent=float(value),
+                        floor=int(get_setting(ctx, "directory_removal_floor")))
+
+
+def _planned_removals(session: Session, parsed: DirectoryFile) -> tuple[Removal, ...]:
+    """What applying `parsed` would remove, counted against the store (nothing written)."""
+    users = dict(session.exec(select(m.DirectoryUser.upn, m.DirectoryUser.active)).all())
+    incoming = ({u.upn: u.active for u in parsed.users} if parsed.users is not None
+                else dict(users))
+    leaving = {u for u, active in users.items()
+               if u not in incoming or (active and not incoming[u])}
+    managed = set(session.exec(select(m.DirectoryDevice.serial).where(
+        col(m.DirectoryDevice.managed))).all())
+    unmanaged = (set() if parsed.devices is None
+                 else managed - {d.serial for d in parsed.devices if d.managed})
+    rows = session.exec(select(m.DirectoryGroup.name, m.DirectoryGroup.kind,
+                               m.GroupMember.member).join(
+        m.GroupMember, col(m.GroupMember.group_id) == col(m.DirectoryGroup.id))).all()
+    serials = set(session.exec(select(m.DirectoryDevice.serial)).all())
+    # Memberships already dangling (left by an import before this check) are not lost now.
+    before = {(g, x) for g, kind, x in rows if x in (users if kind == "user" else serials)}
+    kinds = {g: kind for g, kind, _x in rows}
+    after = set(before)
+    if parsed.groups is not None:
+        kinds = {g.name: g.kind for g in parsed.groups}
+        after = {(g.name, x) for g in parsed.groups for x in g.members}
+    after = {(g, x) for g, x in after if kinds[g] != "user" or x in incoming}
+    return (Removal(USERS, len(leaving), len(users)),
+            Removal(DEVICES, len(unmanaged), len(managed)),
+            Removal(GROUP_MEMBERS, len(before - after), len(before)))
 
 
 def _check_references(session: Session, parsed: DirectoryFile, filename: str) -> None:
@@ -159,20 +246,56 @@ def _import_groups(session: Session, parsed: DirectoryFile, result: ImportResult
             session.delete(row)
 
 
+def _drop_dangling_members(session: Session, result: ImportResult) -> None:
+    """Delete memberships naming a user (user groups) or a device (device groups) the
+    directory no longer holds: a removed user leaves no group member behind."""
+    session.flush()
+    for kind, key in (("user", m.DirectoryUser.upn), ("device", m.DirectoryDevice.serial)):
+        gone = session.exec(select(m.GroupMember.group_id, m.GroupMember.member).join(
+            m.DirectoryGroup, col(m.DirectoryGroup.id) == col(m.GroupMember.group_id)).where(
+            m.DirectoryGroup.kind == kind,
+            col(m.GroupMember.member).notin_(select(key)))).all()
+        by_group: dict[int, list[str]] = {}
+        for group_id, member in gone:
+            by_group.setdefault(group_id, []).append(member)
+        for group_id, members in by_group.items():
+            session.execute(delete(m.GroupMember).where(
+                col(m.GroupMember.group_id) == group_id, col(m.GroupMember.member).in_(members)))
+        result.removed_memberships += len(gone)
+
+
 def import_directory(ctx: ServiceContext, text: str, *, filename: str = "directory.json",
-                     kind: str | None = None) -> ImportResult:
-    """Validate the whole file, then apply it in one transaction; nothing is written on error."""
+                     kind: str | None = None, allow_mass_removal: bool = False,
+                     max_removal_percent: float | None = None) -> ImportResult:
+    """Validate the whole file, then apply it in one transaction; nothing is written on error.
+
+    Raises DirectoryFileError (bad records, unknown group members), DirectoryFileUnusable
+    (empty, no records, bad header or quoting), MassRemoval (more than `removal_limit` of
+    the users, managed devices or group members would go; audited) unless
+    `allow_mass_removal`; `max_removal_percent` overrides the store setting for this import.
+    """
     authorize(ctx, Permission.DIRECTORY_IMPORT)
     parsed = parse_directory(text, filename=filename, kind=kind)
+    limit = removal_limit(ctx, max_removal_percent)
     result = ImportResult()
     now = ctx.clock.now()
-    with ctx.store.session() as session:
-        _check_references(session, parsed, filename)
-        _import_users(session, parsed, result, now)
-        _import_devices(session, parsed, result, now)
-        session.flush()
-        _import_groups(session, parsed, result, now)
-        audit.record(session, ctx, "directory.import", filename, detail=result.summary())
+    try:
+        with ctx.store.session() as session:
+            _check_references(session, parsed, filename)
+            over = mass_removals(_planned_removals(session, parsed), limit)
+            if over and not allow_mass_removal:
+                raise MassRemoval(filename, over, limit)
+            result.mass_removal = over
+            _import_users(session, parsed, result, now)
+            _import_devices(session, parsed, result, now)
+            session.flush()
+            _import_groups(session, parsed, result, now)
+            _drop_dangling_members(session, result)
+            audit.record(session, ctx, "directory.import", filename, detail=result.summary())
+    except MassRemoval as exc:
+        audit.record_failure(ctx, "directory.import", filename, _(
+            "refused: would remove {what}").format(what=describe_removals(exc.removals)))
+        raise
     return result
 
 

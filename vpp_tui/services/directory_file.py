@@ -25,7 +25,7 @@ ENROLLMENTS = ("device", "user", "automated")
 GROUP_KINDS = ("user", "device")
 KINDS = ("users", "devices", "groups")
 _TRUE = {"true", "yes", "y", "1"}
-_FALSE = {"false", "no", "n", "0", ""}
+_FALSE = {"false", "no", "n", "0"}
 
 
 @dataclass(frozen=True)
@@ -75,6 +75,12 @@ class DirectoryFileError(InvalidInput):
             file=filename, n=len(problems)))
 
 
+class DirectoryFileUnusable(InvalidInput):
+    """The file as a whole cannot be imported (issue 9, item 1): it is empty, holds no
+    records, its CSV header lacks a column the kind needs, or its quoting is broken. The
+    message is one line naming the file (and line) and what to do; nothing was written."""
+
+
 class _Bad(Exception):
     def __init__(self, message: str, line: int | None = None) -> None:
         super().__init__(message)
@@ -107,8 +113,8 @@ _ANY_TEXT = limits.ColumnLimit("", "", "text")
 
 
 def _bool(value: Any, name: str, default: bool) -> bool:
-    if value is None:
-        return default
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return default  # a blank CSV cell is the default: a blank `active` is not "left"
     if isinstance(value, bool):
         return value
     if isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
@@ -221,26 +227,78 @@ def _skip(text: str, pos: int) -> int:
     return pos
 
 
-def _csv_records(text: str, kind: str) -> Iterator[tuple[str, int, Any]]:
-    reader = csv.DictReader(io.StringIO(text))
+# Columns a CSV file of each kind must name: without `members` every group would be
+# emptied, without `upn` or `serial` every record would be bad (issue 9, item 1).
+CSV_COLUMNS = {"users": ("upn",), "devices": ("serial", "platform"),
+               "groups": ("name", "kind", "members")}
+
+
+def _csv_records(text: str, kind: str, filename: str) -> Iterator[tuple[str, int, Any]]:
+    """(kind, line, raw record) per CSV row. Raises DirectoryFileUnusable for a header
+    without a needed column or broken quoting: a quote never closed would otherwise
+    swallow the rest of the file into one value, silently."""
+    reader = csv.reader(io.StringIO(text), strict=True)
+    header: list[str] | None = None
+    start = 1
     while True:
+        start = reader.line_num + 1  # where the next record begins
         try:
             row = next(reader)
         except StopIteration:
             return
-        except csv.Error as exc:  # a field over csv's limit (128 KiB), a broken quote…
-            raise _Bad(_("not a CSV row this import can read ({why}); fix the line and try "
-                         "again").format(why=exc), line=reader.reader.line_num) from exc
-        yield kind, reader.line_num, {k.strip(): v for k, v in row.items()
-                                      if isinstance(k, str) and k}
+        except csv.Error as exc:
+            raise _quoting_error(filename, start, reader.line_num, exc) from exc
+        if reader.line_num > start:
+            raise DirectoryFileUnusable(f"{filename}:{start}: " + _(
+                "a quoted value runs from line {a} to line {b}, so a quote is probably "
+                "not closed; fix the quoting (a quote inside a value is written twice: \"\")"
+            ).format(a=start, b=reader.line_num))
+        if not row:
+            continue
+        if header is None:
+            header = [name.strip() for name in row]
+            missing = [c for c in CSV_COLUMNS[kind] if c not in header]
+            if missing:
+                raise DirectoryFileUnusable(f"{filename}:{start}: " + _(
+                    "the header lacks {cols} (it names: {found}); the first line of "
+                    "a {kind} file names its columns, at least {needed}: check the file and "
+                    "--kind").format(cols=", ".join(f"'{c}'" for c in missing),
+                                     found=", ".join(header) or "—", kind=kind,
+                                     needed=", ".join(CSV_COLUMNS[kind])))
+            continue
+        yield kind, reader.line_num, {k: v for k, v in zip(header, row, strict=False) if k}
+
+
+def _quoting_error(filename: str, start: int, line: int, exc: csv.Error) -> InvalidInput:
+    if "field larger than field limit" in str(exc):  # csv's 128 KiB: not a directory value
+        return DirectoryFileUnusable(f"{filename}:{line}: " + _(
+            "a value is longer than 128 KiB, more than any field of the directory holds; "
+            "fix the line and try again"))
+    if "unexpected end of data" in str(exc):
+        return DirectoryFileUnusable(f"{filename}:{start}: " + _(
+            "a quote opened on this line is never closed, so the rest of the file would be "
+            "read as one value; close the quote (a quote inside a value is written twice: "
+            "\"\")"))
+    return DirectoryFileUnusable(f"{filename}:{line}: " + _(
+        "broken quoting ({why}); quote the whole value and write a quote inside it twice: "
+        "\"\"").format(why=exc))
 
 
 def parse_directory(text: str, *, filename: str = "FILE", kind: str | None = None,
                     fmt: str | None = None) -> DirectoryFile:
-    """Parse and validate a whole file; raise DirectoryFileError listing every bad record."""
+    """Parse and validate a whole file; raise DirectoryFileError listing every bad record.
+
+    Raises DirectoryFileUnusable (one line) for a file that cannot be imported as a whole:
+    empty, no records, a CSV header without a needed column (`CSV_COLUMNS`), broken
+    quoting; InvalidInput for a CSV without `kind`.
+    """
     fmt = fmt or ("csv" if filename.lower().endswith(".csv") else "json")
     if fmt == "csv" and kind not in KINDS:
         raise InvalidInput(_("a CSV file holds one kind: add --kind users, devices or groups"))
+    if not text.strip():
+        raise DirectoryFileUnusable(_(
+            "{file} is empty: there is nothing to import; check that the export finished, "
+            "then import again").format(file=filename))
     result = DirectoryFile()
     problems: list[str] = []
     seen: dict[tuple[str, str], int] = {}
@@ -255,7 +313,7 @@ def parse_directory(text: str, *, filename: str = "FILE", kind: str | None = Non
         records = _json_records(text)
         result.users, result.devices, result.groups = _present_kinds(text)
     else:
-        records = _csv_records(text, str(kind))
+        records = _csv_records(text, str(kind), filename)
         setattr(result, str(kind), [])
     try:
         for rec_kind, line, raw in records:
@@ -280,6 +338,12 @@ def parse_directory(text: str, *, filename: str = "FILE", kind: str | None = Non
     result.lines = seen
     if problems:
         raise DirectoryFileError(filename, problems)
+    if not seen:
+        raise DirectoryFileUnusable((f"{filename}:1: " + _(
+            "only a header, no records: there is nothing to import; check that the export "
+            "finished, then import again")) if fmt == "csv" else _(
+            "{file}: no records (no users, devices or groups in it): there is nothing to "
+            "import; check the file").format(file=filename))
     return result
 
 

@@ -17,6 +17,10 @@ DEFAULTS: dict[str, Any] = {
     "sync_interval_hours": 12,
     "expiring_soon_days": 30,
     "reclaim_on_removal": True,
+    # A directory re-import removing more than this share (%) of the users, managed devices
+    # or group members, and more than the floor, is refused (domain.directory).
+    "directory_max_removal_percent": 10,
+    "directory_removal_floor": 5,
     "theme": "textual-dark",
 }
 

@@ -8,7 +8,7 @@ from argparse import Namespace
 from vpp_tui.cli.commands.common import guarded, read_file
 from vpp_tui.cli.output import EXIT_OK, BadInput, CommandFailed, print_json, table
 from vpp_tui.i18n import _
-from vpp_tui.services import catalog, licensing
+from vpp_tui.services import catalog, directory, licensing
 from vpp_tui.services.directory_file import DirectoryFileError
 
 
@@ -82,12 +82,18 @@ def _directory(args: Namespace, ctx) -> int:  # noqa: ANN001
             file=args.file)) from exc
     try:
         # One service path with the console: import, reclaim from who left, serve waitlists.
-        update = licensing.import_and_reclaim(ctx, text, filename=args.file, kind=args.kind)
+        update = licensing.import_and_reclaim(
+            ctx, text, filename=args.file, kind=args.kind,
+            allow_mass_removal=args.allow_mass_removal, max_removal_percent=args.max_removal)
     except DirectoryFileError as exc:
         # Every bad record on its own line, so the admin fixes the file in one pass.
         for problem in exc.problems:
             sys.stderr.write(f"error: {problem}\n")
         raise
+    except directory.MassRemoval as exc:
+        raise BadInput(_("{file}: would remove {what}; nothing was imported; check the file, "
+                         "or pass --allow-mass-removal").format(
+            file=args.file, what=directory.describe_removals(exc.removals))) from exc
     result = update.imported
     print(_("imported {file}: {summary}").format(file=args.file, summary=result.summary()))
     for d in result.departures[:20]:

@@ -196,18 +196,24 @@ class DirectoryUpdate:
 
 
 def import_and_reclaim(ctx: ServiceContext, text: str, *, filename: str = "directory.json",
-                       kind: str | None = None,
+                       kind: str | None = None, allow_mass_removal: bool = False,
+                       max_removal_percent: float | None = None,
                        on_progress: Progress | None = None) -> DirectoryUpdate:
     """Import the directory, then reclaim from every member who left, then serve waitlists.
 
-    The import is all or nothing and raises `DirectoryFileError` for a bad file (nothing
-    written). `on_progress(what, done, total)`: (filename, 0, 0) while importing, then
+    The import is all or nothing and raises `DirectoryFileError` for a bad file,
+    `DirectoryFileUnusable` for one with nothing to import, and `directory.MassRemoval`
+    when it would remove too much (unless `allow_mass_removal`; `max_removal_percent`
+    as in `directory.import_directory`): nothing written, Apple not called.
+    `on_progress(what, done, total)`: (filename, 0, 0) while importing, then
     as `reclaim_departures` reports it. Once saved, it stands: a reclaim that cannot run (no APPS_ASSIGN, Apple
     unreachable) is reported in `DirectoryUpdate.error` and stays pending.
     """
     if on_progress is not None:
         on_progress(filename, 0, 0)  # total 0: the file is being imported
-    imported = directory.import_directory(ctx, text, filename=filename, kind=kind)
+    imported = directory.import_directory(ctx, text, filename=filename, kind=kind,
+                                          allow_mass_removal=allow_mass_removal,
+                                          max_removal_percent=max_removal_percent)
     try:
         reclaims = tuple(reclaim_departures(ctx, on_progress=on_progress))
     except (ServiceError, AccessDenied, apple_errors.AppleError, OSError) as exc:

@@ -28,7 +28,9 @@ class ImportForm(ModalScreen[str | None]):
             yield TextField(placeholder=_("~/directory.json"), id="import-path")
             yield Static(_("The whole file is checked first: nothing is written if any line "
                            "is bad. Users or members missing from it have left: their "
-                           "licenses can then be reclaimed."), classes="form-note")
+                           "licenses can then be reclaimed. An import that would remove "
+                           "more of the directory than the limit (10 % by default) asks first."),
+                         classes="form-note")
             yield Static(_("esc cancel   enter import"), classes="form-note")
 
     @on(Input.Submitted)

@@ -3,7 +3,8 @@
 Each tab is paged and filtered in SQL (`services.catalog_queries`); `i` imports a file in
 a worker, reclaims the licenses of members who left and gives them to the waitlist (the
 same service path as `vpp-tui directory import`), showing progress, then the summary, or
-every bad line when nothing could be imported.
+every bad line when nothing could be imported. An import that would remove more than the
+limit of the directory asks first, stating the counts (the CLI's --allow-mass-removal).
 """
 
 from __future__ import annotations
@@ -19,10 +20,12 @@ from vpp_tui.i18n import _
 from vpp_tui.services import catalog_queries as queries
 from vpp_tui.services import directory, licensing
 from vpp_tui.services.directory_file import DirectoryFileError
+from vpp_tui.services.errors import InvalidInput
 from vpp_tui.ui.commands import Command, bindings
 from vpp_tui.ui.format import rows_range
 from vpp_tui.ui.jobs import JobSpec
 from vpp_tui.ui.messages import DirectoryChanged, LedgerChanged
+from vpp_tui.ui.screens.confirm import ConfirmScreen
 from vpp_tui.ui.screens.import_form import ImportForm
 from vpp_tui.ui.sections.base import SectionScreen
 from vpp_tui.ui.sections.catalog_messages import PageLoaded
@@ -217,11 +220,12 @@ class DirectorySection(RunsJobs, SectionScreen):
 
         self.app.push_screen(ImportForm(), chosen)
 
-    def run_import(self, path: str) -> None:
-        """Import the file as a job: progress while importing, then per item reclaimed."""
+    def run_import(self, path: str, allow_mass_removal: bool = False) -> None:
+        """Import the file as a job: progress while importing, then per item reclaimed. A
+        mass removal is refused by the service; the admin is asked, stating the counts."""
         file = Path(path).expanduser()
 
-        def run(ctx, progress) -> licensing.DirectoryUpdate:  # noqa: ANN001
+        def run(ctx, progress) -> licensing.DirectoryUpdate | directory.MassRemoval:  # noqa: ANN001
             def stage(what: str, done: int, total: int) -> None:
                 if total == 0:
                     progress("", 0, 0)  # reading and writing the file: the title says so
@@ -232,12 +236,19 @@ class DirectorySection(RunsJobs, SectionScreen):
                     progress(_("reclaimed; reloading the directory"), done, total)
 
             try:
-                text = file.read_text(encoding="utf-8")
+                text = file.read_text(encoding="utf-8-sig")
                 return licensing.import_and_reclaim(ctx, text, filename=file.name,
+                                                    allow_mass_removal=allow_mass_removal,
                                                     on_progress=stage)
             except DirectoryFileError as exc:
                 raise JobRefused(_("Nothing was imported"),
                                  "\n".join([str(exc), "", *exc.problems])) from exc
+            except directory.MassRemoval as exc:
+                return exc  # not an error: a question for the admin
+            except (InvalidInput, UnicodeDecodeError) as exc:
+                why = exc.message if isinstance(exc, InvalidInput) else _(
+                    "{file} is not UTF-8 text; save it as UTF-8").format(file=file.name)
+                raise JobRefused(_("Nothing was imported"), why) from exc
             except OSError as exc:
                 raise JobRefused(_("Cannot read {path}").format(path=path),
                                  exc.strerror or str(exc)) from exc
@@ -245,7 +256,24 @@ class DirectorySection(RunsJobs, SectionScreen):
         self.start_job(JobSpec("directory.import", "directory.import",
                                _("Importing {file}").format(file=file.name),
                                _("Import failed"), apple_progress=False),
-                       run, self._imported)
+                       run, lambda done: self._confirm_mass_removal(path, done)
+                       if isinstance(done, directory.MassRemoval) else self._imported(done))
+
+    def _confirm_mass_removal(self, path: str, refused: directory.MassRemoval) -> None:
+        """Say what the import would remove and import only on an explicit yes."""
+        lines = "\n".join(f"  • {directory.describe_removals((r,))}" for r in refused.removals)
+        body = _("Importing {file} would remove\n{lines}\n\nThat is more than {p:g} % of the "
+                 "directory (and more than {f}). Users who are gone lose their licenses, "
+                 "which are reclaimed at Apple. Nothing has been imported yet: check the "
+                 "file, or confirm the mass removal.").format(
+            file=refused.filename, lines=lines, p=refused.limit.percent, f=refused.limit.floor)
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.run_import(path, allow_mass_removal=True)
+
+        self.app.push_screen(ConfirmScreen(_("Mass removal"), body, yes=_("Remove them"),
+                                           danger=True), answered)
 
     def _imported(self, update: licensing.DirectoryUpdate) -> None:
         self.notify(update.summary(), title=_("Directory imported"), timeout=10)
