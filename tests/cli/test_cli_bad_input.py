@@ -127,7 +127,7 @@ def test_directory_lone_surrogate_is_refused_with_its_line(cli: Cli) -> None:
 def test_directory_csv_field_over_128_kib_is_refused_with_its_line(cli: Cli) -> None:
     text = "upn,name\nana@contoso.com,Ana\nbob@contoso.com," + "B" * (129 * 1024) + "\n"
     outcome, before, after = import_file(cli, "users.csv", text, "--kind", "users")
-    assert_refused(outcome, before, after, one_line=False, mentions=":3: not a CSV row")
+    assert_refused(outcome, before, after, one_line=False, mentions=":3: a value is longer than 128 KiB")
 
 
 @pytest.mark.parametrize(("kind", "text", "mentions"), [
@@ -149,14 +149,14 @@ def test_directory_json_value_longer_than_its_column_is_refused(cli: Cli) -> Non
 
 
 def test_setting_value_that_no_store_keeps_is_refused(store_url: str, tmp_path) -> None:  # noqa: ANN001
-    from vpp_tui.services.context import ServiceContext
+    from vpp_tui.services.context import ServiceContext, os_login
     from vpp_tui.services.errors import InvalidInput
     from vpp_tui.services.settings import get_setting, set_setting
     from vpp_tui.store.engine import open_store
 
     store = open_store(store_url)
     try:
-        ctx = ServiceContext(store=store, actor="ana")
+        ctx = ServiceContext(store=store, actor=os_login())
         for key, value in (("theme", "dark\x00"), ("k" * 129, 1), ("sync_interval_hours",
                                                                   float("nan"))):
             with pytest.raises(InvalidInput):

@@ -11,7 +11,7 @@ import pytest
 from tests.cli.test_cli_directory import vpp
 from vpp_tui.apple.clock import FakeClock
 from vpp_tui.services import directory
-from vpp_tui.services.context import ServiceContext
+from vpp_tui.services.context import ServiceContext, os_login
 from vpp_tui.store.engine import open_store
 
 USERS = [{"upn": f"u{i:02d}@contoso.com", "name": f"User {i}"} for i in range(20)]
@@ -29,7 +29,7 @@ def seeded(tmp: Path) -> Path:
 def counts(tmp: Path) -> directory.DirectoryCounts:
     store = open_store(f"sqlite:///{tmp / 'store.db'}")
     try:
-        return directory.counts(ServiceContext(store=store, actor="t", clock=FakeClock()))
+        return directory.counts(ServiceContext(store=store, actor=os_login(), clock=FakeClock()))
     finally:
         store.close()
 

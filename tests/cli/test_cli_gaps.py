@@ -24,6 +24,7 @@ from tests.services.conftest import World, make_world
 from vpp_tui.apple.clock import FakeClock
 from vpp_tui.cli import main
 from vpp_tui.services import demo, sync, tokens
+from vpp_tui.services.context import os_login
 from vpp_tui.simulator.worlds import demo_directory
 from vpp_tui.store import models as m
 from vpp_tui.store.engine import open_store
@@ -36,13 +37,13 @@ class DemoStore:
     world: World | None
 
     def args(self, *command: str) -> list[str]:
-        return ["--db", self.url, "--key-file", self.key, "--as", "ana", *command]
+        return ["--db", self.url, "--key-file", self.key, *command]
 
 
 def _demo_store(folder: Path) -> tuple[DemoStore, object]:
     url, key = f"sqlite:///{folder / 'cli.db'}", str(folder / "cli.key")
     store = open_store(url)
-    world = make_world(store, tmp_key=key, clock=FakeClock(datetime.now(UTC)))
+    world = make_world(store, tmp_key=key, actor=os_login(), clock=FakeClock(datetime.now(UTC)))
     files = [demo.DemoToken(location_name=f.location_name, content=f.content)
              for f in world.sim.token_files()]
     demo.seed(world.ctx, files, demo_directory())

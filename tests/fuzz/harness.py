@@ -73,7 +73,7 @@ class Cli:
         crash = None
         with self._patched(), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
             try:
-                code = main(["--db", self.store_url, "--as", "ana", "--key-file",
+                code = main(["--db", self.store_url, "--key-file",
                              self.key_file, "--apple", "sim", *argv])
             except BaseException:  # noqa: BLE001 - a traceback is what the caller looks for
                 code, crash = -1, traceback.format_exc()

@@ -33,7 +33,7 @@ def test_clip_makes_text_from_apple_fit_its_column() -> None:
 
 def test_admin_name_leaves_room_for_the_lease_suffix() -> None:
     assert limits.actor_problem("ana") is None
-    longest = (limits.max_length(m.Token, "lease_owner") or 0) - limits.LEASE_SUFFIX
+    longest = (limits.max_length(m.Lease, "owner") or 0) - limits.LEASE_SUFFIX
     assert limits.actor_problem("a" * longest) is None
     assert limits.actor_problem("a" * (longest + 1))
     assert limits.actor_problem("  ") == "is empty"

@@ -31,7 +31,7 @@ from sqlalchemy.types import TypeDecorator
 from vpp_tui.domain import limits as rules
 from vpp_tui.i18n import _
 
-# Longest text `sync._lease_owner` adds after the actor: "@" + host name (HOST_NAME_MAX,
+# Longest text `services.leases` adds after the actor in a lease's owner: "@" + host name (HOST_NAME_MAX,
 # 64) + ":" + a process id (7 digits) + ":" + 8 hex digits.
 LEASE_SUFFIX = 1 + 64 + 1 + 7 + 1 + 8
 
@@ -165,10 +165,10 @@ def clip_fields(row: Any, fields: tuple[str, ...]) -> None:
 
 def actor_problem(actor: str) -> str | None:
     """What makes an admin's name (`--as`, VPP_ADMIN, the login) unfit, or None: it is
-    kept in every actor column and, with LEASE_SUFFIX, in `tokens.lease_owner`."""
-    from vpp_tui.store.models import Token
+    kept in every actor column and, with LEASE_SUFFIX, in `leases.owner`."""
+    from vpp_tui.store.models import Lease
 
-    longest = (max_length(Token, "lease_owner") or 0) - LEASE_SUFFIX
+    longest = (max_length(Lease, "owner") or 0) - LEASE_SUFFIX
     return rules.text_problem(actor, longest) if actor.strip() else _("is empty")
 
 
