@@ -119,6 +119,7 @@ class Tally:
         self.ops: Counter[tuple[str, str]] = Counter()
         self.errors: Counter[tuple[str, str]] = Counter()
         self.tracebacks: Counter[tuple[str, str]] = Counter()
+        self.crash_text: dict[tuple[str, str], str] = {}  # the first stderr of each kind
         self.hung = 0
         self.seconds: Counter[str] = Counter()
 
@@ -133,7 +134,9 @@ class Tally:
                 "ok" if end.returncode == 0 else f"exit {end.returncode}")
             self.ops[(kind, outcome)] += 1
             if end.traceback:
-                self.tracebacks[(kind, end.exception or "(no exception line)")] += 1
+                key = (kind, end.exception or "(no exception line)")
+                self.tracebacks[key] += 1
+                self.crash_text.setdefault(key, end.stderr)
             for line in end.stderr.splitlines():
                 if line.startswith("error:"):
                     self.errors[(kind, error_kind(line))] += 1
@@ -196,6 +199,8 @@ def report(tally: Tally, before: list[str], after: list[str], final: Finished,
     print(f"\ntracebacks (each one a bug): {sum(tally.tracebacks.values())}")
     for (kind, text), n in tally.tracebacks.most_common():
         print(f"  {n:5}  {kind:9} {text[:200]}")
+        for line in tally.crash_text[(kind, text)].strip().splitlines()[-12:]:
+            print(f"         | {line[:200]}")
     print(f"\nstore equals Apple before the final sync: {'yes' if not before else 'no'}"
           f" ({len(before)} differences)")
     for line in before[:8]:

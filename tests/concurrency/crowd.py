@@ -77,7 +77,8 @@ class Admin:
     def __init__(self, db: str, apple: str, key_file: Path) -> None:
         self.db = db
         self.apple = apple
-        self.env = dict(os.environ, VPP_ADMIN="ana", VPP_KEY_FILE=str(key_file))
+        self.env = dict(os.environ, VPP_KEY_FILE=str(key_file))
+        self.env.pop("VPP_ADMIN", None)  # the OS login: it created the store, so it may act
 
     def argv(self, *args: str) -> list[str]:
         return ["--db", self.db, "--apple", self.apple, *args]

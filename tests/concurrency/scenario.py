@@ -13,6 +13,7 @@ from tests.concurrency.agree import read_apple, short, store_problems
 from tests.concurrency.crowd import Admin, Finished
 from tests.concurrency.served import ServedSimulator
 from vpp_tui.cli import main
+from vpp_tui.services.context import os_login
 from vpp_tui.simulator.worlds import demo_directory
 
 NORTH_UID = "204902500043143901"
@@ -52,7 +53,7 @@ def set_up(admin: Admin, sim: ServedSimulator, tmp_path: Path) -> None:
     CLI's own `main`, without the 1 s start of a new interpreter)."""
     directory = tmp_path / "directory.json"
     directory.write_text(json.dumps(loaner_directory()))
-    base = ["--db", admin.db, "--apple", admin.apple, "--as", "ana",
+    base = ["--db", admin.db, "--apple", admin.apple, "--as", os_login(),
             "--key-file", admin.env["VPP_KEY_FILE"]]
     for args in (["directory", "import", str(directory)],
                  ["token", "add", str(sim.token_file()), "--name", "North", "--apple-id",

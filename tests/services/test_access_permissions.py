@@ -29,6 +29,7 @@ from vpp_tui.services import (
     catalog_queries,
     directory,
     keys,
+    leases,
     licensing,
     prompts,
     settings,
@@ -89,6 +90,10 @@ OPERATIONS: dict[str, Op] = {
     "sync.sync_all": Op(P.TOKENS_SYNC, lambda c, w: sync.sync_all(c)),
     "catalog.list_assets": Op(P.APPS_READ, lambda c, w: catalog.list_assets(c)),
     "catalog.resolve_item": Op(P.APPS_READ, lambda c, w: catalog.resolve_item(c, ITEM)),
+    "catalog.assignment_notes": Op(P.APPS_READ, lambda c, w: catalog.assignment_notes(
+        c, catalog.resolve_item(w.ctx, ITEM).id)),
+    "catalog.item_names": Op(P.APPS_READ, lambda c, w: catalog.item_names(c, ["1484000101"])),
+    "leases.break_lease": Op(P.TOKENS_SYNC, lambda c, w: leases.break_lease(c, NORTH)),
     "catalog_queries.list_assignments": Op(P.APPS_READ,
                                            lambda c, w: catalog_queries.list_assignments(c)),
     "prompts.prompts_for": Op(P.APPS_READ, lambda c, w: prompts.prompts_for(
