@@ -72,7 +72,15 @@ async def test_palette_goes_to_a_section_by_name(make_app):
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"Directory")
-        await pilot.pause(0.3)
+        # The palette searches in the background: wait for its best hit, not a fixed time.
+        from textual.command import CommandList
+
+        for _ in range(100):
+            await pilot.pause(0.05)
+            hits = app.screen.query_one(CommandList)
+            if hits.option_count and hits.highlighted is not None and "Directory" in str(
+                    hits.get_option_at_index(hits.highlighted).prompt):
+                break
         await pilot.press("enter")
         await settle(pilot)
         assert app.current_mode == "directory"
