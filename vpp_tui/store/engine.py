@@ -174,17 +174,28 @@ def upgrade(engine: Engine) -> None:
             command.upgrade(cfg, "head")
 
 
-def lock_for_writing(session: Session) -> None:
-    """Make `session`'s transaction the only writer until it ends (call it first).
+def begin_writer(session: Session) -> None:
+    """Start `session`'s transaction as a writer (call it first).
 
-    SQLite: BEGIN IMMEDIATE (no other writer; readers go on). PostgreSQL: the tokens table
-    in SHARE ROW EXCLUSIVE mode (no token added or changed meanwhile; readers go on).
+    SQLite: BEGIN IMMEDIATE, so what the transaction reads stays true until it commits (no
+    other writer meanwhile; readers go on; a deferred transaction that read first could
+    not write once another writer committed). PostgreSQL: nothing (read committed; a
+    unique-key race surfaces as IntegrityError).
     """
     connection = session.connection()
     if connection.dialect.name == "sqlite":
         connection.exec_driver_sql("BEGIN IMMEDIATE")
-    else:
-        connection.exec_driver_sql("LOCK TABLE tokens IN SHARE ROW EXCLUSIVE MODE")
+
+
+def lock_for_writing(session: Session) -> None:
+    """Make `session`'s transaction the only writer until it ends (call it first).
+
+    SQLite: `begin_writer`. PostgreSQL: the tokens table in SHARE ROW EXCLUSIVE mode (no
+    token added or changed meanwhile; readers go on).
+    """
+    begin_writer(session)
+    if session.connection().dialect.name != "sqlite":
+        session.connection().exec_driver_sql("LOCK TABLE tokens IN SHARE ROW EXCLUSIVE MODE")
 
 
 def open_store(url: str | None = None, *, migrate: bool = True) -> Store:

@@ -16,6 +16,7 @@ from vpp_tui.i18n import _
 from vpp_tui.services.access import DENIED, AccessDenied, grants_of, insert_owner
 from vpp_tui.services.context import ServiceContext
 from vpp_tui.store import models as m
+from vpp_tui.store.engine import begin_writer
 
 
 def claim_store(ctx: ServiceContext, admin: str) -> bool:
@@ -23,8 +24,10 @@ def claim_store(ctx: ServiceContext, admin: str) -> bool:
     and when; no audit entry, so a new store's audit log starts empty).
 
     Returns True when this call claimed it; False when the store already had an owner
-    (also when another process claimed it a moment before)."""
+    (also when another thread or process claimed it a moment before: the claim starts as
+    a writer, so it reads the other's committed claim instead of racing it)."""
     with ctx.store.session() as session:
+        begin_writer(session)
         if session.get(m.StoreOwner, 1) is not None:
             return False
         return insert_owner(session, admin, ctx.clock.now())

@@ -25,6 +25,7 @@ from vpp_tui.services import audit, leases
 from vpp_tui.services.context import ServiceContext
 from vpp_tui.services.errors import ServiceError
 from vpp_tui.store import models as m
+from vpp_tui.store.engine import begin_writer
 
 T = TypeVar("T")
 ATTEMPTS = 3
@@ -59,18 +60,6 @@ def write_notes(session: Session, ctx: ServiceContext, notes: Iterable[Note]) ->
                      at=n.at)
 
 
-def begin_write(session: Session) -> None:
-    """Start `session`'s transaction as a writer (call it first).
-
-    SQLite: BEGIN IMMEDIATE, so what the transaction reads stays true until it commits
-    (no other writer meanwhile; readers go on). PostgreSQL: nothing (read committed; a
-    unique-key race surfaces as IntegrityError and `write_briefly` runs again).
-    """
-    connection = session.connection()
-    if connection.dialect.name == "sqlite":
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
-
-
 def write_briefly(ctx: ServiceContext, write: Callable[[Session], T], *,
                   attempts: int = ATTEMPTS) -> T:
     """Run `write(session)` in one short write transaction and commit; returns its value.
@@ -85,7 +74,7 @@ def write_briefly(ctx: ServiceContext, write: Callable[[Session], T], *,
     for attempt in range(attempts):
         try:
             with ctx.store.session() as session:
-                begin_write(session)
+                begin_writer(session)
                 leases.check_mine(session, ctx)  # a broken lease writes nothing
                 return write(session)
         except IntegrityError as exc:
