@@ -162,6 +162,37 @@ def test_csv_without_a_required_column_is_an_error(ctx, text, kind, missing):
     assert directory.counts(ctx) == directory.DirectoryCounts(0, 0, 0)
 
 
+def test_csv_header_naming_a_column_twice_is_an_error(ctx):
+    """Found by a breaker: `…,managed_apple_id` repeated and blank emptied every user's
+    Managed Apple ID with exit 0 (the last copy won)."""
+    directory.import_directory(ctx, json.dumps(small_doc()))
+    text = users_csv(small_doc()["users"]).replace("active\n", "active,name\n", 1)
+    text = "".join(line + ("," if i else "") + "\n"
+                   for i, line in enumerate(text.splitlines()))
+    with pytest.raises(DirectoryFileUnusable, match=r"users.csv:1: .*'name' twice"):
+        directory.import_directory(ctx, text, filename="users.csv", kind="users")
+    assert directory.counts(ctx).users == 20
+
+
+@pytest.mark.parametrize("bad", ["short", "long"])
+def test_csv_row_with_the_wrong_number_of_values_is_an_error(ctx, bad):
+    """A row cut short blanked the missing fields with exit 0; one with a stray comma
+    shifted values into the wrong columns."""
+    directory.import_directory(ctx, json.dumps(small_doc()))
+    lines = users_csv(small_doc()["users"]).splitlines(keepends=True)
+    upn = lines[3].split(",")[0]
+    lines[3] = f"{upn},Cut\n" if bad == "short" else lines[3].rstrip("\n") + ",extra\n"
+    with pytest.raises(DirectoryFileUnusable, match=r"users.csv:4: this row has"):
+        directory.import_directory(ctx, "".join(lines), filename="users.csv", kind="users")
+    assert directory.counts(ctx).users == 20
+
+
+def test_csv_rows_with_trailing_empty_values_are_accepted(ctx):
+    text = "upn,name\na@contoso.com,Ana,\nb@contoso.com,Bo,,\n"
+    directory.import_directory(ctx, text, filename="users.csv", kind="users")
+    assert directory.counts(ctx).users == 2
+
+
 # Mass removal ----------------------------------------------------------------------------
 
 def test_mass_removal_is_refused_with_the_counts(world):

@@ -235,8 +235,9 @@ CSV_COLUMNS = {"users": ("upn",), "devices": ("serial", "platform"),
 
 def _csv_records(text: str, kind: str, filename: str) -> Iterator[tuple[str, int, Any]]:
     """(kind, line, raw record) per CSV row. Raises DirectoryFileUnusable for a header
-    without a needed column or broken quoting: a quote never closed would otherwise
-    swallow the rest of the file into one value, silently."""
+    without a needed column or naming one twice, a row whose values do not match the
+    header's columns, or broken quoting: each would otherwise blank, shift or swallow
+    values silently."""
     reader = csv.reader(io.StringIO(text), strict=True)
     header: list[str] | None = None
     start = 1
@@ -265,7 +266,19 @@ def _csv_records(text: str, kind: str, filename: str) -> Iterator[tuple[str, int
                     "--kind").format(cols=", ".join(f"'{c}'" for c in missing),
                                      found=", ".join(header) or "—", kind=kind,
                                      needed=", ".join(CSV_COLUMNS[kind])))
+            twice = sorted({c for c in header if c and header.count(c) > 1})
+            if twice:
+                raise DirectoryFileUnusable(f"{filename}:{start}: " + _(
+                    "the header names {cols} twice, so one column would silently overwrite "
+                    "the other; keep one of each").format(
+                        cols=", ".join(f"'{c}'" for c in twice)))
             continue
+        extra = row[len(header):]
+        if len(row) < len(header) or any(v.strip() for v in extra):
+            raise DirectoryFileUnusable(f"{filename}:{start}: " + _(
+                "this row has {n} values but the header names {m} columns, so values would "
+                "land in the wrong fields or be left blank; fix the row (a value with a "
+                "comma in it is quoted)").format(n=len(row), m=len(header)))
         yield kind, reader.line_num, {k: v for k, v in zip(header, row, strict=False) if k}
 
 
