@@ -43,7 +43,7 @@ def make_app(ctx: ServiceContext) -> Callable[..., VppApp]:
 
 
 async def settle(pilot) -> None:  # noqa: ANN001
-    """Wait for every worker, the messages it posted, and the tables they filled.
+    """Wait for every worker, the messages it posted, the dialogs and tables they filled.
 
     A DataTable measures new rows on its next idle, and shows the new widths only after
     the next layout pass; a snapshot taken before shows columns as wide as their headers.
@@ -51,15 +51,19 @@ async def settle(pilot) -> None:  # noqa: ANN001
     from textual.widgets import DataTable
 
     for _round in range(50):
+        screen = pilot.app.screen
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
         busy = any(w.is_running for w in pilot.app.workers)
         pending = any(t._require_update_dimensions or t._updated_cells
                       for t in pilot.app.screen.query(DataTable))
-        if not busy and not pending:
+        # A job's end may push a dialog a moment later: wait until the screen stays put.
+        if not busy and not pending and pilot.app.screen is screen:
             break
     # The measured widths reach the screen on its next layout pass, and the table
-    # repaints on the Resize that pass sends it.
+    # repaints on the Resize that pass sends it; the footer shows the bindings of the
+    # screen on top only once they are refreshed.
+    pilot.app.screen.refresh_bindings()
     await pilot.pause()
     await pilot.pause()
 
