@@ -276,3 +276,12 @@ def test_lease_timing_comes_from_one_place_and_rejects_bad_values(monkeypatch) -
     monkeypatch.setenv(leases.ENV_PERIOD, "soon")
     with pytest.raises(leases.InvalidInput):
         leases.timing()
+    # Found by a breaker: these gave a traceback (ValueError/OverflowError) at acquisition.
+    for value in ("nan", "inf", "1e309", "1e18"):
+        monkeypatch.setenv(leases.ENV_PERIOD, value)
+        with pytest.raises(leases.InvalidInput):
+            leases.timing()
+    monkeypatch.setenv(leases.ENV_PERIOD, "60")
+    monkeypatch.setenv(leases.ENV_WAIT, "nan")
+    with pytest.raises(leases.InvalidInput):
+        leases.timing()

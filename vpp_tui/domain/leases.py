@@ -34,14 +34,19 @@ class LeaseTiming:
     poll: float
 
 
+MAX_SECONDS = 10 * 366 * 24 * 3600  # longer than ten years is a typo (and overflows dates)
+
+
 def lease_timing(period: float | None = None, wait: float | None = None) -> LeaseTiming:
     """The timing for a lease period and a wait (None: the defaults above).
 
-    Raises ValueError for a period <= 0 or a wait < 0 (the caller says which setting)."""
+    Raises ValueError for a period <= 0 or a wait < 0, or either beyond MAX_SECONDS or not
+    a number (NaN, infinity): a lease must end within a time a date can hold (the caller
+    says which setting)."""
     period = LEASE_SECONDS if period is None else float(period)
     wait = WAIT_SECONDS if wait is None else float(wait)
-    if period <= 0 or wait < 0:
-        raise ValueError("lease period must be > 0 and wait >= 0")
+    if not (0 < period <= MAX_SECONDS and 0 <= wait <= MAX_SECONDS):  # False for NaN
+        raise ValueError("lease period must be > 0 and wait >= 0, both at most ten years")
     return LeaseTiming(period=period, renew_every=period / RENEWALS_PER_PERIOD, wait=wait,
                        poll=min(POLL_SECONDS, period / RENEWALS_PER_PERIOD))
 
@@ -80,8 +85,9 @@ def wait_expired_text(token: str, owner: str, since: datetime | None, waited: fl
 
 def lost_text(token: str) -> str:
     """The one line when a writer finds its lease broken or taken (fence moved on)."""
-    return _("lease lost: another process took over {token}; nothing of this run was "
-             "saved. Run sync").format(token=token)
+    return _("lease lost: another process took over {token}; Apple's answers to this run "
+             "were not saved (what was recorded before Apple was called, such as a new "
+             "assignment, is kept). Run sync").format(token=token)
 
 
 def _when(at: datetime | None) -> str:

@@ -117,8 +117,9 @@ def timing() -> rules.LeaseTiming:
     try:
         return rules.lease_timing(read(ENV_PERIOD), read(ENV_WAIT))
     except ValueError as exc:
-        raise InvalidInput(_("{a} must be a number of seconds > 0 and {b} >= 0; fix or unset "
-                             "them").format(a=ENV_PERIOD, b=ENV_WAIT)) from exc
+        raise InvalidInput(_("{a} must be a number of seconds > 0 and {b} >= 0, both at most "
+                             "ten years; fix or unset them").format(a=ENV_PERIOD, b=ENV_WAIT)
+                           ) from exc
 
 
 def owner_name(ctx: ServiceContext) -> str:
