@@ -26,7 +26,6 @@ from vpp_tui.domain.access import Permission
 from vpp_tui.services import (
     audit,
     catalog,
-    catalog_queries,
     directory,
     keys,
     leases,
@@ -38,6 +37,7 @@ from vpp_tui.services import (
 )
 from vpp_tui.services.access import AccessDenied, admin
 from vpp_tui.services.access.identity import check_identity
+from vpp_tui.services.catalog import queries as catalog_queries
 from vpp_tui.services.errors import ServiceError
 from vpp_tui.simulator.worlds import demo_directory
 from vpp_tui.store import models as m

@@ -9,9 +9,10 @@ import pytest
 from tests.services.licensing_helpers import north
 from tests.services.test_tokens import add
 from vpp_tui.domain.access import Grant, Permission, allowed, reach, token_scope
-from vpp_tui.services import audit, catalog, catalog_queries, licensing, sync, tokens
+from vpp_tui.services import audit, catalog, licensing, sync, tokens
 from vpp_tui.services.access import AccessDenied, admin, check_action, token_id_of
 from vpp_tui.services.access.identity import owner_of
+from vpp_tui.services.catalog import queries as catalog_queries
 from vpp_tui.services.errors import NotFound
 
 NORTH, SOUTH = "North Campus", "South Campus"

@@ -10,7 +10,7 @@ from sqlmodel import select
 from vpp_tui.apple.clock import FakeClock
 from vpp_tui.services import directory
 from vpp_tui.services.context import ServiceContext
-from vpp_tui.services.directory_file import DirectoryFileError
+from vpp_tui.services.directory.file import DirectoryFileError
 from vpp_tui.store import models as m
 
 DOC = {

@@ -21,7 +21,7 @@ from vpp_tui.apple.clock import FakeClock
 from vpp_tui.services import directory, licensing, settings
 from vpp_tui.services.context import ServiceContext
 from vpp_tui.services.directory import MassRemoval
-from vpp_tui.services.directory_file import DirectoryFileUnusable
+from vpp_tui.services.directory.file import DirectoryFileUnusable
 from vpp_tui.store import models as m
 
 USER_COLUMNS = ("upn", "name", "managed_apple_id", "personal_apple_id", "active")

@@ -13,7 +13,8 @@ from tests.services.licensing_helpers import NORTH, NORTH_UID, asset, licenses_o
 from tests.services.test_tokens import add
 from vpp_tui.domain.licensing import Outcome
 from vpp_tui.domain.licensing.ledger import pool_balanced
-from vpp_tui.services import catalog_queries, directory, licensing, sync, tokens
+from vpp_tui.services import directory, licensing, sync, tokens
+from vpp_tui.services.catalog import queries as catalog_queries
 from vpp_tui.services.licensing.facts import (
     HELD,
     apple_ids,

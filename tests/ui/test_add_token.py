@@ -9,7 +9,7 @@ from tests.ui.conftest import SIZE, settle, table_keys, token_file
 from tests.ui.demo_world import demo_context
 from vpp_tui.services import tokens
 from vpp_tui.ui.app import VppApp
-from vpp_tui.ui.screens.add_token import AddTokenWizard
+from vpp_tui.ui.screens.tokens.add import AddTokenWizard
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from textual.widgets import DataTable, OptionList
 
 from tests.ui.conftest import SIZE, settle
 from vpp_tui.services import licensing
-from vpp_tui.services.catalog_queries import list_assignments
+from vpp_tui.services.catalog.queries import list_assignments
 from vpp_tui.ui.screens.assign_form import AssignForm, IntentForm
 from vpp_tui.ui.screens.license_review import LicenseReviewScreen, review_lines
 from vpp_tui.ui.widgets.choice import Choice

@@ -9,7 +9,7 @@ from vpp_tui.services import licensing
 from vpp_tui.ui.screens.asset_details import AssetDetailsScreen
 from vpp_tui.ui.screens.assign_form import AssignForm
 from vpp_tui.ui.screens.license_review import LicenseReviewScreen
-from vpp_tui.ui.sections.catalog import CatalogSection
+from vpp_tui.ui.sections.catalog.section import CatalogSection
 
 
 def rows(app) -> list[tuple[str, str]]:  # noqa: ANN001

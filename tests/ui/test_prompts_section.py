@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.widgets import Checkbox, DataTable, Input, Static
 
 from tests.ui.conftest import SIZE, settle
-from vpp_tui.services.catalog_queries import list_devices
+from vpp_tui.services.catalog.queries import list_devices
 from vpp_tui.ui.widgets.choice import Choice
 
 

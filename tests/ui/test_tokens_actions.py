@@ -9,7 +9,7 @@ from vpp_tui.services import audit, tokens
 from vpp_tui.ui.messages import JobProgressed
 from vpp_tui.ui.screens.confirm import ConfirmScreen
 from vpp_tui.ui.screens.error import ErrorScreen
-from vpp_tui.ui.screens.token_forms import EditSettingsScreen, RenewScreen
+from vpp_tui.ui.screens.tokens.forms import EditSettingsScreen, RenewScreen
 
 
 def toasts(app) -> list[str]:  # noqa: ANN001

@@ -6,7 +6,7 @@ from textual.widgets import DataTable, Static
 
 from tests.ui.conftest import SIZE, select_token, settle, table_keys
 from vpp_tui.services.tokens import bearer_of
-from vpp_tui.ui.screens.token_details import TokenDetailsScreen
+from vpp_tui.ui.screens.tokens.details import TokenDetailsScreen
 
 URGENCY_ORDER = ["Old Annex", "Library", "Science Dept", "Music A", "Music B", "South Campus",
                  "North Campus"]

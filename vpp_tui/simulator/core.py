@@ -16,11 +16,14 @@ from urllib.parse import parse_qsl, urlsplit
 
 from vpp_tui.apple.clock import Clock
 from vpp_tui.apple.stoken import TokenFileError, decode_token, format_exp_date
-from vpp_tui.simulator import control, events, lookup, routes_assets, routes_config, routes_users
+from vpp_tui.simulator import control, events, lookup
 from vpp_tui.simulator.admin import AdminMixin
 from vpp_tui.simulator.errors import ApiError, message
 from vpp_tui.simulator.faults import Fault
 from vpp_tui.simulator.request import Request, Response, json_response
+from vpp_tui.simulator.routes import assets as routes_assets
+from vpp_tui.simulator.routes import config as routes_config
+from vpp_tui.simulator.routes import users as routes_users
 from vpp_tui.simulator.state import Location, TokenRecord
 
 Handler = Callable[["Simulator", Request], dict[str, Any]]

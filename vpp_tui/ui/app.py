@@ -40,8 +40,10 @@ from vpp_tui.ui.sections.base import SectionScreen, placeholder
 from vpp_tui.ui.sections.directory import DirectorySection
 from vpp_tui.ui.sections.ebooks import EbooksSection
 from vpp_tui.ui.sections.prompts import PromptsSection
+from vpp_tui.ui.sections.tokens.section import TokensSection
 
 SECTION_SCREENS: dict[str, type[SectionScreen]] = {
+    "tokens": TokensSection,
     "apps": AppsSection,
     "ebooks": EbooksSection,
     "assignments": AssignmentsSection,
@@ -52,12 +54,7 @@ SECTION_SCREENS: dict[str, type[SectionScreen]] = {
 
 
 def _section_screens() -> dict[str, type[SectionScreen]]:
-    try:
-        from vpp_tui.ui.sections.tokens import TokensSection
-    except ImportError:  # the Tokens screen needs services that may not be importable yet
-        TokensSection = placeholder("tokens")  # noqa: N806
-    screens = {"tokens": TokensSection, **SECTION_SCREENS}
-    return {s.mode: screens.get(s.mode) or placeholder(s.mode) for s in sections()}
+    return {s.mode: SECTION_SCREENS.get(s.mode) or placeholder(s.mode) for s in sections()}
 
 
 class VppApp(ReportsWorkerErrors, App[None]):

@@ -9,7 +9,7 @@ from vpp_tui.cli.commands.common import guarded, read_file
 from vpp_tui.cli.output import EXIT_OK, BadInput, CommandFailed, print_json, table
 from vpp_tui.i18n import _
 from vpp_tui.services import catalog, directory, licensing
-from vpp_tui.services.directory_file import DirectoryFileError
+from vpp_tui.services.directory.file import DirectoryFileError
 
 
 def _count(view: catalog.AssetView, value: int) -> str:

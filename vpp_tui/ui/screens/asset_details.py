@@ -12,7 +12,7 @@ from vpp_tui.services.catalog import AssetView
 from vpp_tui.services.licensing.views import LicenseReport
 from vpp_tui.ui.commands import Command, bindings
 from vpp_tui.ui.format import when
-from vpp_tui.ui.sections.catalog_rows import facts
+from vpp_tui.ui.sections.catalog.rows import facts
 from vpp_tui.ui.widgets.usage_bar import usage_bar
 
 DETAILS_COMMANDS = (

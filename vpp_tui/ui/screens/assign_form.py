@@ -17,7 +17,7 @@ from textual.widgets.option_list import Option
 
 from vpp_tui.i18n import _
 from vpp_tui.services.catalog import AssetView
-from vpp_tui.services.catalog_queries import GroupView
+from vpp_tui.services.catalog.queries import GroupView
 from vpp_tui.ui.commands import Command, bindings
 from vpp_tui.ui.widgets.choice import Choice
 

@@ -14,14 +14,14 @@ from textual.widgets import DataTable, Input, Static
 from vpp_tui.i18n import _
 from vpp_tui.services import catalog, licensing
 from vpp_tui.services.access import token_id_of
-from vpp_tui.services.catalog_queries import AssignmentView, list_assignments, list_groups
+from vpp_tui.services.catalog.queries import AssignmentView, list_assignments, list_groups
 from vpp_tui.ui.access import ASSIGNMENT_ACTIONS, allowed_action
 from vpp_tui.ui.commands import Command, bindings
 from vpp_tui.ui.format import rows_range
 from vpp_tui.ui.messages import CatalogChanged, DirectoryChanged, LedgerChanged, TokensChanged
 from vpp_tui.ui.screens.assign_form import AssignChoice, AssignForm, IntentForm
 from vpp_tui.ui.sections.base import SectionScreen
-from vpp_tui.ui.sections.catalog_messages import PageLoaded
+from vpp_tui.ui.sections.catalog.messages import PageLoaded
 from vpp_tui.ui.sections.job_runner import JOB_COMMANDS, RunsJobs
 from vpp_tui.ui.sections.license_flow import LicenseFlow, license_spec
 from vpp_tui.ui.widgets import table as table_rows

@@ -1,6 +1,6 @@
 """Directory: the users, devices and groups assignments target; imported, never edited.
 
-Each tab is paged and filtered in SQL (`services.catalog_queries`); `i` imports a file in
+Each tab is paged and filtered in SQL (`services.catalog.queries`); `i` imports a file in
 a worker, reclaims the licenses of members who left and gives them to the waitlist (the
 same service path as `vpp-tui directory import`), showing progress, then the summary, or
 every bad line when nothing could be imported. An import that would remove more than the
@@ -17,9 +17,9 @@ from textual.app import ComposeResult
 from textual.widgets import DataTable, Input, Static, TabbedContent, TabPane
 
 from vpp_tui.i18n import _
-from vpp_tui.services import catalog_queries as queries
 from vpp_tui.services import directory, licensing
-from vpp_tui.services.directory_file import DirectoryFileError
+from vpp_tui.services.catalog import queries
+from vpp_tui.services.directory.file import DirectoryFileError
 from vpp_tui.services.errors import InvalidInput
 from vpp_tui.ui.commands import Command, bindings
 from vpp_tui.ui.format import rows_range
@@ -28,7 +28,7 @@ from vpp_tui.ui.messages import DirectoryChanged, LedgerChanged
 from vpp_tui.ui.screens.confirm import ConfirmScreen
 from vpp_tui.ui.screens.import_form import ImportForm
 from vpp_tui.ui.sections.base import SectionScreen
-from vpp_tui.ui.sections.catalog_messages import PageLoaded
+from vpp_tui.ui.sections.catalog.messages import PageLoaded
 from vpp_tui.ui.sections.job_runner import JOB_COMMANDS, JobRefused, RunsJobs
 from vpp_tui.ui.widgets import table as table_rows
 from vpp_tui.ui.widgets.inputs import TextField

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from vpp_tui.i18n import _
 from vpp_tui.ui.commands import bindings
-from vpp_tui.ui.sections.catalog import CatalogSection, catalog_commands
+from vpp_tui.ui.sections.catalog.section import CatalogSection, catalog_commands
 
 EBOOKS_COMMANDS = catalog_commands("ebooks", books=True)
 

@@ -18,7 +18,7 @@ from vpp_tui.services.licensing.views import LicensePreview, LicenseResult
 from vpp_tui.ui.jobs import JobSpec
 from vpp_tui.ui.screens.error import ErrorScreen
 from vpp_tui.ui.screens.license_review import LicenseReviewScreen
-from vpp_tui.ui.sections.catalog_messages import LicenseChangeRefused, LicensePreviewReady
+from vpp_tui.ui.sections.catalog.messages import LicenseChangeRefused, LicensePreviewReady
 from vpp_tui.ui.sections.job_runner import JobCall
 
 

@@ -9,10 +9,10 @@ from vpp_tui.i18n import _
 from vpp_tui.services import tokens
 from vpp_tui.services.views import DeletePreview, TokenDetails, TokenView
 from vpp_tui.ui.jobs import JobSpec
-from vpp_tui.ui.screens.add_token import AddTokenWizard
 from vpp_tui.ui.screens.confirm import ConfirmScreen
-from vpp_tui.ui.screens.token_details import TokenDetailsScreen
-from vpp_tui.ui.screens.token_forms import EditSettingsScreen, RenewScreen, SettingsChange
+from vpp_tui.ui.screens.tokens.add import AddTokenWizard
+from vpp_tui.ui.screens.tokens.details import TokenDetailsScreen
+from vpp_tui.ui.screens.tokens.forms import EditSettingsScreen, RenewScreen, SettingsChange
 
 if TYPE_CHECKING:
     from vpp_tui.services.context import ServiceContext

@@ -30,7 +30,7 @@ from vpp_tui.i18n import _
 from vpp_tui.services import audit
 from vpp_tui.services.access import Permission, authorize
 from vpp_tui.services.context import ServiceContext
-from vpp_tui.services.directory_file import DirectoryFile, DirectoryFileError, parse_directory
+from vpp_tui.services.directory.file import DirectoryFile, DirectoryFileError, parse_directory
 from vpp_tui.services.errors import InvalidInput
 from vpp_tui.services.safe_text import SafeText
 from vpp_tui.services.settings import get_setting

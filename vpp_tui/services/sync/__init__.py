@@ -34,7 +34,7 @@ from vpp_tui.services.apple_link import apple_failure_text, client_for
 from vpp_tui.services.context import ServiceContext
 from vpp_tui.services.licensing.waitlist import serve_token
 from vpp_tui.services.settings import get_setting
-from vpp_tui.services.sync_apply import AppleSnapshot, apply_snapshot
+from vpp_tui.services.sync.apply import AppleSnapshot, apply_snapshot
 from vpp_tui.services.tokens import bearer_of, get_token
 from vpp_tui.services.views import SyncResult
 from vpp_tui.store import models as m

@@ -17,16 +17,16 @@ from vpp_tui.i18n import _
 from vpp_tui.services import catalog, licensing, tokens
 from vpp_tui.services.access import token_id_of
 from vpp_tui.services.catalog import AssetView
-from vpp_tui.services.catalog_queries import list_groups
+from vpp_tui.services.catalog.queries import list_groups
 from vpp_tui.ui.access import CATALOG_ACTIONS, allowed_action
 from vpp_tui.ui.commands import Command
 from vpp_tui.ui.format import rows_range
 from vpp_tui.ui.messages import CatalogChanged, LedgerChanged, TokensChanged
 from vpp_tui.ui.screens.asset_details import AssetDetailsScreen
 from vpp_tui.ui.screens.assign_form import AssignChoice, AssignForm
-from vpp_tui.ui.sections import catalog_rows
 from vpp_tui.ui.sections.base import SectionScreen
-from vpp_tui.ui.sections.catalog_messages import PageLoaded
+from vpp_tui.ui.sections.catalog import rows as catalog_rows
+from vpp_tui.ui.sections.catalog.messages import PageLoaded
 from vpp_tui.ui.sections.job_runner import JOB_COMMANDS, RunsJobs
 from vpp_tui.ui.sections.license_flow import LicenseFlow, license_spec
 from vpp_tui.ui.widgets import table as table_rows

@@ -26,7 +26,7 @@ from vpp_tui.services.errors import InvalidInput, ServiceError
 from vpp_tui.services.views import TokenFilePreview, TokenView
 from vpp_tui.ui.commands import Command, bindings
 from vpp_tui.ui.format import day
-from vpp_tui.ui.screens.token_forms import parse_tags
+from vpp_tui.ui.screens.tokens.forms import parse_tags
 from vpp_tui.ui.widgets.choices import AccountTypeChoice, SpaceCheckbox
 from vpp_tui.ui.widgets.inputs import TextField
 from vpp_tui.ui.widgets.token_file import TokenFileField

@@ -12,7 +12,7 @@ from vpp_tui.i18n import _
 from vpp_tui.services.views import TokenDetails
 from vpp_tui.ui.commands import Command, bindings
 from vpp_tui.ui.format import day, when
-from vpp_tui.ui.sections.tokens_rows import badge
+from vpp_tui.ui.sections.tokens.rows import badge
 
 DETAILS_COMMANDS = (
     Command("details.close", "escape,enter", "dismiss", _("close"), _("Close the details"),

@@ -23,11 +23,11 @@ from vpp_tui.ui.commands import bindings
 from vpp_tui.ui.jobs import JobSpec
 from vpp_tui.ui.messages import CatalogChanged, TokensChanged, TokensLoaded
 from vpp_tui.ui.screens.error import ErrorScreen
-from vpp_tui.ui.sections import tokens_rows
 from vpp_tui.ui.sections.base import SectionScreen
 from vpp_tui.ui.sections.job_runner import JOB_COMMANDS, RunsJobs
-from vpp_tui.ui.sections.tokens_actions import TokenActions
-from vpp_tui.ui.sections.tokens_commands import TOKENS_COMMANDS
+from vpp_tui.ui.sections.tokens import rows as tokens_rows
+from vpp_tui.ui.sections.tokens.actions import TokenActions
+from vpp_tui.ui.sections.tokens.commands import TOKENS_COMMANDS
 from vpp_tui.ui.widgets.inputs import TextField
 from vpp_tui.ui.widgets.job_bar import JobBar
 from vpp_tui.ui.widgets.table import row_under_cursor

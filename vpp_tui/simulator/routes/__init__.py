@@ -1,0 +1,1 @@
+"""The simulator's API routes: assets and assignments, client/service config, users."""

@@ -1,0 +1,1 @@
+"""Token screens: the add wizard, the details, the renew and settings forms."""

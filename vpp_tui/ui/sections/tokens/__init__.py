@@ -1,0 +1,1 @@
+"""The Tokens section: the table (section), its rows, its commands and its actions."""
