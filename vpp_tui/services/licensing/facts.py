@@ -28,6 +28,7 @@ from vpp_tui.domain.licensing import (
     Pool,
     ProductType,
     User,
+    people,
 )
 from vpp_tui.domain.licensing.model import AppleAccount, apple_accounts, platforms_from_apple
 from vpp_tui.i18n import _
@@ -102,8 +103,7 @@ class AppleIds:
             self.own[row.client_user_id] = row
         if not upn:
             return
-        known = self.upn_of.get(row.client_user_id)
-        if known is None or row.upn:
+        if people.replaces(self.upn_of.get(row.client_user_id), bool(row.upn)):
             self.upn_of[row.client_user_id] = upn
         rows = self.rows_of.setdefault(upn.casefold(), [])
         same = next((i for i, r in enumerate(rows)
@@ -196,7 +196,7 @@ def apple_ids(session: Session, token_id: int) -> AppleIds:
     rows = session.exec(select(m.AppleUser).where(col(m.AppleUser.token_id).in_(token_ids))
                         .order_by(col(m.AppleUser.id))).all()
     for row in rows:
-        ids.add(row, row.upn or row.email)
+        ids.add(row, people.person_of(row.upn, row.email))
     return ids
 
 

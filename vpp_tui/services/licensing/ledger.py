@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlmodel import Session
 
+from vpp_tui.domain.licensing import people
 from vpp_tui.domain.licensing.ledger import (
     ApplePicture,
     LedgerRow,
@@ -65,10 +66,8 @@ def identities(session: Session, token_ids: list[int]) -> Identities:
                            .where(table.c.token_id.in_(token_ids))
                            .order_by(table.c.id)).all()
     for cid, upn, email in rows:
-        person = upn or email
-        if not person:
-            continue
-        if upn or cid not in ids.upn_of:
+        person = people.person_of(upn, email)
+        if person and people.replaces(ids.upn_of.get(cid), bool(upn)):
             ids.upn_of[cid] = person
     for cid, person in ids.upn_of.items():
         ids.cids_of.setdefault(person.casefold(), set()).add(cid)
