@@ -256,3 +256,49 @@ def test_cli_advice_names_commands_not_console_keys(capsys, shop) -> None:
     assert code == 1 and err.startswith("error:") and out == ""
     assert "vpp-tui token take-control 'North Campus'" in err and "console" not in err
 
+
+
+# --- --json on every command that changes something --------------------------------
+
+NOT_SCRIPTED = {"demo", "serve", "simulator"}  # start a console, a server or a demo store
+
+
+def _leaf_commands(parser, prefix=()):  # noqa: ANN001, ANN202
+    import argparse
+    subs = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    if not subs:
+        yield prefix, {o for a in parser._actions for o in a.option_strings}
+    for sub in subs:
+        for name, child in sub.choices.items():
+            yield from _leaf_commands(child, (*prefix, name))
+
+
+def test_every_command_that_changes_something_accepts_json() -> None:
+    from vpp_tui.cli.parser import build_parser
+    missing = [" ".join(c) for c, options in _leaf_commands(build_parser())
+               if c[0] not in NOT_SCRIPTED and "--json" not in options]
+    assert missing == []
+
+
+def test_access_changes_print_json(capsys, shop) -> None:
+    created = json.loads(ok(capsys, shop, "scope-tag", "create", "North", "--json"))
+    assert created["name"] == "North"
+    ok(capsys, shop, "role", "create", "Auditor", "--permission", "audit.read")
+    ok(capsys, shop, "grant", "dan", "Auditor", "--scope-tag", "North")
+    assert json.loads(ok(capsys, shop, "revoke-grant", "dan", "Auditor", "--json")) == {
+        "admin": "dan", "role": "Auditor", "revoked": True}
+    assert json.loads(ok(capsys, shop, "role", "delete", "Auditor", "--json")) == {
+        "role": "Auditor", "deleted": True}
+    assert json.loads(ok(capsys, shop, "scope-tag", "delete", "North", "--json")) == {
+        "scope_tag": "North", "deleted": True}
+
+
+def test_directory_import_prints_json(capsys, shop, tmp_path) -> None:
+    folder = tmp_path / "dir.json"
+    directory = demo_directory()  # what the store holds, and one new user
+    directory["users"].append({"upn": "new.person@contoso.com", "name": "New Person"})
+    folder.write_text(json.dumps(directory))
+    found = json.loads(ok(capsys, shop, "directory", "import", str(folder), "--json"))
+    assert found["file"] == str(folder)
+    assert found["added"]["users"] == 1
+    assert found["error"] is None and found["reclaims"] == []

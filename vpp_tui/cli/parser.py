@@ -175,6 +175,7 @@ def build_parser() -> Parser:
                                     parser_class=Parser, required=True)
     p = dsub.add_parser("import", help=_("import users, devices and groups from JSON or CSV"))
     p.add_argument("file", metavar="FILE")
+    p.add_argument("--json", action="store_true")
     p.add_argument("--kind", choices=["users", "devices", "groups"],
                    help=_("what a CSV file holds"))
     p.add_argument("--allow-mass-removal", action="store_true",

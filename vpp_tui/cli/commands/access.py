@@ -41,8 +41,17 @@ def _role(args: Namespace, ctx) -> int:  # noqa: ANN001
                 name=role.name, perms=", ".join(role.permissions)))
         return EXIT_OK
     admin.delete_role(ctx, args.name)
-    print(_("deleted role {name}").format(name=args.name))
+    _done(args, {"role": args.name, "deleted": True}, _("deleted role {name}").format(
+        name=args.name))
     return EXIT_OK
+
+
+def _done(args: Namespace, document: dict, text: str) -> None:
+    """What a change did: `document` with --json, else the sentence `text`."""
+    if args.json:
+        print_json(document)
+    else:
+        print(text)
 
 
 def _grant(args: Namespace, ctx) -> int:  # noqa: ANN001
@@ -58,7 +67,8 @@ def _grant(args: Namespace, ctx) -> int:  # noqa: ANN001
 
 def _revoke_grant(args: Namespace, ctx) -> int:  # noqa: ANN001
     admin.revoke_grant(ctx, args.admin, args.role)
-    print(_("{admin} no longer holds {role}").format(admin=args.admin, role=args.role))
+    _done(args, {"admin": args.admin, "role": args.role, "revoked": True},
+          _("{admin} no longer holds {role}").format(admin=args.admin, role=args.role))
     return EXIT_OK
 
 
@@ -87,11 +97,12 @@ def _scope_tag(args: Namespace, ctx) -> int:  # noqa: ANN001
                         ["SCOPE TAG", "TOKENS", "GRANTS", "DESCRIPTION"]))
         return EXIT_OK
     if action == "create":
-        admin.create_scope_tag(ctx, args.name, args.description or "")
-        print(_("created scope tag {name}").format(name=args.name))
+        view = admin.create_scope_tag(ctx, args.name, args.description or "")
+        _done(args, view.as_json(), _("created scope tag {name}").format(name=args.name))
         return EXIT_OK
     admin.delete_scope_tag(ctx, args.name)
-    print(_("deleted scope tag {name}").format(name=args.name))
+    _done(args, {"scope_tag": args.name, "deleted": True},
+          _("deleted scope tag {name}").format(name=args.name))
     return EXIT_OK
 
 
@@ -115,6 +126,7 @@ def add_arguments(sub, cmd) -> None:  # noqa: ANN001
     p.add_argument("--json", action="store_true")
     p = rsub.add_parser("delete", help=_("delete a custom role nobody holds"))
     p.add_argument("name", metavar="ROLE")
+    p.add_argument("--json", action="store_true")
 
     p = cmd("grant", _("give ROLE to ADMIN over scope tags (the default scope without any)"))
     p.add_argument("admin", metavar="ADMIN")
@@ -125,6 +137,7 @@ def add_arguments(sub, cmd) -> None:  # noqa: ANN001
     p = cmd("revoke-grant", _("take ROLE from ADMIN"))
     p.add_argument("admin", metavar="ADMIN")
     p.add_argument("role", metavar="ROLE")
+    p.add_argument("--json", action="store_true")
     p = cmd("admins", _("who holds which role over which scope"))
     p.add_argument("--json", action="store_true")
 
@@ -136,8 +149,10 @@ def add_arguments(sub, cmd) -> None:  # noqa: ANN001
     p = tsub.add_parser("create", help=_("a new scope tag"))
     p.add_argument("name", metavar="T")
     p.add_argument("--description")
+    p.add_argument("--json", action="store_true")
     p = tsub.add_parser("delete", help=_("delete a scope tag no token or grant uses"))
     p.add_argument("name", metavar="T")
+    p.add_argument("--json", action="store_true")
 
 
 COMMANDS = {

@@ -94,8 +94,20 @@ def _directory(args: Namespace, ctx) -> int:  # noqa: ANN001
         raise BadInput(_("{file}: would remove {what}; nothing was imported; check the file, "
                          "or pass --allow-mass-removal").format(
             file=args.file, what=directory.describe_removals(exc.removals))) from exc
+    if args.json:
+        print_json({"file": args.file, **update.as_json()})
+    else:
+        _print_update(args.file, update)
+    if update.error:
+        raise CommandFailed(_("imported, but some licenses of departed members were not "
+                              "reclaimed: {why}; they stay pending and the next import "
+                              "tries again").format(why=update.error))
+    return EXIT_OK
+
+
+def _print_update(file: str, update: licensing.DirectoryUpdate) -> None:
     result = update.imported
-    print(_("imported {file}: {summary}").format(file=args.file, summary=result.summary()))
+    print(_("imported {file}: {summary}").format(file=file, summary=result.summary()))
     for d in result.departures[:20]:
         print(_("  departed: {member} — {reason}").format(member=d.member, reason=d.reason))
     if len(result.departures) > 20:
@@ -105,11 +117,6 @@ def _directory(args: Namespace, ctx) -> int:  # noqa: ANN001
             n=r.reclaimed, item=r.item, token=r.token,
             served=_(", {a} given to the waitlist").format(a=len(r.admitted))
             if r.admitted else ""))
-    if update.error:
-        raise CommandFailed(_("imported, but some licenses of departed members were not "
-                              "reclaimed: {why}; they stay pending and the next import "
-                              "tries again").format(why=update.error))
-    return EXIT_OK
 
 
 def run_apps(args: Namespace) -> int:

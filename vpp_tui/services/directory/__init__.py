@@ -14,6 +14,7 @@ unless the mass removal is allowed. A removed user leaves no group membership be
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import delete
 from sqlmodel import Session, col, func, select
@@ -56,6 +57,19 @@ class ImportResult:
     removed_memberships: int = 0  # memberships of users or devices no longer in the store
     departures: list[Departure] = field(default_factory=list)
     mass_removal: tuple[Removal, ...] = ()  # over the limit, and allowed by the admin
+
+    def as_json(self) -> dict[str, Any]:
+        """The import's counts and departures (`directory import --json`, docs/cli.md)."""
+        return {
+            "added": dict(self.added), "updated": dict(self.updated),
+            "removed_users": self.removed_users, "unmanaged_devices": self.unmanaged_devices,
+            "removed_groups": self.removed_groups,
+            "removed_memberships": self.removed_memberships,
+            "departures": [{"member": d.member, "kind": d.kind, "group": d.group,
+                            "reason": d.reason} for d in self.departures],
+            "mass_removal": [{"what": r.what, "removed": r.removed, "total": r.total,
+                              "percent": r.percent} for r in self.mass_removal],
+        }
 
     def summary(self) -> str:
         text = _("users +{ua} ~{uu} -{ur}, devices +{da} ~{du} ({dn} no longer managed), "

@@ -185,6 +185,12 @@ class DirectoryUpdate:
     def admitted(self) -> int:
         return sum(len(r.admitted) for r in self.reclaims)
 
+    def as_json(self) -> dict[str, Any]:
+        """`directory import --json`: the import, then each reclaim (as `revoke --json`)."""
+        return {**self.imported.as_json(), "reclaimed": self.reclaimed,
+                "still_pending": self.still_pending, "admitted_from_waitlist": self.admitted,
+                "reclaims": [r.as_json() for r in self.reclaims], "error": self.error}
+
     def summary(self) -> str:
         text = self.imported.summary()
         if self.reclaims:
