@@ -1,4 +1,4 @@
-"""The argument parser: global options and every command of shared/cli.md."""
+"""The argument parser: global options and every command of docs/cli.md."""
 
 from __future__ import annotations
 
