@@ -38,7 +38,7 @@ def wait_until_listening(port: int, process: subprocess.Popen, timeout: float) -
             with socket.create_connection(("127.0.0.1", port), timeout=1):
                 return
         except OSError:
-            time.sleep(0.05)  # noqa: the poll interval of a deadline loop, not a wait
+            time.sleep(0.05)  # the poll interval of a deadline loop, not a wait for an event
     raise RuntimeError("vpp-tui serve did not listen in time")
 
 
