@@ -14,6 +14,7 @@ visible rows through xterm's public buffer API (`buffer.active.getLine(y)
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import select
@@ -84,8 +85,13 @@ class Browser:
         self._from_chrome, from_chrome_w = os.pipe()
 
         def child_fds() -> None:  # runs in the child before exec: fd 3 in, fd 4 out
-            os.dup2(to_chrome_r, 3)
-            os.dup2(from_chrome_w, 4)
+            # Moved above 9 first: either pipe end may itself be fd 3 or 4.
+            high_in = fcntl.fcntl(to_chrome_r, fcntl.F_DUPFD, 10)
+            high_out = fcntl.fcntl(from_chrome_w, fcntl.F_DUPFD, 10)
+            os.dup2(high_in, 3)
+            os.dup2(high_out, 4)
+            os.set_inheritable(3, True)
+            os.set_inheritable(4, True)
 
         self.process = subprocess.Popen(
             [executable, "--headless", "--no-sandbox", "--disable-gpu",

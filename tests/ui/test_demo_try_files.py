@@ -47,3 +47,11 @@ async def test_demo_files_are_accepted_by_the_add_wizard_and_the_renew_form(demo
         assert not isinstance(app.screen, RenewScreen)
     assert tokens.get_token(ctx, "East Campus").token.state == "valid"
     assert tokens.get_token(ctx, "South Campus").token.state == "valid"
+
+
+async def test_the_demo_console_says_where_the_files_to_try_are(demo_app):
+    """The lines `vpp-tui demo` prints are hidden while the console runs: it says it too."""
+    app = demo_app(notice=f"Token files to try add (a) and renew (r) with are in {try_dir()}")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert any(str(try_dir()) in str(n.message) for n in app._notifications)

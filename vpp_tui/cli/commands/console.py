@@ -6,7 +6,7 @@ import shlex
 import sys
 from argparse import Namespace
 
-from vpp_tui.cli.commands.demo import demo_paths, demo_requested, prepare_demo
+from vpp_tui.cli.commands.demo import demo_paths, demo_requested, prepare_demo, try_dir
 from vpp_tui.cli.output import EXIT_OK
 from vpp_tui.cli.runtime import Runtime, build_runtime
 from vpp_tui.i18n import _
@@ -16,11 +16,11 @@ __all__ = ["demo_paths", "prepare_demo", "run_console", "run_demo", "run_serve",
            "run_simulator", "serve_command"]
 
 
-def _open_console(runtime: Runtime, *, demo: bool) -> int:
+def _open_console(runtime: Runtime, *, demo: bool, notice: str | None = None) -> int:
     from vpp_tui.ui.app import VppApp
 
     try:
-        VppApp(runtime.ctx, demo=demo).run()
+        VppApp(runtime.ctx, demo=demo, notice=notice).run()
     finally:
         runtime.close()
     return EXIT_OK
@@ -33,7 +33,11 @@ def run_console(args: Namespace) -> int:
 
 
 def run_demo(args: Namespace) -> int:
-    return _open_console(prepare_demo(args, announce=True), demo=True)
+    # Under textual-serve stdout carries the console to the browser: nothing printed there.
+    runtime = prepare_demo(args, announce=sys.stdout.isatty())
+    notice = _("Token files to try add (a) and renew (r) with are in {folder}").format(
+        folder=try_dir())
+    return _open_console(runtime, demo=True, notice=notice)
 
 
 LOOPBACK_HOSTS = ("localhost", "::1", "[::1]")
