@@ -30,6 +30,8 @@ def try_dir() -> Path:
 
 
 def reset_demo_store() -> None:
+    """Delete the demo's store, key and Apple world (`--reset`); the files to try stay and
+    are rewritten at the next start."""
     db = data_dir() / DEMO_DB
     for suffix in ("", "-wal", "-shm", ".key", ".sim"):
         path = db.with_name(db.name + suffix)
