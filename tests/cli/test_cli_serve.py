@@ -54,3 +54,15 @@ def test_serve_allow_remote_says_what_it_exposes(server, capsys) -> None:
     out = capsys.readouterr().out
     assert "anyone who can reach port 8000" in out and "no TLS" in out
     assert server[0].host == "0.0.0.0"
+
+
+def test_serve_with_the_global_demo_flag_serves_the_demo(server) -> None:
+    assert main(["--demo", "serve"]) == 0
+    assert server[0].command.endswith(" demo")
+    assert "--db" not in server[0].command
+
+
+def test_serve_with_demo_and_a_store_is_refused(server, capsys, tmp_path) -> None:
+    assert main(["--demo", "--db", f"sqlite:///{tmp_path / 's.db'}", "serve"]) == 2
+    assert capsys.readouterr().err.startswith("error: --demo")
+    assert server == []

@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import json
+import os
+import stat
 
+from vpp_tui.cli import main
 from vpp_tui.cli.commands.console import demo_paths, prepare_demo
+from vpp_tui.cli.commands.demo import try_dir
 from vpp_tui.services import sync, tokens
 
 
@@ -52,3 +57,63 @@ def test_demo_store_without_its_apple_world_starts_afresh(capsys) -> None:  # no
         assert sync.sync_token(runtime.ctx, "North Campus").status == "completed"
     finally:
         runtime.close()
+
+
+def token_list(capsys) -> dict[str, dict]:  # noqa: ANN001
+    capsys.readouterr()
+    assert main(["--demo", "token", "list", "--json"]) == 0
+    return {t["name"]: t for t in json.loads(capsys.readouterr().out)}
+
+
+def test_demo_writes_token_files_to_add_and_to_renew_and_says_where(capsys) -> None:
+    demo(reset=True).close()
+    assert sorted(p.name for p in try_dir().iterdir()) == [
+        "add-arts-dept.vpptoken", "add-east-campus.vpptoken", "renew-south-campus.vpptoken"]
+    for path in try_dir().iterdir():  # a token file is a secret, like the key
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(try_dir().stat().st_mode) == 0o700
+    capsys.readouterr()
+    prepare_demo(argparse.Namespace(reset=False, db=None, apple=None, actor=None,
+                                    key_file=None), announce=True).close()
+    out = capsys.readouterr().out
+    assert str(try_dir()) in out
+    assert "add-east-campus.vpptoken" in out and "renew-south-campus.vpptoken" in out
+    assert "vpp-tui --demo token list" in out
+
+
+def test_demo_token_files_add_and_renew_through_the_cli_with_demo(capsys) -> None:
+    """Fault: the demo shipped no token file its Apple accepts, so add and renew could not
+    be shown, and the CLI could not reach the demo store at all."""
+    before = token_list(capsys)
+    assert before["South Campus"]["state"] == "expiring_soon"
+    assert "East Campus" not in before
+    assert main(["--demo", "token", "add", str(try_dir() / "add-east-campus.vpptoken"),
+                 "--name", "East Campus", "--apple-id", "admin@contoso.edu", "--consent",
+                 "--account", "education"]) == 0
+    assert main(["--demo", "token", "renew", "South Campus",
+                 str(try_dir() / "renew-south-campus.vpptoken")]) == 0
+    assert main(["--demo", "sync", "East Campus"]) == 0
+    after = token_list(capsys)
+    assert after["East Campus"]["state"] == "valid"
+    assert after["East Campus"]["location_name"] == "East Campus"
+    assert after["East Campus"]["app_count"] > 0
+    assert after["South Campus"]["state"] == "valid"
+    # The demo's Apple kept what happened: a second process sees the same world.
+    assert main(["--demo", "sync", "South Campus"]) == 0
+
+
+def test_demo_flag_lists_the_demo_tokens(capsys) -> None:
+    listed = token_list(capsys)
+    assert {"North Campus", "South Campus", "Old Annex", "Library", "Science Dept",
+            "Music A", "Music B"} <= set(listed)
+    assert not any(name.startswith(("East", "Arts")) for name in listed)
+
+
+def test_demo_flag_with_db_apple_or_key_file_is_refused(capsys, tmp_path) -> None:
+    for extra in (["--db", f"sqlite:///{tmp_path / 'x.db'}"], ["--apple", "sim"],
+                  ["--key-file", str(tmp_path / "k.key")]):
+        capsys.readouterr()
+        assert main(["--demo", *extra, "token", "list"]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith("error:") and err.count("\n") == 1 and extra[0] in err
+    assert not os.path.exists(tmp_path / "x.db")

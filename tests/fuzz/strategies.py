@@ -1,5 +1,5 @@
 """Generated token files and directory files: garbage, and near-valid ones built from the
-valid examples (`shared/cli.md`, Apple's token format) with values mutated.
+valid examples (`docs/cli.md`, Apple's token format) with values mutated.
 
 Values that `json.dumps` cannot write (integers of thousands of digits, nesting a
 thousand deep) are drawn as placeholders and spliced into the text afterwards.

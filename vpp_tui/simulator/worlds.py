@@ -16,13 +16,14 @@ from typing import Any
 from vpp_tui.apple.clock import Clock
 from vpp_tui.apple.stoken import encode_token
 from vpp_tui.simulator import catalog
-from vpp_tui.simulator.core import Simulator
+from vpp_tui.simulator.core import Simulator, TokenFile
 from vpp_tui.simulator.directory import client_user_id, demo_directory
 from vpp_tui.simulator.events import invite_code
 from vpp_tui.simulator.lookup import make_result
 from vpp_tui.simulator.state import AssetRecord, Location, TokenRecord, UserRecord, id_hash
 
-__all__ = ["build_world", "demo_directory", "ORG_NAME"]
+__all__ = ["build_world", "demo_directory", "ORG_NAME", "add_try_files", "try_files",
+           "loaded_files"]
 
 ORG_NAME = "Contoso Schools"
 UNLIMITED = -1
@@ -83,6 +84,21 @@ SITES = [
              ("Score Writer", 8, 8), ("Orchestra Tuner", 50, 0), ("Drum Kit", 20, 5),
              ("Film Cut", 5, 1), ("A Short History of Music", 40, 12)],
          ("Music Students", 0, 40), tokens=2),
+]
+
+
+# The files the demo hands the admin to try adding and renewing (issue 11): Apple has these
+# locations, the demo store has not loaded them; and a new file for the expiring location.
+TO_ADD = "not in the demo store yet: add it"
+RENEWAL = "a renewal for the expiring token"
+RENEWED_SITE = "South Campus"
+NEW_SITES = [
+    Site("East Campus", "204902500043143907", 365, "valid", TO_ADD, [
+        ("Math Sprint", 120, 40), ("Story Builder", 40, 8), ("Quiz Arena", UNLIMITED, 10),
+        ("Grammar Essentials", 60, 12)], ("Students Grade 11", 10, 30)),
+    Site("Arts Dept", "204902500043143908", 365, "valid", TO_ADD, [
+        ("Sketch Studio", 30, 6), ("Film Cut", 10, 0), ("Music Maker Pro", 10, 2)],
+        ("Teachers", 12, 8)),
 ]
 
 
@@ -186,6 +202,46 @@ def _build_demo(sim: Simulator, seed: int) -> None:
                             index, site.tokens)
             record.revoked = site.revoked
     _add_metadata(sim, catalog.APPS + catalog.BOOKS)
+
+
+def add_try_files(sim: Simulator, seed: int = 0) -> None:
+    """Give the demo world what the admin needs to try add and renew, once (a world that
+    has them is left as it is): each of NEW_SITES with one valid token file, and a second
+    file for RENEWED_SITE valid for a year. The expiring file keeps working until it is
+    replaced, so the demo keeps showing a token that expires soon."""
+    with sim.lock:
+        if not any(loc.name == NEW_SITES[0].name for loc in sim.locations.values()):
+            rng = random.Random(seed + 11)
+            directory = demo_directory()
+            serials = {g["name"]: g["members"] for g in directory["groups"]
+                       if g["kind"] == "device"}
+            for site in NEW_SITES:
+                loc = sim.add_location(Location(uid=site.uid, name=site.name,
+                                                org_name=ORG_NAME))
+                users = _add_people(loc, _people_for(site, directory), rng)
+                for item_name, total, used in site.inventory:
+                    item = catalog.BY_NAME[item_name]
+                    _asset(loc, item, total)
+                    for kind, target in _holders(item, used, users, serials["Exam iPads"],
+                                                 serials["Mac Lab"], rng):
+                        loc.assignments[(item.adam_id, "STDQ", kind, target)] = 0
+                loc.reindex_assignments()
+                record = _issue(sim, loc, site.expires_in_days, site.state, site.reason, seed)
+                record.filename = f"add-{loc.name.lower().replace(' ', '-')}.vpptoken"
+        if not any(t.reason == RENEWAL for t in sim.tokens):
+            record = sim.issue_token(RENEWED_SITE, 365, revoke_older=False)
+            record.reason = RENEWAL
+            record.filename = f"renew-{RENEWED_SITE.lower().replace(' ', '-')}.vpptoken"
+
+
+def try_files(sim: Simulator) -> list[TokenFile]:
+    """The files `add_try_files` made: to add (reason TO_ADD) and to renew with (RENEWAL)."""
+    return [f for f in sim.token_files() if f.reason in (TO_ADD, RENEWAL)]
+
+
+def loaded_files(sim: Simulator) -> list[TokenFile]:
+    """The files the demo store is seeded with: every file but `try_files`."""
+    return [f for f in sim.token_files() if f.reason not in (TO_ADD, RENEWAL)]
 
 
 def _holders(item: catalog.Item, used: int, users: list[str], ipads: list[str],

@@ -65,9 +65,10 @@ class VppApp(ReportsWorkerErrors, App[None]):
     MODES = _section_screens()  # type: ignore[assignment]
 
     def __init__(self, ctx: ServiceContext, *, demo: bool = False,
-                 cursor_blink: bool = True) -> None:
+                 cursor_blink: bool = True, notice: str | None = None) -> None:
         self.ctx = ctx
         self.demo = demo
+        self.notice = notice  # shown once at start, e.g. where the demo's token files are
         # Tests turn blinking off so snapshots do not depend on when they are taken.
         self.cursor_blink = cursor_blink
         self._saved_theme: str | None = None
@@ -80,6 +81,8 @@ class VppApp(ReportsWorkerErrors, App[None]):
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         self.load_theme()
         self.switch_mode("tokens")
+        if self.notice:
+            self.notify(self.notice, timeout=20)
 
     def global_commands(self) -> tuple[Command, ...]:
         return global_commands()

@@ -2,13 +2,14 @@ from __future__ import annotations
 
 from argparse import Namespace
 
+from vpp_tui.cli.commands.demo import demo_requested, prepare_demo
 from vpp_tui.cli.output import EXIT_OK, print_json, table
 from vpp_tui.cli.runtime import build_runtime
 from vpp_tui.services import audit
 
 
 def run(args: Namespace) -> int:
-    runtime = build_runtime(args)
+    runtime = prepare_demo(args) if demo_requested(args) else build_runtime(args)
     try:
         entries = (audit.export_entries(runtime.ctx, limit=args.limit) if args.json
                    else audit.list_entries(runtime.ctx, limit=args.limit))

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from vpp_tui.cli.commands.demo import demo_requested, prepare_demo
 from vpp_tui.cli.output import BadInput, CommandFailed
 from vpp_tui.cli.runtime import build_runtime
 from vpp_tui.domain.tokens import cli_hints
@@ -25,7 +26,7 @@ def read_file(path: str) -> bytes:
 
 def guarded(run: Callable[[Namespace, Any], int], args: Namespace) -> int:
     """Run a command on a fresh runtime; service errors become exit 2 (input) or 1 (failed)."""
-    runtime = build_runtime(args)
+    runtime = prepare_demo(args) if demo_requested(args) else build_runtime(args)
     runtime.ctx.action_hints = cli_hints()  # advice names commands, not console keys
     try:
         return run(args, runtime.ctx)

@@ -5,73 +5,39 @@ from __future__ import annotations
 import shlex
 import sys
 from argparse import Namespace
-from pathlib import Path
 
+from vpp_tui.cli.commands.demo import demo_paths, demo_requested, prepare_demo, try_dir
 from vpp_tui.cli.output import EXIT_OK
-from vpp_tui.cli.runtime import SIM, Runtime, build_runtime
+from vpp_tui.cli.runtime import Runtime, build_runtime
 from vpp_tui.i18n import _
 from vpp_tui.services.context import os_login
-from vpp_tui.store.engine import data_dir
 
-DEMO_DB = "demo.db"
+__all__ = ["demo_paths", "prepare_demo", "run_console", "run_demo", "run_serve",
+           "run_simulator", "serve_command"]
 
 
-def _open_console(runtime: Runtime, *, demo: bool) -> int:
+def _open_console(runtime: Runtime, *, demo: bool, notice: str | None = None) -> int:
     from vpp_tui.ui.app import VppApp
 
     try:
-        VppApp(runtime.ctx, demo=demo).run()
+        VppApp(runtime.ctx, demo=demo, notice=notice).run()
     finally:
         runtime.close()
     return EXIT_OK
 
 
 def run_console(args: Namespace) -> int:
+    if demo_requested(args):  # `vpp-tui --demo`: the demo console
+        return run_demo(args)
     return _open_console(build_runtime(args), demo=False)
 
 
-def demo_paths() -> tuple[str, str]:
-    db = data_dir() / DEMO_DB
-    return f"sqlite:///{db}", str(db) + ".key"
-
-
-def reset_demo_store() -> None:
-    db = data_dir() / DEMO_DB
-    for suffix in ("", "-wal", "-shm", ".key", ".sim"):
-        path = db.with_name(db.name + suffix)
-        if path.exists():
-            path.unlink()
-
-
-def prepare_demo(args: Namespace) -> Runtime:
-    """The demo's own store and key, the in-process simulator, and its seed data."""
-    url, key = demo_paths()
-    sim_file = Path(key).with_suffix(".sim")
-    if getattr(args, "reset", False):
-        reset_demo_store()
-    elif (data_dir() / DEMO_DB).exists() and not sim_file.exists():
-        # The demo store without its Apple world cannot authenticate: start both afresh.
-        sys.stderr.write(_("The demo's Apple world was missing; the demo starts afresh.") + "\n")
-        reset_demo_store()
-    args.apple = SIM
-    args.key_file = key
-    runtime = build_runtime(args, db_url=url, simulator_file=sim_file, demo=True)
-    from vpp_tui.services import demo as demo_service
-    from vpp_tui.simulator.worlds import demo_directory
-
-    files = [demo_service.DemoToken(location_name=f.location_name, content=f.content)
-             for f in runtime.simulator.token_files()]
-    try:
-        if demo_service.seed(runtime.ctx, files, demo_directory()):
-            runtime.simulator.save(sim_file)
-    except Exception:
-        runtime.close()
-        raise
-    return runtime
-
-
 def run_demo(args: Namespace) -> int:
-    return _open_console(prepare_demo(args), demo=True)
+    # Under textual-serve stdout carries the console to the browser: nothing printed there.
+    runtime = prepare_demo(args, announce=sys.stdout.isatty())
+    notice = _("Token files to try add (a) and renew (r) with are in {folder}").format(
+        folder=try_dir())
+    return _open_console(runtime, demo=True, notice=notice)
 
 
 LOOPBACK_HOSTS = ("localhost", "::1", "[::1]")
@@ -91,7 +57,8 @@ def serve_command(args: Namespace) -> list[str]:
                         ("--key-file", args.key_file), ("--as", args.actor)):
         if value:
             command += [flag, value]
-    return command + (["demo"] if args.demo else [])
+    demo = args.demo or demo_requested(args)
+    return command + (["demo"] if demo else [])
 
 
 def run_serve(args: Namespace) -> int:
