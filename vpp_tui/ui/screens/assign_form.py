@@ -106,6 +106,7 @@ class AssignForm(ModalScreen[AssignChoice | None]):
         self.items = items or ([item] if item else [])
         self.initial = initial
         self.groups: list[GroupView] = list(groups)
+        self._shown_item: AssetView | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="assign-box", classes="dialog") as box:
@@ -141,6 +142,7 @@ class AssignForm(ModalScreen[AssignChoice | None]):
         if start is not None:
             self.query_one("#assign-intent", Choice).set_value(start.intent)
             self.query_one("#assign-license", Choice).set_value(start.license_type)
+        self._shown_item = self.chosen_item
         self.query(OptionList).first().focus()
         self._note()
 
@@ -180,6 +182,9 @@ class AssignForm(ModalScreen[AssignChoice | None]):
     @on(OptionList.OptionHighlighted, "#assign-items")
     def _item_changed(self) -> None:
         item = self.chosen_item
+        if item is self._shown_item:  # the highlight set on mount: keep the values
+            return
+        self._shown_item = item
         if item is not None:
             self._fill_groups()
             self.query_one("#assign-license", Choice).set_value(default_license(item))
