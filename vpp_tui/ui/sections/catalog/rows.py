@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from rich.text import Text
 
+from vpp_tui.domain.labels import edition_label
 from vpp_tui.i18n import _
 from vpp_tui.services.catalog import AssetView
 from vpp_tui.ui.widgets.usage_bar import usage_bar
 
 
 def columns(books: bool) -> tuple[tuple[str, str], ...]:
-    head = (("name", _("Name")), ("token", _("Token")))
+    head = (("name", _("Name")), ("edition", _("Edition")), ("token", _("Token")))
     if not books:
         head += (("platforms", _("Platforms")), ("version", _("Version")))
     head += (("used", _("Used / Total")), ("available", _("Available")))
@@ -42,7 +43,7 @@ def available(view: AssetView) -> Text:
 
 
 def cells(view: AssetView, books: bool) -> tuple[object, ...]:
-    head: tuple[object, ...] = (view.name, view.token)
+    head: tuple[object, ...] = (view.name, edition_label(view.pricing_param), view.token)
     if not books:
         head += (" ".join(view.platforms) or "—", view.version or "—")
     head += (usage_bar(view.used, view.total, unlimited=view.unlimited), available(view))
@@ -53,7 +54,8 @@ def cells(view: AssetView, books: bool) -> tuple[object, ...]:
 
 def facts(view: AssetView) -> str:
     """One sentence of what the row's marks mean, for the panel and the details."""
-    parts = [_("adamId {id}").format(id=view.adam_id)]
+    parts = [_("adamId {id}").format(id=view.adam_id),
+             _("edition: {e}").format(e=edition_label(view.pricing_param))]
     if view.product_type == "book":
         parts.append(_("book: user licensing only; a book license can never be reclaimed"))
     else:
