@@ -94,7 +94,6 @@ class AssignForm(ModalScreen[AssignChoice | None]):
     #assign-box { max-height: 100%; }
     #assign-box OptionList { height: auto; max-height: 8; }
     #assign-items { height: auto; max-height: 6; }
-    #assign-keys { dock: bottom; margin-top: 1; text-align: right; color: $text-muted; }
     """
 
     def __init__(self, groups: list[GroupView], *, item: AssetView | None = None,
@@ -128,8 +127,8 @@ class AssignForm(ModalScreen[AssignChoice | None]):
             yield Choice((("device", _("device")), ("user", _("user"))),
                          default_license(first) if first else "user", id="assign-license")
             yield Static("", id="assign-note", classes="form-note")
-            yield Static(_("tab/enter next field   esc cancel   enter on License type: "
-                           "review"), id="assign-keys")
+            box.border_subtitle = _("tab/enter next · esc cancel · enter on License type: "
+                                    "review")
 
     def on_mount(self) -> None:
         start = self.initial
