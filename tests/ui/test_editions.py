@@ -19,12 +19,14 @@ async def test_two_editions_of_one_book_look_identical_in_ebooks(demo, demo_app)
         await pilot.press("3")
         await settle(pilot)
         table = app.screen.query_one(DataTable)
-        shown = [tuple(str(c) for c in table.get_row_at(i)[:3]) for i in range(table.row_count)
-                 if str(table.get_row_at(i)[0]) == HANDBOOK]
+        edition = [c.key.value for c in table.ordered_columns].index("edition")
+        shown = [(str(row[0]), str(row[edition]), str(row[1]))
+                 for row in map(table.get_row_at, range(table.row_count))
+                 if str(row[0]) == HANDBOOK]
         assert sorted(shown) == [(HANDBOOK, "Plus (extras)", "North Campus"),
                                  (HANDBOOK, "Standard", "North Campus")]
         plus = next(i for i in range(table.row_count)
-                    if str(table.get_row_at(i)[1]) == "Plus (extras)")
+                    if str(table.get_row_at(i)[edition]) == "Plus (extras)")
         table.move_cursor(row=plus, animate=False)
         await settle(pilot)
         panel = " ".join(str(s.render()) for s in app.screen.query(Static))
