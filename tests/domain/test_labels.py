@@ -61,3 +61,12 @@ def test_a_refused_write_names_the_front_ends_own_way_to_take_control() -> None:
     assert "vpp-tui token take-control 'North Campus'" in cli and "console" not in cli
     console = write_refusal("North Campus", "Jamf Pro", hints=console_hints())
     assert "(c)" in console and "vpp-tui" not in console
+
+
+def test_edition_label_reads_stdq_as_standard_and_plus_as_the_edition_with_extras() -> None:
+    from vpp_tui.domain.labels import edition_label
+
+    assert edition_label("STDQ") == "Standard"
+    assert edition_label(None) == "Standard"  # Apple's default when it omits the field
+    assert edition_label("PLUS") == "Plus (extras)"
+    assert edition_label("OTHER") == "OTHER"

@@ -40,7 +40,7 @@ async def open_review_field_notes(pilot) -> None:  # noqa: ANN001
     groups = form.query_one("#assign-groups", OptionList)
     groups.highlighted = [g.name for g in form.groups].index("Exam iPads")
     await pilot.pause()
-    await pilot.press("enter")
+    await pilot.press("enter", "enter", "enter")  # Group → Intent → License type → review
     await settle(pilot)
 
 

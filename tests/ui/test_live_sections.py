@@ -47,7 +47,8 @@ async def test_stale_assignments_show_an_assignment_made_in_apps(demo, demo_app)
         form.query_one("#assign-groups", OptionList).highlighted = [
             g.name for g in form.groups].index("Teachers")
         await pilot.pause()
-        await show(pilot, "enter")
+        for _field in range(3):  # Group → Intent → License type → review
+            await show(pilot, "enter")
         assert isinstance(app.screen, LicenseReviewScreen)
         await show(pilot, "enter")
         await show(pilot, "4")

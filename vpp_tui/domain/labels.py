@@ -45,3 +45,11 @@ def owner_label(name: str | None, metadata: str | None) -> str:
     owner = name or _("another MDM")
     meta = (metadata or "").strip()
     return f"{owner} ({meta})" if meta and meta != owner else owner
+
+
+def edition_label(pricing_param: str | None) -> str:
+    """An item's edition from Apple's `pricingParam` (apple-api.md "pricingParam"): `STDQ`
+    is the standard edition, `PLUS` the edition with extras (books sold in both are two
+    assets with one adamId). None reads as Apple's default, STDQ."""
+    value = (pricing_param or "STDQ").upper()
+    return {"STDQ": _("Standard"), "PLUS": _("Plus (extras)")}.get(value, value)

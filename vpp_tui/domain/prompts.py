@@ -22,15 +22,17 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from vpp_tui.domain.licensing.model import Device
+from vpp_tui.domain.licensing.model import Device, Intent
 from vpp_tui.domain.licensing.model import LicenseType as PromptLicense
 from vpp_tui.domain.licensing.model import Ownership as PromptOwnership
+from vpp_tui.domain.licensing.results import Plan, PlanAction
 from vpp_tui.i18n import _
 
 __all__ = ["PromptLicense", "PromptOwnership", "PromptResult", "company_portal_shows",
-           "end_user_prompts", "explain_device_prompts", "prompts_for_devices", "scenario_row"]
+           "end_user_prompts", "explain_device_prompts", "plan_prompts_users",
+           "prompts_for_devices", "scenario_row"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,6 +188,15 @@ def _item_warnings(license_type: PromptLicense, device_assignable: bool,
     return found
 
 
+def plan_prompts_users(plan: Plan) -> bool:
+    """Whether a license plan puts anything in front of end users at all: only an allowed
+    assignment that installs (Required or Available). A refused plan sends nothing, and
+    an Uninstall assignment removes the app (design.md "End-user prompts", "Removal"),
+    so neither has prompts to show."""
+    return (plan.allowed and plan.action is PlanAction.ASSIGN
+            and plan.intent is not Intent.UNINSTALL)
+
+
 def prompts_for_devices(
     devices: Iterable[Device],
     license_type: str | None,
@@ -193,16 +204,34 @@ def prompts_for_devices(
     device_assignable: bool = True,
     product_type: str = "app",
 ) -> list[tuple[PromptResult, int]]:
-    """What the devices of a group will be asked, grouped: (answer, how many devices), most
-    common first. Computed once per distinct device profile, so large groups stay cheap."""
+    """What the devices of a group will be asked, one entry per scenario: (answer, how
+    many devices), most common first. Devices of one scenario that differ only in a
+    warning (App Store blocked on some) share the entry; its warning names how many
+    devices each warning concerns. Computed once per distinct device profile, so large
+    groups stay cheap."""
     profiles = Counter(
         (d.ownership, d.supervised, d.kiosk, d.enrollment, d.app_store_blocked)
         for d in devices)
     answers: dict[PromptResult, int] = {}
+    warned: dict[PromptResult, Counter[str]] = {}
     for (ownership, supervised, kiosk, enrollment, blocked), count in profiles.items():
         result = explain_device_prompts(
             ownership=ownership, supervised=supervised, kiosk=kiosk, enrollment=enrollment,
             license_type=license_type, device_assignable=device_assignable,
             product_type=product_type, app_store_blocked=blocked)
-        answers[result] = answers.get(result, 0) + count
-    return sorted(answers.items(), key=lambda pair: (-pair[1], pair[0].scenario or 99))
+        key = replace(result, warning=None)
+        answers[key] = answers.get(key, 0) + count
+        if result.warning:
+            warned.setdefault(key, Counter())[result.warning] += count
+    merged = [(replace(key, warning=_merge_warnings(warned.get(key), total)), total)
+              for key, total in answers.items()]
+    return sorted(merged, key=lambda pair: (-pair[1], pair[0].scenario or 99))
+
+
+def _merge_warnings(counts: Counter[str] | None, total: int) -> str | None:
+    if not counts:
+        return None
+    return " ".join(
+        text if n == total else _("{warning} ({n} of these devices)").format(
+            warning=text, n=n)
+        for text, n in sorted(counts.items(), key=lambda pair: -pair[1]))

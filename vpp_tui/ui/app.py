@@ -63,6 +63,9 @@ class VppApp(ReportsWorkerErrors, App[None]):
     COMMANDS = App.COMMANDS | {ConsoleCommands}
     BINDINGS = bindings(global_commands())
     MODES = _section_screens()  # type: ignore[assignment]
+    # Screen classes for small terminals (app.tcss "Small terminals").
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]  # noqa: RUF012
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]  # noqa: RUF012
 
     def __init__(self, ctx: ServiceContext, *, demo: bool = False,
                  cursor_blink: bool = True, notice: str | None = None) -> None:

@@ -7,6 +7,7 @@ from argparse import Namespace
 
 from vpp_tui.cli.commands.common import guarded, read_file
 from vpp_tui.cli.output import EXIT_OK, BadInput, CommandFailed, print_json, table
+from vpp_tui.domain.labels import edition_label
 from vpp_tui.i18n import _
 from vpp_tui.services import catalog, directory, licensing
 from vpp_tui.services.directory.file import DirectoryFileError
@@ -28,11 +29,12 @@ def _apps(args: Namespace, ctx) -> int:  # noqa: ANN001
     if args.json:
         print_json([v.as_json() for v in page.rows])
         return EXIT_OK
-    rows = [[v.name, v.token, " ".join(v.platforms), v.version or "—", _update(v),
+    rows = [[v.name, edition_label(v.pricing_param), v.token, " ".join(v.platforms),
+             v.version or "—", _update(v),
              _count(v, v.used) if not v.unlimited else str(v.used), _count(v, v.total),
              "—" if v.unlimited else str(v.available)] for v in page.rows]
-    print(table(rows, ["NAME", "TOKEN", "PLATFORMS", "VERSION", "UPDATE", "USED", "TOTAL",
-                       "AVAILABLE"]))
+    print(table(rows, ["NAME", "EDITION", "TOKEN", "PLATFORMS", "VERSION", "UPDATE", "USED",
+                       "TOTAL", "AVAILABLE"]))
     return EXIT_OK
 
 
@@ -51,6 +53,7 @@ def _show(args: Namespace, ctx) -> int:  # noqa: ANN001
               if view.update_available else "—")
     for label, value in [
         (_("name"), view.name), (_("adamId"), f"{view.adam_id} ({view.pricing_param})"),
+        (_("edition"), edition_label(view.pricing_param)),
         (_("token"), view.token), (_("type"), view.product_type),
         (_("platforms"), " ".join(view.platforms) or "—"), (_("version"), view.version or "—"),
         (_("update"), update),

@@ -30,7 +30,13 @@ from vpp_tui.domain.licensing.assign import (
     associate_ops,
 )
 from vpp_tui.domain.licensing.batches import asset_batches, revoke_batches
-from vpp_tui.domain.licensing.checks import default_license_type, lint_assignment, refusals
+from vpp_tui.domain.licensing.checks import (
+    AssignOptions,
+    assignment_options,
+    default_license_type,
+    lint_assignment,
+    refusals,
+)
 from vpp_tui.domain.licensing.departures import HeldLicense, pending_reclaims
 from vpp_tui.domain.licensing.model import (
     DEVICES_PER_USER_LICENSE,
@@ -88,7 +94,7 @@ from vpp_tui.domain.licensing.waitlist import (
 )
 
 __all__ = [
-    "DEVICES_PER_USER_LICENSE", "AppleOp", "BatchLimits", "Device", "Enrollment", "Group",
+    "DEVICES_PER_USER_LICENSE", "AppleOp", "AssignOptions", "assignment_options", "BatchLimits", "Device", "Enrollment", "Group",
     "GroupKind", "HeldLicense", "Holdings", "Intent", "Item", "LicenseType", "MemberKind", "MemberResult",
     "OpKind", "Outcome", "Ownership", "Plan", "PlanAction", "PlanWarning", "Platform",
     "Pool", "ProductType", "Reason", "RemovalRule", "Settings", "User", "WaitlistEntry",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from vpp_tui.domain.licensing.model import (
     Device,
@@ -41,6 +42,35 @@ def refusals(
     elif license_type is LicenseType.DEVICE and not item.device_assignable:
         found.append(Reason.NOT_DEVICE_ASSIGNABLE)
     return tuple(found)
+
+
+@dataclass(frozen=True, slots=True)
+class AssignOptions:
+    """The choices an assign form offers: only those no refusal rejects."""
+
+    group_kinds: tuple[GroupKind, ...]
+    intents: tuple[Intent, ...]
+    license_types: tuple[LicenseType, ...]
+
+
+def assignment_options(item: Item, group_kind: GroupKind | None = None) -> AssignOptions:
+    """Which group kinds, intents and license types may be chosen for `item` (and, when
+    given, a group of `group_kind`): every value some combination lets through
+    `refusals` (design.md "Apps and books", "Assignments"; books: user groups, Available
+    or Required, user licensing). Enum order; never empty for an item `refusals` allows
+    at all."""
+    def ok(kind: GroupKind, intent: Intent, lt: LicenseType) -> bool:
+        return not refusals(item, kind, intent, lt)
+
+    kinds = tuple(k for k in GroupKind
+                  if any(ok(k, i, lt) for i in Intent for lt in LicenseType))
+    checked = (group_kind,) if group_kind is not None else kinds
+    return AssignOptions(
+        group_kinds=kinds,
+        intents=tuple(i for i in Intent
+                      if any(ok(k, i, lt) for k in checked for lt in LicenseType)),
+        license_types=tuple(lt for lt in LicenseType
+                            if any(ok(k, i, lt) for k in checked for i in Intent)))
 
 
 def group_devices(group: Group) -> Iterator[Device]:

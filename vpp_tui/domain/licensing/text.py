@@ -5,6 +5,7 @@ Built on demand (never per member while planning) so a 100k-member plan stays ch
 
 from __future__ import annotations
 
+from vpp_tui.domain.licensing.model import Item
 from vpp_tui.domain.licensing.results import Plan, Reason, RemovalRule, WarningCode
 from vpp_tui.i18n import _
 
@@ -98,7 +99,13 @@ def describe_warning(code: WarningCode, count: int = 0) -> str:
     return f"{text} ({count})" if count else text
 
 
-def describe_removal_rule(rule: RemovalRule) -> str:
+def describe_removal_rule(rule: RemovalRule, item: Item | None = None) -> str:
+    """What removing an assignment does to its licenses under `rule`. A book's licenses
+    are never reclaimed, whatever the rule (design.md "Apps and books": a book license
+    cannot be reclaimed once assigned): they stay with the users."""
+    if item is not None and item.is_book:
+        return _("removing the assignment keeps the book licenses with the users: Apple "
+                 "never reclaims a book license")
     if rule is RemovalRule.RECLAIM:
         return _(
             "removing the assignment reclaims licenses: iOS/iPadOS also uninstall the app, "
@@ -135,7 +142,7 @@ def plan_to_dict(plan: Plan) -> dict[str, object]:
         "freed": plan.freed,
         "order": plan.order,
         "removal_rule": str(plan.removal_rule),
-        "removal_rule_text": describe_removal_rule(plan.removal_rule),
+        "removal_rule_text": describe_removal_rule(plan.removal_rule, plan.item),
         "irreversible": list(plan.irreversible),
         "warnings": [{"code": str(w.code), "message": w.message, "members": list(w.members)}
                      for w in plan.warnings],

@@ -30,7 +30,7 @@ from vpp_tui.domain.licensing import (
     plan_assignment,
     pool_after_waitlist,
 )
-from vpp_tui.domain.prompts import prompts_for_devices
+from vpp_tui.domain.prompts import plan_prompts_users, prompts_for_devices
 from vpp_tui.i18n import _
 from vpp_tui.services import audit, ownership
 from vpp_tui.services.access import Permission, authorize, token_id_of
@@ -119,7 +119,8 @@ def _plan_assign(session: Session, ctx: ServiceContext, view: AssetView, group: 
                 to_register.add(upn)
     prompts = prompts_for_devices(group_devices(loaded), str(plan.license_type),
                                   device_assignable=target.item.device_assignable,
-                                  product_type=str(target.item.product_type))
+                                  product_type=str(target.item.product_type)) \
+        if plan_prompts_users(plan) else []
     preview = LicensePreview(plan, view.name, view.adam_id, view.token, group=grow.name,
                              prompts=tuple(PromptGroup(p, n) for p, n in prompts),
                              registrations=len(to_register))

@@ -60,7 +60,7 @@ class LicensePreview:
 
     @property
     def removal_rule_text(self) -> str:
-        return describe_removal_rule(self.plan.removal_rule)
+        return describe_removal_rule(self.plan.removal_rule, self.plan.item)
 
     def as_json(self) -> dict[str, Any]:
         doc = plan_to_dict(self.plan)

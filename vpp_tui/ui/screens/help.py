@@ -48,11 +48,26 @@ class HelpScreen(ModalScreen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_columns(_("Key"), _("Command"), _("What it does"))
-        for heading, commands in ((_("This screen"), self._screen_commands),
-                                  (_("Everywhere"), self._global_commands)):
-            if not commands:
-                continue
+        groups = [(heading, commands) for heading, commands in (
+            (_("This screen"), self._screen_commands),
+            (_("Everywhere"), self._global_commands)) if commands]
+        every = [c for _heading, commands in groups for c in commands]
+        key_width = max([len(_keys(c, self._keymap)) for c in every] + [len(_("Key"))])
+        label_width = max([len(c.label) for c in every]
+                          + [len(h) for h, _c in groups] + [len(_("Command"))])
+        table.add_column(_("Key"), width=key_width)
+        table.add_column(_("Command"), width=label_width)
+        # Descriptions wrap to what is left of the box, so none is cut on a small terminal.
+        table.add_column(_("What it does"), width=self._description_width(
+            key_width, label_width))
+        for heading, commands in groups:
             table.add_row("", Text(heading, style="bold"), "")
             for command in commands:
-                table.add_row(_keys(command, self._keymap), command.label, command.help)
+                table.add_row(_keys(command, self._keymap), command.label,
+                              Text(command.help, overflow="fold"), height=None)
+
+    def _description_width(self, key_width: int, label_width: int) -> int:
+        """Columns left for descriptions: the box is 100 wide or 95% of the terminal, less
+        its border and padding, three cell paddings and the scrollbar."""
+        box = min(100, self.app.size.width * 95 // 100)
+        return max(box - 2 - 4 - key_width - label_width - 6 - 2, 20)

@@ -13,7 +13,8 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
-from vpp_tui.domain.labels import outcome_label
+from vpp_tui.domain.labels import edition_label, outcome_label
+from vpp_tui.domain.prompts import plan_prompts_users
 from vpp_tui.i18n import _, ngettext
 from vpp_tui.services.catalog import UNLIMITED
 from vpp_tui.services.licensing.views import LicensePreview
@@ -45,9 +46,18 @@ def prompt_words(p) -> str:  # noqa: ANN001 - a domain PromptResult
         _("an Apple ID prompt") if p.apple_id_prompt else _("no Apple ID prompt")))
 
 
+def _edition(preview: LicensePreview) -> str:
+    """The edition after the name, for books and for any PLUS item: two editions of one
+    book share their name and adamId."""
+    item = preview.plan.item
+    if item is None or (not item.is_book and item.pricing_param == "STDQ"):
+        return ""
+    return f" · {edition_label(item.pricing_param)}"
+
+
 def title_of(preview: LicensePreview) -> str:
     plan = preview.plan
-    where = f" ({preview.token})" if preview.token else ""
+    where = f"{_edition(preview)} ({preview.token})" if preview.token else _edition(preview)
     if plan.action == "assign":
         return _('Assign "{item}"{where} to "{group}" · {intent} · {lt} licensing').format(
             item=preview.item, where=where, group=preview.group,
@@ -83,7 +93,8 @@ def _apple_line(preview: LicensePreview) -> str:
     if targets:
         line += f" ({', '.join(targets)})"
     if preview.registrations:
-        line += _(", {n} users registered first").format(n=preview.registrations)
+        line += ngettext(", {n} user registered first", ", {n} users registered first",
+                         preview.registrations).format(n=preview.registrations)
     total = preview.licenses_total
     of = "" if total is None else (_(" of unlimited") if total >= UNLIMITED
                                    else _(" of {t}").format(t=total))
@@ -112,9 +123,19 @@ def review_lines(preview: LicensePreview) -> list[Text]:
                                                           order=plan.order), style="dim")
         lines.append(text)
     if plan.already_licensed:
-        lines.append(Text(_("  {n} already hold a license").format(n=plan.already_licensed)))
+        lines.append(Text(ngettext("  {n} already holds a license",
+                                   "  {n} already hold a license",
+                                   plan.already_licensed).format(n=plan.already_licensed)))
     if plan.reclaimed:
-        lines.append(Text(_("  {n} licenses will be reclaimed").format(n=plan.reclaimed)))
+        lines.append(Text(ngettext("  {n} license will be reclaimed",
+                                   "  {n} licenses will be reclaimed",
+                                   plan.reclaimed).format(n=plan.reclaimed)))
+    removed = sum(1 for m in plan.members if m.uninstall) if plan.allowed else 0
+    if removed:
+        lines.append(Text(ngettext(
+            "  {n} member: the app is removed from iOS/iPadOS devices",
+            "  {n} members: the app is removed from iOS/iPadOS devices",
+            removed).format(n=removed)))
     for reason, names in plan.failures_by_reason().items():
         from vpp_tui.domain.licensing import Reason, describe_reason
 
@@ -130,10 +151,13 @@ def review_lines(preview: LicensePreview) -> list[Text]:
             n=len(skipped), why="; ".join(reasons) or "—"), style="dim"))
     if plan.allowed:
         lines.append(Text(_apple_line(preview)))
-    for group in preview.prompts:
+    # Prompts only for a plan that installs something: never for a refused plan, a
+    # removal or an Uninstall assignment (domain.prompts.plan_prompts_users).
+    for group in preview.prompts if plan_prompts_users(plan) else ():
         p = group.prompts
-        text = Text(_("Users will see on {n} devices: {seen}").format(
-            n=group.devices, seen=prompt_words(p)))
+        text = Text(ngettext("Users will see on {n} device: {seen}",
+                             "Users will see on {n} devices: {seen}",
+                             group.devices).format(n=group.devices, seen=prompt_words(p)))
         if p.scenario:
             text.append(_(" (scenario {s})").format(s=p.scenario), style="dim")
         lines.append(text)
@@ -144,11 +168,15 @@ def review_lines(preview: LicensePreview) -> list[Text]:
     if plan.failed and plan.action == "assign":
         waiting = len(plan.waitlist())
         if waiting:
-            lines.append(Text(_("⚠ {n} members stay without the item until licenses are "
-                                "bought or freed").format(n=waiting), style="yellow"))
+            lines.append(Text(ngettext(
+                "⚠ {n} member stays without the item until licenses are bought or freed",
+                "⚠ {n} members stay without the item until licenses are bought or freed",
+                waiting).format(n=waiting), style="yellow"))
     if plan.irreversible:
-        lines.append(Text(_("⚠ irreversible: {n} book licenses can never be reclaimed").format(
-            n=len(plan.irreversible)), style="bold yellow"))
+        lines.append(Text(ngettext(
+            "⚠ irreversible: {n} book license can never be reclaimed",
+            "⚠ irreversible: {n} book licenses can never be reclaimed",
+            len(plan.irreversible)).format(n=len(plan.irreversible)), style="bold yellow"))
     if plan.action == "unassign" or str(plan.intent or "") == "uninstall":
         lines.append(Text(_("Rule: {rule}").format(rule=preview.removal_rule_text),
                           style="dim"))
@@ -165,9 +193,11 @@ class LicenseReviewScreen(ModalScreen[bool]):
     #review-keys { margin-top: 1; text-align: right; color: $text-muted; }
     """
 
-    def __init__(self, preview: LicensePreview) -> None:
+    def __init__(self, preview: LicensePreview, *, back: bool = False) -> None:
+        """`back`: esc returns to the form the change was chosen in (its values kept)."""
         super().__init__(classes="review")
         self.preview = preview
+        self.back = back
 
     def compose(self) -> ComposeResult:
         with Vertical(id="review-box", classes="dialog") as box:
@@ -175,8 +205,10 @@ class LicenseReviewScreen(ModalScreen[bool]):
             with VerticalScroll(id="review-scroll"):
                 yield Static(Text("\n").join(review_lines(self.preview)), id="review-lines")
             yield DataTable(id="review-members", cursor_type="row", zebra_stripes=True)
-            keys = _("v view list   esc cancel   enter apply") if self.preview.allowed \
-                else _("v view list   esc close")
+            esc = _("esc back to the form") if self.back else (
+                _("esc cancel") if self.preview.allowed else _("esc close"))
+            keys = _("v view list   {esc}   enter apply").format(esc=esc) \
+                if self.preview.allowed else _("v view list   {esc}").format(esc=esc)
             yield Static(keys, id="review-keys")
 
     def action_toggle_list(self) -> None:

@@ -6,11 +6,14 @@ plans, the admin reads, and only then is Apple told.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Input, Static
 
+from vpp_tui.domain.licensing import GroupKind, Item, ProductType, assignment_options
 from vpp_tui.i18n import _
 from vpp_tui.services import catalog, licensing
 from vpp_tui.services.access import token_id_of
@@ -190,28 +193,33 @@ class AssignmentsSection(RunsJobs, LicenseFlow, SectionScreen):
         def work_() -> None:
             items = catalog.list_assets(self.ctx, books=None, limit=None).rows
             groups = list_groups(self.ctx, limit=None).rows
-            self.app.call_from_thread(self.app.push_screen, AssignForm(groups, items=items),
-                                      self._add_chosen)
+            self.app.call_from_thread(self._open_form, AssignForm(groups, items=items))
 
         self.run_worker(work_, group="assign-form", thread=True, exclusive=True,
                         exit_on_error=False)
 
+    def _open_form(self, form: AssignForm) -> None:
+        self.app.push_screen(form, lambda choice: self._add_chosen(choice, form))
+
     def _assign(self, title: str, item_ref: str, group: str, intent: str,
-                license_type: str, token: str, done: str) -> None:
+                license_type: str, token: str, done: str,
+                back: Callable[[], None] | None = None) -> None:
         args = (item_ref, group, intent, license_type, token)
         self.license_change(license_spec("license.assign", f"{item_ref}:{token}:{group}",
                                          title),
                             lambda: licensing.plan_assign(self.ctx, *args),
-                            lambda ctx, _progress: licensing.apply_assign(ctx, *args), done)
+                            lambda ctx, _progress: licensing.apply_assign(ctx, *args), done,
+                            back)
 
-    def _add_chosen(self, choice: AssignChoice | None) -> None:
+    def _add_chosen(self, choice: AssignChoice | None, form: AssignForm) -> None:
         if choice is None:
             return
         item = choice.item
         self._assign(_("Assign {item}").format(item=item.name),
                      f"{item.adam_id}:{item.pricing_param}", choice.group, choice.intent,
                      choice.license_type, item.token,
-                     _("{item} → {group}").format(item=item.name, group=choice.group))
+                     _("{item} → {group}").format(item=item.name, group=choice.group),
+                     back=lambda: self._open_form(form.again(choice)))
 
     def action_edit(self) -> None:
         v = self.selected
@@ -226,9 +234,12 @@ class AssignmentsSection(RunsJobs, LicenseFlow, SectionScreen):
                          _("{item} → {group} is now {intent}").format(
                              item=v.item, group=v.group, intent=intent))
 
+        offered = assignment_options(Item(v.adam_id, ProductType(v.product_type),
+                                          v.pricing_param),
+                                     GroupKind(v.group_kind)).intents
         self.app.push_screen(IntentForm(_("{item} → {group}").format(item=v.item,
                                                                      group=v.group),
-                                        v.intent), chosen)
+                                        v.intent, tuple(str(i) for i in offered)), chosen)
 
     def action_remove(self) -> None:
         v = self.selected

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer, Static
@@ -54,7 +54,8 @@ class SectionScreen(ReportsWorkerErrors, Screen[None]):
         yield HeaderLine(self.ctx, demo=self.app.demo)  # type: ignore[attr-defined]
         yield SectionBar(self.MODE)
         yield from self.compose_body()
-        yield Footer()
+        # Compact below 100 columns: every key keeps its whole label ("del delete").
+        yield Footer(compact=self.app.size.width < 100)
 
     def compose_body(self) -> ComposeResult:
         yield from ()
@@ -63,6 +64,11 @@ class SectionScreen(ReportsWorkerErrors, Screen[None]):
 
     def on_mount(self) -> None:
         self.app.live_sections.add(self)  # type: ignore[attr-defined]
+
+    @on(events.Resize)
+    def _footer_fits(self, event: events.Resize) -> None:
+        for footer in self.query(Footer):
+            footer.compact = event.size.width < 100
 
     def on_unmount(self) -> None:
         self.app.live_sections.discard(self)  # type: ignore[attr-defined]

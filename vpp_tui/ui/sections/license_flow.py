@@ -56,7 +56,9 @@ class LicenseFlow:
     WORKER_ERROR_TITLES = {"license-plan": _("Cannot plan the change")}
 
     def license_change(self, spec: JobSpec, plan: Callable[[], object], apply: JobCall,
-                       done: str) -> None:
+                       done: str, back: Callable[[], None] | None = None) -> None:
+        """Plan in a worker, show the review, apply on enter. `back`: the form the change
+        was chosen in, reopened with its values when the review is left with esc."""
         if self.job_busy(spec.key):  # type: ignore[attr-defined]
             return
 
@@ -66,7 +68,7 @@ class LicenseFlow:
             except ServiceError as exc:
                 self.post_message(LicenseChangeRefused(spec.error_title, str(exc)))  # type: ignore[attr-defined]
                 return
-            self.post_message(LicensePreviewReady(spec, preview, apply, done))  # type: ignore[attr-defined]
+            self.post_message(LicensePreviewReady(spec, preview, apply, done, back))  # type: ignore[attr-defined]
 
         self.run_worker(work_, group="license-plan", thread=True, exclusive=True,  # type: ignore[attr-defined]
                         exit_on_error=False)
@@ -76,12 +78,17 @@ class LicenseFlow:
         preview: LicensePreview = message.preview  # type: ignore[assignment]
         spec = replace(message.spec, expected=apple_targets(preview))  # type: ignore[type-var]
 
+        back = message.back
+
         def answered(yes: bool | None) -> None:
             if yes:
                 self.start_job(spec, message.apply,  # type: ignore[attr-defined]
                                lambda result: self._applied(spec, result, message.done))
+            elif callable(back):
+                back()
 
-        self.app.push_screen(LicenseReviewScreen(preview), answered)  # type: ignore[attr-defined, arg-type]
+        self.app.push_screen(LicenseReviewScreen(preview, back=callable(back)),  # type: ignore[attr-defined]
+                             answered)
 
     def _applied(self, spec: JobSpec, result: LicenseResult, done: str) -> None:
         text = f"{done}: {result_text(result)}"

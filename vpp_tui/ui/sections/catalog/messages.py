@@ -24,6 +24,7 @@ class LicensePreviewReady(Message):
     preview: object
     apply: object  # apply(ctx, progress), run as a job when the admin confirms
     done: str
+    back: object = None  # () -> None: esc on the review reopens the form it came from
 
 
 @dataclass

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rich.text import Text
 
+from vpp_tui.domain.labels import edition_label
 from vpp_tui.i18n import _
 from vpp_tui.services.catalog import AssetView
 from vpp_tui.ui.widgets.usage_bar import usage_bar
@@ -13,7 +14,9 @@ def columns(books: bool) -> tuple[tuple[str, str], ...]:
     head = (("name", _("Name")), ("token", _("Token")))
     if not books:
         head += (("platforms", _("Platforms")), ("version", _("Version")))
-    head += (("used", _("Used / Total")), ("available", _("Available")))
+    # The edition after the counts: two editions of one book share name and adamId.
+    head += (("used", _("Used / Total")), ("available", _("Available")),
+             ("edition", _("Edition")))
     if not books:
         head += (("device", _("Device")), ("revocable", _("Revocable")))
     return head + (("kind", _("Kind")),)
@@ -45,7 +48,10 @@ def cells(view: AssetView, books: bool) -> tuple[object, ...]:
     head: tuple[object, ...] = (view.name, view.token)
     if not books:
         head += (" ".join(view.platforms) or "—", view.version or "—")
-    head += (usage_bar(view.used, view.total, unlimited=view.unlimited), available(view))
+    # A 5-cell bar leaves room for every column, the edition too, at 120 columns.
+    head += (usage_bar(view.used, view.total, unlimited=view.unlimited, width=5),
+             available(view),
+             edition_label(view.pricing_param))
     if not books:
         head += (_mark(view.device_assignable), _mark(view.revocable))
     return head + (kind(view),)
@@ -53,7 +59,8 @@ def cells(view: AssetView, books: bool) -> tuple[object, ...]:
 
 def facts(view: AssetView) -> str:
     """One sentence of what the row's marks mean, for the panel and the details."""
-    parts = [_("adamId {id}").format(id=view.adam_id)]
+    parts = [_("adamId {id}").format(id=view.adam_id),
+             _("edition: {e}").format(e=edition_label(view.pricing_param))]
     if view.product_type == "book":
         parts.append(_("book: user licensing only; a book license can never be reclaimed"))
     else:

@@ -261,13 +261,15 @@ class CatalogSection(RunsJobs, LicenseFlow, SectionScreen):
         def work_() -> None:
             groups = list_groups(self.ctx, kind="user" if self.BOOKS else None,
                                  limit=None).rows
-            self.app.call_from_thread(self.app.push_screen, AssignForm(groups, item=view),
-                                      self.assign_chosen)
+            self.app.call_from_thread(self._open_form, AssignForm(groups, item=view))
 
         self.run_worker(work_, group="groups", thread=True, exclusive=True,
                         exit_on_error=False)
 
-    def assign_chosen(self, choice: AssignChoice | None) -> None:
+    def _open_form(self, form: AssignForm) -> None:
+        self.app.push_screen(form, lambda choice: self.assign_chosen(choice, form))
+
+    def assign_chosen(self, choice: AssignChoice | None, form: AssignForm) -> None:
         if choice is None:
             return
         item = choice.item
@@ -278,7 +280,8 @@ class CatalogSection(RunsJobs, LicenseFlow, SectionScreen):
                          _("Assign {item}").format(item=item.name)),
             lambda: licensing.plan_assign(self.ctx, *args),
             lambda ctx, _progress: licensing.apply_assign(ctx, *args),
-            _("{item} → {group}").format(item=item.name, group=choice.group))
+            _("{item} → {group}").format(item=item.name, group=choice.group),
+            back=lambda: self._open_form(form.again(choice)))
 
     def action_revoke(self) -> None:
         view = self.selected

@@ -17,8 +17,8 @@ from vpp_tui.ui.widgets import table as table_rows
 def columns() -> tuple[tuple[str, str], ...]:
     return (
         ("state", _("State")), ("name", _("Name")), ("location", _("Location")),
-        ("expires", _("Expires")), ("sync", _("Last sync")), ("apps", _("Apps")),
-        ("books", _("Books")), ("apple_id", _("Apple ID")), ("country", _("Country")),
+        ("expires", _("Expires")), ("sync", _("Last sync")), ("apple_id", _("Apple ID")),
+        ("apps", _("Apps")), ("books", _("Books")), ("country", _("Country")),
         ("account", _("Account")), ("auto", _("Auto-update")),
     )
 
@@ -69,8 +69,9 @@ def cells(view: TokenView, now: datetime) -> tuple[object, ...]:
                    and view.state == "expiring_soon" else "dim")
     return (
         badge(view), view.name, view.location_name or "—", expires, last_sync(view, now),
+        view.apple_id,
         Text(str(view.app_count), justify="right"), Text(str(view.book_count), justify="right"),
-        view.apple_id, view.country, view.account_type,
+        view.country, view.account_type,
         _("on") if view.auto_update else _("off"),
     )
 
