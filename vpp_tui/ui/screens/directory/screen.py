@@ -58,7 +58,7 @@ SECTIONS: dict[str, tuple[tuple[str, str], ...]] = {
                ("prompts", _("What the device shows, per assigned item"))),
     "group": (("assignments", _("Assignments")), ("members", _("Members"))),
 }
-TALL = {"members": 14, "prompts": 8, "licenses": 8}  # rows shown before the page scrolls
+TALL = {"members": 20, "prompts": 8, "licenses": 8}  # rows shown before the page scrolls
 
 
 def kind_title(kind: str) -> str:
@@ -98,14 +98,17 @@ class DirectoryDetailsScreen(RunsJobs, LicenseFlow, ReportsWorkerErrors, Screen[
             yield Static(_("Loading…"), id="details-facts")
             for table_id, heading in SECTIONS[self.kind]:
                 yield Static(heading, id=f"heading-{table_id}", classes="subheading")
-                yield DataTable(id=f"details-{table_id}", cursor_type="none",
-                                zebra_stripes=True)
+                # Members scroll with the cursor keys; the other tables are short.
+                yield DataTable(id=f"details-{table_id}", zebra_stripes=True,
+                                cursor_type="row" if table_id == "members" else "none")
         yield Footer()
 
     # Loading ------------------------------------------------------------------------
 
     def on_mount(self) -> None:
         self.app.live_sections.add(self)  # type: ignore[attr-defined]
+        # The arrow and page keys scroll the details (a group: its members).
+        self.query_one("#details-members" if self.kind == "group" else "#details-body").focus()
         self.load()
 
     def on_unmount(self) -> None:
@@ -151,10 +154,11 @@ class DirectoryDetailsScreen(RunsJobs, LicenseFlow, ReportsWorkerErrors, Screen[
         self.query_one("#details-facts", Static).update(facts)
         for table_id, heading in SECTIONS[self.kind]:
             columns, rows, empty = built[table_id]
+            title = self._heading(table_id, heading, len(rows))
             self.query_one(f"#heading-{table_id}", Static).update(
-                self._heading(table_id, heading, len(rows)))
+                title if rows else f"{title}: {empty}")
             self._fill(self.query_one(f"#details-{table_id}", DataTable), columns, rows,
-                       empty, TALL.get(table_id, 6))
+                       TALL.get(table_id, 6))
         self.refresh_bindings()
 
     def _heading(self, table_id: str, heading: str, count: int) -> str:
@@ -165,15 +169,14 @@ class DirectoryDetailsScreen(RunsJobs, LicenseFlow, ReportsWorkerErrors, Screen[
         return f"{heading} · {rows_range(page.offset, len(page.rows), page.total)}{keys}"
 
     @staticmethod
-    def _fill(table: DataTable, columns: tuple[str, ...], rows: list, empty: str,
-              tall: int) -> None:
+    def _fill(table: DataTable, columns: tuple[str, ...], rows: list, tall: int) -> None:
         table.clear(columns=True)
         table.add_columns(*columns)
         for row in rows:
             table.add_row(*row)
-        if not rows:
-            table.add_row(Text(empty, style="dim"), *[""] * (len(columns) - 1))
-        table.styles.height = min(max(len(rows), 1), tall) + 1
+        # Sized from the rows: an auto-height table measured before its rows stays wrong.
+        table.styles.height = min(len(rows), tall) + 1
+        table.display = bool(rows)
 
     # Keys ---------------------------------------------------------------------------
 

@@ -46,8 +46,11 @@ def user_facts(d: UserDetails) -> Text:
              _fact_line([(_("Groups"), ", ".join(d.groups) or _("none"))])]
     link = d.invitation
     if link:
-        lines.append(_fact_line([(_("Invitation"), link)]))
-        lines.append(Text(_("c copies the invitation link to the clipboard"), style="dim"))
+        lines.append(Text(_("Invitation link, not accepted yet (c copies it):"), style="dim"))
+        lines.append(Text(link))
+    if any(h.product_type == "book" for h in d.licenses):
+        lines.append(Text(_("Books stay with their users: Apple never revokes a book "
+                            "license, so r revokes the apps only."), style="dim"))
     return Text("\n").join(lines)
 
 
