@@ -204,3 +204,16 @@ async def test_store_text_is_shown_as_typed_not_as_markup(ctx, make_app):
         screen = await open_details(pilot, "users", "x@contoso.edu")
         facts = text_of(screen, "#details-facts")
         assert "[b]Bold[/b]" in facts and "\x1b" not in facts
+
+
+async def test_the_palette_offers_revoke_from_user_details_and_not_from_a_group(demo, demo_app):
+    app = demo_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_details(pilot, "users", BOOK_AND_APP)
+        assert {c.action for c in screen.commands()} >= {"revoke", "copy_invitation"}
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("escape")  # clears the filter of the Directory
+        await settle(pilot)
+        screen = await open_details(pilot, "groups", "Teachers")
+        assert not {"revoke", "copy_invitation"} & {c.action for c in screen.commands()}

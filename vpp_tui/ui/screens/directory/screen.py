@@ -180,6 +180,12 @@ class DirectoryDetailsScreen(RunsJobs, LicenseFlow, ReportsWorkerErrors, Screen[
 
     # Keys ---------------------------------------------------------------------------
 
+    def commands(self) -> tuple[Command, ...]:
+        """The commands of this kind of details, for the palette."""
+        hidden = {"user": ("page",), "device": ("page", "copy_invitation"),
+                  "group": ("revoke", "copy_invitation")}[self.kind]
+        return tuple(c for c in DETAILS_COMMANDS if c.action.split("(")[0] not in hidden)
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         details = self.details
         if action == "close":
