@@ -217,3 +217,24 @@ async def test_the_palette_offers_revoke_from_user_details_and_not_from_a_group(
         await settle(pilot)
         screen = await open_details(pilot, "groups", "Teachers")
         assert not {"revoke", "copy_invitation"} & {c.action for c in screen.commands()}
+
+
+async def test_revoke_from_details_refreshes_apps_without_a_key_press(demo, demo_app):
+    app = demo_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("2")  # Apps is mounted: it follows the store from now on
+        await settle(pilot)
+
+        def used() -> int:
+            apps = next(s for s in app.live_sections if s.MODE == "apps")
+            return next(v.used for v in apps.views
+                        if (v.name, v.token) == ("Exam Lockdown", "North Campus"))
+
+        before = used()
+        await open_details(pilot, "devices", EXAM_IPAD)
+        await pilot.press("r")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert used() == before - 1
