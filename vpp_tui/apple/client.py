@@ -295,6 +295,15 @@ class AppleClient:
         return out
 
     def invitation_link(self, invite_code: str) -> str:
-        template = (self.service_config().urls or {}).get("invitationEmail") or APPLE_INVITE
-        code = quote(invite_code, safe="")
-        return template.replace("%25inviteCode%25", code).replace("%inviteCode%", code)
+        return invitation_link(invite_code,
+                               (self.service_config().urls or {}).get("invitationEmail"))
+
+
+def invitation_link(invite_code: str, template: str | None = None) -> str:
+    """The link a Registered user opens to accept the VPP invitation: `inviteCode`
+    substituted for `%25inviteCode%25` in `urls.invitationEmail` of the service config
+    (`template`; Apple's documented default when None). apple-api.md §2.10 "Invitation
+    flow". Pure; raises nothing."""
+    code = quote(invite_code, safe="")
+    return (template or APPLE_INVITE).replace("%25inviteCode%25", code).replace(
+        "%inviteCode%", code)

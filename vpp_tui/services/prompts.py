@@ -74,14 +74,25 @@ def prompts_for_device(ctx: ServiceContext, serial: str, item: str,
         if device is None:
             raise NotFound(_("no device {serial!r} in the directory; import it with "
                              "'vpp-tui directory import'").format(serial=serial))
-        decided = _deciding_assignment(session, view.id, device)
+        asset = session.get(m.Asset, view.id)
+        if asset is None:
+            raise NotFound(_("no item {item!r}; sync its token first").format(item=item))
+        return device_prompts(session, device, asset, token=view.token, name=view.name)
+
+
+def device_prompts(session: Any, device: m.DirectoryDevice, asset: m.Asset, *,
+                   token: str, name: str | None = None) -> DevicePrompts:
+    """What `device` will show for `asset`: the license type of the first assignment of
+    the asset reaching the device (`_deciding_assignment`), then `explain_device_prompts`
+    (design.md "End-user prompts"). Store reads only, inside the caller's session."""
+    decided = _deciding_assignment(session, asset.id or 0, device)
     license_type = decided[1] if decided else None
     result = explain_device_prompts(
         ownership=device.ownership, supervised=device.supervised, kiosk=device.kiosk,
         enrollment=device.enrollment, license_type=license_type,
-        device_assignable=view.device_assignable, product_type=view.product_type,
+        device_assignable=asset.device_assignable, product_type=asset.product_type,
         app_store_blocked=device.app_store_blocked)
-    chosen = license_type or ("device" if view.device_assignable
-                              and view.product_type != "book" else "user")
-    return DevicePrompts(serial, view.name, view.token, chosen,
-                         decided[0] if decided else None, result)
+    chosen = license_type or ("device" if asset.device_assignable
+                              and asset.product_type != "book" else "user")
+    return DevicePrompts(device.serial, name or asset.name or asset.adam_id, token,
+                         chosen, decided[0] if decided else None, result)

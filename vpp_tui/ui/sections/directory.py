@@ -26,6 +26,7 @@ from vpp_tui.ui.format import rows_range
 from vpp_tui.ui.jobs import JobSpec
 from vpp_tui.ui.messages import DirectoryChanged, LedgerChanged
 from vpp_tui.ui.screens.confirm import ConfirmScreen
+from vpp_tui.ui.screens.directory import DirectoryDetailsScreen
 from vpp_tui.ui.screens.import_form import ImportForm
 from vpp_tui.ui.sections.base import SectionScreen
 from vpp_tui.ui.sections.catalog.messages import PageLoaded
@@ -35,6 +36,8 @@ from vpp_tui.ui.widgets.inputs import TextField
 from vpp_tui.ui.widgets.job_bar import JobBar
 
 DIRECTORY_COMMANDS = (
+    Command("directory.details", "enter", "details", _("details"),
+            _("Open the selected user, device or group: licenses, groups, members")),
     Command("directory.import", "i", "import_file", _("import"),
             _("Import users, devices and groups from a file")),
     Command("directory.filter", "slash", "filter", _("filter"),
@@ -202,7 +205,30 @@ class DirectorySection(RunsJobs, SectionScreen):
         if 0 <= offset < self.totals[self.tab]:
             self.load(self.tab, offset)
 
+    # Details ----------------------------------------------------------------------
+
+    def selected_key(self) -> str | None:
+        """The UPN, serial or group name under the cursor of the shown tab."""
+        table = self.query_one(f"#directory-{self.tab}", DataTable)
+        if not table.row_count or table.cursor_row < 0:
+            return None
+        return str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+
+    @on(DataTable.RowSelected)
+    def _row_chosen(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_details()
+
+    def action_details(self) -> None:
+        key = self.selected_key()
+        if key is None:
+            return
+        kind = {"users": "user", "devices": "device", "groups": "group"}[self.tab]
+        self.app.push_screen(DirectoryDetailsScreen(kind, key, page_size=self.PAGE_SIZE))
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "details" and self.is_mounted:
+            return True if self.selected_key() is not None else None
         if action == "page" and parameters and self.is_mounted:
             offset = self.offsets[self.tab] + int(parameters[0]) * self.PAGE_SIZE  # type: ignore[call-overload]
             return True if 0 <= offset < self.totals[self.tab] else None
