@@ -45,3 +45,14 @@ def owner_label(name: str | None, metadata: str | None) -> str:
     owner = name or _("another MDM")
     meta = (metadata or "").strip()
     return f"{owner} ({meta})" if meta and meta != owner else owner
+
+
+# What Apple sends as the total of an app with unlimited licenses (apple-api.md: a 32-bit
+# maximum; `services.catalog.UNLIMITED` keeps it in the store).
+UNLIMITED_TOTAL = 2147483647
+
+
+def license_total_label(total: int) -> str:
+    """A license pool's total for a person: "unlimited" for UNLIMITED_TOTAL (or more),
+    else the number: "used 3 of unlimited", never "of 2147483647"."""
+    return _("unlimited") if total >= UNLIMITED_TOTAL else str(total)

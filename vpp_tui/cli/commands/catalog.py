@@ -7,6 +7,7 @@ from argparse import Namespace
 
 from vpp_tui.cli.commands.common import guarded, read_file
 from vpp_tui.cli.output import EXIT_OK, BadInput, CommandFailed, print_json, table
+from vpp_tui.domain.limits import MAX_DIRECTORY_FILE_BYTES
 from vpp_tui.i18n import _
 from vpp_tui.services import catalog, directory, licensing
 from vpp_tui.services.directory.file import DirectoryFileError
@@ -74,7 +75,7 @@ def _show(args: Namespace, ctx) -> int:  # noqa: ANN001
 
 
 def _directory(args: Namespace, ctx) -> int:  # noqa: ANN001
-    raw = read_file(args.file)
+    raw = read_file(args.file, MAX_DIRECTORY_FILE_BYTES)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -93,7 +94,7 @@ def _directory(args: Namespace, ctx) -> int:  # noqa: ANN001
     except directory.MassRemoval as exc:
         raise BadInput(_("{file}: would remove {what}; nothing was imported; check the file, "
                          "or pass --allow-mass-removal").format(
-            file=args.file, what=directory.describe_removals(exc.removals))) from exc
+            file=args.file, what=directory.describe_removals(exc.removals, exc.limit))) from exc
     result = update.imported
     print(_("imported {file}: {summary}").format(file=args.file, summary=result.summary()))
     for d in result.departures[:20]:
