@@ -25,7 +25,6 @@ OWNERSHIPS = ("corporate", "personal")
 ENROLLMENTS = ("device", "user", "automated")
 GROUP_KINDS = ("user", "device")
 KINDS = ("users", "devices", "groups")
-SHOWN = 5  # values a message names before it stops listing
 _TRUE = {"true", "yes", "y", "1"}
 _FALSE = {"false", "no", "n", "0"}
 
@@ -272,7 +271,7 @@ def _csv_records(text: str, kind: str, filename: str) -> Iterator[tuple[str, int
                 raise DirectoryFileUnusable(f"{filename}:{start}: " + _(
                     "the header names {cols} twice, so one column would silently overwrite "
                     "the other; keep one of each").format(
-                        cols=", ".join(quote(c) for c in twice[:SHOWN])))
+                        cols=", ".join(quote(c) for c in twice[:5])))
             continue
         extra = row[len(header):]
         if len(row) < len(header) or any(v.strip() for v in extra):
