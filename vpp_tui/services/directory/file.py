@@ -168,8 +168,7 @@ def _device(raw: dict[str, Any]) -> DeviceRecord:
 def _group(raw: dict[str, Any]) -> GroupRecord:
     kind = _choice(raw.get("kind"), "kind", GROUP_KINDS, None)
     members = raw.get("members")
-    if isinstance(members, str):
-        members = [m for m in members.split(";")]
+    members = members.split(";") if isinstance(members, str) else members  # CSV: a;b;c
     if not isinstance(members, list) or not all(isinstance(m, str) for m in members):
         raise _Bad(_("'members' must be a list of UPNs or serials, not {v}; an empty "
                      "group is written []").format(v=quote(json.dumps(members))))
