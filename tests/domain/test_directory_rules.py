@@ -41,3 +41,12 @@ def test_removal_percent_is_never_shown_as_zero_when_something_goes() -> None:
     assert Removal("users", 1, 1000).percent == 1
     assert Removal("users", 0, 0).percent == 0
     assert Removal("users", 2, 3).percent == 67
+
+
+def test_share_is_rounded_up_so_it_never_reads_as_the_limit_it_exceeds() -> None:
+    from vpp_tui.domain.directory import USERS, Removal
+
+    assert Removal(USERS, 61, 600).share == "10.2"
+    assert Removal(USERS, 601, 6000).share == "10.1"
+    assert Removal(USERS, 60, 600).share == "10"
+    assert Removal(USERS, 0, 600).share == "0" and Removal(USERS, 1, 3).share == "33.4"

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
 
+import pytest
+
+from vpp_tui.domain import limits
 from vpp_tui.domain.limits import (
     MAX_JSON_DEPTH,
     datetime_problem,
@@ -50,3 +53,22 @@ def test_json_value_must_be_plain_finite_and_shallow() -> None:
     assert "levels deep" in (json_problem(deep) or "")
     assert json_problem({1: "x"}) == "has a key that is not text"
     assert "not a JSON value" in (json_problem(object()) or "")
+
+
+@pytest.mark.parametrize("name", ["Nor\x1b[0mth", "a\x07b", "a\tb", "a\nb", "No\u200brth",
+                                  "North\u202e", "\ufeffNorth", "a\u2028b", "a\ud800"])
+def test_identifier_with_a_control_format_or_separator_character_is_refused(
+        name: str) -> None:
+    assert "control or invisible character" in (limits.identifier_problem(name) or "")
+
+
+@pytest.mark.parametrize("name", ["North Campus", "Zoë 東京", "ana@contoso.com", "a\u00a0b",
+                                  "Sales 🎉"])
+def test_identifier_of_printable_text_passes(name: str) -> None:
+    assert limits.identifier_problem(name) is None
+
+
+def test_file_size_is_refused_one_byte_over_its_limit_naming_the_limit() -> None:
+    assert limits.size_problem(1024, 1024) is None
+    assert limits.size_problem(1025, 1024) == "is larger than 1 KiB (the limit)"
+    assert limits.byte_size(64 * 2 ** 20) == "64 MiB" and limits.byte_size(1000) == "1000 bytes"

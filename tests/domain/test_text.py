@@ -30,3 +30,17 @@ def test_terminal_safe_strips_every_control_sequence(raw: str, shown: str) -> No
 def test_terminal_safe_returns_printable_text_unchanged() -> None:
     text = "North Campus (Contoso)"
     assert terminal_safe(text) is text
+
+
+def test_quote_clips_a_long_value_to_80_characters_and_counts_it() -> None:
+    from vpp_tui.domain.text import quote
+
+    assert quote("North") == "'North'"
+    assert quote("a" * 10000) == "'" + "a" * 80 + "…' (10000 characters)"
+    assert quote("it's" * 40).endswith('…" (160 characters)')
+
+
+def test_quote_shows_blanks_and_controls_escaped() -> None:
+    from vpp_tui.domain.text import quote
+
+    assert quote(" ") == "' '" and quote("a\x1b[0mb") == "'a\\x1b[0mb'"

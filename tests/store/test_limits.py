@@ -36,7 +36,7 @@ def test_admin_name_leaves_room_for_the_lease_suffix() -> None:
     longest = (limits.max_length(m.Lease, "owner") or 0) - limits.LEASE_SUFFIX
     assert limits.actor_problem("a" * longest) is None
     assert limits.actor_problem("a" * (longest + 1))
-    assert limits.actor_problem("  ") == "is empty"
+    assert limits.actor_problem("  ") == "is empty or only blanks"
 
 
 @pytest.mark.parametrize(("row", "field"), [
@@ -75,3 +75,34 @@ def test_good_values_pass_the_backstop(store: Store) -> None:
         session.add(m.AuditEntry(actor="ana", action="x", at=datetime(9998, 1, 1, tzinfo=UTC)))
     with store.session() as session:
         assert len(session.exec(select(m.DirectoryUser)).all()) == 1
+
+
+def test_every_identifier_column_exists_and_is_text() -> None:
+    tables = {model.__tablename__: model for model in m.ALL_TABLES}
+    for table, field in limits.IDENTIFIERS:
+        column = limits.limit(tables[table], field)
+        assert column.kind == "text" and column.identifier, (table, field)
+
+
+def test_backstop_refuses_an_identifier_with_a_control_character(store: Store) -> None:
+    with pytest.raises(limits.ValueRefused) as refused, store.session() as session:
+        session.add(m.DirectoryGroup(name="Sales\x1b[2J", kind="user"))
+    assert (refused.value.table, refused.value.field) == ("directory_groups", "name")
+    assert "U+001B" in refused.value.message
+
+
+def test_a_row_stored_before_the_identifier_rule_can_still_change_its_other_values(
+        store: Store) -> None:
+    from sqlalchemy import insert
+
+    with store.session() as session:  # a Core insert: as an older version stored it
+        session.execute(insert(m.ScopeTag).values(name="ea\u200bst", description=""))
+    with store.session() as session:
+        tag = session.exec(select(m.ScopeTag).where(m.ScopeTag.name == "ea\u200bst")).one()
+        tag.description = "the east campus"
+    with pytest.raises(limits.ValueRefused), store.session() as session:
+        session.exec(select(m.ScopeTag).where(m.ScopeTag.name == "ea\u200bst")).one().name \
+            = "we\x07st"
+    with store.session() as session:
+        assert session.exec(select(m.ScopeTag.description).where(
+            m.ScopeTag.name == "ea\u200bst")).one() == "the east campus"

@@ -18,11 +18,10 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from vpp_tui.domain.limits import datetime_problem, text_problem
+from vpp_tui.domain.limits import MAX_TOKEN_FILE_BYTES, datetime_problem, text_problem
+from vpp_tui.domain.text import quote
 from vpp_tui.i18n import _
 
-# A real token file is a few hundred bytes; anything far larger is not one.
-MAX_TOKEN_FILE_BYTES = 64 * 1024
 REQUIRED_FIELDS = ("token", "expDate", "orgName")
 
 
@@ -105,14 +104,14 @@ def parse_exp_date(value: str) -> datetime:
             parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
         except ValueError as exc:
             raise TokenBadExpiry(_(
-                "the token's expDate {value!r} is not a date Apple writes "
+                "the token's expDate {value} is not a date Apple writes "
                 "(expected like 2030-11-08T22:33:22+0000); download the token again"
-            ).format(value=value)) from exc
+            ).format(value=quote(value))) from exc
     problem = datetime_problem(parsed)
     if problem:
         raise TokenBadExpiry(_(
-            "the token's expDate {value!r} {problem}; download the token again"
-        ).format(value=value, problem=problem))
+            "the token's expDate {value} {problem}; download the token again"
+        ).format(value=quote(value), problem=problem))
     return parsed.astimezone(UTC)
 
 

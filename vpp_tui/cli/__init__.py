@@ -75,7 +75,13 @@ def undecodable_option(args: Any) -> str | None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from vpp_tui.cli.output import EXIT_INTERRUPTED, BadInput, CommandFailed, terminal_guard
+    from vpp_tui.cli.output import (
+        EXIT_INTERRUPTED,
+        BadInput,
+        CommandFailed,
+        OutputFailed,
+        terminal_guard,
+    )
     from vpp_tui.services.access import AccessDenied
     from vpp_tui.store.engine import StoreError
     from vpp_tui.store.limits import ValueRefused
@@ -101,7 +107,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             sys.stdout.flush()  # a closed pipe shows here, not at interpreter exit
             return status
     except BrokenPipeError:
-        return _reader_went_away()
+        _silence_stdout()
+        return EXIT_BROKEN_PIPE
+    except OutputFailed as exc:  # a full disk: the work is done, its report is lost
+        _silence_stdout()
+        error(str(exc))
+        return exc.exit_code
     except (CommandFailed, BadInput) as exc:
         error(str(exc))
         return exc.exit_code
@@ -119,19 +130,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INTERRUPTED
 
 
-def _reader_went_away() -> int:
-    """The reader of stdout closed it (`vpp-tui apps list | head -1`): stop quietly.
-
-    Python's documented recipe: point stdout at devnull, so the flush at interpreter exit
-    does not raise again, and exit as a shell does for SIGPIPE (128 + 13). What the command
-    did is done; only its report was cut short."""
+def _silence_stdout() -> None:
+    """stdout cannot take more (`vpp-tui apps list | head -1` closed it, or the disk is
+    full): point it at devnull, Python's documented recipe, so the flush at interpreter
+    exit does not raise again (which would print a traceback and exit 120). The caller
+    exits as a shell does for SIGPIPE (128 + 13), or 1 for a write error. What the
+    command did is done; only its report was cut short."""
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         os.close(devnull)
     except (OSError, ValueError, AttributeError):  # no file descriptor (a test's capture)
         pass
-    return EXIT_BROKEN_PIPE
 
 
 def entry() -> None:  # pragma: no cover - console script shim

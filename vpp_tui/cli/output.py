@@ -35,6 +35,18 @@ class BadInput(Exception):
     exit_code = EXIT_USAGE
 
 
+class OutputFailed(Exception):
+    """stdout could not be written (a full disk, an I/O error): exit 1 with one `error:`
+    line. The work the command did is done and recorded; only its report was lost.
+    A closed pipe is not this: it stays BrokenPipeError (quiet, exit 141)."""
+
+    exit_code = EXIT_FAILED
+
+    def __init__(self, cause: OSError) -> None:
+        self.why = cause.strerror or str(cause)
+        super().__init__(_("cannot write output: {why}").format(why=self.why))
+
+
 def _default(value: Any) -> Any:
     if isinstance(value, datetime | date):
         return value.isoformat()
@@ -90,12 +102,29 @@ class _SafeWriter:
 
     def write(self, text: str) -> int:
         lines = text.split("\n")
-        self._inner.write("\n".join(
-            "\t".join(terminal_safe(part) for part in line.split("\t")) for line in lines))
+        with _output_errors():
+            self._inner.write("\n".join(
+                "\t".join(terminal_safe(part) for part in line.split("\t"))
+                for line in lines))
         return len(text)
+
+    def flush(self) -> None:
+        with _output_errors():
+            self._inner.flush()
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._inner, name)
+
+
+@contextmanager
+def _output_errors() -> Iterator[None]:
+    """An OSError writing stdout becomes OutputFailed; a closed pipe stays BrokenPipeError."""
+    try:
+        yield
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        raise OutputFailed(exc) from exc
 
 
 @contextmanager

@@ -7,6 +7,7 @@ import sys
 from typing import NoReturn
 
 from vpp_tui import __version__
+from vpp_tui.domain.text import quote
 from vpp_tui.i18n import _
 
 DEFAULT_APPLE_URL = "https://vpp.itunes.apple.com/mdm/v2"
@@ -38,8 +39,8 @@ def entry_count(text: str) -> int:
     except ValueError:
         value = 0
     if not 1 <= value <= MAX_ENTRIES:
-        raise argparse.ArgumentTypeError(_("{value!r} is not a number from 1 to {n}").format(
-            value=text, n=MAX_ENTRIES))
+        raise argparse.ArgumentTypeError(_("{value} is not a number from 1 to {n}").format(
+            value=quote(text), n=MAX_ENTRIES))
     return value
 
 
@@ -50,8 +51,8 @@ def _percent(text: str) -> float:
     except ValueError:
         value = -1.0
     if not 0 <= value <= 100:
-        raise argparse.ArgumentTypeError(_("{v!r} is not a percentage from 0 to 100").format(
-            v=text))
+        raise argparse.ArgumentTypeError(_("{v} is not a percentage from 0 to 100").format(
+            v=quote(text)))
     return value
 
 

@@ -11,9 +11,11 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from vpp_tui.apple.client import base_url_problem
 from vpp_tui.apple.clock import Clock, SystemClock
 from vpp_tui.cli.output import BadInput
 from vpp_tui.cli.parser import DEFAULT_APPLE_URL
+from vpp_tui.domain.text import quote
 from vpp_tui.i18n import _
 from vpp_tui.services.context import ServiceContext, os_login, resolve_actor
 from vpp_tui.store.engine import default_url, open_store
@@ -112,6 +114,10 @@ def build_runtime(args: Namespace, *, db_url: str | None = None, simulator: Any 
     owner yet is claimed for the OS login first (services/access/identity.py)."""
     clock = clock or SystemClock()
     url = apple_url(args)
+    if url != SIM:
+        problem = base_url_problem(url)
+        if problem:
+            raise BadInput(problem)
     if url == SIM and simulator is None:
         from vpp_tui.simulator.core import Simulator
         from vpp_tui.simulator.worlds import build_world
@@ -123,8 +129,9 @@ def build_runtime(args: Namespace, *, db_url: str | None = None, simulator: Any 
     actor = resolve_actor(args.actor)
     problem = actor_problem(actor)
     if problem:
-        raise BadInput(_("the admin name {actor!r} {problem}; give a shorter one with --as "
-                         "or VPP_ADMIN").format(actor=actor, problem=problem))
+        raise BadInput(_("the admin name {actor} {problem}; give a name of printable "
+                         "characters with --as or VPP_ADMIN").format(actor=quote(actor),
+                                                                     problem=problem))
     store = open_store(db_url or store_url(args))
     holder: dict[str, ServiceContext] = {}
     ctx = ServiceContext(

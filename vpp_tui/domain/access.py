@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from vpp_tui.domain.text import quote
 from vpp_tui.i18n import _
 
 DEFAULT_SCOPE = "default"
@@ -96,8 +97,8 @@ def parse_permission(text: str) -> Permission:
     for p in Permission:
         if cleaned.lower() in (p.value, p.name.lower()):
             return p
-    raise ValueError(_("unknown permission {p!r}; use one of {all}").format(
-        p=text, all=", ".join(p.value for p in Permission)))
+    raise ValueError(_("unknown permission {p}; use one of {all}").format(
+        p=quote(text), all=", ".join(p.value for p in Permission)))
 
 
 def parse_permissions(texts: Iterable[str]) -> frozenset[Permission]:
@@ -174,9 +175,9 @@ def permissions_of(grants: Iterable[Grant]) -> frozenset[Permission]:
 def denial_text(admin: str, permission: Permission, token: str | None = None) -> str:
     """The one line an admin reads when refused: who, what, which permission is missing."""
     if token is not None:
-        return _("{admin} may not do this on token {token!r}: permission {perm} is missing "
+        return _("{admin} may not do this on token {token}: permission {perm} is missing "
                  "for its scope tags; ask an Administrator for a grant").format(
-            admin=admin, token=token, perm=permission.value)
+            admin=admin, token=quote(token), perm=permission.value)
     return _("{admin} may not do this: permission {perm} is missing; ask an Administrator "
              "for a grant ('vpp-tui grant {admin} ROLE')").format(
         admin=admin, perm=permission.value)

@@ -38,6 +38,16 @@ class Removal:
             return 0
         return max(1, round(100 * self.removed / self.total))
 
+    @property
+    def share(self) -> str:
+        """`removed` as a percentage of `total` for a person, rounded UP to one decimal so
+        that a share over a limit never reads as the limit ("61 of 600" is "10.2", not
+        "10"); whole numbers without the decimal ("50")."""
+        if self.total <= 0 or self.removed <= 0:
+            return "0"
+        tenths = -(-1000 * self.removed // self.total)  # ceiling, in integers: exact
+        return str(tenths // 10) if tenths % 10 == 0 else f"{tenths // 10}.{tenths % 10}"
+
 
 @dataclass(frozen=True)
 class RemovalLimit:

@@ -53,3 +53,14 @@ def edition_label(pricing_param: str | None) -> str:
     assets with one adamId). None reads as Apple's default, STDQ."""
     value = (pricing_param or "STDQ").upper()
     return {"STDQ": _("Standard"), "PLUS": _("Plus (extras)")}.get(value, value)
+
+
+# What Apple sends as the total of an app with unlimited licenses (apple-api.md: a 32-bit
+# maximum; `services.catalog.UNLIMITED` keeps it in the store).
+UNLIMITED_TOTAL = 2147483647
+
+
+def license_total_label(total: int) -> str:
+    """A license pool's total for a person: "unlimited" for UNLIMITED_TOTAL (or more),
+    else the number: "used 3 of unlimited", never "of 2147483647"."""
+    return _("unlimited") if total >= UNLIMITED_TOTAL else str(total)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from datetime import UTC, datetime
 from typing import Any
 
@@ -30,6 +31,16 @@ INT32 = 32
 INT64 = 64
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+# Unicode general categories no identifier may hold: controls (Cc: C0, DEL, C1, so ESC,
+# BEL, tab, line feed), format characters (Cf: bidi overrides, zero-width spaces, the BOM,
+# soft hyphen), lone surrogates (Cs), line and paragraph separators (Zl, Zp).
+IDENTIFIER_REFUSED = ("Cc", "Cf", "Cs", "Zl", "Zp")
+
+# Largest file a command reads (bytes): more is refused before it is read whole.
+# A real token file is a few hundred bytes (Base64 of a small JSON object); anything far
+# larger is not one. A directory file of 100,000 users with long names stays under 64 MiB.
+MAX_TOKEN_FILE_BYTES = 64 * 1024
+MAX_DIRECTORY_FILE_BYTES = 64 * 1024 * 1024
 
 
 def text_problem(value: str, max_length: int | None = None) -> str | None:
@@ -48,6 +59,39 @@ def text_problem(value: str, max_length: int | None = None) -> str | None:
         return _("is {n} characters long; at most {max} fit").format(n=len(value),
                                                                      max=max_length)
     return None
+
+
+def identifier_problem(value: str) -> str | None:
+    """What makes `value` unfit as an identifier an admin types and later types again or
+    reads in a list (a token, scope-tag, role, group or admin name, a UPN, a serial, a
+    group member), or None: a character of IDENTIFIER_REFUSED, which a terminal acts on or
+    nobody sees. Example: identifier_problem("Nor\\x1b[0mth") -> "contains a control or
+    invisible character (U+001B)". Source: Unicode Standard §4.5 (general categories);
+    Unicode TR #36 §2 (invisible and bidi characters in identifiers)."""
+    if value.isprintable():  # the common case: no C*, Z* other than the space
+        return None
+    for char in value:
+        if unicodedata.category(char) in IDENTIFIER_REFUSED:
+            return _("contains a control or invisible character (U+{code:04X})").format(
+                code=ord(char))
+    return None
+
+
+def size_problem(size: int, limit: int) -> str | None:
+    """What makes a file of `size` bytes too large to read when at most `limit` are
+    accepted, or None. Example: size_problem(2**31, 2**20) -> "is larger than 1 MiB (the
+    limit)"."""
+    if size <= limit:
+        return None
+    return _("is larger than {limit} (the limit)").format(limit=byte_size(limit))
+
+
+def byte_size(n: int) -> str:
+    """`n` bytes for a person: "64 MiB", "1 KiB", "512 bytes"."""
+    for unit, scale in (("GiB", 2 ** 30), ("MiB", 2 ** 20), ("KiB", 2 ** 10)):
+        if n >= scale and n % scale == 0:
+            return f"{n // scale} {unit}"
+    return _("{n} bytes").format(n=n)
 
 
 def datetime_problem(value: datetime) -> str | None:

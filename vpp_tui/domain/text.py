@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 
+from vpp_tui.i18n import _
+
 # Whole escape sequences go, not just their ESC: "\x1b[31m" must not leave "[31m" behind.
 _SEQUENCES = re.compile(
     r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]"  # CSI (7- and 8-bit), with parameters and final byte
@@ -39,3 +41,20 @@ def terminal_safe(text: str) -> str:
     text = _SEQUENCES.sub("", text)
     text = _SPACING.sub(" ", text)
     return _CONTROLS.sub("", text)
+
+
+# How much of a value the admin typed or a file held an error message quotes.
+QUOTE_LIMIT = 80
+
+
+def quote(value: object, limit: int = QUOTE_LIMIT) -> str:
+    """`value` as an error message quotes it: `repr`-quoted (so blanks and escapes show),
+    terminal-safe, and at most `limit` characters of the value, cut with "…" and the full
+    length ("'aaaa…' (10000 characters)"). The one way messages quote user input, so an
+    `error:` line stays one short line whatever was given (a 10,000-character `--as`, a
+    400 KB CSV header). Example: quote("a" * 100, 5) -> "'aaaaa…' (100 characters)"."""
+    text = str(value)
+    if len(text) <= limit:
+        return terminal_safe(repr(text))
+    shown = terminal_safe(repr(text[:limit]))
+    return _("{shown} ({n} characters)").format(shown=f"{shown[:-1]}…{shown[-1]}", n=len(text))

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from vpp_tui.domain.labels import owner_label
+from vpp_tui.domain.text import quote
 from vpp_tui.i18n import _
 
 MAX_TOKENS = 3000
@@ -276,14 +277,14 @@ def renewal_allowed(current_location: str | None, new_location: str | None,
         return True, ""
     if held_by:
         return False, _(
-            "this file is for location {new}, which token {other!r} already manages; renew "
-            "{other!r} with it, or download the token of this token's own location").format(
-                new=new_location, other=held_by)
+            "this file is for location {new}, which token {other} already manages; renew "
+            "{other} with it, or download the token of this token's own location").format(
+                new=new_location, other=quote(held_by))
     if current_org and new_org and current_org.strip() != new_org.strip():
         return False, _(
-            "this file is for organisation {new!r}, but the token was made for {old!r}; "
+            "this file is for organisation {new}, but the token was made for {old}; "
             "download the token of the same organisation, or add it as a new token").format(
-                new=new_org, old=current_org)
+                new=quote(new_org), old=quote(current_org))
     return True, ""
 
 

@@ -39,7 +39,9 @@ def os_login() -> str:
 def resolve_actor(explicit: str | None = None) -> str:
     """`--as`, then VPP_ADMIN, then the OS login (the SSH user). Whether the OS login may
     act as the name asked for is `services.access.identity.check_identity`'s answer."""
-    return explicit or os.environ.get("VPP_ADMIN") or os_login()
+    if explicit is not None:  # `--as ''` is a blank name, refused, not "no --as"
+        return explicit
+    return os.environ.get("VPP_ADMIN") or os_login()
 
 
 @dataclass

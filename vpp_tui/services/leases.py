@@ -39,6 +39,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from vpp_tui.domain import leases as rules
+from vpp_tui.domain.text import quote
 from vpp_tui.i18n import _
 from vpp_tui.services import audit
 from vpp_tui.services.access import Permission, authorize
@@ -132,7 +133,7 @@ def key_of(session: Session, token_name: str) -> str:
     """The lease key of token `token_name`; NotFound (exit 2) for an unknown token."""
     token = session.exec(select(m.Token).where(m.Token.name == token_name)).first()
     if token is None:
-        raise NotFound(_("no token named {name!r}").format(name=token_name))
+        raise NotFound(_("no token named {name}").format(name=quote(token_name)))
     return rules.lease_key(token.location_id, token.id or 0)
 
 

@@ -12,6 +12,7 @@ from typing import Any
 from sqlmodel import col, select
 
 from vpp_tui.domain.prompts import PromptResult, end_user_prompts, explain_device_prompts
+from vpp_tui.domain.text import quote
 from vpp_tui.i18n import _
 from vpp_tui.services.access import Permission, authorize
 from vpp_tui.services.catalog import resolve_item
@@ -72,8 +73,8 @@ def prompts_for_device(ctx: ServiceContext, serial: str, item: str,
         device = session.exec(select(m.DirectoryDevice).where(
             m.DirectoryDevice.serial == serial)).first()
         if device is None:
-            raise NotFound(_("no device {serial!r} in the directory; import it with "
-                             "'vpp-tui directory import'").format(serial=serial))
+            raise NotFound(_("no device {serial} in the directory; import it with "
+                             "'vpp-tui directory import'").format(serial=quote(serial)))
         asset = session.get(m.Asset, view.id)
         if asset is None:
             raise NotFound(_("no item {item!r}; sync its token first").format(item=item))

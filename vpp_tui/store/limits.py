@@ -24,12 +24,24 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, DateTime, Integer, String, event
+from sqlalchemy import JSON, BigInteger, DateTime, Integer, String, event, inspect
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.types import TypeDecorator
 
 from vpp_tui.domain import limits as rules
 from vpp_tui.i18n import _
+
+# Columns holding an identifier the admin types (names, UPNs, serials, members): besides
+# fitting, these refuse control and invisible characters (`domain.limits.identifier_problem`),
+# so every service storing one refuses the same names, and the backstop catches the rest.
+# Apple's identifiers (clientUserId, ids) and display names (a user's full name, asset
+# names) are not listed: they are made safe where they are shown (`domain.text`).
+IDENTIFIERS = frozenset({
+    ("tokens", "name"), ("tokens", "apple_id"), ("scope_tags", "name"), ("roles", "name"),
+    ("grants", "admin"), ("directory_users", "upn"), ("directory_users", "managed_apple_id"),
+    ("directory_devices", "serial"), ("directory_devices", "primary_user"),
+    ("directory_groups", "name"), ("group_members", "member"),
+})
 
 # Longest text `services.leases` adds after the actor in a lease's owner: "@" + host name (HOST_NAME_MAX,
 # 64) + ":" + a process id (7 digits) + ":" + 8 hex digits.
@@ -58,6 +70,7 @@ class ColumnLimit:
     kind: str
     max_length: int | None = None
     bits: int = rules.INT64
+    identifier: bool = False  # an admin-typed name: no control or invisible characters
 
 
 def _limit_of(table: str, column: Any) -> ColumnLimit:
@@ -65,7 +78,8 @@ def _limit_of(table: str, column: Any) -> ColumnLimit:
     if isinstance(kind, TypeDecorator):  # AutoString(300) is a VARCHAR(300), UTCDateTime…
         kind = kind.impl_instance
     if isinstance(kind, String):
-        return ColumnLimit(table, column.key, "text", kind.length)
+        return ColumnLimit(table, column.key, "text", kind.length,
+                           identifier=(table, column.key) in IDENTIFIERS)
     if isinstance(kind, BigInteger):
         return ColumnLimit(table, column.key, "int", bits=rules.INT64)
     if isinstance(kind, Integer):
@@ -105,7 +119,8 @@ def check_value(column: ColumnLimit, value: Any) -> str | None:
     if value is None:
         return None
     if column.kind == "text" and isinstance(value, str):
-        return rules.text_problem(value, column.max_length)
+        return rules.text_problem(value, column.max_length) or (
+            rules.identifier_problem(value) if column.identifier else None)
     if column.kind == "int" and isinstance(value, int) and not isinstance(value, bool):
         return rules.int_problem(value, column.bits)
     if column.kind == "datetime" and isinstance(value, datetime):
@@ -128,13 +143,19 @@ def check(model: type, field: str, value: Any) -> None:
         raise ValueRefused(model.__tablename__, field, found)  # type: ignore[attr-defined]
 
 
-def row_problem(row: Any) -> tuple[str, str, str] | None:
-    """(table, field, problem) for the first value of an ORM row that does not fit."""
+def row_problem(row: Any, *, changed_only: bool = False) -> tuple[str, str, str] | None:
+    """(table, field, problem) for the first value of an ORM row that does not fit;
+    `changed_only`: only the values changed since the row was loaded (a row stored before
+    a rule was added can still be updated in its other columns)."""
     model = type(row)
     if getattr(model, "__table__", None) is None:
         return None
+    state = inspect(row) if changed_only else None
     for column in limits_of(model):
         if column.kind == "other":
+            continue
+        if state is not None and column.field in state.attrs and \
+                not state.attrs[column.field].history.has_changes():
             continue
         found = check_value(column, getattr(row, column.field, None))
         if found:
@@ -169,12 +190,14 @@ def actor_problem(actor: str) -> str | None:
     from vpp_tui.store.models import Lease
 
     longest = (max_length(Lease, "owner") or 0) - LEASE_SUFFIX
-    return rules.text_problem(actor, longest) if actor.strip() else _("is empty")
+    if not actor.strip():
+        return _("is empty or only blanks")
+    return rules.text_problem(actor, longest) or rules.identifier_problem(actor)
 
 
 def _backstop(session: OrmSession, _context: Any, _instances: Any) -> None:
     for row in (*session.new, *session.dirty):
-        found = row_problem(row)
+        found = row_problem(row, changed_only=row not in session.new)
         if found:
             raise ValueRefused(*found)
 

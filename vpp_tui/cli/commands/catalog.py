@@ -77,7 +77,7 @@ def _show(args: Namespace, ctx) -> int:  # noqa: ANN001
 
 
 def _directory(args: Namespace, ctx) -> int:  # noqa: ANN001
-    raw = read_file(args.file)
+    raw = read_file(args.file, MAX_DIRECTORY_FILE_BYTES)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -96,7 +96,7 @@ def _directory(args: Namespace, ctx) -> int:  # noqa: ANN001
     except directory.MassRemoval as exc:
         raise BadInput(_("{file}: would remove {what}; nothing was imported; check the file, "
                          "or pass --allow-mass-removal").format(
-            file=args.file, what=directory.describe_removals(exc.removals))) from exc
+            file=args.file, what=directory.describe_removals(exc.removals, exc.limit))) from exc
     if args.json:
         print_json({"file": args.file, **update.as_json()})
     else:

@@ -4,24 +4,24 @@ from __future__ import annotations
 
 from argparse import Namespace
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from vpp_tui.cli.commands.demo import demo_requested, prepare_demo
 from vpp_tui.cli.output import BadInput, CommandFailed
 from vpp_tui.cli.runtime import build_runtime
 from vpp_tui.domain.tokens import cli_hints
-from vpp_tui.i18n import _
 from vpp_tui.services.access import AccessDenied
 from vpp_tui.services.errors import InvalidInput, ServiceError
+from vpp_tui.services.user_files import FileRefused, read_user_file
 
 
-def read_file(path: str) -> bytes:
+def read_file(path: str, limit: int) -> bytes:
+    """The bytes of the admin's file at `path`, at most `limit` (services.user_files);
+    BadInput (exit 2, one line naming the path or the limit) otherwise."""
     try:
-        return Path(path).expanduser().read_bytes()
-    except OSError as exc:
-        raise BadInput(_("cannot read {path}: {why}; check the path").format(
-            path=path, why=exc.strerror or exc)) from exc
+        return read_user_file(path, limit)
+    except FileRefused as exc:
+        raise BadInput(exc.message) from exc
 
 
 def guarded(run: Callable[[Namespace, Any], int], args: Namespace) -> int:

@@ -57,8 +57,8 @@ def _print_preview(preview: LicensePreview, names: dict[str, str]) -> None:
     print(_("licensed {l}, already licensed {a}, reclaimed {r}, failed {f}, skipped {s}")
           .format(l=plan.licensed, a=plan.already_licensed, r=plan.reclaimed, f=plan.failed,
                   s=plan.skipped))
-    total = _(" of {t}").format(t=plan.licenses_total) if plan.licenses_total is not None \
-        else ""
+    total = "" if plan.licenses_total is None else _(" of {t}").format(
+        t=labels.license_total_label(plan.licenses_total))
     print(_("licenses used: {b} → {a}{total}").format(b=plan.licenses_before,
                                                      a=plan.licenses_after, total=total))
     print(_("Apple requests: {n}").format(n=preview.apple_requests))
@@ -128,8 +128,8 @@ def _print_result(result: LicenseResult, names: dict[str, str]) -> None:
         action=result.action, what=result.item or result.target or "",
         l=result.licensed, r=result.reclaimed, f=result.failed))
     if result.licenses_used is not None:
-        print(_("licenses used: {u} of {t}").format(u=result.licenses_used,
-                                                    t=result.licenses_total))
+        print(_("licenses used: {u} of {t}").format(
+            u=result.licenses_used, t=labels.license_total_label(result.licenses_total or 0)))
     waiting = sum(1 for m in result.members if m.waitlist_position)
     if waiting:
         print(_("{n} members wait for licenses, in order (see 'vpp-tui licenses')").format(

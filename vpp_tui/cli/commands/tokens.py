@@ -7,6 +7,8 @@ from argparse import Namespace
 from vpp_tui.cli.commands.common import guarded, read_file
 from vpp_tui.cli.output import EXIT_OK, BadInput, exit_status, print_json, table
 from vpp_tui.domain import labels, outcomes
+from vpp_tui.domain.limits import MAX_TOKEN_FILE_BYTES
+from vpp_tui.domain.text import quote
 from vpp_tui.i18n import _
 from vpp_tui.services import leases, sync, tokens
 from vpp_tui.services.views import DeletePreview
@@ -70,7 +72,7 @@ def _dispatch(args: Namespace, ctx) -> int:  # noqa: ANN001
         return EXIT_OK
     if action == "add":
         view = tokens.add_token(ctx, tokens.NewToken(
-            name=args.name, apple_id=args.apple_id, content=read_file(args.file),
+            name=args.name, apple_id=args.apple_id, content=read_file(args.file, MAX_TOKEN_FILE_BYTES),
             consent=args.consent, country=args.country, account_type=args.account,
             auto_update=args.auto_update, take_control=args.take_control,
             scope_tags=args.scope_tag))
@@ -78,7 +80,7 @@ def _dispatch(args: Namespace, ctx) -> int:  # noqa: ANN001
             name=view.name, state=_state(view)))
         return _usable(view)
     if action == "renew":
-        view = tokens.renew_token(ctx, args.name, read_file(args.file),
+        view = tokens.renew_token(ctx, args.name, read_file(args.file, MAX_TOKEN_FILE_BYTES),
                                   take_control=args.take_control)
         _report(args, view, _("renewed {name}: {state}, expires {date}").format(
             name=view.name, state=labels.token_state_label(view.state),
@@ -163,6 +165,10 @@ def _break_lease(args: Namespace, ctx) -> int:  # noqa: ANN001
     if args.all or args.names or args.full or args.due:
         raise BadInput(_("--break-lease NAME takes no other token names or options; break "
                          "the lease, then sync"))
+    if not args.break_lease.strip():
+        raise BadInput(_("--break-lease needs the name of the token whose lease to break, "
+                         "not {name}; see 'vpp-tui token list'").format(
+            name=quote(args.break_lease)))
     broken = leases.break_lease(ctx, args.break_lease)
     if args.json:
         print_json({"token": args.break_lease, "broken": broken is not None,
@@ -182,7 +188,7 @@ def _break_lease(args: Namespace, ctx) -> int:  # noqa: ANN001
 
 
 def _sync(args: Namespace, ctx) -> int:  # noqa: ANN001
-    if args.break_lease:
+    if args.break_lease is not None:
         return _break_lease(args, ctx)
     if not args.all and not args.names:
         raise BadInput(_("name the tokens to sync, or pass --all"))
@@ -190,7 +196,8 @@ def _sync(args: Namespace, ctx) -> int:  # noqa: ANN001
         known = {v.name for v in tokens.list_tokens(ctx)}
         unknown = [n for n in args.names if n not in known]
         if unknown:
-            raise BadInput(_("no token named {names}").format(names=", ".join(unknown)))
+            raise BadInput(_("no token named {names}; see 'vpp-tui token list'").format(
+                names=", ".join(quote(n) for n in unknown[:5])))
     results = sync.sync_all(ctx, full=args.full, due_only=args.due,
                             names=None if args.all else args.names)
     if args.json:

@@ -21,6 +21,7 @@ from vpp_tui.domain.access import (
     Permission,
     parse_permissions,
 )
+from vpp_tui.domain.text import quote
 from vpp_tui.i18n import _
 from vpp_tui.services import audit
 from vpp_tui.services.access import authorize, grants_of
@@ -84,8 +85,8 @@ def _role(session: Session, name: str) -> m.Role:
     role = session.exec(select(m.Role).where(func.lower(m.Role.name) == name.lower())).first()
     if role is None:
         names = session.exec(select(m.Role.name).order_by(m.Role.name)).all()
-        raise NotFound(_("no role named {name!r} (roles: {names})").format(
-            name=name, names=", ".join(names)))
+        raise NotFound(_("no role named {name} (roles: {names})").format(
+            name=quote(name), names=", ".join(names)))
     return role
 
 
@@ -93,8 +94,8 @@ def _tag(session: Session, name: str) -> m.ScopeTag:
     tag = session.exec(select(m.ScopeTag).where(
         func.lower(m.ScopeTag.name) == name.strip().lower())).first()
     if tag is None:
-        raise NotFound(_("no scope tag named {name!r}; create it with 'vpp-tui scope-tag "
-                         "create {name}'").format(name=name))
+        raise NotFound(_("no scope tag named {name}; create it with 'vpp-tui scope-tag "
+                         "create {name}'").format(name=quote(name)))
     return tag
 
 
@@ -149,8 +150,8 @@ def create_role(ctx: ServiceContext, name: str, permissions: Iterable[str],
         raise InvalidInput(_("a role needs at least one permission (--permission P)"))
     with ctx.store.session() as session:
         if session.exec(select(m.Role).where(func.lower(m.Role.name) == name.lower())).first():
-            raise InvalidInput(_("a role named {name!r} exists; choose another name").format(
-                name=name))
+            raise InvalidInput(_("a role named {name} exists; choose another name").format(
+                name=quote(name)))
         role = m.Role(name=name, description=description)
         session.add(role)
         session.flush()
@@ -169,12 +170,12 @@ def delete_role(ctx: ServiceContext, name: str) -> None:
     with ctx.store.session() as session:
         role = _role(session, name)
         if role.built_in:
-            raise InvalidInput(_("{name!r} is a built-in role and cannot be deleted").format(
-                name=role.name))
+            raise InvalidInput(_("{name} is a built-in role and cannot be deleted").format(
+                name=quote(role.name)))
         holders = _role_view(session, role).admins
         if holders:
-            raise InvalidInput(_("{name!r} is granted to {admins}; revoke those grants "
-                                 "first").format(name=role.name, admins=", ".join(holders)))
+            raise InvalidInput(_("{name} is granted to {admins}; revoke those grants "
+                                 "first").format(name=quote(role.name), admins=", ".join(holders)))
         session.delete(role)
         audit.record(session, ctx, "role.delete", role.name)
 
@@ -221,8 +222,8 @@ def revoke_grant(ctx: ServiceContext, admin: str, role: str) -> None:
         found = session.exec(select(m.AdminGrant).where(
             m.AdminGrant.admin == admin, m.AdminGrant.role_id == row.id)).first()
         if found is None:
-            raise NotFound(_("{admin} does not hold {role!r}; see 'vpp-tui admins'").format(
-                admin=admin, role=row.name))
+            raise NotFound(_("{admin} does not hold {role}; see 'vpp-tui admins'").format(
+                admin=admin, role=quote(row.name)))
         if row.name == ADMINISTRATOR and found.all_scopes:
             others = session.exec(select(func.count()).select_from(m.AdminGrant).where(
                 m.AdminGrant.role_id == row.id, col(m.AdminGrant.all_scopes),
@@ -285,7 +286,7 @@ def create_scope_tag(ctx: ServiceContext, name: str, description: str = "") -> S
     with ctx.store.session() as session:
         if session.exec(select(m.ScopeTag).where(
                 func.lower(m.ScopeTag.name) == name.lower())).first():
-            raise InvalidInput(_("a scope tag named {name!r} exists").format(name=name))
+            raise InvalidInput(_("a scope tag named {name} exists").format(name=quote(name)))
         session.add(m.ScopeTag(name=name, description=description))
         audit.record(session, ctx, "scope_tag.create", name)
     return ScopeTagView(name, description, 0, 0)
@@ -305,8 +306,8 @@ def delete_scope_tag(ctx: ServiceContext, name: str) -> None:
             select(func.count()).select_from(m.GrantScopeTag).where(
                 m.GrantScopeTag.scope_tag_id == tag.id)).one()
         if used:
-            raise InvalidInput(_("scope tag {name!r} is on tokens or grants; remove it from "
+            raise InvalidInput(_("scope tag {name} is on tokens or grants; remove it from "
                                  "them first ('vpp-tui token set NAME --scope-tag …', "
-                                 "'vpp-tui grant …')").format(name=tag.name))
+                                 "'vpp-tui grant …')").format(name=quote(tag.name)))
         session.delete(tag)
         audit.record(session, ctx, "scope_tag.delete", tag.name)

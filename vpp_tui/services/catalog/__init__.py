@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import case, or_
 from sqlmodel import col, func, select
 
+from vpp_tui.domain.text import quote
 from vpp_tui.i18n import _
 from vpp_tui.services.access import Permission, authorize, token_scope_clause
 from vpp_tui.services.context import ServiceContext
@@ -120,15 +121,15 @@ def list_assets(ctx: ServiceContext, *, books: bool | None = False, token: str |
                 limit: int | None = 500) -> AssetPage:
     authorize(ctx, Permission.APPS_READ)
     if sort not in SORTS:
-        raise InvalidInput(_("unknown sort {s!r}; use one of {all}").format(
-            s=sort, all=", ".join(SORTS)))
+        raise InvalidInput(_("unknown sort {s}; use one of {all}").format(
+            s=quote(sort), all=", ".join(SORTS)))
     query = _query(ctx, books, token, text)
     with ctx.store.session() as session:
         if token and not session.exec(select(m.Token.id).where(
                 m.Token.name == token, token_scope_clause(ctx, col(m.Token.id),
                                                           Permission.APPS_READ))).first():
-            raise NotFound(_("no token named {name!r}; see 'vpp-tui token list'").format(
-                name=token))
+            raise NotFound(_("no token named {name}; see 'vpp-tui token list'").format(
+                name=quote(token)))
         total = session.exec(select(func.count()).select_from(query.subquery())).one()
         paged = query.order_by(*SORTS[sort], col(m.Asset.id)).offset(offset)
         if limit is not None:
@@ -160,14 +161,14 @@ def resolve_item(ctx: ServiceContext, item: str, token: str | None = None) -> As
         pending = _pending(session, [a.id for a, _t in matched if a.id is not None])
         found = [_view(a, t, a.id in pending) for a, t in matched]
     if not found:
-        where = _(" under token {t!r}").format(t=token) if token else ""
-        raise NotFound(_("no app or book {item!r}{where}; see 'vpp-tui apps list'").format(
-            item=item, where=where))
+        where = _(" under token {t}").format(t=quote(token)) if token else ""
+        raise NotFound(_("no app or book {item}{where}; see 'vpp-tui apps list'").format(
+            item=quote(item), where=where))
     if len(found) > 1:
         hint = (_("add --token NAME") if len({v.token for v in found}) > 1
                 else _("name the edition as ADAMID:STDQ or ADAMID:PLUS"))
-        raise InvalidInput(_("{item!r} matches {n} items: {candidates}; {hint}").format(
-            item=item, n=len(found), hint=hint,
+        raise InvalidInput(_("{item} matches {n} items: {candidates}; {hint}").format(
+            item=quote(item), n=len(found), hint=hint,
             candidates="; ".join(f"{v.name} ({v.adam_id}:{v.pricing_param}) under {v.token}"
                                  for v in found)))
     return found[0]

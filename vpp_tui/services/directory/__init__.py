@@ -27,6 +27,7 @@ from vpp_tui.domain.directory import (
     RemovalLimit,
     mass_removals,
 )
+from vpp_tui.domain.text import quote
 from vpp_tui.i18n import _
 from vpp_tui.services import audit
 from vpp_tui.services.access import Permission, authorize
@@ -87,12 +88,17 @@ class ImportResult:
         return text
 
 
-def describe_removals(removals: tuple[Removal, ...]) -> str:
-    """'540 of 600 users (90 %) and 540 of 652 group members (83 %)' (user-facing)."""
+def describe_removals(removals: tuple[Removal, ...], limit: RemovalLimit | None = None) -> str:
+    """'61 of 600 users (10.2 %) and 70 of 652 group members (10.8 %), limit 10 %'
+    (user-facing; the limit part only when `limit` is given). The share is
+    `Removal.share`: rounded up, so it is never shown as equal to the limit it exceeds."""
     labels = {USERS: _("{n} of {t} users ({p} %)"), DEVICES: _("{n} of {t} devices ({p} %)"),
               GROUP_MEMBERS: _("{n} of {t} group members ({p} %)")}
-    parts = [labels[r.what].format(n=r.removed, t=r.total, p=r.percent) for r in removals]
-    return _(" and ").join(parts)
+    parts = [labels[r.what].format(n=r.removed, t=r.total, p=r.share) for r in removals]
+    text = _(" and ").join(parts)
+    if limit is not None:
+        text += _(", limit {p} %").format(p=f"{limit.percent:g}")
+    return text
 
 
 class MassRemoval(InvalidInput):
@@ -107,7 +113,7 @@ class MassRemoval(InvalidInput):
         self.filename, self.removals, self.limit = filename, removals, limit
         super().__init__(_("{file}: would remove {what}; nothing was imported; check the "
                            "file, or allow the mass removal").format(
-            file=filename, what=describe_removals(removals)))
+            file=filename, what=describe_removals(removals, limit)))
 
 
 def removal_limit(ctx: ServiceContext, percent: float | None = None) -> RemovalLimit:
@@ -162,16 +168,16 @@ def _check_references(session: Session, parsed: DirectoryFile, filename: str) ->
         if missing:
             line = parsed.lines.get(("groups", group.name), 0)
             problems.append(f"{filename}:{line}: groups: " + _(
-                "{group!r} lists {n} unknown members ({first}); import them or remove them"
-            ).format(group=group.name, n=len(missing), first=", ".join(missing[:3])))
+                "{group} lists {n} unknown members ({first}); import them or remove them"
+            ).format(group=quote(group.name), n=len(missing), first=", ".join(quote(x) for x in missing[:3])))
     if parsed.groups is not None:
         named = {g.name for g in parsed.groups}
         rows = session.exec(select(m.DirectoryGroup.name).join(
             m.Assignment, col(m.Assignment.group_id) == col(m.DirectoryGroup.id))).all()
         for name in sorted(set(rows) - named):
             problems.append(f"{filename}: groups: " + _(
-                "{group!r} is missing from the file but has assignments; remove its "
-                "assignments first or keep it in the file").format(group=name))
+                "{group} is missing from the file but has assignments; remove its "
+                "assignments first or keep it in the file").format(group=quote(name)))
     if problems:
         raise DirectoryFileError(filename, problems)
 
@@ -205,6 +211,10 @@ def _import_users(session: Session, parsed: DirectoryFile, result: ImportResult,
             session.delete(row)
 
 
+_DEVICE_FIELDS = ("name", "platform", "ownership", "supervised", "enrollment", "kiosk",
+                  "app_store_blocked", "primary_user", "managed")
+
+
 def _import_devices(session: Session, parsed: DirectoryFile, result: ImportResult, now) -> None:  # noqa: ANN001
     if parsed.devices is None:
         return
@@ -215,10 +225,9 @@ def _import_devices(session: Session, parsed: DirectoryFile, result: ImportResul
         if row is None:
             row = m.DirectoryDevice(serial=rec.serial, platform=rec.platform, enrolled_at=now)
             result.added["devices"] += 1
-        else:
-            result.updated["devices"] += 1
-        for name in ("name", "platform", "ownership", "supervised", "enrollment", "kiosk",
-                     "app_store_blocked", "primary_user", "managed"):
+        elif any(getattr(row, name) != getattr(rec, name) for name in _DEVICE_FIELDS):
+            result.updated["devices"] += 1  # only a device whose values change is modified
+        for name in _DEVICE_FIELDS:
             setattr(row, name, getattr(rec, name))
         row.imported_at = now
         session.add(row)
@@ -242,9 +251,11 @@ def _import_groups(session: Session, parsed: DirectoryFile, result: ImportResult
             result.added["groups"] += 1
             before: set[str] = set()
         else:
-            before = set(session.exec(select(m.GroupMember.member).where(
-                m.GroupMember.group_id == row.id)).all())
-            result.updated["groups"] += 1
+            listed = tuple(session.exec(select(m.GroupMember.member).where(
+                m.GroupMember.group_id == row.id).order_by(col(m.GroupMember.position))).all())
+            before = set(listed)
+            if (row.kind, listed) != (rec.kind, rec.members):
+                result.updated["groups"] += 1  # only a group whose kind or members change
             row.kind, row.imported_at = rec.kind, now
             session.add(row)
         for member in sorted(before - set(rec.members)):
@@ -308,7 +319,8 @@ def import_directory(ctx: ServiceContext, text: str, *, filename: str = "directo
             audit.record(session, ctx, "directory.import", filename, detail=result.summary())
     except MassRemoval as exc:
         audit.record_failure(ctx, "directory.import", filename, _(
-            "refused: would remove {what}").format(what=describe_removals(exc.removals)))
+            "refused: would remove {what}").format(what=describe_removals(exc.removals,
+                                                                     exc.limit)))
         raise
     return result
 

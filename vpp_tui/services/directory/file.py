@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from vpp_tui.domain.text import quote
 from vpp_tui.i18n import _
 from vpp_tui.services.errors import InvalidInput
 from vpp_tui.store import limits
@@ -119,7 +120,7 @@ def _bool(value: Any, name: str, default: bool) -> bool:
         return value
     if isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
         return value.strip().lower() in _TRUE
-    raise _Bad(_("'{f}' must be true or false, not {v!r}").format(f=name, v=value))
+    raise _Bad(_("'{f}' must be true or false, not {v}").format(f=name, v=quote(value)))
 
 
 def _choice(value: Any, name: str, choices: tuple[str, ...], default: str | None) -> str:
@@ -129,8 +130,8 @@ def _choice(value: Any, name: str, choices: tuple[str, ...], default: str | None
     for choice in choices:
         if text.lower() == choice.lower():
             return choice
-    raise _Bad(_("'{f}' must be one of {choices}, not {v!r}").format(
-        f=name, choices=", ".join(choices), v=text))
+    raise _Bad(_("'{f}' must be one of {choices}, not {v}").format(
+        f=name, choices=", ".join(choices), v=quote(text)))
 
 
 def _user(raw: dict[str, Any]) -> UserRecord:
@@ -167,12 +168,10 @@ def _device(raw: dict[str, Any]) -> DeviceRecord:
 def _group(raw: dict[str, Any]) -> GroupRecord:
     kind = _choice(raw.get("kind"), "kind", GROUP_KINDS, None)
     members = raw.get("members")
-    if isinstance(members, str):
-        members = [m for m in members.split(";")]
-    if members is None:
-        members = []
+    members = members.split(";") if isinstance(members, str) else members  # CSV: a;b;c
     if not isinstance(members, list) or not all(isinstance(m, str) for m in members):
-        raise _Bad(_("'members' must be a list of UPNs or serials"))
+        raise _Bad(_("'members' must be a list of UPNs or serials, not {v}; an empty "
+                     "group is written []").format(v=quote(json.dumps(members))))
     norm = (str.lower if kind == "user" else str.upper)
     cleaned = tuple(dict.fromkeys(norm(m.strip()) for m in members if m.strip()))
     for member in cleaned:
@@ -261,17 +260,17 @@ def _csv_records(text: str, kind: str, filename: str) -> Iterator[tuple[str, int
             missing = [c for c in CSV_COLUMNS[kind] if c not in header]
             if missing:
                 raise DirectoryFileUnusable(f"{filename}:{start}: " + _(
-                    "the header lacks {cols} (it names: {found}); the first line of "
+                    "the header lacks {cols} (it names {found}); the first line of "
                     "a {kind} file names its columns, at least {needed}: check the file and "
                     "--kind").format(cols=", ".join(f"'{c}'" for c in missing),
-                                     found=", ".join(header) or "—", kind=kind,
+                                     found=quote(", ".join(header)), kind=kind,
                                      needed=", ".join(CSV_COLUMNS[kind])))
             twice = sorted({c for c in header if c and header.count(c) > 1})
             if twice:
                 raise DirectoryFileUnusable(f"{filename}:{start}: " + _(
                     "the header names {cols} twice, so one column would silently overwrite "
                     "the other; keep one of each").format(
-                        cols=", ".join(f"'{c}'" for c in twice)))
+                        cols=", ".join(quote(c) for c in twice[:5])))
             continue
         extra = row[len(header):]
         if len(row) < len(header) or any(v.strip() for v in extra):
@@ -301,11 +300,15 @@ def parse_directory(text: str, *, filename: str = "FILE", kind: str | None = Non
                     fmt: str | None = None) -> DirectoryFile:
     """Parse and validate a whole file; raise DirectoryFileError listing every bad record.
 
-    Raises DirectoryFileUnusable (one line) for a file that cannot be imported as a whole:
+    `kind` (users, devices, groups) means CSV; without it a name ending .csv is CSV and
+    anything else JSON. Raises DirectoryFileUnusable (one line) for a file that cannot be
+    imported as a whole:
     empty, no records, a CSV header without a needed column (`CSV_COLUMNS`), broken
     quoting; InvalidInput for a CSV without `kind`.
     """
-    fmt = fmt or ("csv" if filename.lower().endswith(".csv") else "json")
+    # `kind` names what a CSV file holds, so it makes the file CSV whatever its name
+    # (`users.txt --kind users`); without it, the name decides.
+    fmt = fmt or ("csv" if kind is not None or filename.lower().endswith(".csv") else "json")
     if fmt == "csv" and kind not in KINDS:
         raise InvalidInput(_("a CSV file holds one kind: add --kind users, devices or groups"))
     if not text.strip():
@@ -340,8 +343,8 @@ def parse_directory(text: str, *, filename: str = "FILE", kind: str | None = Non
             key = (rec_kind, getattr(record, _KEYS[rec_kind]))
             if key in seen:
                 problems.append(f"{filename}:{line}: {rec_kind}: " + _(
-                    "{id!r} appears twice (first on line {first})").format(
-                        id=key[1], first=seen[key]))
+                    "{id} appears twice (first on line {first})").format(
+                        id=quote(key[1]), first=seen[key]))
                 continue
             seen[key] = line
             getattr(result, rec_kind).append(record)

@@ -8,6 +8,7 @@ from typing import Any
 from sqlmodel import Session
 
 from vpp_tui.domain.licensing import Item, Plan, Settings, User, describe_reason
+from vpp_tui.domain.text import quote
 from vpp_tui.i18n import _
 from vpp_tui.services import audit
 from vpp_tui.services.catalog import AssetView
@@ -28,8 +29,8 @@ def parse_enum(kind: type, value: Any, what: str) -> Any:
     try:
         return kind(str(value).lower())
     except ValueError:
-        raise InvalidInput(_("unknown {what} {value!r}; use one of {all}").format(
-            what=what, value=value, all=", ".join(k.value for k in kind))) from None
+        raise InvalidInput(_("unknown {what} {value}; use one of {all}").format(
+            what=what, value=quote(value), all=", ".join(k.value for k in kind))) from None
 
 
 @dataclass

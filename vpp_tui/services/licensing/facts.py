@@ -31,6 +31,7 @@ from vpp_tui.domain.licensing import (
     people,
 )
 from vpp_tui.domain.licensing.model import AppleAccount, apple_accounts, platforms_from_apple
+from vpp_tui.domain.text import quote
 from vpp_tui.i18n import _
 from vpp_tui.services.apple_link import installation_in
 from vpp_tui.services.errors import NotFound
@@ -230,8 +231,8 @@ def users_by_upn(session: Session, upns: list[str], ids: AppleIds) -> dict[str, 
 def group_row(session: Session, name: str) -> m.DirectoryGroup:
     row = session.exec(select(m.DirectoryGroup).where(m.DirectoryGroup.name == name)).first()
     if row is None:
-        raise NotFound(_("no group named {name!r}; import it with 'vpp-tui directory import'")
-                       .format(name=name))
+        raise NotFound(_("no group named {name}; import it with 'vpp-tui directory import'")
+                       .format(name=quote(name)))
     return row
 
 

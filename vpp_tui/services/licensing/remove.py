@@ -14,6 +14,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from vpp_tui.domain.licensing import BatchLimits, LicenseType, Plan, plan_unassignment
+from vpp_tui.domain.text import quote
 from vpp_tui.i18n import _
 from vpp_tui.services import ownership
 from vpp_tui.services.access import Permission, authorize, token_id_of
@@ -57,8 +58,8 @@ def _plan(session: Session, ctx: ServiceContext, view: AssetView, group: str,
     assignment = session.exec(select(m.Assignment).where(
         m.Assignment.asset_id == t.asset.id, m.Assignment.group_id == grow.id)).first()
     if assignment is None:
-        raise NotFound(_("{item} is not assigned to {group!r}; see 'vpp-tui licenses {item}'")
-                       .format(item=view.name, group=group))
+        raise NotFound(_("{item} is not assigned to {group}; see 'vpp-tui licenses {item}'")
+                       .format(item=view.name, group=quote(group)))
     loaded = load_group(session, grow, t.ids)
     plan = plan_unassignment(
         t.item, loaded, LicenseType(assignment.license_type),

@@ -25,6 +25,7 @@ from vpp_tui.domain.licensing import (
     plan_revoke_item,
     plan_revoke_user,
 )
+from vpp_tui.domain.text import quote
 from vpp_tui.i18n import _
 from vpp_tui.services import ownership
 from vpp_tui.services.access import (
@@ -167,8 +168,8 @@ def _known(session: Session, kind: str, who: str) -> None:
     model, column = ((m.DirectoryUser, m.DirectoryUser.upn) if kind == "user"
                      else (m.DirectoryDevice, m.DirectoryDevice.serial))
     if session.exec(select(model).where(column == who)).first() is None:
-        raise NotFound(_("no {kind} {who!r} holds a license or is in the directory").format(
-            kind=kind, who=who))
+        raise NotFound(_("no {kind} {who} holds a license or is in the directory").format(
+            kind=kind, who=quote(who)))
 
 
 def apply_revoke(ctx: ServiceContext, *, item: str | None = None, token: str | None = None,

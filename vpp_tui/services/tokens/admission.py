@@ -18,6 +18,7 @@ from sqlmodel import Session, func, select
 from vpp_tui.apple import errors as apple_errors
 from vpp_tui.apple.stoken import SToken
 from vpp_tui.domain import tokens as rules
+from vpp_tui.domain.text import quote
 from vpp_tui.i18n import _
 from vpp_tui.services import audit
 from vpp_tui.services.access import Permission, authorize, token_id_of
@@ -103,8 +104,8 @@ def _validate_tags(names: list[str] | None) -> None:
 
 def _validate_settings(country: str | None, account_type: str | None) -> None:
     if country is not None and not _COUNTRY.match(country):
-        raise InvalidInput(_("country {value!r} is not a two-letter store code like US or FR")
-                           .format(value=country))
+        raise InvalidInput(_("country {value} is not a two-letter store code like US or FR")
+                           .format(value=quote(country)))
     if account_type is not None and account_type not in ACCOUNT_TYPES:
         raise InvalidInput(_("account type must be business or education"))
 
@@ -125,20 +126,20 @@ def _validate_new(new: NewToken, sttoken: SToken, session: Session) -> None:
     check_fits(m.Token, "apple_id", new.apple_id.strip(), _("the Apple ID"))
     _validate_tags(new.scope_tags)
     if not _EMAIL.match(new.apple_id.strip()):
-        raise InvalidInput(_("Apple ID {value!r} is not an email address; give the Managed "
-                             "Apple ID that downloaded the token").format(value=new.apple_id))
+        raise InvalidInput(_("Apple ID {value} is not an email address; give the Managed "
+                             "Apple ID that downloaded the token").format(value=quote(new.apple_id)))
     if not new.consent:
         raise InvalidInput(_("consent to send user and device data to Apple is required "
                              "(--consent)"))
     _validate_settings(new.country, new.account_type)
     if session.exec(select(m.Token).where(m.Token.name == new.name.strip())).first():
-        raise InvalidInput(_("a token named {name!r} already exists; choose another name or "
-                             "renew it").format(name=new.name))
+        raise InvalidInput(_("a token named {name} already exists; choose another name or "
+                             "renew it").format(name=quote(new.name)))
     same = session.exec(select(m.Token).where(
         m.Token.secret_sha256 == sttoken.fingerprint)).first()
     if same is not None:
-        raise InvalidInput(_("this token file is already loaded as {name!r}; renew that "
-                             "token instead").format(name=same.name))
+        raise InvalidInput(_("this token file is already loaded as {name}; renew that "
+                             "token instead").format(name=quote(same.name)))
     count = session.exec(select(func.count()).select_from(m.Token)).one()
     try:
         rules.check_token_limit(count)
@@ -252,8 +253,8 @@ def _stored(ctx: ServiceContext, name: str, sttoken: SToken) -> _Stored:
                          org_name=token.org_name)
     if other is not None:
         gate.refuse(ctx, "token.renew", name, RenewalRefused(_(
-            "this token file is already loaded as {other!r}; renew {other!r} with it, or "
-            "download the token of this token's own location").format(other=other)))
+            "this token file is already loaded as {other}; renew {other} with it, or "
+            "download the token of this token's own location").format(other=quote(other))))
     return stored
 
 

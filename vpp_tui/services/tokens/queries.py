@@ -10,6 +10,7 @@ from vpp_tui.apple.stoken import decode_token
 from vpp_tui.domain import tokens as rules
 from vpp_tui.domain.leases import lease_key
 from vpp_tui.domain.outcomes import shown_sync_status
+from vpp_tui.domain.text import quote
 from vpp_tui.i18n import _
 from vpp_tui.services.access import Permission, authorize, token_id_of, token_scope_clause
 from vpp_tui.services.context import ServiceContext
@@ -30,7 +31,7 @@ def _get(session: Session, name: str) -> m.Token:
     if token is None:
         names = session.exec(select(m.Token.name).order_by(m.Token.name)).all()
         hint = _(" (tokens: {names})").format(names=", ".join(names)) if names else ""
-        raise NotFound(_("no token named {name!r}{hint}").format(name=name, hint=hint))
+        raise NotFound(_("no token named {name}{hint}").format(name=quote(name), hint=hint))
     return token
 
 

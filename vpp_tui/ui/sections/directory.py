@@ -16,11 +16,13 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Input, Static, TabbedContent, TabPane
 
+from vpp_tui.domain.limits import MAX_DIRECTORY_FILE_BYTES
 from vpp_tui.i18n import _
 from vpp_tui.services import directory, licensing
 from vpp_tui.services.catalog import queries
 from vpp_tui.services.directory.file import DirectoryFileError
 from vpp_tui.services.errors import InvalidInput
+from vpp_tui.services.user_files import read_user_file
 from vpp_tui.ui.commands import Command, bindings
 from vpp_tui.ui.format import rows_range
 from vpp_tui.ui.jobs import JobSpec
@@ -262,7 +264,8 @@ class DirectorySection(RunsJobs, SectionScreen):
                     progress(_("reclaimed; reloading the directory"), done, total)
 
             try:
-                text = file.read_text(encoding="utf-8-sig")
+                raw = read_user_file(str(file), MAX_DIRECTORY_FILE_BYTES)
+                text = raw.decode("utf-8-sig")
                 return licensing.import_and_reclaim(ctx, text, filename=file.name,
                                                     allow_mass_removal=allow_mass_removal,
                                                     on_progress=stage)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
+from vpp_tui.domain.labels import license_total_label
 from vpp_tui.i18n import _
 from vpp_tui.services.errors import ServiceError
 from vpp_tui.services.licensing.views import LicensePreview, LicenseResult
@@ -32,7 +33,8 @@ def result_text(result: LicenseResult) -> str:
                      + (_(" ({n} waitlisted)").format(n=waiting) if waiting else ""))
     if result.licenses_used is not None and result.licenses_total is not None:
         parts.append(_("licenses used {u} of {t}").format(u=result.licenses_used,
-                                                         t=result.licenses_total))
+                                                         t=license_total_label(
+                                                             result.licenses_total)))
     return ", ".join(parts)
 
 

@@ -17,9 +17,11 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Input, Static
 
+from vpp_tui.domain.limits import MAX_TOKEN_FILE_BYTES
 from vpp_tui.i18n import _
 from vpp_tui.services import tokens
 from vpp_tui.services.errors import InvalidInput
+from vpp_tui.services.user_files import FileRefused, read_user_file
 from vpp_tui.services.views import TokenFilePreview
 from vpp_tui.ui.format import day
 from vpp_tui.ui.widgets.inputs import TextField
@@ -40,16 +42,15 @@ def read_token_file(path: str, now) -> tuple[bytes | None, TokenFilePreview | No
     if not path.strip():
         return None, None, None
     file = Path(path.strip()).expanduser()
-    try:
-        content = file.read_bytes()
-    except FileNotFoundError:
+    if not file.exists():
         return None, None, _("no file at {path}").format(path=path.strip())
-    except IsADirectoryError:
+    if file.is_dir():
         return None, None, _("{path} is a folder; choose the .vpptoken file").format(
             path=path.strip())
-    except OSError as exc:
-        return None, None, _("cannot read {path}: {error}").format(path=path.strip(),
-                                                                     error=exc)
+    try:
+        content = read_user_file(path.strip(), MAX_TOKEN_FILE_BYTES)
+    except FileRefused as exc:
+        return None, None, exc.message
     try:
         return content, tokens.preview_file(content, now=now), None
     except InvalidInput as exc:
