@@ -77,7 +77,7 @@ def prompts_for_device(ctx: ServiceContext, serial: str, item: str,
                              "'vpp-tui directory import'").format(serial=quote(serial)))
         asset = session.get(m.Asset, view.id)
         if asset is None:
-            raise NotFound(_("no item {item!r}; sync its token first").format(item=item))
+            raise NotFound(_("no item {item}; sync its token first").format(item=quote(item)))
         return device_prompts(session, device, asset, token=view.token, name=view.name)
 
 

@@ -8,6 +8,7 @@ from argparse import Namespace
 from vpp_tui.cli.commands.common import guarded, read_file
 from vpp_tui.cli.output import EXIT_OK, BadInput, CommandFailed, print_json, table
 from vpp_tui.domain.labels import edition_label
+from vpp_tui.domain.limits import MAX_DIRECTORY_FILE_BYTES
 from vpp_tui.i18n import _
 from vpp_tui.services import catalog, directory, licensing
 from vpp_tui.services.directory.file import DirectoryFileError
