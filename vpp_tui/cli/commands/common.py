@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from vpp_tui.cli.output import BadInput, CommandFailed
+from vpp_tui.cli.output import BadInput, CommandFailed, warning
 from vpp_tui.cli.runtime import build_runtime
 from vpp_tui.domain.tokens import cli_hints
 from vpp_tui.i18n import _
@@ -34,4 +34,6 @@ def guarded(run: Callable[[Namespace, Any], int], args: Namespace) -> int:
     except (ServiceError, AccessDenied) as exc:
         raise CommandFailed(str(exc)) from exc
     finally:
+        for notice in runtime.ctx.notices:  # e.g. a broken stored setting, default used
+            warning(notice)
         runtime.close()
