@@ -10,7 +10,7 @@ from vpp_tui.services import settings
 
 async def test_audit_log_pages_newest_first(make_app, ctx):
     for value in range(150):
-        settings.set_setting(ctx, "sync_interval_hours", value)
+        settings.set_setting(ctx, "sync_interval_hours", value + 1)
         ctx.clock.advance(1)
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
