@@ -36,10 +36,10 @@ from vpp_tui.services import (
     tokens,
 )
 from vpp_tui.services.access import AccessDenied, admin
-from vpp_tui.services.settings.preview import preview as settings_preview
 from vpp_tui.services.access.identity import check_identity
 from vpp_tui.services.catalog import queries as catalog_queries
 from vpp_tui.services.errors import ServiceError
+from vpp_tui.services.settings.preview import preview as settings_preview
 from vpp_tui.simulator.worlds import demo_directory
 from vpp_tui.store import models as m
 

@@ -25,8 +25,8 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Static
 
-from vpp_tui.i18n import _
 from vpp_tui.domain.access import Permission
+from vpp_tui.i18n import _
 from vpp_tui.services import settings
 from vpp_tui.services.access import check_action
 from vpp_tui.services.context import ServiceContext
