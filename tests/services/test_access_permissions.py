@@ -39,6 +39,7 @@ from vpp_tui.services.access import AccessDenied, admin
 from vpp_tui.services.access.identity import check_identity
 from vpp_tui.services.catalog import queries as catalog_queries
 from vpp_tui.services.errors import ServiceError
+from vpp_tui.services.settings.preview import preview as settings_preview
 from vpp_tui.simulator.worlds import demo_directory
 from vpp_tui.store import models as m
 
@@ -135,6 +136,13 @@ OPERATIONS: dict[str, Op] = {
     "audit.count_entries": Op(P.AUDIT_READ, lambda c, w: audit.count_entries(c)),
     "audit.export_entries": Op(P.AUDIT_EXPORT, lambda c, w: audit.export_entries(c)),
     "settings.get_settings": Op(P.SETTINGS_READ, lambda c, w: settings.get_settings(c)),
+    "settings.list_settings": Op(P.SETTINGS_READ, lambda c, w: settings.list_settings(c)),
+    "settings.set_setting": Op(P.SETTINGS_UPDATE,
+                               lambda c, w: settings.set_setting(c, "theme", "nord")),
+    "settings.reset_setting": Op(P.SETTINGS_UPDATE,
+                                 lambda c, w: settings.reset_setting(c, "theme")),
+    "settings.preview": Op(P.SETTINGS_READ,
+                           lambda c, w: settings_preview(c, "sync_interval_hours", 24)),
     "keys.rotate_key": Op(P.SETTINGS_UPDATE, lambda c, w: keys.rotate_key(c)),
     "access.admin.list_roles": Op(P.ROLES_READ, lambda c, w: admin.list_roles(c)),
     "access.admin.get_role": Op(P.ROLES_READ, lambda c, w: admin.get_role(c, "Help desk")),

@@ -10,7 +10,7 @@ from vpp_tui.services import settings
 
 async def test_audit_log_pages_newest_first(make_app, ctx):
     for value in range(150):
-        settings.set_setting(ctx, "sync_interval_hours", value)
+        settings.set_setting(ctx, "sync_interval_hours", value + 1)
         ctx.clock.advance(1)
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -19,11 +19,11 @@ async def test_audit_log_pages_newest_first(make_app, ctx):
         status = app.screen.query_one("#activity-status", Static)
         table = app.screen.query_one(DataTable)
         assert "rows 1–100 of 150" in str(status.render())
-        assert str(table.get_row_at(0)[5]) == "149"
+        assert str(table.get_row_at(0)[5]) == "149 → 150"
         await pilot.press("n")
         await settle(pilot)
         assert "rows 101–150 of 150" in str(status.render())
-        assert str(table.get_row_at(0)[5]) == "49"
+        assert str(table.get_row_at(0)[5]) == "49 → 50"
         await pilot.press("n")  # no older page: nothing changes
         await settle(pilot)
         assert "rows 101–150 of 150" in str(status.render())

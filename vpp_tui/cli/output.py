@@ -75,6 +75,13 @@ def error(message: str) -> None:
     sys.stderr.write(f"error: {first_line}\n")
 
 
+def warning(message: str) -> None:
+    """One `warning: …` line on stderr: something the admin should know; the command
+    went on (the exit status is not changed)."""
+    first_line = " ".join(terminal_safe(str(message)).split())
+    sys.stderr.write(f"warning: {first_line}\n")
+
+
 def exit_status(undone: Sequence[str]) -> int:
     """The one exit rule of every command that does work (README "Exit status").
 

@@ -247,6 +247,10 @@ def build_parser() -> Parser:
 
     access_arguments(sub, cmd)
 
+    from vpp_tui.cli.commands.settings import add_arguments as settings_arguments
+
+    settings_arguments(sub, cmd)
+
     p = cmd("audit", _("the audit log"))
     p.add_argument("--limit", type=entry_count, default=200,
                    help=_("how many entries, newest first (1 to {n})").format(n=MAX_ENTRIES))

@@ -65,6 +65,18 @@ def is_mass_removal(removal: Removal, limit: RemovalLimit) -> bool:
             and removal.removed * 100 > limit.percent * removal.total)
 
 
+def removal_allowance(total: int, limit: RemovalLimit) -> int:
+    """The most of `total` (users, managed devices or memberships, >= 0) one import may
+    remove under `limit` without being a mass removal (`is_mass_removal`): the settings
+    preview of `directory_max_removal_percent` and `directory_removal_floor`."""
+    allowed = min(total, max(limit.floor, int(limit.percent * total // 100)))
+    while allowed < total and not is_mass_removal(Removal("", allowed + 1, total), limit):
+        allowed += 1
+    while allowed > 0 and is_mass_removal(Removal("", allowed, total), limit):
+        allowed -= 1
+    return allowed
+
+
 def mass_removals(removals: Iterable[Removal], limit: RemovalLimit) -> tuple[Removal, ...]:
     """The removals over `limit` (`is_mass_removal`), in the order given."""
     return tuple(r for r in removals if is_mass_removal(r, limit))

@@ -57,3 +57,11 @@ class ServiceContext:
     # How advice names actions (domain.tokens.ActionHints): the console's keys when None,
     # the command line's commands when the CLI sets `cli_hints()`.
     action_hints: ActionHints | None = None
+    # One-line notices a service wants the admin to see beside its answer (a broken stored
+    # setting replaced by its default); the CLI prints each as `warning: …` on stderr.
+    notices: list[str] = field(default_factory=list)
+
+    def notice(self, text: str) -> None:
+        """Add `text` to `notices` once."""
+        if text not in self.notices:
+            self.notices.append(text)

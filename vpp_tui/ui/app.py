@@ -1,4 +1,4 @@
-"""The console: one app, seven sections, switched by the number keys 1–7.
+"""The console: one app, its sections switched by the number keys (1–7, 9 Settings).
 
 Sections are Textual MODES rather than panes of a ContentSwitcher: each section
 keeps its own screen stack, so a wizard or details panel opened in Tokens is
@@ -25,8 +25,10 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Static
 
+from vpp_tui.domain.access import Permission
 from vpp_tui.i18n import _
 from vpp_tui.services import settings
+from vpp_tui.services.access import check_action
 from vpp_tui.services.context import ServiceContext
 from vpp_tui.ui.commands import Command, bindings, global_commands, sections
 from vpp_tui.ui.errors import ReportsWorkerErrors
@@ -40,6 +42,7 @@ from vpp_tui.ui.sections.base import SectionScreen, placeholder
 from vpp_tui.ui.sections.directory import DirectorySection
 from vpp_tui.ui.sections.ebooks import EbooksSection
 from vpp_tui.ui.sections.prompts import PromptsSection
+from vpp_tui.ui.sections.settings import SettingsSection
 from vpp_tui.ui.sections.tokens.section import TokensSection
 
 SECTION_SCREENS: dict[str, type[SectionScreen]] = {
@@ -50,6 +53,7 @@ SECTION_SCREENS: dict[str, type[SectionScreen]] = {
     "prompts": PromptsSection,
     "directory": DirectorySection,
     "activity": ActivitySection,
+    "settings": SettingsSection,
 }
 
 
@@ -137,6 +141,10 @@ class VppApp(ReportsWorkerErrors, App[None]):
         name = settings.get_setting(self.ctx, "theme")
         self.call_from_thread(self._apply_saved_theme, name)
 
+    def apply_theme(self, name: str) -> None:
+        """Show theme `name` now (saved already, by the Settings section)."""
+        self._apply_saved_theme(name)
+
     def _apply_saved_theme(self, name: str | None) -> None:
         self._saved_theme = name
         if name and name in self.available_themes and name != self.theme:
@@ -149,8 +157,10 @@ class VppApp(ReportsWorkerErrors, App[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="theme")
     def save_theme(self, name: str) -> None:
-        settings.set_setting(self.ctx, "theme", name)
-        self.call_from_thread(self.store_changed, "settings")
+        # Without Settings update the theme changes on this screen only.
+        if check_action(self.ctx, Permission.SETTINGS_UPDATE):
+            settings.set_setting(self.ctx, "theme", name)
+            self.call_from_thread(self.store_changed, "settings")
 
     async def action_quit(self) -> None:
         self.stop_jobs()  # stop syncs and other jobs between Apple calls

@@ -20,6 +20,7 @@ from vpp_tui.ui.messages import (
     CatalogChanged,
     DirectoryChanged,
     LedgerChanged,
+    SettingsChanged,
     StoreChanged,
     TokensChanged,
 )
@@ -41,7 +42,8 @@ JOB_CHANGES: dict[str, tuple[type[StoreChanged], ...]] = {
     "license.revoke": _LICENSES,
     "license.waitlist": _LICENSES,
     "directory.import": (DirectoryChanged, LedgerChanged, CatalogChanged, AuditChanged),
-    "settings": (AuditChanged,),
+    # The expiring window changes Tokens badges, the low-license share the Apps marks.
+    "settings": (SettingsChanged, TokensChanged, CatalogChanged, AuditChanged),
 }
 
 

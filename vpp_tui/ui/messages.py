@@ -67,6 +67,11 @@ class DirectoryChanged(StoreChanged, bubble=False):
 
 
 @dataclass
+class SettingsChanged(StoreChanged, bubble=False):
+    """A store setting: the Settings section reads them again."""
+
+
+@dataclass
 class AuditChanged(StoreChanged, bubble=False):
     """New audit entries: every job writes some, refused ones too."""
 

@@ -33,9 +33,10 @@ def _apps(args: Namespace, ctx) -> int:  # noqa: ANN001
     rows = [[v.name, edition_label(v.pricing_param), v.token, " ".join(v.platforms),
              v.version or "—", _update(v),
              _count(v, v.used) if not v.unlimited else str(v.used), _count(v, v.total),
-             "—" if v.unlimited else str(v.available)] for v in page.rows]
+             "—" if v.unlimited else str(v.available), _("low") if v.low_on_licenses else ""]
+            for v in page.rows]
     print(table(rows, ["NAME", "EDITION", "TOKEN", "PLATFORMS", "VERSION", "UPDATE", "USED",
-                       "TOTAL", "AVAILABLE"]))
+                       "TOTAL", "AVAILABLE", "LOW"]))
     return EXIT_OK
 
 

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from vpp_tui.cli.commands.demo import demo_requested, prepare_demo
-from vpp_tui.cli.output import BadInput, CommandFailed
+from vpp_tui.cli.output import BadInput, CommandFailed, warning
 from vpp_tui.cli.runtime import build_runtime
 from vpp_tui.domain.tokens import cli_hints
 from vpp_tui.services.access import AccessDenied
@@ -35,4 +35,6 @@ def guarded(run: Callable[[Namespace, Any], int], args: Namespace) -> int:
     except (ServiceError, AccessDenied) as exc:
         raise CommandFailed(str(exc)) from exc
     finally:
+        for notice in runtime.ctx.notices:  # e.g. a broken stored setting, default used
+            warning(notice)
         runtime.close()

@@ -8,12 +8,14 @@ from typing import Any
 from sqlalchemy import case, or_
 from sqlmodel import col, func, select
 
+from vpp_tui.domain.settings import is_low_on_licenses
 from vpp_tui.domain.text import quote
 from vpp_tui.i18n import _
 from vpp_tui.services.access import Permission, authorize, token_scope_clause
 from vpp_tui.services.context import ServiceContext
 from vpp_tui.services.errors import InvalidInput, NotFound
 from vpp_tui.services.safe_text import SafeText
+from vpp_tui.services.settings import low_license_thresholds
 from vpp_tui.store import models as m
 
 UNLIMITED = 2147483647
@@ -42,6 +44,9 @@ class AssetView(SafeText):
     # The new version an auto-update brought (token auto-update on, a newer version seen by
     # a sync while the item is assigned Required or Available); None when none is pending.
     update_available: str | None = None
+    # At least the low-license share of its licenses is used (`low_license_percent`, or
+    # the item's own override; domain.settings.is_low_on_licenses).
+    low_on_licenses: bool = False
 
     @property
     def utilisation(self) -> float:
@@ -57,6 +62,7 @@ class AssetView(SafeText):
             "custom": self.custom, "store_url": self.store_url,
             "missing_in_store": self.missing_in_store,
             "update_available": self.update_available,
+            "low_on_licenses": self.low_on_licenses,
         }
 
 
@@ -77,7 +83,13 @@ SORTS = {
 }
 
 
-def _view(asset: m.Asset, token_name: str, pending: bool = False) -> AssetView:
+# (the store's low-license percentage, {adamId: an item's own}): `low_license_thresholds`.
+Thresholds = tuple[float, dict[str, float]]
+
+
+def _view(asset: m.Asset, token_name: str, pending: bool = False,
+          low: Thresholds = (100.0, {})) -> AssetView:
+    percent = low[1].get(asset.adam_id, low[0])
     return AssetView(
         id=asset.id or 0, token=token_name, adam_id=asset.adam_id,
         pricing_param=asset.pricing_param, name=asset.name or asset.adam_id,
@@ -87,7 +99,14 @@ def _view(asset: m.Asset, token_name: str, pending: bool = False) -> AssetView:
         unlimited=asset.unlimited, device_assignable=asset.device_assignable,
         revocable=asset.revocable, custom=asset.custom, store_url=asset.store_url,
         missing_in_store=asset.missing_in_store, update_pending=pending,
-        update_available=(asset.version or "?") if pending else None)
+        update_available=(asset.version or "?") if pending else None,
+        low_on_licenses=is_low_on_licenses(asset.assigned, asset.total, asset.unlimited,
+                                           percent))
+
+
+def view_of(ctx: ServiceContext, asset: m.Asset, token_name: str) -> AssetView:
+    """The view of one stored asset (the caller checked the admin may read it)."""
+    return _view(asset, token_name, low=low_license_thresholds(ctx))
 
 
 def _pending(session: Any, asset_ids: list[int]) -> set[int]:
@@ -118,8 +137,12 @@ def _query(ctx: ServiceContext, books: bool | None, token: str | None,
 
 def list_assets(ctx: ServiceContext, *, books: bool | None = False, token: str | None = None,
                 text: str | None = None, sort: str = "name", offset: int = 0,
-                limit: int | None = 500) -> AssetPage:
+                limit: int | None = 500, low_license: Thresholds | None = None) -> AssetPage:
+    """A page of the catalog. `low_license`: thresholds to flag items with instead of the
+    stored ones (a settings preview). Raises AccessDenied, InvalidInput (unknown sort) or
+    NotFound (unknown token)."""
     authorize(ctx, Permission.APPS_READ)
+    low = low_license or low_license_thresholds(ctx)
     if sort not in SORTS:
         raise InvalidInput(_("unknown sort {s}; use one of {all}").format(
             s=quote(sort), all=", ".join(SORTS)))
@@ -136,7 +159,7 @@ def list_assets(ctx: ServiceContext, *, books: bool | None = False, token: str |
             paged = paged.limit(limit)
         found = session.exec(paged).all()
         pending = _pending(session, [a.id for a, _t in found if a.id is not None])
-        rows = [_view(a, t, a.id in pending) for a, t in found]
+        rows = [_view(a, t, a.id in pending, low) for a, t in found]
     return AssetPage(rows=rows, offset=offset, total=int(total))
 
 
@@ -148,6 +171,7 @@ def resolve_item(ctx: ServiceContext, item: str, token: str | None = None) -> As
     head, _sep, tail = item.rpartition(":")
     if head and tail.upper() in ("STDQ", "PLUS"):
         item, edition = head, tail.upper()
+    low = low_license_thresholds(ctx)
     with ctx.store.session() as session:
         query = select(m.Asset, m.Token.name).join(
             m.Token, col(m.Token.id) == col(m.Asset.token_id)).where(
@@ -159,7 +183,7 @@ def resolve_item(ctx: ServiceContext, item: str, token: str | None = None) -> As
             query = query.where(m.Token.name == token)
         matched = session.exec(query.order_by(m.Token.name)).all()
         pending = _pending(session, [a.id for a, _t in matched if a.id is not None])
-        found = [_view(a, t, a.id in pending) for a, t in matched]
+        found = [_view(a, t, a.id in pending, low) for a, t in matched]
     if not found:
         where = _(" under token {t}").format(t=quote(token)) if token else ""
         raise NotFound(_("no app or book {item}{where}; see 'vpp-tui apps list'").format(

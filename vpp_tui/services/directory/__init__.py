@@ -128,6 +128,15 @@ def removal_limit(ctx: ServiceContext, percent: float | None = None) -> RemovalL
                         floor=int(get_setting(ctx, "directory_removal_floor")))
 
 
+def removal_totals(ctx: ServiceContext) -> tuple[Removal, ...]:
+    """How many users, managed devices and group memberships the store holds now, as
+    Removals of nothing (`total` is the count): what the removal limit is measured
+    against. Raises AccessDenied without `directory.read`."""
+    authorize(ctx, Permission.DIRECTORY_READ)
+    with ctx.store.session() as session:
+        return _planned_removals(session, DirectoryFile())
+
+
 def _planned_removals(session: Session, parsed: DirectoryFile) -> tuple[Removal, ...]:
     """What applying `parsed` would remove, counted against the store (nothing written)."""
     users = dict(session.exec(select(m.DirectoryUser.upn, m.DirectoryUser.active)).all())

@@ -293,7 +293,13 @@ from vpp_tui.services.licensing.departures import (  # noqa: E402
     pending_count,
     reclaim_departures,
 )
-from vpp_tui.services.licensing.remove import apply_unassign, licenses, plan_unassign  # noqa: E402
+from vpp_tui.services.licensing.remove import (  # noqa: E402
+    RemovalEffect,
+    apply_unassign,
+    licenses,
+    plan_unassign,
+    removal_effects,
+)
 from vpp_tui.services.licensing.revoke import apply_revoke, plan_revoke  # noqa: E402
 from vpp_tui.services.licensing.waitlist import serve, waitlists  # noqa: E402
 
@@ -302,5 +308,6 @@ serve_waitlist = serve
 __all__ = [
     "DirectoryUpdate", "apply_assign", "apply_revoke", "apply_unassign", "import_and_reclaim", "licenses",
     "pending_count", "plan_assign", "plan_revoke", "plan_unassign", "reclaim_departures",
+    "RemovalEffect", "removal_effects",
     "serve_waitlist", "waitlists",
 ]

@@ -13,12 +13,12 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from vpp_tui.domain.licensing import BatchLimits, LicenseType, Plan, plan_unassignment
+from vpp_tui.domain.licensing import BatchLimits, LicenseType, Plan, Settings, plan_unassignment
 from vpp_tui.domain.text import quote
 from vpp_tui.i18n import _
 from vpp_tui.services import ownership
-from vpp_tui.services.access import Permission, authorize, token_id_of
-from vpp_tui.services.catalog import AssetView, resolve_item
+from vpp_tui.services.access import Permission, authorize, token_id_of, token_scope_clause
+from vpp_tui.services.catalog import AssetView, resolve_item, view_of
 from vpp_tui.services.context import ServiceContext
 from vpp_tui.services.errors import NotFound
 from vpp_tui.services.licensing.apply import limits_of
@@ -52,7 +52,7 @@ class _Unassign:
 
 
 def _plan(session: Session, ctx: ServiceContext, view: AssetView, group: str,
-          limits: BatchLimits = BatchLimits()) -> _Unassign:
+          limits: BatchLimits = BatchLimits(), settings: Settings | None = None) -> _Unassign:
     t = load_target(session, view)
     grow = group_row(session, group)
     assignment = session.exec(select(m.Assignment).where(
@@ -66,7 +66,7 @@ def _plan(session: Session, ctx: ServiceContext, view: AssetView, group: str,
         holdings=holdings_of(license_rows(session, t.asset.id or 0), t.ids),
         pool=to_pool(t.asset), still_assigned=still_assigned(session, t.asset.id or 0,
                                                              grow.id, t.ids),
-        limits=limits, settings=removal_settings(ctx))
+        limits=limits, settings=settings or removal_settings(ctx))
     preview = LicensePreview(plan, view.name, view.adam_id, view.token, group=grow.name)
     return _Unassign(t, assignment, loaded, plan, preview)
 
@@ -99,6 +99,37 @@ def apply_unassign(ctx: ServiceContext, item: str, group: str,
                          f"{job.target.label} → {job.group.name}", "unassign", job.group.name,
                          job.assignment.id, remove=True)
     return with_served(result, serve_asset(ctx, view.id))
+
+
+@dataclass(frozen=True)
+class RemovalEffect:
+    """What removing one assignment would reclaim (`reclaimed`, licenses) under a rule."""
+
+    item: str
+    token: str
+    group: str
+    reclaimed: int
+
+
+def removal_effects(ctx: ServiceContext, reclaim_on_removal: bool) -> list[RemovalEffect]:
+    """For every assignment the admin may remove, by item then group: the licenses its
+    removal would reclaim with `reclaim_on_removal` (the settings preview; nothing is
+    written). Raises AccessDenied without `mobile_apps.unassign`."""
+    authorize(ctx, Permission.APPS_UNASSIGN)
+    rule = Settings(reclaim_on_removal=reclaim_on_removal)
+    effects = []
+    with ctx.store.session() as session:
+        rows = session.exec(select(m.Asset, m.Token.name, m.DirectoryGroup.name).join(
+            m.Assignment, col(m.Assignment.asset_id) == col(m.Asset.id)).join(
+            m.Token, col(m.Token.id) == col(m.Asset.token_id)).join(
+            m.DirectoryGroup, col(m.DirectoryGroup.id) == col(m.Assignment.group_id)).where(
+            token_scope_clause(ctx, col(m.Asset.token_id), Permission.APPS_UNASSIGN)
+        ).order_by(m.Asset.name, m.Token.name, m.DirectoryGroup.name)).all()
+        for asset, token, group in rows:
+            view = view_of(ctx, asset, token)
+            plan = _plan(session, ctx, view, group, settings=rule).plan
+            effects.append(RemovalEffect(view.name, token, group, plan.freed))
+    return effects
 
 
 _SHOWN_HELD = ("licensed", "pending")

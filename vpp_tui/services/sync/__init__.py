@@ -352,18 +352,31 @@ def sync_all(ctx: ServiceContext, *, full: bool = False, due_only: bool = False,
     if names:
         wanted = set(names)
         views = [v for v in views if v.name in wanted]
-    interval = int(get_setting(ctx, "sync_interval_hours"))
+    due_names = set(due_tokens(ctx)) if due_only else set()
     results = []
     for index, view in enumerate(views):
         if ctx.cancel.is_set():
             break
         if on_progress is not None:
             on_progress(view.name, index, len(views))
-        if due_only:
-            due, _full = rules.sync_due(view.last_sync_at, None, ctx.clock.now(), interval)
-            if not due:
-                continue
+        if due_only and view.name not in due_names:
+            continue
         results.append(sync_token(ctx, view.name, full=full))
     if on_progress is not None:
         on_progress("", len(views), len(views))
     return results
+
+
+def due_tokens(ctx: ServiceContext, interval_hours: int | None = None) -> list[str]:
+    """Names of the tokens the admin may sync whose sync interval has passed now
+    (`rules.sync_due`), in list order; `interval_hours` instead of the stored
+    `sync_interval_hours` for a settings preview. Raises AccessDenied."""
+    from vpp_tui.services.tokens import list_tokens
+
+    authorize(ctx, Permission.TOKENS_READ)
+    interval = (int(get_setting(ctx, "sync_interval_hours")) if interval_hours is None
+                else interval_hours)
+    syncable = visible_token_ids(ctx, Permission.TOKENS_SYNC)
+    now = ctx.clock.now()
+    return [v.name for v in list_tokens(ctx) if v.id in syncable
+            and rules.sync_due(v.last_sync_at, None, now, interval)[0]]

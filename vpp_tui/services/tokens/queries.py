@@ -51,7 +51,8 @@ def _scope_tags(session: Session) -> dict[int, tuple[str, ...]]:
     return {k: tuple(v) for k, v in tags.items()}
 
 
-def _views(ctx: ServiceContext, session: Session, tokens: list[m.Token]) -> list[TokenView]:
+def _views(ctx: ServiceContext, session: Session, tokens: list[m.Token],
+           soon: int | None = None) -> list[TokenView]:
     all_tokens = session.exec(select(m.Token.name, m.Token.location_id)).all()
     by_location = Counter(loc for _n, loc in all_tokens if loc)
     names_by_location: dict[str, list[str]] = {}
@@ -60,7 +61,8 @@ def _views(ctx: ServiceContext, session: Session, tokens: list[m.Token]) -> list
             names_by_location.setdefault(loc, []).append(name)
     counts = _counts(session)
     tags = _scope_tags(session)
-    soon = int(get_setting(ctx, "expiring_soon_days"))
+    if soon is None:
+        soon = int(get_setting(ctx, "expiring_soon_days"))
     now = ctx.clock.now()
     leases = expiries(session)
     box = secret_box(ctx.store, ctx.key_file)
@@ -109,13 +111,15 @@ def _views(ctx: ServiceContext, session: Session, tokens: list[m.Token]) -> list
 
 
 def list_tokens(ctx: ServiceContext, *, attention_only: bool = False,
-                text: str | None = None) -> list[TokenView]:
-    """Tokens sorted by urgency (needs attention first), then name."""
+                text: str | None = None,
+                expiring_soon_days: int | None = None) -> list[TokenView]:
+    """Tokens sorted by urgency (needs attention first), then name. `expiring_soon_days`:
+    the window to judge expiry with instead of the stored setting (a settings preview)."""
     authorize(ctx, Permission.TOKENS_READ)
     scope = token_scope_clause(ctx, col(m.Token.id))
     with ctx.store.session() as session:
         tokens = list(session.exec(select(m.Token).where(scope)).all())
-        views = _views(ctx, session, tokens)
+        views = _views(ctx, session, tokens, expiring_soon_days)
     if attention_only:
         views = [v for v in views if v.needs_attention]
     if text:

@@ -40,8 +40,11 @@ def kind(view: AssetView) -> Text:
 def available(view: AssetView) -> Text:
     if view.unlimited:
         return Text(_("unlimited"), style="dim", justify="right")
-    return Text(str(view.available), justify="right",
+    text = Text(str(view.available), justify="right",
                 style="bold red" if view.available == 0 else "")
+    if view.low_on_licenses:  # low_license_percent (Settings)
+        text.append(_(" ▼low"), style="bold yellow")
+    return text
 
 
 def cells(view: AssetView, books: bool) -> tuple[object, ...]:
@@ -71,6 +74,8 @@ def facts(view: AssetView) -> str:
     if view.update_available:
         parts.append(_("new version {v} available (auto-update)").format(
             v=view.update_available))
+    if view.low_on_licenses:
+        parts.append(_("▼ low on licenses (the low-license share is set in Settings)"))
     if view.unlimited:
         parts.append(_("free: unlimited licenses"))
     if view.missing_in_store:
