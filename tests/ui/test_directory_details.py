@@ -227,7 +227,7 @@ async def test_revoke_from_details_refreshes_apps_without_a_key_press(demo, demo
         await settle(pilot)
 
         def used() -> int:
-            apps = next(s for s in app.live_sections if s.MODE == "apps")
+            apps = next(s for s in app.live_sections if getattr(s, "MODE", "") == "apps")
             return next(v.used for v in apps.views
                         if (v.name, v.token) == ("Exam Lockdown", "North Campus"))
 
