@@ -227,7 +227,7 @@ async def test_revoke_from_details_refreshes_apps_without_a_key_press(demo, demo
         await settle(pilot)
 
         def used() -> int:
-            apps = next(s for s in app.live_sections if s.MODE == "apps")
+            apps = next(s for s in app.live_sections if getattr(s, "MODE", "") == "apps")
             return next(v.used for v in apps.views
                         if (v.name, v.token) == ("Exam Lockdown", "North Campus"))
 
@@ -238,3 +238,14 @@ async def test_revoke_from_details_refreshes_apps_without_a_key_press(demo, demo
         await pilot.press("enter")
         await settle(pilot)
         assert used() == before - 1
+
+
+async def test_f1_on_details_shows_their_keys(demo, demo_app):
+    from vpp_tui.ui.screens.help import HelpScreen
+
+    app = demo_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_details(pilot, "users", BOOK_AND_APP)
+        await pilot.press("f1")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)

@@ -110,7 +110,8 @@ class VppApp(ReportsWorkerErrors, App[None]):
 
     def action_help(self) -> None:
         screen = self.screen
-        if not isinstance(screen, SectionScreen):
+        # A section, or a screen of one that says what it is (the directory details).
+        if not isinstance(screen, SectionScreen) and not hasattr(screen, "about"):
             return
         self.push_screen(HelpScreen(
             screen.section.title, screen.about(), screen.commands(),

@@ -26,11 +26,12 @@ from vpp_tui.services import licensing
 from vpp_tui.services.context import ServiceContext
 from vpp_tui.services.directory import details as service
 from vpp_tui.ui.access import allowed_action
-from vpp_tui.ui.commands import Command, bindings
+from vpp_tui.ui.commands import Command, Section, bindings
 from vpp_tui.ui.errors import ReportsWorkerErrors
 from vpp_tui.ui.format import rows_range
 from vpp_tui.ui.messages import DirectoryChanged, LedgerChanged, StoreChanged
 from vpp_tui.ui.screens.directory import tables
+from vpp_tui.ui.sections.base import section_by_mode
 from vpp_tui.ui.sections.job_runner import JOB_COMMANDS, RunsJobs
 from vpp_tui.ui.sections.license_flow import LicenseFlow, license_spec
 from vpp_tui.ui.widgets.job_bar import JobBar
@@ -177,6 +178,23 @@ class DirectoryDetailsScreen(RunsJobs, LicenseFlow, ReportsWorkerErrors, Screen[
         # Sized from the rows: an auto-height table measured before its rows stays wrong.
         table.styles.height = min(len(rows), tall) + 1
         table.display = bool(rows)
+
+    @property
+    def section(self) -> Section:
+        return section_by_mode("directory")
+
+    def about(self) -> str:
+        """One paragraph for the help screen."""
+        return {
+            "user": _("One user: identity, groups, the licenses held in your scope, the "
+                      "Apple user at each location and its invitation link (c copies it). "
+                      "r revokes the user's app licenses after a review; books stay."),
+            "device": _("One device: its facts, the licenses it holds in your scope, and "
+                        "what it shows for each item assigned to it. r revokes its "
+                        "licenses after a review."),
+            "group": _("One group: the assignments that target it and its members, a page "
+                       "at a time (n, p)."),
+        }[self.kind]
 
     # Keys ---------------------------------------------------------------------------
 
