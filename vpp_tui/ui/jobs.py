@@ -16,6 +16,7 @@ from typing import Any
 
 from vpp_tui.services.context import ServiceContext
 from vpp_tui.ui.messages import (
+    AccessChanged,
     AuditChanged,
     CatalogChanged,
     DirectoryChanged,
@@ -42,6 +43,7 @@ JOB_CHANGES: dict[str, tuple[type[StoreChanged], ...]] = {
     "license.waitlist": _LICENSES,
     "directory.import": (DirectoryChanged, LedgerChanged, CatalogChanged, AuditChanged),
     "settings": (AuditChanged,),
+    "access": (AccessChanged, AuditChanged),
 }
 
 
