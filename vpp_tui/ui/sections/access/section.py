@@ -15,12 +15,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from rich.markup import escape
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.message import Message
 from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
+from vpp_tui.domain.access import describe_permissions, parse_permissions
 from vpp_tui.i18n import _
 from vpp_tui.services.access import admin, review
 from vpp_tui.services.access.admin import AdminView, RoleView, ScopeTagView
@@ -96,6 +98,7 @@ class AccessSection(SectionScreen):
     DEFAULT_CSS = """
     #access-tabs { height: 1fr; }
     #access-tabs TabPane { padding: 0; }
+    #access-panel { height: 4; padding: 0 1; border-top: solid $panel-lighten-2; }
     #access-message { height: auto; padding: 0 1; color: $error; }
     """
 
@@ -119,6 +122,7 @@ class AccessSection(SectionScreen):
                                   strict=True):
                 with TabPane(title, id=f"tab-{tab}"):
                     yield DataTable(id=f"access-{tab}", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="access-panel")
         yield Static("", id="access-message")
 
     def on_mount(self) -> None:
@@ -172,11 +176,35 @@ class AccessSection(SectionScreen):
         else:
             status.update(_("Access · {r} roles · {g} grants · {t} scope tags").format(
                 r=len(self.roles), g=len(self.grants), t=len(self.tags)))
+        self._explain()
         self.refresh_bindings()
 
     @on(TabbedContent.TabActivated)
     def _tab_changed(self) -> None:
+        self._explain()
         self.refresh_bindings()
+
+    @on(DataTable.RowHighlighted)
+    def _explain(self) -> None:
+        """The selected row in full: a role's permissions, a grant's scope, a tag's use."""
+        panel = self.query_one("#access-panel", Static)
+        row = self.selected(self.tab)
+        if row is None:
+            panel.update("")
+        elif isinstance(row, RoleView):
+            panel.update(_("[b]{name}[/b] ({kind}) · {what} · held by {admins}").format(
+                name=escape(row.name), kind=_("built-in") if row.built_in else _("custom"),
+                what=escape(describe_permissions(parse_permissions(row.permissions))),
+                admins=escape(", ".join(row.admins)) or _("nobody")))
+        elif isinstance(row, GrantRow):
+            panel.update(_("[b]{admin}[/b] holds {role} on {scope}{owner}").format(
+                admin=escape(row.admin), role=escape(row.role), scope=escape(row.scope),
+                owner=_(" · owner of this store") if row.owner else ""))
+        else:
+            panel.update(_("[b]{name}[/b] · {about} · carried by {n} tokens, named by {g} "
+                           "grants").format(name=escape(row.name),
+                                            about=escape(row.description or "—"),
+                                            n=row.tokens, g=row.grants))
 
     # Selection and greying ------------------------------------------------------------
 
