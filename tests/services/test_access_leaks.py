@@ -53,6 +53,7 @@ def test_delete_preview_counts_but_never_names_duplicates_out_of_scope(pair) -> 
     """Fault: the delete preview named the other tokens of the location, in scope or not."""
     world, dan = pair
     preview = tokens.delete_preview(dan, SEEN)
-    text = " ".join((*preview.location_tokens, *preview.revoked))
+    text = " ".join((*preview.location_tokens, *preview.revoked, *preview.kept))
     assert HIDDEN not in text and "1 token outside your scope tags" in text
+    assert preview.location_tokens == ()
     assert HIDDEN in tokens.delete_preview(world.ctx, SEEN).location_tokens

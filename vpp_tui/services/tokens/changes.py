@@ -92,8 +92,10 @@ def delete_preview(ctx: ServiceContext, name: str) -> DeletePreview:
                       if t.id != token.id]
         visible = set(visible_names_in(session, ctx.actor))
         hidden = sum(1 for n in all_others if n not in visible)
-        # A name outside the admin's scope tags is never shown, only counted.
-        others = tuple(n for n in all_others if n in visible) + ((ngettext(
+        # A name outside the admin's scope tags is never shown, only counted: in the
+        # sentences; `location_tokens` lists the visible names alone.
+        others = tuple(n for n in all_others if n in visible)
+        named = others + ((ngettext(
             "{n} token outside your scope tags", "{n} tokens outside your scope tags",
             hidden).format(n=hidden),) if hidden else ())
         location = token.location_name
@@ -103,7 +105,7 @@ def delete_preview(ctx: ServiceContext, name: str) -> DeletePreview:
     return DeletePreview(
         name=name, apps=apps, books=books, assignments=assignments, licenses=licenses,
         revoked=_revoked_lines(len(users), len(serials), licenses - irrevocable,
-                               irrevocable, others),
+                               irrevocable, named),
         revoke_users=len(users), revoke_devices=len(serials), irrevocable=irrevocable,
         location_tokens=others, location_name=location,
         deleted=(
@@ -117,7 +119,7 @@ def delete_preview(ctx: ServiceContext, name: str) -> DeletePreview:
             _("apps already installed stay on devices"),
             _("the audit log"),
             *((_("the other tokens of this location: {tokens}").format(
-                tokens=", ".join(others)),) if others else ()),
+                tokens=", ".join(named)),) if named else ()),
         ),
     )
 
