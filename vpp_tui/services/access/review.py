@@ -10,7 +10,7 @@ the one line instead of a review; the saving service checks again (issue 10).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from sqlmodel import Session, col, func, select
@@ -59,14 +59,13 @@ def _scope_text(all_scopes: bool, tags: Iterable[str]) -> str:
 
 
 def _reach_lines(admin: str, grant: Grant, tokens: list[tuple[str, ...]],
-                 verb: tuple[str, str]) -> list[str]:
+                 verb: Callable[[int], str]) -> list[str]:
     scoped = {p for p in grant.permissions if p.scoped}
     wide = grant.permissions - scoped
     lines = []
     if scoped:
         n = tokens_reached(grant, tokens)
-        lines.append(ngettext(*verb, n).format(admin=admin, n=n,
-                                               what=describe_permissions(scoped)))
+        lines.append(verb(n).format(admin=admin, n=n, what=describe_permissions(scoped)))
     if wide:
         lines.append(_("Across the store: {what}.").format(what=describe_permissions(wide)))
     return lines
@@ -96,8 +95,9 @@ def review_grant(ctx: ServiceContext, admin: str, role: str, scope_tags: Iterabl
                      .format(role=row.name, admin=admin,
                              old=_scope_text(held[0].all_scopes, held[0].scope_tags)))
     lines += _reach_lines(admin, grant, tokens,
-                          ("{admin} will be able to do this on {n} token: {what}.",
-                           "{admin} will be able to do this on {n} tokens: {what}."))
+                          lambda n: ngettext(
+                              "{admin} will be able to do this on {n} token: {what}.",
+                              "{admin} will be able to do this on {n} tokens: {what}.", n))
     return AccessReview(_("Grant {role} to {admin}").format(role=row.name, admin=admin),
                         tuple(lines))
 
@@ -119,8 +119,9 @@ def review_revoke_grant(ctx: ServiceContext, admin: str, role: str) -> AccessRev
     lines = [_("{admin} loses {role} {scope}.").format(
         admin=admin, role=row.name, scope=_scope_text(grant.all_scopes, grant.scope_tags))]
     lines += _reach_lines(admin, grant, tokens,
-                          ("This grant let {admin} do this on {n} token: {what}.",
-                           "This grant let {admin} do this on {n} tokens: {what}."))
+                          lambda n: ngettext(
+                              "This grant let {admin} do this on {n} token: {what}.",
+                              "This grant let {admin} do this on {n} tokens: {what}.", n))
     lines.append(_("{admin} keeps: {roles}.").format(
         admin=admin, roles=", ".join(kept) or _("no role (no access at all)")))
     return AccessReview(_("Revoke {role} from {admin}").format(role=row.name, admin=admin),

@@ -31,6 +31,8 @@ KEYS_NOTE = _("tab moves · space ticks · ctrl+s (or enter in a field) reviews 
 
 @dataclass(frozen=True)
 class RoleChoice:
+    """A role form's values: name, description, permission values (`family.action`)."""
+
     name: str
     description: str
     permissions: tuple[str, ...]
@@ -38,6 +40,8 @@ class RoleChoice:
 
 @dataclass(frozen=True)
 class GrantChoice:
+    """A grant form's values: the admin's login, the role, ticked tags, every scope."""
+
     admin: str
     role: str
     scope_tags: tuple[str, ...]
@@ -46,6 +50,8 @@ class GrantChoice:
 
 @dataclass(frozen=True)
 class TagChoice:
+    """A scope tag form's values."""
+
     name: str
     description: str
 
@@ -68,6 +74,7 @@ class _Form(ModalScreen[object]):
 
 
 def permission_label(p: Permission) -> str:
+    """`Mobile apps: assign  (mobile_apps.assign)`: a checklist line."""
     family, action = p.value.split(".", 1)
     return f"{_(FAMILY_TITLES[family])}: {action.replace('_', ' ')}  ({p.value})"
 

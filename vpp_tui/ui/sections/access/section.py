@@ -62,6 +62,8 @@ TABS = ("roles", "admins", "tags")
 
 @dataclass
 class AccessLoaded(Message):
+    """What the section shows, read in a worker; `refused`: why nothing could be read."""
+
     roles: list[RoleView]
     admins: list[AdminView]
     tags: list[ScopeTagView]
@@ -70,6 +72,8 @@ class AccessLoaded(Message):
 
 @dataclass(frozen=True)
 class GrantRow:
+    """One row of the Admins tab: one grant."""
+
     key: str
     admin: str
     role: str
@@ -90,6 +94,8 @@ def _kind(role: RoleView) -> Text:
 
 
 class AccessSection(SectionScreen):
+    """Roles, Admins and Scope tags tabs; changes reviewed before they are saved."""
+
     MODE = "access"
     COMMANDS_LIST = ACCESS_COMMANDS
     BINDINGS = bindings(ACCESS_COMMANDS)
