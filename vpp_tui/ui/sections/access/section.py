@@ -132,7 +132,6 @@ class AccessSection(SectionScreen):
         yield Static("", id="access-message")
 
     def on_mount(self) -> None:
-        super().on_mount()
         labels = {"roles": (_("Role"), _("Kind"), _("Permissions")),
                   "admins": (_("Admin"), _("Role"), _("Scope tags"), _("Owner")),
                   "tags": (_("Scope tag"), _("Description"), _("Tokens"), _("Grants"))}
