@@ -181,3 +181,21 @@ def denial_text(admin: str, permission: Permission, token: str | None = None) ->
     return _("{admin} may not do this: permission {perm} is missing; ask an Administrator "
              "for a grant ('vpp-tui grant {admin} ROLE')").format(
         admin=admin, perm=permission.value)
+
+
+def describe_permissions(permissions: Iterable[Permission]) -> str:
+    """`Mobile apps (read, assign); Directory (read)`: permissions grouped by family in
+    FAMILY_TITLES order, actions in Permission order; "nothing" for none. For reviews."""
+    held = set(permissions)
+    parts = []
+    for family, title in FAMILY_TITLES.items():
+        actions = [p.value.split(".", 1)[1].replace("_", " ") for p in Permission
+                   if p.family == family and p in held]
+        if actions:
+            parts.append(f"{_(title)} ({', '.join(actions)})")
+    return "; ".join(parts) or _("nothing")
+
+
+def tokens_reached(grant: Grant, tokens_tags: Iterable[Iterable[str]]) -> int:
+    """How many of the tokens (each given by its scope tags) `grant` covers."""
+    return sum(1 for tags in tokens_tags if grant.covers(tags))

@@ -1,4 +1,4 @@
-"""The console: one app, its sections switched by the number keys (1–7, 9 Settings).
+"""The console: one app, nine sections, switched by the number keys 1–9.
 
 Sections are Textual MODES rather than panes of a ContentSwitcher: each section
 keeps its own screen stack, so a wizard or details panel opened in Tokens is
@@ -29,12 +29,15 @@ from vpp_tui.domain.access import Permission
 from vpp_tui.i18n import _
 from vpp_tui.services import settings
 from vpp_tui.services.access import check_action
+from vpp_tui.services.access.snapshot import AccessSnapshot, access_snapshot
 from vpp_tui.services.context import ServiceContext
 from vpp_tui.ui.commands import Command, bindings, global_commands, sections
 from vpp_tui.ui.errors import ReportsWorkerErrors
 from vpp_tui.ui.jobs import Job, changes
+from vpp_tui.ui.messages import AccessChanged, TokensChanged
 from vpp_tui.ui.providers import ConsoleCommands
 from vpp_tui.ui.screens.help import HelpScreen
+from vpp_tui.ui.sections.access.section import AccessSection
 from vpp_tui.ui.sections.activity import ActivitySection
 from vpp_tui.ui.sections.apps import AppsSection
 from vpp_tui.ui.sections.assignments import AssignmentsSection
@@ -53,6 +56,7 @@ SECTION_SCREENS: dict[str, type[SectionScreen]] = {
     "prompts": PromptsSection,
     "directory": DirectorySection,
     "activity": ActivitySection,
+    "access": AccessSection,
     "settings": SettingsSection,
 }
 
@@ -82,6 +86,8 @@ class VppApp(ReportsWorkerErrors, App[None]):
         self.org_name: str | None = None  # learnt from the tokens, shown in every header
         self.jobs: dict[str, Job] = {}  # running jobs by key: the same job never twice
         self.live_sections: set[SectionScreen] = set()  # mounted: they follow the store
+        # What the acting admin may do: loaded in a worker, read by every check_action.
+        self.access: AccessSnapshot | None = None
         super().__init__()
 
     def on_mount(self) -> None:
@@ -125,9 +131,25 @@ class VppApp(ReportsWorkerErrors, App[None]):
     def store_changed(self, kind: str, result: object = None) -> None:
         """A job of `kind` ended (`result`: what its service returned, or None): post its
         store change events to every mounted section."""
-        for event in changes(kind, result):
+        events = changes(kind, result)
+        if any(issubclass(e, (AccessChanged, TokensChanged)) for e in events):
+            self.load_access()
+        for event in events:
             for screen in list(self.live_sections):
                 screen.post_message(event(kind))
+
+    # Who may do what ---------------------------------------------------------
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="access")
+    def load_access(self) -> None:
+        """Read the acting admin's AccessSnapshot; sections grey their actions from it."""
+        snapshot = access_snapshot(self.ctx)
+        self.call_from_thread(self._access_loaded, snapshot)
+
+    def _access_loaded(self, snapshot: AccessSnapshot) -> None:
+        self.access = snapshot
+        for screen in list(self.live_sections):
+            screen.refresh_bindings()
 
     def stop_jobs(self) -> None:
         """Every running job stops at its next Apple call."""

@@ -72,6 +72,7 @@ def sections() -> tuple[Section, ...]:
                 _("Not built yet: this section will list the users, groups and devices that "
                   "assignments target.")),
         Section(7, "activity", _("Activity"), _("The audit log: who changed what, and when")),
+        Section(8, "access", _("Access"), _("Who may do what: roles, grants, scope tags")),
         Section(9, "settings", _("Settings"), _("Sync interval, reclaim on removal, "
                                                 "expiry and low-license warnings, theme")),
     )

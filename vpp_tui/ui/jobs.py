@@ -16,6 +16,7 @@ from typing import Any
 
 from vpp_tui.services.context import ServiceContext
 from vpp_tui.ui.messages import (
+    AccessChanged,
     AuditChanged,
     CatalogChanged,
     DirectoryChanged,
@@ -44,6 +45,7 @@ JOB_CHANGES: dict[str, tuple[type[StoreChanged], ...]] = {
     "directory.import": (DirectoryChanged, LedgerChanged, CatalogChanged, AuditChanged),
     # The expiring window changes Tokens badges, the low-license share the Apps marks.
     "settings": (SettingsChanged, TokensChanged, CatalogChanged, AuditChanged),
+    "access": (AccessChanged, AuditChanged),
 }
 
 

@@ -72,6 +72,11 @@ class SettingsChanged(StoreChanged, bubble=False):
 
 
 @dataclass
+class AccessChanged(StoreChanged, bubble=False):
+    """Roles, grants or scope tags: who may do what (sections grey their actions anew)."""
+
+
+@dataclass
 class AuditChanged(StoreChanged, bubble=False):
     """New audit entries: every job writes some, refused ones too."""
 

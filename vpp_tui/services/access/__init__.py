@@ -29,7 +29,6 @@ from vpp_tui.domain.access import (
     DEFAULT_SCOPE,
     Grant,
     Permission,
-    allowed,
     denial_text,
     reach,
 )
@@ -40,7 +39,7 @@ from vpp_tui.store import models as m
 
 __all__ = [
     "AccessDenied", "Permission", "authorize", "check_action", "grants_of", "token_id_of",
-    "token_scope_clause", "visible_token_ids", "visible_token_names",
+    "token_scope_clause", "visible_names_in", "visible_token_ids", "visible_token_names",
 ]
 
 DENIED = "denied"
@@ -102,20 +101,25 @@ def _owned(session: Session) -> bool:
 
 def _decide(ctx: ServiceContext, permission: Permission,
             token_id: int | None) -> tuple[bool, str | None]:
-    """(allowed, the token's name when one was named and exists)."""
+    """(allowed, the token's name when one was named and exists). Decided by
+    `AccessSnapshot.allows` (`domain.access.allowed`), as the console decides."""
     from vpp_tui.services.access.identity import claim_store
+    from vpp_tui.services.access.snapshot import AccessSnapshot
 
     with ctx.store.session() as session:
         owned = _owned(session)
     if not owned:
         claim_store(ctx, ctx.actor)
     with ctx.store.session() as session:
-        grants = grants_of(session, ctx.actor)
-        name = tags = None
+        grants = tuple(grants_of(session, ctx.actor))
+        name = None
+        tags: dict[int, tuple[str, ...]] = {}
         if token_id is not None:
             name = session.exec(select(m.Token.name).where(m.Token.id == token_id)).first()
-            tags = token_tags(session, token_id) if name is not None else None
-    return allowed(grants, permission, tags), name
+            if name is not None:
+                tags[token_id] = token_tags(session, token_id)
+    snapshot = AccessSnapshot(ctx.actor, grants, tags)
+    return snapshot.allows(permission, token_id), name
 
 
 def check_action(ctx: ServiceContext, permission: Permission,
@@ -154,7 +158,12 @@ def token_scope_clause(ctx: ServiceContext, token_column: ColumnElement,
     reaches with `permission`: every row, the tokens carrying a covered scope tag, plus the
     untagged ones when the default scope is covered. The one scope filter of every query."""
     with ctx.store.session() as session:
-        every, tags = reach(grants_of(session, ctx.actor), permission)
+        return _reach_clause(grants_of(session, ctx.actor), token_column, permission)
+
+
+def _reach_clause(grants: list[Grant], token_column: ColumnElement,
+                  permission: Permission) -> ColumnElement:
+    every, tags = reach(grants, permission)
     if every:
         return true()
     if not tags:
@@ -168,6 +177,15 @@ def token_scope_clause(ctx: ServiceContext, token_column: ColumnElement,
             col(m.Token.id).not_in(select(m.TokenScopeTag.token_id)))
         clause = or_(clause, token_column.in_(untagged))
     return clause
+
+
+def visible_names_in(session: Session, actor: str,
+                     permission: Permission = Permission.TOKENS_READ) -> list[str]:
+    """The names of the tokens `actor` reaches with `permission`, sorted, read in the
+    caller's `session` (for hints and texts that name other tokens: a name outside the
+    admin's scope tags must never appear in them)."""
+    clause = _reach_clause(grants_of(session, actor), col(m.Token.id), permission)
+    return list(session.exec(select(m.Token.name).where(clause).order_by(m.Token.name)).all())
 
 
 def visible_token_ids(ctx: ServiceContext,

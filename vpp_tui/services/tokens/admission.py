@@ -245,7 +245,7 @@ class _Stored:
 
 def _stored(ctx: ServiceContext, name: str, sttoken: SToken) -> _Stored:
     with ctx.store.session() as session:
-        token = _get(session, name)
+        token = _get(session, name, ctx.actor)
         other = session.exec(select(m.Token.name).where(
             m.Token.secret_sha256 == sttoken.fingerprint, m.Token.id != token.id)).first()
         stored = _Stored(id=token.id or 0, location_id=token.location_id,
@@ -294,7 +294,7 @@ def renew_token(ctx: ServiceContext, name: str, content: str | bytes, *,
         raise ServiceError(apple_failure_text(exc)) from exc
     secret = secret_box(ctx.store, ctx.key_file).encrypt(sttoken.bearer)
     with ctx.store.session() as session:
-        token = _get(session, name)
+        token = _get(session, name, ctx.actor)
         token.secret, token.secret_sha256 = secret, sttoken.fingerprint
         token.org_name, token.expires_at = sttoken.org_name, sttoken.expires_at
         token.apple_expires_at = None  # Apple's date for the previous file is not this one's

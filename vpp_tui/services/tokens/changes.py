@@ -5,9 +5,9 @@ from __future__ import annotations
 from sqlmodel import col, func, select
 
 from vpp_tui.apple import errors as apple_errors
-from vpp_tui.i18n import _
+from vpp_tui.i18n import _, ngettext
 from vpp_tui.services import audit, leases, ownership
-from vpp_tui.services.access import Permission, authorize, token_id_of
+from vpp_tui.services.access import Permission, authorize, token_id_of, visible_names_in
 from vpp_tui.services.apple_link import apple_failure_text, client_for
 from vpp_tui.services.context import ServiceContext
 from vpp_tui.services.errors import ServiceError
@@ -32,7 +32,7 @@ def update_settings(ctx: ServiceContext, name: str, *, country: str | None = Non
     _validate_settings(country, account_type)
     _validate_tags(scope_tags)
     with ctx.store.session() as session:
-        token = _get(session, name)
+        token = _get(session, name, ctx.actor)
         changes = []
         if country is not None and country.upper() != token.country:
             changes.append(f"country {token.country}→{country.upper()}")
@@ -61,7 +61,7 @@ def take_control(ctx: ServiceContext, name: str) -> TokenView:
     authorize(ctx, Permission.TOKENS_TAKE_CONTROL, token_id=token_id_of(ctx, name))
     bearer = bearer_of(ctx, name)
     with ctx.store.session() as session:
-        token = _get(session, name)
+        token = _get(session, name, ctx.actor)
         token.take_control = True
         try:
             with client_for(ctx, bearer, check_owner=False) as client:
@@ -76,7 +76,7 @@ def take_control(ctx: ServiceContext, name: str) -> TokenView:
 def delete_preview(ctx: ServiceContext, name: str) -> DeletePreview:
     authorize(ctx, Permission.TOKENS_READ, token_id=token_id_of(ctx, name))
     with ctx.store.session() as session:
-        token = _get(session, name)
+        token = _get(session, name, ctx.actor)
         asset_ids = select(m.Asset.id).where(m.Asset.token_id == token.id)
         counts = _counts(session)
         apps, books = counts.get((token.id, "app"), 0), counts.get((token.id, "book"), 0)
@@ -88,8 +88,16 @@ def delete_preview(ctx: ServiceContext, name: str) -> DeletePreview:
             col(m.License.asset_id).in_(select(m.Asset.id).where(
                 m.Asset.token_id == token.id, col(m.Asset.revocable).is_(False))),
             m.License.status == "licensed")).one()
-        others = tuple(t.name for t in ownership.location_tokens(session, token)
-                       if t.id != token.id)
+        all_others = [t.name for t in ownership.location_tokens(session, token)
+                      if t.id != token.id]
+        visible = set(visible_names_in(session, ctx.actor))
+        hidden = sum(1 for n in all_others if n not in visible)
+        # A name outside the admin's scope tags is never shown, only counted: in the
+        # sentences; `location_tokens` lists the visible names alone.
+        others = tuple(n for n in all_others if n in visible)
+        named = others + ((ngettext(
+            "{n} token outside your scope tags", "{n} tokens outside your scope tags",
+            hidden).format(n=hidden),) if hidden else ())
         location = token.location_name
     from vpp_tui.services.revocation import revoke_targets
 
@@ -97,7 +105,7 @@ def delete_preview(ctx: ServiceContext, name: str) -> DeletePreview:
     return DeletePreview(
         name=name, apps=apps, books=books, assignments=assignments, licenses=licenses,
         revoked=_revoked_lines(len(users), len(serials), licenses - irrevocable,
-                               irrevocable, others),
+                               irrevocable, named),
         revoke_users=len(users), revoke_devices=len(serials), irrevocable=irrevocable,
         location_tokens=others, location_name=location,
         deleted=(
@@ -111,7 +119,7 @@ def delete_preview(ctx: ServiceContext, name: str) -> DeletePreview:
             _("apps already installed stay on devices"),
             _("the audit log"),
             *((_("the other tokens of this location: {tokens}").format(
-                tokens=", ".join(others)),) if others else ()),
+                tokens=", ".join(named)),) if named else ()),
         ),
     )
 
@@ -152,7 +160,7 @@ def _delete(ctx: ServiceContext, name: str, revoke_licenses: bool,
 
         revocation.revoke_all_of_token(ctx, name, on_progress=on_progress)
     with ctx.store.session() as session:
-        token = _get(session, name)
+        token = _get(session, name, ctx.actor)
         session.delete(token)
         audit.record(session, ctx, "token.delete", name, detail=(
             _("revoked licenses first") if revoke_licenses else

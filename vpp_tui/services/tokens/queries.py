@@ -12,7 +12,13 @@ from vpp_tui.domain.leases import lease_key
 from vpp_tui.domain.outcomes import shown_sync_status
 from vpp_tui.domain.text import quote
 from vpp_tui.i18n import _
-from vpp_tui.services.access import Permission, authorize, token_id_of, token_scope_clause
+from vpp_tui.services.access import (
+    Permission,
+    authorize,
+    token_id_of,
+    token_scope_clause,
+    visible_names_in,
+)
 from vpp_tui.services.context import ServiceContext
 from vpp_tui.services.errors import NotFound
 from vpp_tui.services.leases import expiries
@@ -26,10 +32,11 @@ from vpp_tui.store import models as m
 from vpp_tui.store.secrets import secret_box
 
 
-def _get(session: Session, name: str) -> m.Token:
+def _get(session: Session, name: str, actor: str) -> m.Token:
+    """The token named `name`; NotFound names the tokens `actor` may see, no others."""
     token = session.exec(select(m.Token).where(m.Token.name == name)).first()
     if token is None:
-        names = session.exec(select(m.Token.name).order_by(m.Token.name)).all()
+        names = visible_names_in(session, actor)
         hint = _(" (tokens: {names})").format(names=", ".join(names)) if names else ""
         raise NotFound(_("no token named {name}{hint}").format(name=quote(name), hint=hint))
     return token
@@ -59,6 +66,7 @@ def _views(ctx: ServiceContext, session: Session, tokens: list[m.Token],
     for name, loc in all_tokens:
         if loc:
             names_by_location.setdefault(loc, []).append(name)
+    visible = set(visible_names_in(session, ctx.actor))
     counts = _counts(session)
     tags = _scope_tags(session)
     if soon is None:
@@ -70,7 +78,9 @@ def _views(ctx: ServiceContext, session: Session, tokens: list[m.Token],
     views = []
     for t in tokens:
         expires_at = rules.effective_expiry(t.expires_at, t.apple_expires_at)
-        dupes = tuple(n for n in names_by_location.get(t.location_id or "", []) if n != t.name)
+        # Only names the admin may see: an out-of-scope duplicate is "another token".
+        dupes = tuple(n for n in names_by_location.get(t.location_id or "", [])
+                      if n != t.name and n in visible)
         health = rules.token_health(
             rules.TokenFacts(
                 expires_at=expires_at,
@@ -133,7 +143,7 @@ def list_tokens(ctx: ServiceContext, *, attention_only: bool = False,
 def get_token(ctx: ServiceContext, name: str, *, history: int = 10) -> TokenDetails:
     authorize(ctx, Permission.TOKENS_READ, token_id=token_id_of(ctx, name))
     with ctx.store.session() as session:
-        token = _get(session, name)
+        token = _get(session, name, ctx.actor)
         view = _views(ctx, session, [token])[0]
         lease_until = expiries(session).get(lease_key(token.location_id, token.id or 0))
         runs = session.exec(select(m.SyncRun).where(m.SyncRun.token_id == token.id)
@@ -153,5 +163,5 @@ def get_token(ctx: ServiceContext, name: str, *, history: int = 10) -> TokenDeta
 def bearer_of(ctx: ServiceContext, name: str) -> str:
     """The decrypted secret, for the Apple client only: never printed, never logged."""
     with ctx.store.session() as session:
-        token = _get(session, name)
+        token = _get(session, name, ctx.actor)
         return secret_box(ctx.store, ctx.key_file).decrypt(token.secret)

@@ -16,7 +16,6 @@ from textual.widgets import DataTable, Input, Static
 from vpp_tui.domain.licensing import GroupKind, Item, ProductType, assignment_options
 from vpp_tui.i18n import _
 from vpp_tui.services import catalog, licensing
-from vpp_tui.services.access import token_id_of
 from vpp_tui.services.catalog.queries import AssignmentView, list_assignments, list_groups
 from vpp_tui.ui.access import ASSIGNMENT_ACTIONS, allowed_action
 from vpp_tui.ui.commands import Command, bindings
@@ -181,8 +180,8 @@ class AssignmentsSection(RunsJobs, LicenseFlow, SectionScreen):
         selected = self.selected if self.is_mounted else None
         if super().check_action(action, parameters) is not True:
             return None
-        return allowed_action(self.ctx, ASSIGNMENT_ACTIONS.get(action),
-                              token_id_of(self.ctx, selected.token) if selected else None)
+        return allowed_action(self.access, ASSIGNMENT_ACTIONS.get(action),
+                              selected.token if selected else None)
 
     # Changes ------------------------------------------------------------------
 

@@ -11,6 +11,7 @@ from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from vpp_tui.services.access.snapshot import AccessSnapshot
 from vpp_tui.services.context import ServiceContext
 from vpp_tui.ui.commands import Command, Section, sections
 from vpp_tui.ui.errors import ReportsWorkerErrors
@@ -40,6 +41,11 @@ class SectionScreen(ReportsWorkerErrors, Screen[None]):
         return self.app.ctx  # type: ignore[attr-defined]
 
     @property
+    def access(self) -> AccessSnapshot | None:
+        """What the acting admin may do (None until first loaded): greys actions."""
+        return self.app.access  # type: ignore[attr-defined]
+
+    @property
     def section(self) -> Section:
         return section_by_mode(self.MODE)
 
@@ -64,6 +70,7 @@ class SectionScreen(ReportsWorkerErrors, Screen[None]):
 
     def on_mount(self) -> None:
         self.app.live_sections.add(self)  # type: ignore[attr-defined]
+        self.app.load_access()  # type: ignore[attr-defined]
 
     @on(events.Resize)
     def _footer_fits(self, event: events.Resize) -> None:

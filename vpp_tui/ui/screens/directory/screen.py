@@ -214,7 +214,7 @@ class DirectoryDetailsScreen(RunsJobs, LicenseFlow, ReportsWorkerErrors, Screen[
             held = getattr(details, "licenses", ())
             if not held or self.job is not None:
                 return None
-            return allowed_action(self.ctx, Permission.APPS_REVOKE_HOLDER)
+            return allowed_action(self.app.access, Permission.APPS_REVOKE_HOLDER)  # type: ignore[attr-defined]
         if action == "copy_invitation":
             if self.kind != "user":
                 return False

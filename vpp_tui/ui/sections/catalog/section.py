@@ -15,7 +15,6 @@ from textual.widgets import DataTable, Input, Label, Static
 
 from vpp_tui.i18n import _
 from vpp_tui.services import catalog, licensing, tokens
-from vpp_tui.services.access import token_id_of
 from vpp_tui.services.catalog import AssetView
 from vpp_tui.services.catalog.queries import list_groups
 from vpp_tui.ui.access import CATALOG_ACTIONS, allowed_action
@@ -235,8 +234,8 @@ class CatalogSection(RunsJobs, LicenseFlow, SectionScreen):
         selected = self.selected if self.is_mounted else None
         if super().check_action(action, parameters) is not True:
             return None
-        return allowed_action(self.ctx, CATALOG_ACTIONS.get(action),
-                              token_id_of(self.ctx, selected.token) if selected else None)
+        return allowed_action(self.access, CATALOG_ACTIONS.get(action),
+                              selected.token if selected else None)
 
     # Details and license changes --------------------------------------------
 

@@ -255,7 +255,7 @@ class TokensSection(RunsJobs, TokenActions, SectionScreen):
             return None
         if super().check_action(action, parameters) is not True:
             return None
-        return allowed_action(self.ctx, TOKEN_ACTIONS.get(action),
+        return allowed_action(self.access, TOKEN_ACTIONS.get(action),
                               view.id if view is not None else None)
 
     def call_service(self, spec: JobSpec, call: Callable[[ServiceContext], object],
