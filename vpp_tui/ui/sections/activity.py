@@ -121,10 +121,12 @@ class ActivitySection(SectionScreen):
         # Plain Text, never markup: a detail quoting "[b]" shows it as typed.
         rows = [(str(e.id), (when(e.at), Text(e.actor), Text(e.action), Text(e.target),
                               Text(e.result, style="bold red" if e.result != "ok" else ""),
-                              Text(e.apple_event_id or ""), Text(e.detail or "")))
+                              Text(short_event_id(e.apple_event_id)), Text(e.detail or "")))
                 for e in message.entries]
+        table = self.query_one(DataTable)
+        _fit_detail(rows, self.app.size.width - sum(table_rows.widths(table, rows)[:-1]))
         with self.app.batch_update():
-            table_rows.update(self.query_one(DataTable), rows, COLUMNS)
+            table_rows.update(table, rows, COLUMNS)
         status = _("Activity · {rows} · newest first").format(
             rows=rows_range(message.offset, len(message.entries), message.total))
         if self.filter_text:
@@ -170,3 +172,20 @@ class ActivitySection(SectionScreen):
             self.filter_text = ""
             self.load_page(0)
 
+
+def short_event_id(event_id: str | None) -> str:
+    """Apple's eventId as the table shows it: its first 8 characters and "…" when longer
+    than 12 (a UUID has 36); the entry's details show it whole and the filter searches it
+    whole."""
+    if not event_id:
+        return ""
+    return event_id if len(event_id) <= 12 else event_id[:8] + "…"
+
+
+def _fit_detail(rows: list, room: int) -> None:  # noqa: ANN001
+    """Cut each row's Detail (its last cell, a Text) to the `room` columns the others
+    leave on screen (at least 16), ending in "…": the table never scrolls sideways and
+    Enter shows the whole detail."""
+    width = max(16, room - 2 * len(COLUMNS) - 2)  # cell padding, the vertical scrollbar
+    for _key, cells in rows:
+        cells[-1].truncate(width, overflow="ellipsis")
