@@ -55,8 +55,9 @@ def palette_entries(app: App, current_mode: str | None) -> Iterator[PaletteEntry
         for command in sections[mode].section_commands():
             if command.palette:
                 label = command.label[:1].upper() + command.label[1:]
-                yield PaletteEntry(f"{label} — {title} ({key_label(command, keymap)})",
-                                   command, mode)
+                yield PaletteEntry(_("{command} — {section} ({key})").format(
+                    command=label, section=title, key=key_label(command, keymap)),
+                    command, mode)
     for command in app.global_commands():  # type: ignore[attr-defined]
         if command.palette:
             yield PaletteEntry(f"{command.label} ({key_label(command, keymap)})", command, None)
