@@ -105,6 +105,27 @@ def test_renew_refuses_an_expired_token_file(world) -> None:
     assert "expired on" in error.message
 
 
+def test_renew_with_a_broken_file_is_refused_and_audited(world) -> None:
+    add(world, "North Campus")
+    error = refuse_renew(world, "North Campus", b"not a token", InvalidInput)
+    assert "not Base64" in error.message
+
+
+def test_renew_apple_cannot_answer_is_audited_as_failed(world) -> None:
+    add(world, "North Campus")
+    before, audits = stored(world), len(list_entries(world.ctx))
+    world.transport.fail_after = world.transport.count  # the network is gone from here on
+    with pytest.raises(ServiceError) as caught:
+        tokens.renew_token(world.ctx, "North Campus", world.token_file("North Campus").content)
+    world.transport.fail_after = None
+    assert stored(world) == before
+    entries = list_entries(world.ctx)
+    assert len(entries) == audits + 1
+    assert (entries[0].action, entries[0].target, entries[0].result) == (
+        "token.renew", "North Campus", "failed")
+    assert entries[0].detail == caught.value.message
+
+
 def test_a_broken_file_is_bad_input_and_not_audited(sqlite_world) -> None:
     with pytest.raises(InvalidInput, match="not Base64"):
         tokens.add_token(sqlite_world.ctx, new(b"not a token"))

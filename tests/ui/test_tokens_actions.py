@@ -120,6 +120,30 @@ async def test_renew_shows_a_broken_file_under_the_field_and_changes_nothing(dem
         assert isinstance(app.screen, RenewScreen)
 
 
+async def test_renew_refused_broken_file_is_logged_and_shown_in_activity(demo, demo_app,
+                                                                         tmp_path):
+    ctx, _sim = demo
+    (tmp_path / "junk.vpptoken").write_text("not base64 at all", encoding="utf-8")
+    app = demo_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("7")  # Activity is open: it must show the refusal by itself
+        await settle(pilot)
+        await pilot.press("1")
+        await settle(pilot)
+        await select_token(pilot, "South Campus")
+        await pilot.press("r", *"~/junk.vpptoken")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, RenewScreen)  # the form stays, its note says why
+        assert last_actions(ctx, 1) == [("token.renew", "South Campus", "refused")]
+        await pilot.press("escape", "7")
+        await settle(pilot)
+        assert app.screen.entries[0].action == "token.renew"
+        assert app.screen.entries[0].result == "refused"
+
+
 async def test_e_edits_country_and_auto_update(demo, demo_app):
     ctx, _sim = demo
     app = demo_app()

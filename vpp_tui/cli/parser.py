@@ -254,6 +254,9 @@ def build_parser() -> Parser:
     p = cmd("audit", _("the audit log"))
     p.add_argument("--limit", type=entry_count, default=200,
                    help=_("how many entries, newest first (1 to {n})").format(n=MAX_ENTRIES))
+    p.add_argument("--filter", metavar="TEXT",
+                   help=_("only entries whose actor, action, target, detail or Apple eventId "
+                          "contains TEXT (literal, any case)"))
     p.add_argument("--json", action="store_true")
 
     return parser

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import or_
+from sqlalchemy import and_, or_
 from sqlmodel import Session, col, func, select
 
 from vpp_tui.services.access import (
@@ -18,6 +18,7 @@ from vpp_tui.services.context import ServiceContext
 from vpp_tui.services.safe_text import SafeText
 from vpp_tui.store import limits
 from vpp_tui.store.models import AuditEntry
+from vpp_tui.store.text_match import contains_text
 
 
 @dataclass(frozen=True)
@@ -85,34 +86,48 @@ def _visible(ctx: ServiceContext):  # noqa: ANN202
                token_scope_clause(ctx, token, Permission.APPS_READ))
 
 
-def _entries(ctx: ServiceContext, offset: int, limit: int | None) -> list[AuditRecord]:
+def _matching(ctx: ServiceContext, text: str | None):  # noqa: ANN202
+    """The entries `ctx` reads (`_visible`) whose actor, action, target, detail or Apple
+    eventId contains `text` literally (`store.text_match`); every visible entry without it."""
+    match = contains_text(text, col(AuditEntry.actor), col(AuditEntry.action),
+                          col(AuditEntry.target), col(AuditEntry.detail),
+                          col(AuditEntry.apple_event_id))
+    return _visible(ctx) if match is None else and_(_visible(ctx), match)
+
+
+def _entries(ctx: ServiceContext, offset: int, limit: int | None,
+             text: str | None) -> list[AuditRecord]:
     with ctx.store.session() as session:
-        query = select(AuditEntry).where(_visible(ctx)).order_by(
+        query = select(AuditEntry).where(_matching(ctx, text)).order_by(
             col(AuditEntry.id).desc()).offset(offset)
         if limit is not None:
             query = query.limit(limit)
         return [_to_record(r) for r in session.exec(query).all()]
 
 
-def list_entries(ctx: ServiceContext, *, offset: int = 0, limit: int = 200) -> list[AuditRecord]:
-    """The newest entries first, only those the acting admin's scope reaches.
+def list_entries(ctx: ServiceContext, *, offset: int = 0, limit: int = 200,
+                 text: str | None = None) -> list[AuditRecord]:
+    """The newest entries first, only those the acting admin's scope reaches; with `text`,
+    only those whose actor, action, target, detail or Apple eventId contains it (literal
+    text, any case: `%` and `_` are not wildcards). Paged in SQL: `offset`, `limit` rows.
 
     Raises AccessDenied without `audit.read`."""
     authorize(ctx, Permission.AUDIT_READ)
-    return _entries(ctx, offset, limit)
+    return _entries(ctx, offset, limit, text)
 
 
-def export_entries(ctx: ServiceContext, *, limit: int | None = None) -> list[AuditRecord]:
-    """Entries for export (`vpp-tui audit --json`), newest first, scope-limited like
-    `list_entries`. Raises AccessDenied without `audit.export`."""
+def export_entries(ctx: ServiceContext, *, limit: int | None = None,
+                   text: str | None = None) -> list[AuditRecord]:
+    """Entries for export (`vpp-tui audit --json`), newest first, scope-limited and
+    filtered by `text` like `list_entries`. Raises AccessDenied without `audit.export`."""
     authorize(ctx, Permission.AUDIT_EXPORT)
-    return _entries(ctx, 0, limit)
+    return _entries(ctx, 0, limit, text)
 
 
-def count_entries(ctx: ServiceContext) -> int:
-    """How many entries `list_entries` can page through. Raises AccessDenied without
-    `audit.read`."""
+def count_entries(ctx: ServiceContext, *, text: str | None = None) -> int:
+    """How many entries `list_entries` can page through with the same `text`. Raises
+    AccessDenied without `audit.read`."""
     authorize(ctx, Permission.AUDIT_READ)
     with ctx.store.session() as session:
         return session.exec(select(func.count()).select_from(AuditEntry).where(
-            _visible(ctx))).one()
+            _matching(ctx, text))).one()

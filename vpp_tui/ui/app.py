@@ -100,6 +100,11 @@ class VppApp(ReportsWorkerErrors, App[None]):
     def global_commands(self) -> tuple[Command, ...]:
         return global_commands()
 
+    def section_screens(self) -> dict[str, type[SectionScreen]]:
+        """Every section's screen class by mode, in number-key order: the palette reads
+        their commands from these (`SectionScreen.section_commands`)."""
+        return dict(self.MODES)  # type: ignore[arg-type]
+
     def get_loading_widget(self) -> Widget:
         # A still widget: a spinner would repaint over SSH and make snapshots flaky.
         return Static(_("Loading…"), classes="loading")

@@ -24,6 +24,7 @@ class AuditPageLoaded(Message):
     entries: list[AuditRecord]
     offset: int
     total: int
+    seq: int = 0  # which load: a page overtaken by a newer filter or page is dropped
 
 
 @dataclass

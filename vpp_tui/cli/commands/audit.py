@@ -11,13 +11,14 @@ from vpp_tui.services import audit
 def run(args: Namespace) -> int:
     runtime = prepare_demo(args) if demo_requested(args) else build_runtime(args)
     try:
-        entries = (audit.export_entries(runtime.ctx, limit=args.limit) if args.json
-                   else audit.list_entries(runtime.ctx, limit=args.limit))
+        text = args.filter or None
+        entries = (audit.export_entries(runtime.ctx, limit=args.limit, text=text) if args.json
+                   else audit.list_entries(runtime.ctx, limit=args.limit, text=text))
     finally:
         runtime.close()
     if args.json:
         print_json([
-            {"at": e.at, "actor": e.actor, "action": e.action, "target": e.target,
+            {"id": e.id, "at": e.at, "actor": e.actor, "action": e.action, "target": e.target,
              "result": e.result, "detail": e.detail, "apple_event_id": e.apple_event_id,
              "apple_event_status": e.apple_event_status}
             for e in entries

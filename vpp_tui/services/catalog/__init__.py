@@ -17,6 +17,7 @@ from vpp_tui.services.errors import InvalidInput, NotFound
 from vpp_tui.services.safe_text import SafeText
 from vpp_tui.services.settings import low_license_thresholds
 from vpp_tui.store import models as m
+from vpp_tui.store.text_match import contains_text
 
 UNLIMITED = 2147483647
 
@@ -127,11 +128,9 @@ def _query(ctx: ServiceContext, books: bool | None, token: str | None,
         query = query.where(m.Asset.product_type == ("book" if books else "app"))
     if token:
         query = query.where(m.Token.name == token)
-    if text:
-        like = f"%{text.lower()}%"
-        query = query.where(or_(func.lower(m.Asset.name).like(like),
-                                col(m.Asset.adam_id).like(like),
-                                func.lower(m.Token.name).like(like)))
+    match = contains_text(text, col(m.Asset.name), col(m.Asset.adam_id), col(m.Token.name))
+    if match is not None:
+        query = query.where(match)
     return query
 
 

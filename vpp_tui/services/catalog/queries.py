@@ -9,13 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from sqlalchemy import case, or_
+from sqlalchemy import case
 from sqlmodel import col, func, select
 
 from vpp_tui.services.access import Permission, authorize, token_scope_clause
 from vpp_tui.services.context import ServiceContext
 from vpp_tui.services.safe_text import SafeText
 from vpp_tui.store import models as m
+from vpp_tui.store.text_match import contains_text
 
 T = TypeVar("T")
 
@@ -80,10 +81,6 @@ class GroupView(SafeText):
     members: int
 
 
-def _like(text: str | None) -> str | None:
-    return f"%{text.strip().lower()}%" if text and text.strip() else None
-
-
 def _count(session, query) -> int:  # noqa: ANN001
     return int(session.exec(select(func.count()).select_from(query.subquery())).one())
 
@@ -113,11 +110,10 @@ def list_assignments(ctx: ServiceContext, *, text: str | None = None, offset: in
              .join(m.DirectoryGroup, col(m.DirectoryGroup.id) == col(m.Assignment.group_id))
              .outerjoin(counts, counts.c.aid == col(m.Assignment.id))
              .where(token_scope_clause(ctx, col(m.Asset.token_id), Permission.APPS_READ)))
-    like = _like(text)
-    if like:
-        query = query.where(or_(func.lower(m.Asset.name).like(like),
-                                func.lower(m.DirectoryGroup.name).like(like),
-                                func.lower(m.Token.name).like(like)))
+    match = contains_text(text, col(m.Asset.name), col(m.DirectoryGroup.name),
+                          col(m.Token.name))
+    if match is not None:
+        query = query.where(match)
     with ctx.store.session() as session:
         total = _count(session, query)
         ordered = query.order_by(col(m.Asset.name), col(m.Token.name),
@@ -136,10 +132,9 @@ def list_users(ctx: ServiceContext, *, text: str | None = None, offset: int = 0,
     authorize(ctx, Permission.DIRECTORY_READ)
     u = m.DirectoryUser
     query = select(u)
-    like = _like(text)
-    if like:
-        query = query.where(or_(func.lower(u.upn).like(like), func.lower(u.name).like(like),
-                                func.lower(col(u.managed_apple_id)).like(like)))
+    match = contains_text(text, col(u.upn), col(u.name), col(u.managed_apple_id))
+    if match is not None:
+        query = query.where(match)
     with ctx.store.session() as session:
         total = _count(session, query)
         rows = [UserView(r.upn, r.name, r.managed_apple_id, r.personal_apple_id, r.active)
@@ -152,11 +147,10 @@ def list_devices(ctx: ServiceContext, *, text: str | None = None, offset: int = 
     authorize(ctx, Permission.DIRECTORY_READ)
     d = m.DirectoryDevice
     query = select(d)
-    like = _like(text)
-    if like:
-        query = query.where(or_(func.lower(d.serial).like(like), func.lower(d.name).like(like),
-                                func.lower(d.platform).like(like),
-                                func.lower(col(d.primary_user)).like(like)))
+    match = contains_text(text, col(d.serial), col(d.name), col(d.platform),
+                          col(d.primary_user))
+    if match is not None:
+        query = query.where(match)
     with ctx.store.session() as session:
         total = _count(session, query)
         rows = [DeviceView(r.serial, r.name, r.platform, r.ownership, r.supervised,
@@ -174,9 +168,9 @@ def list_groups(ctx: ServiceContext, *, text: str | None = None, kind: str | Non
     members = (select(col(m.GroupMember.group_id).label("gid"), func.count().label("n"))
                .group_by(col(m.GroupMember.group_id)).subquery())
     query = select(g, members.c.n).outerjoin(members, members.c.gid == col(g.id))
-    like = _like(text)
-    if like:
-        query = query.where(func.lower(g.name).like(like))
+    match = contains_text(text, col(g.name))
+    if match is not None:
+        query = query.where(match)
     if kind:
         query = query.where(g.kind == kind)
     with ctx.store.session() as session:

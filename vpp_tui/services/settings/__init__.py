@@ -31,6 +31,7 @@ from vpp_tui.services.context import ServiceContext
 from vpp_tui.services.errors import InvalidInput, NotFound
 from vpp_tui.store import limits
 from vpp_tui.store.models import Asset, Setting
+from vpp_tui.store.text_match import starts_with
 
 __all__ = ["DEFAULTS", "SettingChange", "SettingView", "get_setting", "get_settings",
            "list_settings", "low_license_thresholds", "reset_setting", "set_setting",
@@ -106,7 +107,7 @@ def low_license_thresholds(ctx: ServiceContext) -> tuple[float, dict[str, float]
     overrides: dict[str, float] = {}
     with ctx.store.session() as session:
         rows = session.exec(select(Setting).where(
-            col(Setting.key).like("low\\_license\\_percent:%", escape="\\"))).all()
+            starts_with("low_license_percent:", col(Setting.key)))).all()
         found = [(r.key, r.value) for r in rows]
     for stored, raw in found:
         value, problem = stored_value(spec, raw)

@@ -275,10 +275,15 @@ def renew_token(ctx: ServiceContext, name: str, content: str | bytes, *,
     (bad file), TokenFileExpired, RenewalRefused (another location or organisation, a file
     another token has or a location another token manages: exit 2), TokenRefused (Apple
     refuses the file, or another MDM holds its location and `take_control` is False: exit
-    1). Refusals are audited and change nothing. A location nobody holds is claimed; with
-    `take_control` a location another MDM holds is taken (audited)."""
+    1). Every refusal is audited and changes nothing: a broken file too (result "refused":
+    the renewal names a stored token), and Apple failing or unreachable (result "failed").
+    A location nobody holds is claimed; with `take_control` a location another MDM holds
+    is taken (audited)."""
     authorize(ctx, Permission.TOKENS_UPDATE, token_id=token_id_of(ctx, name))
-    sttoken = gate.decode(content)
+    try:
+        sttoken = gate.decode(content)
+    except InvalidInput as exc:
+        gate.refuse(ctx, "token.renew", name, exc)
     stored = _stored(ctx, name, sttoken)
     gate.check_expiry(ctx, sttoken, "token.renew", name, renewing=True)
     try:
@@ -290,8 +295,14 @@ def renew_token(ctx: ServiceContext, name: str, content: str | bytes, *,
             probe = m.Token(name=name, apple_id="", secret=b"", secret_sha256="",
                             expires_at=sttoken.expires_at)
             answer = gate.claim(ctx, client, probe) if claimed else config
-    except apple_errors.AppleError as exc:
-        raise ServiceError(apple_failure_text(exc)) from exc
+    except (TokenRefused, InvalidInput):
+        raise  # refused by the gate, already audited
+    except (apple_errors.AppleError, ServiceError) as exc:
+        message = exc.message if isinstance(exc, ServiceError) else apple_failure_text(exc)
+        audit.record_failure(ctx, "token.renew", name, message)
+        if isinstance(exc, ServiceError):
+            raise
+        raise ServiceError(message) from exc
     secret = secret_box(ctx.store, ctx.key_file).encrypt(sttoken.bearer)
     with ctx.store.session() as session:
         token = _get(session, name, ctx.actor)

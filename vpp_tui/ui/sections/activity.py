@@ -1,28 +1,44 @@
-"""Activity: the audit log, newest first, a page at a time (paged in SQL, never all rows)."""
+"""Activity: the audit log, newest first, a page at a time (paged in SQL, never all rows).
+
+`/` filters by text in the actor, action, target, detail or Apple eventId (literal text,
+in SQL: `audit.list_entries(text=…)`); Enter opens the selected entry in full.
+"""
 
 from __future__ import annotations
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable, Input, Static
 
 from vpp_tui.i18n import _
 from vpp_tui.services import audit
+from vpp_tui.services.audit import AuditRecord
 from vpp_tui.ui.commands import Command, bindings
 from vpp_tui.ui.format import rows_range, when
 from vpp_tui.ui.messages import AuditChanged, AuditPageLoaded
+from vpp_tui.ui.screens.audit_entry import AuditEntryScreen
 from vpp_tui.ui.sections.base import SectionScreen
 from vpp_tui.ui.widgets import table as table_rows
+from vpp_tui.ui.widgets.inputs import TextField
+from vpp_tui.ui.widgets.table import row_under_cursor
 
 PAGE_SIZE = 100
+COLUMNS = ("when", "who", "action", "target", "result", "event", "detail")
 
 ACTIVITY_COMMANDS = (
     Command("activity.refresh", "r", "refresh", _("refresh"),
             _("Read the newest entries again")),
+    Command("activity.details", "enter", "details", _("details"),
+            _("The selected entry in full: the whole detail and Apple's eventId")),
+    Command("activity.filter", "slash", "filter", _("filter"),
+            _("Filter by text in who, action, target, detail or Apple eventId"),
+            key_display="/"),
     Command("activity.next", "n", "page(1)", _("next page"), _("Show older entries")),
     Command("activity.previous", "p", "page(-1)", _("previous page"),
             _("Show newer entries")),
+    Command("activity.clear", "escape", "clear_filter", _("clear filter"),
+            _("Clear the filter and show every entry"), show=False, key_display="esc"),
 )
 
 
@@ -31,27 +47,39 @@ class ActivitySection(SectionScreen):
     COMMANDS_LIST = ACTIVITY_COMMANDS
     BINDINGS = bindings(ACTIVITY_COMMANDS)
     FOLLOWS = (AuditChanged,)
+    AUTO_FOCUS = "DataTable"
+    DEFAULT_CSS = """
+    #activity-filter { height: 3; display: none; }
+    """
 
     def __init__(self) -> None:
         super().__init__()
         self.page_offset = 0
         self.row_total = 0
+        self.filter_text = ""
+        self.entries: list[AuditRecord] = []
+        self._seq = 0
 
     def about(self) -> str:
         return _("Every change made from the console or the command line, newest first: "
-                 "who, when, what, on what, and the result. The log is append-only.")
+                 "who, when, what, on what, the result and Apple's eventId. The log is "
+                 "append-only. Enter shows an entry in full; / filters.")
 
     def compose_body(self) -> ComposeResult:
         yield Static(_("Activity"), id="activity-status", classes="section-status")
+        yield TextField(placeholder=_("filter: who, action, target, detail, eventId… "
+                                      "(esc clears)"), id="activity-filter")
         yield DataTable(id="activity-table", cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        for key, label in (("when", _("When")), ("who", _("Who")), ("action", _("Action")),
-                           ("target", _("Target")), ("result", _("Result")),
-                           ("detail", _("Detail"))):
+        for key, label in zip(COLUMNS, (_("When"), _("Who"), _("Action"), _("Target"),
+                                        _("Result"), _("Apple eventId"), _("Detail")),
+                              strict=True):
             table.add_column(label, key=key)
         self.load_page(0)
+
+    # Loading ----------------------------------------------------------------
 
     def reload(self) -> None:
         self.load_page(self.page_offset)
@@ -68,25 +96,96 @@ class ActivitySection(SectionScreen):
         if action == "page" and parameters:
             offset = self.page_offset + int(parameters[0]) * PAGE_SIZE  # type: ignore[call-overload]
             return None if not 0 <= offset < max(self.row_total, 1) else True
+        if action == "details" and self.is_mounted and self.selected is None:
+            return None
         return True
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="activity")
     def load_page(self, offset: int) -> None:
-        total = audit.count_entries(self.ctx)
+        self._seq += 1
+        self._load(self._seq, offset, self.filter_text)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="activity")
+    def _load(self, seq: int, offset: int, text: str) -> None:
+        total = audit.count_entries(self.ctx, text=text or None)
         offset = min(offset, max(0, (total - 1) // PAGE_SIZE * PAGE_SIZE))
-        entries = audit.list_entries(self.ctx, offset=offset, limit=PAGE_SIZE)
-        self.post_message(AuditPageLoaded(entries, offset, total))
+        entries = audit.list_entries(self.ctx, offset=offset, limit=PAGE_SIZE,
+                                     text=text or None)
+        self.post_message(AuditPageLoaded(entries, offset, total, seq))
 
     @on(AuditPageLoaded)
     def show_page(self, message: AuditPageLoaded) -> None:
+        if message.seq != self._seq:
+            return  # an older load, overtaken by a newer filter or page
+        self.entries = message.entries
         self.page_offset, self.row_total = message.offset, message.total
-        rows = [(str(e.id), (when(e.at), e.actor, e.action, e.target,
+        # Plain Text, never markup: a detail quoting "[b]" shows it as typed.
+        rows = [(str(e.id), (when(e.at), Text(e.actor), Text(e.action), Text(e.target),
                               Text(e.result, style="bold red" if e.result != "ok" else ""),
-                              e.detail or "")) for e in message.entries]
+                              Text(short_event_id(e.apple_event_id)), Text(e.detail or "")))
+                for e in message.entries]
+        table = self.query_one(DataTable)
+        _fit_detail(rows, self.app.size.width - sum(table_rows.widths(table, rows)[:-1]))
         with self.app.batch_update():
-            table_rows.update(self.query_one(DataTable), rows,
-                              ("when", "who", "action", "target", "result", "detail"))
-        self.query_one("#activity-status", Static).update(
-            _("Activity · {rows} · newest first").format(
-                rows=rows_range(message.offset, len(message.entries), message.total)))
+            table_rows.update(table, rows, COLUMNS)
+        status = _("Activity · {rows} · newest first").format(
+            rows=rows_range(message.offset, len(message.entries), message.total))
+        if self.filter_text:
+            status += _(" · filter: {text} (esc clears)").format(text=self.filter_text)
+        self.query_one("#activity-status", Static).update(Text(status))
         self.refresh_bindings()
+
+    @property
+    def selected(self) -> AuditRecord | None:
+        return row_under_cursor(self.query_one(DataTable), self.entries)
+
+    # Details and filter -------------------------------------------------------
+
+    @on(DataTable.RowSelected)
+    def _row_chosen(self) -> None:
+        self.action_details()
+
+    def action_details(self) -> None:
+        entry = self.selected
+        if entry is not None:
+            self.app.push_screen(AuditEntryScreen(entry))
+
+    def action_filter(self) -> None:
+        box = self.query_one("#activity-filter", Input)
+        box.display = True
+        box.focus()
+
+    @on(Input.Changed, "#activity-filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        if event.value.strip() != self.filter_text:
+            self.filter_text = event.value.strip()
+            self.load_page(0)
+
+    @on(Input.Submitted, "#activity-filter")
+    def _filter_done(self) -> None:
+        self.query_one(DataTable).focus()
+
+    def action_clear_filter(self) -> None:
+        box = self.query_one("#activity-filter", Input)
+        box.value, box.display = "", False
+        self.query_one(DataTable).focus()
+        if self.filter_text:
+            self.filter_text = ""
+            self.load_page(0)
+
+
+def short_event_id(event_id: str | None) -> str:
+    """Apple's eventId as the table shows it: its first 8 characters and "…" when longer
+    than 12 (a UUID has 36); the entry's details show it whole and the filter searches it
+    whole."""
+    if not event_id:
+        return ""
+    return event_id if len(event_id) <= 12 else event_id[:8] + "…"
+
+
+def _fit_detail(rows: list, room: int) -> None:  # noqa: ANN001
+    """Cut each row's Detail (its last cell, a Text) to the `room` columns the others
+    leave on screen (at least 16), ending in "…": the table never scrolls sideways and
+    Enter shows the whole detail."""
+    width = max(16, room - 2 * len(COLUMNS) - 2)  # cell padding, the vertical scrollbar
+    for _key, cells in rows:
+        cells[-1].truncate(width, overflow="ellipsis")

@@ -4,6 +4,7 @@ what it shows when one arrives, whether it is on screen or not."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import ClassVar
 
 from textual import events, on
@@ -23,9 +24,15 @@ def section_by_mode(mode: str) -> Section:
     return next(s for s in sections() if s.mode == mode)
 
 
+#: worker groups that are not part of a section's loading: a long job (sync, revoke all)
+#: runs beside the section's commands, so a command from the palette never waits for it
+BACKGROUND_GROUPS = frozenset({"job"})
+
+
 class SectionScreen(ReportsWorkerErrors, Screen[None]):
-    """A top-level section. Subclasses set MODE, COMMANDS (with BINDINGS from them) and
-    implement `compose_body`."""
+    """A top-level section. Subclasses set MODE, COMMANDS_LIST (with BINDINGS from them)
+    and implement `compose_body`. The commands are the class's: the palette offers every
+    section's commands without building its screen (`section_commands`)."""
 
     MODE: ClassVar[str] = ""
     COMMANDS_LIST: ClassVar[tuple[Command, ...]] = ()
@@ -53,8 +60,33 @@ class SectionScreen(ReportsWorkerErrors, Screen[None]):
         """One paragraph for the help screen."""
         return self.section.summary
 
+    @classmethod
+    def section_title(cls) -> str:
+        return section_by_mode(cls.MODE).title
+
+    @classmethod
+    def section_commands(cls) -> tuple[Command, ...]:
+        """The section's commands, read from the class: keys, footer, help and palette."""
+        return cls.COMMANDS_LIST
+
     def commands(self) -> tuple[Command, ...]:
-        return self.COMMANDS_LIST
+        return self.section_commands()
+
+    async def loaded(self) -> None:
+        """Return once the section shows what it read: it is mounted (its `on_mount`
+        started its loads) and no load worker of its own is running, and the rows those
+        workers posted were handled. Long jobs (`BACKGROUND_GROUPS`) are not waited for."""
+        while True:
+            loading = [w for w in self.app.workers if w.node is self and not w.is_finished
+                       and w.group not in BACKGROUND_GROUPS]
+            if not loading and self.is_mounted:
+                return
+            await asyncio.gather(*(w.wait() for w in loading), return_exceptions=True)
+            # What the workers posted waits in this screen's queue: a callback queued now
+            # runs after it, and it may have started a further load (looped for).
+            handled = asyncio.get_running_loop().create_future()
+            self.call_later(handled.set_result, None)
+            await handled
 
     def compose(self) -> ComposeResult:
         yield HeaderLine(self.ctx, demo=self.app.demo)  # type: ignore[attr-defined]

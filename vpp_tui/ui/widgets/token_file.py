@@ -33,6 +33,7 @@ class FileDecoded(Message):
     content: bytes | None
     preview: TokenFilePreview | None
     error: str | None
+    raw: bytes | None = None  # the bytes read, also when the codec refused them
 
 
 def read_token_file(path: str, now) -> tuple[bytes | None, TokenFilePreview | None, str | None]:  # noqa: ANN001
@@ -71,6 +72,8 @@ class TokenFileField(Vertical):
         self.content: bytes | None = None
         self.preview: TokenFilePreview | None = None
         self.error: str | None = None
+        #: the file's bytes when it was read but does not decode (a refused token file)
+        self.raw: bytes | None = None
 
     def compose(self) -> ComposeResult:
         yield TextField(self._value, placeholder=_("path to the .vpptoken file, e.g. "
@@ -106,19 +109,26 @@ class TokenFileField(Vertical):
     @on(Input.Changed, "#token-file-path")
     def _path_changed(self, event: Input.Changed) -> None:
         event.stop()
-        self.content = self.preview = self.error = None
+        self.content = self.preview = self.error = self.raw = None
         self.decode(event.value)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="token-file")
     def decode(self, path: str) -> None:
         content, preview, error = read_token_file(path, self.app.ctx.clock.now())  # type: ignore[attr-defined]
-        self.post_message(FileDecoded(path, content, preview, error))
+        raw = content
+        if content is None and error is not None:
+            try:
+                raw = Path(path.strip()).expanduser().read_bytes()
+            except OSError:
+                raw = None  # nothing was read: no token file to refuse
+        self.post_message(FileDecoded(path, content, preview, error, raw))
 
     @on(FileDecoded)
     def _decoded(self, message: FileDecoded) -> None:
         if message.path != self.input.value:
             return  # the admin typed on: an older answer
         self.content, self.preview, self.error = message.content, message.preview, message.error
+        self.raw = message.raw
         self._show()
 
     def _show(self) -> None:

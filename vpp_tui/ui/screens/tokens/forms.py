@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 from vpp_tui.i18n import _
+from vpp_tui.services import tokens
+from vpp_tui.services.errors import ServiceError
 from vpp_tui.services.views import TokenView
 from vpp_tui.ui.commands import Command, bindings
 from vpp_tui.ui.widgets.choices import AccountTypeChoice, SpaceCheckbox
@@ -59,8 +61,20 @@ class RenewScreen(ModalScreen[str | None]):
         field = self.query_one(TokenFileField)
         if not field.ok:
             field.demand()
+            if field.raw is not None:
+                self.audit_refusal(field.raw)
             return
         self.dismiss(field.content)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="renew-refused")
+    def audit_refusal(self, raw: bytes) -> None:
+        """A file that does not decode was offered for renewal: the service refuses it as
+        it refuses any renewal, into the audit log; the form stays, its note says why."""
+        try:
+            tokens.renew_token(self.app.ctx, self.view.name, raw)  # type: ignore[attr-defined]
+        except ServiceError:
+            pass  # the refusal is under the field already, and now in the audit log
+        self.app.call_from_thread(self.app.store_changed, "token.renew")  # type: ignore[attr-defined]
 
     def action_cancel(self) -> None:
         self.dismiss(None)
