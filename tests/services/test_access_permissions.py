@@ -36,8 +36,10 @@ from vpp_tui.services import (
     tokens,
 )
 from vpp_tui.services.access import AccessDenied, admin
+from vpp_tui.services.access import review as access_review
 from vpp_tui.services.access.identity import check_identity
 from vpp_tui.services.catalog import queries as catalog_queries
+from vpp_tui.services.directory import details as directory_details
 from vpp_tui.services.errors import ServiceError
 from vpp_tui.services.settings.preview import preview as settings_preview
 from vpp_tui.simulator.worlds import demo_directory
@@ -95,7 +97,7 @@ OPERATIONS: dict[str, Op] = {
         c, catalog.resolve_item(w.ctx, ITEM).id)),
     "catalog.item_names": Op(P.APPS_READ, lambda c, w: catalog.item_names(c, ["1484000101"])),
     "leases.break_lease": Op(P.TOKENS_SYNC, lambda c, w: leases.break_lease(c, NORTH)),
-    "catalog_queries.list_assignments": Op(P.APPS_READ,
+    "catalog.queries.list_assignments": Op(P.APPS_READ,
                                            lambda c, w: catalog_queries.list_assignments(c)),
     "prompts.prompts_for": Op(P.APPS_READ, lambda c, w: prompts.prompts_for(
         c, ownership="corporate", license="user")),
@@ -123,11 +125,11 @@ OPERATIONS: dict[str, Op] = {
         licensing.apply_revoke(c, user="kai.lopez@contoso.edu")), prep=_assigned),
     "licensing.departures.pending_count": Op(P.APPS_READ,
                                              lambda c, w: licensing.pending_count(c)),
-    "catalog_queries.list_users": Op(P.DIRECTORY_READ,
+    "catalog.queries.list_users": Op(P.DIRECTORY_READ,
                                      lambda c, w: catalog_queries.list_users(c)),
-    "catalog_queries.list_devices": Op(P.DIRECTORY_READ,
+    "catalog.queries.list_devices": Op(P.DIRECTORY_READ,
                                        lambda c, w: catalog_queries.list_devices(c)),
-    "catalog_queries.list_groups": Op(P.DIRECTORY_READ,
+    "catalog.queries.list_groups": Op(P.DIRECTORY_READ,
                                       lambda c, w: catalog_queries.list_groups(c)),
     "directory.counts": Op(P.DIRECTORY_READ, lambda c, w: directory.counts(c)),
     "directory.import_directory": Op(P.DIRECTORY_IMPORT, lambda c, w: (
@@ -141,7 +143,7 @@ OPERATIONS: dict[str, Op] = {
                                lambda c, w: settings.set_setting(c, "theme", "nord")),
     "settings.reset_setting": Op(P.SETTINGS_UPDATE,
                                  lambda c, w: settings.reset_setting(c, "theme")),
-    "settings.preview": Op(P.SETTINGS_READ,
+    "settings.preview.preview": Op(P.SETTINGS_READ,
                            lambda c, w: settings_preview(c, "sync_interval_hours", 24)),
     "keys.rotate_key": Op(P.SETTINGS_UPDATE, lambda c, w: keys.rotate_key(c)),
     "access.admin.list_roles": Op(P.ROLES_READ, lambda c, w: admin.list_roles(c)),
@@ -160,6 +162,31 @@ OPERATIONS: dict[str, Op] = {
         admin.create_scope_tag(c, "east"))),
     "access.admin.delete_scope_tag": Op(P.ROLES_MANAGE, lambda c, w: admin.delete_scope_tag(
         c, "spare"), prep=lambda w: admin.create_scope_tag(w.ctx, "spare")),
+    "access.review.review_grant": Op(P.ROLES_READ, lambda c, w: access_review.review_grant(
+        c, "zoe", "Read only")),
+    "access.review.review_revoke_grant": Op(P.ROLES_READ, lambda c, w: (
+        access_review.review_revoke_grant(c, "zoe", "Read only")),
+        prep=lambda w: admin.grant(w.ctx, "zoe", "Read only")),
+    "access.review.review_create_role": Op(P.ROLES_READ, lambda c, w: (
+        access_review.review_create_role(c, "Syncers", ["managed_apps.sync"]))),
+    "access.review.review_delete_role": Op(P.ROLES_READ, lambda c, w: (
+        access_review.review_delete_role(c, "Spare")),
+        prep=lambda w: admin.create_role(w.ctx, "Spare", ["audit.read"])),
+    "access.review.review_create_scope_tag": Op(P.ROLES_READ, lambda c, w: (
+        access_review.review_create_scope_tag(c, "east"))),
+    "access.review.review_delete_scope_tag": Op(P.ROLES_READ, lambda c, w: (
+        access_review.review_delete_scope_tag(c, "spare")),
+        prep=lambda w: admin.create_scope_tag(w.ctx, "spare")),
+    "directory.details.user_details": Op(P.DIRECTORY_READ, lambda c, w: (
+        directory_details.user_details(c, "kai.lopez@contoso.edu"))),
+    "directory.details.device_details": Op(P.DIRECTORY_READ, lambda c, w: (
+        directory_details.device_details(c, SERIAL))),
+    "directory.details.group_details": Op(P.DIRECTORY_READ, lambda c, w: (
+        directory_details.group_details(c, "Teachers"))),
+    "directory.removal_totals": Op(P.DIRECTORY_READ, lambda c, w: directory.removal_totals(c)),
+    "licensing.remove.removal_effects": Op(P.APPS_UNASSIGN, lambda c, w: (
+        licensing.removal_effects(c, False)), prep=_assigned),
+    "sync.due_tokens": Op(P.TOKENS_READ, lambda c, w: sync.due_tokens(c)),
     "access.identity.check_identity": Op(P.ACT_FOR_OTHERS, lambda c, w: check_identity(
         replace(c, actor="zoe"), login=c.actor), denied_action="access.act_as"),
 }

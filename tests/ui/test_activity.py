@@ -95,7 +95,7 @@ async def test_enter_shows_the_whole_entry_with_its_text_escaped(make_app, ctx):
 
 
 async def test_activity_filter_is_literal_text_paged_in_sql(make_app, ctx):
-    for value in range(120):
+    for value in range(1, 121):
         settings.set_setting(ctx, "sync_interval_hours", value)
     seed_event_entries(ctx)
     app = make_app()

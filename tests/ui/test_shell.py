@@ -178,3 +178,20 @@ async def test_confirm_dialog_answers_yes_with_y_and_no_with_n_or_escape(make_ap
             await pilot.press(key)
             await pilot.pause()
             assert answers == [expected]
+
+
+async def test_section_bar_fits_an_80_column_terminal_naming_the_current_section(make_app):
+    from vpp_tui.ui.widgets.header import SectionBar
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for section in sections():
+            await pilot.press(str(section.number))
+            await settle(pilot)
+            bar = app.screen.query_one(SectionBar)
+            shown = bar.render()
+            assert shown.cell_length <= bar.content_size.width, section.mode
+            assert f" {section.number} {section.title} " in shown.plain
+            for other in sections():  # every number key stays visible
+                assert f" {other.number}" in shown.plain

@@ -81,6 +81,17 @@ class SectionBar(Static):
         self._current = current
 
     def render(self) -> Content:
+        # On a narrow terminal the other sections' titles shorten, then go (their number
+        # keys stay): the current section is always named in full.
+        room = self.content_size.width or self.size.width
+        for keep in (None, 4, 0):
+            bar = self._bar(keep)
+            if not room or bar.cell_length <= room:
+                return bar
+        return bar
+
+    def _bar(self, keep: int | None) -> Content:
+        """The bar with the other sections' titles cut to `keep` cells (None: whole)."""
         pieces: list[Content] = []
         for section in sections():
             action = f"app.switch_section('{section.mode}')"
@@ -88,7 +99,9 @@ class SectionBar(Static):
                 piece = Content.styled(f" {section.number} {section.title} ",
                                        "bold reverse $accent")
             else:
-                piece = Content.assemble(
-                    (f" {section.number}", "bold $accent"), f" {section.title} ")
+                title = section.title if keep is None else Content(section.title).truncate(
+                    keep).plain
+                piece = Content.assemble((f" {section.number}", "bold $accent"),
+                                         f" {title} " if title else " ")
             pieces.append(piece.stylize(f"@click={action}"))
         return Content(" ").join(pieces)
