@@ -104,4 +104,4 @@ class SectionBar(Static):
                 piece = Content.assemble((f" {section.number}", "bold $accent"),
                                          f" {title} " if title else " ")
             pieces.append(piece.stylize(f"@click={action}"))
-        return Content(" ").join(pieces)
+        return Content(" " if keep is None else "").join(pieces)
