@@ -132,13 +132,12 @@ def get_role(ctx: ServiceContext, name: str) -> RoleView:
         return _role_view(session, _role(session, name))
 
 
-def create_role(ctx: ServiceContext, name: str, permissions: Iterable[str],
-                description: str = "") -> RoleView:
-    """A custom role holding `permissions` (`family.action`, or `family.*`).
+def checked_new_role(ctx: ServiceContext, name: str, permissions: Iterable[str],
+                     none_given: str) -> tuple[str, Any]:
+    """(the stripped name, the parsed permissions) of a custom role about to be created.
 
-    Raises AccessDenied without `roles.manage`; InvalidInput for an empty or taken name,
-    an unknown permission or none at all."""
-    authorize(ctx, Permission.ROLES_MANAGE)
+    Raises InvalidInput for an empty or taken name (any case), an unknown permission, or
+    none at all (`none_given`: the sentence saying how to give some, CLI or console)."""
     name = name.strip()
     if not name:
         raise InvalidInput(_("a role needs a name"))
@@ -147,11 +146,24 @@ def create_role(ctx: ServiceContext, name: str, permissions: Iterable[str],
     except ValueError as exc:
         raise InvalidInput(str(exc)) from exc
     if not perms:
-        raise InvalidInput(_("a role needs at least one permission (--permission P)"))
+        raise InvalidInput(none_given)
     with ctx.store.session() as session:
         if session.exec(select(m.Role).where(func.lower(m.Role.name) == name.lower())).first():
             raise InvalidInput(_("a role named {name} exists; choose another name").format(
                 name=quote(name)))
+    return name, perms
+
+
+def create_role(ctx: ServiceContext, name: str, permissions: Iterable[str],
+                description: str = "") -> RoleView:
+    """A custom role holding `permissions` (`family.action`, or `family.*`).
+
+    Raises AccessDenied without `roles.manage`; InvalidInput for an empty or taken name,
+    an unknown permission or none at all."""
+    authorize(ctx, Permission.ROLES_MANAGE)
+    name, perms = checked_new_role(ctx, name, permissions,
+                                   _("a role needs at least one permission (--permission P)"))
+    with ctx.store.session() as session:
         role = m.Role(name=name, description=description)
         session.add(role)
         session.flush()

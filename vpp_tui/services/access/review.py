@@ -25,7 +25,7 @@ from vpp_tui.domain.access import (
 )
 from vpp_tui.i18n import _, ngettext
 from vpp_tui.services.access import authorize, grants_of
-from vpp_tui.services.access.admin import _permissions, _role, _tag
+from vpp_tui.services.access.admin import _permissions, _role, _tag, checked_new_role
 from vpp_tui.services.context import ServiceContext
 from vpp_tui.services.errors import InvalidInput
 from vpp_tui.store import models as m
@@ -133,19 +133,8 @@ def review_create_role(ctx: ServiceContext, name: str, permissions: Iterable[str
     """What `admin.create_role` will do. Raises InvalidInput for an empty or taken name,
     an unknown permission or none at all; AccessDenied without `roles.read`."""
     authorize(ctx, Permission.ROLES_READ)
-    name = name.strip()
-    if not name:
-        raise InvalidInput(_("a role needs a name"))
-    try:
-        perms = parse_permissions(permissions)
-    except ValueError as exc:
-        raise InvalidInput(str(exc)) from exc
-    if not perms:
-        raise InvalidInput(_("a role needs at least one permission: tick some with space"))
-    with ctx.store.session() as session:
-        if session.exec(select(m.Role).where(func.lower(m.Role.name) == name.lower())).first():
-            raise InvalidInput(_("a role named {name!r} exists; choose another name").format(
-                name=name))
+    name, perms = checked_new_role(
+        ctx, name, permissions, _("a role needs at least one permission: tick some with space"))
     lines = [_("A custom role {name}{about}, held by nobody yet.").format(
         name=name, about=f" ({description})" if description else ""),
         _("It allows: {what}.").format(what=describe_permissions(perms))]
