@@ -11,14 +11,14 @@ from vpp_tui.ui.widgets.usage_bar import usage_bar
 
 
 def columns(books: bool) -> tuple[tuple[str, str], ...]:
-    head = (("name", _("Name")), ("token", _("Token")))
+    """(key, title) of each column. The counts come right after the name and token, so
+    they stay whole on an 80-column terminal; the edition follows them (two editions of
+    one book share name and adamId)."""
+    head = (("name", _("Name")), ("token", _("Token")), ("used", _("Used / Total")),
+            ("available", _("Available")), ("edition", _("Edition")))
     if not books:
-        head += (("platforms", _("Platforms")), ("version", _("Version")))
-    # The edition after the counts: two editions of one book share name and adamId.
-    head += (("used", _("Used / Total")), ("available", _("Available")),
-             ("edition", _("Edition")))
-    if not books:
-        head += (("device", _("Device")), ("revocable", _("Revocable")))
+        head += (("platforms", _("Platforms")), ("version", _("Version")),
+                 ("device", _("Device")), ("revocable", _("Revocable")))
     return head + (("kind", _("Kind")),)
 
 
@@ -48,15 +48,14 @@ def available(view: AssetView) -> Text:
 
 
 def cells(view: AssetView, books: bool) -> tuple[object, ...]:
-    head: tuple[object, ...] = (view.name, view.token)
-    if not books:
-        head += (" ".join(view.platforms) or "—", view.version or "—")
     # A 5-cell bar leaves room for every column, the edition too, at 120 columns.
-    head += (usage_bar(view.used, view.total, unlimited=view.unlimited, width=5),
-             available(view),
-             edition_label(view.pricing_param))
+    head: tuple[object, ...] = (
+        view.name, view.token,
+        usage_bar(view.used, view.total, unlimited=view.unlimited, width=5),
+        available(view), edition_label(view.pricing_param))
     if not books:
-        head += (_mark(view.device_assignable), _mark(view.revocable))
+        head += (" ".join(view.platforms) or "—", view.version or "—",
+                 _mark(view.device_assignable), _mark(view.revocable))
     return head + (kind(view),)
 
 
