@@ -63,7 +63,10 @@ async def settle(pilot) -> None:  # noqa: ANN001
     # The measured widths reach the screen on its next layout pass, and the table
     # repaints on the Resize that pass sends it; the footer shows the bindings of the
     # screen on top only once they are refreshed.
-    pilot.app.screen.refresh_bindings()
+    # Every screen of the stack: the footer of a screen under a dialog shows what may be
+    # done while the dialog is open (e.g. no f1), whenever the dialog came.
+    for screen in pilot.app.screen_stack:
+        screen.refresh_bindings()
     await pilot.pause()
     await pilot.pause()
 

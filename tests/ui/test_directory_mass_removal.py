@@ -86,5 +86,6 @@ class TestMassRemovalSnapshot:
 
         async def run_before(pilot) -> None:  # noqa: ANN001
             await open_import(pilot, path)
+            await settle(pilot)  # the footer behind the dialog shows its final keys
 
         assert snap_compare(demo_app(), terminal_size=SIZE, run_before=run_before)
