@@ -304,22 +304,31 @@ def create_scope_tag(ctx: ServiceContext, name: str, description: str = "") -> S
     return ScopeTagView(name, description, 0, 0)
 
 
+def deletable_tag(session: Session, name: str, how: str) -> m.ScopeTag:
+    """The scope tag `name`, if it may be deleted: not the default scope, on no token and
+    in no grant (removing it would widen or end someone's reach silently). Raises NotFound,
+    or InvalidInput ending with `how` (what to do first, CLI or console words)."""
+    tag = _tag(session, name)
+    if tag.name.lower() == DEFAULT_SCOPE:
+        raise InvalidInput(_("the default scope cannot be deleted"))
+    used = session.exec(select(func.count()).select_from(m.TokenScopeTag).where(
+        m.TokenScopeTag.scope_tag_id == tag.id)).one() + session.exec(
+        select(func.count()).select_from(m.GrantScopeTag).where(
+            m.GrantScopeTag.scope_tag_id == tag.id)).one()
+    if used:
+        raise InvalidInput(_("scope tag {name} is on tokens or grants; {how}").format(
+            name=quote(tag.name), how=how))
+    return tag
+
+
 def delete_scope_tag(ctx: ServiceContext, name: str) -> None:
     """Delete a scope tag no token and no grant uses (removing it would widen or end
     someone's reach silently). Raises AccessDenied without `roles.manage`, InvalidInput
     for the default scope or a tag in use."""
     authorize(ctx, Permission.ROLES_MANAGE)
     with ctx.store.session() as session:
-        tag = _tag(session, name)
-        if tag.name.lower() == DEFAULT_SCOPE:
-            raise InvalidInput(_("the default scope cannot be deleted"))
-        used = session.exec(select(func.count()).select_from(m.TokenScopeTag).where(
-            m.TokenScopeTag.scope_tag_id == tag.id)).one() + session.exec(
-            select(func.count()).select_from(m.GrantScopeTag).where(
-                m.GrantScopeTag.scope_tag_id == tag.id)).one()
-        if used:
-            raise InvalidInput(_("scope tag {name} is on tokens or grants; remove it from "
-                                 "them first ('vpp-tui token set NAME --scope-tag …', "
-                                 "'vpp-tui grant …')").format(name=quote(tag.name)))
+        tag = deletable_tag(session, name, _(
+            "remove it from them first ('vpp-tui token set NAME --scope-tag …', "
+            "'vpp-tui grant …')"))
         session.delete(tag)
         audit.record(session, ctx, "scope_tag.delete", tag.name)

@@ -25,7 +25,13 @@ from vpp_tui.domain.access import (
 )
 from vpp_tui.i18n import _, ngettext
 from vpp_tui.services.access import authorize, grants_of
-from vpp_tui.services.access.admin import _permissions, _role, _tag, checked_new_role
+from vpp_tui.services.access.admin import (
+    _permissions,
+    _role,
+    _tag,
+    checked_new_role,
+    deletable_tag,
+)
 from vpp_tui.services.context import ServiceContext
 from vpp_tui.services.errors import InvalidInput
 from vpp_tui.store import models as m
@@ -188,16 +194,7 @@ def review_delete_scope_tag(ctx: ServiceContext, name: str) -> AccessReview:
     a tag on tokens or grants, NotFound for an unknown one."""
     authorize(ctx, Permission.ROLES_READ)
     with ctx.store.session() as session:
-        tag = _tag(session, name)
-        if tag.name.lower() == DEFAULT_SCOPE:
-            raise InvalidInput(_("the default scope cannot be deleted"))
-        used = session.exec(select(func.count()).select_from(m.TokenScopeTag).where(
-            m.TokenScopeTag.scope_tag_id == tag.id)).one() + session.exec(
-            select(func.count()).select_from(m.GrantScopeTag).where(
-                m.GrantScopeTag.scope_tag_id == tag.id)).one()
-        if used:
-            raise InvalidInput(_("scope tag {name!r} is on tokens or grants; remove it from "
-                                 "them first").format(name=tag.name))
+        tag = deletable_tag(session, name, _("remove it from them first"))
     return AccessReview(_("Delete scope tag {name}").format(name=tag.name), (
         _("The scope tag {name} goes; no token carries it and no grant names it.").format(
             name=tag.name),))
