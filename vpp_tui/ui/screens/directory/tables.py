@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 from rich.text import Text
 
+from vpp_tui.domain.labels import edition_label
 from vpp_tui.i18n import _
 from vpp_tui.services.directory.details import (
     DeviceDetails,
@@ -79,7 +80,7 @@ def group_facts(d: GroupDetails) -> Text:
 
 
 def _edition(pricing_param: str) -> str:
-    return pricing_param or "STDQ"
+    return edition_label(pricing_param)  # as in Apps and eBooks: Standard / Plus (extras)
 
 
 def licenses_table(held: Sequence[HeldLicense]) -> Table:
