@@ -70,6 +70,15 @@ def print_json(document: Any) -> None:
     sys.stdout.write(_JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n")
 
 
+def print_csv(rows: Any, columns: Sequence[str]) -> None:
+    """`--csv`: a header row of `columns` (the JSON field names of the same listing), then
+    one row per record, on stdout (services/exports.py decides the cell format)."""
+    from vpp_tui.services.exports import write_csv
+
+    with _output_errors():
+        write_csv(sys.stdout, rows, columns)
+
+
 def error(message: str) -> None:
     first_line = " ".join(terminal_safe(str(message)).split())
     sys.stderr.write(f"error: {first_line}\n")

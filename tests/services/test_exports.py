@@ -1,0 +1,50 @@
+"""CSV exports (issue 12): the columns are the JSON field names; DictReader reads them back."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+
+from vpp_tui.services.exports import csv_cell, csv_text, export_csv
+
+
+def test_csv_round_trips_through_dictreader_with_the_documented_columns() -> None:
+    rows = [{"adamId": "361309726", "name": "Pages, \"the\" editor", "used": 3,
+             "low": True, "platforms": ["iOS", "macOS"], "expires": date(2027, 1, 2),
+             "extra": "not a column"},
+            {"adamId": "2", "name": "line\nbreak", "used": None}]
+    text = csv_text(rows, ["adamId", "name", "used", "low", "platforms", "expires"])
+    read = list(csv.DictReader(io.StringIO(text)))
+    assert list(read[0]) == ["adamId", "name", "used", "low", "platforms", "expires"]
+    assert read[0] == {"adamId": "361309726", "name": 'Pages, "the" editor', "used": "3",
+                       "low": "true", "platforms": "iOS;macOS", "expires": "2027-01-02"}
+    assert read[1]["used"] == "" and read[1]["low"] == ""
+
+
+def test_csv_cell_never_starts_a_spreadsheet_formula() -> None:
+    assert csv_cell("=HYPERLINK(\"x\")") == "'=HYPERLINK(\"x\")"
+    assert csv_cell("@SUM(A1)") == "'@SUM(A1)"
+    assert csv_cell(-3) == "-3"  # numbers stay numbers
+
+
+def test_csv_cell_strips_control_characters() -> None:
+    assert "\x1b" not in csv_cell("evil\x1b[31mname")
+
+
+def test_export_csv_never_overwrites_an_earlier_export(tmp_path: Path) -> None:
+    now = datetime(2026, 11, 30, 12, 0, 0)
+    first, n1 = export_csv([{"a": 1}], ["a"], "apps", folder=tmp_path, now=now)
+    second, n2 = export_csv([{"a": 2}], ["a"], "apps", folder=tmp_path, now=now)
+    assert first != second and n1 == n2 == 1
+    assert first.name == "vpp-tui-apps-20261130-120000.csv"
+    assert first.read_text().splitlines() == ["a", "1"]
+
+
+def test_export_csv_to_a_missing_folder_raises_and_leaves_nothing(tmp_path: Path) -> None:
+    with pytest.raises(OSError):
+        export_csv([{"a": 1}], ["a"], "apps", folder=tmp_path / "gone")
+    assert not (tmp_path / "gone").exists()
