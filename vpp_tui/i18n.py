@@ -1,34 +1,136 @@
-"""The one translation function for every user-facing string.
+"""The one translation function for every user-facing string, and the language choice.
 
-Catalogs are standard gettext (`vpp_tui/locale/<lang>/LC_MESSAGES/vpp_tui.mo`),
-extracted and compiled with Babel (see README). English is the source language,
-so a missing catalog simply falls back to the text as written.
+Catalogs are standard gettext (`vpp_tui/locale/<lang>/LC_MESSAGES/vpp_tui.mo`, committed
+and kept in step with the `.po` by `scripts/i18n_check`). English is the source language,
+so a missing catalog or entry falls back to the text as written.
+
+Which language: `--lang` / `VPP_LANG` first, else gettext's standard order — the first
+non-empty of `LANGUAGE` (a colon-separated list), `LC_ALL`, `LC_MESSAGES`, `LANG`; `C` and
+`POSIX` mean English (GNU gettext manual, "The LANGUAGE variable").
+
+Strings translated at import time would never switch language: a module-level constant is
+marked with `N_()` (extracted, returned as written) and translated with `_()` where it is
+shown. `from vpp_tui.i18n import _, ngettext` is the whole interface for code that shows text.
 """
 
 from __future__ import annotations
 
 import gettext
+import os
+from collections.abc import Mapping
 from pathlib import Path
 
 DOMAIN = "vpp_tui"
 LOCALE_DIR = Path(__file__).parent / "locale"
+SOURCE_LANGUAGE = "en"
+# The variables gettext reads, in its order; --lang/VPP_LANG come before them.
+ENV_ORDER = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
+# Names people write for a language we ship under another name.
+ALIASES = {"zh": "zh_CN", "zh_Hans": "zh_CN", "zh_SG": "zh_CN", "zh_Hans_CN": "zh_CN"}
 
-_translation: gettext.NullTranslations = gettext.translation(
-    DOMAIN, localedir=LOCALE_DIR, fallback=True
-)
+_translation: gettext.NullTranslations = gettext.NullTranslations()
+_language: str = SOURCE_LANGUAGE
 
 
-def set_language(languages: list[str] | None) -> None:
-    """Switch catalogs (e.g. ["fr"]); None follows LANGUAGE/LC_ALL/LANG."""
-    global _translation
-    _translation = gettext.translation(
-        DOMAIN, localedir=LOCALE_DIR, languages=languages, fallback=True
-    )
+def available_languages() -> list[str]:
+    """The languages with a compiled catalog, plus English, e.g. ["en", "fr", "zh_CN"]."""
+    found = sorted(p.parent.parent.name for p in LOCALE_DIR.glob(f"*/LC_MESSAGES/{DOMAIN}.mo"))
+    return [SOURCE_LANGUAGE, *found]
+
+
+def normalise(name: str) -> str | None:
+    """One locale name as a catalog name: "fr_FR.UTF-8" -> "fr_FR", "zh-cn" -> "zh_CN",
+    "zh" -> "zh_CN"; "C", "POSIX" and "" -> None (English, the source language)."""
+    name = name.strip().split(".")[0].split("@")[0].replace("-", "_")
+    if name in ("", "C", "POSIX"):
+        return None
+    lang, _sep, region = name.partition("_")
+    name = f"{lang.lower()}_{region.upper() if len(region) == 2 else region}" if region \
+        else lang.lower()
+    return ALIASES.get(name, name)
+
+
+def requested_languages(cli_lang: str | None = None,
+                        environ: Mapping[str, str] | None = None) -> list[str]:
+    """The languages asked for, best first, as catalog names; [] means English.
+
+    `cli_lang` (the `--lang` option) wins, then `VPP_LANG`, then gettext's order
+    (`LANGUAGE` split on ":", `LC_ALL`, `LC_MESSAGES`, `LANG`: the first one set decides).
+    A `C` or `POSIX` entry ends the list (English from there on)."""
+    env = os.environ if environ is None else environ
+    explicit = cli_lang or env.get("VPP_LANG")
+    if explicit:
+        raw = explicit.split(":")
+    else:
+        raw = []
+        for var in ENV_ORDER:
+            value = env.get(var, "")
+            if value:
+                raw = value.split(":") if var == "LANGUAGE" else [value]
+                break
+    result: list[str] = []
+    for item in raw:
+        name = normalise(item)
+        if name is None:
+            break
+        result.append(name)
+    return result
+
+
+def _catalog_for(name: str) -> str | None:
+    """The shipped catalog serving `name` ("fr_FR" -> "fr"), or None."""
+    shipped = available_languages()
+    for candidate in (name, name.split("_")[0]):
+        if candidate in shipped:
+            return candidate
+    return None
+
+
+def set_language(languages: list[str] | str | None) -> str:
+    """Switch catalogs: ["fr"], "zh_CN", or None to follow the environment (see
+    `requested_languages`). Returns the language now in use ("en" when no shipped catalog
+    matches). Text translated from now on is in that language."""
+    global _translation, _language
+    if languages is None:
+        wanted = requested_languages()
+    elif isinstance(languages, str):
+        wanted = requested_languages(languages)
+    else:
+        wanted = [n for n in (normalise(x) for x in languages) if n]
+    _language = SOURCE_LANGUAGE
+    _translation = gettext.NullTranslations()
+    for name in wanted:
+        if name == SOURCE_LANGUAGE or name.startswith(SOURCE_LANGUAGE + "_"):
+            break
+        catalog = _catalog_for(name)
+        if catalog and catalog != SOURCE_LANGUAGE:
+            _translation = gettext.translation(DOMAIN, localedir=LOCALE_DIR,
+                                               languages=[catalog])
+            _language = catalog
+            break
+    return _language
+
+
+def current_language() -> str:
+    """The language text is translated into now: "en", "fr" or "zh_CN"."""
+    return _language
 
 
 def _(message: str) -> str:
+    """`message` in the current language (as written when there is no translation)."""
     return _translation.gettext(message)
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
+    """The form for `n` under the catalog's Plural-Forms (French: 0 and 1 singular;
+    Chinese: one form)."""
     return _translation.ngettext(singular, plural, n)
+
+
+def N_(message: str) -> str:
+    """Marks `message` for extraction without translating it: for module-level constants
+    that are translated with `_()` where they are shown."""
+    return message
+
+
+set_language(None)

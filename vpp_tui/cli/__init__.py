@@ -9,7 +9,7 @@ from typing import Any
 
 from vpp_tui.cli.output import EXIT_BROKEN_PIPE, EXIT_FAILED, EXIT_OK, EXIT_USAGE, error
 from vpp_tui.cli.parser import UsageError, build_parser
-from vpp_tui.i18n import _
+from vpp_tui.i18n import _, set_language
 
 
 def _handler(args: Any) -> Callable[[Any], int]:
@@ -74,6 +74,19 @@ def undecodable_option(args: Any) -> str | None:
     return None
 
 
+def lang_option(argv: Sequence[str]) -> str | None:
+    """The value of `--lang X` / `--lang=X` in `argv` (before a `--`), or None: the
+    language must be known before the parser is built, since its help is translated."""
+    for i, item in enumerate(argv):
+        if item == "--":
+            break
+        if item.startswith("--lang="):
+            return item.split("=", 1)[1]
+        if item == "--lang" and i + 1 < len(argv):
+            return argv[i + 1]
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     from vpp_tui.cli.output import (
         EXIT_INTERRUPTED,
@@ -87,9 +100,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     from vpp_tui.store.limits import ValueRefused
     from vpp_tui.store.secrets import SecretKeyError
 
+    argv = list(argv) if argv is not None else sys.argv[1:]
+    set_language(lang_option(argv))  # before the parser: its help text is translated
     parser = build_parser()
     try:
-        args = parser.parse_args(list(argv) if argv is not None else None)
+        args = parser.parse_args(argv)
     except UsageError as exc:
         error(str(exc))
         return EXIT_USAGE

@@ -68,6 +68,9 @@ def _add_globals(parser: argparse.ArgumentParser) -> None:
         "who is acting (env VPP_ADMIN); the OS login name by default"))
     g.add_argument("--key-file", metavar="PATH", help=_(
         "key that encrypts tokens at rest (env VPP_KEY_FILE); beside the SQLite file by default"))
+    g.add_argument("--lang", metavar="LANG", help=_(
+        "language of the console and of human output, e.g. fr, zh_CN, en (env VPP_LANG); "
+        "LANGUAGE, LC_ALL, LC_MESSAGES, LANG otherwise; --json never changes"))
     g.add_argument("--demo", dest="demo_store", action="store_true", help=_(
         "run the command on the offline demo: its own store and key and its in-process "
         "Apple (e.g. vpp-tui --demo token list); not with --db, --apple or --key-file"))

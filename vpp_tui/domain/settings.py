@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from vpp_tui.i18n import _
+from vpp_tui.i18n import N_, _
 
 INT = "int"
 NUMBER = "number"  # a whole or decimal number (a percentage)
@@ -84,29 +84,29 @@ def _plain(value: Any) -> str:
 SPECS: tuple[SettingSpec, ...] = (
     SettingSpec(
         "sync_interval_hours", INT, 12,
-        _("hours between scheduled syncs of a token (2020: twice a day; later Intune: 24)"),
+        N_("hours between scheduled syncs of a token (2020: twice a day; later Intune: 24)"),
         1, 168, later=24),
     SettingSpec(
         "reclaim_on_removal", BOOL, True,
-        _("removing an assignment reclaims its licenses (2020: yes; later Intune: no, "
+        N_("removing an assignment reclaims its licenses (2020: yes; later Intune: no, "
           "licenses stay until an Uninstall assignment)"), later=False),
     SettingSpec(
         "expiring_soon_days", INT, 30,
-        _("days before its expiry a token shows as expiring soon"), 1, 365),
+        N_("days before its expiry a token shows as expiring soon"), 1, 365),
     SettingSpec(
         "low_license_percent", NUMBER, 90,
-        _("an app or book is low on licenses from this share (%) used; an item may "
+        N_("an app or book is low on licenses from this share (%) used; an item may "
           "override it (later Intune alerts at 50)"), 1, 100, per_item=True, later=50),
     SettingSpec(
         "directory_max_removal_percent", NUMBER, 10,
-        _("a directory import removing more than this share (%) of the users, managed "
+        N_("a directory import removing more than this share (%) of the users, managed "
           "devices or group members, and more than the floor, is refused"), 0, 100),
     SettingSpec(
         "directory_removal_floor", INT, 5,
-        _("how many users, devices or members a directory import may always remove"),
+        N_("how many users, devices or members a directory import may always remove"),
         0, 1_000_000),
     SettingSpec(
-        "theme", CHOICE, "textual-dark", _("the console's colours"), choices=THEMES),
+        "theme", CHOICE, "textual-dark", N_("the console's colours"), choices=THEMES),
 )
 
 BY_KEY = {s.key: s for s in SPECS}

@@ -21,12 +21,22 @@ class Command:
     id: str
     key: str
     action: str
-    label: str  # short: footer and palette title
-    help: str  # one sentence: palette help and the help screen
+    label_text: str  # short: footer and palette title, as written (N_); `label` translates
+    help_text: str  # one sentence: palette help and the help screen (N_); `help` translates
     show: bool = True  # in the footer
     key_display: str | None = None
     palette: bool = True  # offered in the command palette
     priority: bool = False
+
+    @property
+    def label(self) -> str:
+        """The footer/palette title in the current language."""
+        return _(self.label_text)
+
+    @property
+    def help(self) -> str:
+        """The one-sentence help in the current language."""
+        return _(self.help_text)
 
     @property
     def shown_key(self) -> str:
@@ -34,9 +44,11 @@ class Command:
 
 
 def bindings(commands: Iterable[Command]) -> list[Binding]:
+    """Textual bindings for `commands`; descriptions stay as written (the msgid) and the
+    footer (`ui.widgets.footer.Footer`) translates them when it draws."""
     return [
-        Binding(c.key, c.action, c.label, show=c.show, key_display=c.key_display,
-                priority=c.priority, id=c.id, tooltip=c.help)
+        Binding(c.key, c.action, c.label_text, show=c.show, key_display=c.key_display,
+                priority=c.priority, id=c.id, tooltip=c.help_text)
         for c in commands
     ]
 

@@ -20,8 +20,8 @@ class ReportsWorkerErrors:
             return
         from vpp_tui.ui.screens.error import ErrorScreen
 
-        title = (self.WORKER_ERROR_TITLES.get(event.worker.group)
-                 or _("Something went wrong"))
+        titled = self.WORKER_ERROR_TITLES.get(event.worker.group)
+        title = _(titled) if titled else _("Something went wrong")
         self.app.push_screen(ErrorScreen(title, event.worker.error))  # type: ignore[attr-defined]
         handler = getattr(self, "worker_failed", None)
         if handler is not None:

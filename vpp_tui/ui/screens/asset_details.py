@@ -7,7 +7,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
-from vpp_tui.i18n import _
+from vpp_tui.i18n import N_, _
 from vpp_tui.services.catalog import AssetView
 from vpp_tui.services.licensing.views import LicenseReport
 from vpp_tui.ui.commands import Command, bindings
@@ -16,7 +16,7 @@ from vpp_tui.ui.sections.catalog.rows import facts
 from vpp_tui.ui.widgets.usage_bar import usage_bar
 
 DETAILS_COMMANDS = (
-    Command("asset.close", "escape,enter", "dismiss", _("close"), _("Close the details"),
+    Command("asset.close", "escape,enter", "dismiss", N_("close"), N_("Close the details"),
             key_display="esc"),
 )
 

@@ -25,16 +25,16 @@ from vpp_tui.domain.licensing import (
     ProductType,
     assignment_options,
 )
-from vpp_tui.i18n import _, ngettext
+from vpp_tui.i18n import N_, _, ngettext
 from vpp_tui.services.catalog import AssetView
 from vpp_tui.services.catalog.queries import GroupView
 from vpp_tui.ui.commands import Command, bindings
 from vpp_tui.ui.widgets.choice import Choice
 
 FORM_COMMANDS = (
-    Command("assign.review", "enter", "review", _("review"),
-            _("Show what the assignment would do before anything is sent")),
-    Command("assign.cancel", "escape", "cancel", _("cancel"), _("Close without assigning"),
+    Command("assign.review", "enter", "review", N_("review"),
+            N_("Show what the assignment would do before anything is sent")),
+    Command("assign.cancel", "escape", "cancel", N_("cancel"), N_("Close without assigning"),
             key_display="esc"),
 )
 

@@ -12,13 +12,13 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from vpp_tui.i18n import _
+from vpp_tui.i18n import N_, _
 from vpp_tui.services.audit import AuditRecord
 from vpp_tui.ui.commands import Command, bindings
 from vpp_tui.ui.format import when
 
 ENTRY_COMMANDS = (
-    Command("entry.close", "escape,enter", "dismiss", _("close"), _("Close the entry"),
+    Command("entry.close", "escape,enter", "dismiss", N_("close"), N_("Close the entry"),
             key_display="esc"),
 )
 

@@ -7,12 +7,12 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
-from vpp_tui.i18n import _
+from vpp_tui.i18n import N_, _
 from vpp_tui.ui.commands import Command, bindings
 
 CONFIRM_COMMANDS = (
-    Command("confirm.yes", "y", "answer(True)", _("yes"), _("Do it")),
-    Command("confirm.no", "n,escape", "answer(False)", _("no"), _("Change nothing"),
+    Command("confirm.yes", "y", "answer(True)", N_("yes"), N_("Do it")),
+    Command("confirm.no", "n,escape", "answer(False)", N_("no"), N_("Change nothing"),
             key_display="n/esc"),
 )
 

@@ -7,11 +7,11 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from vpp_tui.i18n import _
+from vpp_tui.i18n import N_, _
 from vpp_tui.ui.commands import Command, bindings
 
 ERROR_COMMANDS = (
-    Command("error.close", "escape,enter", "dismiss", _("close"), _("Close this message"),
+    Command("error.close", "escape,enter", "dismiss", N_("close"), N_("Close this message"),
             key_display="esc"),
 )
 

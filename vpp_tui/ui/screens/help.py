@@ -10,12 +10,12 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
-from vpp_tui.i18n import _
+from vpp_tui.i18n import N_, _
 from vpp_tui.ui.commands import Command, bindings
 
 HELP_COMMANDS = (
-    Command("help.close", "escape,f1,question_mark", "dismiss", _("close"),
-            _("Close help"), key_display="esc"),
+    Command("help.close", "escape,f1,question_mark", "dismiss", N_("close"),
+            N_("Close help"), key_display="esc"),
 )
 
 

@@ -8,12 +8,12 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
-from vpp_tui.i18n import _
+from vpp_tui.i18n import N_, _
 from vpp_tui.ui.commands import Command, bindings
 from vpp_tui.ui.widgets.inputs import TextField
 
 IMPORT_COMMANDS = (
-    Command("import.cancel", "escape", "cancel", _("cancel"), _("Close without importing"),
+    Command("import.cancel", "escape", "cancel", N_("cancel"), N_("Close without importing"),
             key_display="esc"),
 )
 

@@ -15,19 +15,19 @@ from textual.widgets import DataTable, Static
 
 from vpp_tui.domain.labels import edition_label, outcome_label
 from vpp_tui.domain.prompts import plan_prompts_users
-from vpp_tui.i18n import _, ngettext
+from vpp_tui.i18n import N_, _, ngettext
 from vpp_tui.services.catalog import UNLIMITED
 from vpp_tui.services.licensing.views import LicensePreview
 from vpp_tui.ui.commands import Command, bindings
 
 REVIEW_COMMANDS = (
-    Command("review.list", "v", "toggle_list", _("view list"),
-            _("Show or hide every member in the order licenses go out")),
-    Command("review.cancel", "escape", "cancel", _("cancel"), _("Change nothing"),
+    Command("review.list", "v", "toggle_list", N_("view list"),
+            N_("Show or hide every member in the order licenses go out")),
+    Command("review.cancel", "escape", "cancel", N_("cancel"), N_("Change nothing"),
             key_display="esc"),
     # Priority: enter applies even while the member list has the focus.
-    Command("review.apply", "enter", "apply", _("apply"),
-            _("Tell Apple and record what it confirms"), priority=True),
+    Command("review.apply", "enter", "apply", N_("apply"),
+            N_("Tell Apple and record what it confirms"), priority=True),
 )
 
 SHOWN_MEMBERS = 1000  # the list is for reading; a 100k-member group stays responsive

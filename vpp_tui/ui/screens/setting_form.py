@@ -13,7 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 from vpp_tui.domain.settings import spec_of
-from vpp_tui.i18n import _
+from vpp_tui.i18n import N_, _
 from vpp_tui.services import settings
 from vpp_tui.services.access import AccessDenied
 from vpp_tui.services.errors import ServiceError
@@ -22,7 +22,7 @@ from vpp_tui.ui.commands import Command, bindings
 from vpp_tui.ui.widgets.inputs import TextField
 
 FORM_COMMANDS = (
-    Command("setting.cancel", "escape", "cancel", _("cancel"), _("Close without saving"),
+    Command("setting.cancel", "escape", "cancel", N_("cancel"), N_("Close without saving"),
             key_display="esc"),
 )
 
@@ -58,7 +58,7 @@ class SettingForm(ModalScreen["settings.SettingChange | None"]):
             f"{self.view.key} ({self.view.item})"
         with Vertical(id="setting-box", classes="dialog wide") as box:
             box.border_title = _("Setting {key}").format(key=title)
-            yield Static(self.spec.description, classes="form-about")
+            yield Static(_(self.spec.description), classes="form-about")
             yield Label(_("Value ({allowed}; default {default})").format(
                 allowed=self.spec.allowed(), default=self.spec.show(self.spec.default)))
             yield TextField(value=self.spec.show(self.view.value), id="setting-value")

@@ -11,7 +11,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Input, Static
 
-from vpp_tui.i18n import _
+from vpp_tui.i18n import N_, _
 from vpp_tui.services import audit
 from vpp_tui.services.audit import AuditRecord
 from vpp_tui.ui.commands import Command, bindings
@@ -27,18 +27,18 @@ PAGE_SIZE = 100
 COLUMNS = ("when", "who", "action", "target", "result", "event", "detail")
 
 ACTIVITY_COMMANDS = (
-    Command("activity.refresh", "r", "refresh", _("refresh"),
-            _("Read the newest entries again")),
-    Command("activity.details", "enter", "details", _("details"),
-            _("The selected entry in full: the whole detail and Apple's eventId")),
-    Command("activity.filter", "slash", "filter", _("filter"),
-            _("Filter by text in who, action, target, detail or Apple eventId"),
+    Command("activity.refresh", "r", "refresh", N_("refresh"),
+            N_("Read the newest entries again")),
+    Command("activity.details", "enter", "details", N_("details"),
+            N_("The selected entry in full: the whole detail and Apple's eventId")),
+    Command("activity.filter", "slash", "filter", N_("filter"),
+            N_("Filter by text in who, action, target, detail or Apple eventId"),
             key_display="/"),
-    Command("activity.next", "n", "page(1)", _("next page"), _("Show older entries")),
-    Command("activity.previous", "p", "page(-1)", _("previous page"),
-            _("Show newer entries")),
-    Command("activity.clear", "escape", "clear_filter", _("clear filter"),
-            _("Clear the filter and show every entry"), show=False, key_display="esc"),
+    Command("activity.next", "n", "page(1)", N_("next page"), N_("Show older entries")),
+    Command("activity.previous", "p", "page(-1)", N_("previous page"),
+            N_("Show newer entries")),
+    Command("activity.clear", "escape", "clear_filter", N_("clear filter"),
+            N_("Clear the filter and show every entry"), show=False, key_display="esc"),
 )
 
 

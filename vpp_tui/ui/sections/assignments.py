@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.widgets import DataTable, Input, Static
 
 from vpp_tui.domain.licensing import GroupKind, Item, ProductType, assignment_options
-from vpp_tui.i18n import _
+from vpp_tui.i18n import N_, _
 from vpp_tui.services import catalog, licensing
 from vpp_tui.services.catalog.queries import AssignmentView, list_assignments, list_groups
 from vpp_tui.ui.access import ASSIGNMENT_ACTIONS, allowed_action
@@ -32,21 +32,21 @@ from vpp_tui.ui.widgets.job_bar import JobBar
 from vpp_tui.ui.widgets.table import row_under_cursor
 
 ASSIGNMENTS_COMMANDS = (
-    Command("assignments.add", "a", "add", _("add"),
-            _("Assign an app or book to a group: a form, then a review")),
-    Command("assignments.edit", "e", "edit", _("edit intent"),
-            _("Change the selected assignment's intent (review first)")),
-    Command("assignments.remove", "delete", "remove", _("remove"),
-            _("Remove the selected assignment: the review says what is reclaimed"),
+    Command("assignments.add", "a", "add", N_("add"),
+            N_("Assign an app or book to a group: a form, then a review")),
+    Command("assignments.edit", "e", "edit", N_("edit intent"),
+            N_("Change the selected assignment's intent (review first)")),
+    Command("assignments.remove", "delete", "remove", N_("remove"),
+            N_("Remove the selected assignment: the review says what is reclaimed"),
             key_display="del"),
-    Command("assignments.filter", "slash", "filter", _("filter"),
-            _("Filter by item, group or token"), key_display="/"),
-    Command("assignments.next", "n", "page(1)", _("next page"), _("Show the next rows"),
+    Command("assignments.filter", "slash", "filter", N_("filter"),
+            N_("Filter by item, group or token"), key_display="/"),
+    Command("assignments.next", "n", "page(1)", N_("next page"), N_("Show the next rows"),
             show=False),
-    Command("assignments.previous", "p", "page(-1)", _("previous page"),
-            _("Show the previous rows"), show=False),
-    Command("assignments.clear", "escape", "clear_filter", _("clear filter"),
-            _("Clear the filter"), show=False, key_display="esc"),
+    Command("assignments.previous", "p", "page(-1)", N_("previous page"),
+            N_("Show the previous rows"), show=False),
+    Command("assignments.clear", "escape", "clear_filter", N_("clear filter"),
+            N_("Clear the filter"), show=False, key_display="esc"),
 ) + JOB_COMMANDS
 
 COLUMNS = ("item", "token", "group", "intent", "license", "licensed", "failed", "waiting",

@@ -10,13 +10,14 @@ from typing import ClassVar
 from textual import events, on
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from vpp_tui.services.access.snapshot import AccessSnapshot
 from vpp_tui.services.context import ServiceContext
 from vpp_tui.ui.commands import Command, Section, sections
 from vpp_tui.ui.errors import ReportsWorkerErrors
 from vpp_tui.ui.messages import StoreChanged
+from vpp_tui.ui.widgets.footer import Footer
 from vpp_tui.ui.widgets.header import HeaderLine, SectionBar
 
 

@@ -17,7 +17,7 @@ from textual.app import ComposeResult
 from textual.widgets import DataTable, Input, Static, TabbedContent, TabPane
 
 from vpp_tui.domain.limits import MAX_DIRECTORY_FILE_BYTES
-from vpp_tui.i18n import _
+from vpp_tui.i18n import N_, _
 from vpp_tui.services import directory, licensing
 from vpp_tui.services.catalog import queries
 from vpp_tui.services.directory.file import DirectoryFileError
@@ -38,17 +38,17 @@ from vpp_tui.ui.widgets.inputs import TextField
 from vpp_tui.ui.widgets.job_bar import JobBar
 
 DIRECTORY_COMMANDS = (
-    Command("directory.details", "enter", "details", _("details"),
-            _("Open the selected user, device or group: licenses, groups, members")),
-    Command("directory.import", "i", "import_file", _("import"),
-            _("Import users, devices and groups from a file")),
-    Command("directory.filter", "slash", "filter", _("filter"),
-            _("Filter the shown tab"), key_display="/"),
-    Command("directory.next", "n", "page(1)", _("next page"), _("Show the next rows")),
-    Command("directory.previous", "p", "page(-1)", _("previous page"),
-            _("Show the previous rows")),
-    Command("directory.clear", "escape", "clear_filter", _("clear filter"),
-            _("Clear the filter"), show=False, key_display="esc"),
+    Command("directory.details", "enter", "details", N_("details"),
+            N_("Open the selected user, device or group: licenses, groups, members")),
+    Command("directory.import", "i", "import_file", N_("import"),
+            N_("Import users, devices and groups from a file")),
+    Command("directory.filter", "slash", "filter", N_("filter"),
+            N_("Filter the shown tab"), key_display="/"),
+    Command("directory.next", "n", "page(1)", N_("next page"), N_("Show the next rows")),
+    Command("directory.previous", "p", "page(-1)", N_("previous page"),
+            N_("Show the previous rows")),
+    Command("directory.clear", "escape", "clear_filter", N_("clear filter"),
+            N_("Clear the filter"), show=False, key_display="esc"),
 ) + JOB_COMMANDS
 
 TABS = ("users", "devices", "groups")

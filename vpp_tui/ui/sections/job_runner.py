@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from vpp_tui.i18n import _
+from vpp_tui.i18n import N_, _
 from vpp_tui.services.errors import ServiceError
 from vpp_tui.ui.commands import Command
 from vpp_tui.ui.jobs import Job, JobSpec, Progress, job_context
@@ -25,8 +25,8 @@ if TYPE_CHECKING:
     from vpp_tui.services.context import ServiceContext
 
 JOB_COMMANDS = (
-    Command("job.cancel", "x", "cancel_job", _("cancel job"),
-            _("Stop the running job at its next Apple call; what Apple already did stays"),
+    Command("job.cancel", "x", "cancel_job", N_("cancel job"),
+            N_("Stop the running job at its next Apple call; what Apple already did stays"),
             show=False),
 )
 

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from vpp_tui.domain.labels import license_total_label
-from vpp_tui.i18n import _
+from vpp_tui.i18n import N_, _
 from vpp_tui.services.errors import ServiceError
 from vpp_tui.services.licensing.views import LicensePreview, LicenseResult
 from vpp_tui.ui.jobs import JobSpec
@@ -55,7 +55,7 @@ def apple_targets(preview: LicensePreview) -> int:
 class LicenseFlow:
     """Mixed into a section screen that also mixes in RunsJobs and has a JobBar."""
 
-    WORKER_ERROR_TITLES = {"license-plan": _("Cannot plan the change")}
+    WORKER_ERROR_TITLES = {"license-plan": N_("Cannot plan the change")}
 
     def license_change(self, spec: JobSpec, plan: Callable[[], object], apply: JobCall,
                        done: str, back: Callable[[], None] | None = None) -> None:

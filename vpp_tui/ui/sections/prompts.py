@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Checkbox, DataTable, Input, Label, RadioSet, Static
 
-from vpp_tui.i18n import _
+from vpp_tui.i18n import N_, _
 from vpp_tui.services import prompts
 from vpp_tui.services.errors import ServiceError
 from vpp_tui.ui.commands import Command, bindings
@@ -24,10 +24,10 @@ from vpp_tui.ui.widgets.choices import SpaceCheckbox
 from vpp_tui.ui.widgets.inputs import TextField
 
 PROMPTS_COMMANDS = (
-    Command("prompts.lookup", "ctrl+d", "lookup", _("per device"),
-            _("What one device is asked for one item: type its serial and the item")),
-    Command("prompts.chooser", "ctrl+o", "chooser", _("chooser"),
-            _("Back to the scenario chooser")),
+    Command("prompts.lookup", "ctrl+d", "lookup", N_("per device"),
+            N_("What one device is asked for one item: type its serial and the item")),
+    Command("prompts.chooser", "ctrl+o", "chooser", N_("chooser"),
+            N_("Back to the scenario chooser")),
 )
 
 
@@ -82,7 +82,7 @@ class PromptsSection(SectionScreen):
     AUTO_FOCUS = "#prompt-ownership"
     FOLLOWS = (DirectoryChanged, LedgerChanged)
     _looked_up: tuple[str, str] | None = None
-    WORKER_ERROR_TITLES = {"prompts-device": _("Cannot look up the device")}
+    WORKER_ERROR_TITLES = {"prompts-device": N_("Cannot look up the device")}
     DEFAULT_CSS = """
     .prompts-chooser, #prompts-lookup { height: auto; padding: 0 1; }
     .prompts-chooser Label, #prompts-lookup Label { margin: 0 1 0 2; }

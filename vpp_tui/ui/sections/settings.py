@@ -13,7 +13,7 @@ from textual.widgets import DataTable, Static
 
 from vpp_tui.domain.access import Permission
 from vpp_tui.domain.settings import spec_of
-from vpp_tui.i18n import _
+from vpp_tui.i18n import N_, _
 from vpp_tui.services import settings
 from vpp_tui.services.access import check_action
 from vpp_tui.ui.commands import Command, bindings
@@ -24,9 +24,9 @@ from vpp_tui.ui.sections.base import SectionScreen
 from vpp_tui.ui.widgets import table as table_rows
 
 SETTINGS_COMMANDS = (
-    Command("settings.edit", "e", "edit", _("edit"),
-            _("Change the setting under the cursor; its effect is shown before saving")),
-    Command("settings.refresh", "r", "refresh", _("refresh"), _("Read the settings again")),
+    Command("settings.edit", "e", "edit", N_("edit"),
+            N_("Change the setting under the cursor; its effect is shown before saving")),
+    Command("settings.refresh", "r", "refresh", N_("refresh"), N_("Read the settings again")),
 )
 
 
@@ -95,7 +95,7 @@ class SettingsSection(SectionScreen):
             changed = (_("{who}, {at}").format(who=v.updated_by, at=when(v.updated_at))
                        if v.changed and v.updated_at else "—")
             rows.append((_key(v), (name, value, spec.show(v.default), changed,
-                                   v.problem or spec.description)))
+                                   v.problem or _(spec.description))))
         with self.app.batch_update():
             table_rows.update(self.query_one(DataTable), rows,
                               ("key", "value", "default", "changed", "about"))

@@ -5,11 +5,11 @@ from __future__ import annotations
 from textual.binding import Binding
 from textual.widgets import Checkbox, RadioButton, RadioSet
 
-from vpp_tui.i18n import _
+from vpp_tui.i18n import N_, _
 
 
 class SpaceCheckbox(Checkbox, inherit_bindings=False):
-    BINDINGS = [Binding("space", "toggle_button", _("toggle"), show=False,
+    BINDINGS = [Binding("space", "toggle_button", N_("toggle"), show=False,
                         id="checkbox.toggle")]
 
 

@@ -18,10 +18,10 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from vpp_tui.domain.access import Permission
-from vpp_tui.i18n import _
+from vpp_tui.i18n import N_, _
 from vpp_tui.services import licensing
 from vpp_tui.services.context import ServiceContext
 from vpp_tui.services.directory import details as service
@@ -34,30 +34,31 @@ from vpp_tui.ui.screens.directory import tables
 from vpp_tui.ui.sections.base import section_by_mode
 from vpp_tui.ui.sections.job_runner import JOB_COMMANDS, RunsJobs
 from vpp_tui.ui.sections.license_flow import LicenseFlow, license_spec
+from vpp_tui.ui.widgets.footer import Footer
 from vpp_tui.ui.widgets.job_bar import JobBar
 
 KINDS = ("user", "device", "group")
 
 DETAILS_COMMANDS = (
-    Command("directory.details.close", "escape", "close", _("back"),
-            _("Back to the Directory, the cursor where it was"), key_display="esc"),
-    Command("directory.details.revoke", "r", "revoke", _("revoke licenses"),
-            _("Revoke every license of this user or device (review first; books stay)")),
-    Command("directory.details.copy", "c", "copy_invitation", _("copy invitation"),
-            _("Copy the user's invitation link to the clipboard (OSC 52)")),
-    Command("directory.details.next", "n", "page(1)", _("next members"),
-            _("Show the next members of the group")),
-    Command("directory.details.previous", "p", "page(-1)", _("previous members"),
-            _("Show the previous members of the group")),
+    Command("directory.details.close", "escape", "close", N_("back"),
+            N_("Back to the Directory, the cursor where it was"), key_display="esc"),
+    Command("directory.details.revoke", "r", "revoke", N_("revoke licenses"),
+            N_("Revoke every license of this user or device (review first; books stay)")),
+    Command("directory.details.copy", "c", "copy_invitation", N_("copy invitation"),
+            N_("Copy the user's invitation link to the clipboard (OSC 52)")),
+    Command("directory.details.next", "n", "page(1)", N_("next members"),
+            N_("Show the next members of the group")),
+    Command("directory.details.previous", "p", "page(-1)", N_("previous members"),
+            N_("Show the previous members of the group")),
 ) + JOB_COMMANDS
 
 # (table id, heading) per kind, in the order they are shown
 SECTIONS: dict[str, tuple[tuple[str, str], ...]] = {
-    "user": (("licenses", _("Licenses held")), ("apple", _("Apple user per location")),
-             ("devices", _("Devices (primary user)"))),
-    "device": (("licenses", _("Licenses held")),
-               ("prompts", _("What the device shows, per assigned item"))),
-    "group": (("assignments", _("Assignments")), ("members", _("Members"))),
+    "user": (("licenses", N_("Licenses held")), ("apple", N_("Apple user per location")),
+             ("devices", N_("Devices (primary user)"))),
+    "device": (("licenses", N_("Licenses held")),
+               ("prompts", N_("What the device shows, per assigned item"))),
+    "group": (("assignments", N_("Assignments")), ("members", N_("Members"))),
 }
 TALL = {"members": 20, "prompts": 8, "licenses": 8}  # rows shown before the page scrolls
 
@@ -98,7 +99,7 @@ class DirectoryDetailsScreen(RunsJobs, LicenseFlow, ReportsWorkerErrors, Screen[
         with VerticalScroll(id="details-body"):
             yield Static(_("Loading…"), id="details-facts")
             for table_id, heading in SECTIONS[self.kind]:
-                yield Static(heading, id=f"heading-{table_id}", classes="subheading")
+                yield Static(_(heading), id=f"heading-{table_id}", classes="subheading")
                 # Members scroll with the cursor keys; the other tables are short.
                 yield DataTable(id=f"details-{table_id}", zebra_stripes=True,
                                 cursor_type="row" if table_id == "members" else "none")
@@ -155,7 +156,7 @@ class DirectoryDetailsScreen(RunsJobs, LicenseFlow, ReportsWorkerErrors, Screen[
         self.query_one("#details-facts", Static).update(facts)
         for table_id, heading in SECTIONS[self.kind]:
             columns, rows, empty = built[table_id]
-            title = self._heading(table_id, heading, len(rows))
+            title = self._heading(table_id, _(heading), len(rows))
             self.query_one(f"#heading-{table_id}", Static).update(
                 title if rows else f"{title}: {empty}")
             self._fill(self.query_one(f"#details-{table_id}", DataTable), columns, rows,

@@ -20,7 +20,7 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import ContentSwitcher, Input, Label, Static
 
-from vpp_tui.i18n import _
+from vpp_tui.i18n import N_, _
 from vpp_tui.services import tokens
 from vpp_tui.services.errors import InvalidInput, ServiceError
 from vpp_tui.services.views import TokenFilePreview, TokenView
@@ -32,9 +32,9 @@ from vpp_tui.ui.widgets.inputs import TextField
 from vpp_tui.ui.widgets.token_file import TokenFileField
 
 WIZARD_COMMANDS = (
-    Command("wizard.next", "enter", "next", _("next"), _("Check this step and go on")),
-    Command("wizard.back", "ctrl+b", "back", _("back"), _("Go back one step")),
-    Command("wizard.cancel", "escape", "cancel", _("cancel"), _("Close without adding"),
+    Command("wizard.next", "enter", "next", N_("next"), N_("Check this step and go on")),
+    Command("wizard.back", "ctrl+b", "back", N_("back"), N_("Go back one step")),
+    Command("wizard.cancel", "escape", "cancel", N_("cancel"), N_("Close without adding"),
             key_display="esc"),
 )
 

@@ -8,14 +8,14 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
 from vpp_tui.domain.labels import owner_label, sync_status_label, token_state_label
-from vpp_tui.i18n import _
+from vpp_tui.i18n import N_, _
 from vpp_tui.services.views import TokenDetails
 from vpp_tui.ui.commands import Command, bindings
 from vpp_tui.ui.format import day, when
 from vpp_tui.ui.sections.tokens.rows import badge
 
 DETAILS_COMMANDS = (
-    Command("details.close", "escape,enter", "dismiss", _("close"), _("Close the details"),
+    Command("details.close", "escape,enter", "dismiss", N_("close"), N_("Close the details"),
             key_display="esc"),
 )
 

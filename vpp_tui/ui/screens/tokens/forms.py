@@ -10,7 +10,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
-from vpp_tui.i18n import _
+from vpp_tui.i18n import N_, _
 from vpp_tui.services import tokens
 from vpp_tui.services.errors import ServiceError
 from vpp_tui.services.views import TokenView
@@ -20,8 +20,8 @@ from vpp_tui.ui.widgets.inputs import TextField
 from vpp_tui.ui.widgets.token_file import TokenFileField
 
 FORM_COMMANDS = (
-    Command("form.submit", "enter", "submit", _("save"), _("Save and close")),
-    Command("form.cancel", "escape", "cancel", _("cancel"), _("Close without changes"),
+    Command("form.submit", "enter", "submit", N_("save"), N_("Save and close")),
+    Command("form.cancel", "escape", "cancel", N_("cancel"), N_("Close without changes"),
             key_display="esc"),
 )
 

@@ -14,19 +14,19 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, SelectionList, Static
 
 from vpp_tui.domain.access import FAMILY_TITLES, Permission
-from vpp_tui.i18n import _
+from vpp_tui.i18n import N_, _
 from vpp_tui.ui.commands import Command, bindings
 from vpp_tui.ui.widgets.choice import Choice
 from vpp_tui.ui.widgets.choices import SpaceCheckbox
 from vpp_tui.ui.widgets.inputs import TextField
 
 FORM_COMMANDS = (
-    Command("access_form.save", "ctrl+s", "save", _("review"),
-            _("Review the change before it is saved"), key_display="ctrl+s"),
-    Command("access_form.cancel", "escape", "cancel", _("cancel"), _("Close; nothing changes"),
+    Command("access_form.save", "ctrl+s", "save", N_("review"),
+            N_("Review the change before it is saved"), key_display="ctrl+s"),
+    Command("access_form.cancel", "escape", "cancel", N_("cancel"), N_("Close; nothing changes"),
             key_display="esc"),
 )
-KEYS_NOTE = _("tab moves · space ticks · ctrl+s (or enter in a field) reviews · esc cancels")
+KEYS_NOTE = N_("tab moves · space ticks · ctrl+s (or enter in a field) reviews · esc cancels")
 
 
 @dataclass(frozen=True)
@@ -92,7 +92,7 @@ class RoleForm(_Form):
             yield Label(_("Permissions"))
             yield SelectionList[str](*((permission_label(p), p.value) for p in Permission),
                                      id="role-permissions")
-            yield Static(KEYS_NOTE, classes="form-note")
+            yield Static(_(KEYS_NOTE), classes="form-note")
 
     def action_save(self) -> None:
         self.dismiss(RoleChoice(self._value("#role-name"), self._value("#role-description"),
@@ -119,7 +119,7 @@ class GrantForm(_Form):
             yield SelectionList[str](*((t, t) for t in self._tags), id="grant-tags")
             yield SpaceCheckbox(_("Every scope (all tokens, now and later)"),
                                 id="grant-all")
-            yield Static(KEYS_NOTE, classes="form-note")
+            yield Static(_(KEYS_NOTE), classes="form-note")
 
     def action_save(self) -> None:
         self.dismiss(GrantChoice(
@@ -138,7 +138,7 @@ class TagForm(_Form):
             yield TextField(placeholder=_("e.g. north"), id="tag-name")
             yield Label(_("Description (optional)"))
             yield TextField(id="tag-description")
-            yield Static(KEYS_NOTE, classes="form-note")
+            yield Static(_(KEYS_NOTE), classes="form-note")
 
     def action_save(self) -> None:
         self.dismiss(TagChoice(self._value("#tag-name"), self._value("#tag-description")))

@@ -23,7 +23,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
 from vpp_tui.domain.access import describe_permissions, parse_permissions
-from vpp_tui.i18n import _
+from vpp_tui.i18n import N_, _
 from vpp_tui.services.access import admin, review
 from vpp_tui.services.access.admin import AdminView, RoleView, ScopeTagView
 from vpp_tui.services.errors import ServiceError
@@ -44,16 +44,16 @@ from vpp_tui.ui.widgets import table as table_rows
 from vpp_tui.ui.widgets.table import row_under_cursor
 
 ACCESS_COMMANDS = (
-    Command("access.new_role", "n", "new_role", _("new role"),
-            _("Create a custom role: name it and tick its permissions; review, then save")),
-    Command("access.grant", "g", "grant", _("grant"),
-            _("Give a role to an admin over scope tags or every scope (review first)")),
-    Command("access.revoke_grant", "r", "revoke_grant", _("revoke grant"),
-            _("Take the selected grant away from its admin (review first)")),
-    Command("access.new_tag", "t", "new_tag", _("new scope tag"),
-            _("Create a scope tag to split tokens between teams (review first)")),
-    Command("access.delete", "delete", "delete", _("delete"),
-            _("Delete the selected custom role or scope tag, or revoke the selected grant "
+    Command("access.new_role", "n", "new_role", N_("new role"),
+            N_("Create a custom role: name it and tick its permissions; review, then save")),
+    Command("access.grant", "g", "grant", N_("grant"),
+            N_("Give a role to an admin over scope tags or every scope (review first)")),
+    Command("access.revoke_grant", "r", "revoke_grant", N_("revoke grant"),
+            N_("Take the selected grant away from its admin (review first)")),
+    Command("access.new_tag", "t", "new_tag", N_("new scope tag"),
+            N_("Create a scope tag to split tokens between teams (review first)")),
+    Command("access.delete", "delete", "delete", N_("delete"),
+            N_("Delete the selected custom role or scope tag, or revoke the selected grant "
               "(review first)"), key_display="del"),
 )
 

@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Input, Label, Static
 
-from vpp_tui.i18n import _, ngettext
+from vpp_tui.i18n import N_, _, ngettext
 from vpp_tui.services import sync, tokens
 from vpp_tui.services.context import ServiceContext
 from vpp_tui.services.views import SyncResult, TokenView
@@ -43,7 +43,7 @@ class TokensSection(RunsJobs, TokenActions, SectionScreen):
     BINDINGS = bindings(COMMANDS_LIST)
     FOLLOWS = (TokensChanged, CatalogChanged)
     AUTO_FOCUS = "#tokens-table"
-    WORKER_ERROR_TITLES = {"tokens-load": _("Cannot read tokens")}
+    WORKER_ERROR_TITLES = {"tokens-load": N_("Cannot read tokens")}
 
     def __init__(self) -> None:
         super().__init__()
