@@ -12,7 +12,7 @@ from datetime import date, datetime
 from enum import Enum
 from typing import Any, TextIO
 
-from vpp_tui.domain.text import terminal_safe
+from vpp_tui.domain.text import cells, pad_cells, terminal_safe
 from vpp_tui.i18n import _
 
 EXIT_OK = 0  # everything asked for was done
@@ -157,11 +157,12 @@ def terminal_guard() -> Iterator[None]:
 def table(rows: list[list[str]], headers: list[str]) -> str:
     """A plain aligned text table for humans (scripts use --json)."""
     rows = [[terminal_safe(cell) for cell in row] for row in rows]
-    widths = [len(h) for h in headers]
+    widths = [cells(h) for h in headers]
     for row in rows:
         for i, cell in enumerate(row):
-            widths[i] = max(widths[i], len(cell))
-    lines = ["  ".join(h.ljust(widths[i]) for i, h in enumerate(headers)).rstrip()]
+            widths[i] = max(widths[i], cells(cell))
+    lines = ["  ".join(pad_cells(h, widths[i]) for i, h in enumerate(headers)).rstrip()]
     for row in rows:
-        lines.append("  ".join(c.ljust(widths[i]) for i, c in enumerate(row)).rstrip())
+        lines.append("  ".join(pad_cells(c, widths[i]) for i, c in enumerate(row)).rstrip())
     return "\n".join(lines)
+

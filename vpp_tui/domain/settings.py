@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from vpp_tui.domain.text import truncate_cells
 from vpp_tui.i18n import N_, _
 
 INT = "int"
@@ -216,7 +217,7 @@ def is_low_on_licenses(used: int, total: int, unlimited: bool, percent: float) -
 
 def _shown(value: Any) -> str:
     text = "null" if value is None else repr(value)
-    return text if len(text) <= 40 else text[:39] + "…"
+    return truncate_cells(text, 40)
 
 
 def _refused(spec: SettingSpec, value: Any) -> SettingValueError:

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 
+from rich.cells import cell_len, set_cell_size
+
 from vpp_tui.i18n import _
 
 # Whole escape sequences go, not just their ESC: "\x1b[31m" must not leave "[31m" behind.
@@ -58,3 +60,28 @@ def quote(value: object, limit: int = QUOTE_LIMIT) -> str:
         return terminal_safe(repr(text))
     shown = terminal_safe(repr(text[:limit]))
     return _("{shown} ({n} characters)").format(shown=f"{shown[:-1]}…{shown[-1]}", n=len(text))
+
+
+def cells(text: str) -> int:
+    """How many terminal cells `text` takes: a CJK character (East Asian Wide/Fullwidth)
+    takes two, a combining mark none (Rich's `cell_len`, Unicode UAX #11). Use it, never
+    `len()`, to measure anything laid out in columns."""
+    return cell_len(text)
+
+
+def truncate_cells(text: str, width: int, ellipsis: str = "…") -> str:
+    """`text` cut to at most `width` cells, ending in `ellipsis` when cut; never splits a
+    double-width character (a cut through one leaves a space to keep the width exact:
+    "令牌令牌", 4 -> "令…" plus one space is 4 cells). Example: ("abcdef", 4) -> "abc…"."""
+    if cell_len(text) <= width:
+        return text
+    room = max(0, width - cell_len(ellipsis))
+    cut = set_cell_size(text, room)
+    return cut + ellipsis if cut else ellipsis[:width]
+
+
+def pad_cells(text: str, width: int, right: bool = False) -> str:
+    """`text` padded with spaces to `width` cells (`str.ljust` counts characters, so it
+    would misalign CJK text); `right` pads on the left. Longer text is left whole."""
+    gap = " " * max(0, width - cell_len(text))
+    return gap + text if right else text + gap

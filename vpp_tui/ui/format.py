@@ -5,14 +5,17 @@ from __future__ import annotations
 from datetime import datetime
 
 from vpp_tui.i18n import _, ngettext
+from vpp_tui.i18n.format import date_text, datetime_text
 
 
 def when(at: datetime) -> str:
-    return at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+    """Local date and time, as the current language writes them (i18n.format)."""
+    return datetime_text(at.astimezone())
 
 
 def day(at: datetime) -> str:
-    return at.astimezone().strftime("%Y-%m-%d")
+    """Local calendar date, as the current language writes it (i18n.format)."""
+    return date_text(at.astimezone())
 
 
 def ago(at: datetime | None, now: datetime) -> str:

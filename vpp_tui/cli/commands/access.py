@@ -19,7 +19,7 @@ def _role(args: Namespace, ctx) -> int:  # noqa: ANN001
         else:
             print(table([[r.name, _("built-in") if r.built_in else _("custom"),
                           str(len(r.permissions)), ", ".join(r.admins) or "—"] for r in roles],
-                        ["ROLE", "KIND", "PERMISSIONS", "ADMINS"]))
+                        [_("ROLE"), _("KIND"), _("PERMISSIONS"), _("ADMINS")]))
         return EXIT_OK
     if action == "show":
         role = admin.get_role(ctx, args.name)
@@ -82,7 +82,7 @@ def _admins(args: Namespace, ctx) -> int:  # noqa: ANN001
         for g in v.grants:
             scope = _("every scope") if g.all_scopes else ", ".join(g.scope_tags)
             rows.append([v.admin + (" " + _("(owner)") if v.owner else ""), g.role, scope])
-    print(table(rows, ["ADMIN", "ROLE", "SCOPE"]))
+    print(table(rows, [_("ADMIN"), _("ROLE"), _("SCOPE")]))
     return EXIT_OK
 
 
@@ -94,7 +94,7 @@ def _scope_tag(args: Namespace, ctx) -> int:  # noqa: ANN001
             print_json([t.as_json() for t in tags])
         else:
             print(table([[t.name, str(t.tokens), str(t.grants), t.description] for t in tags],
-                        ["SCOPE TAG", "TOKENS", "GRANTS", "DESCRIPTION"]))
+                        [_("SCOPE TAG"), _("TOKENS"), _("GRANTS"), _("DESCRIPTION")]))
         return EXIT_OK
     if action == "create":
         view = admin.create_scope_tag(ctx, args.name, args.description or "")

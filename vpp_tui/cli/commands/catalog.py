@@ -35,8 +35,8 @@ def _apps(args: Namespace, ctx) -> int:  # noqa: ANN001
              _count(v, v.used) if not v.unlimited else str(v.used), _count(v, v.total),
              "—" if v.unlimited else str(v.available), _("low") if v.low_on_licenses else ""]
             for v in page.rows]
-    print(table(rows, ["NAME", "EDITION", "TOKEN", "PLATFORMS", "VERSION", "UPDATE", "USED",
-                       "TOTAL", "AVAILABLE", "LOW"]))
+    print(table(rows, [_("NAME"), _("EDITION"), _("TOKEN"), _("PLATFORMS"), _("VERSION"), _("UPDATE"), _("USED"),
+                       _("TOTAL"), _("AVAILABLE"), _("LOW")]))
     return EXIT_OK
 
 
@@ -71,7 +71,7 @@ def _show(args: Namespace, ctx) -> int:  # noqa: ANN001
         print(_("warning: missing from the token's country store; metadata kept from before"))
     if notes:
         print(table([[n.group, n.intent, n.license_type, n.status_message or "—"]
-                     for n in notes], ["GROUP", "INTENT", "LICENSING", "STATUS"]))
+                     for n in notes], [_("GROUP"), _("INTENT"), _("LICENSING"), _("STATUS")]))
     else:
         print(_("not assigned: vpp-tui assign {item} --group GROUP --intent required|available").format(
             item=f"{view.adam_id}:{view.pricing_param}"))

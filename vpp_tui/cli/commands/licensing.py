@@ -86,7 +86,7 @@ def _print_preview(preview: LicensePreview, names: dict[str, str]) -> None:
              _item(m.item, names) if m.item else "", m.reason_text or ""]
             for m in plan.members[:SHOWN]]
     if rows:
-        print(table(rows, ["MEMBER", "KIND", "OUTCOME", "ITEM", "REASON"]))
+        print(table(rows, [_("MEMBER"), _("KIND"), _("OUTCOME"), _("ITEM"), _("REASON")]))
     if len(plan.members) > SHOWN:
         print(_("… and {n} more (use --json for all)").format(n=len(plan.members) - SHOWN))
 
@@ -102,7 +102,7 @@ def _print_items(rows: list[tuple[str, str, str]], names: dict[str, str]) -> Non
     shown = [[names.get(item, item), item, labels.outcome_label(outcome), reason]
              for item, outcome, reason in rows[:SHOWN]]
     if shown:
-        print(table(shown, ["ITEM", "ADAM ID", "OUTCOME", "REASON"]))
+        print(table(shown, [_("ITEM"), _("ADAM ID"), _("OUTCOME"), _("REASON")]))
     if len(rows) > SHOWN:
         print(_("… and {n} more (use --json for all)").format(n=len(rows) - SHOWN))
 
@@ -149,7 +149,7 @@ def _print_result(result: LicenseResult, names: dict[str, str]) -> None:
     failed = [m for m in result.members if m.outcome == "failed" and not m.waitlist_position]
     if failed:
         print(table([[m.member, m.kind, m.reason_text or m.reason or ""] for m in
-                     failed[:SHOWN]], ["FAILED", "KIND", "REASON"]))
+                     failed[:SHOWN]], [_("FAILED"), _("KIND"), _("REASON")]))
 
 
 def _undone(result: LicenseResult) -> list[str]:
@@ -226,10 +226,10 @@ def _licenses(args: Namespace, ctx: Any) -> int:
         print(_("assigned to {g}: {i}, {lt} licensing").format(g=group, i=intent, lt=lt))
     if report.holders:
         print(table([[h.member, h.kind, h.status, h.since.date().isoformat() if h.since
-                      else ""] for h in report.holders], ["HOLDER", "KIND", "STATUS", "SINCE"]))
+                      else ""] for h in report.holders], [_("HOLDER"), _("KIND"), _("STATUS"), _("SINCE")]))
     if report.failures:
         print(table([[f.member, f.kind, f.status, str(f.position or ""), f.reason]
-                     for f in report.failures], ["MEMBER", "KIND", "STATUS", "TURN", "REASON"]))
+                     for f in report.failures], [_("MEMBER"), _("KIND"), _("STATUS"), _("TURN"), _("REASON")]))
     return EXIT_OK
 
 
@@ -250,7 +250,7 @@ def _waitlist(args: Namespace, ctx: Any) -> int:
             print(table([[str(w.turn), w.member, w.kind, w.group or "—",
                           w.since.isoformat(timespec="seconds") if w.since else "—"]
                          for w in view.waiting],
-                        ["POSITION", "MEMBER", "KIND", "GROUP", "WAITING SINCE"]))
+                        [_("POSITION"), _("MEMBER"), _("KIND"), _("GROUP"), _("WAITING SINCE")]))
     return EXIT_OK
 
 

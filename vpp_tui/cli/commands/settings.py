@@ -57,7 +57,7 @@ def _list(args: Namespace, ctx) -> int:  # noqa: ANN001
         key = v.key if v.item is None else f"{v.key} --item {v.item}"
         allowed = v.allowed if len(v.allowed) <= 40 else v.allowed[:39] + "…"
         rows.append([key, spec.show(v.value), spec.show(v.default), _changed(v), allowed])
-    print(table(rows, ["KEY", "VALUE", "DEFAULT", "CHANGED", "ALLOWED"]))
+    print(table(rows, [_("KEY"), _("VALUE"), _("DEFAULT"), _("CHANGED"), _("ALLOWED")]))
     return EXIT_OK
 
 

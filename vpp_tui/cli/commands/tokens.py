@@ -5,17 +5,18 @@ from __future__ import annotations
 from argparse import Namespace
 
 from vpp_tui.cli.commands.common import guarded, read_file
-from vpp_tui.cli.output import EXIT_OK, BadInput, exit_status, print_json, table
+from vpp_tui.cli.output import EXIT_OK, BadInput, exit_status, pad_cells, print_json, table
 from vpp_tui.domain import labels, outcomes
 from vpp_tui.domain.limits import MAX_TOKEN_FILE_BYTES
 from vpp_tui.domain.text import quote
-from vpp_tui.i18n import _
+from vpp_tui.i18n import _, ngettext
+from vpp_tui.i18n.format import date_text, datetime_text, number_text
 from vpp_tui.services import leases, sync, tokens
 from vpp_tui.services.views import DeletePreview
 
 
 def _when(value) -> str:  # noqa: ANN001
-    return value.strftime("%Y-%m-%d %H:%M") if value else "—"
+    return datetime_text(value, seconds=False) if value else "—"
 
 
 def _state(v: tokens.TokenView, sep: str = ": {reason}") -> str:
@@ -31,9 +32,10 @@ def _last_sync(v: tokens.TokenView) -> str:
 
 def _print_tokens(views: list[tokens.TokenView]) -> None:
     rows = [[_state(v), v.name, v.location_name or "—",
-             f"{v.expires_at.date()} ({v.days_left}d)", _last_sync(v), str(v.app_count),
-             str(v.book_count)] for v in views]
-    print(table(rows, ["STATE", "NAME", "LOCATION", "EXPIRES", "LAST SYNC", "APPS", "BOOKS"]))
+             "{date} ({days})".format(date=date_text(v.expires_at),
+                                      days=_("{n}d").format(n=v.days_left)),
+             _last_sync(v), number_text(v.app_count), number_text(v.book_count)] for v in views]
+    print(table(rows, [_("STATE"), _("NAME"), _("LOCATION"), _("EXPIRES"), _("LAST SYNC"), _("APPS"), _("BOOKS")]))
 
 
 def _report(args: Namespace, view: tokens.TokenView, line: str) -> None:
@@ -60,15 +62,19 @@ def _dispatch(args: Namespace, ctx) -> int:  # noqa: ANN001
             return EXIT_OK
         v = details.token
         for label, value in [
-            ("name", v.name), ("state", _state(v, " — {reason}")), ("advice", v.advice),
-            ("location", f"{v.location_name} ({v.location_id})"), ("organisation", v.org_name),
-            ("Apple ID", v.apple_id), ("expires", f"{v.expires_at.isoformat()} ({v.days_left} days)"),
-            ("last sync", _last_sync(v)),
-            ("apps / books", f"{v.app_count} / {v.book_count}"), ("country", v.country),
-            ("account type", v.account_type), ("auto-update", "on" if v.auto_update else "off"),
-            ("scope tags", ", ".join(v.scope_tags) or "—"), ("secret", v.secret_hint),
+            (_("name"), v.name), (_("state"), _state(v, " — {reason}")), (_("advice"), v.advice),
+            (_("location"), f"{v.location_name} ({v.location_id})"),
+            (_("organisation"), v.org_name), (_("Apple ID"), v.apple_id),
+            (_("expires"), "{date} ({days})".format(
+                date=datetime_text(v.expires_at), days=ngettext(
+                    "{n} day", "{n} days", v.days_left).format(n=v.days_left))),
+            (_("last sync"), _last_sync(v)),
+            (_("apps / books"), f"{v.app_count} / {v.book_count}"), (_("country"), v.country),
+            (_("account type"), v.account_type),
+            (_("auto-update"), _("on") if v.auto_update else _("off")),
+            (_("scope tags"), ", ".join(v.scope_tags) or "—"), (_("secret"), v.secret_hint),
         ]:
-            print(f"{label:>13}: {value}")
+            print(f"{pad_cells(label, 13, right=True)}: {value}")
         return EXIT_OK
     if action == "add":
         view = tokens.add_token(ctx, tokens.NewToken(
@@ -205,8 +211,8 @@ def _sync(args: Namespace, ctx) -> int:  # noqa: ANN001
     else:
         rows = [[r.name, labels.sync_status_label(r.status), str(r.requests), str(r.assets), str(r.assignments),
                  str(r.users), r.error or ""] for r in results]
-        print(table(rows, ["NAME", "STATUS", "REQUESTS", "ASSETS", "ASSIGNMENTS", "USERS",
-                           "ERROR"]))
+        print(table(rows, [_("NAME"), _("STATUS"), _("REQUESTS"), _("ASSETS"), _("ASSIGNMENTS"), _("USERS"),
+                           _("ERROR")]))
     return exit_status([f"{r.name}: {r.status}" + (f" ({r.error})" if r.error else "")
                         for r in results if outcomes.sync_left_undone(r.status, r.skip_reason)])
 

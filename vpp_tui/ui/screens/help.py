@@ -10,6 +10,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
+from vpp_tui.domain.text import cells
 from vpp_tui.i18n import N_, _
 from vpp_tui.ui.commands import Command, bindings
 
@@ -52,9 +53,9 @@ class HelpScreen(ModalScreen[None]):
             (_("This screen"), self._screen_commands),
             (_("Everywhere"), self._global_commands)) if commands]
         every = [c for _heading, commands in groups for c in commands]
-        key_width = max([len(_keys(c, self._keymap)) for c in every] + [len(_("Key"))])
-        label_width = max([len(c.label) for c in every]
-                          + [len(h) for h, _c in groups] + [len(_("Command"))])
+        key_width = max([cells(_keys(c, self._keymap)) for c in every] + [cells(_("Key"))])
+        label_width = max([cells(c.label) for c in every]
+                          + [cells(h) for h, _c in groups] + [cells(_("Command"))])
         table.add_column(_("Key"), width=key_width)
         table.add_column(_("Command"), width=label_width)
         # Descriptions wrap to what is left of the box, so none is cut on a small terminal.

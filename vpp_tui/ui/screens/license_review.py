@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Static
 
 from vpp_tui.domain.labels import edition_label, outcome_label
 from vpp_tui.domain.prompts import plan_prompts_users
+from vpp_tui.domain.text import pad_cells
 from vpp_tui.i18n import N_, _, ngettext
 from vpp_tui.services.catalog import UNLIMITED
 from vpp_tui.services.licensing.views import LicensePreview
@@ -116,7 +117,7 @@ def review_lines(preview: LicensePreview) -> list[Text]:
         lines.append(Text(_("✗ refused: {why}; nothing will be sent").format(
             why=describe_reason(reason)), style="bold red"))
     if plan.licensed:
-        text = Text(_("  {n} will get a license").format(n=plan.licensed).ljust(30),
+        text = Text(pad_cells(_("  {n} will get a license").format(n=plan.licensed), 30),
                     style="green")
         if plan.order:
             text.append(_("(members 1–{n}: {order})").format(n=plan.licensed,
@@ -139,7 +140,7 @@ def review_lines(preview: LicensePreview) -> list[Text]:
     for reason, names in plan.failures_by_reason().items():
         from vpp_tui.domain.licensing import Reason, describe_reason
 
-        text = Text(_("  {n} will fail").format(n=len(names)).ljust(30), style="yellow")
+        text = Text(pad_cells(_("  {n} will fail").format(n=len(names)), 30), style="yellow")
         text.append(describe_reason(reason))
         if reason is Reason.NO_LICENSES_LEFT:
             text.append(_(" · in the order shown"), style="dim")

@@ -9,6 +9,7 @@ from textual.containers import Horizontal
 from textual.widgets import Label, ProgressBar
 
 from vpp_tui.i18n import _
+from vpp_tui.i18n.format import number_text
 
 STAGES = {
     "event": lambda: _("Apple is working"),
@@ -58,10 +59,11 @@ class JobBar(Horizontal):
             f"⟳ {self.title_text}" + (f" · {what}" if what else ""))
         count = self.query_one("#job-count", Label)
         if total > 0:
-            count.update(_("{done} of {total}").format(done=f"{done:,}", total=f"{total:,}"))
+            count.update(_("{done} of {total}").format(done=number_text(done),
+                                                        total=number_text(total)))
             self.query_one(ProgressBar).update(total=total, progress=min(done, total))
         elif done > 0:
-            count.update(_("{done} done").format(done=f"{done:,}"))
+            count.update(_("{done} done").format(done=number_text(done)))
             self.query_one(ProgressBar).update(total=None)
 
     def cancelling(self) -> None:

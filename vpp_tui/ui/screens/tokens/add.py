@@ -20,6 +20,7 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import ContentSwitcher, Input, Label, Static
 
+from vpp_tui.domain.text import cells, pad_cells
 from vpp_tui.i18n import N_, _
 from vpp_tui.services import tokens
 from vpp_tui.services.errors import InvalidInput, ServiceError
@@ -195,8 +196,8 @@ class AddTokenWizard(ModalScreen[TokenView | None]):
             (_("Consent"), yes if new.consent else no),
             (_("Scope tags"), ", ".join(new.scope_tags) or _("none (every admin)")),
         ]
-        width = max(len(label) for label, _v in rows) + 2
-        lines = [f"{label:<{width}}{value}" for label, value in rows]
+        width = max(cells(label) for label, _v in rows) + 2
+        lines = [f"{pad_cells(label, width)}{value}" for label, value in rows]
         lines += ["", _("Creating claims the location (or records the MDM that holds it), "
                         "then stores the token encrypted. Nothing is synced until you press s.")]
         return "\n".join(lines)

@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 DOMAIN = "vpp_tui"
-LOCALE_DIR = Path(__file__).parent / "locale"
+LOCALE_DIR = Path(__file__).parent.parent / "locale"
 SOURCE_LANGUAGE = "en"
 # The variables gettext reads, in its order; --lang/VPP_LANG come before them.
 ENV_ORDER = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
