@@ -5,10 +5,10 @@ from __future__ import annotations
 from argparse import Namespace
 
 from vpp_tui.cli.commands.common import guarded, read_file
-from vpp_tui.cli.output import EXIT_OK, BadInput, exit_status, pad_cells, print_json, table
+from vpp_tui.cli.output import EXIT_OK, BadInput, exit_status, print_json, table
 from vpp_tui.domain import labels, outcomes
 from vpp_tui.domain.limits import MAX_TOKEN_FILE_BYTES
-from vpp_tui.domain.text import quote
+from vpp_tui.domain.text import cells, pad_cells, quote
 from vpp_tui.i18n import _, ngettext
 from vpp_tui.i18n.format import date_text, datetime_text, number_text
 from vpp_tui.services import leases, sync, tokens
@@ -61,7 +61,7 @@ def _dispatch(args: Namespace, ctx) -> int:  # noqa: ANN001
             print_json(details.as_json())
             return EXIT_OK
         v = details.token
-        for label, value in [
+        fields = [
             (_("name"), v.name), (_("state"), _state(v, " — {reason}")), (_("advice"), v.advice),
             (_("location"), f"{v.location_name} ({v.location_id})"),
             (_("organisation"), v.org_name), (_("Apple ID"), v.apple_id),
@@ -73,8 +73,10 @@ def _dispatch(args: Namespace, ctx) -> int:  # noqa: ANN001
             (_("account type"), v.account_type),
             (_("auto-update"), _("on") if v.auto_update else _("off")),
             (_("scope tags"), ", ".join(v.scope_tags) or "—"), (_("secret"), v.secret_hint),
-        ]:
-            print(f"{pad_cells(label, 13, right=True)}: {value}")
+        ]
+        width = max(cells(label) for label, _value in fields)
+        for label, value in fields:
+            print(f"{pad_cells(label, width, right=True)}: {value}")
         return EXIT_OK
     if action == "add":
         view = tokens.add_token(ctx, tokens.NewToken(
