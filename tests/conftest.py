@@ -7,16 +7,23 @@ from pathlib import Path
 import pytest
 
 from tests.pgserver import PgServer, start_server
+from vpp_tui.i18n import set_language
 from vpp_tui.store.engine import Store, open_store
 
 
 @pytest.fixture(autouse=True)
-def _isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def _isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """No test ever touches the admin's real data directory or environment."""
     monkeypatch.setenv("VPP_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     for name in ("VPP_DB", "VPP_APPLE_URL", "VPP_ADMIN", "VPP_KEY_FILE"):
         monkeypatch.delenv(name, raising=False)
+    # English unless a test asks for another language (the machine's locale must not leak in).
+    for name in ("VPP_LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(name, raising=False)
+    set_language("en")
+    yield
+    set_language("en")
 
 
 @pytest.fixture(scope="session")

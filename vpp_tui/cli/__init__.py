@@ -110,6 +110,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except SystemExit as exc:  # --help / --version
         return int(exc.code or 0)
+    if getattr(args, "json", False):
+        # JSON is a contract: its text fields (reasons, advice) stay English, whatever
+        # the language of the human output (README, "JSON contract").
+        set_language("en")
     undecodable = undecodable_option(args)
     if undecodable:
         error(undecodable)

@@ -122,11 +122,12 @@ def catalog_problems(template: Catalog, catalog: Catalog, lang: str) -> list[Pro
     return found
 
 
-def check(package_dir: Path = PACKAGE_DIR, locale_dir: Path = LOCALE_DIR) -> list[str]:
+def check(package_dir: Path = PACKAGE_DIR, locale_dir: Path = LOCALE_DIR,
+          template: Catalog | None = None) -> list[str]:
     """Every problem, one line each ([] when the catalogs are complete and compiled):
     the checks of `catalog_problems` for each language, and a `.mo` that is missing or
-    differs from the compiled `.po`."""
-    template = extract(package_dir)
+    differs from the compiled `.po`. `template`: already extracted (else extracted here)."""
+    template = template if template is not None else extract(package_dir)
     lines: list[str] = []
     for lang in LANGUAGES:
         po = po_path(lang, locale_dir)
@@ -171,4 +172,4 @@ def update(package_dir: Path = PACKAGE_DIR, locale_dir: Path = LOCALE_DIR,
         catalog.obsolete.clear()
         write(catalog, po)
         po.with_suffix(".mo").write_bytes(mo_bytes(read(po, lang)))
-    return check(package_dir, locale_dir)
+    return check(package_dir, locale_dir, template)
