@@ -3,7 +3,7 @@ dates and numbers follow the language (Babel)."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from rich.cells import cell_len
 
@@ -16,7 +16,7 @@ from vpp_tui.i18n.format import date_text, datetime_text, number_text, percent_t
 def test_table_columns_align_with_cjk_text() -> None:
     text = table([["令牌令牌", "x"], ["ab", "y"]], ["名称", "V"])
     positions = {cell_len(line[:line.index(last)]) for line, last in
-                 zip(text.splitlines(), ["V", "x", "y"])}
+                 zip(text.splitlines(), ["V", "x", "y"], strict=True)}
     assert positions == {10}  # "令牌令牌" is 8 cells, then the two-space gap
 
 
@@ -33,7 +33,7 @@ def test_pad_cells_pads_to_terminal_cells() -> None:
 
 
 def test_dates_and_numbers_follow_the_language() -> None:
-    at = datetime(2026, 11, 30, 14, 5, 9, tzinfo=timezone.utc)
+    at = datetime(2026, 11, 30, 14, 5, 9, tzinfo=UTC)
     assert (date_text(at), datetime_text(at), number_text(1234)) == (
         "2026-11-30", "2026-11-30 14:05:09", "1,234")
     set_language("fr")
