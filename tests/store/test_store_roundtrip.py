@@ -104,6 +104,7 @@ def test_every_table_round_trips(store) -> None:
         s.add(m.StoreOwner(admin="ana"))
         s.add(m.AuditEntry(actor="ana", action="token.add", target="North"))
         s.add(m.Setting(key="theme", value={"name": "nord"}))
+        s.add(m.AdminPreference(admin="ana", language="zh_CN"))
         s.add(m.Lease(key="location:100", owner="ana@host:1:ab", fence=1, token_name="North",
                       acquired_at=NOW, expires_at=NOW + timedelta(seconds=60)))
     with store.session() as s:

@@ -351,8 +351,18 @@ class Setting(SQLModel, table=True):
     updated_by: str = Field(default="", max_length=200)
 
 
+class AdminPreference(SQLModel, table=True):
+    """One admin's own console choices (the store's settings are shared by every admin)."""
+
+    __tablename__ = "admin_preferences"
+
+    admin: str = Field(max_length=200, primary_key=True)
+    language: str | None = Field(default=None, max_length=16)  # "en", "fr", "zh_CN"
+    updated_at: datetime = _created()
+
+
 ALL_TABLES = [
     ScopeTag, Token, TokenScopeTag, SyncRun, Asset, DirectoryUser, DirectoryDevice,
     DirectoryGroup, GroupMember, AppleUser, Assignment, License, Role, RolePermission,
-    AdminGrant, GrantScopeTag, StoreOwner, AuditEntry, Setting, Lease,
+    AdminGrant, GrantScopeTag, StoreOwner, AuditEntry, Setting, Lease, AdminPreference,
 ]

@@ -16,10 +16,28 @@ __all__ = ["demo_paths", "prepare_demo", "run_console", "run_demo", "run_serve",
            "run_simulator", "serve_command"]
 
 
-def _open_console(runtime: Runtime, *, demo: bool, notice: str | None = None) -> int:
+def apply_admin_language(runtime: Runtime, args: Namespace) -> None:
+    """The acting admin's saved console language (Settings, `l`), unless --lang or
+    VPP_LANG chose one for this run: explicit beats saved beats the environment."""
+    import os
+
+    from vpp_tui.i18n import set_language
+    from vpp_tui.services.settings import preferences
+
+    if getattr(args, "lang", None) or os.environ.get("VPP_LANG"):
+        return
+    saved = preferences.get_language(runtime.ctx)
+    if saved:
+        set_language(saved)
+
+
+def _open_console(runtime: Runtime, *, demo: bool, notice: str | None = None,
+                  args: Namespace | None = None) -> int:
     from vpp_tui.ui.app import VppApp
 
     try:
+        if args is not None:
+            apply_admin_language(runtime, args)
         VppApp(runtime.ctx, demo=demo, notice=notice).run()
     finally:
         runtime.close()
@@ -29,7 +47,7 @@ def _open_console(runtime: Runtime, *, demo: bool, notice: str | None = None) ->
 def run_console(args: Namespace) -> int:
     if demo_requested(args):  # `vpp-tui --demo`: the demo console
         return run_demo(args)
-    return _open_console(build_runtime(args), demo=False)
+    return _open_console(build_runtime(args), args=args, demo=False)
 
 
 def run_demo(args: Namespace) -> int:
@@ -37,7 +55,7 @@ def run_demo(args: Namespace) -> int:
     runtime = prepare_demo(args, announce=sys.stdout.isatty())
     notice = _("Token files to try add (a) and renew (r) with are in {folder}").format(
         folder=try_dir())
-    return _open_console(runtime, demo=True, notice=notice)
+    return _open_console(runtime, args=args, demo=True, notice=notice)
 
 
 LOOPBACK_HOSTS = ("localhost", "::1", "[::1]")

@@ -12,21 +12,26 @@ from textual.message import Message
 from textual.widgets import DataTable, Static
 
 from vpp_tui.domain.access import Permission
+from vpp_tui.domain.language import language_name, next_language
 from vpp_tui.domain.settings import spec_of
-from vpp_tui.i18n import N_, _
+from vpp_tui.i18n import N_, _, current_language, set_language
 from vpp_tui.services import settings
 from vpp_tui.services.access import check_action
+from vpp_tui.services.settings import preferences
 from vpp_tui.ui.commands import Command, bindings
 from vpp_tui.ui.format import when
 from vpp_tui.ui.messages import SettingsChanged
 from vpp_tui.ui.screens.setting_form import SettingForm
 from vpp_tui.ui.sections.base import SectionScreen
 from vpp_tui.ui.widgets import table as table_rows
+from vpp_tui.ui.widgets.header import SectionBar
 
 SETTINGS_COMMANDS = (
     Command("settings.edit", "e", "edit", N_("edit"),
             N_("Change the setting under the cursor; its effect is shown before saving")),
     Command("settings.refresh", "r", "refresh", N_("refresh"), N_("Read the settings again")),
+    Command("settings.language", "l", "language", N_("language"),
+            N_("Switch your own console language (English, Français, 简体中文); kept for you")),
 )
 
 
@@ -100,10 +105,30 @@ class SettingsSection(SectionScreen):
             table_rows.update(self.query_one(DataTable), rows,
                               ("key", "value", "default", "changed", "about"))
         status = _("Settings · {n} · the 2020 rules by default").format(n=len(rows))
+        status += " · " + _("your language: {name} (l)").format(
+            name=language_name(current_language()))
         if not self.may_update:
             status += " · " + _("read only: you may not change settings")
         self.query_one("#settings-status", Static).update(status)
         self.refresh_bindings()
+
+    def action_language(self) -> None:
+        self.save_language(next_language(current_language()))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="language")
+    def save_language(self, code: str) -> None:
+        preferences.set_language(self.ctx, code)
+        self.app.call_from_thread(self._language_saved, code)
+
+    def _language_saved(self, code: str) -> None:
+        set_language(code)
+        for screen in list(self.app.live_sections):  # type: ignore[attr-defined]
+            screen.refresh_bindings()
+            for bar in screen.query(SectionBar):
+                bar.refresh()
+        self.notify(_("Console language: {name}, for you only; kept for your next session")
+                    .format(name=language_name(code)))
+        self.reload()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "edit":
