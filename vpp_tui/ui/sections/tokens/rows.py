@@ -41,7 +41,7 @@ def badge(view: TokenView) -> Text:
     if view.state == "invalid":
         text.append(f": {view.state_reason}", style=colour)
     elif view.state == "expiring_soon":
-        text.append(f" ({view.days_left}d)", style=colour)
+        text.append(" " + days_left(view.days_left), style=colour)
     return text
 
 
