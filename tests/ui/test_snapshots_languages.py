@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pytest
 
+from tests.ui import test_snapshots_tokens as tokens_snapshots
 from tests.ui.conftest import settle
 from tests.ui.test_catalog import open_review_field_notes
-from tests.ui import test_snapshots_tokens as tokens_snapshots
 from vpp_tui.i18n import set_language
 
 SIZE = (120, 40)

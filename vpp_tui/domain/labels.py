@@ -64,3 +64,19 @@ def license_total_label(total: int) -> str:
     """A license pool's total for a person: "unlimited" for UNLIMITED_TOTAL (or more),
     else the number: "used 3 of unlimited", never "of 2147483647"."""
     return _("unlimited") if total >= UNLIMITED_TOTAL else str(total)
+
+
+def intent_label(intent: str | None) -> str:
+    """An assignment intent as the console names it: "required" -> "Required" (fr
+    "Requis", zh "必需"), as Intune's localised articles do; unknown values read as
+    themselves."""
+    labels = {"required": _("Required"), "available": _("Available"),
+              "uninstall": _("Uninstall")}
+    return labels.get(intent or "", intent or "—")
+
+
+def license_type_label(license_type: str | None) -> str:
+    """A license type as the console names it: "device" -> "device" (fr "appareil",
+    zh "设备"); unknown values read as themselves."""
+    labels = {"device": _("device"), "user": _("user")}
+    return labels.get(license_type or "", license_type or "—")

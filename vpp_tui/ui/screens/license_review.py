@@ -13,7 +13,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
-from vpp_tui.domain.labels import edition_label, outcome_label
+from vpp_tui.domain.labels import edition_label, intent_label, license_type_label, outcome_label
 from vpp_tui.domain.prompts import plan_prompts_users
 from vpp_tui.domain.text import pad_cells
 from vpp_tui.i18n import N_, _, ngettext
@@ -62,7 +62,7 @@ def title_of(preview: LicensePreview) -> str:
     if plan.action == "assign":
         return _('Assign "{item}"{where} to "{group}" · {intent} · {lt} licensing').format(
             item=preview.item, where=where, group=preview.group,
-            intent=str(plan.intent or "").capitalize(), lt=plan.license_type or "—")
+            intent=intent_label(plan.intent), lt=license_type_label(plan.license_type))
     if plan.action == "unassign":
         return _('Remove "{item}"{where} from "{group}"').format(
             item=preview.item, where=where, group=preview.group)

@@ -13,6 +13,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Input, Static
 
+from vpp_tui.domain.labels import intent_label, license_type_label
 from vpp_tui.domain.licensing import GroupKind, Item, ProductType, assignment_options
 from vpp_tui.i18n import N_, _
 from vpp_tui.services import catalog, licensing
@@ -140,7 +141,8 @@ class AssignmentsSection(RunsJobs, LicenseFlow, SectionScreen):
             return
         panel.update(_("[b]{item}[/b] → {group}: {intent}, {lt} licensing · {ok} licensed, "
                        "{failed} failed, {waiting} waiting for licenses").format(
-            item=v.item, group=v.group, intent=v.intent, lt=v.license_type, ok=v.licensed,
+            item=v.item, group=v.group, intent=intent_label(v.intent),
+            lt=license_type_label(v.license_type), ok=v.licensed,
             failed=v.failed, waiting=v.waitlisted))
 
     # Filter and pages ---------------------------------------------------------
@@ -231,7 +233,7 @@ class AssignmentsSection(RunsJobs, LicenseFlow, SectionScreen):
             self._assign(_("Change {item} → {group}").format(item=v.item, group=v.group),
                          v.item_ref, v.group, intent, v.license_type, v.token,
                          _("{item} → {group} is now {intent}").format(
-                             item=v.item, group=v.group, intent=intent))
+                             item=v.item, group=v.group, intent=intent_label(intent)))
 
         offered = assignment_options(Item(v.adam_id, ProductType(v.product_type),
                                           v.pricing_param),
