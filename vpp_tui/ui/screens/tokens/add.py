@@ -21,7 +21,7 @@ from textual.screen import ModalScreen
 from textual.widgets import ContentSwitcher, Input, Label, Static
 
 from vpp_tui.domain.text import cells, pad_cells
-from vpp_tui.i18n import N_, _
+from vpp_tui.i18n import N_, _, ngettext
 from vpp_tui.services import tokens
 from vpp_tui.services.errors import InvalidInput, ServiceError
 from vpp_tui.services.views import TokenFilePreview, TokenView
@@ -187,11 +187,14 @@ class AddTokenWizard(ModalScreen[TokenView | None]):
             (_("Apple ID"), new.apple_id),
             (_("Organisation"), preview.org_name if preview else "?"),
             (_("Location"), self._location(preview)),
-            (_("Expires"), f"{day(preview.expires_at)} ({preview.days_left} days)"
+            (_("Expires"), "{date} ({days})".format(
+                date=day(preview.expires_at), days=ngettext(
+                    "{n} day", "{n} days", preview.days_left).format(n=preview.days_left))
              if preview else "?"),
             (_("Take control"), yes if new.take_control else no),
             (_("Country/region"), new.country),
-            (_("Account type"), new.account_type),
+            (_("Account type"), {"business": _("business"), "education": _("education")}.get(
+                new.account_type, new.account_type)),
             (_("Automatic updates"), yes if new.auto_update else no),
             (_("Consent"), yes if new.consent else no),
             (_("Scope tags"), ", ".join(new.scope_tags) or _("none (every admin)")),
