@@ -75,6 +75,8 @@ def prepare_demo(args: Namespace, *, announce: bool = False) -> Runtime:
         files = [demo_service.DemoToken(location_name=f.location_name, content=f.content)
                  for f in loaded_files(sim)]
         seeded = demo_service.seed(runtime.ctx, files, demo_directory())
+        if seeded:
+            demo_service.add_intent(runtime.ctx)
         known = len(sim.tokens)
         add_try_files(sim)
         if seeded or len(sim.tokens) != known:
