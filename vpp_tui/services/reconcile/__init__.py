@@ -146,5 +146,5 @@ def parse_classes(names: list[str] | tuple[str, ...]) -> tuple[Discrepancy, ...]
     return tuple(found)
 
 
-__all__ = ["CLASSES", "COLUMNS", "ReconcileReport", "ReconcileRow", "parse_classes",
+__all__ = ["CLASSES", "COLUMNS", "RECLAIMABLE", "ReconcileReport", "ReconcileRow", "parse_classes",
            "reconcile_report", "reconciliation_counts", "report_with_facts"]

@@ -38,7 +38,14 @@ from vpp_tui.services.licensing.common import load_target, reclaim
 from vpp_tui.services.licensing.facts import to_device, to_pool
 from vpp_tui.services.licensing.views import LicenseResult
 from vpp_tui.services.licensing.waitlist import serve_asset, with_served
-from vpp_tui.services.reconcile import ReconcileRow, parse_classes, report_with_facts
+from vpp_tui.services.reconcile import (
+    ReconcileRow,
+    parse_classes,
+    report_with_facts,
+)
+
+__all__ = ["ReclaimEntry", "ReclaimPreview", "ReclaimResult", "apply_reclaim",
+           "parse_classes", "plan_reclaim"]
 from vpp_tui.services.reconcile.facts import CHUNK, Facts
 from vpp_tui.store import models as m
 
