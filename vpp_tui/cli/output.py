@@ -72,11 +72,14 @@ def print_json(document: Any) -> None:
 
 def print_csv(rows: Any, columns: Sequence[str]) -> None:
     """`--csv`: a header row of `columns` (the JSON field names of the same listing), then
-    one row per record, on stdout (services/exports.py decides the cell format)."""
-    from vpp_tui.services.exports import write_csv
+    one row per record, on stdout (services/exports.py decides the cell format).
+
+    Lines end in "\\n": stdout is the CLI's terminal guard, which would turn the csv
+    module's "\\r\\n" into a stray character at the end of the last column."""
+    from vpp_tui.services.exports import csv_text
 
     with _output_errors():
-        write_csv(sys.stdout, rows, columns)
+        sys.stdout.write(csv_text(rows, columns).replace("\r\n", "\n"))
 
 
 def error(message: str) -> None:
