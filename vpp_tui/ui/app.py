@@ -1,4 +1,4 @@
-"""The console: one app, nine sections, switched by the number keys 1–9.
+"""The console: one app, ten sections, switched by the number keys 1–9 and 0.
 
 Sections are Textual MODES rather than panes of a ContentSwitcher: each section
 keeps its own screen stack, so a wizard or details panel opened in Tokens is
@@ -45,6 +45,7 @@ from vpp_tui.ui.sections.base import SectionScreen, placeholder
 from vpp_tui.ui.sections.directory import DirectorySection
 from vpp_tui.ui.sections.ebooks import EbooksSection
 from vpp_tui.ui.sections.prompts import PromptsSection
+from vpp_tui.ui.sections.reconcile.section import ReconcileSection
 from vpp_tui.ui.sections.settings import SettingsSection
 from vpp_tui.ui.sections.tokens.section import TokensSection
 
@@ -58,6 +59,7 @@ SECTION_SCREENS: dict[str, type[SectionScreen]] = {
     "activity": ActivitySection,
     "access": AccessSection,
     "settings": SettingsSection,
+    "reconcile": ReconcileSection,
 }
 
 

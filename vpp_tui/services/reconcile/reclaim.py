@@ -10,7 +10,7 @@ item's waitlist served. Books and non-revocable apps are kept, with the reason
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlmodel import col, select
@@ -22,6 +22,7 @@ from vpp_tui.domain.licensing import (
     Holdings,
     MemberKind,
     Plan,
+    PlanAction,
     User,
     plan_revoke_item,
 )
@@ -36,7 +37,7 @@ from vpp_tui.services.errors import ServiceError
 from vpp_tui.services.licensing.apply import limits_of
 from vpp_tui.services.licensing.common import load_target, reclaim
 from vpp_tui.services.licensing.facts import to_device, to_pool
-from vpp_tui.services.licensing.views import LicenseResult
+from vpp_tui.services.licensing.views import LicensePreview, LicenseResult
 from vpp_tui.services.licensing.waitlist import serve_asset, with_served
 from vpp_tui.services.reconcile import (
     ReconcileRow,
@@ -45,7 +46,7 @@ from vpp_tui.services.reconcile import (
 )
 
 __all__ = ["ReclaimEntry", "ReclaimPreview", "ReclaimResult", "apply_reclaim",
-           "parse_classes", "plan_reclaim"]
+           "as_license_result", "parse_classes", "plan_reclaim", "review_reclaim"]
 from vpp_tui.services.reconcile.facts import CHUNK, Facts
 from vpp_tui.store import models as m
 
@@ -252,3 +253,35 @@ def apply_reclaim(ctx: ServiceContext, classes: Sequence[str], *, token: str | N
         on_progress("", len(todo), len(todo))
     return ReclaimResult(tuple(str(c) for c in chosen_classes), tuple(results), excluded,
                          tuple(errors))
+
+
+def review_reclaim(ctx: ServiceContext, classes: Sequence[str], *,
+                   token: str | None = None) -> LicensePreview:
+    """The dry run as one revoke plan over every item (each member row names its adamId),
+    for the console's license review screen. Raises as `plan_reclaim`."""
+    chosen_classes, facts, chosen, devices = _prepare(ctx, classes, token)
+    plans = _plans(facts, chosen, devices)
+    members = tuple(replace(r, item=p.plan.item.adam_id if p.plan.item else None)
+                    for p in plans for r in p.plan.members)
+    freed = sum(p.plan.freed for p in plans)
+    merged = Plan(PlanAction.REVOKE, members,
+                  operations=tuple(o for p in plans for o in p.plan.operations),
+                  warnings=tuple(w for p in plans for w in p.plan.warnings),
+                  freed=freed, licenses_before=freed)
+    tokens = ", ".join(dict.fromkeys(p.token for p in plans)) or None
+    return LicensePreview(merged, None, None, tokens,
+                          target=", ".join(str(c) for c in chosen_classes))
+
+
+def as_license_result(result: ReclaimResult) -> LicenseResult:
+    """`result` as one revoke result (members of every item, Apple's events, the first
+    error): what the console's job toast and error modal read."""
+    results = result.results
+    return LicenseResult("reconcile", None,
+                         ", ".join(dict.fromkeys(r.token for r in results if r.token)) or None,
+                         None, tuple(m for r in results for m in r.members),
+                         tuple(e for r in results for e in r.events),
+                         tuple(dict.fromkeys(w for r in results for w in r.warnings)),
+                         admitted=tuple(a for r in results for a in r.admitted),
+                         error="; ".join(result.errors) or None,
+                         target=", ".join(result.classes))
