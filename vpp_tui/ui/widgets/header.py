@@ -81,17 +81,19 @@ class SectionBar(Static):
         self._current = current
 
     def render(self) -> Content:
-        # On a narrow terminal the other sections' titles shorten, then go (their number
-        # keys stay): the current section is always named in full.
+        # On a narrow terminal the gaps between sections close, then the other sections'
+        # titles shorten, then go (their number keys stay): the current section is always
+        # named in full. Ten sections with whole titles and open gaps need 123 columns.
         room = self.content_size.width or self.size.width
-        for keep in (None, 4, 0):
-            bar = self._bar(keep)
+        for keep, gap in ((None, " "), (None, ""), (4, ""), (3, ""), (0, "")):
+            bar = self._bar(keep, gap)
             if not room or bar.cell_length <= room:
                 return bar
         return bar
 
-    def _bar(self, keep: int | None) -> Content:
-        """The bar with the other sections' titles cut to `keep` cells (None: whole)."""
+    def _bar(self, keep: int | None, gap: str = "") -> Content:
+        """The bar with the other sections' titles cut to `keep` cells (None: whole),
+        `gap` between sections."""
         pieces: list[Content] = []
         for section in sections():
             action = f"app.switch_section('{section.mode}')"
@@ -104,4 +106,4 @@ class SectionBar(Static):
                 piece = Content.assemble((f" {section.number}", "bold $accent"),
                                          f" {title} " if title else " ")
             pieces.append(piece.stylize(f"@click={action}"))
-        return Content(" " if keep is None else "").join(pieces)
+        return Content(gap).join(pieces)

@@ -64,8 +64,8 @@ class ReconcileSection(RunsJobs, LicenseFlow, SectionScreen):
     FOLLOWS = (LedgerChanged, DirectoryChanged, CatalogChanged, TokensChanged)
     AUTO_FOCUS = "#reconcile-classes"
     DEFAULT_CSS = """
-    #reconcile-classes { height: 9; }
-    #reconcile-rows { height: 1fr; }
+    ReconcileSection #reconcile-classes { height: 8; max-height: 8; }
+    ReconcileSection #reconcile-rows { height: 1fr; }
     """
 
     def __init__(self) -> None:
@@ -118,7 +118,7 @@ class ReconcileSection(RunsJobs, LicenseFlow, SectionScreen):
             return
         self.report = message.report
         self.class_names = list(message.report.counts)
-        rows = [(name, (Text(class_label(name)), Text(str(count), justify="right"),
+        rows = [(name, (Text(class_label(name)), Text(str(count)),
                         Text(class_help(name), style="dim")))
                 for name, count in message.report.counts.items()]
         with self.app.batch_update():
