@@ -50,7 +50,7 @@ def add_discrepancies(loc: Location, people: list[dict[str, Any]]) -> None:
         _swap(loc, "Story Builder", "STDQ", "user", mine[0], client_user_id(gone["upn"]))
     devices = _holders(loc, "Graphing Pro", "STDQ", "device")
     if devices:
-        _swap(loc, "Graphing Pro", "STDQ", "device", devices[0], UNKNOWN_SERIAL)
+        _swap(loc, "Graphing Pro", "STDQ", "device", devices[-1], UNKNOWN_SERIAL)
     book = "The Young Scientist's Handbook"
     standard = _holders(loc, book, "STDQ", "user")
     plus = _holders(loc, book, "PLUS", "user")
