@@ -20,6 +20,7 @@ from textual.widgets import DataTable, Static
 from vpp_tui.domain.reconcile import RECLAIMABLE
 from vpp_tui.i18n import _
 from vpp_tui.services import exports
+from vpp_tui.services.access import AccessDenied
 from vpp_tui.services.reconcile import COLUMNS, ReconcileReport, ReconcileRow, reconcile_report
 from vpp_tui.services.reconcile.reclaim import apply_reclaim, as_license_result, review_reclaim
 from vpp_tui.ui.commands import Command, bindings
@@ -55,6 +56,7 @@ RECONCILE_COMMANDS = (
 class ReconcileLoaded(Message):
     report: ReconcileReport
     seq: int
+    refused: str | None = None  # the admin may not read apps: why, and nothing shown
 
 
 class ReconcileSection(RunsJobs, LicenseFlow, SectionScreen):
@@ -110,7 +112,12 @@ class ReconcileSection(RunsJobs, LicenseFlow, SectionScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="reconcile")
     def _load(self, seq: int) -> None:
-        self.post_message(ReconcileLoaded(reconcile_report(self.ctx), seq))
+        try:
+            report = reconcile_report(self.ctx)
+        except AccessDenied as exc:
+            self.post_message(ReconcileLoaded(ReconcileReport(()), seq, str(exc)))
+            return
+        self.post_message(ReconcileLoaded(report, seq))
 
     @on(ReconcileLoaded)
     def _loaded(self, message: ReconcileLoaded) -> None:
@@ -126,7 +133,7 @@ class ReconcileSection(RunsJobs, LicenseFlow, SectionScreen):
                               ("class", "count", "means"))
             self._show_rows()
         total = sum(message.report.counts.values())
-        self.query_one("#reconcile-status", Static).update(Text(_(
+        self.query_one("#reconcile-status", Static).update(Text(message.refused or _(
             "Reconcile · {n} discrepancies · Apple as of the last sync").format(n=total)))
         self.refresh_bindings()
 
