@@ -5,7 +5,8 @@ swapping holders of licenses the world already hands out (the counts stay as the
 and no random draw is added, so the rest of the demo is unchanged):
 - two users another MDM registered (clientUserIds this installation never made, e-mails
   of another organisation) hold Story Builder;
-- a person inactive in the directory, whose Apple user is retired, holds Story Builder;
+- an earlier Apple user of a person still in the directory, retired since, holds Story
+  Builder (the person is active: a directory import does not reclaim it by itself);
 - a serial the directory does not know holds Graphing Pro;
 - a user holds both editions (STDQ and PLUS) of The Young Scientist's Handbook.
 """
@@ -22,6 +23,7 @@ SITE = "North Campus"
 FOREIGN = ("f1d3c0de-0001-4a6b-9e1f-fabrikam00001", "f1d3c0de-0002-4a6b-9e1f-fabrikam00002")
 FOREIGN_EMAILS = ("kiosk.a@fabrikam-mdm.example", "kiosk.b@fabrikam-mdm.example")
 UNKNOWN_SERIAL = "LEGACYGONE0001"
+RETIRED_SUFFIX = "#retired"  # the earlier Apple user of a person, retired since
 
 
 def _holders(loc: Location, name: str, pricing: str, kind: str) -> list[str]:
@@ -43,11 +45,15 @@ def add_discrepancies(loc: Location, people: list[dict[str, Any]]) -> None:
         loc.add_user(UserRecord(client_user_id=cid, status="Associated", email=email,
                                 id_hash=id_hash(cid)))
         _swap(loc, "Story Builder", "STDQ", "user", old, cid)
-    gone = next((p for p in people if not p["active"]), None)
     rest = _holders(loc, "Story Builder", "STDQ", "user")
+    person = next((p for p in people if p["active"]
+                   and client_user_id(p["upn"]) not in rest), None)
     mine = [c for c in rest if c not in FOREIGN]
-    if gone is not None and mine:
-        _swap(loc, "Story Builder", "STDQ", "user", mine[0], client_user_id(gone["upn"]))
+    if person is not None and mine:
+        old = client_user_id(person["upn"] + RETIRED_SUFFIX)
+        loc.add_user(UserRecord(client_user_id=old, status="Retired", email=person["upn"],
+                                id_hash=id_hash(old)))
+        _swap(loc, "Story Builder", "STDQ", "user", mine[0], old)
     devices = _holders(loc, "Graphing Pro", "STDQ", "device")
     if devices:
         _swap(loc, "Graphing Pro", "STDQ", "device", devices[-1], UNKNOWN_SERIAL)
