@@ -50,11 +50,13 @@ def _as_mapping(row: Any) -> Mapping[str, Any]:
     return row
 
 
-def write_csv(out: io.TextIOBase | Any, rows: Iterable[Any], columns: Sequence[str]) -> int:
+def write_csv(out: io.TextIOBase | Any, rows: Iterable[Any], columns: Sequence[str],
+              line_end: str = "\r\n") -> int:
     """Write `columns` as the header, then each row's values for those columns (a mapping
-    or a dataclass; a missing key is an empty cell) to the text stream `out`.
-    Returns the number of data rows written."""
-    writer = csv.writer(out)
+    or a dataclass; a missing key is an empty cell) to the text stream `out`, each record
+    ending in `line_end` (RFC 4180's CRLF for files; the CLI's stdout takes "\n", as a
+    terminal and a pipe expect). Returns the number of data rows written."""
+    writer = csv.writer(out, lineterminator=line_end)
     writer.writerow(columns)
     count = 0
     for row in rows:
