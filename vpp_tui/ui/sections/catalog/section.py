@@ -55,8 +55,10 @@ def catalog_commands(prefix: str, *, books: bool) -> tuple[Command, ...]:
     return commands + (
         Command(f"{prefix}.filter", "slash", "filter", _("filter"),
                 _("Filter by name, adamId or token"), key_display="/"),
+        # Not in the footer: the switches line above the table says "o sort", and the
+        # footer keeps room for x export and f1 help on an 80-column terminal.
         Command(f"{prefix}.sort", "o", "sort", _("sort"),
-                _("Sort by name, availability, most used, token")),
+                _("Sort by name, availability, most used, token"), show=False),
         Command(f"{prefix}.token", "t", "token", _("token"),
                 _("Show one token's items, the next token, or all")),
         export_command(prefix),
