@@ -72,14 +72,13 @@ def print_json(document: Any) -> None:
 
 def print_csv(rows: Any, columns: Sequence[str]) -> None:
     """`--csv`: a header row of `columns` (the JSON field names of the same listing), then
-    one row per record, on stdout (services/exports.py decides the cell format).
-
-    Lines end in "\\n": stdout is the CLI's terminal guard, which would turn the csv
-    module's "\\r\\n" into a stray character at the end of the last column."""
-    from vpp_tui.services.exports import csv_text
+    one row per record, on stdout (services/exports.py decides the cell format). Lines end
+    in "\n": stdout is a terminal or a pipe, and the CLI's terminal guard would turn a
+    carriage return into a space (a cell never holds a line break: `csv_cell`)."""
+    from vpp_tui.services.exports import write_csv
 
     with _output_errors():
-        sys.stdout.write(csv_text(rows, columns).replace("\r\n", "\n"))
+        write_csv(sys.stdout, rows, columns, line_end="\n")
 
 
 def error(message: str) -> None:

@@ -56,6 +56,15 @@ def _percent(text: str) -> float:
     return value
 
 
+def listing_output(parser: argparse.ArgumentParser) -> None:
+    """`--json` or `--csv` on a listing: one of them (both is bad usage, exit 2). CSV: a
+    header row of the JSON field names, one row per record (docs/cli.md "CSV")."""
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--json", action="store_true", help=_("print JSON"))
+    group.add_argument("--csv", action="store_true", help=_(
+        "print CSV: a header row of the JSON field names, then one row per record"))
+
+
 def _add_globals(parser: argparse.ArgumentParser) -> None:
     g = parser.add_argument_group(_("global options"))
     g.add_argument("--db", metavar="URL", help=_(
@@ -167,7 +176,7 @@ def build_parser() -> Parser:
     p = asub.add_parser("list", help=_("catalog with total/used/available"))
     p.add_argument("--books", action="store_true")
     p.add_argument("--token", metavar="NAME")
-    p.add_argument("--json", action="store_true")
+    listing_output(p)
     p = asub.add_parser("show", help=_("one app or book in full: counts, version, updates, "
                                        "assignments"))
     p.add_argument("item", metavar="ITEM")
@@ -189,6 +198,14 @@ def build_parser() -> Parser:
                    help=_("the share of users, managed devices or group members this import "
                           "may remove (store setting directory_max_removal_percent, 10 by "
                           "default); a few (directory_removal_floor, 5) may always go"))
+    for kind, what in (("users", _("directory users: UPN, name, Managed Apple ID, active")),
+                       ("devices", _("directory devices: serial, platform, ownership, "
+                                     "supervision, primary user, managed")),
+                       ("groups", _("directory groups with their member counts"))):
+        p = dsub.add_parser(kind, help=what)
+        p.add_argument("--filter", metavar="TEXT", help=_(
+            "only rows containing TEXT (literal, any case), as the console's / filter"))
+        listing_output(p)
 
     p = cmd("assign", _("assign an app or book to a group and apply license decisions"))
     p.add_argument("item", metavar="ITEM")
@@ -209,13 +226,15 @@ def build_parser() -> Parser:
     p = cmd("licenses", _("who holds a license, who failed and why"))
     p.add_argument("item", metavar="ITEM")
     p.add_argument("--token", metavar="NAME")
-    p.add_argument("--json", action="store_true")
+    listing_output(p)
 
     p = cmd("waitlist", _("who waits for a license, in the order they will be served"))
     p.add_argument("item", metavar="ITEM", nargs="?",
                    help=_("one app or book; every item someone waits for by default"))
+    p.add_argument("--item", dest="item_option", metavar="ITEM",
+                   help=_("the same as ITEM, for scripts that name every option"))
     p.add_argument("--token", metavar="NAME")
-    p.add_argument("--json", action="store_true")
+    listing_output(p)
 
     p = cmd("revoke", _("revoke licenses of an app, a user or a device"))
     target = p.add_mutually_exclusive_group(required=True)
@@ -261,6 +280,15 @@ def build_parser() -> Parser:
     p.add_argument("--filter", metavar="TEXT",
                    help=_("only entries whose actor, action, target, detail or Apple eventId "
                           "contains TEXT (literal, any case)"))
-    p.add_argument("--json", action="store_true")
+    for option, what in (("--admin", _("who acted")), ("--action", _("the action")),
+                         ("--target", _("what it was done to")),
+                         ("--result", _("the result (ok, failed, refused…)"))):
+        p.add_argument(option, metavar="TEXT", help=_(
+            "only entries whose {what} contains TEXT (literal, any case)").format(what=what))
+    p.add_argument("--since", metavar="DATE", help=_(
+        "only entries at or after DATE (YYYY-MM-DD or YYYY-MM-DDTHH:MM, UTC)"))
+    p.add_argument("--until", metavar="DATE", help=_(
+        "only entries before the end of DATE (a day is included whole; UTC)"))
+    listing_output(p)
 
     return parser

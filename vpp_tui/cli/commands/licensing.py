@@ -20,6 +20,7 @@ from vpp_tui.cli.output import (
     BadInput,
     CommandFailed,
     exit_status,
+    print_csv,
     print_json,
     table,
 )
@@ -28,7 +29,13 @@ from vpp_tui.i18n import _
 from vpp_tui.services import catalog, licensing, prompts
 from vpp_tui.services.apple_link import apple_failure_text
 from vpp_tui.services.licensing.common import refusal_text
-from vpp_tui.services.licensing.views import LicensePreview, LicenseResult
+from vpp_tui.services.licensing.views import (
+    LICENSE_ROW_FIELDS,
+    WAITLIST_ROW_FIELDS,
+    LicensePreview,
+    LicenseResult,
+    waitlist_rows,
+)
 
 SHOWN = 25  # members listed in text output; --json lists all
 
@@ -219,6 +226,9 @@ def _licenses(args: Namespace, ctx: Any) -> int:
     if args.json:
         print_json(report.as_json())
         return EXIT_OK
+    if args.csv:
+        print_csv(report.csv_rows(), LICENSE_ROW_FIELDS)
+        return EXIT_OK
     print(_("{item} ({token}): {u} used of {t}, {a} available").format(
         item=report.item, token=report.token, u=report.used,
         t=_("unlimited") if report.unlimited else report.total, a=report.available))
@@ -234,9 +244,14 @@ def _licenses(args: Namespace, ctx: Any) -> int:
 
 
 def _waitlist(args: Namespace, ctx: Any) -> int:
-    views = licensing.waitlists(ctx, args.item, args.token)
+    if args.item and args.item_option and args.item != args.item_option:
+        raise BadInput(_("give the item once: as ITEM or as --item"))
+    views = licensing.waitlists(ctx, args.item or args.item_option, args.token)
     if args.json:
         print_json([v.as_json() for v in views])
+        return EXIT_OK
+    if args.csv:
+        print_csv(waitlist_rows(views), WAITLIST_ROW_FIELDS)
         return EXIT_OK
     if not any(v.waiting for v in views):
         print(_("nobody waits for a license{of}").format(

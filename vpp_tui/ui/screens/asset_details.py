@@ -8,9 +8,11 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
 from vpp_tui.i18n import _
+from vpp_tui.services import licensing
 from vpp_tui.services.catalog import AssetView
-from vpp_tui.services.licensing.views import LicenseReport
+from vpp_tui.services.licensing.views import LICENSE_ROW_FIELDS, LicenseReport
 from vpp_tui.ui.commands import Command, bindings
+from vpp_tui.ui.exporting import start_export
 from vpp_tui.ui.format import when
 from vpp_tui.ui.sections.catalog.rows import facts
 from vpp_tui.ui.widgets.usage_bar import usage_bar
@@ -18,6 +20,9 @@ from vpp_tui.ui.widgets.usage_bar import usage_bar
 DETAILS_COMMANDS = (
     Command("asset.close", "escape,enter", "dismiss", _("close"), _("Close the details"),
             key_display="esc"),
+    Command("asset.export", "x", "export", _("export"),
+            _("Write every license holder, failure and waiting member of the item (all of "
+              "them, not only those shown) to a CSV file in your documents folder")),
 )
 
 SHOWN = 200  # holders and failures listed here; the CLI's `licenses --json` lists all
@@ -39,7 +44,7 @@ class AssetDetailsScreen(ModalScreen[None]):
         v, r = self.view, self.report
         with Vertical(id="asset-box", classes="dialog wide") as box:
             box.border_title = f"{v.name} · {v.token}"
-            box.border_subtitle = _("esc close")
+            box.border_subtitle = _("esc close · x export")
             with VerticalScroll():
                 line = usage_bar(r.used, r.total, unlimited=r.unlimited, width=16)
                 line.append("   " + facts(v))
@@ -79,3 +84,11 @@ class AssetDetailsScreen(ModalScreen[None]):
         # Sized from the rows: an auto-height table measured before its rows stays wrong.
         for table in self.query(DataTable):
             table.styles.height = min(table.row_count, 8) + 1
+
+    def action_export(self) -> None:
+        """The item's license rows as `vpp-tui licenses ITEM --csv` writes them, read
+        again with the same service call that filled this screen (`licensing.licenses`)."""
+        v = self.view
+        start_export(self, f"licenses-{v.adam_id}-{v.pricing_param}", lambda: licensing.licenses(
+            self.app.ctx, f"{v.adam_id}:{v.pricing_param}", v.token).csv_rows(),  # type: ignore[attr-defined]
+            LICENSE_ROW_FIELDS)

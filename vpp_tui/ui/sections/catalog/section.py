@@ -19,6 +19,7 @@ from vpp_tui.services.catalog import AssetView
 from vpp_tui.services.catalog.queries import list_groups
 from vpp_tui.ui.access import CATALOG_ACTIONS, allowed_action
 from vpp_tui.ui.commands import Command
+from vpp_tui.ui.exporting import export_command, start_export
 from vpp_tui.ui.format import rows_range
 from vpp_tui.ui.messages import CatalogChanged, LedgerChanged, TokensChanged
 from vpp_tui.ui.screens.asset_details import AssetDetailsScreen
@@ -54,10 +55,13 @@ def catalog_commands(prefix: str, *, books: bool) -> tuple[Command, ...]:
     return commands + (
         Command(f"{prefix}.filter", "slash", "filter", _("filter"),
                 _("Filter by name, adamId or token"), key_display="/"),
+        # Not in the footer: the switches line above the table says "o sort", and the
+        # footer keeps room for x export and f1 help on an 80-column terminal.
         Command(f"{prefix}.sort", "o", "sort", _("sort"),
-                _("Sort by name, availability, most used, token")),
+                _("Sort by name, availability, most used, token"), show=False),
         Command(f"{prefix}.token", "t", "token", _("token"),
                 _("Show one token's items, the next token, or all")),
+        export_command(prefix),
         Command(f"{prefix}.next", "n", "page(1)", _("next page"), _("Show the next rows"),
                 show=False),
         Command(f"{prefix}.previous", "p", "page(-1)", _("previous page"),
@@ -236,6 +240,15 @@ class CatalogSection(RunsJobs, LicenseFlow, SectionScreen):
             return None
         return allowed_action(self.access, CATALOG_ACTIONS.get(action),
                               selected.token if selected else None)
+
+    def action_export(self) -> None:
+        """Every row the list shows, all pages, its filter, token and sort: the table's
+        own query (`catalog.list_assets`) without a page limit, to a CSV file."""
+        books, token, text, sort = self.BOOKS, self.token, self.filter_text or None, self.sort
+        start_export(self, "ebooks" if books else "apps", lambda: [
+            v.as_json() for v in catalog.list_assets(
+                self.ctx, books=books, token=token, text=text, sort=sort, limit=None).rows],
+            catalog.ASSET_FIELDS)
 
     # Details and license changes --------------------------------------------
 
