@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from datetime import datetime
 
 from sqlalchemy import and_, or_
@@ -119,9 +119,7 @@ def _matching(ctx: ServiceContext, where: AuditFilter | None):  # noqa: ANN202
 def _filter(text: str | None, where: AuditFilter | None) -> AuditFilter | None:
     """`text` (the older keyword) is the free text of a filter without one."""
     if text and (where is None or where.text is None):
-        return AuditFilter(text=text) if where is None else AuditFilter(
-            text, where.admin, where.action, where.target, where.result, where.since,
-            where.until)
+        return replace(where or AuditFilter(), text=text)
     return where
 
 

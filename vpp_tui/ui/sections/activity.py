@@ -153,12 +153,14 @@ class ActivitySection(SectionScreen):
         self.refresh_bindings()
 
     def _show_status(self, status: str | None = None) -> None:
-        """The status line; a filter that cannot be read is said after it, in red."""
+        """The status line; a filter that cannot be read is said first, in red (the
+        rows below are those of the last filter that could be read)."""
         if status is not None:
             self._status = status
-        line = Text(getattr(self, "_status", _("Activity")))
+        line = Text()
         if self.filter_problem:
-            line.append("  " + self.filter_problem, style="bold red")
+            line.append(self.filter_problem + " · ", style="bold red")
+        line.append(getattr(self, "_status", _("Activity")))
         self.query_one("#activity-status", Static).update(line)
 
     @property
