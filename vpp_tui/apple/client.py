@@ -101,6 +101,8 @@ class AssetsResult:
     items: list[ResponseAsset] = field(default_factory=list)
     unlimited: list[UnlimitedResponseAsset] = field(default_factory=list)
     version_id: str | None = None
+    # True when page 0 showed the caller's known version: no other page was read.
+    unchanged: bool = False
 
 
 @dataclass
@@ -202,8 +204,27 @@ class AppleClient:
 
         return read_all(fetch, stage=stage, on_progress=self.on_progress, cancel=self.cancel)
 
-    def assets(self, **filters: Any) -> AssetsResult:
-        traversal = self._read("/assets", GetAssetsResponse, "assets", filters)
+    def assets(self, *, unless_version: Callable[[str | None], bool] | None = None,
+               **filters: Any) -> AssetsResult:
+        """Every asset page. With `unless_version`, page 0 is read first and, when
+        `unless_version(page0.versionId)` is true, nothing more: an `AssetsResult` with
+        `unchanged=True`, that version and no items (apple-api.md §3.2: `/assets` takes
+        no sinceVersionId, so its versionId is the only cheap change signal)."""
+        first: list[Page] = []
+
+        def fetch(index: int) -> Page:
+            if index == 0 and first:
+                return first.pop()
+            return GetAssetsResponse.model_validate(
+                self._get("/assets", {**filters, "pageIndex": index}))
+
+        if unless_version is not None:
+            page = fetch(0)
+            if unless_version(page.versionId):
+                return AssetsResult(version_id=page.versionId, unchanged=True)
+            first.append(page)
+        traversal = read_all(fetch, stage="assets", on_progress=self.on_progress,
+                             cancel=self.cancel)
         return AssetsResult(items=items_of(traversal.pages, "assets"),
                             unlimited=items_of(traversal.pages, "unlimitedAssets"),
                             version_id=traversal.first.versionId)

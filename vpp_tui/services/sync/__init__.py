@@ -18,7 +18,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from contextlib import ExitStack
-from dataclasses import dataclass
 from typing import Any
 
 from sqlmodel import Session, select
@@ -35,11 +34,11 @@ from vpp_tui.services.context import ServiceContext
 from vpp_tui.services.licensing.waitlist import serve_token
 from vpp_tui.services.settings import get_setting
 from vpp_tui.services.sync.apply import AppleSnapshot, apply_snapshot
+from vpp_tui.services.sync.fetch import Plan, Tally, fetch, make_plan
 from vpp_tui.services.tokens import bearer_of, get_token
 from vpp_tui.services.views import SyncResult
 from vpp_tui.store import models as m
 
-METADATA_BATCH = 100
 Progress = Callable[[str, int, int], None]
 
 
@@ -73,77 +72,8 @@ def release_lease(ctx: ServiceContext, token_id: int, owner: str) -> None:
         leases.release(ctx, seen.key, owner, seen.fence)
 
 
-@dataclass
-class _Plan:
-    token_id: int
-    name: str
-    full: bool
-    assignments_since: str | None
-    users_since: str | None
-    country: str
-    platform: str | None
-
-
-def _plan(ctx: ServiceContext, name: str, force_full: bool) -> _Plan:
-    with ctx.store.session() as session:
-        token = session.exec(select(m.Token).where(m.Token.name == name)).one()
-        _due, full = rules.sync_due(token.last_sync_at, token.last_full_sync_at,
-                                    ctx.clock.now(), int(get_setting(ctx, "sync_interval_hours")))
-        full = full or force_full or not token.assignments_version_id
-        return _Plan(token_id=token.id or 0, name=token.name, full=full,
-                     assignments_since=None if full else token.assignments_version_id,
-                     users_since=None if full else token.users_version_id,
-                     country=token.country, platform=token.default_platform)
-
-
-@dataclass
-class _Tally:
-    """HTTP requests made so far; read even when a request raised."""
-
-    requests: int = 0
-
-
-def _fetch(ctx: ServiceContext, plan: _Plan, bearer: str, on_progress: Progress | None,
-           tally: _Tally) -> AppleSnapshot:
-    def progress(stage: str, done: int, total: int) -> None:
-        if on_progress is not None:
-            on_progress(stage, done, total)
-
-    with client_for(ctx, bearer, check_owner=True, on_progress=on_progress) as client:
-        try:
-            return _read_apple(client, plan, progress)
-        finally:
-            tally.requests = client.requests_made
-
-
-def _read_apple(client: Any, plan: _Plan, progress: Progress) -> AppleSnapshot:
-    progress("config", 0, 5)
-    config = client.client_config()
-    progress("assets", 1, 5)
-    assets = client.assets()
-    progress("assignments", 2, 5)
-    assignments = client.assignments(since_version_id=plan.assignments_since)
-    progress("users", 3, 5)
-    users = client.users(since_version_id=plan.users_since)
-    progress("metadata", 4, 5)
-    platform = config.defaultPlatform or plan.platform or "enterprisestore"
-    ids = sorted({a.adamId for a in assets.items if a.adamId})
-    metadata: dict[str, Any] = {}
-    for start in range(0, len(ids), METADATA_BATCH):
-        metadata.update(client.lookup_metadata(ids[start:start + METADATA_BATCH],
-                                               plan.country, platform))
-    progress("apply", 5, 5)
-    return AppleSnapshot(config=config, assets=assets.items,
-                         unlimited=getattr(assets, "unlimited", []) or [],
-                         assignments=assignments.items,
-                         assignments_version=assignments.version_id,
-                         assignments_delta=assignments.delta,
-                         users=users.items, users_version=users.version_id,
-                         users_delta=users.delta, metadata=metadata, country=plan.country)
-
-
 def _fault_confirmed(ctx: ServiceContext, name: str, exc: Exception,
-                     tally: _Tally) -> bool:
+                     tally: Tally) -> bool:
     """Whether a token fault `exc` may park the token (`rules.park_needs_recheck`): a fault
     inside HTTP 200 is confirmed by one `GET client/config` (no transaction open); only
     the same kind of refusal confirms it. The recheck's requests are added to `tally`."""
@@ -164,7 +94,7 @@ def _fault_confirmed(ctx: ServiceContext, name: str, exc: Exception,
         tally.requests += client.requests_made if client is not None else 0
 
 
-def _record_failure(ctx: ServiceContext, plan: _Plan, run_id: int, exc: Exception,
+def _record_failure(ctx: ServiceContext, plan: Plan, run_id: int, exc: Exception,
                     requests: int, *, park: bool = True) -> str:
     """Record a failed sync; a token fault parks the token (apple_error) only if `park`."""
     lost = isinstance(exc, leases.LeaseLost)
@@ -201,7 +131,7 @@ def _interrupted_text(requests: int) -> str:
              "nothing was changed. Sync again to finish it.").format(n=requests)
 
 
-def _start_run(ctx: ServiceContext, plan: _Plan) -> int:
+def _start_run(ctx: ServiceContext, plan: Plan) -> int:
     """Open this sync's run, closing runs a crashed sync left `in_progress`.
 
     Called with the lease held, so any other open run of the token has no living owner.
@@ -226,7 +156,7 @@ def _start_run(ctx: ServiceContext, plan: _Plan) -> int:
         return run.id or 0
 
 
-def _record_interrupted(ctx: ServiceContext, plan: _Plan, run_id: int, requests: int) -> str:
+def _record_interrupted(ctx: ServiceContext, plan: Plan, run_id: int, requests: int) -> str:
     """The sync stopped on the admin's side: say so; Apple's verdict (`apple_error`) and
     `last_sync_at` stay as they were, so the token's state is untouched and it stays due."""
     text = _interrupted_text(requests)
@@ -275,11 +205,11 @@ def sync_token(ctx: ServiceContext, name: str, *, full: bool = False,
 def _sync_held(ctx: ServiceContext, name: str, full: bool, on_progress: Progress | None,
                holder: leases.Holder) -> SyncResult:
     """The sync proper, lease held: planned now, so it starts from the last writer's rows."""
-    plan = _plan(ctx, name, full)
+    plan = make_plan(ctx, name, full)
     run_id = _start_run(ctx, plan)
-    tally = _Tally()
+    tally = Tally()
     try:
-        snapshot = _fetch(ctx, plan, bearer_of(ctx, name), on_progress, tally)
+        snapshot = fetch(ctx, plan, bearer_of(ctx, name), on_progress, tally)
         with ctx.store.session() as session:
             leases.check(session, ctx, holder)  # first: a lost lease writes nothing
             counts = apply_snapshot(ctx, session, plan.token_id, snapshot)
@@ -310,7 +240,7 @@ def _serve_waitlists(ctx: ServiceContext, token_id: int, token: str) -> tuple[st
         for s in serve_token(ctx, token_id, token))
 
 
-def _finish(ctx: ServiceContext, session: Session, plan: _Plan, run_id: int,
+def _finish(ctx: ServiceContext, session: Session, plan: Plan, run_id: int,
             snapshot: AppleSnapshot, counts: Any, requests: int) -> None:
     now = ctx.clock.now()
     token = session.get(m.Token, plan.token_id)
@@ -322,6 +252,8 @@ def _finish(ctx: ServiceContext, session: Session, plan: _Plan, run_id: int,
         token.assignments_version_id = snapshot.assignments_version
     if snapshot.users_version:
         token.users_version_id = snapshot.users_version
+    if snapshot.assets_version:
+        token.assets_version_id = snapshot.assets_version
     if plan.full:
         token.last_full_sync_at = now
     token.updated_at = now
