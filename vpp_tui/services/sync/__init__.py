@@ -17,6 +17,7 @@ is untouched, and the next sync simply runs (`domain.outcomes`).
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import ExitStack
 from typing import Any
 
@@ -268,13 +269,25 @@ def _finish(ctx: ServiceContext, session: Session, plan: Plan, run_id: int,
         f"{counts.assignments} assignments, {counts.users} users, {requests} requests"))
 
 
+# Tokens synced at once by `sync_all`: each keeps its own Apple rate limit and page
+# parallelism (its limiter), so the pool only bounds this process's threads and store
+# connections. SQLite has one writer at a time: fewer there.
+SYNC_ALL_WORKERS = {"postgresql": 8, "sqlite": 4}
+
+
 def sync_all(ctx: ServiceContext, *, full: bool = False, due_only: bool = False,
              names: list[str] | None = None,
-             on_progress: Callable[[str, int, int], None] | None = None) -> list[SyncResult]:
+             on_progress: Callable[[str, int, int], None] | None = None,
+             workers: int | None = None) -> list[SyncResult]:
     """Sync every token (or the named ones); with `due_only`, only those whose interval passed.
 
-    Results in token order; tokens not due are left out. Stops at once when `ctx.cancel`
-    is set: the token being synced is interrupted, the rest are left untouched.
+    Tokens run in parallel in a bounded pool (`workers`, default `SYNC_ALL_WORKERS` of the
+    store's database), each through `sync_token`; a token that cannot sync (expired,
+    revoked, held by another MDM…) is skipped as needs_attention from the listing alone,
+    with no further query or request. Results in token order, one per token tried; tokens
+    not due are left out. `on_progress(name, done, total)` runs on the caller's thread as
+    each token finishes (name "" once all are done). Stops at once when `ctx.cancel` is set:
+    the tokens being synced are interrupted, the rest are left untouched.
     """
     from vpp_tui.services.tokens import list_tokens
 
@@ -284,19 +297,48 @@ def sync_all(ctx: ServiceContext, *, full: bool = False, due_only: bool = False,
     if names:
         wanted = set(names)
         views = [v for v in views if v.name in wanted]
-    due_names = set(due_tokens(ctx)) if due_only else set()
-    results = []
+    if due_only:
+        now = ctx.clock.now()
+        interval = int(get_setting(ctx, "sync_interval_hours"))
+        views = [v for v in views if rules.sync_due(v.last_sync_at, None, now, interval)[0]]
+    results: dict[int, SyncResult] = {}
+    todo = []
     for index, view in enumerate(views):
-        if ctx.cancel.is_set():
-            break
-        if on_progress is not None:
-            on_progress(view.name, index, len(views))
-        if due_only and view.name not in due_names:
-            continue
-        results.append(sync_token(ctx, view.name, full=full))
+        if view.can_sync:
+            todo.append((index, view.name))
+        else:
+            results[index] = SyncResult(
+                name=view.name, status=outcomes.SKIPPED,
+                skip_reason=outcomes.SKIP_NEEDS_ATTENTION,
+                error=_("not synced: {reason}").format(reason=view.state_reason))
+    size = workers or SYNC_ALL_WORKERS.get(ctx.store.dialect, 4)
+    done = len(results)
+    if todo and not ctx.cancel.is_set():
+        with ThreadPoolExecutor(max_workers=max(1, min(size, len(todo))),
+                                thread_name_prefix="sync-token") as pool:
+            running = {pool.submit(_sync_unless_cancelled, ctx, name, full): index
+                       for index, name in todo}
+            try:
+                for future in as_completed(running):
+                    result = future.result()
+                    if result is not None:
+                        results[running[future]] = result
+                    done += 1
+                    if on_progress is not None:
+                        on_progress(result.name if result else "", done, len(views))
+            except BaseException:
+                ctx.cancel.set()  # Ctrl-C or a crash: the syncs in flight stop, not the rest
+                raise
     if on_progress is not None:
         on_progress("", len(views), len(views))
-    return results
+    return [results[i] for i in sorted(results)]
+
+
+def _sync_unless_cancelled(ctx: ServiceContext, name: str, full: bool) -> SyncResult | None:
+    """`sync_token`, or None (left untouched) when the work was cancelled before its turn."""
+    if ctx.cancel.is_set():
+        return None
+    return sync_token(ctx, name, full=full)
 
 
 def due_tokens(ctx: ServiceContext, interval_hours: int | None = None) -> list[str]:

@@ -92,7 +92,7 @@ def read_apple(client: Any, plan: Plan, progress: Progress) -> AppleSnapshot:
     assets = client.assets(unless_version=lambda version: sync_rules.assets_unchanged(
         plan.assets_version, version, full=plan.full))
     progress("assignments", 2, 5)
-    assignments = client.assignments(since_version_id=plan.assignments_since)
+    assignments = client.assignments(since_version_id=plan.assignments_since, compact=True)
     progress("users", 3, 5)
     users = client.users(since_version_id=plan.users_since)
     progress("metadata", 4, 5)
