@@ -271,8 +271,9 @@ def _finish(ctx: ServiceContext, session: Session, plan: Plan, run_id: int,
 
 # Tokens synced at once by `sync_all`: each keeps its own Apple rate limit and page
 # parallelism (its limiter), so the pool only bounds this process's threads and store
-# connections. SQLite has one writer at a time: fewer there.
-SYNC_ALL_WORKERS = {"postgresql": 8, "sqlite": 4}
+# connections. SQLite has one writer at a time and waits 10 s for it (store.engine): a
+# large location's apply transaction would time the others out, so one at a time there.
+SYNC_ALL_WORKERS = {"postgresql": 8, "sqlite": 1}
 
 
 def sync_all(ctx: ServiceContext, *, full: bool = False, due_only: bool = False,
@@ -311,7 +312,7 @@ def sync_all(ctx: ServiceContext, *, full: bool = False, due_only: bool = False,
                 name=view.name, status=outcomes.SKIPPED,
                 skip_reason=outcomes.SKIP_NEEDS_ATTENTION,
                 error=_("not synced: {reason}").format(reason=view.state_reason))
-    size = workers or SYNC_ALL_WORKERS.get(ctx.store.dialect, 4)
+    size = workers or SYNC_ALL_WORKERS.get(ctx.store.dialect, 1)
     done = len(results)
     if todo and not ctx.cancel.is_set():
         with ThreadPoolExecutor(max_workers=max(1, min(size, len(todo))),
