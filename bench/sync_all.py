@@ -22,9 +22,11 @@ import math
 import sys
 import tempfile
 import time
+from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy import update
+from sqlmodel import select
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -57,6 +59,27 @@ def world(clock: FakeClock, n: int) -> Simulator:
     return sim
 
 
+def _clone_tokens(store, total: int, clock: FakeClock) -> None:  # noqa: ANN001
+    """Fill the store up to `total` tokens with copies of the first token's row (new name,
+    location and fingerprint; every tenth expired), all marked synced just now: adding
+    thousands through Apple's admission is the setup, not what is measured."""
+    table = m.Token.__table__
+    with store.session() as session:
+        count = len(session.exec(select(m.Token.id)).all())
+        template = dict(session.execute(select(table)).mappings().first())
+        template.pop("id")
+        rows = []
+        for i in range(count, total):
+            row = dict(template, name=f"Copy {i:05d}", location_id=f"2050{i:014d}",
+                       location_name=f"Copy {i:05d}", secret_sha256=f"copy-{i:08d}")
+            if i % 10 == 9:
+                row["expires_at"] = clock.now() - timedelta(days=1)
+            rows.append(row)
+        if rows:
+            session.execute(table.insert(), rows)
+        session.exec(update(m.Token).values(last_sync_at=clock.now()))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tokens", type=int, default=3000)
@@ -78,7 +101,7 @@ def main() -> None:
             **{k: v for k, v in kw.items() if k != "clock"})
         t0 = time.perf_counter()
         names = []
-        for f in sim.token_files():
+        for f in sim.token_files()[:max(args.delta, 10)]:
             try:
                 tokens.add_token(ctx, tokens.NewToken(
                     name=f.location_name, apple_id="b@appleid.example.edu",
@@ -91,10 +114,10 @@ def main() -> None:
         chosen = names[:args.delta]
         first = sync.sync_all(ctx, names=chosen, workers=args.workers)
         assert all(r.status == "completed" for r in first), first[:3]
-        with store.session() as session:
-            session.exec(update(m.Token).values(last_sync_at=clock.now()))
-        print(f"setup: {args.tokens} tokens ({args.tokens - len(names)} expired), "
-              f"{len(chosen)} synced, in {time.perf_counter() - t0:.1f} s")
+        _clone_tokens(store, args.tokens, clock)
+        print(f"setup: {args.tokens} tokens (a tenth expired; {len(chosen)} added through "
+              f"Apple and synced, the rest copies of their rows), "
+              f"in {time.perf_counter() - t0:.1f} s")
         clock.advance(60)
         t0 = time.perf_counter()
         due = sync.sync_all(ctx, due_only=True, workers=args.workers)
