@@ -78,6 +78,8 @@ class Token(SQLModel, table=True):
     last_full_sync_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     assignments_version_id: str | None = Field(default=None, max_length=128)
     users_version_id: str | None = Field(default=None, max_length=128)
+    # The first `/assets` page's versionId of the last full asset read (0004_sync_scale).
+    assets_version_id: str | None = Field(default=None, max_length=128)
     # The lease serialising syncs and writes is a `Lease` row (one per location).
 
     created_at: datetime = _created()
