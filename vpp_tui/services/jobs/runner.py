@@ -72,8 +72,10 @@ def _licensing(ctx: ServiceContext, kind: str, payload: dict[str, Any]) -> Outco
         l=result.licensed, r=result.reclaimed, f=result.failed - waiting, w=waiting)
     if result.error:
         line += f" ({result.error})"
+    # Members short of a license or refused leave the job done (the rest was done and is
+    # recorded) with the exit status the command gives them (1); Apple stopping it: failed.
     undone = bool(result.error or result.failed)
-    return Outcome(rules.FAILED if undone else rules.DONE, line, 1 if undone else 0)
+    return Outcome(rules.FAILED if result.error else rules.DONE, line, 1 if undone else 0)
 
 
 def run(ctx: ServiceContext, kind: str, token: str | None, payload: dict[str, Any],
