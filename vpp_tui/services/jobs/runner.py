@@ -25,11 +25,12 @@ from vpp_tui.services.errors import InvalidInput, ServiceError
 
 Progress = Callable[[str, int, int], None]
 INTERRUPTED = "interrupted"  # not a stored state: the worker hands the job back or cancels
+BUSY = "busy"  # not a stored state: another process holds the location; hand back, retry
 
 
 @dataclass(frozen=True)
 class Outcome:
-    """How a job ended: `state` done | failed | interrupted; `result` one line;
+    """How a job ended: `state` done | failed | interrupted | busy; `result` one line;
     `exit_status` what the inline command would have exited with (0, 1 or 2)."""
 
     state: str
@@ -49,6 +50,8 @@ def _sync(ctx: ServiceContext, token: str | None, payload: dict[str, Any],
         line += f" ({result.error})"
     if result.status == outcomes.INTERRUPTED:
         return Outcome(INTERRUPTED, line, 1)
+    if result.skip_reason == outcomes.SKIP_BUSY:  # e.g. a dead worker's lease, not run yet
+        return Outcome(BUSY, line, 0)
     undone = outcomes.sync_left_undone(result.status, result.skip_reason)
     return Outcome(rules.FAILED if undone else rules.DONE, line, 1 if undone else 0)
 

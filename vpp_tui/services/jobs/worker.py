@@ -153,7 +153,8 @@ class Worker:
                         break
                     self.stop.wait(rules.IDLE_POLL_SECONDS)
                     continue
-                self._run(job)
+                if not self._run(job):  # handed back as busy: let its holder finish
+                    self.stop.wait(rules.IDLE_POLL_SECONDS)
         finally:
             self._wake.set()
 
@@ -171,7 +172,8 @@ class Worker:
                               clock=base.clock, cancel=cancel,
                               action_hints=base.action_hints)
 
-    def _run(self, job: queue.Claimed) -> None:
+    def _run(self, job: queue.Claimed) -> bool:
+        """Run `job` and record its end; False when it was handed back as busy."""
         from vpp_tui.services.access.identity import check_identity
 
         running = _Running(job=job, ctx=self._job_ctx(job))
@@ -189,6 +191,7 @@ class Worker:
             with self._lock:
                 self._running.pop(job.id, None)
         self._end(running, outcome)
+        return outcome.state != runner.BUSY
 
     def _progress(self, running: _Running, stage: str, done: int, total: int) -> None:
         now = self.ctx.clock.monotonic()
@@ -208,9 +211,9 @@ class Worker:
         if outcome.state == runner.INTERRUPTED and running.user_cancel:
             queue.finish(self.ctx, job, rules.CANCELLED, rules.cancelled_text(), 1)
             report.cancelled += 1
-        elif outcome.state == runner.INTERRUPTED:
+        elif outcome.state in (runner.INTERRUPTED, runner.BUSY):
             queue.hand_back(self.ctx, job)
-            report.handed_back += 1
+            report.handed_back += outcome.state == runner.INTERRUPTED
         elif queue.finish(self.ctx, job, outcome.state, outcome.result,
                           outcome.exit_status):
             if outcome.state == rules.DONE:
