@@ -167,6 +167,14 @@ def list_jobs(ctx: ServiceContext, *, states: tuple[str, ...] | None = None,
     return [_view(r) for r in shown[:limit]]
 
 
+def active_counts(ctx: ServiceContext) -> tuple[int, int]:
+    """(queued, running): the jobs `list_jobs` would show that are not finished (for the
+    console's Activity status line)."""
+    active = list_jobs(ctx, states=rules.ACTIVE)
+    return (sum(v.state == rules.QUEUED for v in active),
+            sum(v.state == rules.RUNNING for v in active))
+
+
 def get_job(ctx: ServiceContext, job_id: int) -> JobView:
     """One job `list_jobs` would show; NotFound otherwise."""
     for view in list_jobs(ctx, limit=MAX_LISTED):
