@@ -151,7 +151,13 @@ def _worker(args: Namespace, ctx: Any) -> int:
               + _(", {f} failed, {c} cancelled, {h} handed back, {q} due syncs queued").format(
                   f=report.failed, c=report.cancelled, h=report.handed_back,
                   q=report.queued_due))
-    return EXIT_OK if not report.errors else EXIT_FAILED
+    from vpp_tui.cli.output import warning
+
+    for text in report.errors:  # e.g. the store was away for a while; the worker went on
+        warning(text)
+    # A long-running worker stopped on purpose exits 0 (systemd's "stopped", not
+    # "failed"); a --once run (cron) exits 1 when something went wrong on the way.
+    return EXIT_FAILED if args.once and report.errors else EXIT_OK
 
 
 def _guarded(run: Any) -> Any:
