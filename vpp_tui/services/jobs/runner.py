@@ -44,8 +44,9 @@ def _sync(ctx: ServiceContext, token: str | None, payload: dict[str, Any],
 
     result = sync.sync_token(ctx, token or "", full=bool(payload.get("full")),
                              on_progress=on_progress)
-    line = f"{result.status}: {result.requests} requests, {result.assets} assets, " \
-           f"{result.assignments} assignments, {result.users} users"
+    line = _("{status}: {r} requests, {a} assets, {n} assignments, {u} users").format(
+        status=result.status, r=result.requests, a=result.assets, n=result.assignments,
+        u=result.users)
     if result.error:
         line += f" ({result.error})"
     if result.status == outcomes.INTERRUPTED:

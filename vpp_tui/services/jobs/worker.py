@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from vpp_tui.domain import jobs as rules
+from vpp_tui.i18n import _
 from vpp_tui.services import leases
 from vpp_tui.services.access import AccessDenied
 from vpp_tui.services.context import ServiceContext
@@ -110,7 +111,7 @@ class Worker:
         try:
             self.report.queued_due += len(enqueue_due(self.ctx))
         except Exception as exc:  # noqa: BLE001 - no sync right (AccessDenied), store busy
-            self._note(f"due syncs not queued: {exc}")
+            self._note(_("due syncs not queued: {e}").format(e=exc))
 
     def _note(self, text: str) -> None:
         if text not in self.report.errors:
@@ -127,7 +128,7 @@ class Worker:
                 slot.renew()
             asked = queue.renew(self.ctx, self.name, self._pace.period)
         except Exception as exc:  # noqa: BLE001 - the store is busy: the next beat tries again
-            self._note(f"lease renewal failed: {exc}")
+            self._note(_("lease renewal failed: {e}").format(e=exc))
             return
         with self._lock:
             for job_id, running in self._running.items():
@@ -144,7 +145,7 @@ class Worker:
                 try:
                     job = queue.claim(self.ctx, self.name, self._pace.period)
                 except Exception as exc:  # noqa: BLE001 - the store is away: try again
-                    self._note(f"claim failed: {exc}")
+                    self._note(_("claiming a job failed: {e}").format(e=exc))
                     job = None
                     if self.once:
                         break
