@@ -27,6 +27,7 @@ from vpp_tui.services import (
     audit,
     catalog,
     directory,
+    jobs,
     keys,
     leases,
     licensing,
@@ -67,6 +68,10 @@ class Op:
     prep: Callable[[Any], None] | None = None  # run by the owner first
     denied_action: str = "access.denied"
     also: frozenset[Permission] = frozenset()  # what else the operation needs
+
+
+def _last_job(world) -> int:
+    return jobs.list_jobs(world.ctx, limit=1)[0].id
 
 
 OPERATIONS: dict[str, Op] = {
@@ -187,6 +192,13 @@ OPERATIONS: dict[str, Op] = {
     "licensing.remove.removal_effects": Op(P.APPS_UNASSIGN, lambda c, w: (
         licensing.removal_effects(c, False)), prep=_assigned),
     "sync.due_tokens": Op(P.TOKENS_READ, lambda c, w: sync.due_tokens(c)),
+    "jobs._preflight[sync]": Op(P.TOKENS_SYNC, lambda c, w: jobs.enqueue(c, "sync",
+                                                                         token=NORTH)),
+    "jobs._preflight[assign]": Op(P.APPS_ASSIGN, lambda c, w: jobs.enqueue(c, "assign", {
+        "item": ITEM, "group": "Teachers", "intent": "required", "license": "user"})),
+    "jobs.cancel": Op(P.TOKENS_SYNC, lambda c, w: jobs.cancel(c, _last_job(w)),
+                      prep=lambda w: jobs.enqueue(w.ctx, "sync", token=NORTH)),
+    "jobs.enqueue_due": Op(P.TOKENS_SYNC, lambda c, w: jobs.enqueue_due(c)),
     "access.identity.check_identity": Op(P.ACT_FOR_OTHERS, lambda c, w: check_identity(
         replace(c, actor="zoe"), login=c.actor), denied_action="access.act_as"),
 }

@@ -106,6 +106,9 @@ def test_every_table_round_trips(store) -> None:
         s.add(m.Setting(key="theme", value={"name": "nord"}))
         s.add(m.Lease(key="location:100", owner="ana@host:1:ab", fence=1, token_name="North",
                       acquired_at=NOW, expires_at=NOW + timedelta(seconds=60)))
+        s.add(m.Job(kind="sync", token_name="North", payload={"full": True}, actor="ana",
+                    state="running", claimed_by="ana@host:1:ab", dedupe_key="sync:North",
+                    lease_expires_at=NOW + timedelta(seconds=60), queued_at=NOW))
     with store.session() as s:
         for table in m.ALL_TABLES:
             assert s.exec(select(table)).first() is not None, table.__tablename__
@@ -113,6 +116,8 @@ def test_every_table_round_trips(store) -> None:
         assert token.expires_at == NOW + timedelta(days=300)
         assert token.expires_at.tzinfo is not None
         assert s.exec(select(m.Setting)).one().value == {"name": "nord"}
+        job = s.exec(select(m.Job)).one()
+        assert (job.payload, job.lease_expires_at) == ({"full": True}, NOW + timedelta(seconds=60))
         assert s.exec(select(m.Assignment)).one().settings == {"uninstall_on_removal": True}
 
 

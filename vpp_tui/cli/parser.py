@@ -83,6 +83,8 @@ def _add_globals(parser: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> Parser:
+    from vpp_tui.cli.commands.jobs import add_arguments as jobs_arguments
+    from vpp_tui.cli.commands.jobs import queue_help
     from vpp_tui.simulator import serve as simulator_serve
 
     parser = Parser(
@@ -165,6 +167,7 @@ def build_parser() -> Parser:
     p.add_argument("--full", action="store_true")
     p.add_argument("--due", action="store_true",
                    help=_("with --all: only tokens whose sync interval has passed (for cron)"))
+    p.add_argument("--queue", action="store_true", help=queue_help())
     p.add_argument("--break-lease", metavar="NAME", help=_(
         "break the write lease of token NAME's location (its holder crashed); prints who "
         "held it and since when, audited; syncs nothing"))
@@ -214,6 +217,7 @@ def build_parser() -> Parser:
     p.add_argument("--license", choices=["user", "device"])
     p.add_argument("--token", metavar="NAME")
     p.add_argument("--dry-run", action="store_true")
+    p.add_argument("--queue", action="store_true", help=queue_help())
     p.add_argument("--json", action="store_true")
 
     p = cmd("unassign", _("remove an assignment (reclaim per platform rules)"))
@@ -221,6 +225,7 @@ def build_parser() -> Parser:
     p.add_argument("--group", required=True)
     p.add_argument("--token", metavar="NAME")
     p.add_argument("--dry-run", action="store_true")
+    p.add_argument("--queue", action="store_true", help=queue_help())
     p.add_argument("--json", action="store_true")
 
     p = cmd("licenses", _("who holds a license, who failed and why"))
@@ -243,6 +248,7 @@ def build_parser() -> Parser:
     target.add_argument("--device", metavar="SERIAL")
     p.add_argument("--token", metavar="NAME")
     p.add_argument("--dry-run", action="store_true")
+    p.add_argument("--queue", action="store_true", help=queue_help())
     p.add_argument("--json", action="store_true")
 
     p = cmd("prompts", _("what the end user will be asked"))
@@ -273,6 +279,7 @@ def build_parser() -> Parser:
     from vpp_tui.cli.commands.reconcile import add_arguments as reconcile_arguments
 
     reconcile_arguments(sub, cmd)
+    jobs_arguments(sub, cmd)
 
     p = cmd("audit", _("the audit log"))
     p.add_argument("--limit", type=entry_count, default=200,

@@ -353,8 +353,38 @@ class Setting(SQLModel, table=True):
     updated_by: str = Field(default="", max_length=200)
 
 
+class Job(SQLModel, table=True):
+    """One unit of queued long work (`domain.jobs`): a sync, an assignment, a revoke… run
+    by a `vpp-tui worker` as the admin who queued it (`actor`). `payload`: the service's
+    keyword arguments; `claimed_by`/`lease_expires_at`: the worker running it and until
+    when its lease holds; `dedupe_key`: one active sync per token (NULL once finished)."""
+
+    __tablename__ = "jobs"
+    __table_args__ = (Index("ix_jobs_state_queued", "state", "queued_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=32)
+    token_name: str | None = Field(default=None, max_length=200)
+    payload: Any = Field(default=None, sa_column=Column(JSON))
+    actor: str = Field(max_length=200)
+    state: str = Field(default="queued", max_length=16)
+    progress_done: int = 0
+    progress_total: int = 0
+    stage: str = Field(default="", max_length=64)
+    claimed_by: str | None = Field(default=None, max_length=200)
+    lease_expires_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    attempts: int = 0
+    cancel_requested: bool = False
+    dedupe_key: str | None = Field(default=None, max_length=300, unique=True)
+    queued_at: datetime = _created()
+    started_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    finished_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    result: str | None = Field(default=None, sa_type=Text)
+    exit_status: int | None = None
+
+
 ALL_TABLES = [
     ScopeTag, Token, TokenScopeTag, SyncRun, Asset, DirectoryUser, DirectoryDevice,
     DirectoryGroup, GroupMember, AppleUser, Assignment, License, Role, RolePermission,
-    AdminGrant, GrantScopeTag, StoreOwner, AuditEntry, Setting, Lease,
+    AdminGrant, GrantScopeTag, StoreOwner, AuditEntry, Setting, Lease, Job,
 ]

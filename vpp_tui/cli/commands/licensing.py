@@ -195,9 +195,22 @@ def _preview(args: Namespace, ctx: Any, preview: LicensePreview) -> int:
     return EXIT_OK
 
 
+def _queue(args: Namespace, ctx: Any, kind: str, payload: dict[str, Any]) -> int:
+    """`--queue`: checked as the command would be (access, names, a refusing rule), then
+    queued for `vpp-tui worker`; prints the job id (`--json`: the job)."""
+    from vpp_tui.cli.commands.jobs import print_queued
+    from vpp_tui.services import jobs
+
+    return print_queued(args, [jobs.enqueue(ctx, kind, payload)], many=False)
+
+
 @_apple_guard
 def _assign(args: Namespace, ctx: Any) -> int:
     call = (args.item, args.group, args.intent, args.license, args.token)
+    if args.queue and not args.dry_run:
+        return _queue(args, ctx, "assign", dict(item=args.item, group=args.group,
+                                                intent=args.intent, license=args.license,
+                                                token=args.token))
     if args.dry_run:
         return _preview(args, ctx, licensing.plan_assign(ctx, *call))
     return _finish(args, ctx, licensing.apply_assign(ctx, *call))
@@ -205,6 +218,9 @@ def _assign(args: Namespace, ctx: Any) -> int:
 
 @_apple_guard
 def _unassign(args: Namespace, ctx: Any) -> int:
+    if args.queue and not args.dry_run:
+        return _queue(args, ctx, "unassign", dict(item=args.item, group=args.group,
+                                                  token=args.token))
     if args.dry_run:
         return _preview(args, ctx, licensing.plan_unassign(ctx, args.item, args.group, args.token))
     return _finish(args, ctx, licensing.apply_unassign(ctx, args.item, args.group, args.token))
@@ -216,6 +232,8 @@ def _revoke(args: Namespace, ctx: Any) -> int:
         raise BadInput(_("--token goes with --item; a user or device is revoked under "
                          "every token"))
     who = dict(item=args.item, token=args.token, user=args.user, device=args.device)
+    if args.queue and not args.dry_run:
+        return _queue(args, ctx, "revoke", who)
     if args.dry_run:
         return _preview(args, ctx, licensing.plan_revoke(ctx, **who))
     return _finish(args, ctx, licensing.apply_revoke(ctx, **who))

@@ -11,6 +11,7 @@ from vpp_tui.domain.limits import MAX_TOKEN_FILE_BYTES
 from vpp_tui.domain.text import quote
 from vpp_tui.i18n import _
 from vpp_tui.services import leases, sync, tokens
+from vpp_tui.services.access import Permission, visible_token_ids
 from vpp_tui.services.views import DeletePreview
 
 
@@ -198,6 +199,8 @@ def _sync(args: Namespace, ctx) -> int:  # noqa: ANN001
         if unknown:
             raise BadInput(_("no token named {names}; see 'vpp-tui token list'").format(
                 names=", ".join(quote(n) for n in unknown[:5])))
+    if args.queue:
+        return _queue_syncs(args, ctx)
     results = sync.sync_all(ctx, full=args.full, due_only=args.due,
                             names=None if args.all else args.names)
     if args.json:
@@ -209,6 +212,23 @@ def _sync(args: Namespace, ctx) -> int:  # noqa: ANN001
                            "ERROR"]))
     return exit_status([f"{r.name}: {r.status}" + (f" ({r.error})" if r.error else "")
                         for r in results if outcomes.sync_left_undone(r.status, r.skip_reason)])
+
+
+def _queue_syncs(args: Namespace, ctx) -> int:  # noqa: ANN001
+    """`sync --queue`: one job per token (with --all every token the admin may sync, with
+    --due only those due), for `vpp-tui worker`; prints the job ids."""
+    from vpp_tui.cli.commands.jobs import print_queued
+    from vpp_tui.services import jobs
+
+    if args.all:
+        allowed = visible_token_ids(ctx, Permission.TOKENS_SYNC)
+        due = set(sync.due_tokens(ctx)) if args.due else None
+        names = [v.name for v in tokens.list_tokens(ctx) if v.id in allowed and v.can_sync
+                 and (due is None or v.name in due)]
+    else:
+        names = list(dict.fromkeys(args.names))
+    views = [jobs.enqueue(ctx, "sync", {"full": bool(args.full)}, token=name) for name in names]
+    return print_queued(args, views, many=True)
 
 
 def _usable(view: tokens.TokenView) -> int:

@@ -17,7 +17,7 @@ from textual.widgets import DataTable, Input, Static
 from vpp_tui.domain.access import Permission
 from vpp_tui.domain.audit_filter import AuditFilter, AuditFilterError, parse_audit_filter
 from vpp_tui.i18n import _
-from vpp_tui.services import audit
+from vpp_tui.services import audit, jobs
 from vpp_tui.services.audit import AuditRecord
 from vpp_tui.ui.access import allowed_action
 from vpp_tui.ui.commands import Command, bindings
@@ -70,6 +70,7 @@ class ActivitySection(SectionScreen):
         self.filter_problem: str | None = None
         self.entries: list[AuditRecord] = []
         self._seq = 0
+        self._jobs_line = ""  # "· jobs: 2 queued, 1 running" when workers have work
 
     def about(self) -> str:
         return _("Every change made from the console or the command line, newest first: "
@@ -128,6 +129,7 @@ class ActivitySection(SectionScreen):
         total = audit.count_entries(self.ctx, where=where)
         offset = min(offset, max(0, (total - 1) // PAGE_SIZE * PAGE_SIZE))
         entries = audit.list_entries(self.ctx, offset=offset, limit=PAGE_SIZE, where=where)
+        self._jobs_line = jobs_status(self.ctx)
         self.post_message(AuditPageLoaded(entries, offset, total, seq))
 
     @on(AuditPageLoaded)
@@ -147,6 +149,7 @@ class ActivitySection(SectionScreen):
             table_rows.update(table, rows, COLUMNS)
         status = _("Activity · {rows} · newest first").format(
             rows=rows_range(message.offset, len(message.entries), message.total))
+        status += self._jobs_line
         if self.filter_text:
             status += _(" · filter: {text} (esc clears)").format(text=self.filter_text)
         self._show_status(status)
@@ -220,6 +223,18 @@ class ActivitySection(SectionScreen):
             self.load_page(0)
         else:
             self._show_status()
+
+
+def jobs_status(ctx) -> str:  # noqa: ANN001
+    """" · jobs: N queued, M running" for the status line when workers have work queued or
+    running (`vpp-tui jobs` lists them); "" when none, or when the store cannot say."""
+    try:
+        queued, running = jobs.active_counts(ctx)
+    except Exception:  # noqa: BLE001 - a hint beside the log; never stops it showing
+        return ""
+    if not (queued or running):
+        return ""
+    return _(" · jobs: {q} queued, {r} running (vpp-tui jobs)").format(q=queued, r=running)
 
 
 def short_event_id(event_id: str | None) -> str:
