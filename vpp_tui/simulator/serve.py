@@ -48,7 +48,9 @@ def write_tokens(sim, tokens_dir: str | Path, base_url: str | None = None) -> Pa
     target.mkdir(parents=True, exist_ok=True)
     entries = []
     for f in sim.token_files():
-        (target / f.filename).write_text(f.content + "\n", encoding="ascii")
+        # No trailing newline: Apple's downloaded .vpptoken files end with the token itself,
+        # and outside clients that read the file whole send a newline as part of the bearer.
+        (target / f.filename).write_text(f.content, encoding="ascii")
         entries.append({"file": f.filename, "location_name": f.location_name,
                         "location_id": f.location_id, "state": f.state,
                         "expected_state": f.state, "reason": f.reason})

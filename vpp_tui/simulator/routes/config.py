@@ -15,9 +15,10 @@ if TYPE_CHECKING:
 API = "/mdm/v2"
 LOOKUP_PATH = "/WebObjects/MZStorePlatform.woa/wa/lookup"
 INVITE_PATH = "/WebObjects/MZFinance.woa/wa/associateVPPUserWithITSAccount"
-NOTIFICATION_TYPES = ["ASSET_MANAGEMENT", "USER_MANAGEMENT", "USER_ASSOCIATED", "ASSET_COUNT"]
-SUBSCRIBABLE = set(NOTIFICATION_TYPES) | {"SUBSCRIPTION_MANAGEMENT", "SUBSCRIPTION_COUNT",
-                                          "UNLIMITED_ASSET", "TEST_NOTIFICATION"}
+# Every type Apple lists as allowed (apple-api.md §2.2), not only its example's first four.
+NOTIFICATION_TYPES = ["ASSET_MANAGEMENT", "USER_MANAGEMENT", "USER_ASSOCIATED", "ASSET_COUNT",
+                      "SUBSCRIPTION_MANAGEMENT", "SUBSCRIPTION_COUNT", "UNLIMITED_ASSET"]
+SUBSCRIBABLE = set(NOTIFICATION_TYPES) | {"TEST_NOTIFICATION"}
 _URL_PATHS = {
     "clientConfig": "/client/config", "createUsers": "/users/create",
     "getAssignments": "/assignments", "revokeAssets": "/assets/revoke", "getUsers": "/users",
