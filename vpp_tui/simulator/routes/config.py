@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 from vpp_tui.simulator import events
 from vpp_tui.simulator.errors import SERVICE_CONFIG_CODES, ApiError, message
+from vpp_tui.simulator.notify import payloads as notices
 from vpp_tui.simulator.request import Request
 
 if TYPE_CHECKING:
@@ -82,12 +83,17 @@ def _apply_client_config(sim: Simulator, req: Request) -> None:
                 "maxNotificationLength"]:
             raise ApiError(9711)
         parts = urlsplit(url)
-        if parts.scheme != "https" or not parts.netloc or parts.query:
+        if not _acceptable_scheme(parts) or not parts.netloc or parts.query:
             raise ApiError(9712)
     types = data.get("notificationTypes")
     if types is not None and (not isinstance(types, list)
                               or any(t not in SUBSCRIBABLE for t in types)):
         raise ApiError(9602)
+    if url is not None:
+        # Apple POSTs a TEST_NOTIFICATION first; undelivered, nothing is applied (§2.3).
+        delivery = sim.notifier.send_now(url, auth, notices.test_notification(loc))
+        if not delivery.delivered:
+            raise ApiError(9728)
     # Omitted fields are left alone: Apple does not document clearing them.
     if mdm is not None:
         loc.mdm_info = {"id": mdm["id"], "name": mdm["name"], "metadata": mdm["metadata"]}
@@ -97,6 +103,16 @@ def _apply_client_config(sim: Simulator, req: Request) -> None:
         loc.notification_types = [t for t in types if t != "TEST_NOTIFICATION"]
 
 
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+def _acceptable_scheme(parts: SplitResult) -> bool:
+    """HTTPS as Apple requires (9712); the simulator also accepts plain HTTP to a loopback
+    host, so `vpp-tui listen` can be tried on one machine without a certificate."""
+    return parts.scheme == "https" or (parts.scheme == "http"
+                                       and (parts.hostname or "") in LOOPBACK_HOSTS)
+
+
 def status(sim: Simulator, req: Request) -> dict[str, Any]:
     event_id = req.query.get("eventId")
     if not event_id:
@@ -104,5 +120,5 @@ def status(sim: Simulator, req: Request) -> dict[str, Any]:
     event = req.loc.events.get(event_id)
     if event is None:
         raise ApiError(9708)
-    events.advance(req.loc, event, sim.now_ts())
+    sim.advance(req.loc, event)
     return events.status_body(event)
