@@ -13,7 +13,7 @@ from sqlmodel import select
 from tests.services.licensing_helpers import NORTH, NORTH_UID, asset, licenses_of, north
 from tests.services.test_tokens import add
 from tests.services.test_waitlist import ITEM, _doc
-from vpp_tui.services import audit, licensing, notifications
+from vpp_tui.services import audit, licensing, notifications, sync
 from vpp_tui.services.access import AccessDenied
 from vpp_tui.services.errors import InvalidInput, ServiceError
 from vpp_tui.simulator.notify import Notifier
@@ -54,7 +54,7 @@ def _registered(world) -> tuple[list[notifications.Receipt], str]:
 
 
 def test_registering_the_url_sends_it_to_apple_and_apple_tests_it(world) -> None:
-    north(world)
+    add(world, NORTH)
     receipts, _bearer = _registered(world)
     loc = world.sim.location(NORTH_UID)
     assert loc.notification_url == URL
@@ -67,8 +67,9 @@ def test_registering_the_url_sends_it_to_apple_and_apple_tests_it(world) -> None
     assert "token.notifications" in actions and "notification.test" in actions
 
 
-def test_the_store_keeps_only_the_digest_of_the_notification_secret(world) -> None:
-    north(world)
+def test_the_store_keeps_only_the_digest_of_the_notification_secret(sqlite_world) -> None:
+    world = sqlite_world
+    add(world, NORTH)
     _receipts, bearer = _registered(world)
     with world.ctx.store.session() as s:
         token = s.exec(select(m.Token).where(m.Token.name == NORTH)).one()
@@ -76,8 +77,9 @@ def test_the_store_keeps_only_the_digest_of_the_notification_secret(world) -> No
     assert token.notification_url == URL and secret not in repr(token.model_dump())
 
 
-def test_unreachable_url_is_refused_and_the_setting_is_unchanged(world) -> None:
-    north(world)
+def test_unreachable_url_is_refused_and_the_setting_is_unchanged(sqlite_world) -> None:
+    world = sqlite_world
+    add(world, NORTH)
     world.sim.notifier = Notifier(post=lambda *_a: 503, delays=())
     with pytest.raises(ServiceError, match="9728"):
         notifications.register(world.ctx, NORTH, URL)
@@ -87,18 +89,23 @@ def test_unreachable_url_is_refused_and_the_setting_is_unchanged(world) -> None:
     assert world.sim.location(NORTH_UID).notification_url is None
 
 
-@pytest.mark.parametrize("url", ["http://mdm.example.com/n", "https://mdm.example.com/n?a=1",
-                                 "https://" + "m" * 520, "", "notaurl"])
-def test_bad_notification_url_is_refused_before_anything_is_touched(world, url) -> None:
-    north(world)
+BAD_URLS = ["http://mdm.example.com/n", "https://mdm.example.com/n?a=1",
+            "https://" + "m" * 520, "", "notaurl"]
+
+
+def test_bad_notification_url_is_refused_before_anything_is_touched(sqlite_world) -> None:
+    world = sqlite_world
+    add(world, NORTH)
     seen = world.transport.count
-    with pytest.raises(InvalidInput):
-        notifications.register(world.ctx, NORTH, url)
+    for url in BAD_URLS:
+        with pytest.raises(InvalidInput):
+            notifications.register(world.ctx, NORTH, url)
     assert world.transport.count == seen and _stored(world) == []
 
 
-def test_an_admin_without_token_update_cannot_register(world) -> None:
-    north(world)
+def test_an_admin_without_token_update_cannot_register(sqlite_world) -> None:
+    world = sqlite_world
+    add(world, NORTH)
     world.ctx.actor = "mallory"
     seen = world.transport.count
     with pytest.raises(AccessDenied):
@@ -106,8 +113,9 @@ def test_an_admin_without_token_update_cannot_register(world) -> None:
     assert world.transport.count == seen
 
 
-def test_wrong_or_missing_bearer_is_401_and_nothing_is_recorded(world) -> None:
-    north(world)
+def test_wrong_or_missing_bearer_is_401_and_nothing_is_recorded(sqlite_world) -> None:
+    world = sqlite_world
+    add(world, NORTH)
     _registered(world)
     body = _envelope("TEST_NOTIFICATION", {}, "other")
     for header in (None, "Bearer wrong", "Basic abc", "Bearer "):
@@ -115,16 +123,18 @@ def test_wrong_or_missing_bearer_is_401_and_nothing_is_recorded(world) -> None:
     assert len(_stored(world)) == 1  # only Apple's own test
 
 
-def test_a_body_that_is_no_notification_is_400(world) -> None:
-    north(world)
+def test_a_body_that_is_no_notification_is_400(sqlite_world) -> None:
+    world = sqlite_world
+    add(world, NORTH)
     _receipts, bearer = _registered(world)
     for body in (b"not json", b"[]", json.dumps({"notificationId": "x"}).encode(),
                  _envelope("NOT_A_TYPE", {})):
         assert notifications.receive(world.ctx, bearer, body).status == 400
 
 
-def test_a_notification_about_another_location_is_400(world) -> None:
-    north(world)
+def test_a_notification_about_another_location_is_400(sqlite_world) -> None:
+    world = sqlite_world
+    add(world, NORTH)
     _receipts, bearer = _registered(world)
     body = json.dumps({"notification": {}, "notificationId": "x",
                        "notificationType": "TEST_NOTIFICATION", "uId": "999"}).encode()
@@ -132,7 +142,8 @@ def test_a_notification_about_another_location_is_400(world) -> None:
 
 
 def test_the_same_notification_twice_is_applied_once(world) -> None:
-    north(world)
+    add(world, NORTH)
+    sync.sync_token(world.ctx, NORTH)
     _receipts, bearer = _registered(world)
     item = asset(world, ITEM)
     body = _envelope("ASSET_COUNT", {"adamId": item.adam_id, "countDelta": 3,
@@ -144,7 +155,7 @@ def test_the_same_notification_twice_is_applied_once(world) -> None:
 
 
 def test_asset_management_sets_the_event_status_in_the_audit(world) -> None:
-    north(world)
+    add(world, NORTH)
     _receipts, bearer = _registered(world)
     with world.ctx.store.session() as s:
         audit.record(s, world.ctx, "license.associate", NORTH, apple_event_id="ev-1",
@@ -160,7 +171,7 @@ def test_asset_management_sets_the_event_status_in_the_audit(world) -> None:
 
 
 def test_a_failure_part_of_an_event_makes_it_failed_and_success_does_not_undo_it(world):
-    north(world)
+    add(world, NORTH)
     _receipts, bearer = _registered(world)
     with world.ctx.store.session() as s:
         audit.record(s, world.ctx, "license.associate", NORTH, apple_event_id="ev-2",
@@ -220,8 +231,9 @@ def test_user_associated_updates_the_user_without_a_sync(world) -> None:
     assert after.status == "Associated" and after.id_hash and after.invite_code is None
 
 
-def test_receiving_is_not_blocked_by_a_token_without_notifications(world) -> None:
-    north(world)
+def test_receiving_is_not_blocked_by_a_token_without_notifications(sqlite_world) -> None:
+    world = sqlite_world
+    add(world, NORTH)
     add(world, "South Campus")
     _receipts, bearer = _registered(world)
     assert notifications.receive(world.ctx, bearer, _envelope(
