@@ -21,7 +21,6 @@ from tests import simserver
 from tests.cli.test_cli_tokens import Admin
 from tests.services.test_waitlist import ITEM, _doc
 
-
 PERIODIC_EXPLORER = "1484000104"  # ITEM's adamId in the demo world
 
 

@@ -106,6 +106,9 @@ def test_every_table_round_trips(store) -> None:
         s.add(m.Setting(key="theme", value={"name": "nord"}))
         s.add(m.Lease(key="location:100", owner="ana@host:1:ab", fence=1, token_name="North",
                       acquired_at=NOW, expires_at=NOW + timedelta(seconds=60)))
+        s.add(m.Notification(token_id=token.id, notification_id="n-1",
+                             notification_type="ASSET_COUNT",
+                             body={"adamId": "408709785", "countDelta": 5}))
     with store.session() as s:
         for table in m.ALL_TABLES:
             assert s.exec(select(table)).first() is not None, table.__tablename__
