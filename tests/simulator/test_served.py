@@ -81,3 +81,11 @@ def test_serve_module_imports_cheaply() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout.strip()
     assert out == "[]"
+
+
+def test_token_files_written_by_the_simulator_end_without_a_newline(clock, tmp_path) -> None:
+    sim = build_world("demo", clock=clock)
+    serve.write_tokens(sim, tmp_path, "http://127.0.0.1:8787/mdm/v2")
+    for f in sim.token_files():
+        raw = (tmp_path / f.filename).read_bytes()
+        assert raw == f.content.encode("ascii") and not raw.endswith(b"\n")

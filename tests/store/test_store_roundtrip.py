@@ -109,6 +109,9 @@ def test_every_table_round_trips(store) -> None:
         s.add(m.Job(kind="sync", token_name="North", payload={"full": True}, actor="ana",
                     state="running", claimed_by="ana@host:1:ab", dedupe_key="sync:North",
                     lease_expires_at=NOW + timedelta(seconds=60), queued_at=NOW))
+        s.add(m.Notification(token_id=token.id, notification_id="n-1",
+                             notification_type="ASSET_COUNT",
+                             body={"adamId": "408709785", "countDelta": 5}))
     with store.session() as s:
         for table in m.ALL_TABLES:
             assert s.exec(select(table)).first() is not None, table.__tablename__

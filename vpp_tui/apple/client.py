@@ -199,6 +199,17 @@ class AppleClient:
                                  check_owner=False)
         return ClientConfig.model_validate(payload)
 
+    def configure_notifications(self, url: str, auth_token: str,
+                                types: Sequence[str]) -> ClientConfig:
+        """Subscribe the location to `types`, POSTed to `url` with `Authorization: Bearer
+        <auth_token>` (POST /client/config, apple-api.md §2.3). Apple POSTs a
+        TEST_NOTIFICATION first and refuses the whole setting with 9728 when it cannot
+        deliver it; `types` replaces the previous set."""
+        body = ClientConfigRequest(notificationUrl=url, notificationAuthToken=auth_token,
+                                   notificationTypes=list(types))
+        payload = self._req.send("POST", self._url("/client/config"), body=body.wire())
+        return ClientConfig.model_validate(payload)
+
     # -- reads --------------------------------------------------------------------------
     def _read(self, path: str, model: type[Page], stage: str, params: dict[str, Any]):  # noqa: ANN202
         def fetch(index: int) -> Page:

@@ -109,6 +109,13 @@ def build_parser() -> Parser:
     p.add_argument("--allow-remote", action="store_true", help=_(
         "allow a non-loopback --host (anyone reaching it gets a console acting as you)"))
 
+    p = cmd("listen", _("receive Apple's notifications over HTTP and update the ledger at once"))
+    p.add_argument("--host", default="127.0.0.1", help=_(
+        "address to listen on (default 127.0.0.1: put your HTTPS reverse proxy in front)"))
+    p.add_argument("--port", type=int, default=8788)
+    p.add_argument("--json", action="store_true",
+                   help=_("print one JSON line per notification received"))
+
     p = cmd("simulator", _("serve the Apple simulator over HTTP and write a token file per location"))
     simulator_serve.add_arguments(p)
 
@@ -147,6 +154,9 @@ def build_parser() -> Parser:
     p.add_argument("--auto-update", dest="auto_update", action="store_true", default=None)
     p.add_argument("--no-auto-update", dest="auto_update", action="store_false")
     p.add_argument("--scope-tag", action="append", metavar="T")
+    p.add_argument("--notification-url", metavar="URL", help=_(
+        "have Apple POST this location's notifications to URL (the https:// address of "
+        "vpp-tui listen behind your reverse proxy); Apple tests it at once"))
     p.add_argument("--json", action="store_true")
     p = tsub.add_parser("take-control", help=_(
         "manage the token's location here again, taking it from another MDM"))

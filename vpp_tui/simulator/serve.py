@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import threading
 from pathlib import Path
 
 from vpp_tui.i18n import _
@@ -48,7 +49,9 @@ def write_tokens(sim, tokens_dir: str | Path, base_url: str | None = None) -> Pa
     target.mkdir(parents=True, exist_ok=True)
     entries = []
     for f in sim.token_files():
-        (target / f.filename).write_text(f.content + "\n", encoding="ascii")
+        # No trailing newline: Apple's downloaded .vpptoken files end with the token itself,
+        # and outside clients that read the file whole send a newline as part of the bearer.
+        (target / f.filename).write_text(f.content, encoding="ascii")
         entries.append({"file": f.filename, "location_name": f.location_name,
                         "location_id": f.location_id, "state": f.state,
                         "expected_state": f.state, "reason": f.reason})
@@ -84,8 +87,26 @@ def run(host: str = "127.0.0.1", port: int = 8787, world: str = "demo", size: in
     print(_("Simulator world {world}: {n} token files and {m} in {d}").format(
         world=world, n=len(sim.token_files()), m=manifest.name, d=manifest.parent), flush=True)
     print(_("Apple base URL: {url}").format(url=base), flush=True)
-    uvicorn.run(create_app(sim), host=host, port=port, log_level="info")
+    pump = start_pump(sim)
+    try:
+        uvicorn.run(create_app(sim), host=host, port=port, log_level="info")
+    finally:
+        pump.set()
+        sim.notifier.close()
     return 0
+
+
+def start_pump(sim, every: float = 0.5) -> threading.Event:  # noqa: ANN001
+    """Finish due events every `every` seconds, as Apple does without being polled, so their
+    notifications go out (simulator.notify); set the returned event to stop."""
+    stop = threading.Event()
+
+    def loop() -> None:
+        while not stop.wait(every):
+            sim.tick_all()
+
+    threading.Thread(target=loop, name="sim-event-pump", daemon=True).start()
+    return stop
 
 
 def run_from_args(args: argparse.Namespace) -> int:

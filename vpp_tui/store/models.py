@@ -71,6 +71,11 @@ class Token(SQLModel, table=True):
     external_mdm_metadata: str | None = Field(default=None, max_length=300)
     claimed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
+    # Apple's notifications (revision 0006_notifications): where Apple POSTs them, and the
+    # SHA-256 of the bearer it sends (the secret itself is given to Apple, never stored).
+    notification_url: str | None = Field(default=None, max_length=512)
+    notification_token_sha256: str | None = Field(default=None, max_length=64, index=True)
+
     # Sync bookkeeping.
     last_sync_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     last_sync_status: str = Field(default="none", max_length=16)
@@ -344,6 +349,24 @@ class AuditEntry(SQLModel, table=True):
     token_id: int | None = Field(default=None, index=True)
 
 
+class Notification(SQLModel, table=True):
+    """One notification Apple POSTed to `vpp-tui listen` (apple-api.md §8), kept once per
+    `notificationId` (Apple may send the same one again), with what it changed."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (UniqueConstraint("token_id", "notification_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_id: int = Field(foreign_key="tokens.id", index=True, ondelete="CASCADE")
+    notification_id: str = Field(max_length=128)
+    notification_type: str = Field(max_length=32, index=True)
+    apple_event_id: str | None = Field(default=None, max_length=64, index=True)
+    result: str | None = Field(default=None, max_length=16)  # SUCCESS | FAILURE
+    body: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    outcome: str | None = Field(default=None, sa_type=Text)  # what the ledger took from it
+    received_at: datetime = _created()
+
+
 class Setting(SQLModel, table=True):
     __tablename__ = "settings"
 
@@ -386,5 +409,5 @@ class Job(SQLModel, table=True):
 ALL_TABLES = [
     ScopeTag, Token, TokenScopeTag, SyncRun, Asset, DirectoryUser, DirectoryDevice,
     DirectoryGroup, GroupMember, AppleUser, Assignment, License, Role, RolePermission,
-    AdminGrant, GrantScopeTag, StoreOwner, AuditEntry, Setting, Lease, Job,
+    AdminGrant, GrantScopeTag, StoreOwner, AuditEntry, Setting, Lease, Job, Notification,
 ]

@@ -90,7 +90,8 @@ def _dispatch(args: Namespace, ctx) -> int:  # noqa: ANN001
     if action == "set":
         view = tokens.update_settings(ctx, args.name, country=args.country,
                                       account_type=args.account, auto_update=args.auto_update,
-                                      scope_tags=args.scope_tag)
+                                      scope_tags=args.scope_tag,
+                                      notification_url=args.notification_url)
         _report(args, view, _("updated {name}").format(name=view.name))
         return EXIT_OK
     if action == "take-control":

@@ -130,6 +130,7 @@ def _views(ctx: ServiceContext, session: Session, tokens: list[m.Token],
             country=t.country, account_type=t.account_type, auto_update=t.auto_update,
             external_mdm_name=t.external_mdm_name,
             external_mdm_metadata=t.external_mdm_metadata, scope_tags=tags.get(t.id or 0, ()),
+            notification_url=t.notification_url,
             secret_hint=hint,
         ))
     return views

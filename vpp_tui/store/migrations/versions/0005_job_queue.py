@@ -1,7 +1,7 @@
 """job queue: long work queued in the store for `vpp-tui worker` processes (issue 13)
 
-Revision ID: 0004_job_queue
-Revises: 0003_access
+Revision ID: 0005_job_queue
+Revises: 0004_sync_scale
 Create Date: 2026-11-30 23:00:00
 
 One row per job (`domain.jobs`): what to do (kind, token, payload), as whom (actor), its
@@ -14,8 +14,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = '0004_job_queue'
-down_revision: str | None = '0003_access'
+revision: str = '0005_job_queue'
+down_revision: str | None = '0004_sync_scale'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
