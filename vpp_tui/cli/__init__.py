@@ -28,7 +28,7 @@ def _handler(args: Any) -> Callable[[Any], int]:
     return table.get(command, placeholders.not_implemented)
 
 
-LATE_MODULES = ("tokens", "catalog", "licensing", "key", "access", "settings")
+LATE_MODULES = ("tokens", "catalog", "licensing", "key", "access", "settings", "status")
 # Commands that own the terminal (Textual, a server's log); every other one prints plain text.
 TERMINAL_COMMANDS = (None, "demo", "serve", "simulator")
 

@@ -251,6 +251,10 @@ def build_parser() -> Parser:
 
     settings_arguments(sub, cmd)
 
+    from vpp_tui.cli.commands.status import add_arguments as status_arguments
+
+    status_arguments(sub, cmd)
+
     p = cmd("audit", _("the audit log"))
     p.add_argument("--limit", type=entry_count, default=200,
                    help=_("how many entries, newest first (1 to {n})").format(n=MAX_ENTRIES))
