@@ -50,7 +50,7 @@ def test_status_exits_1_when_something_needs_attention(capsys, world) -> None:  
     assert (code, err) == (1, "")
     doc = json.loads(out)
     assert doc["healthy"] is False
-    assert any(r.endswith("apps nearly out of licenses") for r in doc["attention"])
+    assert any(r.endswith("nearly out of licenses") for r in doc["attention"])
     assert "Graphing Pro" in {i["name"] for i in doc["low_on_licenses"]}
     assert doc["tokens"][0]["name"] == "North Campus"
     code, out, _err = cli(capsys, world, "status")

@@ -70,6 +70,12 @@ def test_most_urgent_notices_come_first() -> None:
 
 def test_low_license_summary_counts_apps_and_books_with_plurals() -> None:
     assert rules.low_license_summary(3, 0) == ["3 apps nearly out of licenses"]
-    assert rules.low_license_summary(1, 1) == ["1 app nearly out of licenses",
-                                               "1 book nearly out of licenses"]
+    assert rules.low_license_summary(1, 1) == ["1 app and 1 book nearly out of licenses"]
+    assert rules.low_license_summary(0, 2) == ["2 books nearly out of licenses"]
     assert rules.low_license_summary(0, 0) == []
+    assert rules.low_license_short(6, 1) == ["6 apps, 1 book low"]
+
+
+def test_short_expiry_notice_names_the_token_and_days() -> None:
+    assert rules.ExpiryNotice("South", 10, False, 1).short_text() == "South in 10 d"
+    assert rules.ExpiryNotice("Annex", -3, True, 0).short_text() == "Annex expired"

@@ -35,7 +35,9 @@ def test_glance_counts_low_apps_and_books_and_the_most_urgent_expiry(synced) -> 
     assert seen.low_books == sum(1 for i in low if i.product_type == "book") > 0
     assert [n.token for n in seen.expiring] == ["South Campus"]
     assert seen.parts()[0] == "token South Campus expires in 10 days"
-    assert seen.parts()[1].endswith("apps nearly out of licenses")
+    assert seen.parts()[1] == (f"{seen.low_apps} apps and {seen.low_books} book"
+                               f"{'s' if seen.low_books > 1 else ''} nearly out of licenses")
+    assert seen.parts(short=True)[0] == "South Campus in 10 d"
 
 
 def test_status_flags_an_expiring_token_only_on_its_notice_days(synced) -> None:  # noqa: ANN001

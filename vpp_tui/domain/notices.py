@@ -79,6 +79,12 @@ class ExpiryNotice:
                         "token {name} expires in {n} days", self.days_left).format(
             name=self.token, n=self.days_left)
 
+    def short_text(self) -> str:
+        """The narrow header's words: "Old Annex expired", "South Campus in 10 d"."""
+        if self.days_left <= 0:
+            return _("{name} expired").format(name=self.token)
+        return _("{name} in {n} d").format(name=self.token, n=self.days_left)
+
 
 def expiry_notice(token: str, expires_at: datetime, now: datetime,
                   first_day: int) -> ExpiryNotice | None:
@@ -96,15 +102,30 @@ def most_urgent(notices: list[ExpiryNotice]) -> list[ExpiryNotice]:
     return sorted(notices, key=lambda n: (n.days_left, n.token.lower()))
 
 
-def low_license_summary(apps: int, books: int) -> list[str]:
-    """The header's words for items over the low-license threshold
-    (`domain.settings.is_low_on_licenses`): "3 apps nearly out of licenses", one phrase
-    for apps and one for books, none for a count of 0. Source: issue 12."""
-    parts = []
+def _counted(apps: int, books: int) -> list[str]:
+    counted = []
     if apps:
-        parts.append(ngettext("{n} app nearly out of licenses",
-                              "{n} apps nearly out of licenses", apps).format(n=apps))
+        counted.append(ngettext("{n} app", "{n} apps", apps).format(n=apps))
     if books:
-        parts.append(ngettext("{n} book nearly out of licenses",
-                              "{n} books nearly out of licenses", books).format(n=books))
-    return parts
+        counted.append(ngettext("{n} book", "{n} books", books).format(n=books))
+    return counted
+
+
+def low_license_summary(apps: int, books: int) -> list[str]:
+    """The words for items over the low-license threshold
+    (`domain.settings.is_low_on_licenses`): ["3 apps nearly out of licenses"],
+    ["3 apps and 1 book nearly out of licenses"], [] when both counts are 0. Source:
+    issue 12 ("3 apps nearly out of licenses")."""
+    if not apps and not books:
+        return []
+    counted = _counted(apps, books)
+    items = (_("{apps} and {books}").format(apps=counted[0], books=counted[1])
+             if len(counted) == 2 else counted[0])
+    return [_("{items} nearly out of licenses").format(items=items)]
+
+
+def low_license_short(apps: int, books: int) -> list[str]:
+    """The narrow header's words for the same counts: ["3 apps, 1 book low"]."""
+    if not apps and not books:
+        return []
+    return [_("{items} low").format(items=", ".join(_counted(apps, books)))]

@@ -94,15 +94,18 @@ class Glance:
     low_books: int = 0
     expiring: tuple[notices.ExpiryNotice, ...] = ()
 
-    def parts(self) -> list[str]:
-        """The header's phrases: the most urgent token notice ("+N more" when there are
-        several), then the low-license counts."""
+    def parts(self, *, short: bool = False) -> list[str]:
+        """The header's phrases: the most urgent token notice ("(+N)" more tokens have
+        one), then the apps and books nearly out of licenses; `short`: the narrow
+        terminal's words ("South Campus 10 d", "6 apps, 1 book low")."""
         words = []
         if self.expiring:
-            words.append(self.expiring[0].text())
+            first = self.expiring[0]
+            words.append(first.short_text() if short else first.text())
             if len(self.expiring) > 1:
                 words[-1] += f" (+{len(self.expiring) - 1})"
-        return words + notices.low_license_summary(self.low_apps, self.low_books)
+        summary = (notices.low_license_short if short else notices.low_license_summary)
+        return words + summary(self.low_apps, self.low_books)
 
 
 def glance(ctx: ServiceContext) -> Glance:
