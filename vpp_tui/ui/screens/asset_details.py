@@ -9,7 +9,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
-from vpp_tui.i18n import _
+from vpp_tui.i18n import _, ngettext
 from vpp_tui.services.catalog import AssetView
 from vpp_tui.services.licensing.views import LicenseReport
 from vpp_tui.services.usage import UsagePoint
@@ -50,8 +50,10 @@ class AssetDetailsScreen(ModalScreen[None]):
                 line = usage_bar(r.used, r.total, unlimited=r.unlimited, width=16)
                 line.append("   " + facts(v))
                 yield Static(line, id="asset-facts")
-                yield Static(_("License usage over time ({n} syncs)").format(
-                    n=len(self.usage)), classes="subheading")
+                yield Static(ngettext("License usage over time ({n} sync)",
+                                      "License usage over time ({n} syncs)",
+                                      len(self.usage)).format(n=len(self.usage)),
+                             classes="subheading")
                 if self.usage:
                     yield UsageChart(self.usage, unlimited=v.unlimited, id="asset-usage")
                 else:
