@@ -29,7 +29,7 @@ def _handler(args: Any) -> Callable[[Any], int]:
 
 
 LATE_MODULES = ("tokens", "catalog", "licensing", "key", "access", "settings", "reconcile", "jobs",
-                "listen")
+                "listen", "status")
 # Commands that own the terminal (Textual, a server's log); every other one prints plain text.
 TERMINAL_COMMANDS = (None, "demo", "serve", "simulator")
 

@@ -290,6 +290,9 @@ def build_parser() -> Parser:
 
     reconcile_arguments(sub, cmd)
     jobs_arguments(sub, cmd)
+    from vpp_tui.cli.commands.status import add_arguments as status_arguments
+
+    status_arguments(sub, cmd)
 
     p = cmd("audit", _("the audit log"))
     p.add_argument("--limit", type=entry_count, default=200,

@@ -367,6 +367,24 @@ class Notification(SQLModel, table=True):
     received_at: datetime = _created()
 
 
+class UsageSample(SQLModel, table=True):
+    """One item's license counts as one sync saw them: the usage chart's points. Written
+    by each completed sync, thinned by `services.usage` (rule: `domain.usage`)."""
+
+    __tablename__ = "usage_history"
+    __table_args__ = (
+        Index("ix_usage_history_item", "token_id", "adam_id", "pricing_param", "recorded_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_id: int = Field(foreign_key="tokens.id", ondelete="CASCADE")
+    adam_id: str = Field(max_length=32)
+    pricing_param: str = Field(default="STDQ", max_length=8)
+    assigned: int = 0
+    available: int = 0
+    total: int = 0
+    recorded_at: datetime = Field(sa_type=UTCDateTime, nullable=False, index=True)
+
+
 class Setting(SQLModel, table=True):
     __tablename__ = "settings"
 
@@ -410,4 +428,5 @@ ALL_TABLES = [
     ScopeTag, Token, TokenScopeTag, SyncRun, Asset, DirectoryUser, DirectoryDevice,
     DirectoryGroup, GroupMember, AppleUser, Assignment, License, Role, RolePermission,
     AdminGrant, GrantScopeTag, StoreOwner, AuditEntry, Setting, Lease, Job, Notification,
+    UsageSample,
 ]

@@ -31,6 +31,7 @@ from vpp_tui.services import settings
 from vpp_tui.services.access import check_action
 from vpp_tui.services.access.snapshot import AccessSnapshot, access_snapshot
 from vpp_tui.services.context import ServiceContext
+from vpp_tui.services.status import Glance
 from vpp_tui.ui.commands import Command, bindings, global_commands, sections
 from vpp_tui.ui.errors import ReportsWorkerErrors
 from vpp_tui.ui.jobs import Job, changes
@@ -86,6 +87,7 @@ class VppApp(ReportsWorkerErrors, App[None]):
         self.cursor_blink = cursor_blink
         self._saved_theme: str | None = None
         self.org_name: str | None = None  # learnt from the tokens, shown in every header
+        self.glance: Glance | None = None  # the header's notices, last read by a section
         self.jobs: dict[str, Job] = {}  # running jobs by key: the same job never twice
         self.live_sections: set[SectionScreen] = set()  # mounted: they follow the store
         # What the acting admin may do: loaded in a worker, read by every check_action.

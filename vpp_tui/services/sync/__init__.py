@@ -37,6 +37,7 @@ from vpp_tui.services.settings import get_setting
 from vpp_tui.services.sync.apply import AppleSnapshot, apply_snapshot
 from vpp_tui.services.sync.fetch import Plan, Tally, fetch, make_plan
 from vpp_tui.services.tokens import bearer_of, get_token
+from vpp_tui.services.usage import record_usage
 from vpp_tui.services.views import SyncResult
 from vpp_tui.store import models as m
 
@@ -264,6 +265,7 @@ def _finish(ctx: ServiceContext, session: Session, plan: Plan, run_id: int,
         run.status, run.finished_at, run.requests = outcomes.COMPLETED, now, requests
         run.assets, run.assignments, run.users = counts.assets, counts.assignments, counts.users
         session.add(run)
+    record_usage(session, plan.token_id, now)  # the usage charts' points (services.usage)
     audit.record(session, ctx, "token.sync", plan.name, detail=(
         f"{'full' if plan.full else 'delta'}: {counts.assets} assets, "
         f"{counts.assignments} assignments, {counts.users} users, {requests} requests"))

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
-from vpp_tui.i18n import _
+from vpp_tui.i18n import _, ngettext
 from vpp_tui.services import licensing
 from vpp_tui.services.catalog import AssetView
 from vpp_tui.services.licensing.views import LICENSE_ROW_FIELDS, LicenseReport
+from vpp_tui.services.usage import UsagePoint
 from vpp_tui.ui.commands import Command, bindings
 from vpp_tui.ui.exporting import start_export
 from vpp_tui.ui.format import when
 from vpp_tui.ui.sections.catalog.rows import facts
+from vpp_tui.ui.widgets.charts import UsageChart
 from vpp_tui.ui.widgets.usage_bar import usage_bar
 
 DETAILS_COMMANDS = (
@@ -35,10 +39,12 @@ class AssetDetailsScreen(ModalScreen[None]):
     #asset-box VerticalScroll { height: auto; max-height: 26; }
     """
 
-    def __init__(self, view: AssetView, report: LicenseReport) -> None:
+    def __init__(self, view: AssetView, report: LicenseReport,
+                 usage: Sequence[UsagePoint] = ()) -> None:
         super().__init__(id="asset-details")
         self.view = view
         self.report = report
+        self.usage = list(usage)  # services.usage.usage_history: the chart's points
 
     def compose(self) -> ComposeResult:
         v, r = self.view, self.report
@@ -49,6 +55,15 @@ class AssetDetailsScreen(ModalScreen[None]):
                 line = usage_bar(r.used, r.total, unlimited=r.unlimited, width=16)
                 line.append("   " + facts(v))
                 yield Static(line, id="asset-facts")
+                yield Static(ngettext("License usage over time ({n} sync)",
+                                      "License usage over time ({n} syncs)",
+                                      len(self.usage)).format(n=len(self.usage)),
+                             classes="subheading")
+                if self.usage:
+                    yield UsageChart(self.usage, unlimited=v.unlimited, id="asset-usage")
+                else:
+                    yield Static(_("no usage recorded yet: each sync adds a point"),
+                                 id="asset-usage-none")
                 yield Static(_("Assignments ({n})").format(n=len(r.assignments)),
                              classes="subheading")
                 yield DataTable(id="asset-assignments", cursor_type="none")

@@ -7,22 +7,32 @@ from __future__ import annotations
 import asyncio
 from typing import ClassVar
 
-from textual import events, on
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from vpp_tui.services.access.snapshot import AccessSnapshot
 from vpp_tui.services.context import ServiceContext
+from vpp_tui.services.status import Glance, glance
 from vpp_tui.ui.commands import Command, Section, sections
 from vpp_tui.ui.errors import ReportsWorkerErrors
-from vpp_tui.ui.messages import StoreChanged
+from vpp_tui.ui.messages import (
+    AccessChanged,
+    CatalogChanged,
+    SettingsChanged,
+    StoreChanged,
+    TokensChanged,
+)
 from vpp_tui.ui.widgets.header import HeaderLine, SectionBar
 
 
 def section_by_mode(mode: str) -> Section:
     return next(s for s in sections() if s.mode == mode)
 
+
+#: the store change events that change the header's notices (expiry, low licenses)
+GLANCE_FOLLOWS = (TokensChanged, CatalogChanged, SettingsChanged, AccessChanged)
 
 #: worker groups that are not part of a section's loading: a long job (sync, revoke all)
 #: runs beside the section's commands, so a command from the palette never waits for it
@@ -39,6 +49,7 @@ class SectionScreen(ReportsWorkerErrors, Screen[None]):
     #: the store change events that make this section read its rows again
     FOLLOWS: ClassVar[tuple[type[StoreChanged], ...]] = ()
     _reload_pending = False
+    _glance_pending = False
 
     def __init__(self) -> None:
         super().__init__(id=f"section-{self.MODE}", classes="section")
@@ -103,6 +114,18 @@ class SectionScreen(ReportsWorkerErrors, Screen[None]):
     def on_mount(self) -> None:
         self.app.live_sections.add(self)  # type: ignore[attr-defined]
         self.app.load_access()  # type: ignore[attr-defined]
+        self.load_glance()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="glance")
+    def load_glance(self) -> None:
+        """Read the header's notices (services.status.glance) for this section's header."""
+        seen = glance(self.ctx)
+        self.app.call_from_thread(self._glance_loaded, seen)
+
+    def _glance_loaded(self, seen: Glance) -> None:
+        self.app.glance = seen  # type: ignore[attr-defined]
+        if self.is_mounted:
+            self.query_one(HeaderLine).set_notices(seen)
 
     @on(events.Resize)
     def _footer_fits(self, event: events.Resize) -> None:
@@ -114,10 +137,17 @@ class SectionScreen(ReportsWorkerErrors, Screen[None]):
 
     @on(StoreChanged)
     def _store_changed(self, message: StoreChanged) -> None:
+        if isinstance(message, GLANCE_FOLLOWS) and not self._glance_pending:
+            self._glance_pending = True
+            self.call_later(self._glance_now)
         # One job posts several events at once: the section reads its rows once.
         if isinstance(message, self.FOLLOWS) and not self._reload_pending:
             self._reload_pending = True
             self.call_later(self._reload_now)
+
+    def _glance_now(self) -> None:
+        self._glance_pending = False
+        self.load_glance()
 
     def _reload_now(self) -> None:
         self._reload_pending = False

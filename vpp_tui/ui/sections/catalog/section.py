@@ -17,6 +17,7 @@ from vpp_tui.i18n import _
 from vpp_tui.services import catalog, licensing, tokens
 from vpp_tui.services.catalog import AssetView
 from vpp_tui.services.catalog.queries import list_groups
+from vpp_tui.services.usage import usage_history
 from vpp_tui.ui.access import CATALOG_ACTIONS, allowed_action
 from vpp_tui.ui.commands import Command
 from vpp_tui.ui.exporting import export_command, start_export
@@ -260,7 +261,9 @@ class CatalogSection(RunsJobs, LicenseFlow, SectionScreen):
         def work_() -> None:
             report = licensing.licenses(self.ctx, f"{view.adam_id}:{view.pricing_param}",
                                         view.token)
-            self.app.call_from_thread(self.app.push_screen, AssetDetailsScreen(view, report))
+            usage = usage_history(self.ctx, view.id)
+            self.app.call_from_thread(self.app.push_screen,
+                                      AssetDetailsScreen(view, report, usage))
 
         self.run_worker(work_, group="details", thread=True, exclusive=True,
                         exit_on_error=False)

@@ -25,6 +25,8 @@ TOKENS_COMMANDS = (
             show=False),
     Command("tokens.details", "enter", "details", _("details"),
             _("All of the selected token's fields and its sync history")),
+    Command("tokens.timeline", "t", "timeline", _("expiry timeline"),
+            _("When each token expires and the days its expiry notices come"), show=False),
     Command("tokens.attention", "n", "toggle_attention", _("attention only"),
             _("Show only the tokens that need attention, or all of them"), show=False),
     Command("tokens.filter", "slash", "filter", _("filter"),
