@@ -112,6 +112,8 @@ def test_every_table_round_trips(store) -> None:
         s.add(m.Notification(token_id=token.id, notification_id="n-1",
                              notification_type="ASSET_COUNT",
                              body={"adamId": "408709785", "countDelta": 5}))
+        s.add(m.UsageSample(token_id=token.id, adam_id="408709785", assigned=3, available=7,
+                            total=10, recorded_at=NOW))
     with store.session() as s:
         for table in m.ALL_TABLES:
             assert s.exec(select(table)).first() is not None, table.__tablename__
