@@ -20,6 +20,7 @@ def envelope(loc: Location, notification_type: str, body: dict[str, Any]) -> dic
 
 
 def test_notification(loc: Location) -> dict[str, Any]:
+    """What Apple POSTs when a notification URL is set (§2.3): an empty notification."""
     return envelope(loc, "TEST_NOTIFICATION", {})
 
 
