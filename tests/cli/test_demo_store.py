@@ -117,3 +117,17 @@ def test_demo_flag_with_db_apple_or_key_file_is_refused(capsys, tmp_path) -> Non
         err = capsys.readouterr().err
         assert err.startswith("error:") and err.count("\n") == 1 and extra[0] in err
     assert not os.path.exists(tmp_path / "x.db")
+
+
+def test_a_seeded_demo_loads_its_apple_world_only_when_apple_is_called() -> None:
+    # Start-up (issue 13): `vpp-tui --demo token list` does not load the simulator.
+    demo(reset=True).close()
+    runtime = demo()
+    try:
+        assert runtime.slot is not None and runtime.slot.value is None
+        assert states(runtime)["North Campus"] == "valid"
+        assert runtime.slot.value is None
+        assert sync.sync_token(runtime.ctx, "North Campus").status == "completed"
+        assert runtime.slot.value is not None
+    finally:
+        runtime.close()

@@ -74,7 +74,7 @@ def _add_globals(parser: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> Parser:
-    from vpp_tui.simulator import serve as simulator_serve
+    from vpp_tui.cli.arguments.simulator import add_arguments as simulator_arguments
 
     parser = Parser(
         prog="vpp-tui",
@@ -99,7 +99,7 @@ def build_parser() -> Parser:
         "allow a non-loopback --host (anyone reaching it gets a console acting as you)"))
 
     p = cmd("simulator", _("serve the Apple simulator over HTTP and write a token file per location"))
-    simulator_serve.add_arguments(p)
+    simulator_arguments(p)
 
     token = cmd("token", _("location tokens: add, list, show, renew, set, take-control, "
                            "delete"))
@@ -243,11 +243,11 @@ def build_parser() -> Parser:
         "re-encrypt every token secret under a new key, in one transaction"))
     p.add_argument("--json", action="store_true")
 
-    from vpp_tui.cli.commands.access import add_arguments as access_arguments
+    from vpp_tui.cli.arguments.access import add_arguments as access_arguments
 
     access_arguments(sub, cmd)
 
-    from vpp_tui.cli.commands.settings import add_arguments as settings_arguments
+    from vpp_tui.cli.arguments.settings import add_arguments as settings_arguments
 
     settings_arguments(sub, cmd)
 

@@ -301,10 +301,12 @@ def _build_scale(sim: Simulator, size: int, seed: int) -> None:
                             f"Vendor {i % 97}", platforms, device_assignable=i % 13 != 0,
                             book=book, version=None if book else f"{1 + i % 9}.{i % 5}")
         items.append(item)
-        used = rng.randint(0, 600)
-        _asset(loc, item, used + rng.randint(0, 200))
         devices = item.device_assignable and not book
-        for j in rng.sample(range(n_serials if devices else n_users), used):
+        population = n_serials if devices else n_users
+        # At most one license per user or device: a small world has fewer than 600 of them.
+        used = min(rng.randint(0, 600), population)
+        _asset(loc, item, used + rng.randint(0, 200))
+        for j in rng.sample(range(population), used):
             key = ("device", f"SC{j:010d}") if devices else ("user", cids[j])
             loc.assignments[(item.adam_id, "STDQ", *key)] = 0
     loc.reindex_assignments()
