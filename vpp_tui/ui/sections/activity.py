@@ -106,6 +106,8 @@ class ActivitySection(SectionScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="activity")
     def _load(self, seq: int, offset: int, text: str) -> None:
+        if not self.after_typing():
+            return
         total = audit.count_entries(self.ctx, text=text or None)
         offset = min(offset, max(0, (total - 1) // PAGE_SIZE * PAGE_SIZE))
         entries = audit.list_entries(self.ctx, offset=offset, limit=PAGE_SIZE,
@@ -158,6 +160,7 @@ class ActivitySection(SectionScreen):
     def _filter_changed(self, event: Input.Changed) -> None:
         if event.value.strip() != self.filter_text:
             self.filter_text = event.value.strip()
+            self.typed()
             self.load_page(0)
 
     @on(Input.Submitted, "#activity-filter")
