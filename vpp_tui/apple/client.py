@@ -17,6 +17,7 @@ from urllib.parse import quote
 import httpx
 
 from vpp_tui.apple import metadata as meta
+from vpp_tui.apple import urls
 from vpp_tui.apple.batching import (
     DEFAULTS,
     Limits,
@@ -55,24 +56,8 @@ from vpp_tui.apple.retry import RetryPolicy
 from vpp_tui.i18n import _
 
 APPLE_BASE = "https://vpp.itunes.apple.com/mdm/v2"
-API_PATH = "/mdm/v2"
-
-
-def base_url_problem(url: str) -> str | None:
-    """The one-line refusal of an Apple base URL whose path does not end with API_PATH, or
-    None. Every endpoint is below it (apple-api.md §2), so without it each request would
-    hit a path Apple (or the simulator) answers with 9634 "Service removed", which reads
-    as if the service were gone. Example: "http://127.0.0.1:8787" -> "the Apple URL must
-    end with /mdm/v2 (e.g. http://127.0.0.1:8787/mdm/v2) …"."""
-    from urllib.parse import urlsplit
-
-    from vpp_tui.domain.text import quote as quoted
-
-    if urlsplit(url).path.rstrip("/").endswith(API_PATH):
-        return None
-    return _("the Apple URL must end with {path} (e.g. {example}), not {url}; correct "
-             "--apple or VPP_APPLE_URL").format(
-        path=API_PATH, example=url.rstrip("/")[:80] + API_PATH, url=quoted(url))
+API_PATH = urls.API_PATH
+base_url_problem = urls.base_url_problem
 APPLE_LOOKUP = "https://uclient-api.itunes.apple.com/WebObjects/MZStorePlatform.woa/wa/lookup"
 APPLE_INVITE = ("https://buy.itunes.apple.com/WebObjects/MZFinance.woa/wa/"
                 "associateVPPUserWithITSAccount?inviteCode=%25inviteCode%25&mt=8")

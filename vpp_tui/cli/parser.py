@@ -83,9 +83,9 @@ def _add_globals(parser: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> Parser:
-    from vpp_tui.cli.commands.jobs import add_arguments as jobs_arguments
-    from vpp_tui.cli.commands.jobs import queue_help
-    from vpp_tui.simulator import serve as simulator_serve
+    from vpp_tui.cli.arguments.jobs import add_arguments as jobs_arguments
+    from vpp_tui.cli.arguments.jobs import queue_help
+    from vpp_tui.cli.arguments.simulator import add_arguments as simulator_arguments
 
     parser = Parser(
         prog="vpp-tui",
@@ -117,7 +117,7 @@ def build_parser() -> Parser:
                    help=_("print one JSON line per notification received"))
 
     p = cmd("simulator", _("serve the Apple simulator over HTTP and write a token file per location"))
-    simulator_serve.add_arguments(p)
+    simulator_arguments(p)
 
     token = cmd("token", _("location tokens: add, list, show, renew, set, take-control, "
                            "delete"))
@@ -278,19 +278,19 @@ def build_parser() -> Parser:
         "re-encrypt every token secret under a new key, in one transaction"))
     p.add_argument("--json", action="store_true")
 
-    from vpp_tui.cli.commands.access import add_arguments as access_arguments
+    from vpp_tui.cli.arguments.access import add_arguments as access_arguments
 
     access_arguments(sub, cmd)
 
-    from vpp_tui.cli.commands.settings import add_arguments as settings_arguments
+    from vpp_tui.cli.arguments.settings import add_arguments as settings_arguments
 
     settings_arguments(sub, cmd)
 
-    from vpp_tui.cli.commands.reconcile import add_arguments as reconcile_arguments
+    from vpp_tui.cli.arguments.reconcile import add_arguments as reconcile_arguments
 
     reconcile_arguments(sub, cmd)
     jobs_arguments(sub, cmd)
-    from vpp_tui.cli.commands.status import add_arguments as status_arguments
+    from vpp_tui.cli.arguments.status import add_arguments as status_arguments
 
     status_arguments(sub, cmd)
 

@@ -306,7 +306,7 @@ def _build_scale(sim: Simulator, size: int, seed: int) -> None:
         items.append(item)
         devices = item.device_assignable and not book
         population = n_serials if devices else n_users
-        # Never more holders than the world has (a small world: issue 13 "size 20" crash).
+        # At most one license per user or device: a small world has fewer than 600 of them.
         used = min(rng.randint(0, 600), population)
         _asset(loc, item, used + rng.randint(0, 200))
         for j in rng.sample(range(population), used):

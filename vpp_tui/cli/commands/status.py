@@ -17,12 +17,6 @@ from vpp_tui.services.status import StatusReport, status_report
 SHOWN = 8  # low items and waitlists listed in text; --json lists all
 
 
-def add_arguments(sub: Any, cmd: Any) -> None:
-    """The `status` command, on the main parser's subcommands."""
-    p = cmd("status", _("the estate on one screen: tokens needing attention, items nearly "
-                        "out of licenses, last syncs, waitlists; exit 1 when something "
-                        "needs attention"))
-    p.add_argument("--json", action="store_true")
 
 
 def _when(value: Any) -> str:

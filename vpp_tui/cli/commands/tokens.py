@@ -10,7 +10,7 @@ from vpp_tui.domain import labels, outcomes
 from vpp_tui.domain.limits import MAX_TOKEN_FILE_BYTES
 from vpp_tui.domain.text import quote
 from vpp_tui.i18n import _
-from vpp_tui.services import leases, sync, tokens
+from vpp_tui.services import leases, tokens
 from vpp_tui.services.access import Permission, visible_token_ids
 from vpp_tui.services.views import DeletePreview
 
@@ -190,6 +190,8 @@ def _break_lease(args: Namespace, ctx) -> int:  # noqa: ANN001
 
 
 def _sync(args: Namespace, ctx) -> int:  # noqa: ANN001
+    from vpp_tui.services import sync  # here, not above: `token list` does not load sync
+
     if args.break_lease is not None:
         return _break_lease(args, ctx)
     if not args.all and not args.names:

@@ -126,6 +126,8 @@ class ActivitySection(SectionScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="activity")
     def _load(self, seq: int, offset: int, where: AuditFilter | None) -> None:
+        if not self.after_typing():
+            return
         total = audit.count_entries(self.ctx, where=where)
         offset = min(offset, max(0, (total - 1) // PAGE_SIZE * PAGE_SIZE))
         entries = audit.list_entries(self.ctx, offset=offset, limit=PAGE_SIZE, where=where)
@@ -200,6 +202,7 @@ class ActivitySection(SectionScreen):
             return
         self.filter_problem = None
         self.filter_text, self.where = typed, None if where.empty else where
+        self.typed()
         self.load_page(0)
 
     def action_export(self) -> None:

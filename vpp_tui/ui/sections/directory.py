@@ -142,6 +142,9 @@ class DirectorySection(RunsJobs, SectionScreen):
 
     @work(thread=True, exit_on_error=False, group="directory-load")
     def _load(self, seq: int, tab: str, offset: int, text: str) -> None:
+        # Not an exclusive group (each tab loads on its own): a newer load of the tab wins.
+        if not self.after_typing() or seq != self._seqs[tab]:
+            return
         page = LISTS[tab](self.ctx, text=text or None, offset=offset, limit=self.PAGE_SIZE)
         counts = directory.counts(self.ctx)
         self.post_message(PageLoaded(seq, [counts, *page.rows], page.offset, page.total,
@@ -193,6 +196,7 @@ class DirectorySection(RunsJobs, SectionScreen):
     def _filter_changed(self, event: Input.Changed) -> None:
         if event.value.strip() != self.filter_text:
             self.filter_text = event.value.strip()
+            self.typed()
             self.load(self.tab, 0)
 
     @on(Input.Submitted, "#directory-filter")

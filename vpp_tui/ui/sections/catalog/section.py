@@ -125,6 +125,8 @@ class CatalogSection(RunsJobs, LicenseFlow, SectionScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="catalog-load")
     def _load(self, seq: int, offset: int, text: str, sort: str, token: str | None) -> None:
+        if not self.after_typing():
+            return
         page = catalog.list_assets(self.ctx, books=self.BOOKS, token=token, text=text or None,
                                    sort=sort, offset=offset, limit=self.PAGE_SIZE)
         if page.total and offset >= page.total:  # the rows shrank under a later page
@@ -199,6 +201,7 @@ class CatalogSection(RunsJobs, LicenseFlow, SectionScreen):
         if event.value.strip() != self.filter_text:
             self.filter_text = event.value.strip()
             self._show_switches()
+            self.typed()
             self.load(0)
 
     @on(Input.Submitted, "#catalog-filter")
