@@ -221,7 +221,7 @@ def _queue_syncs(args: Namespace, ctx) -> int:  # noqa: ANN001
     """`sync --queue`: one job per token (with --all every token the admin may sync, with
     --due only those due), for `vpp-tui worker`; prints the job ids."""
     from vpp_tui.cli.commands.jobs import print_queued
-    from vpp_tui.services import jobs
+    from vpp_tui.services import jobs, sync
 
     if args.all:
         allowed = visible_token_ids(ctx, Permission.TOKENS_SYNC)
