@@ -60,7 +60,11 @@ def test_status_report_json_names_every_part(synced) -> None:  # noqa: ANN001
     doc = status.status_report(synced.ctx).as_json()
     assert set(doc) == {"healthy", "attention", "checked_at", "tokens", "low_on_licenses",
                         "waitlists", "reconciliation"}
-    assert doc["healthy"] is False and doc["reconciliation"] == {}
+    assert doc["healthy"] is False
+    assert set(doc["reconciliation"]) == {"unmanaged_device", "departed_user",
+                                          "foreign_client_user", "duplicate_license",
+                                          "intended_not_held", "held_not_intended"}
+    assert all(isinstance(n, int) for n in doc["reconciliation"].values())
     south = next(t for t in doc["tokens"] if t["name"] == "South Campus")
     assert (south["days_left"], south["notice_due"], south["next_notice_in_days"]) == (
         10, False, 1)

@@ -127,10 +127,11 @@ class StatusReport:
 
 
 def reconciliation_counts(ctx: ServiceContext) -> dict[str, int]:
-    """Rows per reconciliation class ({class name: count}). Reconciliation is built on
-    another branch: at merge this calls
-    `vpp_tui.services.reconcile.reconciliation_counts(ctx)`; until then it is empty."""
-    return {}
+    """Rows per reconciliation class ({class name: count}, every class present), over the
+    locations the admin may read (`services.reconcile.reconciliation_counts`)."""
+    from vpp_tui.services import reconcile
+
+    return reconcile.reconciliation_counts(ctx)
 
 
 def status_report(ctx: ServiceContext) -> StatusReport:
