@@ -49,3 +49,16 @@ def test_filter_that_cannot_be_read_is_one_line_saying_what_to_type(typed: str) 
     with pytest.raises(AuditFilterError) as caught:
         parse_audit_filter(typed)
     assert caught.value.message and "\n" not in caught.value.message
+
+
+@pytest.mark.parametrize("key,value", [("until", "0001-01-01T00:00+14:00"),
+                                       ("since", "9999-12-31T23:59-12:00")])
+def test_fault_dates_at_the_ends_of_the_calendar_are_one_message_not_a_crash(
+        key: str, value: str) -> None:
+    # Breaker, issue 12: OverflowError with a traceback instead of exit 2.
+    with pytest.raises(AuditFilterError):
+        audit_filter(**{key: value})
+
+
+def test_until_the_last_day_there_is_means_no_upper_bound() -> None:
+    assert audit_filter(until="9999-12-31").until == datetime.max.replace(tzinfo=UTC)

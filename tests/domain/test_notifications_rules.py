@@ -71,3 +71,16 @@ def test_asset_count_delta_moves_the_total_never_below_what_is_assigned() -> Non
     assert rules.counts_after(40, 40, 5) == (45, 5)
     assert rules.counts_after(40, 30, -12) == (30, 0)
     assert rules.counts_after(10, 0, -20) == (0, 0)
+
+
+@pytest.mark.parametrize("url", ["https://user:pass@example.com/x", "https://exa mple.com/",
+                                 "https://example.com:99999/x", "https://example.com:0x/x"])
+def test_fault_notification_url_with_credentials_space_or_bad_port_is_refused(url: str) -> None:
+    # Breaker, issue 14: these reached Apple, and the password was written to the audit.
+    with pytest.raises(ValueError):
+        rules.check_notification_url(url)
+
+
+def test_notification_url_with_a_real_port_is_accepted() -> None:
+    assert rules.check_notification_url("https://mdm.example.com:8443/vpp") == (
+        "https://mdm.example.com:8443/vpp")

@@ -55,12 +55,14 @@ def _moment(value: str, key: str, *, end: bool) -> datetime:
         if len(value) == 10:
             day = date.fromisoformat(value)
             start = datetime(day.year, day.month, day.day, tzinfo=UTC)
+            if end and day == date.max:
+                return datetime.max.replace(tzinfo=UTC)  # the last day there is: no bound
             return start + timedelta(days=1) if end else start
         moment = datetime.fromisoformat(value)
-    except ValueError as exc:
+        return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    except (ValueError, OverflowError) as exc:  # 9999-12-31 + 1 day, or a zone past year 1
         raise AuditFilterError(_("{key}: {value} is not a date; use YYYY-MM-DD or "
                                  "YYYY-MM-DDTHH:MM (UTC)").format(key=key, value=value)) from exc
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def audit_filter(text: str | None = None, *, admin: str | None = None,

@@ -46,13 +46,28 @@ def check_notification_url(url: str) -> str:
     loopback = parts.scheme == "http" and (parts.hostname or "") in LOOPBACK_HOSTS
     if parts.scheme != "https" and not loopback:
         raise ValueError(_("the notification URL must start with https:// (Apple posts only "
-                           "to HTTPS); put vpp-tui listen behind an HTTPS reverse proxy"))
+                           "to HTTPS; http:// is accepted for a loopback host only); put "
+                           "vpp-tui listen behind an HTTPS reverse proxy"))
     if not parts.hostname:
         raise ValueError(_("the notification URL has no host name; give e.g. "
                            "https://mdm.example.com/vpp/notify"))
     if parts.query or parts.fragment:
         raise ValueError(_("the notification URL may not carry a query string or fragment "
                            "(Apple refuses it); use a path instead"))
+    if parts.username is not None or parts.password is not None:
+        # A password in the URL would be sent to Apple and written to the audit log.
+        raise ValueError(_("the notification URL may not carry a user name or password; "
+                           "vpp-tui checks Apple's bearer token instead"))
+    if any(c.isspace() or ord(c) < 32 for c in text):
+        raise ValueError(_("the notification URL contains a space or control character; "
+                           "give the address without it"))
+    try:
+        port = parts.port
+    except ValueError:
+        port = 0
+    if port == 0 and parts.netloc.rsplit("]", 1)[-1].count(":"):
+        raise ValueError(_("the notification URL has a port that is not one (1 to 65535); "
+                           "give e.g. https://mdm.example.com:8443/vpp/notify"))
     return text
 
 

@@ -44,6 +44,15 @@ def csv_cell(value: Any) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
+def csv_value(cell: str) -> str:
+    """The value a `csv_cell` was written from: the "'" the formula guard put in front of
+    a text starting with "=", "+", "-" or "@" is taken off again, so a file vpp-tui
+    exported (`directory users --csv`) reads back as the same names (directory import)."""
+    if len(cell) > 1 and cell[0] == "'" and cell[1] in "=+-@":
+        return cell[1:]
+    return cell
+
+
 def _as_mapping(row: Any) -> Mapping[str, Any]:
     if is_dataclass(row) and not isinstance(row, type):
         return asdict(row)

@@ -23,12 +23,15 @@ def _concurrency(text: str) -> int:
     return value
 
 
+MAX_JOB_ID = 2**63 - 1  # the largest id either database can hold
+
+
 def _job_id(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
         value = 0
-    if value < 1:
+    if not 1 <= value <= MAX_JOB_ID:
         raise argparse.ArgumentTypeError(_("{v} is not a job id (a whole number, see "
                                            "'vpp-tui jobs')").format(v=text))
     return value

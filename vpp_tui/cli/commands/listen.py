@@ -10,6 +10,7 @@ is printed (`--json`: one JSON object per line).
 from __future__ import annotations
 
 import json
+import socket
 import sys
 from argparse import Namespace
 from collections.abc import Callable
@@ -65,15 +66,25 @@ def _listen(args: Namespace, ctx: Any) -> int:
 
     # Refuse first: only an admin who may change tokens runs the receiver.
     authorize(ctx, Permission.TOKENS_UPDATE)
-    if not 0 < args.port < 65536:
-        from vpp_tui.cli.output import BadInput
+    from vpp_tui.cli.output import BadInput, CommandFailed
 
+    if not 0 < args.port < 65536:
         raise BadInput(_("--port must be between 1 and 65535"))
+    if not args.host.strip():
+        raise BadInput(_("--host is empty; give the address to listen on, e.g. 127.0.0.1"))
+    try:  # bind first: a busy port or an unknown host is one line, not a server's log
+        sock = socket.create_server((args.host, args.port), reuse_port=False)
+    except OSError as exc:
+        raise CommandFailed(_("cannot listen on {host}:{port}: {why}; choose another --port "
+                              "or --host").format(host=args.host, port=args.port,
+                                                  why=exc.strerror or exc)) from exc
     print(_("listening for Apple's notifications on http://{host}:{port}/ (put your HTTPS "
             "reverse proxy in front; see README)").format(host=args.host, port=args.port),
           file=sys.stderr, flush=True)
-    uvicorn.run(create_app(ctx, _printer(args.json)), host=args.host, port=args.port,
-                log_level="info", access_log=False)
+    config = uvicorn.Config(create_app(ctx, _printer(args.json)), log_level="info",
+                            access_log=False)
+    with sock:
+        uvicorn.Server(config).run(sockets=[sock])
     return EXIT_OK
 
 

@@ -10,7 +10,7 @@ from argparse import Namespace
 from typing import Any
 
 from vpp_tui.cli.commands.common import guarded
-from vpp_tui.cli.output import EXIT_FAILED, EXIT_OK, print_json, table
+from vpp_tui.cli.output import EXIT_FAILED, EXIT_OK, print_json, table, warning
 from vpp_tui.i18n import _
 from vpp_tui.services.status import StatusReport, status_report
 
@@ -59,6 +59,8 @@ def _text(report: StatusReport) -> list[str]:
 
 def _status(args: Namespace, ctx: Any) -> int:
     report = status_report(ctx)
+    if not report.tokens:  # a mistyped --db opens an empty store: say so (cron mails it)
+        warning(_("no tokens in this store: add one, or check --db (VPP_DB)"))
     if args.json:
         print_json(report.as_json())
     else:
