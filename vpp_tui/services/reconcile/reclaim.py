@@ -267,7 +267,7 @@ def review_reclaim(ctx: ServiceContext, classes: Sequence[str], *,
     merged = Plan(PlanAction.REVOKE, members,
                   operations=tuple(o for p in plans for o in p.plan.operations),
                   warnings=tuple(w for p in plans for w in p.plan.warnings),
-                  freed=freed, licenses_before=freed)
+                  freed=freed, licenses_before=sum(p.plan.licenses_before for p in plans))
     tokens = ", ".join(dict.fromkeys(p.token for p in plans)) or None
     return LicensePreview(merged, None, None, tokens,
                           target=", ".join(str(c) for c in chosen_classes))

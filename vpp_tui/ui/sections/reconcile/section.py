@@ -9,7 +9,7 @@ The report is the service's (`services.reconcile.reconcile_report`), read in a w
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rich.text import Text
 from textual import on, work
@@ -185,7 +185,7 @@ class ReconcileSection(RunsJobs, LicenseFlow, SectionScreen):
         title = _("Reclaim {cls}").format(cls=class_label(name))
         self.license_change(
             license_spec("license.revoke", f"reconcile:{name}", title),
-            lambda: review_reclaim(self.ctx, [name]),
+            lambda: replace(review_reclaim(self.ctx, [name]), target=class_label(name)),
             lambda ctx, progress: as_license_result(
                 apply_reclaim(ctx, [name], on_progress=progress)),
             _("Reclaimed {cls}").format(cls=class_label(name)))
