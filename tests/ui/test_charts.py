@@ -4,10 +4,9 @@ and 80×24 (demo), Pilot tests for the keys."""
 
 from __future__ import annotations
 
-import pytest
-
 from datetime import timedelta
 
+import pytest
 from sqlmodel import select
 
 from tests.ui.conftest import SIZE, select_token, settle
