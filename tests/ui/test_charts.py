@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
 from sqlmodel import select
 
 from tests.ui.conftest import SIZE, select_token, settle
@@ -59,15 +58,9 @@ class TestSnapshots:
         seed_usage(demo[0])
         assert snap_compare(demo_app(), terminal_size=SIZE, run_before=open_details())
 
-    @pytest.mark.xfail(strict=False, reason="order-dependent in a full -n 3 run: the expired "
-                       "token's days sometimes read 0 instead of -3 (axis starts at 0); "
-                       "to fix next stop")
     def test_expiry_timeline(self, snap_compare, demo_app):  # noqa: ANN001
         assert snap_compare(demo_app(), terminal_size=SIZE, run_before=open_timeline())
 
-    @pytest.mark.xfail(strict=False, reason="order-dependent in a full -n 3 run: the expired "
-                       "token's days sometimes read 0 instead of -3 (axis starts at 0); "
-                       "to fix next stop")
     def test_expiry_timeline_at_80x24(self, snap_compare, demo_app):  # noqa: ANN001
         assert snap_compare(demo_app(), terminal_size=SMALL, run_before=open_timeline())
 

@@ -97,7 +97,9 @@ class ExpiryTimeline(PlotextPlot):
             plt.scatter(xs, ys, marker="●", label=_("notice days"))
         low = min(0, *(v.days_left for v in shown))
         high = max(1, *(v.days_left for v in shown))
-        ticks = sorted({low, 0, *_whole_ticks(high)})
+        # The past gets its own tick only when it is far enough from 0 for both labels to
+        # show: "-3" beside "0" overwrote one of them (which one varied from run to run).
+        ticks = sorted({0, *_whole_ticks(high)} | ({low} if low < -high / 10 else set()))
         plt.xticks(ticks, [str(t) for t in ticks])
         plt.vline(0)
         plt.xlabel(_("days from today"))
