@@ -94,3 +94,42 @@ def test_non_json_error_page_still_gives_a_typed_error() -> None:
     with pytest.raises(e.GaveUp) as info, apple.client(max_attempts=2) as client:
         client.client_config()
     assert isinstance(info.value.last, e.ServerBusy) and info.value.http_status == 502
+
+
+@pytest.mark.parametrize(("number", "words"), [
+    (9713, "metadata"), (9724, "MDM id"), (9725, "MDM name"),
+    (9718, "no app or book"), (9719, "no user or device"), (9720, "no user"),
+    (9726, "HTTP method"), (9727, "content type"),
+    (9616, "already assigned"), (9610, "wait for the assignment"),
+    (9647, "location token"),
+])
+def test_error_hint_says_what_to_do_for(number: int, words: str) -> None:
+    err = e.error_for(number, "refused", 400)
+    assert words in err.hint() and err.hint() != e._default_hint()
+
+
+@pytest.mark.parametrize("number", [9713, 9724, 9725])
+def test_claim_refused_for_length_says_the_location_stays_unclaimed(number: int) -> None:
+    hint = e.error_for(number, "too long", 400).hint()
+    assert "refused the claim" in hint and "unclaimed" in hint
+
+
+def test_legacy_token_9647_is_a_token_fault_renewed_like_9621_and_9625() -> None:
+    err = e.error_for(9647, "This operation isn't supported for legacy tokens.", 403)
+    assert isinstance(err, e.LegacyToken) and e.is_token_fault(err)
+    assert "renew" in err.hint()
+
+
+def test_error_message_only_body_in_http_200_is_a_failure() -> None:
+    apple = FakeApple()
+    apple.on("/client/config", ok({"errorMessage": "Something went wrong"}))
+    with pytest.raises(e.AppleError) as info, apple.client() as client:
+        client.client_config()
+    assert info.value.http_status == 200 and info.value.message == "Something went wrong"
+
+
+def test_error_message_with_data_in_http_200_is_an_answer() -> None:
+    apple = FakeApple()
+    apple.on("/client/config", ok({"errorMessage": "", "uId": "1", "locationName": "L"}))
+    with apple.client() as client:
+        assert client.client_config().locationName == "L"

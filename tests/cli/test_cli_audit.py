@@ -49,3 +49,26 @@ def test_audit_json_shows_the_entry_id_and_apple_event_id(tmp_path) -> None:  # 
     assert [e["apple_event_id"] for e in entries if e["action"] == "license.assign"] == [
         "ev-222", "ev-111"]
     assert entries[0]["id"] > entries[1]["id"]
+
+
+def test_audit_filters_by_admin_action_target_result_and_dates(capsys, tmp_path) -> None:  # noqa: ANN001
+    from vpp_tui.cli import main
+
+    db = _store_with_entries(tmp_path)
+    assert main(["--db", db, "audit", "--action", "renew", "--result", "refused",
+                 "--json"]) == 0
+    assert [e["target"] for e in json.loads(capsys.readouterr().out)] == ["North Campus"]
+    assert main(["--db", db, "audit", "--admin", os_login(), "--target", "abz",
+                 "--since", "2000-01-01", "--until", "2999-12-31", "--csv"]) == 0
+    assert capsys.readouterr().out.splitlines()[1].split(",")[4] == "Map abz"
+    assert main(["--db", db, "audit", "--until", "2000-01-01", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == []
+
+
+def test_audit_date_that_is_not_one_is_exit_2_and_one_line(capsys, tmp_path) -> None:  # noqa: ANN001
+    from vpp_tui.cli import main
+
+    db = _store_with_entries(tmp_path)
+    assert main(["--db", db, "audit", "--since", "2026-13-01"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: since: 2026-13-01 is not a date") and err.count("\n") == 1

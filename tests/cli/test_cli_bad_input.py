@@ -171,3 +171,15 @@ def test_audit_limit_out_of_range_is_refused(cli: Cli, limit: str) -> None:
     before = cli.dump()
     outcome = cli.run("audit", "--limit", limit)
     assert_refused(outcome, before, cli.dump(), mentions="from 1 to")
+
+
+def test_token_set_with_a_plain_http_notification_url_is_refused_and_nothing_changes(
+        cli: Cli) -> None:
+    north = next(f for f in cli.sim.token_files() if f.location_name == "North Campus")
+    assert cli.run("token", "add", cli.write("n.vpptoken", north.content), "--name", "North",
+                   "--apple-id", APPLE_ID, "--consent").code == 0
+    before = cli.dump()
+    outcome = cli.run("token", "set", "North", "--country", "FR", "--notification-url",
+                      "http://mdm.example.com/notify")
+    assert_refused(outcome, before, cli.dump(), mentions="https://")
+    assert cli.sim.location("North Campus").notification_url is None

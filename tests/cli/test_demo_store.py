@@ -5,7 +5,11 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import stat
+from pathlib import Path
+
+import pytest
 
 from vpp_tui.cli import main
 from vpp_tui.cli.commands.console import demo_paths, prepare_demo
@@ -13,8 +17,34 @@ from vpp_tui.cli.commands.demo import try_dir
 from vpp_tui.services import sync, tokens
 
 
-def demo(reset: bool = False):  # noqa: ANN201
-    return prepare_demo(argparse.Namespace(reset=reset, db=None, apple=None, actor="ana",
+@pytest.fixture(scope="session")
+def _seeded_template(tmp_path_factory) -> Path:  # noqa: ANN001
+    """A demo data directory seeded once per test process (seeding syncs every token:
+    seconds); `seeded` copies it for a test instead of seeding again."""
+    folder = tmp_path_factory.mktemp("demo-template") / "data"
+    before = os.environ.get("VPP_DATA_DIR")
+    os.environ["VPP_DATA_DIR"] = str(folder)
+    try:  # seeded as the CLI seeds it: by the OS login, the demo store's owner
+        demo(reset=True, actor=None).close()
+    finally:
+        if before is None:
+            os.environ.pop("VPP_DATA_DIR")
+        else:
+            os.environ["VPP_DATA_DIR"] = before
+    return folder
+
+
+@pytest.fixture
+def seeded(_seeded_template: Path) -> None:
+    """This test's data directory holds a seeded demo (store, key, Apple world, files to
+    try), as `demo(reset=True)` leaves it."""
+    shutil.copytree(_seeded_template, os.environ["VPP_DATA_DIR"], dirs_exist_ok=True)
+
+
+def demo(reset: bool = False, actor: str | None = "ana"):  # noqa: ANN201
+    """The demo runtime; `actor=None`: the OS login, as the CLI acts (the owner of the
+    `seeded` demo)."""
+    return prepare_demo(argparse.Namespace(reset=reset, db=None, apple=None, actor=actor,
                                            key_file=None))
 
 
@@ -32,11 +62,11 @@ def test_demo_seeds_every_token_state_once() -> None:
         runtime.close()
 
 
-def test_a_killed_demo_session_leaves_store_and_apple_world_in_step() -> None:
-    first = demo(reset=True)
+def test_a_killed_demo_session_leaves_store_and_apple_world_in_step(seeded) -> None:
+    first = demo(actor=None)
     tokens.take_control(first.ctx, "Science Dept")  # a change on Apple's side
     first.ctx.store.close()  # killed: Runtime.close() never ran
-    second = demo()
+    second = demo(actor=None)
     try:
         assert states(second)["Science Dept"] == "valid"
         assert sync.sync_token(second.ctx, "Science Dept").status == "completed"
@@ -44,12 +74,9 @@ def test_a_killed_demo_session_leaves_store_and_apple_world_in_step() -> None:
         second.close()
 
 
-def test_demo_store_without_its_apple_world_starts_afresh(capsys) -> None:  # noqa: ANN001
-    demo(reset=True).close()
+def test_demo_store_without_its_apple_world_starts_afresh(capsys, seeded) -> None:  # noqa: ANN001
     _url, key = demo_paths()
     sim_file = key.removesuffix(".key") + ".sim"
-    import os
-
     os.remove(sim_file)
     runtime = demo()
     try:
@@ -65,8 +92,8 @@ def token_list(capsys) -> dict[str, dict]:  # noqa: ANN001
     return {t["name"]: t for t in json.loads(capsys.readouterr().out)}
 
 
-def test_demo_writes_token_files_to_add_and_to_renew_and_says_where(capsys) -> None:
-    demo(reset=True).close()
+def test_demo_writes_token_files_to_add_and_to_renew_and_says_where(capsys, seeded) -> None:
+    demo().close()
     assert sorted(p.name for p in try_dir().iterdir()) == [
         "add-arts-dept.vpptoken", "add-east-campus.vpptoken", "renew-south-campus.vpptoken"]
     for path in try_dir().iterdir():  # a token file is a secret, like the key
@@ -81,7 +108,7 @@ def test_demo_writes_token_files_to_add_and_to_renew_and_says_where(capsys) -> N
     assert "vpp-tui --demo token list" in out
 
 
-def test_demo_token_files_add_and_renew_through_the_cli_with_demo(capsys) -> None:
+def test_demo_token_files_add_and_renew_through_the_cli_with_demo(capsys, seeded) -> None:
     """Fault: the demo shipped no token file its Apple accepts, so add and renew could not
     be shown, and the CLI could not reach the demo store at all."""
     before = token_list(capsys)
@@ -102,7 +129,7 @@ def test_demo_token_files_add_and_renew_through_the_cli_with_demo(capsys) -> Non
     assert main(["--demo", "sync", "South Campus"]) == 0
 
 
-def test_demo_flag_lists_the_demo_tokens(capsys) -> None:
+def test_demo_flag_lists_the_demo_tokens(capsys, seeded) -> None:
     listed = token_list(capsys)
     assert {"North Campus", "South Campus", "Old Annex", "Library", "Science Dept",
             "Music A", "Music B"} <= set(listed)
@@ -117,3 +144,16 @@ def test_demo_flag_with_db_apple_or_key_file_is_refused(capsys, tmp_path) -> Non
         err = capsys.readouterr().err
         assert err.startswith("error:") and err.count("\n") == 1 and extra[0] in err
     assert not os.path.exists(tmp_path / "x.db")
+
+
+def test_a_seeded_demo_loads_its_apple_world_only_when_apple_is_called(seeded) -> None:
+    # Start-up (issue 13): `vpp-tui --demo token list` does not load the simulator.
+    runtime = demo(actor=None)
+    try:
+        assert runtime.slot is not None and runtime.slot.value is None
+        assert states(runtime)["North Campus"] == "valid"
+        assert runtime.slot.value is None
+        assert sync.sync_token(runtime.ctx, "North Campus").status == "completed"
+        assert runtime.slot.value is not None
+    finally:
+        runtime.close()

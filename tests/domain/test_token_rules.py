@@ -185,3 +185,9 @@ def test_renewal_into_a_location_another_mdm_holds_needs_take_control() -> None:
     assert owner_refusal("mine", "vpp-tui", None, "mine", False) is None
     assert owner_refusal(None, None, None, None, False) is None
     assert owner_refusal("jamf-1", "Jamf Pro", None, None, False)  # never claimed anything
+
+
+def test_apple_error_9647_means_invalid_legacy_token_renewed_like_9625() -> None:
+    h = health(200, apple_error=9647)
+    assert h.state == TokenState.INVALID and h.reason == "legacy token"
+    assert "9647" in h.advice and "renew" in h.advice

@@ -94,7 +94,8 @@ def test_full_sync_returns_everything_the_location_holds(world: World) -> None:
     assert {(a.adamId, a.pricingParam) for a in assets.items + assets.unlimited} == \
         set(loc.assets)
     assert len(assignments.items) == len(loc.assignments) > 37 * 5
-    assert len({(a.adamId, a.clientUserId, a.serialNumber) for a in assignments.items}) == \
+    assert len({(a.adamId, a.pricingParam, a.clientUserId, a.serialNumber)
+                for a in assignments.items}) == \
         len(loc.assignments)
     assert len(users.items) == len(loc.users)
     assert assignments.version_id and users.version_id and not assignments.delta

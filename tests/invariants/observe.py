@@ -52,9 +52,11 @@ def store_holders(session: Session, uid: str) -> dict[ItemKey, set[tuple[str, st
     # the store's AppleUser rows of every token of the location, matched by UPN or e-mail.
     tokens = [t.id for t in location_tokens(session, uid)]
     accounts: dict[str, set[str]] = {}
+    retired: set[str] = set()
     for user in session.exec(select(m.AppleUser).where(
             col(m.AppleUser.token_id).in_(tokens))).all():
         if user.status == "Retired":
+            retired.add(user.client_user_id)
             continue
         for name in {user.upn, user.email} - {None}:
             accounts.setdefault(str(name).casefold(), set()).add(user.client_user_id)
@@ -64,6 +66,10 @@ def store_holders(session: Session, uid: str) -> dict[ItemKey, set[tuple[str, st
             continue
         if lic.kind == "device":
             targets = {lic.serial or lic.member}
+        elif lic.client_user_id in retired:
+            # Held by an Apple user retired since (the demo world has one): that user, not
+            # the person's live Apple users.
+            targets = {lic.client_user_id}
         else:
             targets = accounts.get(lic.member.casefold(), set()) | {
                 lic.client_user_id or lic.member}

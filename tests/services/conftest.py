@@ -50,15 +50,18 @@ class World:
 
 
 def make_world(store: Store, *, tmp_key: str, actor: str = "ana",
-               clock: FakeClock | None = None) -> World:
+               clock: FakeClock | None = None, world: str = "demo",
+               **world_options: Any) -> World:
     """`clock`: a FakeClock started where the test needs it (a CLI run in the same test
-    reads the real time, so its world starts now); the fixed default otherwise."""
+    reads the real time, so its world starts now); the fixed default otherwise. `world`
+    and `world_options` (size, page_size…) go to `simulator.worlds.build_world`."""
     from vpp_tui.apple.client import AppleClient
     from vpp_tui.simulator.transport import SimulatorTransport
     from vpp_tui.simulator.worlds import build_world
 
     clock = clock or FakeClock()
-    sim = build_world("demo", clock=clock, event_delay=2.0)
+    world_options.setdefault("event_delay", 2.0)
+    sim = build_world(world, clock=clock, **world_options)
     transport = FlakyTransport(SimulatorTransport(sim))
     ctx = ServiceContext(store=store, actor=actor, clock=clock, key_file=tmp_key)
 

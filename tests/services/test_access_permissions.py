@@ -27,13 +27,18 @@ from vpp_tui.services import (
     audit,
     catalog,
     directory,
+    jobs,
     keys,
     leases,
     licensing,
+    notifications,
     prompts,
+    reconcile,
     settings,
+    status,
     sync,
     tokens,
+    usage,
 )
 from vpp_tui.services.access import AccessDenied, admin
 from vpp_tui.services.access import review as access_review
@@ -41,7 +46,9 @@ from vpp_tui.services.access.identity import check_identity
 from vpp_tui.services.catalog import queries as catalog_queries
 from vpp_tui.services.directory import details as directory_details
 from vpp_tui.services.errors import ServiceError
+from vpp_tui.services.reconcile import reclaim as reconcile_reclaim
 from vpp_tui.services.settings.preview import preview as settings_preview
+from vpp_tui.services.status.glance import expiry_notices, low_items
 from vpp_tui.simulator.worlds import demo_directory
 from vpp_tui.store import models as m
 
@@ -69,6 +76,10 @@ class Op:
     also: frozenset[Permission] = frozenset()  # what else the operation needs
 
 
+def _last_job(world) -> int:
+    return jobs.list_jobs(world.ctx, limit=1)[0].id
+
+
 OPERATIONS: dict[str, Op] = {
     "tokens.queries.list_tokens": Op(P.TOKENS_READ, lambda c, w: tokens.list_tokens(c)),
     "tokens.queries.get_token": Op(P.TOKENS_READ, lambda c, w: tokens.get_token(c, NORTH)),
@@ -92,6 +103,17 @@ OPERATIONS: dict[str, Op] = {
     "sync.sync_token": Op(P.TOKENS_SYNC, lambda c, w: sync.sync_token(c, NORTH)),
     "sync.sync_all": Op(P.TOKENS_SYNC, lambda c, w: sync.sync_all(c)),
     "catalog.list_assets": Op(P.APPS_READ, lambda c, w: catalog.list_assets(c)),
+    "reconcile.report_with_facts": Op(P.APPS_READ, lambda c, w: reconcile.reconcile_report(c)),
+    "reconcile.reclaim._prepare": Op(P.APPS_REVOKE, lambda c, w: reconcile_reclaim.plan_reclaim(
+        c, ["unmanaged_device"])),
+    "status.status_report": Op(P.TOKENS_READ, lambda c, w: status.status_report(c)),
+    "status.glance.low_items": Op(P.APPS_READ, lambda c, w: low_items(c)),
+    "status.glance.expiry_notices": Op(P.TOKENS_READ,
+                                       lambda c, w: expiry_notices(c)),
+    "usage.usage_history": Op(P.APPS_READ, lambda c, w: usage.usage_history(
+        c, catalog.resolve_item(w.ctx, ITEM).id)),
+    "notifications.check_setting": Op(P.TOKENS_UPDATE, lambda c, w: notifications.check_setting(
+        c, NORTH, "https://mdm.example.com/vpp/notify")),
     "catalog.resolve_item": Op(P.APPS_READ, lambda c, w: catalog.resolve_item(c, ITEM)),
     "catalog.assignment_notes": Op(P.APPS_READ, lambda c, w: catalog.assignment_notes(
         c, catalog.resolve_item(w.ctx, ITEM).id)),
@@ -187,6 +209,13 @@ OPERATIONS: dict[str, Op] = {
     "licensing.remove.removal_effects": Op(P.APPS_UNASSIGN, lambda c, w: (
         licensing.removal_effects(c, False)), prep=_assigned),
     "sync.due_tokens": Op(P.TOKENS_READ, lambda c, w: sync.due_tokens(c)),
+    "jobs._preflight[sync]": Op(P.TOKENS_SYNC, lambda c, w: jobs.enqueue(c, "sync",
+                                                                         token=NORTH)),
+    "jobs._preflight[assign]": Op(P.APPS_ASSIGN, lambda c, w: jobs.enqueue(c, "assign", {
+        "item": ITEM, "group": "Teachers", "intent": "required", "license": "user"})),
+    "jobs.cancel": Op(P.TOKENS_SYNC, lambda c, w: jobs.cancel(c, _last_job(w)),
+                      prep=lambda w: jobs.enqueue(w.ctx, "sync", token=NORTH)),
+    "jobs.enqueue_due": Op(P.TOKENS_SYNC, lambda c, w: jobs.enqueue_due(c)),
     "access.identity.check_identity": Op(P.ACT_FOR_OTHERS, lambda c, w: check_identity(
         replace(c, actor="zoe"), login=c.actor), denied_action="access.act_as"),
 }

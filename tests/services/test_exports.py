@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from vpp_tui.services.exports import csv_cell, csv_text, export_csv
+from vpp_tui.services.directory.file import parse_directory
+from vpp_tui.services.exports import csv_cell, csv_text, csv_value, export_csv
 
 
 def test_csv_round_trips_through_dictreader_with_the_documented_columns() -> None:
@@ -48,3 +49,18 @@ def test_export_csv_to_a_missing_folder_raises_and_leaves_nothing(tmp_path: Path
     with pytest.raises(OSError):
         export_csv([{"a": 1}], ["a"], "apps", folder=tmp_path / "gone")
     assert not (tmp_path / "gone").exists()
+
+
+def test_csv_value_takes_off_the_formula_guard_so_an_export_reads_back_the_same() -> None:
+    for text in ("=1+1@contoso.edu", "+sum@contoso.edu", "-minus@contoso.edu", "@at",
+                 "plain", "'quoted from the start"):
+        assert csv_value(csv_cell(text)) == text
+
+
+def test_fault_users_exported_to_csv_and_imported_back_are_the_same_users() -> None:
+    # Breaker, issue 12: the guard's "'" made `=1+1@…` a new user and the old one departed.
+    rows = [{"upn": "=1+1@contoso.edu", "name": "-minus", "managed_apple_id": None,
+             "personal_apple_id": False, "active": True}]
+    text = csv_text(rows, ["upn", "name", "managed_apple_id", "personal_apple_id", "active"])
+    parsed = parse_directory(text, filename="users.csv", kind="users")
+    assert [(u.upn, u.name) for u in parsed.users or []] == [("=1+1@contoso.edu", "-minus")]

@@ -141,3 +141,21 @@ def test_licenses_report_lists_holders_and_waitlisted_failures(world):
     assert report.failures[0].position == 1 and report.failures[0].status == "waitlisted"
     assert "no licenses left" in report.failures[0].reason
     assert report.assignments == (("Exam iPads", "required", "device"),)
+
+
+def test_apply_sends_every_batch_before_awaiting_the_first_event(world):
+    """Issue 13: the batches go out back to back, then their events are awaited (the order
+    the simulator sees, not timing)."""
+    from tests.services.test_ownership import recorder
+
+    north(world)
+    world.sim.limits["maxSerialNumbers"] = 10  # 100 licenses: ten associate batches
+    rec = recorder(world)
+    result = licensing.apply_assign(world.ctx, "Field Notes", "Exam iPads", "required",
+                                    "device")
+    assert (result.licensed, result.error) == (100, None)
+    paths = [p for _m, p in rec.seen if p.endswith(("/assets/associate", "/status"))]
+    posts = [i for i, p in enumerate(paths) if p.endswith("/assets/associate")]
+    first_status = paths.index("/mdm/v2/status")
+    assert len(posts) == 10 and max(posts) < first_status
+    assert len(result.events) == 10 and {e.status for e in result.events} == {"COMPLETE"}

@@ -10,6 +10,7 @@ from sqlmodel import select
 
 from tests.services.test_tokens import add
 from vpp_tui.apple.models import Asset as WireAsset
+from vpp_tui.domain.tokens import FULL_SYNC_EVERY
 from vpp_tui.services import sync, tokens
 from vpp_tui.store import models as m
 
@@ -168,6 +169,7 @@ def test_newer_version_with_auto_update_marks_required_and_available_assignments
             s.add(m.Assignment(asset_id=notes.id, group_id=group.id, intent=intent,
                                license_type="device"))
     world.sim.release_version(notes.adam_id, "9.9.9")
+    world.clock.advance(FULL_SYNC_EVERY.total_seconds())  # found by the daily full refresh
     assert sync.sync_token(world.ctx, "North Campus").status == "completed"
     assert field_notes(world).version == "9.9.9"
     with world.ctx.store.session() as s:
@@ -189,6 +191,6 @@ def test_newer_version_without_auto_update_marks_nothing(world) -> None:
         s.add(m.Assignment(asset_id=notes.id, group_id=group.id, intent="required",
                            license_type="device"))
     world.sim.release_version(notes.adam_id, "9.9.9")
-    sync.sync_token(world.ctx, "North Campus")
+    sync.sync_token(world.ctx, "North Campus", full=True)
     with world.ctx.store.session() as s:
         assert [a.update_pending for a in s.exec(select(m.Assignment)).all()] == [False]

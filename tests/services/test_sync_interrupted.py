@@ -94,7 +94,7 @@ def test_sync_all_stops_when_cancelled_and_leaves_the_other_tokens_alone(world) 
     for loc in (NAME, "South Campus"):
         add(world, loc)
     stop_at(world, 3, world.ctx.cancel.set)
-    results = sync.sync_all(world.ctx)
+    results = sync.sync_all(world.ctx, workers=1)  # one at a time: the other never starts
     assert [r.status for r in results] == ["interrupted"]
     statuses = {v.name: v.last_sync_status for v in tokens.list_tokens(world.ctx)}
     assert sorted(statuses.values()) == ["interrupted", "none"]
@@ -156,3 +156,13 @@ def test_in_progress_is_shown_only_while_the_lease_lives() -> None:
     assert shown_sync_status("in_progress", now, now) == "interrupted"
     assert shown_sync_status("in_progress", None, now) == "interrupted"
     assert shown_sync_status("completed", None, now) == "completed"
+
+
+def test_sync_all_in_parallel_interrupts_the_tokens_in_flight_and_starts_no_more(world) -> None:
+    for loc in (NAME, "South Campus", "Old Annex"):
+        add(world, loc)
+    stop_at(world, 3, world.ctx.cancel.set)
+    results = sync.sync_all(world.ctx, workers=2)
+    # The syncs in flight are interrupted, none starts after; the expired one is skipped.
+    statuses = sorted(r.status for r in results)
+    assert statuses[-1] == "skipped" and set(statuses[:-1]) == {"interrupted"}

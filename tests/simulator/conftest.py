@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -9,6 +11,7 @@ import pytest
 
 from vpp_tui.apple.clock import FakeClock
 from vpp_tui.simulator.core import Simulator
+from vpp_tui.simulator.notify import Notifier
 from vpp_tui.simulator.transport import BASE_URL, SimulatorTransport
 from vpp_tui.simulator.worlds import build_world
 
@@ -49,10 +52,37 @@ def clock() -> FakeClock:
     return FakeClock()
 
 
+class Inbox:
+    """A notification receiver in-process: records each POST, answers `status` (or raises
+    ConnectionError while `reachable` is False)."""
+
+    def __init__(self) -> None:
+        self.received: list[tuple[str, dict[str, str], dict[str, Any]]] = []
+        self.status = 200
+        self.reachable = True
+
+    def __call__(self, url: str, headers: dict[str, str], body: bytes) -> int:
+        if not self.reachable:
+            raise ConnectionError("connection refused")
+        self.received.append((url, headers, json.loads(body)))
+        return self.status
+
+    def of_type(self, notification_type: str) -> list[dict[str, Any]]:
+        return [b for _u, _h, b in self.received if b["notificationType"] == notification_type]
+
+
 @pytest.fixture
-def sim(clock: FakeClock) -> Simulator:
+def inbox() -> Inbox:
+    return Inbox()
+
+
+@pytest.fixture
+def sim(clock: FakeClock, inbox: Inbox) -> Iterator[Simulator]:
     # Rate limiting has its own tests; elsewhere it would only add noise.
-    return build_world("demo", clock=clock, event_delay=2.0, rate_limit=False)
+    world = build_world("demo", clock=clock, event_delay=2.0, rate_limit=False)
+    world.notifier = Notifier(post=inbox, delays=())  # never the network
+    yield world
+    world.notifier.close()
 
 
 @pytest.fixture

@@ -11,8 +11,9 @@ from typing import Any
 
 import pytest
 
-from tests.simulator.conftest import Caller, bearer_of
+from tests.simulator.conftest import Caller, Inbox, bearer_of
 from vpp_tui.apple.clock import FakeClock
+from vpp_tui.simulator.notify import Notifier
 from vpp_tui.simulator.worlds import build_world
 
 EXAMPLES = json.loads((Path(__file__).parent / "data" / "apple-examples.json").read_text())
@@ -111,6 +112,7 @@ def _users_scenario(caller: Caller, clock: FakeClock, name: str) -> dict:
 def answer(name: str) -> tuple[int, Any]:
     clock = FakeClock()
     sim = build_world("demo", clock=clock, rate_limit=False, page_size=100)
+    sim.notifier = Notifier(post=Inbox(), delays=())  # Apple's example URLs: never dialled
     caller = Caller(sim, bearer_of(sim, "North Campus"))
     ex = EXAMPLES[name]
     if name.startswith("legacy_lookup_response"):

@@ -126,3 +126,16 @@ def test_mac_store_returns_mac_items_only(north: Caller) -> None:
 def test_lookup_without_p_is_status_7011(north: Caller) -> None:
     r = north.http.get(LOOKUP, params={"id": FIELD_NOTES, "caller": "MDM"})
     assert (r.status_code, r.json()) == (400, {"status": 7011})
+
+
+def test_service_config_lists_every_notification_type_apple_lists(north: Caller) -> None:
+    types = north.ok("GET", "/service/config")["notificationTypes"]
+    assert set(types) == {"ASSET_COUNT", "ASSET_MANAGEMENT", "USER_MANAGEMENT",
+                          "USER_ASSOCIATED", "SUBSCRIPTION_MANAGEMENT", "SUBSCRIPTION_COUNT",
+                          "UNLIMITED_ASSET"}
+
+
+def test_service_config_error_codes_include_9716_in_apples_words(north: Caller) -> None:
+    codes = {e["errorNumber"]: e["errorMessage"]
+             for e in north.ok("GET", "/service/config")["errorCodes"]}
+    assert codes[9716] == "A registered user already exists with the specified clientUserId."

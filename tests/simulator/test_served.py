@@ -12,6 +12,7 @@ import threading
 import httpx
 import uvicorn
 
+from vpp_tui.cli.arguments.simulator import add_arguments
 from vpp_tui.simulator import serve
 from vpp_tui.simulator.app import create_app
 from vpp_tui.simulator.worlds import build_world
@@ -57,7 +58,7 @@ def test_write_tokens_writes_one_file_per_token_and_a_manifest(clock, tmp_path) 
 
 def test_cli_options_and_defaults() -> None:
     parser = argparse.ArgumentParser()
-    serve.add_arguments(parser)
+    add_arguments(parser)
     args = parser.parse_args([])
     assert (args.host, args.port, args.world, args.fault) == ("127.0.0.1", 8787, "demo", [])
     args = parser.parse_args(["--world", "scale", "--size", "50", "--fault", "429:count=2",
@@ -67,7 +68,7 @@ def test_cli_options_and_defaults() -> None:
 
 def test_a_bad_fault_is_exit_2_before_serving(tmp_path, capsys) -> None:
     parser = argparse.ArgumentParser()
-    serve.add_arguments(parser)
+    add_arguments(parser)
     args = parser.parse_args(["--tokens-dir", str(tmp_path), "--fault", "teapot"])
     assert serve.run_from_args(args) == 2
     assert capsys.readouterr().err.startswith("error:")
@@ -81,3 +82,11 @@ def test_serve_module_imports_cheaply() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout.strip()
     assert out == "[]"
+
+
+def test_token_files_written_by_the_simulator_end_without_a_newline(clock, tmp_path) -> None:
+    sim = build_world("demo", clock=clock)
+    serve.write_tokens(sim, tmp_path, "http://127.0.0.1:8787/mdm/v2")
+    for f in sim.token_files():
+        raw = (tmp_path / f.filename).read_bytes()
+        assert raw == f.content.encode("ascii") and not raw.endswith(b"\n")

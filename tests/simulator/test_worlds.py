@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from datetime import timedelta
 
@@ -9,6 +10,7 @@ import pytest
 
 from tests.simulator.conftest import Caller, asset_row, finish
 from vpp_tui.apple.stoken import decode_token, parse_exp_date
+from vpp_tui.simulator import serve
 from vpp_tui.simulator.core import Simulator
 from vpp_tui.simulator.worlds import build_world, demo_directory
 
@@ -117,6 +119,26 @@ def test_scale_world_is_big(clock) -> None:
     sim.rate_limit = False
     page = north.ok("GET", "/assignments", pageIndex=3)
     assert page["size"] == 500 and page["totalPages"] > 400
+
+
+@pytest.mark.parametrize("size", [1, 2, 20, 29])
+def test_scale_world_of_any_size_from_one(clock, size: int, tmp_path) -> None:
+    # Fault (issue 13): `vpp-tui simulator --world scale --size 20` crashed with "Sample
+    # larger than population": a small world has fewer than 600 users or devices.
+    sim = build_world("scale", clock=clock, size=size)
+    [loc] = sim.locations.values()
+    assert len(loc.assets) == size
+    holders = Counter((adam_id, kind, target) for adam_id, _p, kind, target in loc.assignments)
+    assert max(holders.values()) == 1  # one license per user or device and item
+    serve.write_tokens(sim, tmp_path)
+    assert len(json.loads((tmp_path / "manifest.json").read_text())["tokens"]) == 1
+
+
+def test_scale_size_below_one_is_bad_usage(capsys) -> None:
+    from vpp_tui.cli import main
+
+    assert main(["simulator", "--world", "scale", "--size", "0"]) == 2
+    assert "0" in capsys.readouterr().err
 
 
 def test_save_and_load_round_trip(sim, north: Caller, clock, tmp_path) -> None:

@@ -8,7 +8,7 @@ from alembic.script import ScriptDirectory
 from sqlmodel import SQLModel
 
 import vpp_tui.store.models  # noqa: F401
-from vpp_tui.store.engine import alembic_config
+from vpp_tui.store.engine import alembic_config, head_from_files, open_store, stored_revision
 
 
 def test_models_match_the_migrations(store) -> None:
@@ -21,3 +21,28 @@ def test_models_match_the_migrations(store) -> None:
 def test_revisions_form_one_line_of_history() -> None:
     script = ScriptDirectory.from_config(alembic_config())
     assert len(script.get_heads()) == 1
+
+
+def test_head_read_from_the_revision_files_is_alembics_head() -> None:
+    # Start-up (issue 13): an up-to-date store is recognised without importing Alembic.
+    script = ScriptDirectory.from_config(alembic_config())
+    assert head_from_files() == script.get_current_head()
+
+
+def test_a_store_behind_the_head_is_still_upgraded(tmp_path) -> None:
+    from alembic import command
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    open_store(url).close()
+    cfg = alembic_config()
+    store = open_store(url, migrate=False)
+    with store.engine.begin() as connection:
+        cfg.attributes["connection"] = connection
+        command.downgrade(cfg, "-1")
+    assert stored_revision(store.engine) != head_from_files()
+    store.close()
+    reopened = open_store(url)
+    try:
+        assert stored_revision(reopened.engine) == head_from_files()
+    finally:
+        reopened.close()

@@ -107,6 +107,14 @@ def test_every_table_round_trips(store) -> None:
         s.add(m.AdminPreference(admin="ana", language="zh_CN"))
         s.add(m.Lease(key="location:100", owner="ana@host:1:ab", fence=1, token_name="North",
                       acquired_at=NOW, expires_at=NOW + timedelta(seconds=60)))
+        s.add(m.Job(kind="sync", token_name="North", payload={"full": True}, actor="ana",
+                    state="running", claimed_by="ana@host:1:ab", dedupe_key="sync:North",
+                    lease_expires_at=NOW + timedelta(seconds=60), queued_at=NOW))
+        s.add(m.Notification(token_id=token.id, notification_id="n-1",
+                             notification_type="ASSET_COUNT",
+                             body={"adamId": "408709785", "countDelta": 5}))
+        s.add(m.UsageSample(token_id=token.id, adam_id="408709785", assigned=3, available=7,
+                            total=10, recorded_at=NOW))
     with store.session() as s:
         for table in m.ALL_TABLES:
             assert s.exec(select(table)).first() is not None, table.__tablename__
@@ -114,6 +122,8 @@ def test_every_table_round_trips(store) -> None:
         assert token.expires_at == NOW + timedelta(days=300)
         assert token.expires_at.tzinfo is not None
         assert s.exec(select(m.Setting)).one().value == {"name": "nord"}
+        job = s.exec(select(m.Job)).one()
+        assert (job.payload, job.lease_expires_at) == ({"full": True}, NOW + timedelta(seconds=60))
         assert s.exec(select(m.Assignment)).one().settings == {"uninstall_on_removal": True}
 
 

@@ -49,10 +49,14 @@ async def settle(pilot) -> None:  # noqa: ANN001
     the next layout pass; a snapshot taken before shows columns as wide as their headers.
     """
     from textual.widgets import DataTable
+    from textual.worker import WorkerCancelled
 
     for _round in range(50):
         screen = pilot.app.screen
-        await pilot.app.workers.wait_for_complete()
+        try:
+            await pilot.app.workers.wait_for_complete()
+        except WorkerCancelled:  # a load superseded by a newer one (typing in a filter)
+            continue
         await pilot.pause()
         busy = any(w.is_running for w in pilot.app.workers)
         pending = any(t._require_update_dimensions or t._updated_cells

@@ -117,3 +117,19 @@ async def test_activity_filter_is_literal_text_paged_in_sql(make_app, ctx):
         await settle(pilot)
         assert table.row_count == 1
         assert app.screen.selected.apple_event_id == "77aa0001-0c1d-4e2f-8a3b-4c5d6e7f8091"
+
+
+async def test_activity_status_counts_the_jobs_workers_have_queued_and_running(make_app, ctx):
+    from vpp_tui.store import models as m
+
+    with ctx.store.session() as session:  # as `sync --queue` leaves them, one claimed
+        session.add(m.Job(kind="sync", token_name="North", payload={}, actor="ana",
+                          state="queued"))
+        session.add(m.Job(kind="sync", token_name="South", payload={}, actor="ana",
+                          state="running", claimed_by="ana@host:1:x"))
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("7")
+        await settle(pilot)
+        status = str(app.screen.query_one("#activity-status", Static).render())
+        assert "jobs: 1 queued, 1 running" in status

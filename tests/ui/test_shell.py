@@ -8,7 +8,7 @@ from textual.widgets import DataTable
 
 from tests.ui.conftest import SIZE, settle
 from vpp_tui.services import settings
-from vpp_tui.ui.app import VppApp
+from vpp_tui.ui.app import VppApp, section_classes
 from vpp_tui.ui.commands import sections
 from vpp_tui.ui.screens.confirm import ConfirmScreen
 from vpp_tui.ui.screens.error import ErrorScreen
@@ -161,7 +161,7 @@ def _own_bindings(cls: type) -> list[Binding]:
 
 
 def test_every_binding_has_an_id_so_keymaps_can_rebind_it():
-    classes = [VppApp, HelpScreen, ConfirmScreen, ErrorScreen, *VppApp.MODES.values()]
+    classes = [VppApp, HelpScreen, ConfirmScreen, ErrorScreen, *section_classes().values()]
     for cls in classes:
         for binding in _own_bindings(cls):
             assert binding.id, f"{cls.__name__} binds {binding.key} without an id"

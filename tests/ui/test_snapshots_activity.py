@@ -45,3 +45,22 @@ class TestActivity:
             await settle(pilot)
 
         assert snap_compare(make_app(), terminal_size=TALL, run_before=run_before)
+
+    def test_activity_structured_filter_with_a_date_it_cannot_read(
+            self, snap_compare, make_app, ctx):  # noqa: ANN001
+        """`result:failed` applied; `since:2026-13-01` said in red, the rows kept."""
+        _seed(ctx)
+
+        async def run_before(pilot) -> None:  # noqa: ANN001
+            from textual.widgets import Input
+
+            await _activity(pilot)
+            await pilot.press("slash")
+            box = pilot.app.screen.query_one("#activity-filter", Input)
+            box.value = "result:failed admin:ana"
+            await settle(pilot)
+            box.value = "result:failed admin:ana since:2026-13-01"
+            await pilot.press("enter")
+            await settle(pilot)
+
+        assert snap_compare(make_app(), terminal_size=TALL, run_before=run_before)

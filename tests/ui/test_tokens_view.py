@@ -91,3 +91,37 @@ async def test_every_section_header_names_the_organisation_once_tokens_are_read(
         await pilot.press("7")
         await settle(pilot)
         assert "Contoso Schools" in str(app.screen.query_one("#header-who", Static).render())
+
+
+async def test_filter_typing_runs_one_query_once_typing_pauses(demo_app):
+    # Issue 13: a query per key press; now loads started while typing wait for a pause
+    # and the superseded ones never query (three loads at once: one query's statements).
+    from sqlalchemy import event
+
+    app = demo_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        section = app.screen
+        seen: list[str] = []
+
+        def statement(_conn, _cursor, sql, *_rest) -> None:  # noqa: ANN001
+            seen.append(sql)
+
+        engine = app.ctx.store.engine
+        event.listen(engine, "before_cursor_execute", statement)
+        try:
+            section.filter_text = "music"
+            section.typed()
+            section.load()
+            await settle(pilot)
+            one_load = len(seen)
+            seen.clear()
+            section.filter_text = "north"
+            section.typed()
+            for _ in range(3):
+                section.load()
+            await settle(pilot)
+        finally:
+            event.remove(engine, "before_cursor_execute", statement)
+        assert one_load and len(seen) == one_load
+        assert table_keys(app) == ["North Campus"]

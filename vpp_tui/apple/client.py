@@ -17,6 +17,7 @@ from urllib.parse import quote
 import httpx
 
 from vpp_tui.apple import metadata as meta
+from vpp_tui.apple import urls
 from vpp_tui.apple.batching import (
     DEFAULTS,
     Limits,
@@ -49,37 +50,23 @@ from vpp_tui.apple.models import (
     StatusResponse,
     UnlimitedResponseAsset,
 )
-from vpp_tui.apple.paging import items_of, read_all
+from vpp_tui.apple.paging import CompactAssignment, CompactAssignmentsPage, items_of, read_all
 from vpp_tui.apple.requester import Requester
 from vpp_tui.apple.retry import RetryPolicy
 from vpp_tui.i18n import _
 
 APPLE_BASE = "https://vpp.itunes.apple.com/mdm/v2"
-API_PATH = "/mdm/v2"
-
-
-def base_url_problem(url: str) -> str | None:
-    """The one-line refusal of an Apple base URL whose path does not end with API_PATH, or
-    None. Every endpoint is below it (apple-api.md §2), so without it each request would
-    hit a path Apple (or the simulator) answers with 9634 "Service removed", which reads
-    as if the service were gone. Example: "http://127.0.0.1:8787" -> "the Apple URL must
-    end with /mdm/v2 (e.g. http://127.0.0.1:8787/mdm/v2) …"."""
-    from urllib.parse import urlsplit
-
-    from vpp_tui.domain.text import quote as quoted
-
-    if urlsplit(url).path.rstrip("/").endswith(API_PATH):
-        return None
-    return _("the Apple URL must end with {path} (e.g. {example}), not {url}; correct "
-             "--apple or VPP_APPLE_URL").format(
-        path=API_PATH, example=url.rstrip("/")[:80] + API_PATH, url=quoted(url))
+API_PATH = urls.API_PATH
+base_url_problem = urls.base_url_problem
 APPLE_LOOKUP = "https://uclient-api.itunes.apple.com/WebObjects/MZStorePlatform.woa/wa/lookup"
 APPLE_INVITE = ("https://buy.itunes.apple.com/WebObjects/MZFinance.woa/wa/"
                 "associateVPPUserWithITSAccount?inviteCode=%25inviteCode%25&mt=8")
 CONFIG_TTL = 300.0
-# Pace a little under Apple's limit: other tools may share the token, and a limit counted
-# over a sliding second is easy to graze when requests are spaced exactly 1/limit apart.
-RATE_HEADROOM = 0.9
+# Pace at Apple's limit. The limiter's window rule (no more than floor(rate) requests may
+# touch any one-second window, each counted from its turn until its answer) already keeps
+# Apple's sliding-second count at or under the limit however late a request is sent, so a
+# spacing margin on top only cost throughput (issue 13: 0.9 lost ~2 s of a 16 s full sync).
+RATE_HEADROOM = 1.0
 
 # Service-config `urls` key for each path; the path under base_url is the fallback.
 _URL_KEYS = {
@@ -101,6 +88,8 @@ class AssetsResult:
     items: list[ResponseAsset] = field(default_factory=list)
     unlimited: list[UnlimitedResponseAsset] = field(default_factory=list)
     version_id: str | None = None
+    # True when page 0 showed the caller's known version: no other page was read.
+    unchanged: bool = False
 
 
 @dataclass
@@ -195,6 +184,17 @@ class AppleClient:
                                  check_owner=False)
         return ClientConfig.model_validate(payload)
 
+    def configure_notifications(self, url: str, auth_token: str,
+                                types: Sequence[str]) -> ClientConfig:
+        """Subscribe the location to `types`, POSTed to `url` with `Authorization: Bearer
+        <auth_token>` (POST /client/config, apple-api.md §2.3). Apple POSTs a
+        TEST_NOTIFICATION first and refuses the whole setting with 9728 when it cannot
+        deliver it; `types` replaces the previous set."""
+        body = ClientConfigRequest(notificationUrl=url, notificationAuthToken=auth_token,
+                                   notificationTypes=list(types))
+        payload = self._req.send("POST", self._url("/client/config"), body=body.wire())
+        return ClientConfig.model_validate(payload)
+
     # -- reads --------------------------------------------------------------------------
     def _read(self, path: str, model: type[Page], stage: str, params: dict[str, Any]):  # noqa: ANN202
         def fetch(index: int) -> Page:
@@ -202,8 +202,27 @@ class AppleClient:
 
         return read_all(fetch, stage=stage, on_progress=self.on_progress, cancel=self.cancel)
 
-    def assets(self, **filters: Any) -> AssetsResult:
-        traversal = self._read("/assets", GetAssetsResponse, "assets", filters)
+    def assets(self, *, unless_version: Callable[[str | None], bool] | None = None,
+               **filters: Any) -> AssetsResult:
+        """Every asset page. With `unless_version`, page 0 is read first and, when
+        `unless_version(page0.versionId)` is true, nothing more: an `AssetsResult` with
+        `unchanged=True`, that version and no items (apple-api.md §3.2: `/assets` takes
+        no sinceVersionId, so its versionId is the only cheap change signal)."""
+        first: list[Page] = []
+
+        def fetch(index: int) -> Page:
+            if index == 0 and first:
+                return first.pop()
+            return GetAssetsResponse.model_validate(
+                self._get("/assets", {**filters, "pageIndex": index}))
+
+        if unless_version is not None:
+            page = fetch(0)
+            if unless_version(page.versionId):
+                return AssetsResult(version_id=page.versionId, unchanged=True)
+            first.append(page)
+        traversal = read_all(fetch, stage="assets", on_progress=self.on_progress,
+                             cancel=self.cancel)
         return AssetsResult(items=items_of(traversal.pages, "assets"),
                             unlimited=items_of(traversal.pages, "unlimitedAssets"),
                             version_id=traversal.first.versionId)
@@ -221,10 +240,15 @@ class AppleClient:
         return DeltaResult(items_of(traversal.pages, attr), traversal.first.versionId,
                            delta=False)
 
-    def assignments(self, since_version_id: str | None = None, **filters: Any) -> DeltaResult:
-        result = self._delta("/assignments", GetAssignmentsResponse, "assignments",
-                             since_version_id, filters)
-        result.items = [a for a in result.items if isinstance(a, Assignment)]
+    def assignments(self, since_version_id: str | None = None, *, compact: bool = False,
+                    **filters: Any) -> DeltaResult:
+        """Every assignment (or those changed since `since_version_id`, §3.2). `compact`:
+        items are `CompactAssignment` tuples, parsed from each page as it arrives without a
+        model per record (a location can hold a million; issue 13 memory and CPU)."""
+        model = CompactAssignmentsPage if compact else GetAssignmentsResponse
+        result = self._delta("/assignments", model, "assignments", since_version_id, filters)
+        kind = CompactAssignment if compact else Assignment
+        result.items = [a for a in result.items if isinstance(a, kind)]
         return result
 
     def users(self, since_version_id: str | None = None, **filters: Any) -> DeltaResult:

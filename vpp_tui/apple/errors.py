@@ -11,7 +11,9 @@ from typing import Any
 
 from vpp_tui.i18n import _
 
-TOKEN_FAULTS = frozenset({9601, 9621, 9622, 9625, 9722})
+# Token faults stop the token until it is renewed; 9647 (a legacy token) is renewed as
+# 9621/9625 are, with a location token (apple-api.md §5.1, §7.3).
+TOKEN_FAULTS = frozenset({9601, 9621, 9622, 9625, 9647, 9722})
 
 
 class AppleError(Exception):
@@ -58,6 +60,12 @@ class TokenInvalid(AppleError):
     def hint(self) -> str:
         return _("Apple does not accept this token; check the file, or download a new one "
                  "and renew it here")
+
+
+class LegacyToken(AppleError):
+    def hint(self) -> str:
+        return _("legacy tokens are not supported; download a location token in Apple "
+                 "School/Business Manager and renew it here")
 
 
 class RateLimited(AppleError):
@@ -195,7 +203,6 @@ _HINTS = {
     9602: lambda: _("Apple rejected the request as invalid; sync and try again"),
     9634: lambda: _("Apple removed this service; update vpp-tui"),
     9637: lambda: _("facilitator accounts cannot do this; use a content manager's token"),
-    9647: lambda: _("legacy tokens are not supported; download a location token"),
     9644: lambda: _("Apple is in maintenance; try again in a few minutes"),
     9703: lambda: _("remove the duplicate items and try again"),
     9704: lambda: _("remove the duplicate users and try again"),
@@ -205,12 +212,38 @@ _HINTS = {
     9635: lambda: _("the Apple Account cannot be linked; invite the user again"),
     9641: lambda: _("the Apple Account belongs to another user; resolve the duplicate"),
     9723: lambda: _("this installation's MDM name, id and metadata are all needed"),
-    9728: lambda: _("make the notification URL reachable, then try again"),
+    # Claim refused (apple-api.md §2.3, §4): the mdmInfo sent is longer than Apple's limit.
+    9713: lambda: _("Apple refused the claim: the MDM metadata sent is longer than Apple's "
+                    "maxMdmMetadataLength; the location stays unclaimed, report it to the "
+                    "vpp-tui maintainers"),
+    9724: lambda: _("Apple refused the claim: the MDM id sent is longer than Apple's "
+                    "maxMdmIdLength; the location stays unclaimed, report it to the vpp-tui "
+                    "maintainers"),
+    9725: lambda: _("Apple refused the claim: the MDM name sent is longer than Apple's "
+                    "maxMdmNameLength; the location stays unclaimed, report it to the vpp-tui "
+                    "maintainers"),
+    9718: lambda: _("the request named no app or book; choose at least one and try again"),
+    9719: lambda: _("the request named no user or device; choose at least one and try again"),
+    9720: lambda: _("the request named no user; choose at least one and try again"),
+    9726: lambda: _("Apple does not accept this HTTP method here; update vpp-tui or report "
+                    "it"),
+    9727: lambda: _("Apple does not accept this content type here; update vpp-tui or report "
+                    "it"),
+    9616: lambda: _("the license is already assigned; nothing to do, sync to see it"),
+    9610: lambda: _("the device has no license yet: wait for the assignment to finish "
+                    "(its notification or a COMPLETE status), then install again"),
+    9710: lambda: _("the notification URL and its secret go together; give both"),
+    9711: lambda: _("the notification URL or its secret is longer than 512 characters; "
+                    "shorten it"),
+    9712: lambda: _("the notification URL must be a valid https:// URL; correct it"),
+    9728: lambda: _("Apple could not reach the notification URL; make it reachable from "
+                    "the internet (see README, notifications), then try again"),
 }
 
 _BY_NUMBER: dict[int, type[AppleError]] = {
     9621: TokenExpired,
     9625: TokenRevoked,
+    9647: LegacyToken,
     9601: TokenInvalid, 9622: TokenInvalid, 9722: TokenInvalid,
     9646: RateLimited,
     9603: ServerBusy, 9729: ServerBusy,

@@ -10,11 +10,14 @@ anything written during the traversal.
 
 from __future__ import annotations
 
+import sys
 import threading
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
+
+from pydantic import model_validator
 
 from vpp_tui.apple.clock import Cancelled
 from vpp_tui.apple.errors import PageOutOfRange
@@ -121,3 +124,38 @@ def items_of(pages: list[Any], attr: str) -> list[Any]:
     for page in pages:
         out.extend(getattr(page, attr, None) or [])
     return out
+
+
+class CompactAssignment(NamedTuple):
+    """One `/assignments` record as a plain tuple (the fields a sync reads; ids as str, the
+    adamId and pricingParam interned): about a tenth of a model's memory."""
+
+    adamId: str | None
+    pricingParam: str | None
+    serialNumber: str | None
+    clientUserId: str | None
+
+
+def _text(value: Any, *, intern: bool = False) -> str | None:
+    if value is None:
+        return None
+    text = value if isinstance(value, str) else str(value)
+    return sys.intern(text) if intern else text
+
+
+class CompactAssignmentsPage(Page):
+    """A `/assignments` page whose records are `CompactAssignment` tuples, converted from
+    the raw JSON before validation (only the paging fields go through the model)."""
+
+    assignments: list[Any] | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _compact(cls, data: Any) -> Any:
+        if isinstance(data, dict) and isinstance(data.get("assignments"), list):
+            data = dict(data)
+            data["assignments"] = [CompactAssignment(
+                _text(r.get("adamId"), intern=True), _text(r.get("pricingParam"), intern=True),
+                _text(r.get("serialNumber")), _text(r.get("clientUserId")))
+                for r in data["assignments"] if isinstance(r, dict)]
+        return data

@@ -122,6 +122,8 @@ class Requester:
         if not isinstance(payload, dict):
             return AppleError(_("the answer was not the JSON object Apple sends"),
                               http_status=response.status_code)
+        if _only_error_message(payload):
+            return error_for(None, str(payload["errorMessage"]), response.status_code)
         return payload
 
     def _check_owner(self, payload: dict) -> None:
@@ -148,6 +150,13 @@ def _query(params: dict[str, Any] | None) -> dict[str, str] | None:
             continue
         out[key] = ("true" if value else "false") if isinstance(value, bool) else str(value)
     return out
+
+
+def _only_error_message(payload: dict) -> bool:
+    """True for a body that carries nothing but `errorMessage` (an `errorNumber` of 0 or
+    null aside): a refusal even inside HTTP 200, as Apple's error bodies are (§5)."""
+    rest = set(payload) - {"errorMessage", "errorNumber"}
+    return not rest and bool(str(payload.get("errorMessage") or "").strip())
 
 
 def _as_int(value: Any) -> int | None:

@@ -13,32 +13,61 @@ from vpp_tui.i18n import _, set_language
 
 
 def _handler(args: Any) -> Callable[[Any], int]:
-    from vpp_tui.cli.commands import audit, console, placeholders
-
+    """The function running `args.command`, importing only the module that defines it:
+    `COMMAND_MODULES` names it; a command missing there is looked for in every module of
+    `LATE_MODULES` (correct, only slower: the architecture tests ask for the entry)."""
     command = args.command
     if command is None:
+        from vpp_tui.cli.commands import console
+
         return console.run_console
-    table: dict[str, Callable[[Any], int]] = {
-        "demo": console.run_demo,
-        "serve": console.run_serve,
-        "simulator": console.run_simulator,
-        "audit": audit.run,
-    }
-    table.update(_late_commands())
-    return table.get(command, placeholders.not_implemented)
+    if command in ("demo", "serve", "simulator"):
+        from vpp_tui.cli.commands import console
+
+        return {"demo": console.run_demo, "serve": console.run_serve,
+                "simulator": console.run_simulator}[command]
+    if command == "audit":
+        from vpp_tui.cli.commands import audit
+
+        return audit.run
+    found = _late_commands(COMMAND_MODULES.get(command))
+    if command not in found and command in COMMAND_MODULES:
+        found = _late_commands()
+    if command in found:
+        return found[command]
+    from vpp_tui.cli.commands import placeholders
+
+    return placeholders.not_implemented
 
 
-LATE_MODULES = ("tokens", "catalog", "licensing", "key", "access", "settings")
+# Modules of vpp_tui/cli/commands/ exposing COMMANDS = {command name: handler}.
+LATE_MODULES = ("tokens", "catalog", "licensing", "key", "access", "settings", "reconcile",
+                "jobs", "listen", "status")
+# Which of LATE_MODULES defines each command: a command runs with only its own module
+# (and what that imports) loaded, so `vpp-tui token list` starts fast. A new command adds
+# one entry here (tests/architecture/test_startup.py checks each against COMMANDS).
+COMMAND_MODULES = {
+    "token": "tokens", "sync": "tokens",
+    "apps": "catalog", "directory": "catalog",
+    "assign": "licensing", "unassign": "licensing", "licenses": "licensing",
+    "revoke": "licensing", "prompts": "licensing", "waitlist": "licensing",
+    "key": "key",
+    "role": "access", "grant": "access", "revoke-grant": "access", "admins": "access",
+    "scope-tag": "access",
+    "settings": "settings",
+    "reconcile": "reconcile", "jobs": "jobs", "worker": "jobs", "listen": "listen",
+    "status": "status",
+}
 # Commands that own the terminal (Textual, a server's log); every other one prints plain text.
 TERMINAL_COMMANDS = (None, "demo", "serve", "simulator")
 
 
-def _late_commands() -> dict[str, Callable[[Any], int]]:
-    """Each command module exposes COMMANDS: {command name: handler}."""
+def _late_commands(module_name: str | None = None) -> dict[str, Callable[[Any], int]]:
+    """COMMANDS of `module_name` (one of LATE_MODULES), or of every one of them for None."""
     import importlib
 
     found: dict[str, Callable[[Any], int]] = {}
-    for name in LATE_MODULES:
+    for name in (module_name,) if module_name else LATE_MODULES:
         try:
             module = importlib.import_module(f"vpp_tui.cli.commands.{name}")
         except ModuleNotFoundError as exc:
@@ -95,10 +124,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         OutputFailed,
         terminal_guard,
     )
-    from vpp_tui.services.access import AccessDenied
-    from vpp_tui.store.engine import StoreError
-    from vpp_tui.store.limits import ValueRefused
-    from vpp_tui.store.secrets import SecretKeyError
 
     argv = list(argv) if argv is not None else sys.argv[1:]
     set_language(lang_option(argv))  # before the parser: its help text is translated
@@ -118,6 +143,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if undecodable:
         error(undecodable)
         return EXIT_USAGE
+    # After parsing: --help and --version need none of these (nor SQLAlchemy).
+    from vpp_tui.services.access import AccessDenied
+    from vpp_tui.store.engine import StoreError
+    from vpp_tui.store.limits import ValueRefused
+    from vpp_tui.store.secrets import SecretKeyError
+
     try:
         if args.command in TERMINAL_COMMANDS:
             return _handler(args)(args)

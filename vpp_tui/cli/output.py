@@ -72,11 +72,13 @@ def print_json(document: Any) -> None:
 
 def print_csv(rows: Any, columns: Sequence[str]) -> None:
     """`--csv`: a header row of `columns` (the JSON field names of the same listing), then
-    one row per record, on stdout (services/exports.py decides the cell format)."""
+    one row per record, on stdout (services/exports.py decides the cell format). Lines end
+    in "\n": stdout is a terminal or a pipe, and the CLI's terminal guard would turn a
+    carriage return into a space (a cell never holds a line break: `csv_cell`)."""
     from vpp_tui.services.exports import write_csv
 
     with _output_errors():
-        write_csv(sys.stdout, rows, columns)
+        write_csv(sys.stdout, rows, columns, line_end="\n")
 
 
 def error(message: str) -> None:

@@ -56,6 +56,15 @@ def _percent(text: str) -> float:
     return value
 
 
+def listing_output(parser: argparse.ArgumentParser) -> None:
+    """`--json` or `--csv` on a listing: one of them (both is bad usage, exit 2). CSV: a
+    header row of the JSON field names, one row per record (docs/cli.md "CSV")."""
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--json", action="store_true", help=_("print JSON"))
+    group.add_argument("--csv", action="store_true", help=_(
+        "print CSV: a header row of the JSON field names, then one row per record"))
+
+
 def _add_globals(parser: argparse.ArgumentParser) -> None:
     g = parser.add_argument_group(_("global options"))
     g.add_argument("--db", metavar="URL", help=_(
@@ -77,7 +86,9 @@ def _add_globals(parser: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> Parser:
-    from vpp_tui.simulator import serve as simulator_serve
+    from vpp_tui.cli.arguments.jobs import add_arguments as jobs_arguments
+    from vpp_tui.cli.arguments.jobs import queue_help
+    from vpp_tui.cli.arguments.simulator import add_arguments as simulator_arguments
 
     parser = Parser(
         prog="vpp-tui",
@@ -101,8 +112,15 @@ def build_parser() -> Parser:
     p.add_argument("--allow-remote", action="store_true", help=_(
         "allow a non-loopback --host (anyone reaching it gets a console acting as you)"))
 
+    p = cmd("listen", _("receive Apple's notifications over HTTP and update the ledger at once"))
+    p.add_argument("--host", default="127.0.0.1", help=_(
+        "address to listen on (default 127.0.0.1: put your HTTPS reverse proxy in front)"))
+    p.add_argument("--port", type=int, default=8788)
+    p.add_argument("--json", action="store_true",
+                   help=_("print one JSON line per notification received"))
+
     p = cmd("simulator", _("serve the Apple simulator over HTTP and write a token file per location"))
-    simulator_serve.add_arguments(p)
+    simulator_arguments(p)
 
     token = cmd("token", _("location tokens: add, list, show, renew, set, take-control, "
                            "delete"))
@@ -139,6 +157,9 @@ def build_parser() -> Parser:
     p.add_argument("--auto-update", dest="auto_update", action="store_true", default=None)
     p.add_argument("--no-auto-update", dest="auto_update", action="store_false")
     p.add_argument("--scope-tag", action="append", metavar="T")
+    p.add_argument("--notification-url", metavar="URL", help=_(
+        "have Apple POST this location's notifications to URL (the https:// address of "
+        "vpp-tui listen behind your reverse proxy); Apple tests it at once"))
     p.add_argument("--json", action="store_true")
     p = tsub.add_parser("take-control", help=_(
         "manage the token's location here again, taking it from another MDM"))
@@ -159,6 +180,7 @@ def build_parser() -> Parser:
     p.add_argument("--full", action="store_true")
     p.add_argument("--due", action="store_true",
                    help=_("with --all: only tokens whose sync interval has passed (for cron)"))
+    p.add_argument("--queue", action="store_true", help=queue_help())
     p.add_argument("--break-lease", metavar="NAME", help=_(
         "break the write lease of token NAME's location (its holder crashed); prints who "
         "held it and since when, audited; syncs nothing"))
@@ -170,7 +192,7 @@ def build_parser() -> Parser:
     p = asub.add_parser("list", help=_("catalog with total/used/available"))
     p.add_argument("--books", action="store_true")
     p.add_argument("--token", metavar="NAME")
-    p.add_argument("--json", action="store_true")
+    listing_output(p)
     p = asub.add_parser("show", help=_("one app or book in full: counts, version, updates, "
                                        "assignments"))
     p.add_argument("item", metavar="ITEM")
@@ -192,6 +214,14 @@ def build_parser() -> Parser:
                    help=_("the share of users, managed devices or group members this import "
                           "may remove (store setting directory_max_removal_percent, 10 by "
                           "default); a few (directory_removal_floor, 5) may always go"))
+    for kind, what in (("users", _("directory users: UPN, name, Managed Apple ID, active")),
+                       ("devices", _("directory devices: serial, platform, ownership, "
+                                     "supervision, primary user, managed")),
+                       ("groups", _("directory groups with their member counts"))):
+        p = dsub.add_parser(kind, help=what)
+        p.add_argument("--filter", metavar="TEXT", help=_(
+            "only rows containing TEXT (literal, any case), as the console's / filter"))
+        listing_output(p)
 
     p = cmd("assign", _("assign an app or book to a group and apply license decisions"))
     p.add_argument("item", metavar="ITEM")
@@ -200,6 +230,7 @@ def build_parser() -> Parser:
     p.add_argument("--license", choices=["user", "device"])
     p.add_argument("--token", metavar="NAME")
     p.add_argument("--dry-run", action="store_true")
+    p.add_argument("--queue", action="store_true", help=queue_help())
     p.add_argument("--json", action="store_true")
 
     p = cmd("unassign", _("remove an assignment (reclaim per platform rules)"))
@@ -207,18 +238,21 @@ def build_parser() -> Parser:
     p.add_argument("--group", required=True)
     p.add_argument("--token", metavar="NAME")
     p.add_argument("--dry-run", action="store_true")
+    p.add_argument("--queue", action="store_true", help=queue_help())
     p.add_argument("--json", action="store_true")
 
     p = cmd("licenses", _("who holds a license, who failed and why"))
     p.add_argument("item", metavar="ITEM")
     p.add_argument("--token", metavar="NAME")
-    p.add_argument("--json", action="store_true")
+    listing_output(p)
 
     p = cmd("waitlist", _("who waits for a license, in the order they will be served"))
     p.add_argument("item", metavar="ITEM", nargs="?",
                    help=_("one app or book; every item someone waits for by default"))
+    p.add_argument("--item", dest="item_option", metavar="ITEM",
+                   help=_("the same as ITEM, for scripts that name every option"))
     p.add_argument("--token", metavar="NAME")
-    p.add_argument("--json", action="store_true")
+    listing_output(p)
 
     p = cmd("revoke", _("revoke licenses of an app, a user or a device"))
     target = p.add_mutually_exclusive_group(required=True)
@@ -227,6 +261,7 @@ def build_parser() -> Parser:
     target.add_argument("--device", metavar="SERIAL")
     p.add_argument("--token", metavar="NAME")
     p.add_argument("--dry-run", action="store_true")
+    p.add_argument("--queue", action="store_true", help=queue_help())
     p.add_argument("--json", action="store_true")
 
     p = cmd("prompts", _("what the end user will be asked"))
@@ -246,13 +281,21 @@ def build_parser() -> Parser:
         "re-encrypt every token secret under a new key, in one transaction"))
     p.add_argument("--json", action="store_true")
 
-    from vpp_tui.cli.commands.access import add_arguments as access_arguments
+    from vpp_tui.cli.arguments.access import add_arguments as access_arguments
 
     access_arguments(sub, cmd)
 
-    from vpp_tui.cli.commands.settings import add_arguments as settings_arguments
+    from vpp_tui.cli.arguments.settings import add_arguments as settings_arguments
 
     settings_arguments(sub, cmd)
+
+    from vpp_tui.cli.arguments.reconcile import add_arguments as reconcile_arguments
+
+    reconcile_arguments(sub, cmd)
+    jobs_arguments(sub, cmd)
+    from vpp_tui.cli.arguments.status import add_arguments as status_arguments
+
+    status_arguments(sub, cmd)
 
     p = cmd("audit", _("the audit log"))
     p.add_argument("--limit", type=entry_count, default=200,
@@ -260,6 +303,15 @@ def build_parser() -> Parser:
     p.add_argument("--filter", metavar="TEXT",
                    help=_("only entries whose actor, action, target, detail or Apple eventId "
                           "contains TEXT (literal, any case)"))
-    p.add_argument("--json", action="store_true")
+    for option, what in (("--admin", _("who acted")), ("--action", _("the action")),
+                         ("--target", _("what it was done to")),
+                         ("--result", _("the result (ok, failed, refused…)"))):
+        p.add_argument(option, metavar="TEXT", help=_(
+            "only entries whose {what} contains TEXT (literal, any case)").format(what=what))
+    p.add_argument("--since", metavar="DATE", help=_(
+        "only entries at or after DATE (YYYY-MM-DD or YYYY-MM-DDTHH:MM, UTC)"))
+    p.add_argument("--until", metavar="DATE", help=_(
+        "only entries before the end of DATE (a day is included whole; UTC)"))
+    listing_output(p)
 
     return parser

@@ -26,7 +26,9 @@ FULL_SYNC_EVERY = timedelta(days=1)
 ERROR_EXPIRED = 9621
 ERROR_REVOKED = 9625
 ERRORS_CREDENTIALS = frozenset({9601, 9622, 9722})
-TOKEN_FAULTS = frozenset({ERROR_EXPIRED, ERROR_REVOKED}) | ERRORS_CREDENTIALS
+# A legacy (pre-location) token: Apple refuses it on v2; renew with a location token (§5.1).
+ERROR_LEGACY = 9647
+TOKEN_FAULTS = frozenset({ERROR_EXPIRED, ERROR_REVOKED, ERROR_LEGACY}) | ERRORS_CREDENTIALS
 
 
 class TokenState(StrEnum):
@@ -126,6 +128,9 @@ def _invalid_reason(error: int, hints: ActionHints) -> tuple[str, str]:
         return (_("revoked"), _("Apple revoked this token (9625): a newer token was "
                                 "downloaded for the location, or it was revoked in Apple "
                                 "Business/School Manager. ") + _renew_advice(hints))
+    if error == ERROR_LEGACY:
+        return (_("legacy token"), _("Apple no longer accepts legacy tokens (9647): this "
+                                     "file is not a location token. ") + _renew_advice(hints))
     return (_("credentials invalid"), _(
         "Apple rejects this token ({code}): the Apple Business/School Manager account that made "
         "it may have changed its password or left. ").format(code=error)
@@ -171,7 +176,7 @@ def token_health(facts: TokenFacts, now: datetime, *,
             "{sync_again} asks Apple again: an answer clears this. If Apple still refuses, "
             "download a new token and {renew}.").format(
                 n=left, sync_again=hints.sync_again, renew=hints.renew), can_sync=True)
-    if facts.apple_error in ERRORS_CREDENTIALS | {ERROR_REVOKED}:
+    if facts.apple_error in ERRORS_CREDENTIALS | {ERROR_REVOKED, ERROR_LEGACY}:
         reason, advice = _invalid_reason(int(facts.apple_error or 0), hints)
         return _health(TokenState.INVALID, reason, advice)
     if facts.external_mdm_name:
@@ -244,6 +249,9 @@ def apple_refusal(error: int | None, apple_message: str, *, renewing: bool) -> s
     elif error == ERROR_REVOKED:
         why = _("Apple revoked this token (9625){said}: a newer token was downloaded for the "
                 "location, or it was revoked in Apple Business/School Manager").format(said=said)
+    elif error == ERROR_LEGACY:
+        why = _("Apple refuses legacy tokens (9647){said}: this file is not a location token"
+                ).format(said=said)
     elif error == 9722:
         why = _("Apple cannot read this token as a bearer (9722){said}: the file was altered"
                 ).format(said=said)

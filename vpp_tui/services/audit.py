@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 from datetime import datetime
 
 from sqlalchemy import and_, or_
 from sqlmodel import Session, col, func, select
 
+from vpp_tui.domain.audit_filter import AuditFilter
 from vpp_tui.services.access import (
     Permission,
     audit_token_id,
@@ -32,6 +33,14 @@ class AuditRecord(SafeText):
     detail: str | None
     apple_event_id: str | None
     apple_event_status: str | None
+
+    def as_json(self) -> dict[str, object]:
+        """The entry as `vpp-tui audit --json` prints it: every field, `AUDIT_FIELDS`."""
+        return {name: getattr(self, name) for name in AUDIT_FIELDS}
+
+
+#: the JSON field names of an audit entry, in order: also the columns of its CSV
+AUDIT_FIELDS = tuple(f.name for f in fields(AuditRecord))
 
 
 def record(
@@ -86,19 +95,38 @@ def _visible(ctx: ServiceContext):  # noqa: ANN202
                token_scope_clause(ctx, token, Permission.APPS_READ))
 
 
-def _matching(ctx: ServiceContext, text: str | None):  # noqa: ANN202
-    """The entries `ctx` reads (`_visible`) whose actor, action, target, detail or Apple
-    eventId contains `text` literally (`store.text_match`); every visible entry without it."""
-    match = contains_text(text, col(AuditEntry.actor), col(AuditEntry.action),
-                          col(AuditEntry.target), col(AuditEntry.detail),
-                          col(AuditEntry.apple_event_id))
-    return _visible(ctx) if match is None else and_(_visible(ctx), match)
+def _matching(ctx: ServiceContext, where: AuditFilter | None):  # noqa: ANN202
+    """The entries `ctx` reads (`_visible`) that `where` asks for: its free text in
+    actor, action, target, detail or Apple eventId, admin in the actor, action, target
+    and result each in their own column (all literal, any case: `store.text_match`),
+    `since` ≤ at < `until`. Every visible entry without a filter."""
+    where = where or AuditFilter()
+    entry = AuditEntry
+    clauses = [_visible(ctx), contains_text(
+        where.text, col(entry.actor), col(entry.action), col(entry.target),
+        col(entry.detail), col(entry.apple_event_id)),
+        contains_text(where.admin, col(entry.actor)),
+        contains_text(where.action, col(entry.action)),
+        contains_text(where.target, col(entry.target)),
+        contains_text(where.result, col(entry.result))]
+    if where.since is not None:
+        clauses.append(col(entry.at) >= where.since)
+    if where.until is not None:
+        clauses.append(col(entry.at) < where.until)
+    return and_(*(c for c in clauses if c is not None))
+
+
+def _filter(text: str | None, where: AuditFilter | None) -> AuditFilter | None:
+    """`text` (the older keyword) is the free text of a filter without one."""
+    if text and (where is None or where.text is None):
+        return replace(where or AuditFilter(), text=text)
+    return where
 
 
 def _entries(ctx: ServiceContext, offset: int, limit: int | None,
-             text: str | None) -> list[AuditRecord]:
+             where: AuditFilter | None) -> list[AuditRecord]:
     with ctx.store.session() as session:
-        query = select(AuditEntry).where(_matching(ctx, text)).order_by(
+        query = select(AuditEntry).where(_matching(ctx, where)).order_by(
             col(AuditEntry.id).desc()).offset(offset)
         if limit is not None:
             query = query.limit(limit)
@@ -106,28 +134,33 @@ def _entries(ctx: ServiceContext, offset: int, limit: int | None,
 
 
 def list_entries(ctx: ServiceContext, *, offset: int = 0, limit: int = 200,
-                 text: str | None = None) -> list[AuditRecord]:
+                 text: str | None = None,
+                 where: AuditFilter | None = None) -> list[AuditRecord]:
     """The newest entries first, only those the acting admin's scope reaches; with `text`,
     only those whose actor, action, target, detail or Apple eventId contains it (literal
-    text, any case: `%` and `_` are not wildcards). Paged in SQL: `offset`, `limit` rows.
+    text, any case: `%` and `_` are not wildcards); with `where`
+    (`domain.audit_filter`), only those it asks for. Paged in SQL: `offset`, `limit` rows.
 
     Raises AccessDenied without `audit.read`."""
     authorize(ctx, Permission.AUDIT_READ)
-    return _entries(ctx, offset, limit, text)
+    return _entries(ctx, offset, limit, _filter(text, where))
 
 
 def export_entries(ctx: ServiceContext, *, limit: int | None = None,
-                   text: str | None = None) -> list[AuditRecord]:
-    """Entries for export (`vpp-tui audit --json`), newest first, scope-limited and
-    filtered by `text` like `list_entries`. Raises AccessDenied without `audit.export`."""
+                   text: str | None = None,
+                   where: AuditFilter | None = None) -> list[AuditRecord]:
+    """Entries for export (`vpp-tui audit --json|--csv`, the console's `x`), newest first,
+    scope-limited and filtered like `list_entries`, every one unless `limit`. Raises
+    AccessDenied without `audit.export`."""
     authorize(ctx, Permission.AUDIT_EXPORT)
-    return _entries(ctx, 0, limit, text)
+    return _entries(ctx, 0, limit, _filter(text, where))
 
 
-def count_entries(ctx: ServiceContext, *, text: str | None = None) -> int:
-    """How many entries `list_entries` can page through with the same `text`. Raises
+def count_entries(ctx: ServiceContext, *, text: str | None = None,
+                  where: AuditFilter | None = None) -> int:
+    """How many entries `list_entries` can page through with the same filter. Raises
     AccessDenied without `audit.read`."""
     authorize(ctx, Permission.AUDIT_READ)
     with ctx.store.session() as session:
         return session.exec(select(func.count()).select_from(AuditEntry).where(
-            _matching(ctx, text))).one()
+            _matching(ctx, _filter(text, where)))).one()

@@ -67,3 +67,32 @@ def seed(ctx: ServiceContext, files: list[DemoToken], directory: dict[str, Any] 
 
     sync_all(ctx)
     return True
+
+
+# The demo's one recorded intent (issue 12): Story Builder for the Teachers of North
+# Campus, not applied yet, so the Reconcile view shows intent next to Apple's holders.
+DEMO_INTENT = ("Story Builder", "North Campus", "Teachers", "required", "user")
+
+
+def add_intent(ctx: ServiceContext) -> bool:
+    """Record DEMO_INTENT once (only in a store with no assignment, whose item and group
+    exist); returns whether it was added. Apple is not called: the assignment waits to be
+    applied (its members are `intended_not_held`, Story Builder's other holders
+    `held_not_intended`)."""
+    from vpp_tui.store import models as m
+
+    item, token, group, intent, license_type = DEMO_INTENT
+    with ctx.store.session() as session:
+        if session.exec(select(func.count()).select_from(m.Assignment)).one():
+            return False
+        asset = session.exec(select(m.Asset).join(
+            m.Token, m.Token.id == m.Asset.token_id).where(
+            m.Asset.name == item, m.Token.name == token, m.Asset.pricing_param == "STDQ")
+        ).first()
+        row = session.exec(select(m.DirectoryGroup).where(
+            m.DirectoryGroup.name == group)).first()
+        if asset is None or row is None:
+            return False
+        session.add(m.Assignment(asset_id=asset.id or 0, group_id=row.id or 0, intent=intent,
+                                 license_type=license_type, created_by=ctx.actor))
+    return True

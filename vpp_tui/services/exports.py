@@ -44,17 +44,28 @@ def csv_cell(value: Any) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
+def csv_value(cell: str) -> str:
+    """The value a `csv_cell` was written from: the "'" the formula guard put in front of
+    a text starting with "=", "+", "-" or "@" is taken off again, so a file vpp-tui
+    exported (`directory users --csv`) reads back as the same names (directory import)."""
+    if len(cell) > 1 and cell[0] == "'" and cell[1] in "=+-@":
+        return cell[1:]
+    return cell
+
+
 def _as_mapping(row: Any) -> Mapping[str, Any]:
     if is_dataclass(row) and not isinstance(row, type):
         return asdict(row)
     return row
 
 
-def write_csv(out: io.TextIOBase | Any, rows: Iterable[Any], columns: Sequence[str]) -> int:
+def write_csv(out: io.TextIOBase | Any, rows: Iterable[Any], columns: Sequence[str],
+              line_end: str = "\r\n") -> int:
     """Write `columns` as the header, then each row's values for those columns (a mapping
-    or a dataclass; a missing key is an empty cell) to the text stream `out`.
-    Returns the number of data rows written."""
-    writer = csv.writer(out)
+    or a dataclass; a missing key is an empty cell) to the text stream `out`, each record
+    ending in `line_end` (RFC 4180's CRLF for files; the CLI's stdout takes "\n", as a
+    terminal and a pipe expect). Returns the number of data rows written."""
+    writer = csv.writer(out, lineterminator=line_end)
     writer.writerow(columns)
     count = 0
     for row in rows:
@@ -71,10 +82,20 @@ def csv_text(rows: Iterable[Any], columns: Sequence[str]) -> str:
     return out.getvalue()
 
 
+#: names the folder exports go to instead of the documents folder (tests, kiosks, shares)
+EXPORT_DIR_ENV = "VPP_EXPORT_DIR"
+
+
 def export_folder() -> Path:
-    """Where the console writes exports: the user's documents folder (platformdirs:
-    ~/Documents on macOS and Windows, XDG_DOCUMENTS_DIR on Linux), else the home folder."""
+    """Where the console writes exports: the folder `VPP_EXPORT_DIR` names when set, else
+    the user's documents folder (platformdirs: ~/Documents on macOS and Windows,
+    XDG_DOCUMENTS_DIR on Linux), else the home folder."""
+    import os
+
     from platformdirs import user_documents_dir
+
+    if os.environ.get(EXPORT_DIR_ENV):
+        return Path(os.environ[EXPORT_DIR_ENV]).expanduser()
 
     folder = Path(user_documents_dir())
     return folder if folder.is_dir() else Path.home()
@@ -85,7 +106,7 @@ def export_csv(rows: Iterable[Any], columns: Sequence[str], stem: str,
     """Write a CSV export named `vpp-tui-<stem>-<YYYYMMDD-HHMMSS>.csv` (a counter is added
     when that name exists) to `folder` (default `export_folder()`).
     Returns (path, data rows). Raises OSError when the file cannot be written; a partly
-    written file is removed."""
+    written file is removed, whatever stopped the writing."""
     folder = folder or export_folder()
     stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
     safe_stem = "".join(c if c.isalnum() or c in "-_" else "-" for c in stem) or "export"
@@ -98,7 +119,7 @@ def export_csv(rows: Iterable[Any], columns: Sequence[str], stem: str,
     try:
         with out:
             count = write_csv(out, rows, columns)
-    except OSError:
+    except BaseException:  # a full disk, a bad row, Ctrl-C: never leave half a file
         path.unlink(missing_ok=True)
         raise
     return path, count

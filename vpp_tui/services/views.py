@@ -36,6 +36,7 @@ class TokenView(SafeText):
     scope_tags: tuple[str, ...] = ()
     secret_hint: str = ""
     external_mdm_metadata: str | None = None  # Apple's mdmInfo.metadata of that MDM
+    notification_url: str | None = None  # where Apple POSTs notifications (`listen`)
 
     def as_json(self) -> dict:
         return {
@@ -51,6 +52,7 @@ class TokenView(SafeText):
             "external_mdm_name": self.external_mdm_name,
             "external_mdm_metadata": self.external_mdm_metadata, "scope_tags": list(self.scope_tags),
             "advice": self.advice, "needs_attention": self.needs_attention,
+            "notification_url": self.notification_url,
         }
 
 

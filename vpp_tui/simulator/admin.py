@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from vpp_tui.apple.stoken import encode_token
 from vpp_tui.simulator.faults import Fault, parse_fault
+from vpp_tui.simulator.notify import payloads as notices
 from vpp_tui.simulator.state import AssetRecord, Location, TokenRecord, id_hash, minted_id
 
 if TYPE_CHECKING:
@@ -49,8 +50,12 @@ class AdminMixin:
                                     device_assignable=device_assignable and product_type == "App",
                                     revocable=product_type == "App")
                 loc.add_asset(asset)
+            before = asset.total
             asset.total = max(asset.assigned, asset.total + count)
             loc.asset_changes += 1
+            if asset.total != before:  # Apple notifies purchases, refunds and transfers (§8.3)
+                self.notify(loc, notices.asset_count(loc, asset.adam_id, asset.pricing_param,
+                                                     asset.total - before))
             return asset.wire()
 
     def accept_invitation(self: Simulator, location: str, client_user_id: str,
@@ -65,6 +70,8 @@ class AdminMixin:
             user.id_hash = id_hash(apple_account or f"{client_user_id}@{loc.uid}.icloud")
             user.invite_code = None
             user.seq = loc.user_versions.mint()
+            for body in notices.user_associated(loc, [user.wire()]):
+                self.notify(loc, body)
             return user.wire()
 
     def accept_invite_code(self: Simulator, code: str) -> dict | None:

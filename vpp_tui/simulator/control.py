@@ -9,7 +9,10 @@ limits or tokens: it is the test operator's hand, not Apple's API.
          {"clear_faults": true,          drop every fault (their counts go with them)
           "faults": ["SPEC", ...],       add faults (`--fault` syntax, simulator.faults)
           "event_delay": S,              seconds an event takes from now on (>= 0)
-          "release_holds": true}         requests a `hold` fault stopped go on
+          "release_holds": true,         requests a `hold` fault stopped go on
+          "purchase": {"location": NAME, "adam_id": ID, "count": N}}
+                                         buy N licenses (negative: refund), as the
+                                         admin hook does: an ASSET_COUNT goes out
        -> the GET answer; 400 {"error": "..."} for a bad body (nothing changes then)
 """
 
@@ -45,6 +48,7 @@ def handle(sim: Simulator, req: Request) -> Response:
         if not isinstance(body, dict):
             raise ValueError("the body must be a JSON object")
         added = _faults(body.get("faults", []))
+        purchase = _purchase(body.get("purchase"))
         delay = body.get("event_delay")
         if delay is not None and (not isinstance(delay, int | float) or delay < 0):
             raise ValueError("event_delay must be a number of seconds >= 0")
@@ -58,7 +62,22 @@ def handle(sim: Simulator, req: Request) -> Response:
             sim.event_delay = float(delay)
     if body.get("release_holds"):
         sim.release_holds()
+    if purchase is not None:
+        try:
+            sim.purchase(*purchase)
+        except KeyError as exc:
+            return json_response(400, {"error": str(exc)})
     return json_response(200, state(sim))
+
+
+def _purchase(spec: object) -> tuple[str, str, int] | None:
+    if spec is None:
+        return None
+    if not isinstance(spec, dict) or not isinstance(spec.get("location"), str) or \
+            not isinstance(spec.get("count"), int) or not str(spec.get("adam_id") or ""):
+        raise ValueError("purchase must be {\"location\": NAME, \"adam_id\": ID, "
+                         "\"count\": N}")
+    return spec["location"], str(spec["adam_id"]), spec["count"]
 
 
 def _faults(specs: object) -> list[Fault]:

@@ -20,6 +20,8 @@ from vpp_tui.simulator import control, events, lookup
 from vpp_tui.simulator.admin import AdminMixin
 from vpp_tui.simulator.errors import ApiError, message
 from vpp_tui.simulator.faults import Fault
+from vpp_tui.simulator.notify import Notifier
+from vpp_tui.simulator.notify import payloads as notices
 from vpp_tui.simulator.request import Request, Response, json_response
 from vpp_tui.simulator.routes import assets as routes_assets
 from vpp_tui.simulator.routes import config as routes_config
@@ -88,6 +90,8 @@ class Simulator(AdminMixin):
         self._by_secret: dict[str, TokenRecord] = {}
         self._windows: dict[str, deque[float]] = {}
         self._cache: OrderedDict[tuple, Any] = OrderedDict()
+        # Sends what Apple POSTs to a location's notificationUrl (simulator.notify).
+        self.notifier = Notifier()
 
     # -- building ----------------------------------------------------------------------------
     def add_location(self, location: Location) -> Location:
@@ -109,8 +113,28 @@ class Simulator(AdminMixin):
 
     def start_event(self, loc: Location, event_type: str, tasks: list[list[Any]]) -> str:
         event = events.new_event(loc, event_type, tasks, self.now_ts(), self.event_delay)
-        events.advance(loc, event, self.now_ts())
+        self.advance(loc, event)
         return event.event_id
+
+    def advance(self, loc: Location, event: events.Event) -> None:
+        """Run the event's due tasks; when that finishes it, its notifications are queued."""
+        if events.advance(loc, event, self.now_ts()):
+            for body in notices.for_event(loc, event):
+                self.notify(loc, body)
+
+    def notify(self, loc: Location, envelope: dict[str, Any]) -> None:
+        """Queue `envelope` for the location's notificationUrl when it subscribes to its
+        type (apple-api.md §8); no URL, no notification. Never blocks on the receiver."""
+        if loc.notification_url and envelope["notificationType"] in loc.notification_types:
+            self.notifier.enqueue(loc.notification_url, loc.notification_auth_token or "",
+                                  envelope)
+
+    def tick_all(self) -> None:
+        """Finish what is due in every location (Apple finishes events without being
+        polled); the served simulator calls it periodically so notifications go out."""
+        with self.lock:
+            for loc in self.locations.values():
+                self._tick(loc)
 
     def cached(self, loc: Location, kind: str, seq: object, key: tuple,
                build: Callable[[], Any]) -> Any:
@@ -230,10 +254,9 @@ class Simulator(AdminMixin):
         window.append(now)
 
     def _tick(self, loc: Location) -> None:
-        now = self.now_ts()
-        for event in loc.events.values():
+        for event in list(loc.events.values()):
             if event.done < len(event.tasks):
-                events.advance(loc, event, now)
+                self.advance(loc, event)
 
     def release_holds(self) -> None:
         """Let every request a `hold` fault stopped go on; later holds wait afresh."""

@@ -47,7 +47,7 @@ ERRORS: dict[int, tuple[int, str]] = {
                 "specified limit."),
     9715: (400, "This request contains duplicate users. Change the request to send unique "
                 "users."),
-    9716: (400, "A user with this clientUserId already exists."),
+    9716: (400, "A registered user already exists with the specified clientUserId."),
     9717: (400, "This request contains an invalid email address. Change the request to send "
                 "valid email addresses."),
     9718: (400, "This request doesn't contain an asset, which is a required argument. Change the "
@@ -72,7 +72,8 @@ ERRORS: dict[int, tuple[int, str]] = {
 }
 
 # The service config lists the v2 codes only; 9622 and 9729 are seen but not listed by Apple.
-SERVICE_CONFIG_CODES = [n for n in ERRORS if n not in (9622, 9716, 9729)]
+# Apple's own service-config example lists 9716 (apple-examples.json service_config_response).
+SERVICE_CONFIG_CODES = [n for n in ERRORS if n not in (9622, 9729)]
 
 
 def message(number: int) -> str:

@@ -30,6 +30,7 @@ class _Pass:
         self.loc = loc
         self._a: int | None = None
         self._u: int | None = None
+        self.released: list[tuple[str, str, str, str]] = []  # the last revoke task's
 
     def assignment_seq(self) -> int:
         if self._a is None:
@@ -50,26 +51,50 @@ def new_event(loc: Location, event_type: str, tasks: list[list[Any]], now_ts: fl
     return event
 
 
-def advance(loc: Location, event: Event, now_ts: float) -> None:
-    """Run the tasks that are due by `now_ts`."""
+def advance(loc: Location, event: Event, now_ts: float) -> bool:
+    """Run the tasks that are due by `now_ts`; True when this call finished the event (its
+    notification is due, apple-api.md §8). Each task's outcome and the assignments or users
+    it touched go to `event.results` for that notification."""
     total = len(event.tasks)
     if event.done >= total:
-        return
+        return False
     if event.duration <= 0:
         due = total
     else:
         elapsed = max(0.0, now_ts - event.created_at)
         due = total if elapsed >= event.duration else int(total * elapsed / event.duration)
     if due <= event.done:
-        return
+        return False
     p = _Pass(loc)
     for task in event.tasks[event.done:due]:
+        p.released = []
         error = _run(loc, p, task)
         if error is None:
             event.completed += 1
         else:
             _record_failure(event, error, task)
+        event.results.append([error, _touched(loc, p, task)])
     event.done = due
+    return due >= total
+
+
+def _touched(loc: Location, p: _Pass, task: list[Any]) -> list[dict[str, Any]]:
+    """What a task touched, as a notification lists it: assignments or users (§8.3)."""
+    op = task[0]
+    if op in ("a", "d"):
+        _, adam, pricing, kind, target = task
+        return [_assignment(adam, pricing, kind, target)]
+    if op == "r":
+        return [_assignment(*key) for key in p.released] or [
+            {"clientUserId" if task[1] == "user" else "serialNumber": task[2]}]
+    user = loc.live_user(task[1]) or next(
+        (u for u in reversed(loc.users) if u.client_user_id == task[1]), None)
+    return [user.wire()] if user is not None else [{"clientUserId": task[1]}]
+
+
+def _assignment(adam: str, pricing: str, kind: str, target: str) -> dict[str, Any]:
+    return {"adamId": adam, "pricingParam": pricing,
+            "clientUserId" if kind == "user" else "serialNumber": target}
 
 
 def _run(loc: Location, p: _Pass, task: list[Any]) -> int | None:
@@ -127,6 +152,7 @@ def _release(loc: Location, p: _Pass, kind: str, target: str) -> None:
         if asset is not None and asset.revocable:
             loc.unassign((adam, pricing, kind, target))
             p.assignment_seq()
+            p.released.append((adam, pricing, kind, target))
 
 
 def invite_code(loc: Location, client_user_id: str, seq: int) -> str:

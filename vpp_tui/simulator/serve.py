@@ -9,37 +9,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import threading
 from pathlib import Path
 
 from vpp_tui.i18n import _
-
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--host", default="127.0.0.1", help=_("address to listen on"))
-    parser.add_argument("--port", type=int, default=8787, help=_("port to listen on"))
-    parser.add_argument("--world", choices=["demo", "scale"], default="demo",
-                        help=_("demo: Contoso Schools, every token state; scale: benchmarks"))
-    parser.add_argument("--size", type=int, default=1000,
-                        help=_("number of assets in the scale world"))
-    parser.add_argument("--tokens-dir", metavar="DIR", default=".",
-                        help=_("where to write one .vpptoken per location and manifest.json"))
-    parser.add_argument("--fault", action="append", default=[], metavar="SPEC",
-                        help=_(
-        "inject a fault (repeatable): KIND[:key=value]…  kinds: 429[:retry_after=S], "
-        "5xx[:status=503][:retry_after=S], latency:ms=N, error200:code=N, "
-        "revoke:location=NAME[:after=N], claim:location=NAME[:name=MDM][:after=N], "
-        "hold[:timeout=S] (waits for --control's release_holds); "
-        "common keys: count=N|* (requests hit), after=N (requests let through first), "
-        "path=TEXT, location=NAME. Example: --fault 429:count=5 "
-        "--fault 'claim:location=North Campus:name=Jamf Pro:after=5'; chance=P makes a "
-        "fault random: it hits each matching request with probability P"))
-    parser.add_argument("--event-delay", type=float, default=2.0, metavar="SECONDS",
-                        help=_("how long an asynchronous event takes to complete"))
-    parser.add_argument("--control", action="store_true", help=_(
-        "also serve /_simulator/control: GET shows the faults and the event delay, POST "
-        "{\"clear_faults\": true, \"faults\": [SPEC], \"event_delay\": S, "
-        "\"release_holds\": true} changes them "
-        "while the server runs (for soak runs and tests; never on a shared address)"))
 
 
 def write_tokens(sim, tokens_dir: str | Path, base_url: str | None = None) -> Path:  # noqa: ANN001
@@ -48,7 +21,9 @@ def write_tokens(sim, tokens_dir: str | Path, base_url: str | None = None) -> Pa
     target.mkdir(parents=True, exist_ok=True)
     entries = []
     for f in sim.token_files():
-        (target / f.filename).write_text(f.content + "\n", encoding="ascii")
+        # No trailing newline: Apple's downloaded .vpptoken files end with the token itself,
+        # and outside clients that read the file whole send a newline as part of the bearer.
+        (target / f.filename).write_text(f.content, encoding="ascii")
         entries.append({"file": f.filename, "location_name": f.location_name,
                         "location_id": f.location_id, "state": f.state,
                         "expected_state": f.state, "reason": f.reason})
@@ -84,8 +59,26 @@ def run(host: str = "127.0.0.1", port: int = 8787, world: str = "demo", size: in
     print(_("Simulator world {world}: {n} token files and {m} in {d}").format(
         world=world, n=len(sim.token_files()), m=manifest.name, d=manifest.parent), flush=True)
     print(_("Apple base URL: {url}").format(url=base), flush=True)
-    uvicorn.run(create_app(sim), host=host, port=port, log_level="info")
+    pump = start_pump(sim)
+    try:
+        uvicorn.run(create_app(sim), host=host, port=port, log_level="info")
+    finally:
+        pump.set()
+        sim.notifier.close()
     return 0
+
+
+def start_pump(sim, every: float = 0.5) -> threading.Event:  # noqa: ANN001
+    """Finish due events every `every` seconds, as Apple does without being polled, so their
+    notifications go out (simulator.notify); set the returned event to stop."""
+    stop = threading.Event()
+
+    def loop() -> None:
+        while not stop.wait(every):
+            sim.tick_all()
+
+    threading.Thread(target=loop, name="sim-event-pump", daemon=True).start()
+    return stop
 
 
 def run_from_args(args: argparse.Namespace) -> int:

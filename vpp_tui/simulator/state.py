@@ -124,6 +124,8 @@ class Event:
     done: int = 0
     completed: int = 0
     failures: list[dict[str, Any]] = field(default_factory=list)
+    # Per finished task: [errorNumber or None, the assignments or users it touched].
+    results: list[list[Any]] = field(default_factory=list)
 
     @property
     def requested(self) -> int:

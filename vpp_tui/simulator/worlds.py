@@ -15,7 +15,7 @@ from typing import Any
 
 from vpp_tui.apple.clock import Clock
 from vpp_tui.apple.stoken import encode_token
-from vpp_tui.simulator import catalog
+from vpp_tui.simulator import catalog, discrepancies
 from vpp_tui.simulator.core import Simulator, TokenFile
 from vpp_tui.simulator.directory import client_user_id, demo_directory
 from vpp_tui.simulator.events import invite_code
@@ -184,7 +184,8 @@ def _build_demo(sim: Simulator, seed: int) -> None:
     ipads = serials["Exam iPads"]
     for site in SITES:
         loc = sim.add_location(Location(uid=site.uid, name=site.name, org_name=ORG_NAME))
-        users = _add_people(loc, _people_for(site, directory), rng)
+        people = _people_for(site, directory)
+        users = _add_people(loc, people, rng)
         for item_name, total, used in site.inventory:
             item = catalog.BY_NAME[item_name]
             editions = [("STDQ", total, used)]
@@ -194,6 +195,8 @@ def _build_demo(sim: Simulator, seed: int) -> None:
                 _asset(loc, item, count, pricing)
                 for kind, target in _holders(item, held, users, ipads, macs, rng):
                     loc.assignments[(item.adam_id, pricing, kind, target)] = 0
+        if site.name == discrepancies.SITE:
+            discrepancies.add_discrepancies(loc, people)
         loc.reindex_assignments()
         if site.other_mdm:
             sim.claim_by_other(loc.uid, site.other_mdm, metadata="contoso.jamfcloud.com")
@@ -301,10 +304,12 @@ def _build_scale(sim: Simulator, size: int, seed: int) -> None:
                             f"Vendor {i % 97}", platforms, device_assignable=i % 13 != 0,
                             book=book, version=None if book else f"{1 + i % 9}.{i % 5}")
         items.append(item)
-        used = rng.randint(0, 600)
-        _asset(loc, item, used + rng.randint(0, 200))
         devices = item.device_assignable and not book
-        for j in rng.sample(range(n_serials if devices else n_users), used):
+        population = n_serials if devices else n_users
+        # At most one license per user or device: a small world has fewer than 600 of them.
+        used = min(rng.randint(0, 600), population)
+        _asset(loc, item, used + rng.randint(0, 200))
+        for j in rng.sample(range(population), used):
             key = ("device", f"SC{j:010d}") if devices else ("user", cids[j])
             loc.assignments[(item.adam_id, "STDQ", *key)] = 0
     loc.reindex_assignments()

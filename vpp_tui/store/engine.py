@@ -6,32 +6,38 @@ file's mode); an existing store file loses any world access. Migrations are seri
 across processes: an exclusive transaction on SQLite, `pg_advisory_xact_lock` on
 PostgreSQL, so any number of processes may open a fresh store at once. A store whose
 revision this vpp-tui does not know was written by a newer one and is refused.
+
+Start-up (issue 13): opening a store that is already at this vpp-tui's head costs one
+query (`SELECT version_num FROM alembic_version`) against the head read from the
+revision files' text; Alembic is imported only when that differs (or cannot be read).
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
 import stat
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from platformdirs import user_data_dir
 from sqlalchemy import event, text
 from sqlalchemy.engine import Connection, Engine, make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.pool import NullPool
 from sqlmodel import Session, create_engine
 
 from vpp_tui.i18n import _
 from vpp_tui.store import limits
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 APP_NAME = "vpp-tui"
@@ -99,6 +105,8 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001
 
 
 def alembic_config() -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     return cfg
@@ -140,8 +148,48 @@ _upgrade_lock = threading.Lock()
 
 def current_revision(engine: Engine) -> str | None:
     """The store's Alembic revision, or None for a fresh store."""
+    from alembic.migration import MigrationContext
+
     with engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
+
+
+_ASSIGNED = r"^{name}\s*(?::[^=\n]*)?=\s*(?:None|['\"]([^'\"]+)['\"])\s*$"
+
+
+@cache
+def head_from_files(folder: Path = MIGRATIONS / "versions") -> str | None:
+    """The head revision named by the revision files' text (`revision = "…"` and
+    `down_revision = "…" | None` at the start of a line), without importing Alembic: the
+    one revision no other names as its down_revision. None when the files cannot be read
+    that way (several heads, a merge revision's tuple, a file without both lines): the
+    caller then asks Alembic."""
+    revisions: set[str] = set()
+    downs: set[str] = set()
+    for path in sorted(folder.glob("*.py")):
+        if path.name == "__init__.py":
+            continue
+        source = path.read_text(encoding="utf-8")
+        rev = re.search(_ASSIGNED.format(name="revision"), source, re.M)
+        down = re.search(_ASSIGNED.format(name="down_revision"), source, re.M)
+        if rev is None or rev.group(1) is None or down is None:
+            return None
+        revisions.add(rev.group(1))
+        if down.group(1) is not None:
+            downs.add(down.group(1))
+    heads = revisions - downs
+    return heads.pop() if len(heads) == 1 else None
+
+
+def stored_revision(engine: Engine) -> str | None:
+    """The store's revision from its alembic_version table in one query; None when the
+    table is missing or holds no single row (a fresh store, or one Alembic must look at)."""
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(text("SELECT version_num FROM alembic_version")).all()
+    except DBAPIError:
+        return None
+    return rows[0][0] if len(rows) == 1 else None
 
 
 def _lock_schema(connection: Connection) -> None:
@@ -157,7 +205,15 @@ def upgrade(engine: Engine) -> None:
     """Bring the schema to this vpp-tui's head, serialised across processes.
 
     Raises StoreError when the store's revision is unknown here (a newer vpp-tui wrote it).
+    A store already at the head costs one query (`stored_revision`); only otherwise is
+    Alembic imported.
     """
+    head = head_from_files()
+    if head is not None and stored_revision(engine) == head:
+        return
+    from alembic import command
+    from alembic.script import ScriptDirectory
+
     cfg = alembic_config()
     script = ScriptDirectory.from_config(cfg)
     with _upgrade_lock:

@@ -71,6 +71,11 @@ class Token(SQLModel, table=True):
     external_mdm_metadata: str | None = Field(default=None, max_length=300)
     claimed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
+    # Apple's notifications (revision 0006_notifications): where Apple POSTs them, and the
+    # SHA-256 of the bearer it sends (the secret itself is given to Apple, never stored).
+    notification_url: str | None = Field(default=None, max_length=512)
+    notification_token_sha256: str | None = Field(default=None, max_length=64, index=True)
+
     # Sync bookkeeping.
     last_sync_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     last_sync_status: str = Field(default="none", max_length=16)
@@ -78,6 +83,8 @@ class Token(SQLModel, table=True):
     last_full_sync_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     assignments_version_id: str | None = Field(default=None, max_length=128)
     users_version_id: str | None = Field(default=None, max_length=128)
+    # The first `/assets` page's versionId of the last full asset read (0004_sync_scale).
+    assets_version_id: str | None = Field(default=None, max_length=128)
     # The lease serialising syncs and writes is a `Lease` row (one per location).
 
     created_at: datetime = _created()
@@ -342,6 +349,42 @@ class AuditEntry(SQLModel, table=True):
     token_id: int | None = Field(default=None, index=True)
 
 
+class Notification(SQLModel, table=True):
+    """One notification Apple POSTed to `vpp-tui listen` (apple-api.md §8), kept once per
+    `notificationId` (Apple may send the same one again), with what it changed."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (UniqueConstraint("token_id", "notification_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_id: int = Field(foreign_key="tokens.id", index=True, ondelete="CASCADE")
+    notification_id: str = Field(max_length=128)
+    notification_type: str = Field(max_length=32, index=True)
+    apple_event_id: str | None = Field(default=None, max_length=64, index=True)
+    result: str | None = Field(default=None, max_length=16)  # SUCCESS | FAILURE
+    body: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    outcome: str | None = Field(default=None, sa_type=Text)  # what the ledger took from it
+    received_at: datetime = _created()
+
+
+class UsageSample(SQLModel, table=True):
+    """One item's license counts as one sync saw them: the usage chart's points. Written
+    by each completed sync, thinned by `services.usage` (rule: `domain.usage`)."""
+
+    __tablename__ = "usage_history"
+    __table_args__ = (
+        Index("ix_usage_history_item", "token_id", "adam_id", "pricing_param", "recorded_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_id: int = Field(foreign_key="tokens.id", ondelete="CASCADE")
+    adam_id: str = Field(max_length=32)
+    pricing_param: str = Field(default="STDQ", max_length=8)
+    assigned: int = 0
+    available: int = 0
+    total: int = 0
+    recorded_at: datetime = Field(sa_type=UTCDateTime, nullable=False, index=True)
+
+
 class Setting(SQLModel, table=True):
     __tablename__ = "settings"
 
@@ -349,6 +392,36 @@ class Setting(SQLModel, table=True):
     value: Any = Field(default=None, sa_column=Column(JSON))
     updated_at: datetime = _created()
     updated_by: str = Field(default="", max_length=200)
+
+
+class Job(SQLModel, table=True):
+    """One unit of queued long work (`domain.jobs`): a sync, an assignment, a revoke… run
+    by a `vpp-tui worker` as the admin who queued it (`actor`). `payload`: the service's
+    keyword arguments; `claimed_by`/`lease_expires_at`: the worker running it and until
+    when its lease holds; `dedupe_key`: one active sync per token (NULL once finished)."""
+
+    __tablename__ = "jobs"
+    __table_args__ = (Index("ix_jobs_state_queued", "state", "queued_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=32)
+    token_name: str | None = Field(default=None, max_length=200)
+    payload: Any = Field(default=None, sa_column=Column(JSON))
+    actor: str = Field(max_length=200)
+    state: str = Field(default="queued", max_length=16)
+    progress_done: int = 0
+    progress_total: int = 0
+    stage: str = Field(default="", max_length=64)
+    claimed_by: str | None = Field(default=None, max_length=200)
+    lease_expires_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    attempts: int = 0
+    cancel_requested: bool = False
+    dedupe_key: str | None = Field(default=None, max_length=300, unique=True)
+    queued_at: datetime = _created()
+    started_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    finished_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    result: str | None = Field(default=None, sa_type=Text)
+    exit_status: int | None = None
 
 
 class AdminPreference(SQLModel, table=True):
@@ -364,5 +437,6 @@ class AdminPreference(SQLModel, table=True):
 ALL_TABLES = [
     ScopeTag, Token, TokenScopeTag, SyncRun, Asset, DirectoryUser, DirectoryDevice,
     DirectoryGroup, GroupMember, AppleUser, Assignment, License, Role, RolePermission,
-    AdminGrant, GrantScopeTag, StoreOwner, AuditEntry, Setting, Lease, AdminPreference,
+    AdminGrant, GrantScopeTag, StoreOwner, AuditEntry, Setting, Lease, Job, Notification,
+    UsageSample, AdminPreference,
 ]

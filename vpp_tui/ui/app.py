@@ -1,4 +1,4 @@
-"""The console: one app, nine sections, switched by the number keys 1–9.
+"""The console: one app, ten sections, switched by the number keys 1–9 and 0.
 
 Sections are Textual MODES rather than panes of a ContentSwitcher: each section
 keeps its own screen stack, so a wizard or details panel opened in Tokens is
@@ -17,6 +17,9 @@ not; each reloads what it shows. A section opened later reads the store when it 
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 
 from textual import work
@@ -31,38 +34,57 @@ from vpp_tui.services import settings
 from vpp_tui.services.access import check_action
 from vpp_tui.services.access.snapshot import AccessSnapshot, access_snapshot
 from vpp_tui.services.context import ServiceContext
+from vpp_tui.services.status import Glance
 from vpp_tui.ui.commands import Command, bindings, global_commands, sections
 from vpp_tui.ui.errors import ReportsWorkerErrors
 from vpp_tui.ui.jobs import Job, changes
 from vpp_tui.ui.messages import AccessChanged, TokensChanged
 from vpp_tui.ui.providers import ConsoleCommands
 from vpp_tui.ui.screens.help import HelpScreen
-from vpp_tui.ui.sections.access.section import AccessSection
-from vpp_tui.ui.sections.activity import ActivitySection
-from vpp_tui.ui.sections.apps import AppsSection
-from vpp_tui.ui.sections.assignments import AssignmentsSection
 from vpp_tui.ui.sections.base import SectionScreen, placeholder
-from vpp_tui.ui.sections.directory import DirectorySection
-from vpp_tui.ui.sections.ebooks import EbooksSection
-from vpp_tui.ui.sections.prompts import PromptsSection
-from vpp_tui.ui.sections.settings import SettingsSection
-from vpp_tui.ui.sections.tokens.section import TokensSection
 
-SECTION_SCREENS: dict[str, type[SectionScreen]] = {
-    "tokens": TokensSection,
-    "apps": AppsSection,
-    "ebooks": EbooksSection,
-    "assignments": AssignmentsSection,
-    "prompts": PromptsSection,
-    "directory": DirectorySection,
-    "activity": ActivitySection,
-    "access": AccessSection,
-    "settings": SettingsSection,
+# Each section's screen class, by mode: its module is imported when the section is first
+# shown (or the palette lists every section's commands), so the console paints Tokens
+# without importing the other eight (issue 13).
+SECTION_MODULES: dict[str, tuple[str, str]] = {
+    "tokens": ("vpp_tui.ui.sections.tokens.section", "TokensSection"),
+    "apps": ("vpp_tui.ui.sections.apps", "AppsSection"),
+    "ebooks": ("vpp_tui.ui.sections.ebooks", "EbooksSection"),
+    "assignments": ("vpp_tui.ui.sections.assignments", "AssignmentsSection"),
+    "prompts": ("vpp_tui.ui.sections.prompts", "PromptsSection"),
+    "directory": ("vpp_tui.ui.sections.directory", "DirectorySection"),
+    "activity": ("vpp_tui.ui.sections.activity", "ActivitySection"),
+    "access": ("vpp_tui.ui.sections.access.section", "AccessSection"),
+    "settings": ("vpp_tui.ui.sections.settings", "SettingsSection"),
+    "reconcile": ("vpp_tui.ui.sections.reconcile.section", "ReconcileSection"),
 }
 
 
-def _section_screens() -> dict[str, type[SectionScreen]]:
-    return {s.mode: SECTION_SCREENS.get(s.mode) or placeholder(s.mode) for s in sections()}
+@cache
+def section_class(mode: str) -> type[SectionScreen]:
+    """The screen class of section `mode`, importing its module now; a placeholder screen
+    for a section that has none yet."""
+    found = SECTION_MODULES.get(mode)
+    if found is None:
+        return placeholder(mode)
+    module, name = found
+    return getattr(importlib.import_module(module), name)
+
+
+def section_classes() -> dict[str, type[SectionScreen]]:
+    """Every section's screen class by mode, in number-key order (imports them all)."""
+    return {s.mode: section_class(s.mode) for s in sections()}
+
+
+def _built_on_first_visit(mode: str) -> Callable[[], SectionScreen]:
+    def build() -> SectionScreen:
+        return section_class(mode)()
+
+    return build
+
+
+def _section_screens() -> dict[str, Callable[[], SectionScreen]]:
+    return {s.mode: _built_on_first_visit(s.mode) for s in sections()}
 
 
 class VppApp(ReportsWorkerErrors, App[None]):
@@ -84,6 +106,7 @@ class VppApp(ReportsWorkerErrors, App[None]):
         self.cursor_blink = cursor_blink
         self._saved_theme: str | None = None
         self.org_name: str | None = None  # learnt from the tokens, shown in every header
+        self.glance: Glance | None = None  # the header's notices, last read by a section
         self.jobs: dict[str, Job] = {}  # running jobs by key: the same job never twice
         self.live_sections: set[SectionScreen] = set()  # mounted: they follow the store
         # What the acting admin may do: loaded in a worker, read by every check_action.
@@ -103,7 +126,7 @@ class VppApp(ReportsWorkerErrors, App[None]):
     def section_screens(self) -> dict[str, type[SectionScreen]]:
         """Every section's screen class by mode, in number-key order: the palette reads
         their commands from these (`SectionScreen.section_commands`)."""
-        return dict(self.MODES)  # type: ignore[arg-type]
+        return section_classes()
 
     def get_loading_widget(self) -> Widget:
         # A still widget: a spinner would repaint over SSH and make snapshots flaky.

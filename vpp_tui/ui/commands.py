@@ -87,6 +87,8 @@ def sections() -> tuple[Section, ...]:
         Section(8, "access", _("Access"), _("Who may do what: roles, grants, scope tags")),
         Section(9, "settings", _("Settings"), _("Sync interval, reclaim on removal, "
                                                 "expiry and low-license warnings, theme")),
+        Section(0, "reconcile", _("Reconcile"), _("Apple's licenses vs the assignments "
+                                                  "and the directory; reclaim by class")),
     )
 
 

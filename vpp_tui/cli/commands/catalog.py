@@ -1,4 +1,4 @@
-"""`vpp-tui apps list`, `vpp-tui apps show` and `vpp-tui directory import`."""
+"""`vpp-tui apps list`, `apps show`, `directory import` and `directory users|devices|groups`."""
 
 from __future__ import annotations
 
@@ -6,11 +6,19 @@ import sys
 from argparse import Namespace
 
 from vpp_tui.cli.commands.common import guarded, read_file
-from vpp_tui.cli.output import EXIT_OK, BadInput, CommandFailed, print_json, table
+from vpp_tui.cli.output import (
+    EXIT_OK,
+    BadInput,
+    CommandFailed,
+    print_csv,
+    print_json,
+    table,
+)
 from vpp_tui.domain.labels import edition_label
 from vpp_tui.domain.limits import MAX_DIRECTORY_FILE_BYTES
 from vpp_tui.i18n import _
 from vpp_tui.services import catalog, directory, licensing
+from vpp_tui.services.catalog import queries
 from vpp_tui.services.directory.file import DirectoryFileError
 
 
@@ -29,6 +37,9 @@ def _apps(args: Namespace, ctx) -> int:  # noqa: ANN001
     page = catalog.list_assets(ctx, books=args.books, token=args.token, limit=None)
     if args.json:
         print_json([v.as_json() for v in page.rows])
+        return EXIT_OK
+    if args.csv:
+        print_csv([v.as_json() for v in page.rows], catalog.ASSET_FIELDS)
         return EXIT_OK
     rows = [[v.name, edition_label(v.pricing_param), v.token, " ".join(v.platforms),
              v.version or "—", _update(v),
@@ -78,7 +89,46 @@ def _show(args: Namespace, ctx) -> int:  # noqa: ANN001
     return EXIT_OK
 
 
+DIRECTORY_PAGE = 1000  # rows read per query: a directory of 100k devices is 100 pages
+DIRECTORY_LISTS = {"users": queries.list_users, "devices": queries.list_devices,
+                   "groups": queries.list_groups}
+
+
+def _directory_rows(ctx, kind: str, text: str | None):  # noqa: ANN001, ANN202
+    """Every row of the `kind` list matching `text`, read a page at a time in SQL."""
+    offset = 0
+    while True:
+        page = DIRECTORY_LISTS[kind](ctx, text=text, offset=offset, limit=DIRECTORY_PAGE)
+        yield from page.rows
+        offset += DIRECTORY_PAGE
+        if len(page.rows) < DIRECTORY_PAGE or offset >= page.total:
+            return
+
+
+def _directory_list(args: Namespace, ctx) -> int:  # noqa: ANN001
+    """`directory users|devices|groups [--filter TEXT] [--json|--csv]`."""
+    kind = args.directory_command
+    rows = _directory_rows(ctx, kind, args.filter or None)
+    if args.json:
+        print_json([queries.directory_json(r) for r in rows])
+    elif args.csv:
+        print_csv((queries.directory_json(r) for r in rows), queries.DIRECTORY_FIELDS[kind])
+    else:
+        fields = queries.DIRECTORY_FIELDS[kind]
+        print(table([[_cell(getattr(r, f)) for f in fields] for r in rows],
+                    [f.upper().replace("_", " ") for f in fields]))
+    return EXIT_OK
+
+
+def _cell(value: object) -> str:
+    if isinstance(value, bool):
+        return _yes(value)
+    return "—" if value is None else str(value)
+
+
 def _directory(args: Namespace, ctx) -> int:  # noqa: ANN001
+    if args.directory_command != "import":
+        return _directory_list(args, ctx)
     raw = read_file(args.file, MAX_DIRECTORY_FILE_BYTES)
     try:
         text = raw.decode("utf-8-sig")

@@ -55,10 +55,11 @@ def demo_requested(args: Namespace) -> bool:
 def prepare_demo(args: Namespace, *, announce: bool = False) -> Runtime:
     """The demo's own store and key, the in-process simulator, its seed data, and the token
     files to try (`write_try_files`; `announce`: say where they are on stdout). VPP_DB,
-    VPP_APPLE_URL and VPP_KEY_FILE do not apply."""
-    from vpp_tui.services import demo as demo_service
-    from vpp_tui.simulator.worlds import add_try_files, demo_directory, loaded_files
+    VPP_APPLE_URL and VPP_KEY_FILE do not apply.
 
+    A demo that is already seeded, with its Apple world and its files to try on disk and
+    nothing to announce, opens without loading the simulator: it loads when a command
+    first calls Apple (so `vpp-tui --demo token list` starts as fast as any store)."""
     url, key = demo_paths()
     sim_file = Path(key).with_suffix(".sim")
     if getattr(args, "reset", False):
@@ -69,23 +70,43 @@ def prepare_demo(args: Namespace, *, announce: bool = False) -> Runtime:
         reset_demo_store()
     args.apple = SIM
     args.key_file = key
+    ready = (not announce and sim_file.exists() and try_dir().is_dir()
+             and any(try_dir().glob("*.vpptoken")))
     runtime = build_runtime(args, db_url=url, simulator_file=sim_file, demo=True)
-    sim = runtime.simulator
     try:
-        files = [demo_service.DemoToken(location_name=f.location_name, content=f.content)
-                 for f in loaded_files(sim)]
-        seeded = demo_service.seed(runtime.ctx, files, demo_directory())
-        known = len(sim.tokens)
-        add_try_files(sim)
-        if seeded or len(sim.tokens) != known:
-            sim.save(sim_file)
-        written = write_try_files(sim)
+        if ready and _is_seeded(runtime):
+            return runtime
+        written = _fill(runtime, sim_file)
     except Exception:
         runtime.close()
         raise
     if announce:
         announce_try_files(written)
     return runtime
+
+
+def _is_seeded(runtime: Runtime) -> bool:
+    from vpp_tui.services.demo import is_seeded
+
+    return is_seeded(runtime.ctx)
+
+
+def _fill(runtime: Runtime, sim_file: Path) -> list[tuple[Path, str, str]]:
+    """Seed the demo store once, give the world its files to try and write them."""
+    from vpp_tui.services import demo as demo_service
+    from vpp_tui.simulator.worlds import add_try_files, demo_directory, loaded_files
+
+    sim = runtime.simulator
+    files = [demo_service.DemoToken(location_name=f.location_name, content=f.content)
+             for f in loaded_files(sim)]
+    seeded = demo_service.seed(runtime.ctx, files, demo_directory())
+    if seeded:
+        demo_service.add_intent(runtime.ctx)
+    known = len(sim.tokens)
+    add_try_files(sim)
+    if seeded or len(sim.tokens) != known:
+        sim.save(sim_file)
+    return write_try_files(sim)
 
 
 def write_try_files(sim) -> list[tuple[Path, str, str]]:  # noqa: ANN001

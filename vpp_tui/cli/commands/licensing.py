@@ -20,6 +20,7 @@ from vpp_tui.cli.output import (
     BadInput,
     CommandFailed,
     exit_status,
+    print_csv,
     print_json,
     table,
 )
@@ -28,7 +29,13 @@ from vpp_tui.i18n import _
 from vpp_tui.services import catalog, licensing, prompts
 from vpp_tui.services.apple_link import apple_failure_text
 from vpp_tui.services.licensing.common import refusal_text
-from vpp_tui.services.licensing.views import LicensePreview, LicenseResult
+from vpp_tui.services.licensing.views import (
+    LICENSE_ROW_FIELDS,
+    WAITLIST_ROW_FIELDS,
+    LicensePreview,
+    LicenseResult,
+    waitlist_rows,
+)
 
 SHOWN = 25  # members listed in text output; --json lists all
 
@@ -188,9 +195,22 @@ def _preview(args: Namespace, ctx: Any, preview: LicensePreview) -> int:
     return EXIT_OK
 
 
+def _queue(args: Namespace, ctx: Any, kind: str, payload: dict[str, Any]) -> int:
+    """`--queue`: checked as the command would be (access, names, a refusing rule), then
+    queued for `vpp-tui worker`; prints the job id (`--json`: the job)."""
+    from vpp_tui.cli.commands.jobs import print_queued
+    from vpp_tui.services import jobs
+
+    return print_queued(args, [jobs.enqueue(ctx, kind, payload)], many=False)
+
+
 @_apple_guard
 def _assign(args: Namespace, ctx: Any) -> int:
     call = (args.item, args.group, args.intent, args.license, args.token)
+    if args.queue and not args.dry_run:
+        return _queue(args, ctx, "assign", dict(item=args.item, group=args.group,
+                                                intent=args.intent, license=args.license,
+                                                token=args.token))
     if args.dry_run:
         return _preview(args, ctx, licensing.plan_assign(ctx, *call))
     return _finish(args, ctx, licensing.apply_assign(ctx, *call))
@@ -198,6 +218,9 @@ def _assign(args: Namespace, ctx: Any) -> int:
 
 @_apple_guard
 def _unassign(args: Namespace, ctx: Any) -> int:
+    if args.queue and not args.dry_run:
+        return _queue(args, ctx, "unassign", dict(item=args.item, group=args.group,
+                                                  token=args.token))
     if args.dry_run:
         return _preview(args, ctx, licensing.plan_unassign(ctx, args.item, args.group, args.token))
     return _finish(args, ctx, licensing.apply_unassign(ctx, args.item, args.group, args.token))
@@ -209,6 +232,8 @@ def _revoke(args: Namespace, ctx: Any) -> int:
         raise BadInput(_("--token goes with --item; a user or device is revoked under "
                          "every token"))
     who = dict(item=args.item, token=args.token, user=args.user, device=args.device)
+    if args.queue and not args.dry_run:
+        return _queue(args, ctx, "revoke", who)
     if args.dry_run:
         return _preview(args, ctx, licensing.plan_revoke(ctx, **who))
     return _finish(args, ctx, licensing.apply_revoke(ctx, **who))
@@ -218,6 +243,9 @@ def _licenses(args: Namespace, ctx: Any) -> int:
     report = licensing.licenses(ctx, args.item, args.token)
     if args.json:
         print_json(report.as_json())
+        return EXIT_OK
+    if args.csv:
+        print_csv(report.csv_rows(), LICENSE_ROW_FIELDS)
         return EXIT_OK
     print(_("{item} ({token}): {u} used of {t}, {a} available").format(
         item=report.item, token=report.token, u=report.used,
@@ -234,9 +262,14 @@ def _licenses(args: Namespace, ctx: Any) -> int:
 
 
 def _waitlist(args: Namespace, ctx: Any) -> int:
-    views = licensing.waitlists(ctx, args.item, args.token)
+    if args.item and args.item_option and args.item != args.item_option:
+        raise BadInput(_("give the item once: as ITEM or as --item"))
+    views = licensing.waitlists(ctx, args.item or args.item_option, args.token)
     if args.json:
         print_json([v.as_json() for v in views])
+        return EXIT_OK
+    if args.csv:
+        print_csv(waitlist_rows(views), WAITLIST_ROW_FIELDS)
         return EXIT_OK
     if not any(v.waiting for v in views):
         print(_("nobody waits for a license{of}").format(

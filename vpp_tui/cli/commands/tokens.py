@@ -11,7 +11,8 @@ from vpp_tui.domain.limits import MAX_TOKEN_FILE_BYTES
 from vpp_tui.domain.text import cells, pad_cells, quote
 from vpp_tui.i18n import _, ngettext
 from vpp_tui.i18n.format import date_text, datetime_text, number_text
-from vpp_tui.services import leases, sync, tokens
+from vpp_tui.services import leases, tokens
+from vpp_tui.services.access import Permission, visible_token_ids
 from vpp_tui.services.views import DeletePreview
 
 
@@ -97,7 +98,8 @@ def _dispatch(args: Namespace, ctx) -> int:  # noqa: ANN001
     if action == "set":
         view = tokens.update_settings(ctx, args.name, country=args.country,
                                       account_type=args.account, auto_update=args.auto_update,
-                                      scope_tags=args.scope_tag)
+                                      scope_tags=args.scope_tag,
+                                      notification_url=args.notification_url)
         _report(args, view, _("updated {name}").format(name=view.name))
         return EXIT_OK
     if action == "take-control":
@@ -196,6 +198,8 @@ def _break_lease(args: Namespace, ctx) -> int:  # noqa: ANN001
 
 
 def _sync(args: Namespace, ctx) -> int:  # noqa: ANN001
+    from vpp_tui.services import sync  # here, not above: `token list` does not load sync
+
     if args.break_lease is not None:
         return _break_lease(args, ctx)
     if not args.all and not args.names:
@@ -206,6 +210,8 @@ def _sync(args: Namespace, ctx) -> int:  # noqa: ANN001
         if unknown:
             raise BadInput(_("no token named {names}; see 'vpp-tui token list'").format(
                 names=", ".join(quote(n) for n in unknown[:5])))
+    if args.queue:
+        return _queue_syncs(args, ctx)
     results = sync.sync_all(ctx, full=args.full, due_only=args.due,
                             names=None if args.all else args.names)
     if args.json:
@@ -217,6 +223,23 @@ def _sync(args: Namespace, ctx) -> int:  # noqa: ANN001
                            _("ERROR")]))
     return exit_status([f"{r.name}: {r.status}" + (f" ({r.error})" if r.error else "")
                         for r in results if outcomes.sync_left_undone(r.status, r.skip_reason)])
+
+
+def _queue_syncs(args: Namespace, ctx) -> int:  # noqa: ANN001
+    """`sync --queue`: one job per token (with --all every token the admin may sync, with
+    --due only those due), for `vpp-tui worker`; prints the job ids."""
+    from vpp_tui.cli.commands.jobs import print_queued
+    from vpp_tui.services import jobs, sync
+
+    if args.all:
+        allowed = visible_token_ids(ctx, Permission.TOKENS_SYNC)
+        due = set(sync.due_tokens(ctx)) if args.due else None
+        names = [v.name for v in tokens.list_tokens(ctx) if v.id in allowed and v.can_sync
+                 and (due is None or v.name in due)]
+    else:
+        names = list(dict.fromkeys(args.names))
+    views = [jobs.enqueue(ctx, "sync", {"full": bool(args.full)}, token=name) for name in names]
+    return print_queued(args, views, many=True)
 
 
 def _usable(view: tokens.TokenView) -> int:

@@ -32,6 +32,16 @@ class HeldLicense:
     known: bool = False
 
 
+class FoldedDirectory(dict[str, bool]):
+    """UPN casefolded -> active: `directory_users` folded once for many items."""
+
+
+def folded_directory(directory_users: Mapping[str, bool]) -> FoldedDirectory:
+    """The directory as `pending_reclaims` reads it, for a caller asking about many items
+    (folding it for every item made a reclaim over N items and U users cost N × U)."""
+    return FoldedDirectory((upn.casefold(), state) for upn, state in directory_users.items())
+
+
 def pending_reclaims(held: Iterable[HeldLicense], *, directory_users: Mapping[str, bool],
                      reached: Holdings) -> Holdings:
     """The holders of one item whose license is pending reclaim.
@@ -42,7 +52,8 @@ def pending_reclaims(held: Iterable[HeldLicense], *, directory_users: Mapping[st
     directory (left the company); a license given through an assignment whose holder no
     assignment of the item reaches any more (left the assigned groups).
     """
-    active = {upn.casefold(): state for upn, state in directory_users.items()}
+    active = (directory_users if isinstance(directory_users, FoldedDirectory)
+              else folded_directory(directory_users))
     reached_users = {u.casefold() for u in reached.users}
     users: set[str] = set()
     devices: set[str] = set()

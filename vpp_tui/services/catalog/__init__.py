@@ -67,6 +67,13 @@ class AssetView(SafeText):
         }
 
 
+#: the JSON field names of an item (`AssetView.as_json`), in order: its CSV columns
+ASSET_FIELDS = ("token", "adam_id", "pricing_param", "name", "product_type", "platforms",
+                "total", "used", "available", "device_assignable", "revocable", "version",
+                "unlimited", "custom", "store_url", "missing_in_store", "update_available",
+                "low_on_licenses")
+
+
 @dataclass(frozen=True)
 class AssetPage:
     rows: list[AssetView]

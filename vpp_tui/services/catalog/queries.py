@@ -6,8 +6,8 @@ page of rows, never the whole table.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Generic, TypeVar
+from dataclasses import asdict, dataclass, fields
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy import case
 from sqlmodel import col, func, select
@@ -79,6 +79,16 @@ class GroupView(SafeText):
     name: str
     kind: str
     members: int
+
+
+#: the JSON field names (and CSV columns) of `vpp-tui directory users|devices|groups`
+DIRECTORY_FIELDS = {kind: tuple(f.name for f in fields(view)) for kind, view in (
+    ("users", UserView), ("devices", DeviceView), ("groups", GroupView))}
+
+
+def directory_json(row: UserView | DeviceView | GroupView) -> dict[str, Any]:
+    """A directory row as `vpp-tui directory users|devices|groups --json` prints it."""
+    return asdict(row)
 
 
 def _count(session, query) -> int:  # noqa: ANN001

@@ -1,8 +1,7 @@
 """Reading a directory file (cli.md "Directory files"): JSON, or CSV one kind at a time.
 
 Everything is validated before anything is written, and every bad record is reported with
-its line number, so an admin fixes the file in one pass.
-"""
+its line number, so an admin fixes the file in one pass."""
 
 from __future__ import annotations
 
@@ -17,6 +16,7 @@ from typing import Any
 from vpp_tui.domain.text import quote
 from vpp_tui.i18n import _
 from vpp_tui.services.errors import InvalidInput
+from vpp_tui.services.exports import csv_value
 from vpp_tui.store import limits
 from vpp_tui.store import models as m
 
@@ -278,7 +278,8 @@ def _csv_records(text: str, kind: str, filename: str) -> Iterator[tuple[str, int
                 "this row has {n} values but the header names {m} columns, so values would "
                 "land in the wrong fields or be left blank; fix the row (a value with a "
                 "comma in it is quoted)").format(n=len(row), m=len(header)))
-        yield kind, reader.line_num, {k: v for k, v in zip(header, row, strict=False) if k}
+        named = zip(header, row, strict=False)
+        yield kind, reader.line_num, {k: csv_value(v) for k, v in named if k}
 
 
 def _quoting_error(filename: str, start: int, line: int, exc: csv.Error) -> InvalidInput:

@@ -71,43 +71,58 @@ def limits_of(client: Any) -> BatchLimits:
 
 
 def _call(client: Any, op: AppleOp) -> list[Any]:
+    """Post one op's batches without waiting for their events: PENDING outcomes."""
     if op.kind is OpKind.REVOKE:
         return client.revoke(client_user_ids=op.client_user_ids,
-                             serial_numbers=op.serial_numbers)
+                             serial_numbers=op.serial_numbers, wait=False)
     assets = [WireAsset(adamId=a, pricingParam=p) for a, p in op.assets]
     send = client.associate if op.kind is OpKind.ASSOCIATE else client.disassociate
-    return send(assets, client_user_ids=op.client_user_ids, serial_numbers=op.serial_numbers)
+    return send(assets, client_user_ids=op.client_user_ids, serial_numbers=op.serial_numbers,
+                wait=False)
+
+
+def _refused(ctx: ServiceContext, sent: Sent, op: AppleOp, target: str,
+             targets: tuple[str, ...], exc: Exception, event_id: str | None) -> None:
+    """Record an Apple refusal (or another MDM) for `op`'s targets; the first sets the
+    error that stops what is not sent yet."""
+    text = apple_failure_text(exc)
+    sent.error = sent.error or text
+    if isinstance(exc, apple_errors.MdmConflict) and (exc.event_id or event_id):
+        sent.unconfirmed.update(dict.fromkeys(targets, exc.event_id or event_id))
+        event_id = exc.event_id or event_id
+        status = "UNKNOWN"
+    else:
+        sent.not_sent.update(targets)
+        status = None
+    sent.notes.append(note(ctx, f"license.{op.kind}", target, result="failed", detail=text,
+                           apple_event_id=event_id, apple_event_status=status))
 
 
 def send_ops(ctx: ServiceContext, client: Any, ops: Sequence[AppleOp], target: str) -> Sent:
-    """Send each batch in order, waiting for Apple's events; after an Apple error the rest
-    is not sent. Call it with no session open: the audit entries are in `Sent.notes`, to
-    be written (`txn.write_notes`) with the results in one short transaction."""
+    """Send every batch in order without waiting for its event (Apple's rate limit paces
+    the posts), then wait for all the events (issue 13: a 10k-device apply no longer waits
+    ten events one after another). A synchronous Apple error stops the batches not yet
+    sent; another MDM seen while waiting leaves the accepted batches unconfirmed. Call it
+    with no session open: the audit entries are in `Sent.notes`, to be written
+    (`txn.write_notes`) with the results in one short transaction."""
     sent = Sent()
+    posted: list[tuple[AppleOp, tuple[str, ...], list[Any]]] = []
     for op in ops:
         targets = (*op.client_user_ids, *op.serial_numbers)
         if sent.error is not None:
             sent.not_sent.update(targets)
             continue
         try:
-            outcomes = _call(client, op)
-        except apple_errors.MdmConflict as exc:
-            sent.error = apple_failure_text(exc)
-            if exc.event_id:
-                sent.unconfirmed.update(dict.fromkeys(targets, exc.event_id))
-            else:
-                sent.not_sent.update(targets)
-            sent.notes.append(note(ctx, f"license.{op.kind}", target, result="failed",
-                                   detail=sent.error, apple_event_id=exc.event_id,
-                                   apple_event_status="UNKNOWN" if exc.event_id else None))
-            continue
+            posted.append((op, targets, _call(client, op)))
         except (apple_errors.AppleError, OSError) as exc:
-            sent.error = apple_failure_text(exc)
-            sent.not_sent.update(targets)
-            sent.notes.append(note(ctx, f"license.{op.kind}", target, result="failed",
-                                   detail=sent.error))
-            continue
-        for outcome in outcomes:
+            _refused(ctx, sent, op, target, targets, exc, None)
+    for op, targets, pending in posted:
+        for outcome in pending:
+            try:
+                outcome = client.wait_event(outcome.event_id)
+            except (apple_errors.AppleError, OSError) as exc:
+                _refused(ctx, sent, op, target, targets, exc, outcome.event_id)
+                break
             _absorb(sent, op, targets, outcome)
             sent.notes.append(note(
                 ctx, f"license.{op.kind}", target, result="ok" if outcome.ok else "partial",

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlmodel import Session, col, select
 
@@ -26,9 +26,8 @@ from vpp_tui.domain.licensing import (
     MemberKind,
     plan_reconcile,
 )
-from vpp_tui.domain.licensing import (
-    pending_reclaims as derive_pending,
-)
+from vpp_tui.domain.licensing import pending_reclaims as derive_pending
+from vpp_tui.domain.licensing.departures import folded_directory
 from vpp_tui.i18n import _
 from vpp_tui.services import directory, ownership
 from vpp_tui.services.access import (
@@ -76,25 +75,43 @@ def _reached(session: Session, asset_id: int, ids: Any,
     return Holdings(users=frozenset(users), devices=frozenset(devices))
 
 
+class _Held(NamedTuple):
+    """What the pending rule reads of a held license row (no ORM object per row)."""
+
+    kind: str
+    member: str
+    client_user_id: str | None
+    assignment_id: int | None
+    source: str
+
+
 def _pending(session: Session) -> dict[int, Holdings]:
-    """Per asset, the holders whose license is pending reclaim (derived, never stored)."""
-    people = {upn: active for upn, active in session.exec(
-        select(m.DirectoryUser.upn, m.DirectoryUser.active)).all()}
-    rows = session.exec(select(m.License, m.Asset.token_id).join(
+    """Per asset, the holders whose license is pending reclaim (derived, never stored).
+    Linear in the held rows: each token's Apple users are read once (issue 13: once per
+    asset, with every person's ids gathered again per asset)."""
+    people = folded_directory({upn: active for upn, active in session.exec(
+        select(m.DirectoryUser.upn, m.DirectoryUser.active)).all()})
+    rows = session.exec(select(
+        m.License.asset_id, m.License.kind, m.License.member, m.License.client_user_id,
+        m.License.assignment_id, m.License.source, m.Asset.token_id).join(
         m.Asset, col(m.Asset.id) == col(m.License.asset_id)).where(
         col(m.License.status).in_(HELD))).all()
-    by_asset: dict[int, list[m.License]] = {}
+    by_asset: dict[int, list[_Held]] = {}
     token_of: dict[int, int] = {}
-    for lic, token_id in rows:
-        by_asset.setdefault(lic.asset_id, []).append(lic)
-        token_of[lic.asset_id] = token_id
-    ids_of: dict[int, Any] = {}
+    for asset_id, kind, member, cid, assignment_id, source, token_id in rows:
+        by_asset.setdefault(asset_id, []).append(
+            _Held(kind, member, cid, assignment_id, source))
+        token_of[asset_id] = token_id
+    ids_of: dict[int, tuple[Any, set[str]]] = {}
     groups: dict[int, Holdings] = {}
     found: dict[int, Holdings] = {}
     for asset_id, licenses in by_asset.items():
         token_id = token_of[asset_id]
-        ids = ids_of.setdefault(token_id, apple_ids(session, token_id))
-        known = {upn for upn, rows in ids.rows_of.items() if any(r.upn for r in rows)}
+        if token_id not in ids_of:  # once per token, not once per asset
+            loaded = apple_ids(session, token_id)
+            ids_of[token_id] = (loaded, {upn for upn, rows in loaded.rows_of.items()
+                                         if any(r.upn for r in rows)})
+        ids, known = ids_of[token_id]
         held = [HeldLicense(ids.member_of(lic), MemberKind(lic.kind),
                             via_assignment=lic.assignment_id is not None,
                             known=lic.source == "console"

@@ -191,11 +191,24 @@ def location_token_ids(session: Session, token_id: int) -> tuple[str, list[int]]
     return token.location_id, [token_id, *sorted(i for i in others if i is not None)]
 
 
-def apple_ids(session: Session, token_id: int) -> AppleIds:
+def apple_ids(session: Session, token_id: int, only: Iterable[str] | None = None
+              ) -> AppleIds:
+    """Who is who at Apple for the token's location. `only`: just the Apple users with
+    these clientUserIds (what `member_of` needs for licenses naming them, and
+    `identities` for a person whose ids they all are), read in statements of 500, so a
+    revoke by user reads the rows it touches, not every user of the location."""
     location, token_ids = location_token_ids(session, token_id)
     ids = AppleIds(token_id, location, installation_in(session))
-    rows = session.exec(select(m.AppleUser).where(col(m.AppleUser.token_id).in_(token_ids))
-                        .order_by(col(m.AppleUser.id))).all()
+    where = col(m.AppleUser.token_id).in_(token_ids)
+    if only is None:
+        rows = list(session.exec(select(m.AppleUser).where(where)
+                                 .order_by(col(m.AppleUser.id))).all())
+    else:
+        wanted, rows = sorted(set(only)), []
+        for start in range(0, len(wanted), 500):
+            rows += session.exec(select(m.AppleUser).where(where, col(
+                m.AppleUser.client_user_id).in_(wanted[start:start + 500]))).all()
+        rows.sort(key=lambda r: r.id or 0)
     for row in rows:
         ids.add(row, people.person_of(row.upn, row.email))
     return ids

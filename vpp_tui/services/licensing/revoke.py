@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlmodel import Session, col, select
 
@@ -21,6 +21,7 @@ from vpp_tui.domain.licensing import (
     Plan,
     PlanAction,
     User,
+    people,
     plan_revoke_device,
     plan_revoke_item,
     plan_revoke_user,
@@ -93,20 +94,61 @@ class _TargetPart:
     user: User | None
 
 
+class _Held(NamedTuple):
+    """What `AppleIds.member_of` reads of a license row, without loading the row."""
+
+    kind: str
+    member: str
+    client_user_id: str | None
+
+
+def _person_ids(session: Session, who: str) -> set[str]:
+    """The clientUserIds of every Apple user standing for `who` (any token, any case):
+    the only ids by which a license row can name `who` (see `AppleIds.member_of`)."""
+    wanted = who.casefold()
+    return {cid for cid, upn, email in session.exec(select(
+        m.AppleUser.client_user_id, m.AppleUser.upn, m.AppleUser.email)).all()
+        if (people.person_of(upn, email) or "").casefold() == wanted}
+
+
+def _rows_of(session: Session, kind: str, who: str
+             ) -> tuple[list[tuple[m.License, m.Asset, str]], dict[int, AppleIds]]:
+    """`who`'s held licenses of `kind` with their asset and token name, and each token's
+    AppleIds as far as those rows need it. Linear in the rows: one read of the held rows'
+    keys (no objects), then only the rows that may be `who`'s are loaded (issue 13: every
+    held row of the store was loaded and every Apple user of each token with it)."""
+    wanted = who.casefold()
+    cids = _person_ids(session, who) if kind == "user" else set()
+    keys = session.exec(select(m.License.id, m.License.member, m.License.client_user_id,
+                               m.Asset.token_id).join(
+        m.Asset, col(m.Asset.id) == col(m.License.asset_id)).where(
+        m.License.kind == kind, col(m.License.status).in_(HELD))).all()
+    maybe: dict[int, tuple[int, _Held]] = {}
+    for row_id, member, cid, token_id in keys:
+        if member.casefold() == wanted or cid in cids or member in cids:
+            maybe[row_id or 0] = (token_id, _Held(kind, member, cid))
+    ids_of: dict[int, AppleIds] = {}
+    for token_id in sorted({t for t, _h in maybe.values()}):
+        names = cids | {n for t, h in maybe.values() if t == token_id
+                        for n in (h.member, h.client_user_id) if n}
+        ids_of[token_id] = apple_ids(session, token_id, only=names if kind == "user" else ())
+    mine = sorted(i for i, (t, h) in maybe.items()
+                  if ids_of[t].member_of(h).casefold() == wanted)  # type: ignore[arg-type]
+    found: list[tuple[m.License, m.Asset, str]] = []
+    for start in range(0, len(mine), 500):
+        found += session.exec(select(m.License, m.Asset, m.Token.name).join(
+            m.Asset, col(m.Asset.id) == col(m.License.asset_id)).join(
+            m.Token, col(m.Token.id) == col(m.Asset.token_id)).where(
+            col(m.License.id).in_(mine[start:start + 500])).order_by(col(m.License.id))).all()
+    return found, ids_of
+
+
 def _target_parts(session: Session, kind: str, who: str,
                   limits: BatchLimits | None = None) -> list[_TargetPart]:
-    found = session.exec(select(m.License, m.Asset, m.Token.name).join(
-        m.Asset, col(m.Asset.id) == col(m.License.asset_id)).join(
-        m.Token, col(m.Token.id) == col(m.Asset.token_id)).where(
-        m.License.kind == kind, col(m.License.status).in_(HELD))).all()
+    found, ids_of = _rows_of(session, kind, who)
     by_token: dict[tuple[int, str], list[tuple[m.License, m.Asset]]] = {}
-    ids_of: dict[int, AppleIds] = {}
     for lic, asset, token in found:
-        if asset.token_id not in ids_of:  # once per token, not once per license
-            ids_of[asset.token_id] = apple_ids(session, asset.token_id)
-        ids = ids_of[asset.token_id]
-        if ids.member_of(lic).casefold() == who.casefold():
-            by_token.setdefault((asset.token_id, token), []).append((lic, asset))
+        by_token.setdefault((asset.token_id, token), []).append((lic, asset))
     parts = []
     for (token_id, token), rows in sorted(by_token.items(), key=lambda kv: kv[0][1]):
         ids, items = ids_of[token_id], [to_item(a) for _l, a in rows]

@@ -198,6 +198,19 @@ class LicenseReport:
                             for g, i, t in self.assignments],
         }
 
+    def csv_rows(self) -> list[dict[str, Any]]:
+        """One row per holder, then per failure or waiting member (`licenses --csv`, the
+        details' `x`): the item's `item`, `adam_id`, `token` with the member's JSON fields;
+        columns `LICENSE_ROW_FIELDS`, a field a row lacks is empty."""
+        doc = self.as_json()
+        head = {"item": self.item, "adam_id": self.adam_id, "token": self.token}
+        return [{**head, **member} for member in (*doc["holders"], *doc["failures"])]
+
+
+#: `licenses --csv`: the item's identity, then the fields of its holders and failures
+LICENSE_ROW_FIELDS = ("item", "adam_id", "token", "member", "kind", "status", "since",
+                      "reason", "waitlist_position")
+
 
 @dataclass(frozen=True)
 class WaitingMember:
@@ -232,6 +245,18 @@ class WaitlistView:
                 "pricing_param": self.pricing_param, "token": self.token,
                 "available": self.available, "unlimited": self.unlimited,
                 "waiting": [w.as_json() for w in self.waiting]}
+
+
+#: `waitlist --csv`: the item's identity, then the fields of each waiting member
+WAITLIST_ROW_FIELDS = ("item", "adam_id", "pricing_param", "token", "position", "member",
+                       "kind", "group", "waiting_since")
+
+
+def waitlist_rows(views: list[WaitlistView]) -> list[dict[str, Any]]:
+    """One row per waiting member of every view, in serving order (`waitlist --csv`);
+    columns `WAITLIST_ROW_FIELDS`."""
+    return [{"item": v.item, "adam_id": v.adam_id, "pricing_param": v.pricing_param,
+             "token": v.token, **w.as_json()} for v in views for w in v.waiting]
 
 
 @dataclass(frozen=True)

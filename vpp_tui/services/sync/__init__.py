@@ -17,8 +17,8 @@ is untouched, and the next sync simply runs (`domain.outcomes`).
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import ExitStack
-from dataclasses import dataclass
 from typing import Any
 
 from sqlmodel import Session, select
@@ -35,11 +35,12 @@ from vpp_tui.services.context import ServiceContext
 from vpp_tui.services.licensing.waitlist import serve_token
 from vpp_tui.services.settings import get_setting
 from vpp_tui.services.sync.apply import AppleSnapshot, apply_snapshot
+from vpp_tui.services.sync.fetch import Plan, Tally, fetch, make_plan
 from vpp_tui.services.tokens import bearer_of, get_token
+from vpp_tui.services.usage import record_usage
 from vpp_tui.services.views import SyncResult
 from vpp_tui.store import models as m
 
-METADATA_BATCH = 100
 Progress = Callable[[str, int, int], None]
 
 
@@ -73,77 +74,8 @@ def release_lease(ctx: ServiceContext, token_id: int, owner: str) -> None:
         leases.release(ctx, seen.key, owner, seen.fence)
 
 
-@dataclass
-class _Plan:
-    token_id: int
-    name: str
-    full: bool
-    assignments_since: str | None
-    users_since: str | None
-    country: str
-    platform: str | None
-
-
-def _plan(ctx: ServiceContext, name: str, force_full: bool) -> _Plan:
-    with ctx.store.session() as session:
-        token = session.exec(select(m.Token).where(m.Token.name == name)).one()
-        _due, full = rules.sync_due(token.last_sync_at, token.last_full_sync_at,
-                                    ctx.clock.now(), int(get_setting(ctx, "sync_interval_hours")))
-        full = full or force_full or not token.assignments_version_id
-        return _Plan(token_id=token.id or 0, name=token.name, full=full,
-                     assignments_since=None if full else token.assignments_version_id,
-                     users_since=None if full else token.users_version_id,
-                     country=token.country, platform=token.default_platform)
-
-
-@dataclass
-class _Tally:
-    """HTTP requests made so far; read even when a request raised."""
-
-    requests: int = 0
-
-
-def _fetch(ctx: ServiceContext, plan: _Plan, bearer: str, on_progress: Progress | None,
-           tally: _Tally) -> AppleSnapshot:
-    def progress(stage: str, done: int, total: int) -> None:
-        if on_progress is not None:
-            on_progress(stage, done, total)
-
-    with client_for(ctx, bearer, check_owner=True, on_progress=on_progress) as client:
-        try:
-            return _read_apple(client, plan, progress)
-        finally:
-            tally.requests = client.requests_made
-
-
-def _read_apple(client: Any, plan: _Plan, progress: Progress) -> AppleSnapshot:
-    progress("config", 0, 5)
-    config = client.client_config()
-    progress("assets", 1, 5)
-    assets = client.assets()
-    progress("assignments", 2, 5)
-    assignments = client.assignments(since_version_id=plan.assignments_since)
-    progress("users", 3, 5)
-    users = client.users(since_version_id=plan.users_since)
-    progress("metadata", 4, 5)
-    platform = config.defaultPlatform or plan.platform or "enterprisestore"
-    ids = sorted({a.adamId for a in assets.items if a.adamId})
-    metadata: dict[str, Any] = {}
-    for start in range(0, len(ids), METADATA_BATCH):
-        metadata.update(client.lookup_metadata(ids[start:start + METADATA_BATCH],
-                                               plan.country, platform))
-    progress("apply", 5, 5)
-    return AppleSnapshot(config=config, assets=assets.items,
-                         unlimited=getattr(assets, "unlimited", []) or [],
-                         assignments=assignments.items,
-                         assignments_version=assignments.version_id,
-                         assignments_delta=assignments.delta,
-                         users=users.items, users_version=users.version_id,
-                         users_delta=users.delta, metadata=metadata, country=plan.country)
-
-
 def _fault_confirmed(ctx: ServiceContext, name: str, exc: Exception,
-                     tally: _Tally) -> bool:
+                     tally: Tally) -> bool:
     """Whether a token fault `exc` may park the token (`rules.park_needs_recheck`): a fault
     inside HTTP 200 is confirmed by one `GET client/config` (no transaction open); only
     the same kind of refusal confirms it. The recheck's requests are added to `tally`."""
@@ -164,7 +96,7 @@ def _fault_confirmed(ctx: ServiceContext, name: str, exc: Exception,
         tally.requests += client.requests_made if client is not None else 0
 
 
-def _record_failure(ctx: ServiceContext, plan: _Plan, run_id: int, exc: Exception,
+def _record_failure(ctx: ServiceContext, plan: Plan, run_id: int, exc: Exception,
                     requests: int, *, park: bool = True) -> str:
     """Record a failed sync; a token fault parks the token (apple_error) only if `park`."""
     lost = isinstance(exc, leases.LeaseLost)
@@ -201,7 +133,7 @@ def _interrupted_text(requests: int) -> str:
              "nothing was changed. Sync again to finish it.").format(n=requests)
 
 
-def _start_run(ctx: ServiceContext, plan: _Plan) -> int:
+def _start_run(ctx: ServiceContext, plan: Plan) -> int:
     """Open this sync's run, closing runs a crashed sync left `in_progress`.
 
     Called with the lease held, so any other open run of the token has no living owner.
@@ -226,7 +158,7 @@ def _start_run(ctx: ServiceContext, plan: _Plan) -> int:
         return run.id or 0
 
 
-def _record_interrupted(ctx: ServiceContext, plan: _Plan, run_id: int, requests: int) -> str:
+def _record_interrupted(ctx: ServiceContext, plan: Plan, run_id: int, requests: int) -> str:
     """The sync stopped on the admin's side: say so; Apple's verdict (`apple_error`) and
     `last_sync_at` stay as they were, so the token's state is untouched and it stays due."""
     text = _interrupted_text(requests)
@@ -275,11 +207,11 @@ def sync_token(ctx: ServiceContext, name: str, *, full: bool = False,
 def _sync_held(ctx: ServiceContext, name: str, full: bool, on_progress: Progress | None,
                holder: leases.Holder) -> SyncResult:
     """The sync proper, lease held: planned now, so it starts from the last writer's rows."""
-    plan = _plan(ctx, name, full)
+    plan = make_plan(ctx, name, full)
     run_id = _start_run(ctx, plan)
-    tally = _Tally()
+    tally = Tally()
     try:
-        snapshot = _fetch(ctx, plan, bearer_of(ctx, name), on_progress, tally)
+        snapshot = fetch(ctx, plan, bearer_of(ctx, name), on_progress, tally)
         with ctx.store.session() as session:
             leases.check(session, ctx, holder)  # first: a lost lease writes nothing
             counts = apply_snapshot(ctx, session, plan.token_id, snapshot)
@@ -310,7 +242,7 @@ def _serve_waitlists(ctx: ServiceContext, token_id: int, token: str) -> tuple[st
         for s in serve_token(ctx, token_id, token))
 
 
-def _finish(ctx: ServiceContext, session: Session, plan: _Plan, run_id: int,
+def _finish(ctx: ServiceContext, session: Session, plan: Plan, run_id: int,
             snapshot: AppleSnapshot, counts: Any, requests: int) -> None:
     now = ctx.clock.now()
     token = session.get(m.Token, plan.token_id)
@@ -322,6 +254,8 @@ def _finish(ctx: ServiceContext, session: Session, plan: _Plan, run_id: int,
         token.assignments_version_id = snapshot.assignments_version
     if snapshot.users_version:
         token.users_version_id = snapshot.users_version
+    if snapshot.assets_version:
+        token.assets_version_id = snapshot.assets_version
     if plan.full:
         token.last_full_sync_at = now
     token.updated_at = now
@@ -331,18 +265,32 @@ def _finish(ctx: ServiceContext, session: Session, plan: _Plan, run_id: int,
         run.status, run.finished_at, run.requests = outcomes.COMPLETED, now, requests
         run.assets, run.assignments, run.users = counts.assets, counts.assignments, counts.users
         session.add(run)
+    record_usage(session, plan.token_id, now)  # the usage charts' points (services.usage)
     audit.record(session, ctx, "token.sync", plan.name, detail=(
         f"{'full' if plan.full else 'delta'}: {counts.assets} assets, "
         f"{counts.assignments} assignments, {counts.users} users, {requests} requests"))
 
 
+# Tokens synced at once by `sync_all`: each keeps its own Apple rate limit and page
+# parallelism (its limiter), so the pool only bounds this process's threads and store
+# connections. SQLite has one writer at a time and waits 10 s for it (store.engine): a
+# large location's apply transaction would time the others out, so one at a time there.
+SYNC_ALL_WORKERS = {"postgresql": 8, "sqlite": 1}
+
+
 def sync_all(ctx: ServiceContext, *, full: bool = False, due_only: bool = False,
              names: list[str] | None = None,
-             on_progress: Callable[[str, int, int], None] | None = None) -> list[SyncResult]:
+             on_progress: Callable[[str, int, int], None] | None = None,
+             workers: int | None = None) -> list[SyncResult]:
     """Sync every token (or the named ones); with `due_only`, only those whose interval passed.
 
-    Results in token order; tokens not due are left out. Stops at once when `ctx.cancel`
-    is set: the token being synced is interrupted, the rest are left untouched.
+    Tokens run in parallel in a bounded pool (`workers`, default `SYNC_ALL_WORKERS` of the
+    store's database), each through `sync_token`; a token that cannot sync (expired,
+    revoked, held by another MDM…) is skipped as needs_attention from the listing alone,
+    with no further query or request. Results in token order, one per token tried; tokens
+    not due are left out. `on_progress(name, done, total)` runs on the caller's thread as
+    each token finishes (name "" once all are done). Stops at once when `ctx.cancel` is set:
+    the tokens being synced are interrupted, the rest are left untouched.
     """
     from vpp_tui.services.tokens import list_tokens
 
@@ -352,19 +300,48 @@ def sync_all(ctx: ServiceContext, *, full: bool = False, due_only: bool = False,
     if names:
         wanted = set(names)
         views = [v for v in views if v.name in wanted]
-    due_names = set(due_tokens(ctx)) if due_only else set()
-    results = []
+    if due_only:
+        now = ctx.clock.now()
+        interval = int(get_setting(ctx, "sync_interval_hours"))
+        views = [v for v in views if rules.sync_due(v.last_sync_at, None, now, interval)[0]]
+    results: dict[int, SyncResult] = {}
+    todo = []
     for index, view in enumerate(views):
-        if ctx.cancel.is_set():
-            break
-        if on_progress is not None:
-            on_progress(view.name, index, len(views))
-        if due_only and view.name not in due_names:
-            continue
-        results.append(sync_token(ctx, view.name, full=full))
+        if view.can_sync:
+            todo.append((index, view.name))
+        else:
+            results[index] = SyncResult(
+                name=view.name, status=outcomes.SKIPPED,
+                skip_reason=outcomes.SKIP_NEEDS_ATTENTION,
+                error=_("not synced: {reason}").format(reason=view.state_reason))
+    size = workers or SYNC_ALL_WORKERS.get(ctx.store.dialect, 1)
+    done = len(results)
+    if todo and not ctx.cancel.is_set():
+        with ThreadPoolExecutor(max_workers=max(1, min(size, len(todo))),
+                                thread_name_prefix="sync-token") as pool:
+            running = {pool.submit(_sync_unless_cancelled, ctx, name, full): index
+                       for index, name in todo}
+            try:
+                for future in as_completed(running):
+                    result = future.result()
+                    if result is not None:
+                        results[running[future]] = result
+                    done += 1
+                    if on_progress is not None:
+                        on_progress(result.name if result else "", done, len(views))
+            except BaseException:
+                ctx.cancel.set()  # Ctrl-C or a crash: the syncs in flight stop, not the rest
+                raise
     if on_progress is not None:
         on_progress("", len(views), len(views))
-    return results
+    return [results[i] for i in sorted(results)]
+
+
+def _sync_unless_cancelled(ctx: ServiceContext, name: str, full: bool) -> SyncResult | None:
+    """`sync_token`, or None (left untouched) when the work was cancelled before its turn."""
+    if ctx.cancel.is_set():
+        return None
+    return sync_token(ctx, name, full=full)
 
 
 def due_tokens(ctx: ServiceContext, interval_hours: int | None = None) -> list[str]:

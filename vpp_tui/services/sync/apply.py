@@ -36,6 +36,12 @@ class AppleSnapshot:
     users_delta: bool
     metadata: dict[str, Any]
     country: str
+    # `/assets` page 0's versionId; `assets_unchanged`: it was the stored one, so `assets`
+    # and `unlimited` are empty and the store's assets stand (domain.sync.assets_unchanged).
+    assets_version: str | None = None
+    assets_unchanged: bool = False
+    # The adamIds whose metadata was looked up (absent from `metadata`: not in that store).
+    looked_up: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -62,6 +68,8 @@ def _apply_config(token: m.Token, config: Any) -> None:
 def _apply_assets(ctx: ServiceContext, session: Session, token: m.Token,
                   snap: AppleSnapshot, counts: ApplyCounts) -> dict[tuple[str, str], int]:
     now = ctx.clock.now()
+    if snap.assets_unchanged:
+        return _refresh_metadata(session, token, snap, counts, now)
     existing = {(a.adam_id, a.pricing_param): a for a in session.exec(
         select(m.Asset).where(m.Asset.token_id == token.id)).all()}
     seen: set[tuple[str, str]] = set()
@@ -89,24 +97,7 @@ def _apply_assets(ctx: ServiceContext, session: Session, token: m.Token,
         row.revocable = bool(remote.revocable) if remote.revocable is not None else (
             row.product_type != "book")
         meta = snap.metadata.get(key[0])
-        if meta is not None:
-            old_version = row.version
-            row.name = getattr(meta, "name", None) or row.name
-            row.version = getattr(meta, "version", None) or row.version
-            row.bundle_id = getattr(meta, "bundle_id", None) or row.bundle_id
-            row.store_url = getattr(meta, "store_url", None) or row.store_url
-            row.artwork_url = getattr(meta, "artwork_url", None) or row.artwork_url
-            row.custom = bool(getattr(meta, "is_custom", False))
-            row.metadata_country = snap.country
-            row.missing_in_store = False
-            row.metadata_updated_at = now
-            if row.id is not None and old_version and row.version != old_version:
-                updated_versions.append((row.id, old_version, row.version))
-        elif row.metadata_country and row.metadata_country != snap.country:
-            # Missing from the new country store: keep the old metadata, flag it.
-            row.missing_in_store = True
-        elif row.metadata_updated_at is None:
-            row.missing_in_store = True
+        _apply_metadata(row, meta, snap, now, updated_versions)
         row.platforms = _platforms(remote, meta) or row.platforms
         limits.clip_fields(row, ASSET_TEXT)
         row.updated_at = now
@@ -122,6 +113,58 @@ def _apply_assets(ctx: ServiceContext, session: Session, token: m.Token,
         _mark_updates(session, updated_versions, counts)
     return {(a.adam_id, a.pricing_param): a.id or 0 for a in session.exec(
         select(m.Asset).where(m.Asset.token_id == token.id)).all()}
+
+
+def _apply_metadata(row: m.Asset, meta: Any, snap: AppleSnapshot, now: Any,
+                    updated_versions: list[tuple[int, str | None, str | None]]) -> None:
+    """The store lookup's answer for one asset row; an asset looked up and absent from
+    the answer keeps its old metadata and is flagged missing from the store."""
+    if meta is not None:
+        old_version = row.version
+        row.name = getattr(meta, "name", None) or row.name
+        row.version = getattr(meta, "version", None) or row.version
+        row.bundle_id = getattr(meta, "bundle_id", None) or row.bundle_id
+        row.store_url = getattr(meta, "store_url", None) or row.store_url
+        row.artwork_url = getattr(meta, "artwork_url", None) or row.artwork_url
+        row.custom = bool(getattr(meta, "is_custom", False))
+        row.metadata_country = snap.country
+        row.missing_in_store = False
+        row.metadata_updated_at = now
+        if row.id is not None and old_version and row.version != old_version:
+            updated_versions.append((row.id, old_version, row.version))
+    elif row.adam_id in snap.looked_up and row.metadata_country and (
+            row.metadata_country != snap.country):
+        # Missing from the new country store: keep the old metadata, flag it.
+        row.missing_in_store = True
+    elif row.metadata_updated_at is None:
+        row.missing_in_store = True
+
+
+def _refresh_metadata(session: Session, token: m.Token, snap: AppleSnapshot,
+                      counts: ApplyCounts, now: Any) -> dict[tuple[str, str], int]:
+    """Apple's asset list did not change: the stored assets stand; only those looked up
+    (a country change) take the new metadata. Reads the token's asset rows, no licenses."""
+    ids = {(adam, pricing): row_id or 0 for adam, pricing, row_id in session.exec(
+        select(m.Asset.adam_id, m.Asset.pricing_param, m.Asset.id)
+        .where(m.Asset.token_id == token.id)).all()}
+    counts.assets += len(ids)
+    if not snap.looked_up:
+        return ids
+    updated: list[tuple[int, str | None, str | None]] = []
+    for row in session.exec(select(m.Asset).where(m.Asset.token_id == token.id)).all():
+        if row.adam_id not in snap.looked_up:
+            continue
+        meta = snap.metadata.get(row.adam_id)
+        _apply_metadata(row, meta, snap, now, updated)
+        if meta is not None and getattr(meta, "platforms", None):
+            row.platforms = " ".join(dict.fromkeys(meta.platforms))
+        limits.clip_fields(row, ASSET_TEXT)
+        row.updated_at = now
+        session.add(row)
+    session.flush()
+    if token.auto_update and updated:
+        _mark_updates(session, updated, counts)
+    return ids
 
 
 def _mark_updates(session: Session, updated: list[tuple[int, str | None, str | None]],
@@ -195,6 +238,8 @@ def _apply_assignments(ctx: ServiceContext, session: Session, token: m.Token,
         else:
             continue
         held.setdefault(key, set()).add(holder)
+    if snap.assignments_delta and not held:
+        return  # nothing changed: no license row is read
     if snap.assignments_delta:
         pictures = {key: ApplePicture.delta(found) for key, found in held.items()}
     else:

@@ -27,10 +27,25 @@ from vpp_tui.store import models as m
 
 def update_settings(ctx: ServiceContext, name: str, *, country: str | None = None,
                     account_type: str | None = None, auto_update: bool | None = None,
-                    scope_tags: list[str] | None = None) -> TokenView:
+                    scope_tags: list[str] | None = None,
+                    notification_url: str | None = None) -> TokenView:
+    """Change token `name`'s settings; audited as `token.set`.
+
+    `notification_url`: where Apple POSTs the location's notifications (registered with
+    Apple, `services.notifications.register`, audited as `token.notifications`). Refuse
+    first: access and every value are checked before anything changes; the URL is
+    registered before the other settings, so when Apple refuses it nothing changed."""
+    from vpp_tui.services import notifications
+
     authorize(ctx, Permission.TOKENS_UPDATE, token_id=token_id_of(ctx, name))
     _validate_settings(country, account_type)
     _validate_tags(scope_tags)
+    if notification_url is not None:
+        notifications.check_setting(ctx, name, notification_url)
+        notifications.register(ctx, name, notification_url)
+        if country is None and account_type is None and auto_update is None \
+                and scope_tags is None:
+            return get_token(ctx, name).token
     with ctx.store.session() as session:
         token = _get(session, name, ctx.actor)
         changes = []

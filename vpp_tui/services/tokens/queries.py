@@ -42,16 +42,25 @@ def _get(session: Session, name: str, actor: str) -> m.Token:
     return token
 
 
-def _counts(session: Session) -> dict[tuple[int, str], int]:
-    rows = session.exec(select(m.Asset.token_id, m.Asset.product_type, func.count())
-                        .group_by(m.Asset.token_id, m.Asset.product_type)).all()
+# At most this many tokens asked for: their facts are read for them alone, not for every
+# token (a sync of one token among 3,000 must not scan them all; issue 13).
+FEW = 50
+
+
+def _counts(session: Session, ids: list[int] | None = None) -> dict[tuple[int, str], int]:
+    query = select(m.Asset.token_id, m.Asset.product_type, func.count())
+    if ids is not None:
+        query = query.where(col(m.Asset.token_id).in_(ids))
+    rows = session.exec(query.group_by(m.Asset.token_id, m.Asset.product_type)).all()
     return {(token_id, kind): n for token_id, kind, n in rows}
 
 
-def _scope_tags(session: Session) -> dict[int, tuple[str, ...]]:
-    rows = session.exec(select(m.TokenScopeTag.token_id, m.ScopeTag.name)
-                        .join(m.ScopeTag, m.ScopeTag.id == m.TokenScopeTag.scope_tag_id)
-                        .order_by(m.ScopeTag.name)).all()
+def _scope_tags(session: Session, ids: list[int] | None = None) -> dict[int, tuple[str, ...]]:
+    query = (select(m.TokenScopeTag.token_id, m.ScopeTag.name)
+             .join(m.ScopeTag, m.ScopeTag.id == m.TokenScopeTag.scope_tag_id))
+    if ids is not None:
+        query = query.where(col(m.TokenScopeTag.token_id).in_(ids))
+    rows = session.exec(query.order_by(m.ScopeTag.name)).all()
     tags: dict[int, list[str]] = {}
     for token_id, name in rows:
         tags.setdefault(token_id, []).append(name)
@@ -60,15 +69,21 @@ def _scope_tags(session: Session) -> dict[int, tuple[str, ...]]:
 
 def _views(ctx: ServiceContext, session: Session, tokens: list[m.Token],
            soon: int | None = None) -> list[TokenView]:
-    all_tokens = session.exec(select(m.Token.name, m.Token.location_id)).all()
+    few = len(tokens) <= FEW
+    ids = [t.id or 0 for t in tokens] if few else None
+    siblings = select(m.Token.name, m.Token.location_id)
+    if few:  # only the locations of these tokens matter below
+        siblings = siblings.where(col(m.Token.location_id).in_(
+            {t.location_id for t in tokens if t.location_id}))
+    all_tokens = session.exec(siblings).all()
     by_location = Counter(loc for _n, loc in all_tokens if loc)
     names_by_location: dict[str, list[str]] = {}
     for name, loc in all_tokens:
         if loc:
             names_by_location.setdefault(loc, []).append(name)
     visible = set(visible_names_in(session, ctx.actor))
-    counts = _counts(session)
-    tags = _scope_tags(session)
+    counts = _counts(session, ids)
+    tags = _scope_tags(session, ids)
     if soon is None:
         soon = int(get_setting(ctx, "expiring_soon_days"))
     now = ctx.clock.now()
@@ -115,6 +130,7 @@ def _views(ctx: ServiceContext, session: Session, tokens: list[m.Token],
             country=t.country, account_type=t.account_type, auto_update=t.auto_update,
             external_mdm_name=t.external_mdm_name,
             external_mdm_metadata=t.external_mdm_metadata, scope_tags=tags.get(t.id or 0, ()),
+            notification_url=t.notification_url,
             secret_hint=hint,
         ))
     return views

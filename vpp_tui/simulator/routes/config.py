@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 from vpp_tui.simulator import events
 from vpp_tui.simulator.errors import SERVICE_CONFIG_CODES, ApiError, message
+from vpp_tui.simulator.notify import payloads as notices
 from vpp_tui.simulator.request import Request
 
 if TYPE_CHECKING:
@@ -15,9 +16,10 @@ if TYPE_CHECKING:
 API = "/mdm/v2"
 LOOKUP_PATH = "/WebObjects/MZStorePlatform.woa/wa/lookup"
 INVITE_PATH = "/WebObjects/MZFinance.woa/wa/associateVPPUserWithITSAccount"
-NOTIFICATION_TYPES = ["ASSET_MANAGEMENT", "USER_MANAGEMENT", "USER_ASSOCIATED", "ASSET_COUNT"]
-SUBSCRIBABLE = set(NOTIFICATION_TYPES) | {"SUBSCRIPTION_MANAGEMENT", "SUBSCRIPTION_COUNT",
-                                          "UNLIMITED_ASSET", "TEST_NOTIFICATION"}
+# Every type Apple lists as allowed (apple-api.md §2.2), not only its example's first four.
+NOTIFICATION_TYPES = ["ASSET_MANAGEMENT", "USER_MANAGEMENT", "USER_ASSOCIATED", "ASSET_COUNT",
+                      "SUBSCRIPTION_MANAGEMENT", "SUBSCRIPTION_COUNT", "UNLIMITED_ASSET"]
+SUBSCRIBABLE = set(NOTIFICATION_TYPES) | {"TEST_NOTIFICATION"}
 _URL_PATHS = {
     "clientConfig": "/client/config", "createUsers": "/users/create",
     "getAssignments": "/assignments", "revokeAssets": "/assets/revoke", "getUsers": "/users",
@@ -81,12 +83,17 @@ def _apply_client_config(sim: Simulator, req: Request) -> None:
                 "maxNotificationLength"]:
             raise ApiError(9711)
         parts = urlsplit(url)
-        if parts.scheme != "https" or not parts.netloc or parts.query:
+        if not _acceptable_scheme(parts) or not parts.netloc or parts.query:
             raise ApiError(9712)
     types = data.get("notificationTypes")
     if types is not None and (not isinstance(types, list)
                               or any(t not in SUBSCRIBABLE for t in types)):
         raise ApiError(9602)
+    if url is not None:
+        # Apple POSTs a TEST_NOTIFICATION first; undelivered, nothing is applied (§2.3).
+        delivery = sim.notifier.send_now(url, auth, notices.test_notification(loc))
+        if not delivery.delivered:
+            raise ApiError(9728)
     # Omitted fields are left alone: Apple does not document clearing them.
     if mdm is not None:
         loc.mdm_info = {"id": mdm["id"], "name": mdm["name"], "metadata": mdm["metadata"]}
@@ -96,6 +103,16 @@ def _apply_client_config(sim: Simulator, req: Request) -> None:
         loc.notification_types = [t for t in types if t != "TEST_NOTIFICATION"]
 
 
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+def _acceptable_scheme(parts: SplitResult) -> bool:
+    """HTTPS as Apple requires (9712); the simulator also accepts plain HTTP to a loopback
+    host, so `vpp-tui listen` can be tried on one machine without a certificate."""
+    return parts.scheme == "https" or (parts.scheme == "http"
+                                       and (parts.hostname or "") in LOOPBACK_HOSTS)
+
+
 def status(sim: Simulator, req: Request) -> dict[str, Any]:
     event_id = req.query.get("eventId")
     if not event_id:
@@ -103,5 +120,5 @@ def status(sim: Simulator, req: Request) -> dict[str, Any]:
     event = req.loc.events.get(event_id)
     if event is None:
         raise ApiError(9708)
-    events.advance(req.loc, event, sim.now_ts())
+    sim.advance(req.loc, event)
     return events.status_body(event)

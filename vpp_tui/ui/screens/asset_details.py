@@ -2,22 +2,31 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
-from vpp_tui.i18n import N_, _
+from vpp_tui.i18n import N_, _, ngettext
+from vpp_tui.services import licensing
 from vpp_tui.services.catalog import AssetView
-from vpp_tui.services.licensing.views import LicenseReport
+from vpp_tui.services.licensing.views import LICENSE_ROW_FIELDS, LicenseReport
+from vpp_tui.services.usage import UsagePoint
 from vpp_tui.ui.commands import Command, bindings
+from vpp_tui.ui.exporting import start_export
 from vpp_tui.ui.format import when
 from vpp_tui.ui.sections.catalog.rows import facts
+from vpp_tui.ui.widgets.charts import UsageChart
 from vpp_tui.ui.widgets.usage_bar import usage_bar
 
 DETAILS_COMMANDS = (
     Command("asset.close", "escape,enter", "dismiss", N_("close"), N_("Close the details"),
             key_display="esc"),
+    Command("asset.export", "x", "export", N_("export"),
+            N_("Write every license holder, failure and waiting member of the item (all of "
+              "them, not only those shown) to a CSV file in your documents folder")),
 )
 
 SHOWN = 200  # holders and failures listed here; the CLI's `licenses --json` lists all
@@ -30,20 +39,31 @@ class AssetDetailsScreen(ModalScreen[None]):
     #asset-box VerticalScroll { height: auto; max-height: 26; }
     """
 
-    def __init__(self, view: AssetView, report: LicenseReport) -> None:
+    def __init__(self, view: AssetView, report: LicenseReport,
+                 usage: Sequence[UsagePoint] = ()) -> None:
         super().__init__(id="asset-details")
         self.view = view
         self.report = report
+        self.usage = list(usage)  # services.usage.usage_history: the chart's points
 
     def compose(self) -> ComposeResult:
         v, r = self.view, self.report
         with Vertical(id="asset-box", classes="dialog wide") as box:
             box.border_title = f"{v.name} · {v.token}"
-            box.border_subtitle = _("esc close")
+            box.border_subtitle = _("esc close · x export")
             with VerticalScroll():
                 line = usage_bar(r.used, r.total, unlimited=r.unlimited, width=16)
                 line.append("   " + facts(v))
                 yield Static(line, id="asset-facts")
+                yield Static(ngettext("License usage over time ({n} sync)",
+                                      "License usage over time ({n} syncs)",
+                                      len(self.usage)).format(n=len(self.usage)),
+                             classes="subheading")
+                if self.usage:
+                    yield UsageChart(self.usage, unlimited=v.unlimited, id="asset-usage")
+                else:
+                    yield Static(_("no usage recorded yet: each sync adds a point"),
+                                 id="asset-usage-none")
                 yield Static(_("Assignments ({n})").format(n=len(r.assignments)),
                              classes="subheading")
                 yield DataTable(id="asset-assignments", cursor_type="none")
@@ -79,3 +99,11 @@ class AssetDetailsScreen(ModalScreen[None]):
         # Sized from the rows: an auto-height table measured before its rows stays wrong.
         for table in self.query(DataTable):
             table.styles.height = min(table.row_count, 8) + 1
+
+    def action_export(self) -> None:
+        """The item's license rows as `vpp-tui licenses ITEM --csv` writes them, read
+        again with the same service call that filled this screen (`licensing.licenses`)."""
+        v = self.view
+        start_export(self, f"licenses-{v.adam_id}-{v.pricing_param}", lambda: licensing.licenses(
+            self.app.ctx, f"{v.adam_id}:{v.pricing_param}", v.token).csv_rows(),  # type: ignore[attr-defined]
+            LICENSE_ROW_FIELDS)

@@ -1,7 +1,10 @@
 """Activity: the audit log, newest first, a page at a time (paged in SQL, never all rows).
 
-`/` filters by text in the actor, action, target, detail or Apple eventId (literal text,
-in SQL: `audit.list_entries(text=…)`); Enter opens the selected entry in full.
+`/` filters: free text in the actor, action, target, detail or Apple eventId, and
+`admin:` `action:` `target:` `result:` `since:` `until:` words for one field each (read by
+the one rule, `domain.audit_filter`; applied in SQL by `audit.list_entries(where=…)`).
+Enter opens the selected entry in full; `x` writes every entry the filter keeps to a CSV
+file (`audit.export_entries`, the same query without a page limit).
 """
 
 from __future__ import annotations
@@ -11,10 +14,14 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Input, Static
 
+from vpp_tui.domain.access import Permission
+from vpp_tui.domain.audit_filter import AuditFilter, AuditFilterError, parse_audit_filter
 from vpp_tui.i18n import N_, _
-from vpp_tui.services import audit
+from vpp_tui.services import audit, jobs
 from vpp_tui.services.audit import AuditRecord
+from vpp_tui.ui.access import allowed_action
 from vpp_tui.ui.commands import Command, bindings
+from vpp_tui.ui.exporting import export_command, start_export
 from vpp_tui.ui.format import rows_range, when
 from vpp_tui.ui.messages import AuditChanged, AuditPageLoaded
 from vpp_tui.ui.screens.audit_entry import AuditEntryScreen
@@ -32,8 +39,10 @@ ACTIVITY_COMMANDS = (
     Command("activity.details", "enter", "details", N_("details"),
             N_("The selected entry in full: the whole detail and Apple's eventId")),
     Command("activity.filter", "slash", "filter", N_("filter"),
-            N_("Filter by text in who, action, target, detail or Apple eventId"),
+            N_("Filter: text anywhere, or admin:NAME action:A target:T result:R "
+              "since:YYYY-MM-DD until:YYYY-MM-DD (quote values with spaces)"),
             key_display="/"),
+    export_command("activity"),
     Command("activity.next", "n", "page(1)", N_("next page"), N_("Show older entries")),
     Command("activity.previous", "p", "page(-1)", N_("previous page"),
             N_("Show newer entries")),
@@ -57,18 +66,27 @@ class ActivitySection(SectionScreen):
         self.page_offset = 0
         self.row_total = 0
         self.filter_text = ""
+        self.where: AuditFilter | None = None
+        self.filter_problem: str | None = None
         self.entries: list[AuditRecord] = []
         self._seq = 0
+        self._jobs_line = ""  # "· jobs: 2 queued, 1 running" when workers have work
 
     def about(self) -> str:
         return _("Every change made from the console or the command line, newest first: "
                  "who, when, what, on what, the result and Apple's eventId. The log is "
-                 "append-only. Enter shows an entry in full; / filters.")
+                 "append-only. Enter shows an entry in full, with Apple's eventId and the "
+                 "event's final status. / filters: words are searched in who, action, "
+                 "target, detail and eventId; admin:nina, action:assign, target:Maps, "
+                 "result:failed, since:2026-11-01 and until:2026-11-30 (whole days, UTC) "
+                 "keep only entries whose field contains the value; quote a value with "
+                 "spaces (target:\"North Campus\"). x writes every entry the filter keeps "
+                 "to a CSV file in your documents folder.")
 
     def compose_body(self) -> ComposeResult:
         yield Static(_("Activity"), id="activity-status", classes="section-status")
-        yield TextField(placeholder=_("filter: who, action, target, detail, eventId… "
-                                      "(esc clears)"), id="activity-filter")
+        yield TextField(placeholder=_("filter: text, admin:nina action:assign result:failed "
+                                      "since:2026-11-01… (esc clears)"), id="activity-filter")
         yield DataTable(id="activity-table", cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
@@ -98,18 +116,22 @@ class ActivitySection(SectionScreen):
             return None if not 0 <= offset < max(self.row_total, 1) else True
         if action == "details" and self.is_mounted and self.selected is None:
             return None
+        if action == "export":
+            return allowed_action(self.access, Permission.AUDIT_EXPORT)
         return True
 
     def load_page(self, offset: int) -> None:
         self._seq += 1
-        self._load(self._seq, offset, self.filter_text)
+        self._load(self._seq, offset, self.where)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="activity")
-    def _load(self, seq: int, offset: int, text: str) -> None:
-        total = audit.count_entries(self.ctx, text=text or None)
+    def _load(self, seq: int, offset: int, where: AuditFilter | None) -> None:
+        if not self.after_typing():
+            return
+        total = audit.count_entries(self.ctx, where=where)
         offset = min(offset, max(0, (total - 1) // PAGE_SIZE * PAGE_SIZE))
-        entries = audit.list_entries(self.ctx, offset=offset, limit=PAGE_SIZE,
-                                     text=text or None)
+        entries = audit.list_entries(self.ctx, offset=offset, limit=PAGE_SIZE, where=where)
+        self._jobs_line = jobs_status(self.ctx)
         self.post_message(AuditPageLoaded(entries, offset, total, seq))
 
     @on(AuditPageLoaded)
@@ -129,10 +151,22 @@ class ActivitySection(SectionScreen):
             table_rows.update(table, rows, COLUMNS)
         status = _("Activity · {rows} · newest first").format(
             rows=rows_range(message.offset, len(message.entries), message.total))
+        status += self._jobs_line
         if self.filter_text:
             status += _(" · filter: {text} (esc clears)").format(text=self.filter_text)
-        self.query_one("#activity-status", Static).update(Text(status))
+        self._show_status(status)
         self.refresh_bindings()
+
+    def _show_status(self, status: str | None = None) -> None:
+        """The status line; a filter that cannot be read is said first, in red (the
+        rows below are those of the last filter that could be read)."""
+        if status is not None:
+            self._status = status
+        line = Text()
+        if self.filter_problem:
+            line.append(self.filter_problem + " · ", style="bold red")
+        line.append(getattr(self, "_status", _("Activity")))
+        self.query_one("#activity-status", Static).update(line)
 
     @property
     def selected(self) -> AuditRecord | None:
@@ -156,9 +190,27 @@ class ActivitySection(SectionScreen):
 
     @on(Input.Changed, "#activity-filter")
     def _filter_changed(self, event: Input.Changed) -> None:
-        if event.value.strip() != self.filter_text:
-            self.filter_text = event.value.strip()
-            self.load_page(0)
+        typed = event.value.strip()
+        if typed == self.filter_text and self.filter_problem is None:
+            return
+        try:
+            where = parse_audit_filter(typed)
+        except AuditFilterError as exc:
+            # Half-typed ("since:2026-1"): say what is wrong, keep showing the last rows.
+            self.filter_problem = exc.message
+            self._show_status()
+            return
+        self.filter_problem = None
+        self.filter_text, self.where = typed, None if where.empty else where
+        self.typed()
+        self.load_page(0)
+
+    def action_export(self) -> None:
+        """Every entry the filter keeps, newest first, to a CSV file (`audit --csv`)."""
+        where = self.where
+        start_export(self, "activity", lambda: [
+            e.as_json() for e in audit.export_entries(self.ctx, where=where)],
+            audit.AUDIT_FIELDS)
 
     @on(Input.Submitted, "#activity-filter")
     def _filter_done(self) -> None:
@@ -168,9 +220,24 @@ class ActivitySection(SectionScreen):
         box = self.query_one("#activity-filter", Input)
         box.value, box.display = "", False
         self.query_one(DataTable).focus()
+        self.filter_problem = None
         if self.filter_text:
-            self.filter_text = ""
+            self.filter_text, self.where = "", None
             self.load_page(0)
+        else:
+            self._show_status()
+
+
+def jobs_status(ctx) -> str:  # noqa: ANN001
+    """" · jobs: N queued, M running" for the status line when workers have work queued or
+    running (`vpp-tui jobs` lists them); "" when none, or when the store cannot say."""
+    try:
+        queued, running = jobs.active_counts(ctx)
+    except Exception:  # noqa: BLE001 - a hint beside the log; never stops it showing
+        return ""
+    if not (queued or running):
+        return ""
+    return _(" · jobs: {q} queued, {r} running (vpp-tui jobs)").format(q=queued, r=running)
 
 
 def short_event_id(event_id: str | None) -> str:

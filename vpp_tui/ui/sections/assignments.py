@@ -104,6 +104,8 @@ class AssignmentsSection(RunsJobs, LicenseFlow, SectionScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="assignments-load")
     def _load(self, seq: int, offset: int, text: str) -> None:
+        if not self.after_typing():
+            return
         page = list_assignments(self.ctx, text=text or None, offset=offset,
                                 limit=self.PAGE_SIZE)
         self.post_message(PageLoaded(seq, page.rows, page.offset, page.total))
@@ -156,6 +158,7 @@ class AssignmentsSection(RunsJobs, LicenseFlow, SectionScreen):
     def _filter_changed(self, event: Input.Changed) -> None:
         if event.value.strip() != self.filter_text:
             self.filter_text = event.value.strip()
+            self.typed()
             self.load(0)
 
     @on(Input.Submitted, "#assignments-filter")

@@ -5,18 +5,27 @@ what it shows when one arrives, whether it is on screen or not."""
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import ClassVar
 
-from textual import events, on
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Static
+from textual.worker import get_current_worker
 
 from vpp_tui.services.access.snapshot import AccessSnapshot
 from vpp_tui.services.context import ServiceContext
+from vpp_tui.services.status import Glance, glance
 from vpp_tui.ui.commands import Command, Section, sections
 from vpp_tui.ui.errors import ReportsWorkerErrors
-from vpp_tui.ui.messages import StoreChanged
+from vpp_tui.ui.messages import (
+    AccessChanged,
+    CatalogChanged,
+    SettingsChanged,
+    StoreChanged,
+    TokensChanged,
+)
 from vpp_tui.ui.widgets.footer import Footer
 from vpp_tui.ui.widgets.header import HeaderLine, SectionBar
 
@@ -25,9 +34,17 @@ def section_by_mode(mode: str) -> Section:
     return next(s for s in sections() if s.mode == mode)
 
 
+#: the store change events that change the header's notices (expiry, low licenses)
+GLANCE_FOLLOWS = (TokensChanged, CatalogChanged, SettingsChanged, AccessChanged)
+
 #: worker groups that are not part of a section's loading: a long job (sync, revoke all)
 #: runs beside the section's commands, so a command from the palette never waits for it
 BACKGROUND_GROUPS = frozenset({"job"})
+
+
+# A filter's query runs once typing pauses this long (issue 13: one query per key press
+# made clearing a filter over 20k apps take 0.6 s).
+TYPING_PAUSE_SECONDS = 0.15
 
 
 class SectionScreen(ReportsWorkerErrors, Screen[None]):
@@ -40,6 +57,7 @@ class SectionScreen(ReportsWorkerErrors, Screen[None]):
     #: the store change events that make this section read its rows again
     FOLLOWS: ClassVar[tuple[type[StoreChanged], ...]] = ()
     _reload_pending = False
+    _glance_pending = False
 
     def __init__(self) -> None:
         super().__init__(id=f"section-{self.MODE}", classes="section")
@@ -89,6 +107,19 @@ class SectionScreen(ReportsWorkerErrors, Screen[None]):
             self.call_later(handled.set_result, None)
             await handled
 
+    def typed(self) -> None:
+        """A filter changed: a load started within TYPING_PAUSE_SECONDS waits for typing to
+        pause (`after_typing`)."""
+        self._typing_until = time.monotonic() + TYPING_PAUSE_SECONDS
+
+    def after_typing(self) -> bool:
+        """In a load worker (a thread): wait until typing has paused; False when a newer
+        load superseded this one meanwhile (an exclusive worker group cancels the older
+        worker), so the superseded query never runs."""
+        while (left := getattr(self, "_typing_until", 0.0) - time.monotonic()) > 0:
+            time.sleep(left)
+        return not get_current_worker().is_cancelled
+
     def compose(self) -> ComposeResult:
         yield HeaderLine(self.ctx, demo=self.app.demo)  # type: ignore[attr-defined]
         yield SectionBar(self.MODE)
@@ -104,6 +135,18 @@ class SectionScreen(ReportsWorkerErrors, Screen[None]):
     def on_mount(self) -> None:
         self.app.live_sections.add(self)  # type: ignore[attr-defined]
         self.app.load_access()  # type: ignore[attr-defined]
+        self.load_glance()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="glance")
+    def load_glance(self) -> None:
+        """Read the header's notices (services.status.glance) for this section's header."""
+        seen = glance(self.ctx)
+        self.app.call_from_thread(self._glance_loaded, seen)
+
+    def _glance_loaded(self, seen: Glance) -> None:
+        self.app.glance = seen  # type: ignore[attr-defined]
+        if self.is_mounted:
+            self.query_one(HeaderLine).set_notices(seen)
 
     @on(events.Resize)
     def _footer_fits(self, event: events.Resize) -> None:
@@ -115,10 +158,17 @@ class SectionScreen(ReportsWorkerErrors, Screen[None]):
 
     @on(StoreChanged)
     def _store_changed(self, message: StoreChanged) -> None:
+        if isinstance(message, GLANCE_FOLLOWS) and not self._glance_pending:
+            self._glance_pending = True
+            self.call_later(self._glance_now)
         # One job posts several events at once: the section reads its rows once.
         if isinstance(message, self.FOLLOWS) and not self._reload_pending:
             self._reload_pending = True
             self.call_later(self._reload_now)
+
+    def _glance_now(self) -> None:
+        self._glance_pending = False
+        self.load_glance()
 
     def _reload_now(self) -> None:
         self._reload_pending = False

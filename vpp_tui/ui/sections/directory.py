@@ -24,6 +24,7 @@ from vpp_tui.services.directory.file import DirectoryFileError
 from vpp_tui.services.errors import InvalidInput
 from vpp_tui.services.user_files import read_user_file
 from vpp_tui.ui.commands import Command, bindings
+from vpp_tui.ui.exporting import export_command, start_export
 from vpp_tui.ui.format import rows_range
 from vpp_tui.ui.jobs import JobSpec
 from vpp_tui.ui.messages import DirectoryChanged, LedgerChanged
@@ -44,6 +45,7 @@ DIRECTORY_COMMANDS = (
             N_("Import users, devices and groups from a file")),
     Command("directory.filter", "slash", "filter", N_("filter"),
             N_("Filter the shown tab"), key_display="/"),
+    export_command("directory"),
     Command("directory.next", "n", "page(1)", N_("next page"), N_("Show the next rows")),
     Command("directory.previous", "p", "page(-1)", N_("previous page"),
             N_("Show the previous rows")),
@@ -52,6 +54,8 @@ DIRECTORY_COMMANDS = (
 ) + JOB_COMMANDS
 
 TABS = ("users", "devices", "groups")
+LISTS = {"users": queries.list_users, "devices": queries.list_devices,
+         "groups": queries.list_groups}
 
 
 def _mark(value: bool) -> Text:
@@ -138,9 +142,10 @@ class DirectorySection(RunsJobs, SectionScreen):
 
     @work(thread=True, exit_on_error=False, group="directory-load")
     def _load(self, seq: int, tab: str, offset: int, text: str) -> None:
-        query = {"users": queries.list_users, "devices": queries.list_devices,
-                 "groups": queries.list_groups}[tab]
-        page = query(self.ctx, text=text or None, offset=offset, limit=self.PAGE_SIZE)
+        # Not an exclusive group (each tab loads on its own): a newer load of the tab wins.
+        if not self.after_typing() or seq != self._seqs[tab]:
+            return
+        page = LISTS[tab](self.ctx, text=text or None, offset=offset, limit=self.PAGE_SIZE)
         counts = directory.counts(self.ctx)
         self.post_message(PageLoaded(seq, [counts, *page.rows], page.offset, page.total,
                                      tab=tab))
@@ -191,6 +196,7 @@ class DirectorySection(RunsJobs, SectionScreen):
     def _filter_changed(self, event: Input.Changed) -> None:
         if event.value.strip() != self.filter_text:
             self.filter_text = event.value.strip()
+            self.typed()
             self.load(self.tab, 0)
 
     @on(Input.Submitted, "#directory-filter")
@@ -206,6 +212,15 @@ class DirectorySection(RunsJobs, SectionScreen):
         offset = self.offsets[self.tab] + step * self.PAGE_SIZE
         if 0 <= offset < self.totals[self.tab]:
             self.load(self.tab, offset)
+
+    def action_export(self) -> None:
+        """Every row of the shown tab with its filter, all pages: the tab's own query
+        without a page limit, to a CSV file (`vpp-tui directory TAB --csv`)."""
+        tab, text = self.tab, self.filter_text or None
+        start_export(self, f"directory-{tab}", lambda: [
+            queries.directory_json(r) for r in LISTS[tab](self.ctx, text=text,
+                                                          limit=None).rows],
+            queries.DIRECTORY_FIELDS[tab])
 
     # Details ----------------------------------------------------------------------
 

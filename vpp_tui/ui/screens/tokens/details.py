@@ -8,7 +8,8 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
 from vpp_tui.domain.labels import owner_label, sync_status_label, token_state_label
-from vpp_tui.i18n import N_, _
+from vpp_tui.domain.notices import ExpiryNotice
+from vpp_tui.i18n import N_, _, ngettext
 from vpp_tui.services.views import TokenDetails
 from vpp_tui.ui.commands import Command, bindings
 from vpp_tui.ui.format import day, when
@@ -20,7 +21,18 @@ DETAILS_COMMANDS = (
 )
 
 
-def _fields(details: TokenDetails) -> list[tuple[str, str]]:
+def notice_field(notice: ExpiryNotice | None, first_day: int) -> str:
+    """The Expiry notices field: the notice and when the next one comes (domain.notices)."""
+    if notice is None:
+        return _("none until {n} days before expiry").format(n=first_day)
+    if notice.due_today:
+        return _("{notice} · a notice is due today").format(notice=notice.text())
+    return ngettext("{notice} · next notice in {n} day", "{notice} · next notice in {n} days",
+                    notice.next_in).format(notice=notice.text(), n=notice.next_in)
+
+
+def _fields(details: TokenDetails, notice: ExpiryNotice | None,
+            first_day: int) -> list[tuple[str, str]]:
     t = details.token
     yes, no = _("yes"), _("no")
     return [
@@ -30,6 +42,7 @@ def _fields(details: TokenDetails) -> list[tuple[str, str]]:
         (_("Location"), f"{t.location_name or '—'} ({t.location_id or '—'})"),
         (_("Apple ID"), t.apple_id),
         (_("Expires"), f"{day(t.expires_at)} ({t.days_left} days)"),
+        (_("Expiry notices"), notice_field(notice, first_day)),
         (_("Secret"), _("{hint} (encrypted at rest, never shown)").format(hint=t.secret_hint)),
         (_("Country/region"), t.country + (f" (Apple: {details.apple_country})"
                                            if details.apple_country else "")),
@@ -53,9 +66,12 @@ def _fields(details: TokenDetails) -> list[tuple[str, str]]:
 class TokenDetailsScreen(ModalScreen[None]):
     BINDINGS = bindings(DETAILS_COMMANDS)
 
-    def __init__(self, details: TokenDetails) -> None:
+    def __init__(self, details: TokenDetails, notice: ExpiryNotice | None = None,
+                 first_day: int = 30) -> None:
         super().__init__(id="token-details")
         self.details = details
+        self.notice = notice
+        self.first_day = first_day
 
     def compose(self) -> ComposeResult:
         t = self.details.token
@@ -72,7 +88,7 @@ class TokenDetailsScreen(ModalScreen[None]):
     def on_mount(self) -> None:
         fields = self.query_one("#details-fields", DataTable)
         fields.add_columns(_("Field"), _("Value"))
-        for label, value in _fields(self.details):
+        for label, value in _fields(self.details, self.notice, self.first_day):
             fields.add_row(label, value)
         history = self.query_one("#details-history", DataTable)
         history.add_columns(_("Started"), _("By"), _("Kind"), _("Result"), _("Requests"),

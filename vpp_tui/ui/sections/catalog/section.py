@@ -17,8 +17,10 @@ from vpp_tui.i18n import _
 from vpp_tui.services import catalog, licensing, tokens
 from vpp_tui.services.catalog import AssetView
 from vpp_tui.services.catalog.queries import list_groups
+from vpp_tui.services.usage import usage_history
 from vpp_tui.ui.access import CATALOG_ACTIONS, allowed_action
 from vpp_tui.ui.commands import Command
+from vpp_tui.ui.exporting import export_command, start_export
 from vpp_tui.ui.format import rows_range
 from vpp_tui.ui.messages import CatalogChanged, LedgerChanged, TokensChanged
 from vpp_tui.ui.screens.asset_details import AssetDetailsScreen
@@ -54,10 +56,13 @@ def catalog_commands(prefix: str, *, books: bool) -> tuple[Command, ...]:
     return commands + (
         Command(f"{prefix}.filter", "slash", "filter", _("filter"),
                 _("Filter by name, adamId or token"), key_display="/"),
+        # Not in the footer: the switches line above the table says "o sort", and the
+        # footer keeps room for x export and f1 help on an 80-column terminal.
         Command(f"{prefix}.sort", "o", "sort", _("sort"),
-                _("Sort by name, availability, most used, token")),
+                _("Sort by name, availability, most used, token"), show=False),
         Command(f"{prefix}.token", "t", "token", _("token"),
                 _("Show one token's items, the next token, or all")),
+        export_command(prefix),
         Command(f"{prefix}.next", "n", "page(1)", _("next page"), _("Show the next rows"),
                 show=False),
         Command(f"{prefix}.previous", "p", "page(-1)", _("previous page"),
@@ -120,6 +125,8 @@ class CatalogSection(RunsJobs, LicenseFlow, SectionScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="catalog-load")
     def _load(self, seq: int, offset: int, text: str, sort: str, token: str | None) -> None:
+        if not self.after_typing():
+            return
         page = catalog.list_assets(self.ctx, books=self.BOOKS, token=token, text=text or None,
                                    sort=sort, offset=offset, limit=self.PAGE_SIZE)
         if page.total and offset >= page.total:  # the rows shrank under a later page
@@ -194,6 +201,7 @@ class CatalogSection(RunsJobs, LicenseFlow, SectionScreen):
         if event.value.strip() != self.filter_text:
             self.filter_text = event.value.strip()
             self._show_switches()
+            self.typed()
             self.load(0)
 
     @on(Input.Submitted, "#catalog-filter")
@@ -237,6 +245,15 @@ class CatalogSection(RunsJobs, LicenseFlow, SectionScreen):
         return allowed_action(self.access, CATALOG_ACTIONS.get(action),
                               selected.token if selected else None)
 
+    def action_export(self) -> None:
+        """Every row the list shows, all pages, its filter, token and sort: the table's
+        own query (`catalog.list_assets`) without a page limit, to a CSV file."""
+        books, token, text, sort = self.BOOKS, self.token, self.filter_text or None, self.sort
+        start_export(self, "ebooks" if books else "apps", lambda: [
+            v.as_json() for v in catalog.list_assets(
+                self.ctx, books=books, token=token, text=text, sort=sort, limit=None).rows],
+            catalog.ASSET_FIELDS)
+
     # Details and license changes --------------------------------------------
 
     def action_details(self) -> None:
@@ -247,7 +264,9 @@ class CatalogSection(RunsJobs, LicenseFlow, SectionScreen):
         def work_() -> None:
             report = licensing.licenses(self.ctx, f"{view.adam_id}:{view.pricing_param}",
                                         view.token)
-            self.app.call_from_thread(self.app.push_screen, AssetDetailsScreen(view, report))
+            usage = usage_history(self.ctx, view.id)
+            self.app.call_from_thread(self.app.push_screen,
+                                      AssetDetailsScreen(view, report, usage))
 
         self.run_worker(work_, group="details", thread=True, exclusive=True,
                         exit_on_error=False)

@@ -5,14 +5,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from vpp_tui.domain.notices import ExpiryNotice
 from vpp_tui.i18n import _
 from vpp_tui.services import tokens
+from vpp_tui.services.settings import get_setting
+from vpp_tui.services.status import expiry_notices
 from vpp_tui.services.views import DeletePreview, TokenDetails, TokenView
 from vpp_tui.ui.jobs import JobSpec
 from vpp_tui.ui.screens.confirm import ConfirmScreen
 from vpp_tui.ui.screens.tokens.add import AddTokenWizard
 from vpp_tui.ui.screens.tokens.details import TokenDetailsScreen
 from vpp_tui.ui.screens.tokens.forms import EditSettingsScreen, RenewScreen, SettingsChange
+from vpp_tui.ui.screens.tokens.timeline import ExpiryTimelineScreen
 
 if TYPE_CHECKING:
     from vpp_tui.services.context import ServiceContext
@@ -171,10 +175,26 @@ class TokenActions:
 
         def work_() -> None:
             details = tokens.get_token(self.ctx, view.name)
-            self.app.call_from_thread(self._show_details, details)  # type: ignore[attr-defined]
+            notice = next((n for n in expiry_notices(self.ctx) if n.token == view.name), None)
+            first_day = int(get_setting(self.ctx, "expiring_soon_days"))
+            self.app.call_from_thread(  # type: ignore[attr-defined]
+                self._show_details, details, notice, first_day)
 
         self.run_worker(work_, group="details", thread=True, exclusive=True,  # type: ignore[attr-defined]
                         exit_on_error=False)
 
-    def _show_details(self, details: TokenDetails) -> None:
-        self.app.push_screen(TokenDetailsScreen(details))  # type: ignore[attr-defined]
+    def _show_details(self, details: TokenDetails, notice: ExpiryNotice | None,
+                      first_day: int) -> None:
+        self.app.push_screen(  # type: ignore[attr-defined]
+            TokenDetailsScreen(details, notice, first_day))
+
+    def action_timeline(self) -> None:
+        views = list(self.views)  # type: ignore[attr-defined]
+
+        def work_() -> None:
+            first_day = int(get_setting(self.ctx, "expiring_soon_days"))
+            self.app.call_from_thread(  # type: ignore[attr-defined]
+                self.app.push_screen, ExpiryTimelineScreen(views, first_day))  # type: ignore[attr-defined]
+
+        self.run_worker(work_, group="details", thread=True, exclusive=True,  # type: ignore[attr-defined]
+                        exit_on_error=False)

@@ -25,6 +25,8 @@ TOKENS_COMMANDS = (
             show=False),
     Command("tokens.details", "enter", "details", N_("details"),
             N_("All of the selected token's fields and its sync history")),
+    Command("tokens.timeline", "t", "timeline", N_("expiry timeline"),
+            N_("When each token expires and the days its expiry notices come"), show=False),
     Command("tokens.attention", "n", "toggle_attention", N_("attention only"),
             N_("Show only the tokens that need attention, or all of them"), show=False),
     Command("tokens.filter", "slash", "filter", N_("filter"),

@@ -110,6 +110,8 @@ class TokensSection(RunsJobs, TokenActions, SectionScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="tokens-load")
     def _load(self, seq: int, attention_only: bool, filter_text: str) -> None:
+        if not self.after_typing():
+            return
         everything = tokens.list_tokens(self.ctx)
         if attention_only or filter_text:
             shown = tokens.list_tokens(self.ctx, attention_only=attention_only,
@@ -180,6 +182,7 @@ class TokensSection(RunsJobs, TokenActions, SectionScreen):
     def _filter_changed(self, event: Input.Changed) -> None:
         if event.value.strip() != self.filter_text:
             self.filter_text = event.value.strip()
+            self.typed()
             self.load()
 
     @on(Input.Submitted, "#tokens-filter")

@@ -1,7 +1,7 @@
 """admin_language: each admin's own console language
 
-Revision ID: 0004_admin_language
-Revises: 0003_access
+Revision ID: 0008_admin_language
+Revises: 0007_usage_history
 Create Date: 2026-11-30 23:45:00
 
 - `admin_preferences`: one row per admin who chose a console language in Settings
@@ -12,8 +12,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = '0004_admin_language'
-down_revision: str | None = '0003_access'
+revision: str = '0008_admin_language'
+down_revision: str | None = '0007_usage_history'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

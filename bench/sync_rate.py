@@ -1,0 +1,142 @@
+"""Full sync of one location against the served simulator vs a bare httpx loop (issue 13).
+
+Run: .venv/bin/python bench/sync_rate.py [--size N]
+Starts `vpp-tui simulator --world scale --size N` on loopback (it enforces Apple's
+`maxRequestPerSecond`, 15), then
+1. a full sync of the location with vpp-tui into a new SQLite store (real clock);
+2. a bare httpx loop fetching and JSON-parsing the same pages (service and client config,
+   every assets, assignments and users page, the same metadata lookups) at the same paced
+   rate, five requests in flight.
+Prints both times and their ratio (target ≤ 1.2), the sync's sustained request rate against
+`maxRequestPerSecond` (target ≥ 80 %, never above: 429s are counted), and this process's
+peak RSS after the sync (the simulator runs in its own process; target ≤ 250 MB at 900k
+assignments, `--size 3000`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from tests.simserver import start  # noqa: E402
+from vpp_tui.apple.client import RATE_HEADROOM, AppleClient  # noqa: E402
+from vpp_tui.apple.clock import SystemClock  # noqa: E402
+from vpp_tui.services import sync, tokens  # noqa: E402
+from vpp_tui.services.context import ServiceContext  # noqa: E402
+from vpp_tui.store.engine import open_store  # noqa: E402
+
+RATE = 15  # the simulator's maxRequestPerSecond
+
+
+def full_sync(base: str, token_text: str, tmp: Path) -> tuple[float, object, float]:
+    clock = SystemClock()
+    store = open_store(f"sqlite:///{tmp / 'bench.db'}")
+    ctx = ServiceContext(store=store, actor="bench", clock=clock, key_file=str(tmp / "k.key"))
+    ctx.apple = lambda bearer, **kw: AppleClient(bearer, base_url=base, clock=clock, **{
+        k: v for k, v in kw.items() if k != "clock"})
+    tokens.add_token(ctx, tokens.NewToken(name="Scale", apple_id="bench@appleid.example.edu",
+                                          content=token_text, consent=True))
+    time.sleep(1.1)  # the admission's requests leave the simulator's one-second window
+    fetched_at: list[float] = []
+
+    def progress(stage: str, _done: int, _total: int) -> None:
+        if stage == "apply" and not fetched_at:
+            fetched_at.append(time.perf_counter())
+
+    t0 = time.perf_counter()
+    result = sync.sync_token(ctx, "Scale", full=True, on_progress=progress)
+    elapsed = time.perf_counter() - t0
+    store.close()
+    return elapsed, result, (fetched_at[0] - t0) if fetched_at else elapsed
+
+
+def bare_loop(base: str, bearer: str, rate: float) -> tuple[float, int, int]:
+    """Pages fetched and parsed with httpx at `rate` requests a second, five in flight."""
+    http = httpx.Client(timeout=30, limits=httpx.Limits(max_connections=5))
+    auth = {"Authorization": f"Bearer {bearer}"}
+    lock = threading.Lock()
+    slot = [time.perf_counter()]
+    throttled = [0]
+
+    def get(url: str, params: dict | None = None, headers: dict | None = None) -> dict:
+        while True:
+            with lock:
+                at = slot[0]
+                slot[0] = max(at, time.perf_counter()) + 1.0 / rate
+            delay = at - time.perf_counter()
+            if delay > 0:
+                time.sleep(delay)
+            body = http.get(url, params=params, headers=headers).json()
+            if body.get("errorNumber") == 9646:
+                throttled[0] += 1
+                continue
+            return body
+
+    t0 = time.perf_counter()
+    config = get(f"{base}/service/config")
+    get(f"{base}/client/config", headers=auth)
+    count = 2
+    adam_ids: list[str] = []
+    with ThreadPoolExecutor(5) as pool:
+        for path, key in (("assets", "assets"), ("assignments", "assignments"),
+                          ("users", "users")):
+            first = get(f"{base}/{path}", {"pageIndex": 0}, auth)
+            pages = [first] + list(pool.map(
+                lambda i, p=path: get(f"{base}/{p}", {"pageIndex": i}, auth),
+                range(1, first.get("totalPages") or 1)))
+            count += len(pages)
+            if key == "assets":
+                adam_ids = [a["adamId"] for p in pages for a in p.get("assets", [])]
+        lookup = config["urls"]["contentMetadataLookup"]
+        batches = [adam_ids[i:i + 100] for i in range(0, len(adam_ids), 100)]
+        list(pool.map(lambda ids: get(lookup, {
+            "version": "2", "p": "mdm-lockup", "caller": "MDM", "platform": "enterprisestore",
+            "cc": "us", "l": "en", "id": ",".join(ids)}, {"Cookie": f"itvt={bearer}"}),
+            batches))
+        count += len(batches)
+    http.close()
+    return time.perf_counter() - t0, count, throttled[0]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", type=int, default=333, help="assets (~300 assignments each)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as name:
+        tmp = Path(name)
+        served = start(tmp / "tokens", "--world", "scale", "--size", str(args.size))
+        try:
+            entry = served.manifest["tokens"][0]
+            token_text = (tmp / "tokens" / entry["file"]).read_text()
+            sync_s, result, fetch_s = full_sync(served.base_url, token_text, tmp)
+            peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+            time.sleep(1.1)
+            bearer = token_text.strip()  # the bearer is the file's Base64 text (§1.2)
+            bare_s, bare_requests, throttled = bare_loop(served.base_url, bearer,
+                                                         RATE * RATE_HEADROOM)
+        finally:
+            served.stop()
+    requests = result.requests  # type: ignore[attr-defined]
+    print(f"full sync: {result.status}, {result.assignments:,} assignments, "  # type: ignore[attr-defined]
+          f"{requests} requests in {sync_s:.2f} s (fetching {fetch_s:.2f} s)")
+    print(f"bare httpx loop: {bare_requests} requests in {bare_s:.2f} s at "
+          f"{RATE * RATE_HEADROOM:.1f}/s ({throttled} throttled)")
+    print(f"sync / bare time: {sync_s / bare_s:.2f}x (target <= 1.2x)")
+    rate = requests / fetch_s
+    print(f"sustained rate while fetching: {rate:.1f}/s = {rate / RATE:.0%} of "
+          f"maxRequestPerSecond {RATE} (target >= 80 %, never above)")
+    print(f"peak RSS of the syncing process: {peak:.0f} MiB (target <= 250 MB at 900k)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,88 @@
+"""`vpp-tui reconcile`: Apple's assignments vs the console's intent vs the directory.
+
+Without `--reclaim` it lists every class with its count and rows (`--json`, `--csv` with
+the JSON row fields as columns). `--reclaim CLASS…` revokes the licenses of those classes:
+`--dry-run` shows each license and whether it would be reclaimed (books kept, with the
+reason); otherwise `--yes` is needed, and it is done item by item through the same path
+as `revoke --item`. Exit: 0 done (or nothing found), 1 Apple refused or a token could
+not write, 2 bad input (an unknown class: one `error:` line).
+"""
+
+from __future__ import annotations
+
+from argparse import Namespace
+from typing import Any
+
+from vpp_tui.cli.commands.common import guarded
+from vpp_tui.cli.output import EXIT_OK, BadInput, exit_status, print_csv, print_json, table
+from vpp_tui.i18n import _
+from vpp_tui.services import reconcile
+from vpp_tui.services.reconcile import reclaim
+
+SHOWN = 10  # rows listed per class in text output; --json and --csv list all
+
+
+
+
+def _report(args: Namespace, ctx: Any) -> int:
+    report = reconcile.reconcile_report(ctx, args.token)
+    if args.json:
+        print_json(report.as_json())
+        return EXIT_OK
+    if args.csv:
+        print_csv([r.as_json() for r in report.rows], reconcile.COLUMNS)
+        return EXIT_OK
+    print(table([[c, str(n)] for c, n in report.counts.items()], ["CLASS", "COUNT"]))
+    for name, count in report.counts.items():
+        if not count:
+            continue
+        print()
+        print(_("{cls} ({n})").format(cls=name, n=count))
+        rows = report.of(name)
+        print(table([[r.member, r.kind, f"{r.item} ({r.pricing_param})", r.token, r.reason]
+                     for r in rows[:SHOWN]], ["MEMBER", "KIND", "ITEM", "TOKEN", "REASON"]))
+        if len(rows) > SHOWN:
+            print(_("… and {n} more (use --json or --csv for all)").format(n=len(rows) - SHOWN))
+    return EXIT_OK
+
+
+def _reclaim(args: Namespace, ctx: Any) -> int:
+    if args.csv:
+        raise BadInput(_("--csv lists the report; use --json with --reclaim"))
+    if args.dry_run:
+        preview = reclaim.plan_reclaim(ctx, args.reclaim, token=args.token)
+        if args.json:
+            print_json(preview.as_json())
+            return EXIT_OK
+        print(_("would reclaim {r} licenses; {e} kept").format(r=preview.reclaimed,
+                                                               e=preview.excluded))
+        if preview.entries:
+            print(table([[e.row.member, e.row.kind, f"{e.row.item} ({e.row.pricing_param})",
+                          e.row.token, e.row.discrepancy, e.outcome, e.reason_text or ""]
+                         for e in preview.entries],
+                        ["MEMBER", "KIND", "ITEM", "TOKEN", "CLASS", "OUTCOME", "NOTE"]))
+        return EXIT_OK
+    reclaim.parse_classes(args.reclaim)  # an unknown class is bad input before --yes
+    if not args.yes:
+        raise BadInput(_("reclaiming revokes licenses at Apple: add --yes, or see what "
+                         "would be revoked with --dry-run"))
+    result = reclaim.apply_reclaim(ctx, args.reclaim, token=args.token)
+    if args.json:
+        print_json(result.as_json())
+    else:
+        print(_("reclaimed {r} licenses, {f} failed, {e} kept").format(
+            r=result.reclaimed, f=result.failed, e=len(result.excluded)))
+        for r in result.results:
+            for e in r.events:
+                print(_("Apple event {id}: {kind} {status} ({n} requested, {f} failed)")
+                      .format(id=e.event_id, kind=e.kind, status=e.status, n=e.requested,
+                              f=e.failed))
+    return exit_status(list(result.errors) + ([_("{n} licenses were not reclaimed").format(
+        n=result.failed)] if result.failed else []))
+
+
+def run(args: Namespace) -> int:
+    return guarded(_reclaim if args.reclaim else _report, args)
+
+
+COMMANDS = {"reconcile": run}

@@ -1,0 +1,75 @@
+"""`vpp-tui status [--json]`: the estate on one screen for cron mail or monitoring.
+
+Exit status 0 when healthy, 1 when something needs attention (services.status lists what
+counts), 2 for bad usage.
+"""
+
+from __future__ import annotations
+
+from argparse import Namespace
+from typing import Any
+
+from vpp_tui.cli.commands.common import guarded
+from vpp_tui.cli.output import EXIT_FAILED, EXIT_OK, print_json, table, warning
+from vpp_tui.i18n import _
+from vpp_tui.services.status import StatusReport, status_report
+
+SHOWN = 8  # low items and waitlists listed in text; --json lists all
+
+
+
+
+def _when(value: Any) -> str:
+    return value.strftime("%Y-%m-%d %H:%M") if value else _("never")
+
+
+def _more(rows: list[Any]) -> str:
+    return _("  … and {n} more (--json lists all)").format(n=len(rows) - SHOWN)
+
+
+def _text(report: StatusReport) -> list[str]:
+    reasons = report.reasons()
+    head = (_("needs attention:") if reasons else _("healthy"))
+    lines = [f"vpp-tui status {_when(report.checked_at)} UTC: {head}"]
+    lines += [f"  ! {r}" for r in reasons]
+    rows = [[t.view.name, t.view.state, str(t.view.days_left),
+             (("!" if t.notice.due_today else _("in {n} d").format(n=t.notice.next_in))
+              if t.notice else "—"),
+             _when(t.view.last_sync_at), t.view.last_sync_status] for t in report.tokens]
+    lines += ["", table(rows, [_("TOKEN"), _("STATE"), _("DAYS LEFT"), _("NOTICE"),
+                               _("LAST SYNC"), _("SYNC STATUS")])]
+    if report.low:
+        lines += ["", table([[i.name, i.token, i.product_type, f"{i.used}/{i.total}",
+                              f"{i.threshold:g}%"] for i in report.low[:SHOWN]],
+                            [_("NEARLY OUT"), _("TOKEN"), _("KIND"), _("USED"),
+                             _("THRESHOLD")])]
+        if len(report.low) > SHOWN:
+            lines.append(_more(list(report.low)))
+    if report.waiting:
+        lines += ["", table([[w.name, w.token, str(w.waiting)]
+                             for w in report.waiting[:SHOWN]],
+                            [_("WAITLIST"), _("TOKEN"), _("WAITING")])]
+        if len(report.waiting) > SHOWN:
+            lines.append(_more(list(report.waiting)))
+    if report.reconciliation:
+        lines += ["", table([[k, str(v)] for k, v in sorted(report.reconciliation.items())],
+                            [_("RECONCILIATION"), _("ROWS")])]
+    return lines
+
+
+def _status(args: Namespace, ctx: Any) -> int:
+    report = status_report(ctx)
+    if not report.tokens:  # a mistyped --db opens an empty store: say so (cron mails it)
+        warning(_("no tokens in this store: add one, or check --db (VPP_DB)"))
+    if args.json:
+        print_json(report.as_json())
+    else:
+        print("\n".join(_text(report)))
+    return EXIT_FAILED if report.needs_attention else EXIT_OK
+
+
+def run(args: Namespace) -> int:
+    return guarded(_status, args)
+
+
+COMMANDS = {"status": run}

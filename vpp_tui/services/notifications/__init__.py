@@ -1,0 +1,179 @@
+"""Apple's notifications: registering where Apple POSTs them (a token setting), and taking
+them in (`vpp-tui listen`) so the ledger follows Apple without waiting for the next sync.
+
+apple-api.md §2.3 (client config), §8 (notifications). Notifications are best-effort: a
+lost one changes nothing that the next sync does not correct (README, "Notifications").
+
+No transaction is held across a call to Apple: registering records the new bearer's digest
+(intent), calls Apple (which POSTs its TEST_NOTIFICATION to `listen` meanwhile), then
+writes the result; receiving records and applies in one short transaction, then serves
+the waitlist (Apple calls) with none open.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import col, select
+
+from vpp_tui.apple import errors as apple_errors
+from vpp_tui.domain import notifications as rules
+from vpp_tui.i18n import _
+from vpp_tui.services import audit, ownership
+from vpp_tui.services.access import Permission, authorize, token_id_of
+from vpp_tui.services.apple_link import apple_failure_text
+from vpp_tui.services.context import ServiceContext
+from vpp_tui.services.errors import InvalidInput, NotFound, ServiceError
+from vpp_tui.services.notifications.apply import apply_envelope, serve_bought
+from vpp_tui.store import models as m
+
+HTTP_OK, HTTP_BAD_REQUEST, HTTP_UNAUTHORIZED = 200, 400, 401
+
+
+@dataclass(frozen=True)
+class NotificationSetting:
+    """Where Apple now POSTs a token's notifications, and which types."""
+
+    token: str
+    url: str
+    types: tuple[str, ...]
+
+    def as_json(self) -> dict:
+        return {"token": self.token, "notification_url": self.url,
+                "notification_types": list(self.types)}
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """The receiver's answer: HTTP `status`, and one line saying what happened."""
+
+    status: int
+    message: str
+    notification_type: str | None = None
+    token: str | None = None
+    duplicate: bool = False
+
+
+def check_setting(ctx: ServiceContext, name: str, url: str) -> str:
+    """Refuse first: the acting admin may update token `name`, and `url` is one Apple
+    accepts (`rules.check_notification_url`). Returns the URL to register; raises
+    AccessDenied, NotFound or ServiceError; writes nothing but a denial's audit entry."""
+    authorize(ctx, Permission.TOKENS_UPDATE, token_id=token_id_of(ctx, name))
+    try:
+        clean = rules.check_notification_url(url)
+    except ValueError as exc:
+        raise InvalidInput(str(exc)) from exc
+    with ctx.store.session() as session:
+        if session.exec(select(m.Token.id).where(m.Token.name == name)).first() is None:
+            raise NotFound(_("no token named {name}").format(name=name))
+    return clean
+
+
+def register(ctx: ServiceContext, name: str, url: str) -> NotificationSetting:
+    """Have Apple POST token `name`'s notifications to `url` (POST /client/config with a
+    fresh secret; apple-api.md §2.3). Audited as `token.notifications`.
+
+    Apple first POSTs a TEST_NOTIFICATION to `url`, which `listen` must accept: the new
+    secret's digest is stored before the call (intent), and put back as it was when Apple
+    refuses (9728: unreachable; 9712: not HTTPS). Raises ServiceError (exit 1) then."""
+    clean = check_setting(ctx, name, url)
+    secret = secrets.token_urlsafe(32)
+    with ctx.store.session() as session:
+        token = _token(session, name)
+        before = (token.notification_url, token.notification_token_sha256)
+        token.notification_token_sha256 = rules.bearer_digest(secret)
+        session.add(token)
+    try:
+        with ownership.writes(ctx, name, "token.notifications") as client:
+            client.configure_notifications(clean, secret, rules.SUBSCRIBED_TYPES)
+    except (apple_errors.AppleError, OSError, ServiceError) as exc:
+        text = exc.message if isinstance(exc, ServiceError) else apple_failure_text(exc)
+        with ctx.store.session() as session:
+            token = _token(session, name)
+            token.notification_url, token.notification_token_sha256 = before
+            session.add(token)
+            audit.record(session, ctx, "token.notifications", name, result="failed",
+                         detail=_("notification URL {url} refused: {why}").format(
+                             url=clean, why=text))
+        raise ServiceError(text) from exc
+    with ctx.store.session() as session:
+        token = _token(session, name)
+        token.notification_url = clean
+        token.updated_at = ctx.clock.now()
+        session.add(token)
+        audit.record(session, ctx, "token.notifications", name,
+                     detail=_("Apple posts {types} to {url}").format(
+                         types=", ".join(rules.SUBSCRIBED_TYPES), url=clean))
+    return NotificationSetting(name, clean, rules.SUBSCRIBED_TYPES)
+
+
+def receive(ctx: ServiceContext, authorization: str | None, body: bytes) -> Receipt:
+    """Take one notification Apple POSTed (apple-api.md §8): who sent it, then what it says.
+
+    401 when the bearer matches no token's notification secret (compared in constant time,
+    `rules.match_bearer`); 400 for a body that is no notification, or one about another
+    location; else 200, once per notificationId (a repeat is acknowledged, not applied
+    again). ASSET_MANAGEMENT sets the event's status in the audit, ASSET_COUNT the counts
+    (then the waitlist is served), USER_* the users (`notifications.apply`)."""
+    with ctx.store.session() as session:
+        rows = session.exec(select(m.Token.id, m.Token.notification_token_sha256).where(
+            col(m.Token.notification_token_sha256).is_not(None))).all()
+    token_id = rules.match_bearer(rules.bearer_from_header(authorization),
+                                  {tid: digest for tid, digest in rows if tid is not None})
+    if token_id is None:
+        return Receipt(HTTP_UNAUTHORIZED, _("unknown or missing bearer"))
+    try:
+        envelope = rules.parse_envelope(body)
+    except ValueError as exc:
+        return Receipt(HTTP_BAD_REQUEST, str(exc))
+    try:
+        with ctx.store.session() as session:
+            token = session.get(m.Token, token_id)
+            if token is None:
+                return Receipt(HTTP_UNAUTHORIZED, _("unknown or missing bearer"))
+            name = token.name
+            if envelope.location_id and token.location_id and \
+                    envelope.location_id != token.location_id:
+                return Receipt(HTTP_BAD_REQUEST, _("the notification is about location {uid}, "
+                                                   "not this token's").format(
+                                                       uid=envelope.location_id))
+            if _seen(session, token_id, envelope.notification_id):
+                return Receipt(HTTP_OK, _("already received"), envelope.notification_type,
+                               name, duplicate=True)
+            applied = apply_envelope(session, ctx, token, envelope)
+    except IntegrityError:  # the same notification, delivered twice at once
+        return Receipt(HTTP_OK, _("already received"), envelope.notification_type,
+                       duplicate=True)
+    notes = [applied.outcome]
+    for asset_id in applied.serve:
+        notes.append(serve_bought(ctx, asset_id))
+    if len(notes) > 1:
+        _note_outcome(ctx, applied.row_id, "; ".join(n for n in notes if n))
+    return Receipt(HTTP_OK, "; ".join(n for n in notes if n), envelope.notification_type,
+                   name)
+
+
+def _seen(session, token_id: int, notification_id: str) -> bool:  # noqa: ANN001
+    return session.exec(select(m.Notification.id).where(
+        m.Notification.token_id == token_id,
+        m.Notification.notification_id == notification_id)).first() is not None
+
+
+def _note_outcome(ctx: ServiceContext, row_id: int | None, text: str) -> None:
+    with ctx.store.session() as session:
+        row = session.get(m.Notification, row_id)
+        if row is not None:
+            row.outcome = text
+            session.add(row)
+
+
+def _token(session, name: str) -> m.Token:  # noqa: ANN001
+    token = session.exec(select(m.Token).where(m.Token.name == name)).first()
+    if token is None:
+        raise NotFound(_("no token named {name}").format(name=name))
+    return token
+
+
+__all__ = ["NotificationSetting", "Receipt", "check_setting", "receive", "register"]

@@ -1,0 +1,150 @@
+"""Reconciliation (issue 12): Apple's assignments vs the console's intent vs the directory.
+
+`reconcile_report` lists the discrepancies of every location the admin reaches (the rule
+is `domain.reconcile.reconcile`); `reconciliation_counts` is its summary (for `status`);
+`plan_reclaim` and `apply_reclaim` (in `reclaim`) revoke the licenses of chosen classes
+through the same plan and apply path as `revoke --item` (`plan_revoke_item`, `reclaim`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from vpp_tui.domain.reconcile import RECLAIMABLE, Discrepancy, Finding, reconcile
+from vpp_tui.domain.text import quote
+from vpp_tui.i18n import _
+from vpp_tui.services.access import Permission, authorize, visible_token_names
+from vpp_tui.services.context import ServiceContext
+from vpp_tui.services.errors import InvalidInput, NotFound
+from vpp_tui.services.reconcile.facts import Facts, load_facts
+
+CLASSES = tuple(str(d) for d in Discrepancy)
+# The CSV columns of `reconcile --csv` and the console's export: the JSON row fields.
+COLUMNS = ("class", "reason", "location", "token", "item", "adam_id", "pricing_param",
+           "product_type", "kind", "member", "target", "also")
+
+
+@dataclass(frozen=True)
+class ReconcileRow:
+    """One discrepancy, as printed (`as_json`: the fields of COLUMNS)."""
+
+    discrepancy: str
+    reason: str
+    location: str
+    token: str
+    item: str
+    adam_id: str
+    pricing_param: str
+    product_type: str
+    kind: str
+    member: str
+    target: str | None
+    also: str | None
+    license_id: int | None = None
+    asset_id: int = 0
+
+    def as_json(self) -> dict[str, Any]:
+        return {"class": self.discrepancy, "reason": self.reason, "location": self.location,
+                "token": self.token, "item": self.item, "adam_id": self.adam_id,
+                "pricing_param": self.pricing_param, "product_type": self.product_type,
+                "kind": self.kind, "member": self.member, "target": self.target,
+                "also": self.also}
+
+
+@dataclass(frozen=True)
+class ReconcileReport:
+    """Every class with its count and rows; `counts` keyed by class name (all present)."""
+
+    rows: tuple[ReconcileRow, ...]
+    counts: dict[str, int] = field(default_factory=dict)
+    token: str | None = None
+
+    def of(self, name: str) -> list[ReconcileRow]:
+        return [r for r in self.rows if r.discrepancy == name]
+
+    def as_json(self) -> dict[str, Any]:
+        return {"token": self.token, "counts": dict(self.counts),
+                "classes": [{"class": c, "count": self.counts.get(c, 0),
+                             "reclaimable": Discrepancy(c) in RECLAIMABLE,
+                             "rows": [r.as_json() for r in self.of(c)]} for c in CLASSES]}
+
+
+def _row(f: Finding, facts: Facts) -> ReconcileRow:
+    asset = facts.assets.get(f.asset_id)
+    return ReconcileRow(str(f.discrepancy), str(f.why),
+                        facts.location_names.get(f.key.location, f.key.location), f.token,
+                        f.item.label, f.key.adam_id, f.key.pricing_param,
+                        asset.product_type if asset else str(f.item.product_type),
+                        str(f.kind), f.member, f.target, f.also, f.license_id, f.asset_id)
+
+
+def _scope(ctx: ServiceContext, permission: Permission, token: str | None) -> frozenset[str]:
+    """The tokens looked at: every one the admin reaches, or those of `token`'s location."""
+    names = visible_token_names(ctx, permission)
+    if token is None:
+        return names
+    from sqlmodel import select
+
+    from vpp_tui.store import models as m
+
+    with ctx.store.session() as session:
+        row = session.exec(select(m.Token).where(m.Token.name == token)).first()
+        if row is None or row.name not in names:
+            raise NotFound(_("no token named {name}; see 'vpp-tui token list'").format(
+                name=quote(token)))
+        if not row.location_id:
+            return frozenset({row.name})
+        same = session.exec(select(m.Token.name).where(
+            m.Token.location_id == row.location_id)).all()
+    return frozenset(n for n in same if n in names)
+
+
+def report_with_facts(ctx: ServiceContext, token: str | None = None,
+                      permission: Permission = Permission.APPS_READ
+                      ) -> tuple[ReconcileReport, Facts]:
+    """`reconcile_report` and the facts it was taken from (one short read)."""
+    authorize(ctx, permission)
+    names = _scope(ctx, permission, token)
+    with ctx.store.session() as session:
+        facts = load_facts(session, names)
+    result = reconcile(facts.held, facts.not_held, facts.intentions, facts.directory)
+    rows = tuple(_row(f, facts) for f in result.findings)
+    return ReconcileReport(rows, dict(result.counts), token), facts
+
+
+def reconcile_report(ctx: ServiceContext, token: str | None = None) -> ReconcileReport:
+    """The discrepancies of every location the admin reads (APPS_READ), or of `token`'s
+    location. Raises AccessDenied, NotFound (unknown or unreachable token). Read only."""
+    return report_with_facts(ctx, token)[0]
+
+
+def reconciliation_counts(ctx: ServiceContext) -> dict[str, int]:
+    """How many rows each class has, keyed by class name (every class, 0 when none), over
+    every location the admin reads. For `vpp-tui status`. Raises AccessDenied."""
+    return dict(reconcile_report(ctx).counts)
+
+
+def parse_classes(names: list[str] | tuple[str, ...]) -> tuple[Discrepancy, ...]:
+    """Class names given by the admin -> classes to reclaim. Raises InvalidInput for an
+    unknown name, for a class that holds nothing (`intended_not_held`), or for none."""
+    if not names:
+        raise InvalidInput(_("name at least one class to reclaim: {all}").format(
+            all=", ".join(str(d) for d in RECLAIMABLE)))
+    found = []
+    for name in names:
+        try:
+            cls = Discrepancy(name.strip().lower())
+        except ValueError:
+            raise InvalidInput(_("unknown class {name}; use one of {all}").format(
+                name=quote(name), all=", ".join(str(d) for d in RECLAIMABLE))) from None
+        if cls not in RECLAIMABLE:
+            raise InvalidInput(_("{name} holds no license to reclaim; use one of {all}")
+                               .format(name=name, all=", ".join(str(d) for d in RECLAIMABLE)))
+        if cls not in found:
+            found.append(cls)
+    return tuple(found)
+
+
+__all__ = ["CLASSES", "COLUMNS", "RECLAIMABLE", "ReconcileReport", "ReconcileRow", "parse_classes",
+           "reconcile_report", "reconciliation_counts", "report_with_facts"]

@@ -1,0 +1,132 @@
+"""From the store to the reconciliation's inputs, in a fixed number of statements.
+
+Linear in rows: the license rows, Apple users, directory users and devices are each read
+with one statement (chunked beyond `CHUNK` ids); each location's Apple identities and each
+assigned group once (`licensing.facts`), never once per license row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from vpp_tui.domain.licensing import Intent, LicenseType, MemberKind
+from vpp_tui.domain.reconcile import (
+    Directory,
+    HeldRow,
+    Intention,
+    ItemKey,
+    NotHeld,
+)
+from vpp_tui.services.licensing.facts import HELD, AppleIds, apple_ids, load_group, to_item
+from vpp_tui.store import models as m
+
+CHUNK = 500
+
+
+@dataclass
+class Facts:
+    """What `domain.reconcile.reconcile` is given, and what the rows are shown with."""
+
+    held: list[HeldRow] = field(default_factory=list)
+    not_held: list[NotHeld] = field(default_factory=list)
+    intentions: list[Intention] = field(default_factory=list)
+    directory: Directory = field(default_factory=lambda: Directory({}, {}))
+    location_names: dict[str, str] = field(default_factory=dict)  # location key -> name
+    assets: dict[int, m.Asset] = field(default_factory=dict)  # by id, rows and assignments
+    ids: dict[str, AppleIds] = field(default_factory=dict)  # location key -> identities
+
+
+def _location(token: m.Token) -> str:
+    return token.location_id or f"token:{token.id}"
+
+
+def _chunks(ids: list[Any]) -> list[list[Any]]:
+    return [ids[i:i + CHUNK] for i in range(0, len(ids), CHUNK)] or [[]]
+
+
+def load_facts(session: Session, token_names: frozenset[str] | set[str]) -> Facts:
+    """The facts of every location one of `token_names` belongs to (its tokens' rows).
+    Tokens outside `token_names` are left out (the admin's scope)."""
+    facts = Facts()
+    tokens = [t for t in session.exec(select(m.Token)).all() if t.name in token_names]
+    if not tokens:
+        return facts
+    by_id = {t.id: t for t in tokens}
+    for t in tokens:
+        key = _location(t)
+        facts.location_names.setdefault(key, t.location_name or t.name)
+        if key not in facts.ids:
+            facts.ids[key] = apple_ids(session, t.id or 0)
+    token_ids = sorted(i for i in by_id if i is not None)
+    apple_users: dict[tuple[str, str], tuple[str, bool]] = {}
+    for cid, status, upn, token_id in session.exec(select(
+            m.AppleUser.client_user_id, m.AppleUser.status, m.AppleUser.upn,
+            m.AppleUser.token_id).where(col(m.AppleUser.token_id).in_(token_ids))).all():
+        key = (_location(by_id[token_id]), cid)
+        old = apple_users.get(key)
+        if old is None or (old[0] == "Retired" and status != "Retired"):
+            apple_users[key] = (status, bool(upn) or bool(old and old[1]))
+        elif upn:
+            apple_users[key] = (old[0], True)
+    rows: list[tuple[m.License, m.Asset]] = []
+    for part in _chunks(token_ids):
+        rows += session.exec(select(m.License, m.Asset).join(
+            m.Asset, col(m.Asset.id) == col(m.License.asset_id)).where(
+            col(m.Asset.token_id).in_(part))).all()
+    assets: dict[int, m.Asset] = {}
+    for lic, asset in rows:
+        assets[asset.id or 0] = asset
+        token = by_id[asset.token_id]
+        loc = _location(token)
+        ids = facts.ids[loc]
+        item_key = ItemKey(loc, asset.adam_id, asset.pricing_param)
+        kind = MemberKind(lic.kind)
+        member = ids.member_of(lic)
+        if lic.status in HELD:
+            target = (lic.client_user_id or lic.member) if kind is MemberKind.USER else (
+                lic.serial or lic.member)
+            status, ours = apple_users.get((loc, target), (None, False))
+            facts.held.append(HeldRow(
+                lic.id or 0, asset.id or 0, token.name, item_key, kind, member, target,
+                to_item(asset), status if kind is MemberKind.USER else None,
+                created_here=ours or lic.source == "console",
+                via_assignment=lic.assignment_id is not None,
+                from_console=lic.source == "console"))
+        elif lic.status in ("failed", "waitlisted"):
+            facts.not_held.append(NotHeld(lic.id or 0, item_key, kind, member, lic.status))
+    facts.directory = Directory(
+        {upn.casefold(): active for upn, active in session.exec(
+            select(m.DirectoryUser.upn, m.DirectoryUser.active)).all()},
+        dict(session.exec(select(m.DirectoryDevice.serial, m.DirectoryDevice.managed)).all()))
+    _load_intentions(session, facts, by_id, assets)
+    facts.assets = assets
+    return facts
+
+
+def _load_intentions(session: Session, facts: Facts, by_id: dict[Any, m.Token],
+                     assets: dict[int, m.Asset]) -> None:
+    found = []
+    for part in _chunks(sorted(i for i in by_id if i is not None)):
+        found += session.exec(select(m.Assignment, m.Asset, m.DirectoryGroup).join(
+            m.Asset, col(m.Asset.id) == col(m.Assignment.asset_id)).join(
+            m.DirectoryGroup, col(m.DirectoryGroup.id) == col(m.Assignment.group_id)).where(
+            col(m.Asset.token_id).in_(part))).all()
+    groups: dict[tuple[str, int], Any] = {}
+    for assignment, asset, grow in found:
+        token = by_id[asset.token_id]
+        loc = _location(token)
+        assets.setdefault(asset.id or 0, asset)
+        cache = (loc, grow.id or 0)
+        if cache not in groups:
+            groups[cache] = load_group(session, grow, facts.ids[loc])
+        try:
+            intent, license_type = Intent(assignment.intent), LicenseType(
+                assignment.license_type)
+        except ValueError:
+            continue
+        facts.intentions.append(Intention(
+            asset.id or 0, token.name, ItemKey(loc, asset.adam_id, asset.pricing_param),
+            to_item(asset), groups[cache], intent, license_type))

@@ -1,0 +1,147 @@
+"""`vpp-tui status`: the estate on one screen for cron mail and monitoring (issue 12).
+
+Something needs attention (`StatusReport.needs_attention`, exit status 1) when:
+- a token is expired, invalid, held by another MDM or a duplicate, or its last sync failed;
+- a token's expiry notice is due today (the Jamf cadence of `domain.notices`: 30, 23, 16,
+  9 days ahead, then daily in the last week), so a daily cron mails on those days only;
+- an app or book is at or over its low-license threshold;
+- someone waits on a waitlist;
+- a reconciliation class holds rows (`reconciliation_counts`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from vpp_tui.domain import notices
+from vpp_tui.domain.access import Permission
+from vpp_tui.domain.tokens import TokenState
+from vpp_tui.i18n import _, ngettext
+from vpp_tui.services.access import authorize
+from vpp_tui.services.context import ServiceContext
+from vpp_tui.services.licensing.waitlist import waitlists
+from vpp_tui.services.status.glance import (
+    Glance,
+    LowItem,
+    expiry_notices,
+    glance,
+    low_items,
+)
+from vpp_tui.services.tokens.queries import list_tokens
+from vpp_tui.services.views import TokenView
+
+__all__ = ["Glance", "LowItem", "StatusReport", "TokenStatus", "WaitlistCount",
+           "expiry_notices", "glance", "low_items", "reconciliation_counts", "status_report"]
+
+# Token states that need an admin whatever the day (expiring soon follows the cadence).
+_BROKEN = frozenset({TokenState.EXPIRED, TokenState.INVALID, TokenState.EXTERNAL_MDM,
+                     TokenState.DUPLICATE})
+
+
+@dataclass(frozen=True)
+class TokenStatus:
+    """One token: its state, expiry notice (None outside the window) and last sync."""
+
+    view: TokenView
+    notice: notices.ExpiryNotice | None
+
+    @property
+    def needs_attention(self) -> bool:
+        return (self.view.state in _BROKEN or self.view.last_sync_status == "failed"
+                or (self.notice is not None and self.notice.due_today))
+
+    def as_json(self) -> dict[str, Any]:
+        v, n = self.view, self.notice
+        return {"name": v.name, "state": v.state, "state_reason": v.state_reason,
+                "expires_at": v.expires_at.isoformat(), "days_left": v.days_left,
+                "notice_due": bool(n and n.due_today),
+                "next_notice_in_days": None if n is None else n.next_in,
+                "last_sync_at": v.last_sync_at.isoformat() if v.last_sync_at else None,
+                "last_sync_status": v.last_sync_status, "last_sync_error": v.last_sync_error,
+                "needs_attention": self.needs_attention}
+
+
+@dataclass(frozen=True)
+class WaitlistCount:
+    """How many wait for one item under one token."""
+
+    token: str
+    adam_id: str
+    pricing_param: str
+    name: str
+    waiting: int
+
+    def as_json(self) -> dict[str, Any]:
+        return {"token": self.token, "adam_id": self.adam_id,
+                "pricing_param": self.pricing_param, "name": self.name,
+                "waiting": self.waiting}
+
+
+@dataclass(frozen=True)
+class StatusReport:
+    """The whole `status` answer; `reasons()` lists what needs attention, one line each."""
+
+    checked_at: datetime
+    tokens: tuple[TokenStatus, ...]
+    low: tuple[LowItem, ...]
+    waiting: tuple[WaitlistCount, ...]
+    reconciliation: dict[str, int] = field(default_factory=dict)
+
+    def reasons(self) -> list[str]:
+        lines = []
+        for t in self.tokens:
+            if not t.needs_attention:
+                continue
+            if t.notice is not None and t.view.state == TokenState.EXPIRING_SOON:
+                lines.append(t.notice.text())
+            elif t.view.state in _BROKEN:
+                lines.append(_("token {name}: {reason}").format(
+                    name=t.view.name, reason=t.view.state_reason))
+            else:
+                lines.append(_("token {name}: last sync failed").format(name=t.view.name))
+        lines += notices.low_license_summary(
+            sum(1 for i in self.low if i.product_type == "app"),
+            sum(1 for i in self.low if i.product_type == "book"))
+        waiting = sum(w.waiting for w in self.waiting)
+        if waiting:
+            lines.append(ngettext("{n} waiting for a license", "{n} waiting for licenses",
+                                  waiting).format(n=waiting))
+        for name, count in sorted(self.reconciliation.items()):
+            if count:
+                lines.append(_("reconciliation: {n} {name}").format(n=count, name=name))
+        return lines
+
+    @property
+    def needs_attention(self) -> bool:
+        return bool(self.reasons())
+
+    def as_json(self) -> dict[str, Any]:
+        return {"healthy": not self.needs_attention, "attention": self.reasons(),
+                "checked_at": self.checked_at.isoformat(),
+                "tokens": [t.as_json() for t in self.tokens],
+                "low_on_licenses": [i.as_json() for i in self.low],
+                "waitlists": [w.as_json() for w in self.waiting],
+                "reconciliation": dict(self.reconciliation)}
+
+
+def reconciliation_counts(ctx: ServiceContext) -> dict[str, int]:
+    """Rows per reconciliation class ({class name: count}, every class present), over the
+    locations the admin may read (`services.reconcile.reconciliation_counts`)."""
+    from vpp_tui.services import reconcile
+
+    return reconcile.reconciliation_counts(ctx)
+
+
+def status_report(ctx: ServiceContext) -> StatusReport:
+    """The estate for `vpp-tui status`, as the acting admin may read it. Raises
+    AccessDenied without managed_apps.read and mobile_apps.read."""
+    authorize(ctx, Permission.TOKENS_READ)
+    authorize(ctx, Permission.APPS_READ)
+    by_name = {n.token: n for n in expiry_notices(ctx)}
+    tokens = tuple(TokenStatus(v, by_name.get(v.name)) for v in list_tokens(ctx))
+    waiting = tuple(WaitlistCount(w.token, w.adam_id, w.pricing_param, w.item, len(w.waiting))
+                    for w in waitlists(ctx) if w.waiting)
+    return StatusReport(checked_at=ctx.clock.now(), tokens=tokens, low=tuple(low_items(ctx)),
+                        waiting=waiting, reconciliation=reconciliation_counts(ctx))
