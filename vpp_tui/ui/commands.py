@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from textual.binding import Binding
 
-from vpp_tui.i18n import _
+from vpp_tui.i18n import N_, _
 
 
 @dataclass(frozen=True)
@@ -101,10 +101,10 @@ def global_commands() -> tuple[Command, ...]:
         for s in sections()
     )
     return nav + (
-        Command("help", "f1,question_mark", "app.help", _("help"),
-                _("Show the keys of this screen"), key_display="f1"),
-        Command("palette", "ctrl+p", "app.command_palette", _("palette"),
-                _("Search every command"), show=False, palette=False, priority=True),
-        Command("quit", "ctrl+q", "app.quit", _("quit"), _("Leave the console"),
+        Command("help", "f1,question_mark", "app.help", N_("help"),
+                N_("Show the keys of this screen"), key_display="f1"),
+        Command("palette", "ctrl+p", "app.command_palette", N_("palette"),
+                N_("Search every command"), show=False, palette=False, priority=True),
+        Command("quit", "ctrl+q", "app.quit", N_("quit"), N_("Leave the console"),
                 priority=True),
     )

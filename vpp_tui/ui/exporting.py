@@ -13,7 +13,7 @@ from typing import Any
 
 from textual.dom import DOMNode
 
-from vpp_tui.i18n import _, ngettext
+from vpp_tui.i18n import N_, _, ngettext
 from vpp_tui.services.access import AccessDenied
 from vpp_tui.services.errors import ServiceError
 from vpp_tui.services.exports import export_csv, export_folder
@@ -22,8 +22,8 @@ from vpp_tui.ui.commands import Command
 
 def export_command(prefix: str) -> Command:
     """The `x` command of a list whose commands are named `prefix.*`."""
-    return Command(f"{prefix}.export", "x", "export", _("export"),
-                   _("Write every row of the list (all pages, filter applied) to a CSV file "
+    return Command(f"{prefix}.export", "x", "export", N_("export"),
+                   N_("Write every row of the list (all pages, filter applied) to a CSV file "
                      "in your documents folder"))
 
 

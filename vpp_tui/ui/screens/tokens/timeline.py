@@ -8,13 +8,13 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from vpp_tui.i18n import _
+from vpp_tui.i18n import N_, _
 from vpp_tui.services.views import TokenView
 from vpp_tui.ui.commands import Command, bindings
 from vpp_tui.ui.widgets.charts import ExpiryTimeline
 
 TIMELINE_COMMANDS = (
-    Command("timeline.close", "escape,t", "dismiss", _("close"), _("Close the timeline"),
+    Command("timeline.close", "escape,t", "dismiss", N_("close"), N_("Close the timeline"),
             key_display="esc"),
 )
 

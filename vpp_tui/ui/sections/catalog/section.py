@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Input, Label, Static
 
-from vpp_tui.i18n import _
+from vpp_tui.i18n import N_, _
 from vpp_tui.services import catalog, licensing, tokens
 from vpp_tui.services.catalog import AssetView
 from vpp_tui.services.catalog.queries import list_groups
@@ -45,30 +45,30 @@ def sort_label(sort: str) -> str:
 
 def catalog_commands(prefix: str, *, books: bool) -> tuple[Command, ...]:
     commands = (
-        Command(f"{prefix}.details", "enter", "details", _("details"),
-                _("Assignments, license holders and failures of the selected item")),
-        Command(f"{prefix}.assign", "a", "assign", _("assign"),
-                _("Assign the selected item to a group: a form, then a review")),
+        Command(f"{prefix}.details", "enter", "details", N_("details"),
+                N_("Assignments, license holders and failures of the selected item")),
+        Command(f"{prefix}.assign", "a", "assign", N_("assign"),
+                N_("Assign the selected item to a group: a form, then a review")),
     )
     if not books:
-        commands += (Command(f"{prefix}.revoke", "v", "revoke", _("revoke all"),
-                             _("Revoke every license of the selected app (preview first)")),)
+        commands += (Command(f"{prefix}.revoke", "v", "revoke", N_("revoke all"),
+                             N_("Revoke every license of the selected app (preview first)")),)
     return commands + (
-        Command(f"{prefix}.filter", "slash", "filter", _("filter"),
-                _("Filter by name, adamId or token"), key_display="/"),
+        Command(f"{prefix}.filter", "slash", "filter", N_("filter"),
+                N_("Filter by name, adamId or token"), key_display="/"),
         # Not in the footer: the switches line above the table says "o sort", and the
         # footer keeps room for x export and f1 help on an 80-column terminal.
-        Command(f"{prefix}.sort", "o", "sort", _("sort"),
-                _("Sort by name, availability, most used, token"), show=False),
-        Command(f"{prefix}.token", "t", "token", _("token"),
-                _("Show one token's items, the next token, or all")),
+        Command(f"{prefix}.sort", "o", "sort", N_("sort"),
+                N_("Sort by name, availability, most used, token"), show=False),
+        Command(f"{prefix}.token", "t", "token", N_("token"),
+                N_("Show one token's items, the next token, or all")),
         export_command(prefix),
-        Command(f"{prefix}.next", "n", "page(1)", _("next page"), _("Show the next rows"),
+        Command(f"{prefix}.next", "n", "page(1)", N_("next page"), N_("Show the next rows"),
                 show=False),
-        Command(f"{prefix}.previous", "p", "page(-1)", _("previous page"),
-                _("Show the previous rows"), show=False),
-        Command(f"{prefix}.clear", "escape", "clear_filter", _("clear filter"),
-                _("Clear the filter and the token choice"), show=False, key_display="esc"),
+        Command(f"{prefix}.previous", "p", "page(-1)", N_("previous page"),
+                N_("Show the previous rows"), show=False),
+        Command(f"{prefix}.clear", "escape", "clear_filter", N_("clear filter"),
+                N_("Clear the filter and the token choice"), show=False, key_display="esc"),
     ) + JOB_COMMANDS
 
 

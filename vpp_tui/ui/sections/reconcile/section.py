@@ -18,7 +18,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Static
 
 from vpp_tui.domain.reconcile import RECLAIMABLE
-from vpp_tui.i18n import _
+from vpp_tui.i18n import N_, _
 from vpp_tui.services import exports
 from vpp_tui.services.access import AccessDenied
 from vpp_tui.services.reconcile import COLUMNS, ReconcileReport, ReconcileRow, reconcile_report
@@ -36,18 +36,18 @@ SHOWN = 1000  # rows shown in the table; `x` exports every row of the class
 ROW_COLUMNS = ("member", "kind", "item", "edition", "token", "reason")
 
 RECONCILE_COMMANDS = (
-    Command("reconcile.rows", "enter", "rows", _("rows"),
-            _("Show the rows of the selected class")),
-    Command("reconcile.back", "escape", "back", _("classes"),
-            _("Back from the rows to the classes"), key_display="esc"),
-    Command("reconcile.reclaim", "r", "reclaim", _("reclaim"),
-            _("Reclaim the licenses of the selected class: review first, then Apple")),
-    Command("reconcile.export", "x", "export", _("export"),
-            _("Write the rows of the selected class to a CSV file in your documents")),
-    Command("reconcile.refresh", "u", "refresh", _("refresh"),
-            _("Compare the store, the assignments and the directory again")),
-    Command("reconcile.cancel", "c", "cancel_job", _("cancel job"),
-            _("Stop the running reclaim at its next Apple call; what Apple did stays"),
+    Command("reconcile.rows", "enter", "rows", N_("rows"),
+            N_("Show the rows of the selected class")),
+    Command("reconcile.back", "escape", "back", N_("classes"),
+            N_("Back from the rows to the classes"), key_display="esc"),
+    Command("reconcile.reclaim", "r", "reclaim", N_("reclaim"),
+            N_("Reclaim the licenses of the selected class: review first, then Apple")),
+    Command("reconcile.export", "x", "export", N_("export"),
+            N_("Write the rows of the selected class to a CSV file in your documents")),
+    Command("reconcile.refresh", "u", "refresh", N_("refresh"),
+            N_("Compare the store, the assignments and the directory again")),
+    Command("reconcile.cancel", "c", "cancel_job", N_("cancel job"),
+            N_("Stop the running reclaim at its next Apple call; what Apple did stays"),
             show=False),
 )
 
