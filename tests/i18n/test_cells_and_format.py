@@ -41,3 +41,12 @@ def test_dates_and_numbers_follow_the_language() -> None:
     assert percent_text(0.466, 1) == "46,6\u00a0%"
     set_language("zh_CN")
     assert (date_text(at), datetime_text(at, seconds=False)) == ("2026/11/30", "2026/11/30 14:05")
+
+
+def test_chart_text_fills_the_second_cell_of_a_wide_character() -> None:
+    from rich.cells import cell_len
+
+    from vpp_tui.ui.widgets.charts import grid_text
+
+    assert grid_text("used") == "used"
+    assert len(grid_text("已用 7")) == cell_len(grid_text("已用 7")) == cell_len("已用 7")

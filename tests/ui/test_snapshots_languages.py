@@ -10,6 +10,7 @@ from tests.ui import test_snapshots_tokens as tokens_snapshots
 from tests.ui.conftest import settle
 from tests.ui.test_catalog import open_review_field_notes
 from vpp_tui.i18n import set_language
+from vpp_tui.services import demo as demo_service
 
 SIZE = (120, 40)
 
@@ -51,3 +52,12 @@ class TestLanguages:
 
     def test_help(self, lang, snap_compare, demo_app):  # noqa: ANN001
         assert snap_compare(demo_app(), terminal_size=SIZE, run_before=goto("f1"))
+
+    def test_expiry_timeline(self, lang, snap_compare, demo_app):  # noqa: ANN001
+        """plotext lays text out one character per cell: CJK labels must not push the
+        frame (`charts.grid_text`)."""
+        assert snap_compare(demo_app(), terminal_size=SIZE, run_before=goto("t"))
+
+    def test_reconcile(self, lang, snap_compare, demo, demo_app):  # noqa: ANN001
+        demo_service.add_intent(demo[0])
+        assert snap_compare(demo_app(), terminal_size=SIZE, run_before=goto("0"))

@@ -43,6 +43,14 @@ def _long_year_short() -> str:
     return pattern.replace("yy", "y") if "yyyy" not in pattern else pattern
 
 
+def day_month_text(value: date) -> str:
+    """A day and month for a chart axis: "30 Nov" (en), "30 nov." (fr), "11/30" (zh_CN: digits,
+    which a character-grid chart lays out one per cell)."""
+    if _english():
+        return value.strftime("%d %b")
+    return _babel_date(value, "d MMM" if current_language() == "fr" else "M/d", locale=locale())
+
+
 def datetime_text(value: datetime, seconds: bool = True) -> str:
     """A date and time in the value's own zone: "2026-11-30 14:05:09" (en),
     "30/11/2026 14:05:09" (fr), "2026/11/30 14:05:09" (zh_CN); `seconds=False` drops

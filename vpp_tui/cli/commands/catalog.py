@@ -16,6 +16,7 @@ from vpp_tui.cli.output import (
 )
 from vpp_tui.domain.labels import edition_label
 from vpp_tui.domain.limits import MAX_DIRECTORY_FILE_BYTES
+from vpp_tui.domain.text import pad_cells
 from vpp_tui.i18n import _
 from vpp_tui.services import catalog, directory, licensing
 from vpp_tui.services.catalog import queries
@@ -77,7 +78,7 @@ def _show(args: Namespace, ctx) -> int:  # noqa: ANN001
         (_("revocable"), _yes(view.revocable)), (_("custom app"), _yes(view.custom)),
         (_("store"), view.store_url or "—"),
     ]:
-        print(f"{label:>17}: {value}")
+        print(f"{pad_cells(label, 17, right=True)}: {value}")
     if view.missing_in_store:
         print(_("warning: missing from the token's country store; metadata kept from before"))
     if notes:

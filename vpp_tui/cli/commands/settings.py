@@ -8,6 +8,7 @@ from argparse import Namespace
 from vpp_tui.cli.commands.common import guarded
 from vpp_tui.cli.output import EXIT_OK, BadInput, print_json, table
 from vpp_tui.domain.settings import spec_of
+from vpp_tui.domain.text import truncate_cells
 from vpp_tui.i18n import _
 from vpp_tui.services import settings
 from vpp_tui.services.settings.preview import preview
@@ -32,7 +33,7 @@ def _list(args: Namespace, ctx) -> int:  # noqa: ANN001
     for v in views:
         spec = spec_of(v.key)
         key = v.key if v.item is None else f"{v.key} --item {v.item}"
-        allowed = v.allowed if len(v.allowed) <= 40 else v.allowed[:39] + "…"
+        allowed = truncate_cells(v.allowed, 40)
         rows.append([key, spec.show(v.value), spec.show(v.default), _changed(v), allowed])
     print(table(rows, [_("KEY"), _("VALUE"), _("DEFAULT"), _("CHANGED"), _("ALLOWED")]))
     return EXIT_OK

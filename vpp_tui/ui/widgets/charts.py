@@ -7,10 +7,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
+from rich.cells import cell_len
 from textual_plotext import PlotextPlot
 
 from vpp_tui.domain.notices import notice_days
 from vpp_tui.i18n import _
+from vpp_tui.i18n.format import day_month_text
 from vpp_tui.services.usage import UsagePoint
 from vpp_tui.services.views import TokenView
 
@@ -23,7 +25,15 @@ def _whole_ticks(high: int, count: int = 4) -> list[int]:
 
 
 def _day_label(at: datetime) -> str:
-    return at.strftime("%d %b")
+    return day_month_text(at)
+
+
+def grid_text(text: str) -> str:
+    """`text` for plotext, which lays text out one character per cell: each double-width
+    (CJK) character is followed by a zero-width space that fills its second cell, so
+    labels, the legend and the frame stay aligned ("已用" -> "已\u200b用\u200b";
+    Latin text is unchanged). Source: Unicode UAX #11 via Rich's `cell_len`."""
+    return "".join(c + "\u200b" if cell_len(c) == 2 else c for c in text)
 
 
 class UsageChart(PlotextPlot):
@@ -43,11 +53,11 @@ class UsageChart(PlotextPlot):
         first = self.points[0].recorded_at
         xs = [(p.recorded_at - first).total_seconds() / 86400 for p in self.points]
         used = [p.assigned for p in self.points]
-        plt.plot(xs, used, marker="hd", label=_("used"))
+        plt.plot(xs, used, marker="hd", label=grid_text(_("used")))
         high = max(used)
         if not self.unlimited:
             totals = [p.total for p in self.points]
-            plt.plot(xs, totals, marker="hd", label=_("total"))
+            plt.plot(xs, totals, marker="hd", label=grid_text(_("total")))
             high = max(high, *totals)
         ticks = _whole_ticks(max(high, 1))
         plt.yticks(ticks, [str(t) for t in ticks])
@@ -77,14 +87,14 @@ class ExpiryTimeline(PlotextPlot):
     def on_mount(self) -> None:
         plt = self.plt
         if not self.views:
-            plt.title(_("no tokens yet"))
+            plt.title(grid_text(_("no tokens yet")))
             return
         # Bottom-up rows: the latest expiry first puts the soonest at the top.
         shown = list(reversed(self.views))
         for row, view in enumerate(shown, start=1):
             plt.plot([min(0, view.days_left), max(0, view.days_left)], [row, row],
                      marker="hd", color="blue+" if view.days_left > 0 else "red")
-        plt.yticks(list(range(1, len(shown) + 1)), [v.name for v in shown])
+        plt.yticks(list(range(1, len(shown) + 1)), [grid_text(v.name) for v in shown])
         plt.ylim(0.5, len(shown) + 0.5)
         days = notice_days(self.first_day)
         xs, ys = [], []
@@ -94,7 +104,7 @@ class ExpiryTimeline(PlotextPlot):
                     xs.append(view.days_left - d)
                     ys.append(row)
         if xs:
-            plt.scatter(xs, ys, marker="●", label=_("notice days"))
+            plt.scatter(xs, ys, marker="●", label=grid_text(_("notice days")))
         low = min(0, *(v.days_left for v in shown))
         high = max(1, *(v.days_left for v in shown))
         # The past gets its own tick only when it is far enough from 0 for both labels to
@@ -102,4 +112,4 @@ class ExpiryTimeline(PlotextPlot):
         ticks = sorted({0, *_whole_ticks(high)} | ({low} if low < -high / 10 else set()))
         plt.xticks(ticks, [str(t) for t in ticks])
         plt.vline(0)
-        plt.xlabel(_("days from today"))
+        plt.xlabel(grid_text(_("days from today")))
