@@ -11,7 +11,9 @@ from typing import Any
 
 from vpp_tui.cli.commands.common import guarded
 from vpp_tui.cli.output import EXIT_FAILED, EXIT_OK, print_json, table, warning
+from vpp_tui.domain.labels import sync_status_label, token_state_label
 from vpp_tui.i18n import _
+from vpp_tui.i18n.format import datetime_text, number_text
 from vpp_tui.services.status import StatusReport, status_report
 
 SHOWN = 8  # low items and waitlists listed in text; --json lists all
@@ -20,7 +22,7 @@ SHOWN = 8  # low items and waitlists listed in text; --json lists all
 
 
 def _when(value: Any) -> str:
-    return value.strftime("%Y-%m-%d %H:%M") if value else _("never")
+    return datetime_text(value, seconds=False) if value else _("never")
 
 
 def _more(rows: list[Any]) -> str:
@@ -32,21 +34,22 @@ def _text(report: StatusReport) -> list[str]:
     head = (_("needs attention:") if reasons else _("healthy"))
     lines = [f"vpp-tui status {_when(report.checked_at)} UTC: {head}"]
     lines += [f"  ! {r}" for r in reasons]
-    rows = [[t.view.name, t.view.state, str(t.view.days_left),
+    rows = [[t.view.name, token_state_label(t.view.state), number_text(t.view.days_left),
              (("!" if t.notice.due_today else _("in {n} d").format(n=t.notice.next_in))
               if t.notice else "—"),
-             _when(t.view.last_sync_at), t.view.last_sync_status] for t in report.tokens]
+             _when(t.view.last_sync_at), sync_status_label(t.view.last_sync_status)]
+            for t in report.tokens]
     lines += ["", table(rows, [_("TOKEN"), _("STATE"), _("DAYS LEFT"), _("NOTICE"),
                                _("LAST SYNC"), _("SYNC STATUS")])]
     if report.low:
-        lines += ["", table([[i.name, i.token, i.product_type, f"{i.used}/{i.total}",
+        lines += ["", table([[i.name, i.token, i.product_type, f"{number_text(i.used)}/{number_text(i.total)}",
                               f"{i.threshold:g}%"] for i in report.low[:SHOWN]],
                             [_("NEARLY OUT"), _("TOKEN"), _("KIND"), _("USED"),
                              _("THRESHOLD")])]
         if len(report.low) > SHOWN:
             lines.append(_more(list(report.low)))
     if report.waiting:
-        lines += ["", table([[w.name, w.token, str(w.waiting)]
+        lines += ["", table([[w.name, w.token, number_text(w.waiting)]
                              for w in report.waiting[:SHOWN]],
                             [_("WAITLIST"), _("TOKEN"), _("WAITING")])]
         if len(report.waiting) > SHOWN:
