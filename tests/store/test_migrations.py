@@ -46,3 +46,33 @@ def test_a_store_behind_the_head_is_still_upgraded(tmp_path) -> None:
         assert stored_revision(reopened.engine) == head_from_files()
     finally:
         reopened.close()
+
+
+def test_admin_language_comes_after_usage_history_and_upgrades_a_store_at_0007(
+        tmp_path) -> None:
+    """0008_admin_language (issue 15) is chained after 0007_usage_history: a store left at
+    0007 gains `admin_preferences` when opened, and keeps its rows."""
+    from alembic import command
+    from sqlalchemy import inspect, text
+
+    script = ScriptDirectory.from_config(alembic_config())
+    assert script.get_revision("0008_admin_language").down_revision == "0007_usage_history"
+    url = f"sqlite:///{tmp_path / 'at7.db'}"
+    open_store(url).close()
+    cfg = alembic_config()
+    store = open_store(url, migrate=False)
+    with store.engine.begin() as connection:
+        cfg.attributes["connection"] = connection
+        command.downgrade(cfg, "0007_usage_history")
+        connection.execute(text("insert into settings (key, value, updated_at, updated_by) "
+                                "values ('theme', '\"nord\"', '2026-11-30', 'ana')"))
+    assert "admin_preferences" not in inspect(store.engine).get_table_names()
+    store.close()
+    reopened = open_store(url)
+    try:
+        assert stored_revision(reopened.engine) == "0008_admin_language"
+        assert "admin_preferences" in inspect(reopened.engine).get_table_names()
+        with reopened.engine.connect() as conn:
+            assert conn.execute(text("select count(*) from settings")).scalar() == 1
+    finally:
+        reopened.close()
