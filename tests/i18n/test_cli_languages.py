@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -17,7 +18,6 @@ JSON_COMMANDS = (
     ("token", "show", "North Campus", "--json"),
     ("apps", "list", "--json"),
     ("settings", "--json"),
-    ("status", "--json"),  # its "attention" lines are text: English in JSON
     ("reconcile", "--json"),
 )
 
@@ -49,6 +49,13 @@ def test_json_is_byte_identical_across_languages_and_human_output_is_translated(
     assert "EMPLACEMENT" in _out(capsys, "--lang", "fr", "token", "list").decode()
     assert "位置" in _out(capsys, "--lang", "zh_CN", "token", "list").decode()
     assert "LOCATION" in _out(capsys, "token", "list").decode()
+    # status: its "attention" lines are text, English in JSON; checked_at is the clock.
+    statuses = {lang: json.loads(_out(capsys, "--lang", lang, "status", "--json"))
+                for lang in LANGUAGES}
+    for doc in statuses.values():
+        doc.pop("checked_at")
+    assert statuses["fr"] == statuses["en"] == statuses["zh_CN"]
+    assert statuses["en"]["attention"][0].startswith("token ")
     assert "令牌" in _out(capsys, "--lang", "zh_CN", "status").decode()
 
     env = {k: v for k, v in os.environ.items() if k not in ("VPP_LANG", "LC_ALL", "LANG")}
