@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from tests.pgserver import PgServer, start_server
+from tests.templates import migrated_sqlite_url
 from vpp_tui.store.engine import Store, open_store
 
 
@@ -42,30 +43,6 @@ def _pg(request: pytest.FixtureRequest) -> PgServer:
     return server
 
 
-@pytest.fixture(scope="session")
-def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> bytes:
-    """The bytes of a SQLite store that `open_store` migrated to the head, once per test
-    process: a test's store starts as a copy (milliseconds) instead of running every
-    Alembic revision again (a quarter second or more). The migrations themselves are
-    tested from an empty store in tests/store and by every CLI test on a fresh file."""
-    path = tmp_path_factory.mktemp("template") / "store.db"
-    opened = open_store(f"sqlite:///{path}")
-    with opened.engine.connect() as connection:  # everything into the main file
-        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-    opened.close()
-    return path.read_bytes()
-
-
-def migrated_sqlite_url(template: bytes, path: Path) -> str:
-    """Write the migrated template to `path` (created 0600, as open_store creates a store
-    file) and return its URL."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as out:
-        out.write(template)
-    return f"sqlite:///{path}"
-
-
 @pytest.fixture(params=["sqlite", "postgresql"])
 def store_backend(request: pytest.FixtureRequest) -> str:
     return request.param
@@ -86,8 +63,7 @@ def store(store_backend: str, request: pytest.FixtureRequest, tmp_path: Path) ->
     if "store_url" in request.fixturenames:
         url = request.getfixturevalue("store_url")
     elif store_backend == "sqlite":
-        url = migrated_sqlite_url(request.getfixturevalue("_sqlite_template"),
-                                  tmp_path / "store.db")
+        url = migrated_sqlite_url(tmp_path / "store.db")
     else:
         url = _pg(request).migrated_database()
     opened = open_store(url)
@@ -96,7 +72,8 @@ def store(store_backend: str, request: pytest.FixtureRequest, tmp_path: Path) ->
 
 
 @pytest.fixture
-def sqlite_store(tmp_path: Path, _sqlite_template: bytes) -> Iterator[Store]:
-    opened = open_store(migrated_sqlite_url(_sqlite_template, tmp_path / "store.db"))
+def sqlite_store(tmp_path: Path) -> Iterator[Store]:
+    """An open SQLite store at the schema head (a copy of the migrated template)."""
+    opened = open_store(migrated_sqlite_url(tmp_path / "store.db"))
     yield opened
     opened.close()
