@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from tests.pgserver import PgServer, start_server
+from tests.templates import migrated_sqlite_url
 from vpp_tui.i18n import set_language
 from vpp_tui.store.engine import Store, open_store
 
@@ -42,26 +43,44 @@ def pg_server() -> Iterator[PgServer | None]:
         server.stop()
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """A fresh, empty store URL on each backend."""
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'store.db'}"
+def _pg(request: pytest.FixtureRequest) -> PgServer:
     server = request.getfixturevalue("pg_server")
     if server is None:
         pytest.skip("PostgreSQL binaries not installed (set VPP_TEST_POSTGRES=required to fail)")
-    return server.create_database()
+    return server
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_backend(request: pytest.FixtureRequest) -> str:
+    return request.param
 
 
 @pytest.fixture
-def store(store_url: str) -> Iterator[Store]:
-    opened = open_store(store_url)
+def store_url(store_backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh, empty store URL on each store_backend."""
+    if store_backend == "sqlite":
+        return f"sqlite:///{tmp_path / 'store.db'}"
+    return _pg(request).create_database()
+
+
+@pytest.fixture
+def store(store_backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    """An open store at the schema head on each store_backend: a copy of a migrated template
+    (a test that also asks for `store_url` gets that empty store, migrated on open)."""
+    if "store_url" in request.fixturenames:
+        url = request.getfixturevalue("store_url")
+    elif store_backend == "sqlite":
+        url = migrated_sqlite_url(tmp_path / "store.db")
+    else:
+        url = _pg(request).migrated_database()
+    opened = open_store(url)
     yield opened
     opened.close()
 
 
 @pytest.fixture
 def sqlite_store(tmp_path: Path) -> Iterator[Store]:
-    opened = open_store(f"sqlite:///{tmp_path / 'store.db'}")
+    """An open SQLite store at the schema head (a copy of the migrated template)."""
+    opened = open_store(migrated_sqlite_url(tmp_path / "store.db"))
     yield opened
     opened.close()

@@ -15,6 +15,10 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy.engine import make_url
+
+from vpp_tui.store.engine import open_store
+
 CANDIDATE_BIN_DIRS = [Path(p) for p in sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)]
 
 
@@ -31,6 +35,7 @@ class PgServer:
     bin_dir: Path
     root: Path
     run_as: str | None
+    _template: str | None = None
 
     @property
     def data(self) -> Path:
@@ -62,11 +67,27 @@ class PgServer:
     def url(self, database: str = "postgres") -> str:
         return f"postgresql+psycopg://postgres@/{database}?host={self.socket_dir}"
 
-    def create_database(self) -> str:
+    def create_database(self, template: str | None = None) -> str:
+        """A new database's URL: empty, or a copy of database `template` (PostgreSQL copies
+        its files, a few milliseconds; nobody may be connected to `template` meanwhile).
+        Issued over one psycopg connection, not a psql process per database."""
+        import psycopg
+
         name = "t_" + uuid.uuid4().hex[:12]
-        self._run(str(self.bin_dir / "psql"), "-h", str(self.socket_dir), "-U", "postgres", "-d",
-                  "postgres", "-c", f'CREATE DATABASE "{name}"')
+        clause = f' TEMPLATE "{template}"' if template else ""
+        with psycopg.connect(host=str(self.socket_dir), user="postgres", dbname="postgres",
+                             autocommit=True) as connection:
+            connection.execute(f'CREATE DATABASE "{name}"{clause}')
         return self.url(name)
+
+    def migrated_database(self) -> str:
+        """A new database already at the schema head: a copy of a template database that
+        `open_store` migrated once for this server (the first call makes it)."""
+        if self._template is None:
+            url = self.create_database()
+            open_store(url).close()  # the product's own migration, once per server
+            self._template = make_url(url).database
+        return self.create_database(template=self._template)
 
 
 def start_server() -> PgServer | None:

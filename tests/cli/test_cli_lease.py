@@ -4,6 +4,10 @@ simulator over loopback, on a real SQLite file and a real PostgreSQL.
 Only one syncs at a time even when the sync outlives its first lease period (the heartbeat
 renews it), and after kill -9 of a syncing process `sync --break-lease` lets the next sync
 run at once. The lease period is shortened with VPP_LEASE_SECONDS so this takes seconds.
+
+The simulator holds the first sync's first /users request (a `hold` fault) until the test
+releases it, so that sync is still running for as long as the test needs, whatever the
+machine's load, and ends as soon as the test lets it (no fixed latency to sit out).
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import sys
 import threading
 from datetime import UTC, datetime, timedelta
 
+import httpx
 import pytest
 from sqlmodel import select
 
@@ -26,8 +31,6 @@ from vpp_tui.store import models as m
 from vpp_tui.store.engine import open_store
 
 NAME = "North"
-USERS_MS = 20000  # each /users answer takes this long: a sync outlives many periods, and a
-# second process (seconds to start on a loaded machine) still finds it running
 WAIT = 120
 
 
@@ -52,17 +55,28 @@ class SimLog:
             return sum(text in line for line in self.lines)
 
     def wait_for(self, text: str, n: int) -> None:
+        """Until the log has `n` lines containing `text` (uvicorn logs a request once it is
+        answered)."""
         with self.changed:
             assert self.changed.wait_for(lambda: sum(text in ln for ln in self.lines) >= n,
                                          WAIT), "".join(self.lines[-20:])
 
 
+def release_holds(sim: simserver.ServedSimulator) -> None:
+    """Let the held /users request go on (POST /_simulator/control)."""
+    origin = sim.base_url.removesuffix("/mdm/v2")
+    httpx.post(f"{origin}/_simulator/control", json={"release_holds": True},
+               timeout=30).raise_for_status()
+
+
 @pytest.fixture
 def slow_users(tmp_path_factory):
-    sim = simserver.start(tmp_path_factory.mktemp("tokens"),
-                          "--fault", f"latency:ms={USERS_MS}:path=/users:count=*")
+    """A served simulator that holds the first /users request until `release_holds`."""
+    sim = simserver.start(tmp_path_factory.mktemp("tokens"), "--control",
+                          "--fault", f"hold:path=/users:timeout={WAIT}")
     log = SimLog(sim.process)
     yield sim, log
+    release_holds(sim)  # a held request would keep the server from stopping
     sim.stop()
 
 
@@ -113,6 +127,7 @@ def test_two_sync_processes_never_sync_one_token_at_once(slow_users, tmp_path,
     second = json.loads(admin.ok("sync", NAME, "--json"))
     assert first.poll() is None, "the first sync ended before the second one tried"
     assert (second[0]["status"], second[0]["skip_reason"]) == ("skipped", "busy"), second
+    release_holds(sim)
     out, err = first.communicate(timeout=WAIT)
     assert first.returncode == 0, err
     assert json.loads(out)[0]["status"] == "completed"
@@ -132,6 +147,7 @@ def test_after_kill_9_break_lease_lets_the_next_sync_run_at_once(slow_users, tmp
     log.wait_for("/assignments", seen + 1)
     os.kill(doomed.pid, signal.SIGKILL)
     doomed.wait(WAIT)
+    release_holds(sim)  # its /users request is answered to nobody; the next ones are not held
     busy = json.loads(admin.ok("sync", NAME, "--json"))
     assert busy[0]["skip_reason"] == "busy"  # the dead holder's lease still looks live
 

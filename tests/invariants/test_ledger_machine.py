@@ -373,7 +373,7 @@ def test_ledger_machine_on_sqlite(sqlite_store: Store, tmp_path: Path) -> None:
 def test_ledger_machine_on_postgresql(pg_server, tmp_path: Path) -> None:  # noqa: ANN001
     if pg_server is None:
         pytest.skip("PostgreSQL binaries not installed (set VPP_TEST_POSTGRES=required to fail)")
-    store = open_store(pg_server.create_database())
+    store = open_store(pg_server.migrated_database())
     try:
         run_machine(store, tmp_path / "k.key", PG_EXAMPLES)
     finally:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.templates import migrated_sqlite_url
 from vpp_tui.apple.clock import FakeClock
 from vpp_tui.services.context import ServiceContext
 from vpp_tui.store.engine import open_store
@@ -29,7 +30,7 @@ def _fixed_place_and_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> It
 
 @pytest.fixture
 def ctx(tmp_path: Path) -> Iterator[ServiceContext]:
-    store = open_store(f"sqlite:///{tmp_path / 's.db'}")
+    store = open_store(migrated_sqlite_url(tmp_path / "s.db"))
     yield ServiceContext(store=store, actor="ana", clock=FakeClock())
     store.close()
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+from tests.templates import migrated_sqlite_url
 from vpp_tui.apple.clock import FakeClock
 from vpp_tui.cli.runtime import SIM, make_apple_factory
 from vpp_tui.services import demo
@@ -22,7 +23,7 @@ def demo_context(folder: Path, *, actor: str = "ana", seed: bool = True):  # noq
     """(ctx, simulator): the demo world's tokens added and synced once, as `vpp-tui demo` does."""
     clock = FakeClock()
     simulator = build_world("demo", clock=clock, event_delay=0.01)
-    store = open_store(f"sqlite:///{folder / 's.db'}")
+    store = open_store(migrated_sqlite_url(folder / "s.db"))  # at the head already
     holder: dict[str, ServiceContext] = {}
     ctx = ServiceContext(store=store, actor=actor, clock=clock, apple_url=SIM,
                          key_file=str(folder / "s.key"),
