@@ -6,6 +6,7 @@ workers, SIGKILL, SIGTERM) are in tests/concurrency/test_workers.py."""
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import timedelta
 
 import pytest
 from sqlmodel import select
@@ -13,9 +14,9 @@ from sqlmodel import select
 from tests.services.licensing_helpers import NORTH, north
 from tests.services.test_tokens import add
 from vpp_tui.domain import jobs as rules
-from vpp_tui.services import jobs
+from vpp_tui.services import jobs, tokens
 from vpp_tui.services.access import AccessDenied, admin
-from vpp_tui.services.errors import InvalidInput, NotFound
+from vpp_tui.services.errors import InvalidInput, NotFound, ServiceError
 from vpp_tui.services.jobs import queue
 from vpp_tui.services.jobs.worker import Worker
 from vpp_tui.store import models as m
@@ -158,3 +159,36 @@ def test_sqlite_takes_one_worker_at_a_time(sqlite_world) -> None:
             pass
     with queue.sqlite_slot(ctx, "second"):  # released: the next worker may start
         pass
+
+
+def test_cancel_refusal_never_names_a_token_the_admin_may_not_see(world) -> None:
+    """Fault: `jobs cancel` refused an admin outside the job's scope with a line naming
+    the job's token; it must read as for an unknown id."""
+    add(world, NORTH)
+    admin.create_scope_tag(world.ctx, "north")
+    tokens.update_settings(world.ctx, NORTH, scope_tags=["north"])
+    admin.grant(world.ctx, "dan", "Token manager")  # the default scope only
+    queued = jobs.enqueue(world.ctx, "sync", token=NORTH)
+    dan = replace(world.ctx, actor="dan")
+    with pytest.raises(NotFound) as hidden:
+        jobs.cancel(dan, queued.id)
+    with pytest.raises(NotFound) as unknown:
+        jobs.cancel(dan, queued.id + 1000)
+    assert NORTH not in str(hidden.value)
+    assert str(hidden.value) == str(unknown.value).replace(str(queued.id + 1000),
+                                                           str(queued.id))
+    assert rows(world)[0].state == rules.QUEUED
+
+
+def test_sync_queue_refuses_a_token_that_cannot_sync(world) -> None:
+    """Fault: queuing the sync of an expired or parked token queued a job that then
+    failed; it is refused at once, with the line inline sync reports."""
+    add(world, NORTH)
+    with world.ctx.store.session() as s:
+        token = s.exec(select(m.Token).where(m.Token.name == NORTH)).one()
+        token.expires_at = world.clock.now() - timedelta(days=1)
+        s.add(token)
+    with pytest.raises(ServiceError, match="not synced") as refused:
+        jobs.enqueue(world.ctx, "sync", token=NORTH)
+    assert not isinstance(refused.value, InvalidInput)  # exit 1, as inline sync
+    assert rows(world) == []
