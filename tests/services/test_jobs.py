@@ -6,7 +6,6 @@ workers, SIGKILL, SIGTERM) are in tests/concurrency/test_workers.py."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import timedelta
 
 import pytest
 from sqlmodel import select
@@ -14,6 +13,7 @@ from sqlmodel import select
 from tests.services.licensing_helpers import NORTH, north
 from tests.services.test_tokens import add
 from vpp_tui.domain import jobs as rules
+from vpp_tui.domain.tokens import ERROR_REVOKED
 from vpp_tui.services import jobs, tokens
 from vpp_tui.services.access import AccessDenied, admin
 from vpp_tui.services.errors import InvalidInput, NotFound, ServiceError
@@ -186,7 +186,7 @@ def test_sync_queue_refuses_a_token_that_cannot_sync(world) -> None:
     add(world, NORTH)
     with world.ctx.store.session() as s:
         token = s.exec(select(m.Token).where(m.Token.name == NORTH)).one()
-        token.expires_at = world.clock.now() - timedelta(days=1)
+        token.apple_error = ERROR_REVOKED  # parked: Apple said the token was revoked
         s.add(token)
     with pytest.raises(ServiceError, match="not synced") as refused:
         jobs.enqueue(world.ctx, "sync", token=NORTH)
