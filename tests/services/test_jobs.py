@@ -19,6 +19,7 @@ from vpp_tui.services.access import AccessDenied, admin
 from vpp_tui.services.errors import InvalidInput, NotFound, ServiceError
 from vpp_tui.services.jobs import queue
 from vpp_tui.services.jobs.worker import Worker
+from vpp_tui.services.reconcile import reclaim
 from vpp_tui.store import models as m
 
 PERIOD = 60.0
@@ -192,3 +193,21 @@ def test_sync_queue_refuses_a_token_that_cannot_sync(world) -> None:
         jobs.enqueue(world.ctx, "sync", token=NORTH)
     assert not isinstance(refused.value, InvalidInput)  # exit 1, as inline sync
     assert rows(world) == []
+
+
+def test_reconcile_reclaim_runs_as_a_job_with_progress_and_is_checked_when_queued(
+        world) -> None:
+    north(world)
+    with pytest.raises(InvalidInput):
+        jobs.enqueue(world.ctx, "reconcile", {"classes": ["ghosts"], "token": NORTH})
+    assert rows(world) == []
+    queued = jobs.enqueue(world.ctx, "reconcile", {"classes": ["unmanaged_device"],
+                                                   "token": NORTH})
+    assert (queued.kind, queued.token, queued.state) == ("reconcile", NORTH, "queued")
+    report = Worker(world.ctx, once=True, due=False).run()
+    assert (report.done, report.failed) == (1, 0)
+    view = jobs.get_job(world.ctx, queued.id)
+    assert view.state == rules.DONE and view.exit_status == 0
+    assert view.result.startswith("reclaimed 1 licenses, 0 failed")
+    assert view.progress_done == view.progress_total == 1
+    assert reclaim.plan_reclaim(world.ctx, ["unmanaged_device"], token=NORTH).entries == ()
