@@ -81,7 +81,7 @@ def sections() -> tuple[Section, ...]:
 
 
 def global_commands() -> tuple[Command, ...]:
-    """App-wide commands: section keys, help, palette, quit."""
+    """App-wide commands: section keys, jobs, help, palette, quit."""
     nav = tuple(
         Command(f"section.{s.mode}", str(s.number), f"app.switch_section('{s.mode}')",
                 s.title, _("Go to {section}: {summary}").format(section=s.title, summary=s.summary),
@@ -89,6 +89,9 @@ def global_commands() -> tuple[Command, ...]:
         for s in sections()
     )
     return nav + (
+        Command("jobs", "j", "app.show_jobs", _("jobs"),
+                _("Show the jobs queued for workers: state, progress, cancel"),
+                show=False),
         Command("help", "f1,question_mark", "app.help", _("help"),
                 _("Show the keys of this screen"), key_display="f1"),
         Command("palette", "ctrl+p", "app.command_palette", _("palette"),
