@@ -44,7 +44,7 @@ def state_label(view: JobView) -> Text:
     text = view.state
     if view.cancel_requested and view.state == rules.RUNNING:
         text = _("{state}, stopping").format(state=view.state)
-    return Text(text, style=STATE_STYLES.get(view.state, ""))
+    return Text(text, style=STATE_STYLES.get(view.state, ""), end="")
 
 
 def job_cells(view: JobView, now: datetime) -> tuple[object, ...]:
@@ -56,19 +56,20 @@ def job_cells(view: JobView, now: datetime) -> tuple[object, ...]:
 
 
 def payload_text(payload: dict[str, object]) -> str:
-    """The job's arguments as "name: value" lines (lists joined), empty ones left out."""
-    lines = []
+    """The job's arguments as "name: value" words (lists joined with ", "), empty ones
+    left out, separated by "; "."""
+    parts = []
     for key, value in payload.items():
         if value in (None, "", False, [], ()):
             continue
         shown = ", ".join(map(str, value)) if isinstance(value, list | tuple) else str(value)
-        lines.append(f"{key}: {shown}")
-    return "\n".join(lines) or "—"
+        parts.append(f"{key}: {shown}")
+    return "; ".join(parts) or "—"
 
 
 def detail_fields(view: JobView) -> list[tuple[str, str]]:
-    """(label, value) of every field of the job, in reading order; "—" for none. A failed
-    job's result is its error."""
+    """(label, value) of every field of the job, most telling first; "—" for none. A
+    failed job's result is its error, shown right under its state."""
     def at(moment: datetime | None) -> str:
         return when(moment) if moment is not None else "—"
 
@@ -79,28 +80,29 @@ def detail_fields(view: JobView) -> list[tuple[str, str]]:
     return [
         (_("Kind"), view.kind),
         (_("Token"), view.token or "—"),
+        (_("State"), state_label(view).plain),
+        (result_label, view.result or "—"),
         (_("What"), payload_text(view.payload)),
         (_("Queued by"), view.actor),
-        (_("State"), state_label(view).plain),
         (_("Progress"), progress),
         (_("Worker"), view.claimed_by or "—"),
         (_("Attempts"), str(view.attempts)),
         (_("Queued"), at(view.queued_at)),
         (_("Started"), at(view.started_at)),
         (_("Finished"), at(view.finished_at)),
-        (result_label, view.result or "—"),
         (_("Exit status"), "—" if view.exit_status is None else str(view.exit_status)),
     ]
 
 
 def detail_text(view: JobView) -> Text:
-    """The job as plain text: a bold label per field, its value below."""
+    """The job as plain text, one field a line: its label in bold (an error's in red),
+    padded to the longest label, then the value (wrapped by the dialog)."""
+    fields = detail_fields(view)
+    width = max(len(label) for label, _value in fields) + 2
     text = Text()
-    for index, (label, value) in enumerate(detail_fields(view)):
+    for index, (label, value) in enumerate(fields):
         if index:
             text.append("\n")
-        text.append(label, style="bold" if label != _("Error") else "bold red")
-        text.append("\n")
+        text.append(label.ljust(width), style="bold red" if label == _("Error") else "bold")
         text.append(value)
-        text.append("\n")
     return text
