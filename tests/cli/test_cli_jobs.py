@@ -69,3 +69,24 @@ def test_a_second_worker_on_one_sqlite_store_is_refused(capsys, shop) -> None:
     with queue.sqlite_slot(shop.world.ctx, "someone@elsewhere:1:x"):
         code, _out, err = run(capsys, shop, "worker", "--once")
     assert code == 1 and "someone@elsewhere" in err and "PostgreSQL" in err
+
+
+def test_sync_queue_of_an_expired_token_is_refused_as_inline_sync_reports_it(
+        capsys, shop) -> None:
+    """Fault: `sync --queue` of an expired token queued a job that then failed."""
+    code, out, err = run(capsys, shop, "sync", "Old Annex", "--queue")
+    assert (code, out) == (1, "")
+    assert err.count("error:") == 1 and "Old Annex: skipped" in err
+    code, out, err = run(capsys, shop, "sync", "Old Annex", "North Campus", "--queue")
+    assert code == 1 and "queued job" in out and "North Campus" in out
+    assert [j["token"] for j in json.loads(ok(capsys, shop, "jobs", "--json"))] == [
+        "North Campus"]
+
+
+def test_worker_once_exits_1_when_a_job_it_ran_failed(capsys, shop) -> None:
+    """Fault: `worker --once` exited 0 though the job it ran failed."""
+    with shop.world.ctx.store.session() as s:
+        s.add(m.Job(kind="no-such-kind", payload={}, actor=os_login(), state="queued",
+                    queued_at=shop.world.ctx.clock.now()))
+    code, out, _err = run(capsys, shop, "worker", "--once", "--no-due")
+    assert code == 1 and "1 failed" in out

@@ -120,3 +120,21 @@ def test_csv_on_stdout_keeps_the_last_column_name_whole(capsys, shop) -> None:
     code, out, _err = run(capsys, shop, "reconcile", "--csv")
     assert code == 0
     assert out.splitlines()[0] == ",".join(COLUMNS)
+
+
+def test_reclaim_queue_queues_a_reconcile_job_that_jobs_lists(capsys, shop) -> None:
+    code, out, err = run(capsys, shop, "reconcile", "--reclaim", "unmanaged_device",
+                         "--queue")
+    assert code == 2 and "--yes" in err and out == ""  # --yes still asked for
+    code, out, err = run(capsys, shop, "reconcile", "--queue")
+    assert code == 2 and err.count("error:") == 1
+    code, out, err = run(capsys, shop, "reconcile", "--reclaim", "unmanaged_device",
+                         "--token", "North Campus", "--yes", "--queue", "--json")
+    assert code == 0, err
+    job = json.loads(out)
+    assert (job["kind"], job["token"], job["state"]) == ("reconcile", "North Campus", "queued")
+    assert job["payload"] == {"classes": ["unmanaged_device"], "token": "North Campus"}
+    listed = json.loads(run(capsys, shop, "jobs", "--json")[1])
+    assert [j["id"] for j in listed] == [job["id"]]
+    assert json.loads(run(capsys, shop, "reconcile", "--json")[1])["counts"][
+        "unmanaged_device"] == 1  # nothing done yet: a worker does it

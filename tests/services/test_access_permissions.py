@@ -213,6 +213,8 @@ OPERATIONS: dict[str, Op] = {
                                                                          token=NORTH)),
     "jobs._preflight[assign]": Op(P.APPS_ASSIGN, lambda c, w: jobs.enqueue(c, "assign", {
         "item": ITEM, "group": "Teachers", "intent": "required", "license": "user"})),
+    "jobs._preflight[reconcile]": Op(P.APPS_REVOKE, lambda c, w: jobs.enqueue(
+        c, "reconcile", {"classes": ["unmanaged_device"], "token": NORTH})),
     "jobs.cancel": Op(P.TOKENS_SYNC, lambda c, w: jobs.cancel(c, _last_job(w)),
                       prep=lambda w: jobs.enqueue(w.ctx, "sync", token=NORTH)),
     "jobs.enqueue_due": Op(P.TOKENS_SYNC, lambda c, w: jobs.enqueue_due(c)),

@@ -13,11 +13,13 @@ from sqlmodel import select
 from tests.services.licensing_helpers import NORTH, north
 from tests.services.test_tokens import add
 from vpp_tui.domain import jobs as rules
-from vpp_tui.services import jobs
+from vpp_tui.domain.tokens import ERROR_REVOKED
+from vpp_tui.services import jobs, tokens
 from vpp_tui.services.access import AccessDenied, admin
-from vpp_tui.services.errors import InvalidInput, NotFound
+from vpp_tui.services.errors import InvalidInput, NotFound, ServiceError
 from vpp_tui.services.jobs import queue
 from vpp_tui.services.jobs.worker import Worker
+from vpp_tui.services.reconcile import reclaim
 from vpp_tui.store import models as m
 
 PERIOD = 60.0
@@ -158,3 +160,54 @@ def test_sqlite_takes_one_worker_at_a_time(sqlite_world) -> None:
             pass
     with queue.sqlite_slot(ctx, "second"):  # released: the next worker may start
         pass
+
+
+def test_cancel_refusal_never_names_a_token_the_admin_may_not_see(world) -> None:
+    """Fault: `jobs cancel` refused an admin outside the job's scope with a line naming
+    the job's token; it must read as for an unknown id."""
+    add(world, NORTH)
+    admin.create_scope_tag(world.ctx, "north")
+    tokens.update_settings(world.ctx, NORTH, scope_tags=["north"])
+    admin.grant(world.ctx, "dan", "Token manager")  # the default scope only
+    queued = jobs.enqueue(world.ctx, "sync", token=NORTH)
+    dan = replace(world.ctx, actor="dan")
+    with pytest.raises(NotFound) as hidden:
+        jobs.cancel(dan, queued.id)
+    with pytest.raises(NotFound) as unknown:
+        jobs.cancel(dan, queued.id + 1000)
+    assert NORTH not in str(hidden.value)
+    assert str(hidden.value) == str(unknown.value).replace(str(queued.id + 1000),
+                                                           str(queued.id))
+    assert rows(world)[0].state == rules.QUEUED
+
+
+def test_sync_queue_refuses_a_token_that_cannot_sync(world) -> None:
+    """Fault: queuing the sync of an expired or parked token queued a job that then
+    failed; it is refused at once, with the line inline sync reports."""
+    add(world, NORTH)
+    with world.ctx.store.session() as s:
+        token = s.exec(select(m.Token).where(m.Token.name == NORTH)).one()
+        token.apple_error = ERROR_REVOKED  # parked: Apple said the token was revoked
+        s.add(token)
+    with pytest.raises(ServiceError, match="not synced") as refused:
+        jobs.enqueue(world.ctx, "sync", token=NORTH)
+    assert not isinstance(refused.value, InvalidInput)  # exit 1, as inline sync
+    assert rows(world) == []
+
+
+def test_reconcile_reclaim_runs_as_a_job_with_progress_and_is_checked_when_queued(
+        world) -> None:
+    north(world)
+    with pytest.raises(InvalidInput):
+        jobs.enqueue(world.ctx, "reconcile", {"classes": ["ghosts"], "token": NORTH})
+    assert rows(world) == []
+    queued = jobs.enqueue(world.ctx, "reconcile", {"classes": ["unmanaged_device"],
+                                                   "token": NORTH})
+    assert (queued.kind, queued.token, queued.state) == ("reconcile", NORTH, "queued")
+    report = Worker(world.ctx, once=True, due=False).run()
+    assert (report.done, report.failed) == (1, 0)
+    view = jobs.get_job(world.ctx, queued.id)
+    assert view.state == rules.DONE and view.exit_status == 0
+    assert view.result.startswith("reclaimed 1 licenses, 0 failed")
+    assert view.progress_done == view.progress_total == 1
+    assert reclaim.plan_reclaim(world.ctx, ["unmanaged_device"], token=NORTH).entries == ()

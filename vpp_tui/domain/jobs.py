@@ -23,7 +23,8 @@ SYNC = "sync"  # services.sync.sync_token(name, full=…)
 ASSIGN = "assign"  # services.licensing.apply_assign(item, group, intent, license, token)
 UNASSIGN = "unassign"  # services.licensing.apply_unassign(item, group, token)
 REVOKE = "revoke"  # services.licensing.apply_revoke(item=…, token=…, user=…, device=…)
-KINDS = (SYNC, ASSIGN, UNASSIGN, REVOKE)
+RECONCILE = "reconcile"  # services.reconcile.reclaim.apply_reclaim(classes, token=…)
+KINDS = (SYNC, ASSIGN, UNASSIGN, REVOKE, RECONCILE)
 
 # States. queued → running → done | failed | cancelled; running → queued (worker gone).
 QUEUED = "queued"

@@ -138,9 +138,17 @@ class VppApp(ReportsWorkerErrors, App[None]):
         self.switch_mode(mode)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("switch_section", "help") and isinstance(self.screen, ModalScreen):
+        if action in ("switch_section", "help", "show_jobs") and isinstance(
+                self.screen, ModalScreen):
             return False  # a dialog is open: answer it first
         return True
+
+    def action_show_jobs(self) -> None:
+        """The jobs screen over the current section (once: `j` on it does nothing)."""
+        from vpp_tui.ui.screens.jobs.screen import JobsScreen
+
+        if not isinstance(self.screen, JobsScreen):
+            self.push_screen(JobsScreen())
 
     def action_help(self) -> None:
         screen = self.screen

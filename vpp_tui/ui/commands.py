@@ -93,7 +93,7 @@ def sections() -> tuple[Section, ...]:
 
 
 def global_commands() -> tuple[Command, ...]:
-    """App-wide commands: section keys, help, palette, quit."""
+    """App-wide commands: section keys, jobs, help, palette, quit."""
     nav = tuple(
         Command(f"section.{s.mode}", str(s.number), f"app.switch_section('{s.mode}')",
                 s.title, _("Go to {section}: {summary}").format(section=s.title, summary=s.summary),
@@ -101,6 +101,9 @@ def global_commands() -> tuple[Command, ...]:
         for s in sections()
     )
     return nav + (
+        Command("jobs", "j", "app.show_jobs", N_("jobs"),
+                N_("Show the jobs queued for workers: state, progress, cancel"),
+                show=False),
         Command("help", "f1,question_mark", "app.help", N_("help"),
                 N_("Show the keys of this screen"), key_display="f1"),
         Command("palette", "ctrl+p", "app.command_palette", N_("palette"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from vpp_tui.cli.arguments.jobs import queue_help
 from vpp_tui.domain.reconcile.model import RECLAIMABLE
 from vpp_tui.i18n import _
 
@@ -19,6 +20,7 @@ def add_arguments(sub: Any, cmd: Any) -> None:
     p.add_argument("--dry-run", action="store_true",
                    help=_("with --reclaim: show what would be revoked; change nothing"))
     p.add_argument("--yes", action="store_true", help=_("with --reclaim: do it"))
+    p.add_argument("--queue", action="store_true", help=queue_help())
     form = p.add_mutually_exclusive_group()
     form.add_argument("--json", action="store_true")
     form.add_argument("--csv", action="store_true")

@@ -7,7 +7,14 @@ import signal
 from argparse import Namespace
 from typing import TYPE_CHECKING, Any
 
-from vpp_tui.cli.output import EXIT_FAILED, EXIT_OK, print_csv, print_json, table
+from vpp_tui.cli.output import (
+    EXIT_FAILED,
+    EXIT_OK,
+    exit_status,
+    print_csv,
+    print_json,
+    table,
+)
 from vpp_tui.domain import jobs as rules
 from vpp_tui.i18n import _, ngettext
 
@@ -101,7 +108,12 @@ def _worker(args: Namespace, ctx: Any) -> int:
     for text in report.errors:  # e.g. the store was away for a while; the worker went on
         warning(text)
     # A long-running worker stopped on purpose exits 0 (systemd's "stopped", not
-    # "failed"); a --once run (cron) exits 1 when something went wrong on the way.
+    # "failed"); a --once run (cron) exits 1 when a job it ran failed or something went
+    # wrong on the way (`jobs --state failed` says which).
+    if args.once and report.failed:
+        return exit_status([ngettext("{n} job failed; see 'vpp-tui jobs --state failed'",
+                                     "{n} jobs failed; see 'vpp-tui jobs --state failed'",
+                                     report.failed).format(n=report.failed)])
     return EXIT_FAILED if args.once and report.errors else EXIT_OK
 
 

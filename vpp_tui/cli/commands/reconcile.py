@@ -4,7 +4,7 @@ Without `--reclaim` it lists every class with its count and rows (`--json`, `--c
 the JSON row fields as columns). `--reclaim CLASS…` revokes the licenses of those classes:
 `--dry-run` shows each license and whether it would be reclaimed (books kept, with the
 reason); otherwise `--yes` is needed, and it is done item by item through the same path
-as `revoke --item`. Exit: 0 done (or nothing found), 1 Apple refused or a token could
+as `revoke --item`; with `--queue` it is queued for `vpp-tui worker` instead. Exit: 0 done (or nothing found), 1 Apple refused or a token could
 not write, 2 bad input (an unknown class: one `error:` line).
 """
 
@@ -66,6 +66,12 @@ def _reclaim(args: Namespace, ctx: Any) -> int:
     if not args.yes:
         raise BadInput(_("reclaiming revokes licenses at Apple: add --yes, or see what "
                          "would be revoked with --dry-run"))
+    if args.queue:  # checked as the dry run checks it, then left to a worker
+        from vpp_tui.cli.commands.jobs import print_queued
+        from vpp_tui.services import jobs
+
+        return print_queued(args, [jobs.enqueue(ctx, "reconcile", {
+            "classes": list(args.reclaim), "token": args.token})], many=False)
     result = reclaim.apply_reclaim(ctx, args.reclaim, token=args.token)
     if args.json:
         print_json(result.as_json())
@@ -82,6 +88,8 @@ def _reclaim(args: Namespace, ctx: Any) -> int:
 
 
 def run(args: Namespace) -> int:
+    if args.queue and not args.reclaim:
+        raise BadInput(_("--queue queues a reclaim: add --reclaim CLASS… --yes"))
     return guarded(_reclaim if args.reclaim else _report, args)
 
 

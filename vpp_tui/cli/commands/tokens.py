@@ -236,10 +236,18 @@ def _queue_syncs(args: Namespace, ctx) -> int:  # noqa: ANN001
         due = set(sync.due_tokens(ctx)) if args.due else None
         names = [v.name for v in tokens.list_tokens(ctx) if v.id in allowed and v.can_sync
                  and (due is None or v.name in due)]
+        refused: list[str] = []
     else:
-        names = list(dict.fromkeys(args.names))
+        # A token that cannot sync is refused now with the line inline sync reports (and
+        # its exit 1), never queued to fail on a worker; the others are queued.
+        asked = list(dict.fromkeys(args.names))
+        said = {name: jobs.sync_refusal(ctx, name) for name in asked}
+        names = [name for name in asked if not said[name]]
+        refused = [line for line in said.values() if line]
     views = [jobs.enqueue(ctx, "sync", {"full": bool(args.full)}, token=name) for name in names]
-    return print_queued(args, views, many=True)
+    if views or args.json:
+        print_queued(args, views, many=True)
+    return exit_status(refused)
 
 
 def _usable(view: tokens.TokenView) -> int:

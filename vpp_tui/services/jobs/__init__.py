@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import func, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
@@ -28,11 +28,11 @@ from vpp_tui.services.access import (
     authorize,
     check_action,
     token_id_of,
+    token_scope_clause,
     visible_token_ids,
-    visible_token_names,
 )
 from vpp_tui.services.context import ServiceContext
-from vpp_tui.services.errors import InvalidInput, NotFound
+from vpp_tui.services.errors import InvalidInput, NotFound, ServiceError
 from vpp_tui.store import models as m
 
 MAX_LISTED = 1000
@@ -89,6 +89,22 @@ def _view(row: m.Job) -> JobView:
                    exit_status=row.exit_status, payload=dict(row.payload or {}))
 
 
+def sync_refusal(ctx: ServiceContext, token: str) -> str | None:
+    """The line inline sync reports for a token that cannot sync (expired, invalid, held
+    by another MDM, a paused duplicate: `TokenView.can_sync`), "NAME: skipped (not synced:
+    REASON)"; None when it can. `sync --queue` refuses such a token with it (exit 1, as
+    inline sync exits) instead of queuing a job that would fail. Raises NotFound."""
+    from vpp_tui.domain import outcomes
+    from vpp_tui.services.tokens import get_token
+
+    view = get_token(ctx, token).token
+    if view.can_sync:
+        return None
+    return "{name}: {status} ({error})".format(
+        name=token, status=outcomes.SKIPPED,
+        error=_("not synced: {reason}").format(reason=view.state_reason))
+
+
 def _preflight(ctx: ServiceContext, kind: str, token: str | None,
                payload: dict[str, Any]) -> str | None:
     """Check what the inline command checks first; the token the job is about (None when
@@ -101,7 +117,15 @@ def _preflight(ctx: ServiceContext, kind: str, token: str | None,
         if token is None or token_id_of(ctx, token) is None:
             raise NotFound(_("no token named {name}; see 'vpp-tui token list'").format(
                 name=token))
+        refusal = sync_refusal(ctx, token)
+        if refusal:
+            raise ServiceError(refusal)
         return token
+    if kind == rules.RECONCILE:
+        from vpp_tui.services.reconcile import reclaim
+
+        preview = reclaim.plan_reclaim(ctx, payload["classes"], token=payload.get("token"))
+        return preview.token
     if kind == rules.ASSIGN:
         preview = licensing.plan_assign(ctx, payload["item"], payload["group"],
                                         payload["intent"], payload.get("license"),
@@ -151,45 +175,72 @@ def enqueue(ctx: ServiceContext, kind: str, payload: dict[str, Any] | None = Non
             return _view(found)
 
 
+def _visible(ctx: ServiceContext) -> Any:
+    """WHERE clause of the jobs `ctx.actor` may see: those it queued, those whose token it
+    may read (`token_scope_clause`), and a job over several tokens (no token) when it may
+    read apps. The one rule of listing, counting, details and cancel."""
+    readable = select(m.Token.name).where(token_scope_clause(ctx, m.Token.id))
+    clauses = [m.Job.actor == ctx.actor,
+               m.Job.token_name.in_(readable)]  # type: ignore[union-attr]
+    if check_action(ctx, Permission.APPS_READ):
+        clauses.append(m.Job.token_name.is_(None))  # type: ignore[union-attr]
+    return or_(*clauses)
+
+
+def _filtered(ctx: ServiceContext, query: Any, states: tuple[str, ...] | None) -> Any:
+    query = query.where(_visible(ctx))
+    if states:
+        query = query.where(m.Job.state.in_(states))  # type: ignore[attr-defined]
+    return query
+
+
 def list_jobs(ctx: ServiceContext, *, states: tuple[str, ...] | None = None,
-              limit: int = MAX_LISTED) -> list[JobView]:
-    """Jobs newest first (at most `limit`), those `ctx.actor` queued or whose token it may
-    read (a job over several tokens: shown to whoever may read apps). `states` filters."""
-    readable = set(visible_token_names(ctx, Permission.TOKENS_READ))
-    apps = check_action(ctx, Permission.APPS_READ)
+              limit: int = MAX_LISTED, offset: int = 0) -> list[JobView]:
+    """Jobs newest first, one page (`offset`, at most `limit`, paged in SQL): those
+    `ctx.actor` queued or whose token it may read (a job over several tokens: shown to
+    whoever may read apps). `states` filters."""
     with ctx.store.session() as session:
-        query = select(m.Job).order_by(m.Job.id.desc())  # type: ignore[union-attr]
-        if states:
-            query = query.where(m.Job.state.in_(states))  # type: ignore[attr-defined]
-        rows = session.exec(query.limit(limit * 4)).all()
-    shown = [r for r in rows if r.actor == ctx.actor or (
-        r.token_name in readable if r.token_name else apps)]
-    return [_view(r) for r in shown[:limit]]
+        query = _filtered(ctx, select(m.Job), states)
+        rows = session.exec(query.order_by(m.Job.id.desc())  # type: ignore[union-attr]
+                            .offset(offset).limit(limit)).all()
+        return [_view(r) for r in rows]
+
+
+def count_jobs(ctx: ServiceContext, *, states: tuple[str, ...] | None = None) -> int:
+    """How many jobs `list_jobs` would show without a limit (one COUNT query)."""
+    with ctx.store.session() as session:
+        query = _filtered(ctx, select(func.count()).select_from(m.Job), states)
+        return int(session.exec(query).one())
 
 
 def active_counts(ctx: ServiceContext) -> tuple[int, int]:
     """(queued, running): the jobs `list_jobs` would show that are not finished (for the
-    console's Activity status line)."""
-    active = list_jobs(ctx, states=rules.ACTIVE)
-    return (sum(v.state == rules.QUEUED for v in active),
-            sum(v.state == rules.RUNNING for v in active))
+    console's Activity status line and jobs screen). One grouped query."""
+    with ctx.store.session() as session:
+        query = _filtered(ctx, select(m.Job.state, func.count()).select_from(m.Job),
+                          rules.ACTIVE).group_by(m.Job.state)
+        counts = dict(session.exec(query).all())
+    return counts.get(rules.QUEUED, 0), counts.get(rules.RUNNING, 0)
+
+
+def _unknown_text(job_id: int) -> str:
+    return _("no job {id} you may see; see 'vpp-tui jobs'").format(id=job_id)
 
 
 def get_job(ctx: ServiceContext, job_id: int) -> JobView:
-    """One job `list_jobs` would show; NotFound otherwise."""
-    for view in list_jobs(ctx, limit=MAX_LISTED):
-        if view.id == job_id:
-            return view
+    """One job `list_jobs` would show; NotFound otherwise (the same line for a job that
+    does not exist and one the admin may not see)."""
     with ctx.store.session() as session:
-        row = session.get(m.Job, job_id)
-    if row is None or row.actor != ctx.actor:
-        raise NotFound(_("no job {id}; see 'vpp-tui jobs'").format(id=job_id))
-    return _view(row)
+        row = session.exec(select(m.Job).where(m.Job.id == job_id, _visible(ctx))).first()
+        if row is None:
+            raise NotFound(_unknown_text(job_id))
+        return _view(row)
 
 
 PERMISSION_OF = {rules.SYNC: Permission.TOKENS_SYNC, rules.ASSIGN: Permission.APPS_ASSIGN,
                  rules.UNASSIGN: Permission.APPS_UNASSIGN,
-                 rules.REVOKE: Permission.APPS_REVOKE_HOLDER}
+                 rules.REVOKE: Permission.APPS_REVOKE_HOLDER,
+                 rules.RECONCILE: Permission.APPS_REVOKE}
 
 
 def cancel(ctx: ServiceContext, job_id: int) -> JobView:
@@ -197,11 +248,12 @@ def cancel(ctx: ServiceContext, job_id: int) -> JobView:
     worker sees the request on its next heartbeat and ends it cancelled). Whoever queued
     it may, or an admin with the kind's permission over its token. Audited as
     `job.cancel`. Raises NotFound, InvalidInput (finished already), AccessDenied."""
-    with ctx.store.session() as session:
-        row = session.get(m.Job, job_id)
-        if row is None:
-            raise NotFound(_("no job {id}; see 'vpp-tui jobs'").format(id=job_id))
-        kind, about, actor = row.kind, row.token_name, row.actor
+    try:
+        seen = get_job(ctx, job_id)
+    except NotFound:  # unknown, or out of the admin's sight: one line, naming no token
+        raise NotFound(_("job {id} does not exist or is not yours to cancel; see "
+                         "'vpp-tui jobs'").format(id=job_id)) from None
+    kind, about, actor = seen.kind, seen.token, seen.actor
     token_id = token_id_of(ctx, about) if about else None
     if actor != ctx.actor:
         authorize(ctx, PERMISSION_OF.get(kind, Permission.TOKENS_SYNC), token_id=token_id)

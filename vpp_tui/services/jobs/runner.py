@@ -2,7 +2,7 @@
 who queued it, and say how it ended.
 
 Each kind calls the existing use case (`sync.sync_token`, `licensing.apply_assign`,
-`apply_unassign`, `apply_revoke`); those take the location lease, check access again
+`apply_unassign`, `apply_revoke`, `reconcile.reclaim.apply_reclaim`); those take the location lease, check access again
 (`authorize` as the job's admin: a grant withdrawn since queuing refuses the job) and keep
 their transactions short around Apple. Nothing here holds a transaction.
 """
@@ -82,6 +82,26 @@ def _licensing(ctx: ServiceContext, kind: str, payload: dict[str, Any]) -> Outco
     return Outcome(rules.FAILED if result.error else rules.DONE, line, 1 if undone else 0)
 
 
+def _reconcile(ctx: ServiceContext, payload: dict[str, Any], on_progress: Progress
+               ) -> Outcome:
+    """`reconcile --reclaim CLASS… --yes` through `reclaim.apply_reclaim`, item by item
+    with progress (stage: the item being reclaimed)."""
+    from vpp_tui.services.reconcile import reclaim
+
+    def progress(item: str, done: int, total: int) -> None:
+        on_progress(item or rules.RECONCILE, done, total)
+
+    result = reclaim.apply_reclaim(ctx, list(payload["classes"]), token=payload.get("token"),
+                                   on_progress=progress)
+    line = _("reclaimed {r} licenses, {f} failed, {e} kept").format(
+        r=result.reclaimed, f=result.failed, e=len(result.excluded))
+    if result.errors:
+        line += f" ({'; '.join(result.errors)})"
+    # As the command exits: 1 when an item was not done or a license not reclaimed.
+    undone = bool(result.errors or result.failed)
+    return Outcome(rules.FAILED if result.errors else rules.DONE, line, 1 if undone else 0)
+
+
 def run(ctx: ServiceContext, kind: str, token: str | None, payload: dict[str, Any],
         on_progress: Progress) -> Outcome:
     """Run one job of `kind` as `ctx.actor`; never raises for the work's own failures
@@ -95,6 +115,8 @@ def run(ctx: ServiceContext, kind: str, token: str | None, payload: dict[str, An
             outcome = _licensing(ctx, kind, payload)
             on_progress(kind, 1, 1)
             return outcome
+        if kind == rules.RECONCILE:
+            return _reconcile(ctx, payload, on_progress)
         return Outcome(rules.FAILED, _("unknown job kind {k}").format(k=kind), 2)
     except Cancelled:
         return Outcome(INTERRUPTED, _("stopped before it finished"), 1)

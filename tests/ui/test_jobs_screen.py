@@ -1,0 +1,198 @@
+"""The jobs screen (key j, from every section; the palette): the queue of `vpp-tui
+worker` jobs, live, paged in SQL, with details and cancel (issue 13, several hosts)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlmodel import select
+from textual.widgets import DataTable
+
+from tests.ui.conftest import SIZE, settle
+from tests.ui.test_palette import best_hit
+from vpp_tui.domain import jobs as rules
+from vpp_tui.services.context import ServiceContext
+from vpp_tui.store import models as m
+from vpp_tui.ui.screens.confirm import ConfirmScreen
+from vpp_tui.ui.screens.help import HelpScreen
+from vpp_tui.ui.screens.jobs.detail import JobDetailScreen
+from vpp_tui.ui.screens.jobs.screen import PAGE_SIZE, JobsScreen
+
+WORKER = "svc@host-b:4242:9f3a"
+
+
+def add_jobs(ctx: ServiceContext) -> dict[str, int]:
+    """Four jobs of ana's in every state a screen shows, queued minutes to hours ago; ids
+    by state."""
+    now = ctx.clock.now()
+    made = {
+        rules.DONE: m.Job(kind="sync", token_name="North Campus", payload={"full": True},
+                          actor="ana", state=rules.DONE, progress_done=9,
+                          progress_total=9, stage="assignments", claimed_by=WORKER,
+                          attempts=1, queued_at=now - timedelta(hours=3),
+                          started_at=now - timedelta(hours=3), finished_at=now - timedelta(
+                              hours=2), result="completed: 9 requests, 3 assets, 40 "
+                          "assignments, 12 users", exit_status=0),
+        rules.FAILED: m.Job(kind="assign", token_name="South Campus", payload={
+            "item": "Star Chart", "group": "Teachers", "intent": "required",
+            "license": "user"}, actor="ana", state=rules.FAILED, claimed_by=WORKER,
+            attempts=1, queued_at=now - timedelta(minutes=50), started_at=now - timedelta(
+                minutes=49), finished_at=now - timedelta(minutes=48),
+            result="Apple refused: the token expired (9621) [renew it]", exit_status=1),
+        rules.RUNNING: m.Job(kind="reconcile", payload={"classes": ["unmanaged_device",
+                                                                     "departed_user"]},
+                             actor="ana", state=rules.RUNNING, progress_done=2,
+                             progress_total=5, stage="Graphing Pro", claimed_by=WORKER,
+                             attempts=1, lease_expires_at=now + timedelta(minutes=1),
+                             queued_at=now - timedelta(minutes=12),
+                             started_at=now - timedelta(minutes=11)),
+        rules.QUEUED: m.Job(kind="revoke", token_name="North Campus",
+                            payload={"device": "V5LN0YRJC8MG", "token": "North Campus"},
+                            actor="ana", state=rules.QUEUED,
+                            queued_at=now - timedelta(minutes=3)),
+    }
+    with ctx.store.session() as s:
+        for row in made.values():
+            s.add(row)
+        s.flush()
+        return {state: row.id for state, row in made.items()}
+
+
+def state_of(ctx: ServiceContext, job_id: int) -> tuple[str, bool]:
+    with ctx.store.session() as s:
+        row = s.get(m.Job, job_id)
+        return row.state, row.cancel_requested
+
+
+def shown(app) -> list[tuple[str, ...]]:  # noqa: ANN001
+    table = app.screen.query_one("#jobs-table", DataTable)
+    return [tuple(str(c) for c in table.get_row_at(i)) for i in range(table.row_count)]
+
+
+async def select_job(pilot, job_id: int) -> None:  # noqa: ANN001
+    table = pilot.app.screen.query_one("#jobs-table", DataTable)
+    keys = [str(r.value) for r in table.rows]
+    table.move_cursor(row=keys.index(str(job_id)), animate=False)
+    await pilot.pause()
+
+
+async def test_j_opens_the_jobs_from_any_section_with_every_column(ctx, make_app) -> None:
+    ids = add_jobs(ctx)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for key in ("1", "7"):
+            await pilot.press(key)
+            await settle(pilot)
+            await pilot.press("j")
+            await settle(pilot)
+            assert isinstance(app.screen, JobsScreen), key
+            await pilot.press("escape")
+            await settle(pilot)
+            assert not isinstance(app.screen, JobsScreen)
+        await pilot.press("j")
+        await settle(pilot)
+        rows = shown(app)
+        assert [r[0] for r in rows] == [str(ids[s]) for s in (
+            rules.QUEUED, rules.RUNNING, rules.FAILED, rules.DONE)]  # newest first
+        assert rows[1] == (str(ids[rules.RUNNING]), "reconcile", "—", "ana", "running",
+                           "2/5", "12 min ago", "host-b:4242")
+        assert rows[3][4:7] == ("done", "9/9", "3 h ago")
+        status = str(app.screen.query_one("#jobs-status").render())
+        assert "rows 1–4 of 4" in status and "1 queued, 1 running" in status
+        await pilot.press("f1")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+
+
+async def test_palette_opens_the_jobs(ctx, make_app) -> None:
+    add_jobs(ctx)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("6")
+        await settle(pilot)
+        prompt = await best_hit(pilot, "jobs", "jobs (j)")
+        assert prompt.startswith("jobs (j)")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, JobsScreen) and len(shown(app)) == 4
+
+
+async def test_enter_shows_a_failed_jobs_error_whole(ctx, make_app) -> None:
+    ids = add_jobs(ctx)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("j")
+        await settle(pilot)
+        await select_job(pilot, ids[rules.FAILED])
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, JobDetailScreen)
+        text = str(app.screen.query_one("#job-fields").render())
+        assert "Error" in text and "the token expired (9621) [renew it]" in text
+        assert "item: Star Chart; group: Teachers" in text and "svc@host-b:4242:9f3a" in text
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, JobsScreen)
+
+
+async def test_x_cancels_a_queued_job_after_confirming_and_not_a_finished_one(
+        ctx, make_app) -> None:
+    ids = add_jobs(ctx)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("j")
+        await settle(pilot)
+        await select_job(pilot, ids[rules.DONE])
+        await pilot.press("x")
+        await settle(pilot)
+        assert isinstance(app.screen, JobsScreen)  # greyed: finished already
+        await select_job(pilot, ids[rules.QUEUED])
+        await pilot.press("x")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")
+        await settle(pilot)
+        assert state_of(ctx, ids[rules.QUEUED]) == (rules.QUEUED, False)
+        await pilot.press("x")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert state_of(ctx, ids[rules.QUEUED])[0] == rules.CANCELLED
+        assert shown(app)[0][4] == "cancelled"
+        await select_job(pilot, ids[rules.RUNNING])
+        await pilot.press("delete")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert state_of(ctx, ids[rules.RUNNING]) == (rules.RUNNING, True)
+        assert shown(app)[1][4] == "running, stopping"
+
+
+async def test_the_list_follows_the_queue_and_pages_in_sql(ctx, make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("j")
+        await settle(pilot)
+        assert shown(app) == [] and app.screen.query_one("#jobs-empty").display
+        now = ctx.clock.now()
+        with ctx.store.session() as s:  # a worker on another host queues and claims
+            for n in range(PAGE_SIZE + 3):
+                s.add(m.Job(kind="sync", token_name=f"T{n}", payload={}, actor="ana",
+                            queued_at=now))
+        app.screen.reload()  # what the periodic read does
+        await settle(pilot)
+        assert len(shown(app)) == PAGE_SIZE and shown(app)[0][2] == f"T{PAGE_SIZE + 2}"
+        await pilot.press("n")
+        await settle(pilot)
+        assert [r[2] for r in shown(app)] == ["T2", "T1", "T0"]
+        with ctx.store.session() as s:
+            row = s.exec(select(m.Job).where(m.Job.token_name == "T0")).one()
+            row.state, row.progress_done, row.progress_total = rules.RUNNING, 1, 4
+        app.store_changed("sync")  # a store change event reaches the screen
+        await settle(pilot)
+        assert shown(app)[2][4:6] == ("running", "1/4")
