@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -66,10 +67,20 @@ class Requester:
         for attempt in range(1, attempts + 1):
             self.check_cancel()
             span = self.limiter.acquire(self.cancel)
+            released = False
+
+            def answered() -> None:
+                # Apple counted the request before it began to answer: the span ends with
+                # the answer's headers, not after the body is read and parsed (issue 13).
+                nonlocal released
+                if not released:
+                    released = True
+                    self.limiter.release(span)
+
             try:
-                error = self._attempt(method, url, params, body, headers, cookies)
+                error = self._attempt(method, url, params, body, headers, cookies, answered)
             finally:
-                self.limiter.release(span)
+                answered()
             if isinstance(error, dict):
                 if owned:
                     self._check_owner(error)
@@ -83,7 +94,8 @@ class Requester:
 
     def _attempt(self, method: str, url: str, params: dict[str, Any] | None,
                  body: dict[str, Any] | None, headers: dict[str, str],
-                 cookies: dict[str, str] | None) -> dict | AppleError:
+                 cookies: dict[str, str] | None,
+                 answered: Callable[[], None] = lambda: None) -> dict | AppleError:
         with self._count_lock:
             self.requests_made += 1
         request_headers = dict(headers)
@@ -91,8 +103,14 @@ class Requester:
             # Per request, never on the shared client: the cookie jar must not leak tokens.
             request_headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in cookies.items())
         try:
-            response = self.http.request(method, url, params=_query(params), json=body,
-                                         headers=request_headers)
+            request = self.http.build_request(method, url, params=_query(params), json=body,
+                                              headers=request_headers)
+            response = self.http.send(request, stream=True)
+            answered()
+            try:
+                response.read()
+            finally:
+                response.close()
         except _NOT_SENT as exc:
             err = TransportError(_describe(exc))
             err.not_sent = True
