@@ -16,7 +16,7 @@ import httpx
 
 from vpp_tui.apple.clock import Cancelled, Clock
 from vpp_tui.apple.errors import AppleError, GaveUp, MdmConflict, TransportError, error_for
-from vpp_tui.apple.limiter import RateLimiter
+from vpp_tui.apple.limiter import RateLimiter, Span
 from vpp_tui.apple.retry import RetryPolicy, parse_retry_after, retryable
 from vpp_tui.i18n import _
 
@@ -66,17 +66,9 @@ class Requester:
         attempts = max(1, self.policy.max_attempts)
         for attempt in range(1, attempts + 1):
             self.check_cancel()
-            span = self.limiter.acquire(self.cancel)
-            released = False
-
-            def answered() -> None:
-                # Apple counted the request before it began to answer: the span ends with
-                # the answer's headers, not after the body is read and parsed (issue 13).
-                nonlocal released
-                if not released:
-                    released = True
-                    self.limiter.release(span)
-
+            # Apple counted the request before it began to answer: the turn's span ends
+            # with the answer's headers, not after the body is read and parsed (issue 13).
+            answered = _Release(self.limiter, self.limiter.acquire(self.cancel))
             try:
                 error = self._attempt(method, url, params, body, headers, cookies, answered)
             finally:
@@ -156,6 +148,18 @@ class Requester:
                 location_id=str(uid) if uid is not None else None,
                 event_id=str(event) if event else None)
             raise self.conflict
+
+
+class _Release:
+    """Ends a limiter turn once, at the first call (the answer's headers, or the end)."""
+
+    def __init__(self, limiter: RateLimiter, span: Span) -> None:
+        self.limiter, self.span, self.done = limiter, span, False
+
+    def __call__(self) -> None:
+        if not self.done:
+            self.done = True
+            self.limiter.release(self.span)
 
 
 def _query(params: dict[str, Any] | None) -> dict[str, str] | None:
