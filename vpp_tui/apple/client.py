@@ -11,7 +11,7 @@ import random
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import quote
 
 import httpx
@@ -50,7 +50,13 @@ from vpp_tui.apple.models import (
     StatusResponse,
     UnlimitedResponseAsset,
 )
-from vpp_tui.apple.paging import CompactAssignment, CompactAssignmentsPage, items_of, read_all
+from vpp_tui.apple.paging import (
+    CompactAssignment,
+    CompactAssignmentsPage,
+    OnPage,
+    items_of,
+    read_all,
+)
 from vpp_tui.apple.requester import Requester
 from vpp_tui.apple.retry import RetryPolicy
 from vpp_tui.i18n import _
@@ -97,6 +103,33 @@ class DeltaResult:
     items: list[Any] = field(default_factory=list)
     version_id: str | None = None
     delta: bool = False
+    indexes: list[int] = field(default_factory=list)
+
+
+class PageStream(Protocol):
+    """Where a streamed read hands each page's items (`AppleClient.assignments(stream=)`)."""
+
+    def page(self, index: int, items: list[Any]) -> None:
+        """Page `index`'s records, as it arrives (any order); may block (backpressure)."""
+
+    def restart(self) -> None:
+        """The read starts over: forget every page handed over so far."""
+
+
+@dataclass
+class _ItemStream:
+    """Adapts a `PageStream` to `paging.read_all`'s `on_page(index, page)`."""
+
+    target: PageStream
+    attr: str
+    kind: type
+
+    def page(self, index: int, page: Page) -> None:
+        items = [r for r in getattr(page, self.attr, None) or [] if isinstance(r, self.kind)]
+        self.target.page(index, items)
+
+    def restart(self) -> None:
+        self.target.restart()
 
 
 class AppleClient:
@@ -196,11 +229,13 @@ class AppleClient:
         return ClientConfig.model_validate(payload)
 
     # -- reads --------------------------------------------------------------------------
-    def _read(self, path: str, model: type[Page], stage: str, params: dict[str, Any]):  # noqa: ANN202
+    def _read(self, path: str, model: type[Page], stage: str, params: dict[str, Any],  # noqa: ANN202
+              on_page: OnPage | None = None, on_restart: Callable[[], None] | None = None):
         def fetch(index: int) -> Page:
             return model.model_validate(self._get(path, {**params, "pageIndex": index}))
 
-        return read_all(fetch, stage=stage, on_progress=self.on_progress, cancel=self.cancel)
+        return read_all(fetch, stage=stage, on_progress=self.on_progress, cancel=self.cancel,
+                        on_page=on_page, on_restart=on_restart)
 
     def assets(self, *, unless_version: Callable[[str | None], bool] | None = None,
                **filters: Any) -> AssetsResult:
@@ -228,26 +263,36 @@ class AppleClient:
                             version_id=traversal.first.versionId)
 
     def _delta(self, path: str, model: type[Page], attr: str, since: str | None,
-               filters: dict[str, Any]) -> DeltaResult:
+               filters: dict[str, Any], stream: _ItemStream | None = None) -> DeltaResult:
+        on_page = stream.page if stream is not None else None
+        on_restart = stream.restart if stream is not None else None
         if since:
             try:
-                traversal = self._read(path, model, attr, {**filters, "sinceVersionId": since})
+                traversal = self._read(path, model, attr, {**filters, "sinceVersionId": since},
+                                       on_page, on_restart)
                 return DeltaResult(items_of(traversal.pages, attr), traversal.first.versionId,
-                                   delta=True)
+                                   delta=True, indexes=traversal.indexes)
             except UnknownVersion:
                 pass  # Apple forgot that version: the documented answer is a full read.
-        traversal = self._read(path, model, attr, filters)
+            if on_restart is not None:
+                on_restart()
+        traversal = self._read(path, model, attr, filters, on_page, on_restart)
         return DeltaResult(items_of(traversal.pages, attr), traversal.first.versionId,
-                           delta=False)
+                           delta=False, indexes=traversal.indexes)
 
     def assignments(self, since_version_id: str | None = None, *, compact: bool = False,
-                    **filters: Any) -> DeltaResult:
+                    stream: PageStream | None = None, **filters: Any) -> DeltaResult:
         """Every assignment (or those changed since `since_version_id`, §3.2). `compact`:
         items are `CompactAssignment` tuples, parsed from each page as it arrives without a
-        model per record (a location can hold a million; issue 13 memory and CPU)."""
+        model per record (a location can hold a million; issue 13 memory and CPU).
+        `stream`: each page's items go to `stream.page(index, items)` as the page arrives
+        (`stream.restart()` when the read starts over) and `items` stays empty; the
+        result's `indexes` name the pages of the list (`paging.read_all`)."""
         model = CompactAssignmentsPage if compact else GetAssignmentsResponse
-        result = self._delta("/assignments", model, "assignments", since_version_id, filters)
         kind = CompactAssignment if compact else Assignment
+        wrapped = None if stream is None else _ItemStream(stream, "assignments", kind)
+        result = self._delta("/assignments", model, "assignments", since_version_id, filters,
+                             wrapped)
         result.items = [a for a in result.items if isinstance(a, kind)]
         return result
 

@@ -6,6 +6,14 @@ totalPages" rule. `totalPages` may grow or shrink while reading: pages are reque
 later answers reveal them, and pages past a shrunk end (9650) are ignored as long as a
 last page was seen. The `versionId` kept is the FIRST page's, so a delta from it replays
 anything written during the traversal.
+
+Streaming (`on_page`): each page is handed over as it arrives (in arrival order, not index
+order) and only its paging fields are kept, so a traversal holds at most `MAX_IN_FLIGHT`
+pages at once whatever the list's length: a page is requested only once fewer than that are
+in flight or answered and not yet handed over, and a slow `on_page` holds the requests back
+(issue 13). `on_restart` is called before a traversal starts over, so what was handed over
+can be dropped; `Traversal.indexes` names the pages of the list (a page handed over but not
+among them lay past a shrunk end and must be ignored).
 """
 
 from __future__ import annotations
@@ -14,7 +22,7 @@ import sys
 import threading
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from pydantic import model_validator
@@ -30,44 +38,81 @@ MAX_IN_FLIGHT = 5
 MAX_RESTARTS = 2
 
 
+OnPage = Callable[[int, Page], None]
+
+
 @dataclass
 class Traversal:
+    """`pages`: the list's pages in order (paging fields only when streamed); `first`:
+    page 0; `indexes`: the page indexes that make up the list."""
+
     pages: list[Page]
     first: Page
+    indexes: list[int] = field(default_factory=list)
 
 
 def read_all(fetch: Callable[[int], Page], *, stage: str = "",
              on_progress: Callable[[str, int, int], None] | None = None,
-             cancel: threading.Event | None = None) -> Traversal:
+             cancel: threading.Event | None = None, on_page: OnPage | None = None,
+             on_restart: Callable[[], None] | None = None) -> Traversal:
+    """Every page of a list through `fetch(index)`; with `on_page(index, page)`, each page
+    is handed over as it arrives and not kept (see the module's docstring). Raises
+    PageOutOfRange (9650) when the list kept changing, Cancelled, or what `fetch` or
+    `on_page` raised."""
     for restart in range(MAX_RESTARTS + 1):
-        result = _read_once(fetch, stage, on_progress, cancel)
+        result = _read_once(fetch, stage, on_progress, cancel, on_page)
         if result is not None:
             return result
         if restart == MAX_RESTARTS:
             break
+        if on_restart is not None:
+            on_restart()
     raise PageOutOfRange(_("the list kept changing while it was read"), 9650)
+
+
+def _skeleton(page: Page) -> Page:
+    """The paging fields of a page handed over (its records are the receiver's now)."""
+    return Page(currentPageIndex=page.currentPageIndex, nextPageIndex=page.nextPageIndex,
+                size=page.size, totalPages=page.totalPages, versionId=page.versionId)
 
 
 def _read_once(fetch: Callable[[int], Page], stage: str,
                on_progress: Callable[[str, int, int], None] | None,
-               cancel: threading.Event | None) -> Traversal | None:
+               cancel: threading.Event | None, on_page: OnPage | None) -> Traversal | None:
+    def keep(index: int, page: Page) -> Page:
+        if on_page is None:
+            return page
+        on_page(index, page)
+        return _skeleton(page)
+
     first = fetch(0)
-    pages: dict[int, Page] = {0: first}
+    pages: dict[int, Page] = {0: keep(0, first)}
     total = _known_last(first, 0) + 1
     _report(on_progress, stage, 1, total)
     if first.nextPageIndex is None:
-        return Traversal([first], first)
-    requested = {0}
+        return Traversal([pages[0]], pages[0], [0])
+    first = pages[0]
     pool = ThreadPoolExecutor(max_workers=MAX_IN_FLIGHT, thread_name_prefix="apple-page")
     running: dict[Future, int] = {}
+    # Pages known to exist and not yet requested, lowest first: requested only while fewer
+    # than MAX_IN_FLIGHT are in flight or answered and not yet handed over.
+    todo: list[int] = []
+    requested = {0}
     try:
-        def ask(upto: int) -> None:
+        def learn(upto: int) -> None:
             for index in range(1, upto + 1):
                 if index not in requested:
                     requested.add(index)
-                    running[pool.submit(fetch, index)] = index
+                    todo.append(index)
 
-        ask(_known_last(first, 0))
+        def submit() -> None:
+            todo.sort(reverse=True)
+            while todo and len(running) < MAX_IN_FLIGHT:
+                index = todo.pop()
+                running[pool.submit(fetch, index)] = index
+
+        learn(_known_last(first, 0))
+        submit()
         while running:
             done, _pending = wait(list(running), return_when=FIRST_COMPLETED)
             for future in done:
@@ -77,13 +122,15 @@ def _read_once(fetch: Callable[[int], Page], stage: str,
                 except PageOutOfRange:
                     # The list shrank; whether a last page was seen is judged at the end.
                     continue
-                pages[index] = page
+                pages[index] = keep(index, page)
                 total = max(total, _known_last(page, index) + 1)
                 _report(on_progress, stage, len(pages), total)
                 if page.nextPageIndex is not None:
-                    ask(_known_last(page, index))
+                    learn(_known_last(page, index))
+                del page
             if cancel is not None and cancel.is_set():
                 raise Cancelled()
+            submit()
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
     return _assemble(pages)
@@ -102,12 +149,14 @@ def _known_last(page: Page, index: int) -> int:
 
 def _assemble(pages: dict[int, Page]) -> Traversal | None:
     ordered: list[Page] = []
+    indexes: list[int] = []
     index = 0
     while index in pages:
         page = pages[index]
         ordered.append(page)
+        indexes.append(index)
         if page.nextPageIndex is None:
-            return Traversal(ordered, pages[0])
+            return Traversal(ordered, pages[0], indexes)
         index = page.nextPageIndex if page.nextPageIndex > index else index + 1
     # A page pointed to a page that turned out to be out of range: the end moved.
     return None

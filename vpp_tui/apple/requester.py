@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Callable
 from typing import Any
 
 import httpx
 
 from vpp_tui.apple.clock import Cancelled, Clock
 from vpp_tui.apple.errors import AppleError, GaveUp, MdmConflict, TransportError, error_for
-from vpp_tui.apple.limiter import RateLimiter
+from vpp_tui.apple.limiter import RateLimiter, Span
 from vpp_tui.apple.retry import RetryPolicy, parse_retry_after, retryable
 from vpp_tui.i18n import _
 
@@ -65,11 +66,13 @@ class Requester:
         attempts = max(1, self.policy.max_attempts)
         for attempt in range(1, attempts + 1):
             self.check_cancel()
-            span = self.limiter.acquire(self.cancel)
+            # Apple counted the request before it began to answer: the turn's span ends
+            # with the answer's headers, not after the body is read and parsed (issue 13).
+            answered = _Release(self.limiter, self.limiter.acquire(self.cancel))
             try:
-                error = self._attempt(method, url, params, body, headers, cookies)
+                error = self._attempt(method, url, params, body, headers, cookies, answered)
             finally:
-                self.limiter.release(span)
+                answered()
             if isinstance(error, dict):
                 if owned:
                     self._check_owner(error)
@@ -83,7 +86,8 @@ class Requester:
 
     def _attempt(self, method: str, url: str, params: dict[str, Any] | None,
                  body: dict[str, Any] | None, headers: dict[str, str],
-                 cookies: dict[str, str] | None) -> dict | AppleError:
+                 cookies: dict[str, str] | None,
+                 answered: Callable[[], None] = lambda: None) -> dict | AppleError:
         with self._count_lock:
             self.requests_made += 1
         request_headers = dict(headers)
@@ -91,8 +95,14 @@ class Requester:
             # Per request, never on the shared client: the cookie jar must not leak tokens.
             request_headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in cookies.items())
         try:
-            response = self.http.request(method, url, params=_query(params), json=body,
-                                         headers=request_headers)
+            request = self.http.build_request(method, url, params=_query(params), json=body,
+                                              headers=request_headers)
+            response = self.http.send(request, stream=True)
+            answered()
+            try:
+                response.read()
+            finally:
+                response.close()
         except _NOT_SENT as exc:
             err = TransportError(_describe(exc))
             err.not_sent = True
@@ -138,6 +148,18 @@ class Requester:
                 location_id=str(uid) if uid is not None else None,
                 event_id=str(event) if event else None)
             raise self.conflict
+
+
+class _Release:
+    """Ends a limiter turn once, at the first call (the answer's headers, or the end)."""
+
+    def __init__(self, limiter: RateLimiter, span: Span) -> None:
+        self.limiter, self.span, self.done = limiter, span, False
+
+    def __call__(self) -> None:
+        if not self.done:
+            self.done = True
+            self.limiter.release(self.span)
 
 
 def _query(params: dict[str, Any] | None) -> dict[str, str] | None:

@@ -367,6 +367,24 @@ class Notification(SQLModel, table=True):
     received_at: datetime = _created()
 
 
+class SyncStage(SQLModel, table=True):
+    """One Apple assignment read by a sync still in progress (revision 0008_sync_stream):
+    pages are written here as they arrive, and the ledger takes them in one transaction
+    only once the last page is in, so a sync stopped halfway changes no license row.
+    Dropped with the run's end, whatever it was."""
+
+    __tablename__ = "sync_stage"
+    __table_args__ = (Index("ix_sync_stage_item", "run_id", "adam_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    run_id: int = Field(foreign_key="sync_runs.id", ondelete="CASCADE")
+    page: int = 0
+    adam_id: str = Field(max_length=32)
+    pricing_param: str = Field(default="STDQ", max_length=8)
+    serial: str | None = Field(default=None, max_length=64)
+    client_user_id: str | None = Field(default=None, max_length=200)
+
+
 class UsageSample(SQLModel, table=True):
     """One item's license counts as one sync saw them: the usage chart's points. Written
     by each completed sync, thinned by `services.usage` (rule: `domain.usage`)."""

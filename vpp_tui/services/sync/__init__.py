@@ -1,7 +1,11 @@
 """Sync one token (or all) from Apple: config, assets, assignments, users, metadata.
 
 Everything Apple says is fetched first, then applied in one transaction per
-token, so a failed sync changes nothing but the record that it failed. The sync holds
+token, so a failed sync changes nothing but the record that it failed. The assignment
+pages, the bulk of a large location, are streamed as they arrive into a staging table
+(`sync.stream`, each page its own short transaction behind the lease's fence) and taken
+into the ledger by that one transaction (`sync.staged`): memory stays flat and fetching
+and writing overlap. The sync holds
 its location's write lease (`services.leases`) from before it plans until it has served
 the waitlists, so no sync, assign or revoke of the same location runs in between, even
 from another admin's console on a shared PostgreSQL store. A live holder makes the sync
@@ -36,6 +40,7 @@ from vpp_tui.services.licensing.waitlist import serve_token
 from vpp_tui.services.settings import get_setting
 from vpp_tui.services.sync.apply import AppleSnapshot, apply_snapshot
 from vpp_tui.services.sync.fetch import Plan, Tally, fetch, make_plan
+from vpp_tui.services.sync.stream import StageWriter, drop_staged
 from vpp_tui.services.tokens import bearer_of, get_token
 from vpp_tui.services.usage import record_usage
 from vpp_tui.services.views import SyncResult
@@ -209,20 +214,26 @@ def _sync_held(ctx: ServiceContext, name: str, full: bool, on_progress: Progress
     """The sync proper, lease held: planned now, so it starts from the last writer's rows."""
     plan = make_plan(ctx, name, full)
     run_id = _start_run(ctx, plan)
+    drop_staged(ctx, token_id=plan.token_id)  # what a crashed sync of this token left
     tally = Tally()
+    writer = StageWriter(ctx, holder, run_id)
     try:
-        snapshot = fetch(ctx, plan, bearer_of(ctx, name), on_progress, tally)
+        snapshot = fetch(ctx, plan, bearer_of(ctx, name), on_progress, tally, stream=writer)
+        writer.finish(snapshot.assignment_pages)
+        snapshot.staged_run = run_id
         with ctx.store.session() as session:
             leases.check(session, ctx, holder)  # first: a lost lease writes nothing
             counts = apply_snapshot(ctx, session, plan.token_id, snapshot)
             _finish(ctx, session, plan, run_id, snapshot, counts, tally.requests)
     except (Cancelled, KeyboardInterrupt) as exc:
+        writer.discard()
         text = _record_interrupted(ctx, plan, run_id, tally.requests)
         if isinstance(exc, KeyboardInterrupt):
             raise
         return SyncResult(name=name, status=outcomes.INTERRUPTED, requests=tally.requests,
                           error=text, full=plan.full)
     except Exception as exc:  # noqa: BLE001 - every failure is recorded, then reported
+        writer.discard()
         park = _fault_confirmed(ctx, name, exc, tally)
         error = _record_failure(ctx, plan, run_id, exc, tally.requests, park=park)
         return SyncResult(name=name, status=outcomes.FAILED, requests=tally.requests,

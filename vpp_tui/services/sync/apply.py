@@ -42,6 +42,10 @@ class AppleSnapshot:
     assets_unchanged: bool = False
     # The adamIds whose metadata was looked up (absent from `metadata`: not in that store).
     looked_up: frozenset[str] = frozenset()
+    # The assignment pages of the list; `staged_run`: the run whose `sync_stage` rows hold
+    # the assignments (streamed, `services.sync.stream`) instead of `assignments`.
+    assignment_pages: list[int] = field(default_factory=list)
+    staged_run: int | None = None
 
 
 @dataclass
@@ -261,7 +265,13 @@ def apply_snapshot(ctx: ServiceContext, session: Session, token_id: int,
     asset_ids = _apply_assets(ctx, session, token, snap, counts)
     _apply_users(session, token, snap, counts, ctx.clock.now())
     session.flush()
-    _apply_assignments(ctx, session, token, asset_ids, snap, counts)
+    if snap.staged_run is not None:
+        from vpp_tui.services.sync.staged import apply_staged
+
+        counts.assignments += apply_staged(ctx, session, token.id or 0, asset_ids,
+                                           snap.staged_run, delta=snap.assignments_delta)
+    else:
+        _apply_assignments(ctx, session, token, asset_ids, snap, counts)
     return counts
 
 

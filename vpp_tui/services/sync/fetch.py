@@ -69,21 +69,24 @@ class Tally:
 
 
 def fetch(ctx: ServiceContext, plan: Plan, bearer: str, on_progress: Progress | None,
-          tally: Tally) -> AppleSnapshot:
+          tally: Tally, stream: Any = None) -> AppleSnapshot:
     """Everything this sync needs from Apple (no transaction is open meanwhile); AppleError,
-    Cancelled or httpx errors propagate. `tally.requests` is set even when it raises."""
+    Cancelled or httpx errors propagate. `tally.requests` is set even when it raises.
+    `stream` (an `apple.client.PageStream`, e.g. `sync.stream.StageWriter`): the
+    assignment pages go there as they arrive instead of into the snapshot."""
     def progress(stage: str, done: int, total: int) -> None:
         if on_progress is not None:
             on_progress(stage, done, total)
 
     with client_for(ctx, bearer, check_owner=True, on_progress=on_progress) as client:
         try:
-            return read_apple(client, plan, progress)
+            return read_apple(client, plan, progress, stream)
         finally:
             tally.requests = client.requests_made
 
 
-def read_apple(client: Any, plan: Plan, progress: Progress) -> AppleSnapshot:
+def read_apple(client: Any, plan: Plan, progress: Progress, stream: Any = None
+               ) -> AppleSnapshot:
     """Read config, assets (page 0 only when unchanged), assignment and user deltas and
     the metadata `domain.sync.metadata_lookups` asks for, with `client` (an AppleClient)."""
     progress("config", 0, 5)
@@ -92,7 +95,8 @@ def read_apple(client: Any, plan: Plan, progress: Progress) -> AppleSnapshot:
     assets = client.assets(unless_version=lambda version: sync_rules.assets_unchanged(
         plan.assets_version, version, full=plan.full))
     progress("assignments", 2, 5)
-    assignments = client.assignments(since_version_id=plan.assignments_since, compact=True)
+    assignments = client.assignments(since_version_id=plan.assignments_since, compact=True,
+                                     stream=stream)
     progress("users", 3, 5)
     users = client.users(since_version_id=plan.users_since)
     progress("metadata", 4, 5)
@@ -113,4 +117,4 @@ def read_apple(client: Any, plan: Plan, progress: Progress) -> AppleSnapshot:
                          users_delta=users.delta, metadata=metadata, country=plan.country,
                          assets_version=assets.version_id,
                          assets_unchanged=assets.unchanged,
-                         looked_up=frozenset(ids))
+                         looked_up=frozenset(ids), assignment_pages=assignments.indexes)

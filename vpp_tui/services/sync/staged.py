@@ -1,0 +1,75 @@
+"""The staged assignments of a streamed sync taken into the ledger (issue 13).
+
+Called in the sync's one write transaction once the last page is in
+(`services.sync.stream` wrote them to `sync_stage` as they arrived). The items are taken
+`KEYS_PER_CHUNK` at a time: their staged rows are read, turned into Apple's picture of
+each item, and written by the one ledger rule (`services.licensing.ledger.write_pictures`),
+so memory follows the chunk, not the location. The run's staged rows are deleted in the
+same transaction.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, select
+from sqlmodel import Session
+
+from vpp_tui.domain.licensing.ledger import ApplePicture, Holder
+from vpp_tui.domain.licensing.model import MemberKind
+from vpp_tui.services.context import ServiceContext
+from vpp_tui.services.licensing.facts import location_token_ids
+from vpp_tui.services.licensing.ledger import identities, location_assets, write_pictures
+from vpp_tui.store import models as m
+
+Key = tuple[str, str]  # (adamId, pricingParam)
+KEYS_PER_CHUNK = 50
+
+
+def apply_staged(ctx: ServiceContext, session: Session, token_id: int,
+                 asset_ids: dict[Key, int], run_id: int, *, delta: bool) -> int:
+    """Write run `run_id`'s staged assignments into the license rows of every token of the
+    location (apple-api.md §2.9–2.10: assignments are the location's) and delete them.
+    A full read (`delta` False) is Apple's whole picture: an item with no staged row holds
+    nothing, so its rows are reclaimed (§3.2); a delta only tells what is held. Items not
+    among `asset_ids` (the token's assets, (adamId, pricingParam) -> id) are ignored.
+    Returns the assignments counted."""
+    table = m.SyncStage.__table__
+    if delta:
+        keys = sorted({(adam, pricing) for adam, pricing in session.execute(
+            select(table.c.adam_id, table.c.pricing_param).distinct()
+            .where(table.c.run_id == run_id)).all() if (adam, pricing) in asset_ids})
+    else:
+        keys = sorted(asset_ids)
+    total = 0
+    if keys:
+        _location, token_ids = location_token_ids(session, token_id)
+        who = identities(session, token_ids)
+        assets = location_assets(session, token_ids, set(keys))
+        now = ctx.clock.now()
+        for start in range(0, len(keys), KEYS_PER_CHUNK):
+            chunk = keys[start:start + KEYS_PER_CHUNK]
+            held = _held(session, run_id, chunk)
+            pictures = {key: (ApplePicture.delta(held.get(key, ())) if delta
+                              else ApplePicture.full(held.get(key, ())))
+                        for key in chunk}
+            total += write_pictures(session, who, asset_ids, assets, pictures, now).assignments
+    session.execute(delete(table).where(table.c.run_id == run_id))
+    return total
+
+
+def _held(session: Session, run_id: int, chunk: list[Key]) -> dict[Key, set[Holder]]:
+    """The holders staged for each item of `chunk`."""
+    table = m.SyncStage.__table__
+    wanted = set(chunk)
+    held: dict[Key, set[Holder]] = {}
+    for adam, pricing, serial, cid in session.execute(
+            select(table.c.adam_id, table.c.pricing_param, table.c.serial,
+                   table.c.client_user_id)
+            .where(table.c.run_id == run_id,
+                   table.c.adam_id.in_(sorted({a for a, _p in chunk})))).all():
+        key = (adam, pricing)
+        if key not in wanted:
+            continue
+        holder = (Holder(MemberKind.DEVICE, serial) if serial
+                  else Holder(MemberKind.USER, cid))
+        held.setdefault(key, set()).add(holder)
+    return held
