@@ -368,7 +368,7 @@ class Notification(SQLModel, table=True):
 
 
 class SyncStage(SQLModel, table=True):
-    """One Apple assignment read by a sync still in progress (revision 0008_sync_stream):
+    """One Apple assignment read by a sync still in progress (revision 0009_sync_stream):
     pages are written here as they arrive, and the ledger takes them in one transaction
     only once the last page is in, so a sync stopped halfway changes no license row.
     Dropped with the run's end, whatever it was."""

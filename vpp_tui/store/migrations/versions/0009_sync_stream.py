@@ -1,7 +1,7 @@
 """sync stream: the staging table a full sync writes Apple's pages into as they arrive
 
-Revision ID: 0008_sync_stream
-Revises: 0007_usage_history
+Revision ID: 0009_sync_stream
+Revises: 0008_admin_language
 Create Date: 2026-12-01 02:20:00
 
 - `sync_stage`: run, page, adamId, pricingParam, serial or clientUserId: one row per Apple
@@ -14,8 +14,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = '0008_sync_stream'
-down_revision: str | None = '0007_usage_history'
+revision: str = '0009_sync_stream'
+down_revision: str | None = '0008_admin_language'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
