@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from vpp_tui.domain.reconcile.model import RECLAIMABLE
+from vpp_tui.domain.discrepancy import RECLAIMABLE
 from vpp_tui.i18n import _
 
 
