@@ -9,22 +9,28 @@ enumerations stored as their lowercase string values, JSON only for free-form
 settings.
 """
 
-from __future__ import annotations
-
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, Column, Index, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
+from sqlmodel.main import SQLModelConfig
 
 from vpp_tui.store.types import UTCDateTime, utcnow
+
+
+class TableModel(SQLModel):
+    """Every table's base: its validator (never used on tables) is built on first use,
+    not at import: a quarter of this module's import (issue 13, CLI start-up)."""
+
+    model_config = SQLModelConfig(defer_build=True)
 
 
 def _created() -> Any:
     return Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
 
 
-class ScopeTag(SQLModel, table=True):
+class ScopeTag(TableModel, table=True):
     __tablename__ = "scope_tags"
 
     id: int | None = Field(default=None, primary_key=True)
@@ -32,7 +38,7 @@ class ScopeTag(SQLModel, table=True):
     description: str = Field(default="", max_length=1024)
 
 
-class Token(SQLModel, table=True):
+class Token(TableModel, table=True):
     """A location token (sToken) and what Apple last said about it."""
 
     __tablename__ = "tokens"
@@ -91,7 +97,7 @@ class Token(SQLModel, table=True):
     updated_at: datetime = _created()
 
 
-class Lease(SQLModel, table=True):
+class Lease(TableModel, table=True):
     """The write lease of one location (`key` from `domain.leases.lease_key`): sync, assign,
     revoke… of its tokens hold it in turn, across processes and admins.
 
@@ -109,14 +115,14 @@ class Lease(SQLModel, table=True):
     expires_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
-class TokenScopeTag(SQLModel, table=True):
+class TokenScopeTag(TableModel, table=True):
     __tablename__ = "token_scope_tags"
 
     token_id: int = Field(foreign_key="tokens.id", primary_key=True, ondelete="CASCADE")
     scope_tag_id: int = Field(foreign_key="scope_tags.id", primary_key=True, ondelete="CASCADE")
 
 
-class SyncRun(SQLModel, table=True):
+class SyncRun(TableModel, table=True):
     __tablename__ = "sync_runs"
 
     id: int | None = Field(default=None, primary_key=True)
@@ -133,7 +139,7 @@ class SyncRun(SQLModel, table=True):
     error: str | None = Field(default=None, sa_type=Text)
 
 
-class Asset(SQLModel, table=True):
+class Asset(TableModel, table=True):
     """An app or book owned by one token's location: listed once per token."""
 
     __tablename__ = "assets"
@@ -165,7 +171,7 @@ class Asset(SQLModel, table=True):
     updated_at: datetime = _created()
 
 
-class DirectoryUser(SQLModel, table=True):
+class DirectoryUser(TableModel, table=True):
     __tablename__ = "directory_users"
 
     id: int | None = Field(default=None, primary_key=True)
@@ -177,7 +183,7 @@ class DirectoryUser(SQLModel, table=True):
     imported_at: datetime = _created()
 
 
-class DirectoryDevice(SQLModel, table=True):
+class DirectoryDevice(TableModel, table=True):
     __tablename__ = "directory_devices"
 
     id: int | None = Field(default=None, primary_key=True)
@@ -195,7 +201,7 @@ class DirectoryDevice(SQLModel, table=True):
     imported_at: datetime = _created()
 
 
-class DirectoryGroup(SQLModel, table=True):
+class DirectoryGroup(TableModel, table=True):
     __tablename__ = "directory_groups"
 
     id: int | None = Field(default=None, primary_key=True)
@@ -204,7 +210,7 @@ class DirectoryGroup(SQLModel, table=True):
     imported_at: datetime = _created()
 
 
-class GroupMember(SQLModel, table=True):
+class GroupMember(TableModel, table=True):
     """A UPN (user groups) or serial (device groups) in a group, in import order."""
 
     __tablename__ = "group_members"
@@ -214,7 +220,7 @@ class GroupMember(SQLModel, table=True):
     position: int = 0
 
 
-class AppleUser(SQLModel, table=True):
+class AppleUser(TableModel, table=True):
     """A user registered with Apple for one location (VPP terms status)."""
 
     __tablename__ = "apple_users"
@@ -232,7 +238,7 @@ class AppleUser(SQLModel, table=True):
     updated_at: datetime = _created()
 
 
-class Assignment(SQLModel, table=True):
+class Assignment(TableModel, table=True):
     """The console's intent: an item given to a group."""
 
     __tablename__ = "assignments"
@@ -251,7 +257,7 @@ class Assignment(SQLModel, table=True):
     updated_at: datetime = _created()
 
 
-class License(SQLModel, table=True):
+class License(TableModel, table=True):
     """One row per holder of an item: a user (clientUserId) or a device serial."""
 
     __tablename__ = "licenses"
@@ -278,7 +284,7 @@ class License(SQLModel, table=True):
     updated_at: datetime = _created()
 
 
-class Role(SQLModel, table=True):
+class Role(TableModel, table=True):
     """A role: built-in ones take their permissions from `domain.access.BUILT_IN_ROLES`;
     a custom role's permissions are its `RolePermission` rows (revision 0003_access)."""
 
@@ -290,14 +296,14 @@ class Role(SQLModel, table=True):
     built_in: bool = False
 
 
-class RolePermission(SQLModel, table=True):
+class RolePermission(TableModel, table=True):
     __tablename__ = "role_permissions"
 
     role_id: int = Field(foreign_key="roles.id", primary_key=True, ondelete="CASCADE")
     permission: str = Field(max_length=64, primary_key=True)
 
 
-class AdminGrant(SQLModel, table=True):
+class AdminGrant(TableModel, table=True):
     """A role given to an admin (an OS login), over every scope or the tags listed in
     `GrantScopeTag` (none listed and not `all_scopes`: the default scope)."""
 
@@ -312,7 +318,7 @@ class AdminGrant(SQLModel, table=True):
     created_at: datetime = _created()
 
 
-class GrantScopeTag(SQLModel, table=True):
+class GrantScopeTag(TableModel, table=True):
     __tablename__ = "grant_scope_tags"
 
     grant_id: int = Field(foreign_key="grants.id", primary_key=True, ondelete="CASCADE")
@@ -320,7 +326,7 @@ class GrantScopeTag(SQLModel, table=True):
     scope_tag_id: int = Field(foreign_key="scope_tags.id", primary_key=True, ondelete="CASCADE")
 
 
-class StoreOwner(SQLModel, table=True):
+class StoreOwner(TableModel, table=True):
     """The admin who created (or, for a store made before 0003_access, first opened) the
     store: one row, id 1, so two first openers cannot both claim it."""
 
@@ -331,7 +337,7 @@ class StoreOwner(SQLModel, table=True):
     claimed_at: datetime = _created()
 
 
-class AuditEntry(SQLModel, table=True):
+class AuditEntry(TableModel, table=True):
     """Append-only: who did what, on what, with which result (and Apple's event)."""
 
     __tablename__ = "audit_entries"
@@ -349,7 +355,7 @@ class AuditEntry(SQLModel, table=True):
     token_id: int | None = Field(default=None, index=True)
 
 
-class Notification(SQLModel, table=True):
+class Notification(TableModel, table=True):
     """One notification Apple POSTed to `vpp-tui listen` (apple-api.md §8), kept once per
     `notificationId` (Apple may send the same one again), with what it changed."""
 
@@ -367,7 +373,7 @@ class Notification(SQLModel, table=True):
     received_at: datetime = _created()
 
 
-class SyncStage(SQLModel, table=True):
+class SyncStage(TableModel, table=True):
     """One Apple assignment read by a sync still in progress (revision 0009_sync_stream):
     pages are written here as they arrive, and the ledger takes them in one transaction
     only once the last page is in, so a sync stopped halfway changes no license row.
@@ -385,7 +391,7 @@ class SyncStage(SQLModel, table=True):
     client_user_id: str | None = Field(default=None, max_length=200)
 
 
-class UsageSample(SQLModel, table=True):
+class UsageSample(TableModel, table=True):
     """One item's license counts as one sync saw them: the usage chart's points. Written
     by each completed sync, thinned by `services.usage` (rule: `domain.usage`)."""
 
@@ -403,7 +409,7 @@ class UsageSample(SQLModel, table=True):
     recorded_at: datetime = Field(sa_type=UTCDateTime, nullable=False, index=True)
 
 
-class Setting(SQLModel, table=True):
+class Setting(TableModel, table=True):
     __tablename__ = "settings"
 
     key: str = Field(max_length=128, primary_key=True)
@@ -412,7 +418,7 @@ class Setting(SQLModel, table=True):
     updated_by: str = Field(default="", max_length=200)
 
 
-class Job(SQLModel, table=True):
+class Job(TableModel, table=True):
     """One unit of queued long work (`domain.jobs`): a sync, an assignment, a revoke… run
     by a `vpp-tui worker` as the admin who queued it (`actor`). `payload`: the service's
     keyword arguments; `claimed_by`/`lease_expires_at`: the worker running it and until
@@ -442,7 +448,7 @@ class Job(SQLModel, table=True):
     exit_status: int | None = None
 
 
-class AdminPreference(SQLModel, table=True):
+class AdminPreference(TableModel, table=True):
     """One admin's own console choices (the store's settings are shared by every admin)."""
 
     __tablename__ = "admin_preferences"

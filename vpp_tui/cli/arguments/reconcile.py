@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from vpp_tui.cli.arguments.jobs import queue_help
-from vpp_tui.domain.reconcile.model import RECLAIMABLE
+from vpp_tui.domain.discrepancy import RECLAIMABLE
 from vpp_tui.i18n import _
 
 

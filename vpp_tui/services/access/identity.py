@@ -26,6 +26,8 @@ def claim_store(ctx: ServiceContext, admin: str) -> bool:
     Returns True when this call claimed it; False when the store already had an owner
     (also when another thread or process claimed it a moment before: the claim starts as
     a writer, so it reads the other's committed claim instead of racing it)."""
+    if owner_of(ctx) is not None:  # every command of an owned store: no writer's lock
+        return False
     with ctx.store.session() as session:
         begin_writer(session)
         if session.get(m.StoreOwner, 1) is not None:
