@@ -53,7 +53,7 @@ from vpp_tui.services.licensing.facts import (
     to_pool,
 )
 from vpp_tui.services.licensing.revoke import _holders
-from vpp_tui.services.licensing.views import LicenseResult
+from vpp_tui.services.licensing.views import LicensePreview, LicenseResult
 from vpp_tui.services.licensing.waitlist import serve_asset, with_served
 from vpp_tui.store import models as m
 
@@ -143,6 +143,33 @@ def _plan(session: Session, t: Target, holdings: Holdings, limits: Any):  # noqa
     return plan, users
 
 
+def _todo(ctx: ServiceContext) -> list[tuple[int, Holdings, AssetView]]:
+    """(asset id, holders pending reclaim, item) for every item in the admin's reach,
+    by item name then token. Raises AccessDenied without APPS_REVOKE_HOLDER when
+    something is pending."""
+    with ctx.store.session() as session:
+        todo = {a: (h, _view(session, a)) for a, h in _pending(session).items()}
+    if todo:
+        authorize(ctx, Permission.APPS_REVOKE_HOLDER)
+        reach = visible_token_names(ctx, Permission.APPS_REVOKE_HOLDER)
+        todo = {a: hv for a, hv in todo.items() if hv[1].token in reach}
+    ordered = sorted(todo.items(), key=lambda kv: (kv[1][1].name, kv[1][1].token))
+    return [(a, h, v) for a, (h, v) in ordered]
+
+
+def plan_departures(ctx: ServiceContext) -> list[LicensePreview]:
+    """The dry run of `reclaim_departures`: per item holding licenses pending reclaim, in
+    its order, the revoke plan (Apple's default batch sizes). Nothing is written, Apple
+    is not called. Raises as `reclaim_departures` before anything is sent."""
+    previews = []
+    with ctx.store.session() as session:
+        for _asset_id, holdings, view in _todo(ctx):
+            plan, _users = _plan(session, load_target(session, view), holdings,
+                                 BatchLimits())
+            previews.append(LicensePreview(plan, view.name, view.adam_id, view.token))
+    return previews
+
+
 def reclaim_departures(ctx: ServiceContext, *,
                        on_progress: Progress | None = None) -> list[LicenseResult]:
     """Reclaim, item by item, every license pending reclaim; then serve each waitlist.
@@ -152,15 +179,9 @@ def reclaim_departures(ctx: ServiceContext, *,
     APPS_ASSIGN when something is pending; Apple errors end up in `LicenseResult.error`, and what Apple did not
     confirm stays pending for the next import.
     """
-    with ctx.store.session() as session:
-        todo = {a: (h, _view(session, a)) for a, h in _pending(session).items()}
-    if todo:
-        authorize(ctx, Permission.APPS_REVOKE_HOLDER)
-        reach = visible_token_names(ctx, Permission.APPS_REVOKE_HOLDER)
-        todo = {a: hv for a, hv in todo.items() if hv[1].token in reach}
+    ordered = _todo(ctx)
     results = []
-    ordered = sorted(todo.items(), key=lambda kv: (kv[1][1].name, kv[1][1].token))
-    for done, (asset_id, (holdings, view)) in enumerate(ordered):
+    for done, (asset_id, holdings, view) in enumerate(ordered):
         if on_progress is not None:
             on_progress(view.name, done, len(ordered))
         with ctx.store.session() as session:
