@@ -81,7 +81,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--group", type=int, default=100_000)
     parser.add_argument("--db", default="sqlite")
-    parser.add_argument("--profile", default=None)
+    parser.add_argument("--profile", default=None, help="case labels, comma-separated")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="vpp-revoke-bench-"))
     url, server = store_url(args.db, folder)
@@ -121,7 +121,7 @@ def run(args: argparse.Namespace, url: str, folder: Path) -> None:
     ]
     for label, case in cases:
         if args.profile is not None:
-            if label == args.profile:
+            if label in args.profile.split(","):
                 profile = cProfile.Profile()
                 profile.runcall(case)
                 pstats.Stats(profile).sort_stats("cumulative").print_stats(40)

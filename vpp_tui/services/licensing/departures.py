@@ -24,6 +24,7 @@ from vpp_tui.domain.licensing import (
     HeldLicense,
     Holdings,
     MemberKind,
+    Plan,
     plan_reconcile,
 )
 from vpp_tui.domain.licensing import pending_reclaims as derive_pending
@@ -85,6 +86,14 @@ class _Held(NamedTuple):
     source: str
 
 
+_KINDS = {str(k): k for k in MemberKind}  # MemberKind(value) per row cost 1 µs × 100k
+
+
+def _held(lic: _Held, member: str, known: set[str]) -> HeldLicense:
+    return HeldLicense(member, _KINDS[lic.kind], via_assignment=lic.assignment_id is not None,
+                       known=lic.source == "console" or member.casefold() in known)
+
+
 def _pending(session: Session) -> dict[int, Holdings]:
     """Per asset, the holders whose license is pending reclaim (derived, never stored).
     Linear in the held rows: each token's Apple users are read once (issue 13: once per
@@ -112,11 +121,7 @@ def _pending(session: Session) -> dict[int, Holdings]:
             ids_of[token_id] = (loaded, {upn for upn, rows in loaded.rows_of.items()
                                          if any(r.upn for r in rows)})
         ids, known = ids_of[token_id]
-        held = [HeldLicense(ids.member_of(lic), MemberKind(lic.kind),
-                            via_assignment=lic.assignment_id is not None,
-                            known=lic.source == "console"
-                            or ids.member_of(lic).casefold() in known)
-                for lic in licenses]
+        held = [_held(lic, ids.member_of(lic), known) for lic in licenses]
         if not any(h.via_assignment or h.kind is MemberKind.USER for h in held):
             continue
         reached = (_reached(session, asset_id, ids, groups)
@@ -134,9 +139,12 @@ def _view(session: Session, asset_id: int) -> AssetView:
     return asset_view(asset, token.name)
 
 
-def _plan(session: Session, t: Target, holdings: Holdings, limits: Any):  # noqa: ANN202
+def _plan(session: Session, t: Target, holdings: Holdings, limits: Any,  # noqa: ANN202
+          groups: dict[int, Holdings] | None = None):
+    """The reconcile plan of one item; `groups`: the groups' reach already read in this
+    session (a plan over many items reads each group once), filled here."""
     users, devices = _holders(session, t, holdings)
-    reached = _reached(session, t.asset.id or 0, t.ids, {})
+    reached = _reached(session, t.asset.id or 0, t.ids, {} if groups is None else groups)
     plan = plan_reconcile(t.item, holdings, users=users, devices=devices,
                           assigned_users=reached.users, assigned_devices=reached.devices,
                           pool=to_pool(t.asset), limits=limits)
@@ -157,17 +165,27 @@ def _todo(ctx: ServiceContext) -> list[tuple[int, Holdings, AssetView]]:
     return [(a, h, v) for a, (h, v) in ordered]
 
 
+def _dry_plans(ctx: ServiceContext, todo: list[tuple[int, Holdings, AssetView]]
+               ) -> list[Plan]:
+    """The plan of each item of `todo` (Apple's default batch sizes), in one session that
+    reads each token's identities and each group's reach once."""
+    plans = []
+    known: dict[int, Any] = {}
+    groups: dict[int, Holdings] = {}
+    with ctx.store.session() as session:
+        for _asset_id, holdings, view in todo:
+            plans.append(_plan(session, load_target(session, view, known), holdings,
+                               BatchLimits(), groups)[0])
+    return plans
+
+
 def plan_departures(ctx: ServiceContext) -> list[LicensePreview]:
     """The dry run of `reclaim_departures`: per item holding licenses pending reclaim, in
     its order, the revoke plan (Apple's default batch sizes). Nothing is written, Apple
     is not called. Raises as `reclaim_departures` before anything is sent."""
-    previews = []
-    with ctx.store.session() as session:
-        for _asset_id, holdings, view in _todo(ctx):
-            plan, _users = _plan(session, load_target(session, view), holdings,
-                                 BatchLimits())
-            previews.append(LicensePreview(plan, view.name, view.adam_id, view.token))
-    return previews
+    todo = _todo(ctx)
+    return [LicensePreview(plan, view.name, view.adam_id, view.token)
+            for (_a, _h, view), plan in zip(todo, _dry_plans(ctx, todo), strict=True)]
 
 
 def reclaim_departures(ctx: ServiceContext, *,
@@ -180,14 +198,12 @@ def reclaim_departures(ctx: ServiceContext, *,
     confirm stays pending for the next import.
     """
     ordered = _todo(ctx)
+    dry = _dry_plans(ctx, ordered)
     results = []
     for done, (asset_id, holdings, view) in enumerate(ordered):
         if on_progress is not None:
             on_progress(view.name, done, len(ordered))
-        with ctx.store.session() as session:
-            plan, _users = _plan(session, load_target(session, view), holdings,
-                                 BatchLimits())
-        if not plan.operations:
+        if not dry[done].operations:
             continue
         with ownership.writes(ctx, view.token, "license.reconcile") as client:
             limits = limits_of(client)
