@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from vpp_tui.apple import errors as apple_errors
@@ -98,13 +99,14 @@ def _pending(session: Session) -> dict[int, Holdings]:
     """Per asset, the holders whose license is pending reclaim (derived, never stored).
     Linear in the held rows: each token's Apple users are read once (issue 13: once per
     asset, with every person's ids gathered again per asset)."""
-    people = folded_directory({upn: active for upn, active in session.exec(
-        select(m.DirectoryUser.upn, m.DirectoryUser.active)).all()})
-    rows = session.exec(select(
-        m.License.asset_id, m.License.kind, m.License.member, m.License.client_user_id,
-        m.License.assignment_id, m.License.source, m.Asset.token_id).join(
-        m.Asset, col(m.Asset.id) == col(m.License.asset_id)).where(
-        col(m.License.status).in_(HELD))).all()
+    # Core reads: no ORM row processing for 100k rows (read only, in a fresh session).
+    du, lic, asset = (t.__table__.c for t in (m.DirectoryUser, m.License, m.Asset))
+    people = folded_directory({upn: active for upn, active in session.execute(
+        sa_select(du.upn, du.active))})
+    rows = session.execute(sa_select(
+        lic.asset_id, lic.kind, lic.member, lic.client_user_id, lic.assignment_id,
+        lic.source, asset.token_id).join(m.Asset.__table__, asset.id == lic.asset_id).where(
+        lic.status.in_(HELD))).all()
     by_asset: dict[int, list[_Held]] = {}
     token_of: dict[int, int] = {}
     for asset_id, kind, member, cid, assignment_id, source, token_id in rows:

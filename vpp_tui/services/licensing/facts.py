@@ -207,16 +207,17 @@ def apple_ids(session: Session, token_id: int, only: Iterable[str] | None = None
     revoke by user reads the rows it touches, not every user of the location."""
     location, token_ids = location_token_ids(session, token_id)
     ids = AppleIds(token_id, location, installation_in(session))
-    t = m.AppleUser  # columns, not entities: autoflushed, no ORM object per row
-    query = core_select(t.id, t.token_id, t.client_user_id, t.upn, t.email,  # type: ignore[call-overload]
-                        t.managed_apple_id, t.status).where(col(t.token_id).in_(token_ids))
+    session.flush()  # a Core read (no ORM object per row, no ORM row processing)
+    t = m.AppleUser.__table__.c  # type: ignore[attr-defined]
+    query = core_select(t.id, t.token_id, t.client_user_id, t.upn, t.email,
+                        t.managed_apple_id, t.status).where(t.token_id.in_(token_ids))
     if only is None:
-        rows = [AppleUserRow(*r) for r in session.execute(query.order_by(col(t.id)))]
+        rows = [AppleUserRow(*r) for r in session.execute(query.order_by(t.id))]
     else:
         wanted, rows = sorted(set(only)), []
         for start in range(0, len(wanted), 500):
             rows += [AppleUserRow(*r) for r in session.execute(query.where(
-                col(t.client_user_id).in_(wanted[start:start + 500])))]
+                t.client_user_id.in_(wanted[start:start + 500])))]
         rows.sort(key=lambda r: r.id or 0)
     person_of = people.person_of
     for row in rows:
