@@ -46,3 +46,38 @@ def add_rows(world, token: str, *, users: int, devices: int, per_member: int,  #
         for start in range(0, len(rows), 5000):
             session.execute(insert(m.License), rows[start:start + 5000])
     return upns, serials
+
+
+def add_group(world, name: str, *, kind: str, size: int,  # noqa: ANN001
+              prefix: str = "grp") -> list[str]:
+    """A directory group of `size` new members (`kind` "user" or "device"), written in
+    bulk INSERTs: the 100k-member group of `bench/plan_large_group.py --db`. Returns the
+    members in group order."""
+    with world.ctx.store.session() as session:
+        if kind == "user":
+            members = [f"{prefix}{i:06d}@contoso.edu" for i in range(size)]
+            session.execute(insert(m.DirectoryUser), [{"upn": u, "name": u} for u in members])
+        else:
+            members = [f"{prefix.upper()}{i:08d}" for i in range(size)]
+            session.execute(insert(m.DirectoryDevice), [
+                {"serial": s, "platform": "iOS", "managed": True} for s in members])
+        group = m.DirectoryGroup(name=name, kind=kind)
+        session.add(group)
+        session.flush()
+        group_id = group.id
+        rows = [{"group_id": group_id, "member": x, "position": i}
+                for i, x in enumerate(members)]
+        for start in range(0, len(rows), 5000):
+            session.execute(insert(m.GroupMember), rows[start:start + 5000])
+    return members
+
+
+def depart(world, upns: list[str]) -> None:  # noqa: ANN001
+    """Mark these directory users inactive (left the company): their licenses become
+    pending reclaim (`licensing.departures`)."""
+    from sqlalchemy import update
+
+    with world.ctx.store.session() as session:
+        for start in range(0, len(upns), 500):
+            session.execute(update(m.DirectoryUser).where(
+                m.DirectoryUser.upn.in_(upns[start:start + 500])).values(active=False))

@@ -27,7 +27,7 @@ def revoke_targets(ctx, name: str) -> tuple[list[str], list[str]]:  # noqa: ANN0
             .join(m.Asset, col(m.Asset.id) == col(m.License.asset_id))
             .join(m.Token, col(m.Token.id) == col(m.Asset.token_id))
             .where(m.Token.name == name, m.License.status == "licensed",
-                   m.Asset.revocable)).all()
+                   m.Asset.revocable).distinct()).all()  # a target once, not per item
     users = sorted({cid for cid, _s, kind in rows if kind == "user" and cid})
     serials = sorted({serial for _c, serial, kind in rows if kind == "device" and serial})
     return users, serials

@@ -166,6 +166,7 @@ def _not_held(not_held: Iterable[NotHeld], held: Iterable[HeldRow],
               wanted: dict[ItemKey, dict[Member, Intention]]) -> list[Finding]:
     holding = {(r.key, r.kind, _fold(r.member)) for r in held}
     rows = {(r.key, r.kind, _fold(r.member)): r for r in not_held}
+    spelled: dict[tuple[int, MemberKind], dict[str, str]] = {}  # per group, built once
     found = []
     for key, members in wanted.items():
         for (kind, folded), it in members.items():
@@ -174,19 +175,28 @@ def _not_held(not_held: Iterable[NotHeld], held: Iterable[HeldRow],
             row = rows.get((key, kind, folded))
             why = (Why.WAITLISTED if row and row.status == "waitlisted" else
                    Why.FAILED if row and row.status == "failed" else Why.NEVER_SENT)
-            member = row.member if row else _shown(it, kind, folded)
+            member = row.member if row else _shown(it, kind, folded, spelled)
             found.append(Finding(Discrepancy.INTENDED_NOT_HELD, why, it.asset_id, it.token,
                                  key, it.item, kind, member, None,
                                  row.license_id if row else None))
     return found
 
 
-def _shown(it: Intention, kind: MemberKind, folded: str) -> str:
-    """The member as the directory spells it."""
-    names = ([d.serial for d in it.group.devices]
-             + [d.serial for u in it.group.users for d in u.devices]
-             if kind is MemberKind.DEVICE else [u.upn for u in it.group.users])
-    return next((n for n in names if _fold(n) == folded), folded)
+def _shown(it: Intention, kind: MemberKind, folded: str,
+           spelled: dict[tuple[int, MemberKind], dict[str, str]]) -> str:
+    """The member as the directory spells it (the group's first spelling). `spelled`:
+    each group's folded names, built once (a scan of the group per member made a
+    100k-member assignment never sent quadratic: issue 13)."""
+    names = spelled.get((id(it.group), kind))
+    if names is None:
+        listed = ([d.serial for d in it.group.devices]
+                  + [d.serial for u in it.group.users for d in u.devices]
+                  if kind is MemberKind.DEVICE else [u.upn for u in it.group.users])
+        names = {}
+        for n in listed:
+            names.setdefault(_fold(n), n)
+        spelled[(id(it.group), kind)] = names
+    return names.get(folded, folded)
 
 
 def reconcile(held: Sequence[HeldRow], not_held: Sequence[NotHeld],

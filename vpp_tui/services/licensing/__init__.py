@@ -56,7 +56,7 @@ from vpp_tui.services.licensing.facts import (
     group_devices,
     group_row,
     holdings_of,
-    license_rows,
+    license_keys,
     load_group,
     to_pool,
 )
@@ -101,7 +101,7 @@ def _plan_assign(session: Session, ctx: ServiceContext, view: AssetView, group: 
     target = load_target(session, view)
     grow = group_row(session, group)
     loaded = load_group(session, grow, target.ids)
-    holdings = holdings_of(license_rows(session, target.asset.id or 0), target.ids)
+    holdings = holdings_of(license_keys(session, target.asset.id or 0), target.ids)
     # Free licenses go to the members already waiting first: a new assignment never
     # overtakes them (apply serves them before it plans; a preview counts them out).
     waiting = waiting_entries(session, target.asset.id or 0, target.ids)

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from vpp_tui.apple import errors as apple_errors
 from vpp_tui.apple.models import Asset as WireAsset
@@ -265,8 +265,14 @@ def store_users(session: Session, ctx: ServiceContext, registered: Registered,
     write_notes(session, ctx, registered.notes)
     ids = apple_ids(session, token_id)
     now = ctx.clock.now()
+    wanted = sorted({cid for cid, *_rest in registered.users if cid in ids.own})
+    stored: dict[str, m.AppleUser] = {}
+    for start in range(0, len(wanted), 500):  # the rows to change, as ORM objects
+        stored.update((r.client_user_id, r) for r in session.exec(select(m.AppleUser).where(
+            m.AppleUser.token_id == ids.token_id,
+            col(m.AppleUser.client_user_id).in_(wanted[start:start + 500]))).all())
     for cid, upn, managed_apple_id, status, invite in registered.users:
-        row = ids.own.get(cid) or m.AppleUser(token_id=ids.token_id, client_user_id=cid)
+        row = stored.get(cid) or m.AppleUser(token_id=ids.token_id, client_user_id=cid)
         row.upn, row.email = upn, upn
         row.managed_apple_id = managed_apple_id
         row.status, row.invite_code, row.updated_at = status, invite, now

@@ -47,11 +47,20 @@ class Target:
         return f"{self.view.name} ({self.view.token})"
 
 
-def load_target(session: Session, view: AssetView) -> Target:
+def load_target(session: Session, view: AssetView,
+                known: dict[int, AppleIds] | None = None) -> Target:
+    """The asset of `view` with its token's Apple identities; raises NotFound when the
+    asset is gone. `known`: identities already read in this session, by token id (a plan
+    over many items reads each token's once); filled with what is read here."""
     asset = session.get(m.Asset, view.id)
     if asset is None:
         raise NotFound(_("the item is gone; sync the token again"))
-    return Target(view, asset, to_item(asset), apple_ids(session, asset.token_id))
+    ids = known.get(asset.token_id) if known is not None else None
+    if ids is None:
+        ids = apple_ids(session, asset.token_id)
+        if known is not None:
+            known[asset.token_id] = ids
+    return Target(view, asset, to_item(asset), ids)
 
 
 def removal_settings(ctx: ServiceContext) -> Settings:

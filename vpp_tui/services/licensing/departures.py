@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from vpp_tui.apple import errors as apple_errors
@@ -24,6 +25,7 @@ from vpp_tui.domain.licensing import (
     HeldLicense,
     Holdings,
     MemberKind,
+    Plan,
     plan_reconcile,
 )
 from vpp_tui.domain.licensing import pending_reclaims as derive_pending
@@ -53,7 +55,7 @@ from vpp_tui.services.licensing.facts import (
     to_pool,
 )
 from vpp_tui.services.licensing.revoke import _holders
-from vpp_tui.services.licensing.views import LicenseResult
+from vpp_tui.services.licensing.views import LicensePreview, LicenseResult
 from vpp_tui.services.licensing.waitlist import serve_asset, with_served
 from vpp_tui.store import models as m
 
@@ -85,17 +87,26 @@ class _Held(NamedTuple):
     source: str
 
 
+_KINDS = {str(k): k for k in MemberKind}  # MemberKind(value) per row cost 1 µs × 100k
+
+
+def _held(lic: _Held, member: str, known: set[str]) -> HeldLicense:
+    return HeldLicense(member, _KINDS[lic.kind], via_assignment=lic.assignment_id is not None,
+                       known=lic.source == "console" or member.casefold() in known)
+
+
 def _pending(session: Session) -> dict[int, Holdings]:
     """Per asset, the holders whose license is pending reclaim (derived, never stored).
     Linear in the held rows: each token's Apple users are read once (issue 13: once per
     asset, with every person's ids gathered again per asset)."""
-    people = folded_directory({upn: active for upn, active in session.exec(
-        select(m.DirectoryUser.upn, m.DirectoryUser.active)).all()})
-    rows = session.exec(select(
-        m.License.asset_id, m.License.kind, m.License.member, m.License.client_user_id,
-        m.License.assignment_id, m.License.source, m.Asset.token_id).join(
-        m.Asset, col(m.Asset.id) == col(m.License.asset_id)).where(
-        col(m.License.status).in_(HELD))).all()
+    # Core reads: no ORM row processing for 100k rows (read only, in a fresh session).
+    du, lic, asset = (t.__table__.c for t in (m.DirectoryUser, m.License, m.Asset))
+    people = folded_directory({upn: active for upn, active in session.execute(
+        sa_select(du.upn, du.active))})
+    rows = session.execute(sa_select(
+        lic.asset_id, lic.kind, lic.member, lic.client_user_id, lic.assignment_id,
+        lic.source, asset.token_id).join(m.Asset.__table__, asset.id == lic.asset_id).where(
+        lic.status.in_(HELD))).all()
     by_asset: dict[int, list[_Held]] = {}
     token_of: dict[int, int] = {}
     for asset_id, kind, member, cid, assignment_id, source, token_id in rows:
@@ -112,11 +123,7 @@ def _pending(session: Session) -> dict[int, Holdings]:
             ids_of[token_id] = (loaded, {upn for upn, rows in loaded.rows_of.items()
                                          if any(r.upn for r in rows)})
         ids, known = ids_of[token_id]
-        held = [HeldLicense(ids.member_of(lic), MemberKind(lic.kind),
-                            via_assignment=lic.assignment_id is not None,
-                            known=lic.source == "console"
-                            or ids.member_of(lic).casefold() in known)
-                for lic in licenses]
+        held = [_held(lic, ids.member_of(lic), known) for lic in licenses]
         if not any(h.via_assignment or h.kind is MemberKind.USER for h in held):
             continue
         reached = (_reached(session, asset_id, ids, groups)
@@ -134,13 +141,53 @@ def _view(session: Session, asset_id: int) -> AssetView:
     return asset_view(asset, token.name)
 
 
-def _plan(session: Session, t: Target, holdings: Holdings, limits: Any):  # noqa: ANN202
+def _plan(session: Session, t: Target, holdings: Holdings, limits: Any,  # noqa: ANN202
+          groups: dict[int, Holdings] | None = None):
+    """The reconcile plan of one item; `groups`: the groups' reach already read in this
+    session (a plan over many items reads each group once), filled here."""
     users, devices = _holders(session, t, holdings)
-    reached = _reached(session, t.asset.id or 0, t.ids, {})
+    reached = _reached(session, t.asset.id or 0, t.ids, {} if groups is None else groups)
     plan = plan_reconcile(t.item, holdings, users=users, devices=devices,
                           assigned_users=reached.users, assigned_devices=reached.devices,
                           pool=to_pool(t.asset), limits=limits)
     return plan, users
+
+
+def _todo(ctx: ServiceContext) -> list[tuple[int, Holdings, AssetView]]:
+    """(asset id, holders pending reclaim, item) for every item in the admin's reach,
+    by item name then token. Raises AccessDenied without APPS_REVOKE_HOLDER when
+    something is pending."""
+    with ctx.store.session() as session:
+        todo = {a: (h, _view(session, a)) for a, h in _pending(session).items()}
+    if todo:
+        authorize(ctx, Permission.APPS_REVOKE_HOLDER)
+        reach = visible_token_names(ctx, Permission.APPS_REVOKE_HOLDER)
+        todo = {a: hv for a, hv in todo.items() if hv[1].token in reach}
+    ordered = sorted(todo.items(), key=lambda kv: (kv[1][1].name, kv[1][1].token))
+    return [(a, h, v) for a, (h, v) in ordered]
+
+
+def _dry_plans(ctx: ServiceContext, todo: list[tuple[int, Holdings, AssetView]]
+               ) -> list[Plan]:
+    """The plan of each item of `todo` (Apple's default batch sizes), in one session that
+    reads each token's identities and each group's reach once."""
+    plans = []
+    known: dict[int, Any] = {}
+    groups: dict[int, Holdings] = {}
+    with ctx.store.session() as session:
+        for _asset_id, holdings, view in todo:
+            plans.append(_plan(session, load_target(session, view, known), holdings,
+                               BatchLimits(), groups)[0])
+    return plans
+
+
+def plan_departures(ctx: ServiceContext) -> list[LicensePreview]:
+    """The dry run of `reclaim_departures`: per item holding licenses pending reclaim, in
+    its order, the revoke plan (Apple's default batch sizes). Nothing is written, Apple
+    is not called. Raises as `reclaim_departures` before anything is sent."""
+    todo = _todo(ctx)
+    return [LicensePreview(plan, view.name, view.adam_id, view.token)
+            for (_a, _h, view), plan in zip(todo, _dry_plans(ctx, todo), strict=True)]
 
 
 def reclaim_departures(ctx: ServiceContext, *,
@@ -152,21 +199,13 @@ def reclaim_departures(ctx: ServiceContext, *,
     APPS_ASSIGN when something is pending; Apple errors end up in `LicenseResult.error`, and what Apple did not
     confirm stays pending for the next import.
     """
-    with ctx.store.session() as session:
-        todo = {a: (h, _view(session, a)) for a, h in _pending(session).items()}
-    if todo:
-        authorize(ctx, Permission.APPS_REVOKE_HOLDER)
-        reach = visible_token_names(ctx, Permission.APPS_REVOKE_HOLDER)
-        todo = {a: hv for a, hv in todo.items() if hv[1].token in reach}
+    ordered = _todo(ctx)
+    dry = _dry_plans(ctx, ordered)
     results = []
-    ordered = sorted(todo.items(), key=lambda kv: (kv[1][1].name, kv[1][1].token))
-    for done, (asset_id, (holdings, view)) in enumerate(ordered):
+    for done, (asset_id, holdings, view) in enumerate(ordered):
         if on_progress is not None:
             on_progress(view.name, done, len(ordered))
-        with ctx.store.session() as session:
-            plan, _users = _plan(session, load_target(session, view), holdings,
-                                 BatchLimits())
-        if not plan.operations:
+        if not dry[done].operations:
             continue
         with ownership.writes(ctx, view.token, "license.reconcile") as client:
             limits = limits_of(client)

@@ -13,7 +13,9 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
+from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
 from vpp_tui.domain.licensing import (
@@ -35,6 +37,12 @@ from vpp_tui.domain.text import quote
 from vpp_tui.i18n import _
 from vpp_tui.services.apple_link import installation_in
 from vpp_tui.services.errors import NotFound
+from vpp_tui.services.licensing.plain import (
+    AppleUserLike,
+    AppleUserRow,
+    LicenseKey,
+    LicenseLike,
+)
 from vpp_tui.store import models as m
 
 # clientUserIds this console mints are stable per (installation, location, person, Apple
@@ -94,11 +102,11 @@ class AppleIds:
     token_id: int
     location: str = ""
     installation: str = ""
-    rows_of: dict[str, list[m.AppleUser]] = field(default_factory=dict)  # upn -> rows
+    rows_of: dict[str, list[AppleUserLike]] = field(default_factory=dict)  # upn -> rows
     upn_of: dict[str, str] = field(default_factory=dict)  # clientUserId -> UPN
-    own: dict[str, m.AppleUser] = field(default_factory=dict)  # this token's, by id
+    own: dict[str, AppleUserLike] = field(default_factory=dict)  # this token's, by id
 
-    def add(self, row: m.AppleUser, upn: str | None) -> None:
+    def add(self, row: AppleUserLike, upn: str | None) -> None:
         """Know `row` (upn: the person it stands for, if known)."""
         if row.token_id == self.token_id:
             self.own[row.client_user_id] = row
@@ -117,14 +125,14 @@ class AppleIds:
 
     def identities(self, upn: str, managed_apple_id: str | None = None,
                    personal_apple_id: bool = False
-                   ) -> list[tuple[AppleAccount, str, m.AppleUser | None]]:
+                   ) -> list[tuple[AppleAccount, str, AppleUserLike | None]]:
         """(account, clientUserId, live row or None) for each Apple user of the person."""
         accounts = apple_accounts(managed_apple_id, personal_apple_id)
         rows = self.rows_of.get(upn.casefold(), [])
-        chosen: dict[AppleAccount, m.AppleUser] = {}
+        chosen: dict[AppleAccount, AppleUserLike] = {}
         used: set[str] = set()
 
-        def take(account: AppleAccount, row: m.AppleUser) -> None:
+        def take(account: AppleAccount, row: AppleUserLike) -> None:
             chosen[account] = row
             used.add(row.client_user_id)
 
@@ -162,13 +170,13 @@ class AppleIds:
     def registered(self, upn: str) -> bool:
         return any(r.status != "Retired" for r in self.rows_of.get(upn.casefold(), []))
 
-    def member_of(self, lic: m.License) -> str:
+    def member_of(self, lic: LicenseLike) -> str:
         if lic.kind != "user":
             return lic.member
         return (self.upn_of.get(lic.client_user_id or "") or self.upn_of.get(lic.member)
                 or lic.member)
 
-    def targets_of(self, lic: m.License) -> frozenset[str]:
+    def targets_of(self, lic: LicenseLike) -> frozenset[str]:
         """The Apple keys a license row stands for: the serial, or every clientUserId
         of its member at this location (apple-api.md §2.5)."""
         if lic.kind != "user":
@@ -199,19 +207,28 @@ def apple_ids(session: Session, token_id: int, only: Iterable[str] | None = None
     revoke by user reads the rows it touches, not every user of the location."""
     location, token_ids = location_token_ids(session, token_id)
     ids = AppleIds(token_id, location, installation_in(session))
-    where = col(m.AppleUser.token_id).in_(token_ids)
+    session.flush()  # a Core read (no ORM object per row, no ORM row processing)
+    t = m.AppleUser.__table__.c  # type: ignore[attr-defined]
+    query = core_select(t.id, t.token_id, t.client_user_id, t.upn, t.email,
+                        t.managed_apple_id, t.status).where(t.token_id.in_(token_ids))
     if only is None:
-        rows = list(session.exec(select(m.AppleUser).where(where)
-                                 .order_by(col(m.AppleUser.id))).all())
+        rows = [AppleUserRow(*r) for r in session.execute(query.order_by(t.id))]
     else:
         wanted, rows = sorted(set(only)), []
         for start in range(0, len(wanted), 500):
-            rows += session.exec(select(m.AppleUser).where(where, col(
-                m.AppleUser.client_user_id).in_(wanted[start:start + 500]))).all()
+            rows += [AppleUserRow(*r) for r in session.execute(query.where(
+                t.client_user_id.in_(wanted[start:start + 500])))]
         rows.sort(key=lambda r: r.id or 0)
+    person_of = people.person_of
     for row in rows:
-        ids.add(row, people.person_of(row.upn, row.email))
+        ids.add(row, person_of(row.upn, row.email))
     return ids
+
+
+def columns_of(model: type) -> Any:
+    """A select of every column of `model` as plain rows (attribute access by column name,
+    autoflushed as an ORM query), not as ORM objects: a bulk plan reads thousands."""
+    return core_select(*(getattr(model, c.key) for c in model.__table__.c))  # type: ignore[attr-defined]
 
 
 def to_user(row: m.DirectoryUser, devices: Iterable[Device], ids: AppleIds) -> User:
@@ -226,16 +243,16 @@ def _devices_of(session: Session, upns: list[str]) -> dict[str, list[Device]]:
     found: dict[str, list[Device]] = {}
     for start in range(0, len(upns), 500):
         part = upns[start:start + 500]
-        for row in session.exec(select(m.DirectoryDevice).where(
-                col(m.DirectoryDevice.primary_user).in_(part))).all():
+        for row in session.execute(columns_of(m.DirectoryDevice).where(
+                col(m.DirectoryDevice.primary_user).in_(part))):
             found.setdefault(row.primary_user or "", []).append(to_device(row))
     return found
 
 
 def users_by_upn(session: Session, upns: list[str], ids: AppleIds) -> dict[str, User]:
-    rows: list[m.DirectoryUser] = []
+    rows: list[Any] = []  # DirectoryUser columns
     for start in range(0, len(upns), 500):
-        rows += session.exec(select(m.DirectoryUser).where(
+        rows += session.execute(columns_of(m.DirectoryUser).where(
             col(m.DirectoryUser.upn).in_(upns[start:start + 500]))).all()
     devices = _devices_of(session, [r.upn for r in rows])
     return {r.upn: to_user(r, devices.get(r.upn, ()), ids) for r in rows}
@@ -261,8 +278,8 @@ def load_group(session: Session, row: m.DirectoryGroup, ids: AppleIds) -> Group:
         return Group(row.name, GroupKind.USER, users=tuple(users.values()))
     devices: list[Device] = []
     for start in range(0, len(members), 500):
-        devices += [to_device(d) for d in session.exec(select(m.DirectoryDevice).where(
-            col(m.DirectoryDevice.serial).in_(members[start:start + 500]))).all()]
+        devices += [to_device(d) for d in session.execute(columns_of(m.DirectoryDevice).where(
+            col(m.DirectoryDevice.serial).in_(members[start:start + 500])))]
     owners = sorted({d.primary_user for d in devices if d.primary_user})
     users = users_by_upn(session, owners, ids)
     return Group(row.name, GroupKind.DEVICE, users=tuple(users.values()),
@@ -298,7 +315,17 @@ def license_rows(session: Session, asset_id: int) -> list[m.License]:
     return sorted(rows, key=lambda r: (r.asset_id != asset_id, r.id or 0))
 
 
-def holdings_of(rows: Iterable[m.License], ids: AppleIds) -> Holdings:
+def license_keys(session: Session, asset_id: int) -> list[LicenseKey]:
+    """`license_rows` as plain rows, in the same order: for the plans, which only read."""
+    ids = location_asset_ids(session, asset_id)
+    t = m.License
+    rows = [LicenseKey(*r) for r in session.execute(core_select(  # type: ignore[call-overload]
+        t.id, t.asset_id, t.kind, t.member, t.client_user_id, t.serial, t.status).where(
+        col(t.asset_id).in_(ids)))]
+    return sorted(rows, key=lambda r: (r.asset_id != asset_id, r.id or 0))
+
+
+def holdings_of(rows: Iterable[LicenseKey | m.License], ids: AppleIds) -> Holdings:
     users: set[str] = set()
     devices: set[str] = set()
     for lic in rows:

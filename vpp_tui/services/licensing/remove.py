@@ -26,6 +26,7 @@ from vpp_tui.services.licensing.common import Target, load_target, reclaim, remo
 from vpp_tui.services.licensing.facts import (
     group_row,
     holdings_of,
+    license_keys,
     license_rows,
     load_group,
     still_assigned,
@@ -63,7 +64,7 @@ def _plan(session: Session, ctx: ServiceContext, view: AssetView, group: str,
     loaded = load_group(session, grow, t.ids)
     plan = plan_unassignment(
         t.item, loaded, LicenseType(assignment.license_type),
-        holdings=holdings_of(license_rows(session, t.asset.id or 0), t.ids),
+        holdings=holdings_of(license_keys(session, t.asset.id or 0), t.ids),
         pool=to_pool(t.asset), still_assigned=still_assigned(session, t.asset.id or 0,
                                                              grow.id, t.ids),
         limits=limits, settings=settings or removal_settings(ctx))

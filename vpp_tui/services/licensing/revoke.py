@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any, NamedTuple
 
+from sqlalchemy import func, or_, true
 from sqlmodel import Session, col, select
 
 from vpp_tui.domain.licensing import (
@@ -44,8 +45,9 @@ from vpp_tui.services.licensing.facts import (
     HELD,
     AppleIds,
     apple_ids,
+    columns_of,
     holdings_of,
-    license_rows,
+    license_keys,
     to_device,
     to_item,
     to_pool,
@@ -69,14 +71,18 @@ def _holders(session: Session, t: Target, holdings: Holdings) -> tuple[dict, dic
     users = users_by_upn(session, sorted(holdings.users), t.ids)
     for upn in holdings.users - users.keys():
         users[upn] = User(upn, active=False, client_user_ids=(t.ids.client_id(upn),))
-    devices = {d.serial: to_device(d) for d in session.exec(select(m.DirectoryDevice).where(
-        col(m.DirectoryDevice.serial).in_(sorted(holdings.devices)))).all()}
+    serials = sorted(holdings.devices)
+    devices = {}
+    for start in range(0, len(serials), 500):
+        devices.update((d.serial, to_device(d)) for d in session.execute(columns_of(
+            m.DirectoryDevice).where(col(m.DirectoryDevice.serial).in_(
+                serials[start:start + 500]))))
     return users, devices
 
 
 def _item_plan(session: Session, view: Any, limits: BatchLimits = BatchLimits()):  # noqa: ANN202
     t = load_target(session, view)
-    holdings = holdings_of(license_rows(session, t.asset.id or 0), t.ids)
+    holdings = holdings_of(license_keys(session, t.asset.id or 0), t.ids)
     users, devices = _holders(session, t, holdings)
     plan = plan_revoke_item(t.item, holdings, users=users, devices=devices,
                             pool=to_pool(t.asset), limits=limits)
@@ -102,27 +108,41 @@ class _Held(NamedTuple):
     client_user_id: str | None
 
 
+def _named(column: Any, who: str) -> Any:
+    """A WHERE clause keeping the rows whose `column` may equal `who` in any case: SQL's
+    lower() where `who` is ASCII (the rows are then checked with casefold), every row
+    otherwise (SQLite's lower() folds ASCII only)."""
+    return func.lower(column) == who.lower() if who.isascii() else true()
+
+
 def _person_ids(session: Session, who: str) -> set[str]:
     """The clientUserIds of every Apple user standing for `who` (any token, any case):
     the only ids by which a license row can name `who` (see `AppleIds.member_of`)."""
     wanted = who.casefold()
     return {cid for cid, upn, email in session.exec(select(
-        m.AppleUser.client_user_id, m.AppleUser.upn, m.AppleUser.email)).all()
+        m.AppleUser.client_user_id, m.AppleUser.upn, m.AppleUser.email).where(
+        or_(_named(m.AppleUser.upn, who), _named(m.AppleUser.email, who)))).all()
         if (people.person_of(upn, email) or "").casefold() == wanted}
 
 
 def _rows_of(session: Session, kind: str, who: str
              ) -> tuple[list[tuple[m.License, m.Asset, str]], dict[int, AppleIds]]:
     """`who`'s held licenses of `kind` with their asset and token name, and each token's
-    AppleIds as far as those rows need it. Linear in the rows: one read of the held rows'
-    keys (no objects), then only the rows that may be `who`'s are loaded (issue 13: every
-    held row of the store was loaded and every Apple user of each token with it)."""
+    AppleIds as far as those rows need it. Linear in the rows `who` holds: the database
+    picks the rows naming `who` (by name in any case, or by one of `who`'s
+    clientUserIds), then only those are loaded (issue 13: every held row of the store was
+    read, and before that every Apple user of each token with each)."""
     wanted = who.casefold()
     cids = _person_ids(session, who) if kind == "user" else set()
+    named = _named(m.License.member, who)
+    if cids:
+        named = or_(named, *(col(c).in_(part) for c in (m.License.client_user_id,
+                                                         m.License.member)
+                             for part in _parts(sorted(cids))))
     keys = session.exec(select(m.License.id, m.License.member, m.License.client_user_id,
                                m.Asset.token_id).join(
         m.Asset, col(m.Asset.id) == col(m.License.asset_id)).where(
-        m.License.kind == kind, col(m.License.status).in_(HELD))).all()
+        m.License.kind == kind, col(m.License.status).in_(HELD), named)).all()
     maybe: dict[int, tuple[int, _Held]] = {}
     for row_id, member, cid, token_id in keys:
         if member.casefold() == wanted or cid in cids or member in cids:
@@ -141,6 +161,10 @@ def _rows_of(session: Session, kind: str, who: str
             m.Token, col(m.Token.id) == col(m.Asset.token_id)).where(
             col(m.License.id).in_(mine[start:start + 500])).order_by(col(m.License.id))).all()
     return found, ids_of
+
+
+def _parts(values: list[str]) -> list[list[str]]:
+    return [values[i:i + 500] for i in range(0, len(values), 500)]
 
 
 def _target_parts(session: Session, kind: str, who: str,

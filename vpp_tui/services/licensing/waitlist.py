@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from vpp_tui.apple import errors as apple_errors
@@ -69,13 +70,16 @@ WAITLISTED = "waitlisted"
 
 def _queue(session: Session, asset_id: int, ids: AppleIds) -> list[WaitlistEntry]:
     """The item's waitlist in the order it is served (`waitlist_order`)."""
-    rows = session.exec(select(m.License, m.DirectoryGroup.name).outerjoin(
-        m.Assignment, col(m.Assignment.id) == col(m.License.assignment_id)).outerjoin(
+    lic = m.License  # columns, not ORM objects: a big group's waitlist is long
+    rows = session.execute(sa_select(  # type: ignore[call-overload]
+        lic.kind, lic.member, lic.client_user_id, lic.serial, lic.since, lic.position,
+        m.DirectoryGroup.name).outerjoin(
+        m.Assignment, col(m.Assignment.id) == col(lic.assignment_id)).outerjoin(
         m.DirectoryGroup, col(m.DirectoryGroup.id) == col(m.Assignment.group_id)).where(
-        m.License.asset_id == asset_id, m.License.status == WAITLISTED)).all()
+        lic.asset_id == asset_id, lic.status == WAITLISTED)).all()
     return list(waitlist_order(
-        WaitlistEntry(ids.member_of(lic), MemberKind(lic.kind), 1, lic.since, lic.position,
-                      group) for lic, group in rows))
+        WaitlistEntry(ids.member_of(row), MemberKind(row.kind), 1, row.since, row.position,
+                      row.name) for row in rows))
 
 
 def waiting_entries(session: Session, asset_id: int, ids: AppleIds) -> list[WaitlistEntry]:

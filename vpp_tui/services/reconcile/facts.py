@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from vpp_tui.domain.licensing import Intent, LicenseType, MemberKind
@@ -24,6 +25,7 @@ from vpp_tui.services.licensing.facts import HELD, AppleIds, apple_ids, load_gro
 from vpp_tui.store import models as m
 
 CHUNK = 500
+_KINDS = {str(k): k for k in MemberKind}
 
 
 @dataclass
@@ -71,32 +73,46 @@ def load_facts(session: Session, token_names: frozenset[str] | set[str]) -> Fact
             apple_users[key] = (status, bool(upn) or bool(old and old[1]))
         elif upn:
             apple_users[key] = (old[0], True)
-    rows: list[tuple[m.License, m.Asset]] = []
-    for part in _chunks(token_ids):
-        rows += session.exec(select(m.License, m.Asset).join(
-            m.Asset, col(m.Asset.id) == col(m.License.asset_id)).where(
-            col(m.Asset.token_id).in_(part))).all()
     assets: dict[int, m.Asset] = {}
-    for lic, asset in rows:
-        assets[asset.id or 0] = asset
+    for part in _chunks(token_ids):
+        assets.update((a.id or 0, a) for a in session.exec(select(m.Asset).where(
+            col(m.Asset.token_id).in_(part))).all())
+    # Each license as plain columns, each asset's item and key once (issue 13: an ORM
+    # object per license row and an Item built per row cost seconds at 100k rows).
+    items = {i: to_item(a) for i, a in assets.items()}
+    lic = m.License
+    rows: list[Any] = []
+    for part in _chunks(token_ids):
+        rows += session.execute(sa_select(  # type: ignore[call-overload]
+            lic.id, lic.asset_id, lic.kind, lic.member, lic.client_user_id, lic.serial,
+            lic.status, lic.assignment_id, lic.source).join(
+            m.Asset, col(m.Asset.id) == col(lic.asset_id)).where(
+            col(m.Asset.token_id).in_(part)).order_by(col(lic.id))).all()
+    used: set[int] = set()
+    place: dict[int, tuple[str, str, AppleIds, ItemKey]] = {}
+    for asset_id, asset in assets.items():
         token = by_id[asset.token_id]
         loc = _location(token)
-        ids = facts.ids[loc]
-        item_key = ItemKey(loc, asset.adam_id, asset.pricing_param)
-        kind = MemberKind(lic.kind)
-        member = ids.member_of(lic)
-        if lic.status in HELD:
-            target = (lic.client_user_id or lic.member) if kind is MemberKind.USER else (
-                lic.serial or lic.member)
+        place[asset_id] = (token.name, loc, facts.ids[loc],
+                           ItemKey(loc, asset.adam_id, asset.pricing_param))
+    for row in rows:
+        used.add(row.asset_id)
+        token_name, loc, ids, item_key = place[row.asset_id]
+        kind = _KINDS[row.kind]
+        member = ids.member_of(row)
+        if row.status in HELD:
+            target = (row.client_user_id or row.member) if kind is MemberKind.USER else (
+                row.serial or row.member)
             status, ours = apple_users.get((loc, target), (None, False))
             facts.held.append(HeldRow(
-                lic.id or 0, asset.id or 0, token.name, item_key, kind, member, target,
-                to_item(asset), status if kind is MemberKind.USER else None,
-                created_here=ours or lic.source == "console",
-                via_assignment=lic.assignment_id is not None,
-                from_console=lic.source == "console"))
-        elif lic.status in ("failed", "waitlisted"):
-            facts.not_held.append(NotHeld(lic.id or 0, item_key, kind, member, lic.status))
+                row.id or 0, row.asset_id, token_name, item_key, kind, member, target,
+                items[row.asset_id], status if kind is MemberKind.USER else None,
+                created_here=ours or row.source == "console",
+                via_assignment=row.assignment_id is not None,
+                from_console=row.source == "console"))
+        elif row.status in ("failed", "waitlisted"):
+            facts.not_held.append(NotHeld(row.id or 0, item_key, kind, member, row.status))
+    assets = {i: a for i, a in assets.items() if i in used}
     facts.directory = Directory(
         {upn.casefold(): active for upn, active in session.exec(
             select(m.DirectoryUser.upn, m.DirectoryUser.active)).all()},

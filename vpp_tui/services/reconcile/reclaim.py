@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from sqlmodel import col, select
+from sqlmodel import col
 
 from vpp_tui.apple import errors as apple_errors
 from vpp_tui.domain.licensing import (
@@ -36,7 +36,7 @@ from vpp_tui.services.context import ServiceContext
 from vpp_tui.services.errors import ServiceError
 from vpp_tui.services.licensing.apply import limits_of
 from vpp_tui.services.licensing.common import load_target, reclaim
-from vpp_tui.services.licensing.facts import to_device, to_pool
+from vpp_tui.services.licensing.facts import columns_of, to_device, to_pool
 from vpp_tui.services.licensing.views import LicensePreview, LicenseResult
 from vpp_tui.services.licensing.waitlist import serve_asset, with_served
 from vpp_tui.services.reconcile import (
@@ -143,8 +143,8 @@ def _devices(ctx: ServiceContext, serials: set[str]) -> dict[str, Device]:
     wanted = sorted(serials)
     with ctx.store.session() as session:
         for start in range(0, len(wanted), CHUNK):
-            for row in session.exec(select(m.DirectoryDevice).where(
-                    col(m.DirectoryDevice.serial).in_(wanted[start:start + CHUNK]))).all():
+            for row in session.execute(columns_of(m.DirectoryDevice).where(
+                    col(m.DirectoryDevice.serial).in_(wanted[start:start + CHUNK]))):
                 found[row.serial] = to_device(row)
     return found
 
