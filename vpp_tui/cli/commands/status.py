@@ -54,6 +54,10 @@ def _text(report: StatusReport) -> list[str]:
     if report.reconciliation:
         lines += ["", table([[k, str(v)] for k, v in sorted(report.reconciliation.items())],
                             [_("RECONCILIATION"), _("ROWS")])]
+        for name, n in sorted(report.unreclaimable.items()):
+            lines.append(_("  {n} {name} cannot be reclaimed (book licenses cannot be "
+                           "reclaimed): not counted as needing attention").format(
+                n=n, name=name))
     return lines
 
 
