@@ -14,7 +14,7 @@ from vpp_tui.cli.output import EXIT_FAILED, EXIT_OK, print_json, table, warning
 from vpp_tui.i18n import _
 from vpp_tui.services.status import StatusReport, status_report
 
-SHOWN = 8  # low items and waitlists listed in text; --json lists all
+SHOWN = 8  # tokens (of a big estate), low items and waitlists in text; --json lists all
 
 
 
@@ -27,17 +27,41 @@ def _more(rows: list[Any]) -> str:
     return _("  … and {n} more (--json lists all)").format(n=len(rows) - SHOWN)
 
 
+def _tokens(report: StatusReport) -> list[str]:
+    """The token table: every token of a small estate; of a big one (over SHOWN) the
+    tokens needing attention up to SHOWN, then how to list the others (one screenful)."""
+    tokens = list(report.tokens)
+    shown = tokens
+    if len(tokens) > SHOWN:
+        shown = [t for t in tokens if t.needs_attention][:SHOWN]
+    rows = [[t.view.name, t.view.state, str(t.view.days_left),
+             (("!" if t.notice.due_today else _("in {n} d").format(n=t.notice.next_in))
+              if t.notice else "—"),
+             _when(t.view.last_sync_at), t.view.last_sync_status] for t in shown]
+    lines = ["", table(rows, [_("TOKEN"), _("STATE"), _("DAYS LEFT"), _("NOTICE"),
+                              _("LAST SYNC"), _("SYNC STATUS")])] if rows else []
+    listed = {t.view.name for t in shown}
+    hidden = [t for t in tokens if t.needs_attention and t.view.name not in listed]
+    if hidden:
+        states = " ".join(f"--state {s}" for s in dict.fromkeys(str(t.view.state)
+                                                                 for t in hidden))
+        lines.append(_("  … and {n} more: vpp-tui token list {states}").format(
+            n=len(hidden), states=states))
+    calm = sum(1 for t in tokens if not t.needs_attention and t.view.name not in listed)
+    if calm:
+        lines.append(_("  {n} more tokens need nothing: vpp-tui token list").format(n=calm))
+    return lines
+
+
 def _text(report: StatusReport) -> list[str]:
     reasons = report.reasons()
     head = (_("needs attention:") if reasons else _("healthy"))
     lines = [f"vpp-tui status {_when(report.checked_at)} UTC: {head}"]
+    urgent = sum(1 for t in report.tokens if t.needs_attention)
+    if urgent > SHOWN:  # token lines come first in reasons(); the table shows them
+        reasons = [_("{n} tokens need attention (below)").format(n=urgent)] + reasons[urgent:]
     lines += [f"  ! {r}" for r in reasons]
-    rows = [[t.view.name, t.view.state, str(t.view.days_left),
-             (("!" if t.notice.due_today else _("in {n} d").format(n=t.notice.next_in))
-              if t.notice else "—"),
-             _when(t.view.last_sync_at), t.view.last_sync_status] for t in report.tokens]
-    lines += ["", table(rows, [_("TOKEN"), _("STATE"), _("DAYS LEFT"), _("NOTICE"),
-                               _("LAST SYNC"), _("SYNC STATUS")])]
+    lines += _tokens(report)
     if report.low:
         lines += ["", table([[i.name, i.token, i.product_type, f"{i.used}/{i.total}",
                               f"{i.threshold:g}%"] for i in report.low[:SHOWN]],
