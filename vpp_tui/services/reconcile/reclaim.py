@@ -24,8 +24,8 @@ from vpp_tui.domain.licensing import (
     Plan,
     PlanAction,
     PlanWarning,
-    WarningCode,
     User,
+    WarningCode,
     plan_revoke_item,
 )
 from vpp_tui.domain.reconcile import Discrepancy
