@@ -22,3 +22,17 @@ def test_two_editions_of_one_book_look_identical_in_apps_list(capsys, shop) -> N
         "PLUS", "STDQ"]
     shown = ok(capsys, shop, "apps", "show", "1590000201:PLUS")
     assert "Plus (extras)" in shown
+
+
+def test_licenses_csv_and_json_tell_two_editions_apart(capsys, shop) -> None:  # noqa: F811
+    """Fault: `licenses --csv` and `--json` had no `pricing_param`: two editions of one
+    book gave rows that could not be told apart."""
+    import csv
+    import io
+
+    docs = [json.loads(ok(capsys, shop, "licenses", f"1590000201:{p}", "--token",
+                          "North Campus", "--json")) for p in ("STDQ", "PLUS")]
+    assert [d["pricing_param"] for d in docs] == ["STDQ", "PLUS"]
+    rows = list(csv.DictReader(io.StringIO(ok(capsys, shop, "licenses", "1590000201:PLUS",
+                                              "--token", "North Campus", "--csv"))))
+    assert rows and {r["pricing_param"] for r in rows} == {"PLUS"}

@@ -138,3 +138,66 @@ def test_reclaim_queue_queues_a_reconcile_job_that_jobs_lists(capsys, shop) -> N
     assert [j["id"] for j in listed] == [job["id"]]
     assert json.loads(run(capsys, shop, "reconcile", "--json")[1])["counts"][
         "unmanaged_device"] == 1  # nothing done yet: a worker does it
+
+
+def test_reclaim_dry_run_says_a_retired_apple_users_person_stays_unlicensed(capsys, shop) -> None:
+    """Fault: reclaiming a retired Apple user's license left the person (still in an
+    assigned group) intended but unlicensed until the next apply, and the dry run did
+    not say so."""
+    code, out, err = run(capsys, shop, "reconcile", "--reclaim", "departed_user",
+                         "--dry-run", "--json")
+    assert code == 0, err
+    entry = json.loads(out)["licenses"][0]
+    assert entry["reason"] == "apple_user_retired"
+    assert entry["still_intended_by"] == "Teachers"
+    code, text, _err = run(capsys, shop, "reconcile", "--reclaim", "departed_user",
+                           "--dry-run")
+    assert code == 0 and "Teachers" in text and "vpp-tui assign" in text
+
+
+def test_reconcile_text_says_why_a_duplicate_book_cannot_be_reclaimed(capsys, shop) -> None:
+    """Fault: a book held twice kept `status` at exit 1 with no word on why (books cannot
+    be reclaimed); the row now says so and it no longer counts for the exit status."""
+    code, out, _err = run(capsys, shop, "reconcile")
+    assert code == 0
+    assert "book licenses cannot be reclaimed" in out
+    doc = json.loads(run(capsys, shop, "reconcile", "--json")[1])
+    assert _rows(doc, "duplicate_license")[0]["kept_reason"] == "book_irrevocable"
+    assert doc["unreclaimable"]["duplicate_license"] == 1
+    code, status, _err = run(capsys, shop, "status", "--json")
+    report = json.loads(status)
+    assert report["reconciliation"]["duplicate_license"] == 1
+    assert report["reconciliation_unreclaimable"] == {"duplicate_license": 1}
+    assert not any("duplicate_license" in line for line in report["attention"])
+    code, status, _err = run(capsys, shop, "status")
+    assert "cannot be reclaimed" in status
+
+
+@pytest.mark.parametrize("flag", ["--dry-run", "--yes"])
+def test_reconcile_refuses_dry_run_or_yes_without_reclaim(capsys, shop, flag) -> None:
+    """Fault: `--dry-run` or `--yes` without `--reclaim` were silently ignored."""
+    code, out, err = run(capsys, shop, "reconcile", flag)
+    assert code == 2 and out == ""
+    assert err.startswith("error:") and err.count("\n") == 1 and "--reclaim" in err
+
+
+def test_reconcile_on_a_never_synced_token_says_so(capsys, shop) -> None:
+    """Fault: `reconcile --token X` on a never-synced token showed zeros without a word."""
+    from datetime import timedelta
+
+    from vpp_tui.store import models as m
+
+    store = open_store(shop[1])
+    with store.session() as session:
+        session.add(m.Token(name="Lonely", apple_id="l@example.com", secret=b"x",
+                            secret_sha256="1" * 64,
+                            expires_at=datetime.now(UTC) + timedelta(days=200),
+                            location_id="loc-lonely", location_name="Lonely"))
+    store.close()
+    code, out, err = run(capsys, shop, "reconcile", "--token", "Lonely")
+    assert code == 0, err
+    assert "never synced; run vpp-tui sync Lonely" in out + err
+    doc = json.loads(run(capsys, shop, "reconcile", "--token", "Lonely", "--json")[1])
+    assert doc["synced"] is False and doc["never_synced"] == ["Lonely"]
+    doc = json.loads(run(capsys, shop, "reconcile", "--token", "North Campus", "--json")[1])
+    assert doc["synced"] is True

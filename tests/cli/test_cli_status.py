@@ -62,3 +62,33 @@ def test_status_exits_1_when_something_needs_attention(capsys, world) -> None:  
 def test_status_takes_no_arguments(capsys, world) -> None:  # noqa: ANN001
     code, _out, err = cli(capsys, world, "status", "everything")
     assert code == 2 and err.startswith("error:")
+
+
+def test_status_text_keeps_a_big_estate_on_one_screen(capsys, world) -> None:  # noqa: ANN001
+    """Fault: the text form listed every token (a screenful per 20 tokens); it lists the
+    tokens needing attention up to a limit and says how to see the rest."""
+    from datetime import timedelta
+
+    from vpp_tui.store import models as m
+
+    f = world.token_file("North Campus")  # one real token: the key file exists
+    tokens.add_token(world.ctx, tokens.NewToken(name="North Campus", apple_id=APPLE_ID,
+                                                content=f.content, consent=True))
+    now = datetime.now(UTC)
+    with world.ctx.store.session() as session:
+        for i in range(40):
+            days = -3 if i % 2 else 200  # half expired, half fine
+            session.add(m.Token(name=f"T{i:02d}", apple_id="a@example.com", secret=b"x",
+                                secret_sha256=f"{i:064d}", expires_at=now + timedelta(days=days),
+                                location_id=f"loc-{i}", location_name=f"L{i}"))
+    code, out, _err = cli(capsys, world, "status")
+    assert code == 1
+    listed = [line for line in out.splitlines() if line[:1] == "T" and line[1:3].isdigit()]
+    assert len(listed) == 8 and all("expired" in line for line in listed)
+    assert "and 12 more: vpp-tui token list --state expired" in out
+    assert "21 more tokens need nothing" in out
+    assert len(out.splitlines()) <= 40
+    code, out, _err = cli(capsys, world, "status", "--json")
+    assert len(json.loads(out)["tokens"]) == 41
+    code, out, _err = cli(capsys, world, "token", "list", "--state", "expired", "--json")
+    assert code == 0 and len(json.loads(out)) == 20

@@ -238,3 +238,36 @@ def test_receiving_is_not_blocked_by_a_token_without_notifications(sqlite_world)
     _receipts, bearer = _registered(world)
     assert notifications.receive(world.ctx, bearer, _envelope(
         "TEST_NOTIFICATION", {}, "t2")).token == NORTH
+
+
+def test_listen_answers_apple_before_applying_and_keeps_a_failed_apply_for_retry(
+        sqlite_world, monkeypatch) -> None:  # noqa: ANN001
+    """Fault: `listen` applied a notification inside Apple's HTTP request; it now records
+    it and answers 200 (`accept`), applies it afterwards (`apply_pending`), and a failed
+    apply leaves it recorded, unapplied, for the next try."""
+    from vpp_tui.services.notifications import apply as applying
+
+    world = sqlite_world
+    add(world, NORTH)
+    sync.sync_token(world.ctx, NORTH)
+    _receipts, bearer = _registered(world)
+    item = asset(world, ITEM)
+    body = _envelope("ASSET_COUNT", {"adamId": item.adam_id, "countDelta": 3,
+                                     "pricingParam": item.pricing_param}, "later")
+    answer = notifications.accept(world.ctx, bearer, body)
+    assert answer.status == 200
+    assert asset(world, ITEM).total == item.total  # not applied inside the request
+    real = applying._HANDLERS["ASSET_COUNT"]
+
+    def broken(*args):  # noqa: ANN002, ANN202
+        raise RuntimeError("database went away")
+
+    monkeypatch.setitem(applying._HANDLERS, "ASSET_COUNT", broken)
+    assert [r.status for r in notifications.apply_pending(world.ctx)] == [500]
+    assert asset(world, ITEM).total == item.total
+    [row] = [n for n in _stored(world) if n.notification_id == "later"]
+    assert row.applied_at is None  # kept for retry
+    monkeypatch.setitem(applying._HANDLERS, "ASSET_COUNT", real)
+    assert [r.status for r in notifications.apply_pending(world.ctx)] == [200]
+    assert asset(world, ITEM).total == item.total + 3
+    assert notifications.apply_pending(world.ctx) == []

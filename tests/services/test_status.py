@@ -59,7 +59,7 @@ def test_status_flags_an_expiring_token_only_on_its_notice_days(synced) -> None:
 def test_status_report_json_names_every_part(synced) -> None:  # noqa: ANN001
     doc = status.status_report(synced.ctx).as_json()
     assert set(doc) == {"healthy", "attention", "checked_at", "tokens", "low_on_licenses",
-                        "waitlists", "reconciliation"}
+                        "waitlists", "reconciliation", "reconciliation_unreclaimable"}
     assert doc["healthy"] is False
     assert set(doc["reconciliation"]) == {"unmanaged_device", "departed_user",
                                           "foreign_client_user", "duplicate_license",

@@ -125,3 +125,20 @@ class TestKeys:
             await settle(pilot)
             text = str(app.screen.query_one("#header-notices", Static).render())
             assert "Old Annex expired (+1) · 6 apps, 1 book low" in text
+
+
+async def test_south_campus_short_bar_is_not_hidden_under_its_notice_dots(demo_app) -> None:
+    """Fault: South Campus's 10-day bar was drawn under its notice dots (days 9, 7…1),
+    so nothing of it showed; the dots now sit half a row above the bar."""
+    from vpp_tui.ui.widgets.charts import ExpiryTimeline
+
+    app = demo_app()
+    async with app.run_test(size=SMALL) as pilot:
+        await open_timeline()(pilot)
+        chart = app.screen.query_one(ExpiryTimeline)
+        lines = chart.render().plain.splitlines()
+        [south] = [line for line in lines if "South Campus" in line]
+        bar = south.split("South Campus", 1)[1]
+        assert "●" not in bar and bar.count("━") >= 2
+        above = lines[lines.index(south) - 1]
+        assert "●" in above

@@ -83,3 +83,14 @@ async def test_x_exports_the_rows_of_the_class_and_says_where(demo, demo_app, tm
         assert [r["member"] for r in rows] == list(discrepancies.FOREIGN_EMAILS)
         assert any(str(written) in str(n.message) for n in app._notifications)
 
+
+
+def test_reclaim_review_says_a_retired_apple_users_person_stays_unlicensed(demo) -> None:
+    """Fault: the review of a departed_user reclaim did not say that the person, still in
+    an assigned group, is left without a license until the assignment is applied again."""
+    from vpp_tui.services.reconcile.reclaim import review_reclaim
+
+    ctx, _sim = demo
+    demo_service.add_intent(ctx)
+    text = "\n".join(line.plain for line in review_lines(review_reclaim(ctx, ["departed_user"])))
+    assert "Teachers" in text and "vpp-tui assign" in text

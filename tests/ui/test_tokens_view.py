@@ -125,3 +125,32 @@ async def test_filter_typing_runs_one_query_once_typing_pauses(demo_app):
             event.remove(engine, "before_cursor_execute", statement)
         assert one_load and len(seen) == one_load
         assert table_keys(app) == ["North Campus"]
+
+
+async def test_token_details_show_the_notification_url_and_last_notifications(demo_app, demo):
+    """Fault: the console showed neither a token's notification URL nor the notifications
+    received (only `token show` and the audit did)."""
+    from sqlmodel import select
+
+    from vpp_tui.store import models as m
+
+    ctx, _sim = demo
+    with ctx.store.session() as session:
+        token = session.exec(select(m.Token).where(m.Token.name == "South Campus")).one()
+        token.notification_url = "https://mdm.example.com/vpp/notify"
+        session.add(token)
+        session.add(m.Notification(token_id=token.id, notification_id="n-1",
+                                   notification_type="ASSET_COUNT", body={},
+                                   outcome="3 licenses bought", applied_at=ctx.clock.now()))
+    app = demo_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await select_token(pilot, "South Campus")
+        await pilot.press("enter")
+        await settle(pilot)
+        fields = app.screen.query_one("#details-fields", DataTable)
+        values = {str(fields.get_row_at(i)[0]): str(fields.get_row_at(i)[1])
+                  for i in range(fields.row_count)}
+        assert values["Notification URL"] == "https://mdm.example.com/vpp/notify"
+        seen = app.screen.query_one("#details-notifications", DataTable)
+        assert [str(c) for c in seen.get_row_at(0)[1:]] == ["ASSET_COUNT", "3 licenses bought"]

@@ -140,6 +140,11 @@ def build_parser() -> Parser:
     p.add_argument("--scope-tag", action="append", default=[], metavar="T")
     p.add_argument("--json", action="store_true")
     p = tsub.add_parser("list", help=_("tokens with state, expiry, location, last sync"))
+    from vpp_tui.domain.tokens import TokenState
+
+    p.add_argument("--state", action="append", metavar="STATE",
+                   choices=[str(s) for s in TokenState],
+                   help=_("only tokens in this state (repeatable)"))
     p.add_argument("--json", action="store_true")
     p = tsub.add_parser("show", help=_("one token in full (never the secret)"))
     p.add_argument("name", metavar="NAME")

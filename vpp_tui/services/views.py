@@ -80,6 +80,9 @@ class TokenDetails(SafeText):
     claimed_at: datetime | None
     created_at: datetime
     history: tuple[SyncRunView, ...] = ()
+    # The last notifications Apple POSTed for this token (newest first): when, type,
+    # what the ledger took from it ("" while not applied yet).
+    notifications: tuple[NotificationSeen, ...] = ()
 
     def as_json(self) -> dict:
         doc = self.token.as_json()
@@ -90,6 +93,16 @@ class TokenDetails(SafeText):
             "sync_history": [h.__dict__ for h in self.history],
         })
         return doc
+
+
+@dataclass(frozen=True)
+class NotificationSeen:
+    """One notification received (`vpp-tui listen`): `applied` False while it waits."""
+
+    received_at: datetime
+    notification_type: str
+    outcome: str
+    applied: bool
 
 
 @dataclass(frozen=True)

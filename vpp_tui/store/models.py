@@ -371,6 +371,10 @@ class Notification(TableModel, table=True):
     body: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     outcome: str | None = Field(default=None, sa_type=Text)  # what the ledger took from it
     received_at: datetime = _created()
+    # The body as POSTed, kept until applied; applied_at None: recorded, to be applied
+    # (`listen` answers Apple first, then applies; a failed apply is retried).
+    raw: str | None = Field(default=None, sa_type=Text)
+    applied_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
 
 
 class SyncStage(TableModel, table=True):

@@ -2,13 +2,15 @@
 
 A small Starlette app under uvicorn (both already run the simulator): every POST, on any
 path (a reverse proxy may keep its prefix), goes to `services.notifications.receive`, off
-the event loop. The answer is 200 once recorded (a repeat too), 401 for a wrong bearer,
+the event loop. The answer is 200 once recorded (a repeat too; it is applied after the
+answer, and retried while applying fails), 401 for a wrong bearer,
 400 for a body that is no notification, 413 past the size limit. One line per notification
 is printed (`--json`: one JSON object per line).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import socket
 import sys
@@ -25,26 +27,50 @@ from vpp_tui.services.access import Permission, authorize
 
 
 def create_app(ctx: Any, on_receipt: Callable[[notifications.Receipt], None] | None = None):  # noqa: ANN201
-    """The receiver as an ASGI app over the service context `ctx`."""
+    """The receiver as an ASGI app over the service context `ctx`.
+
+    Apple is answered as soon as the notification is recorded (`notifications.accept`);
+    it is applied afterwards, off the request (a background task after the response,
+    one at a time: `notifications.apply_pending`, which also retries any left unapplied,
+    and runs once at start-up). `on_receipt` sees each applied (or failed) one."""
+    import threading
+
     from starlette.applications import Starlette
+    from starlette.background import BackgroundTask
     from starlette.concurrency import run_in_threadpool
     from starlette.requests import Request
     from starlette.responses import JSONResponse
     from starlette.routing import Route
+
+    one_at_a_time = threading.Lock()
+
+    def drain() -> None:
+        with one_at_a_time:
+            for receipt in notifications.apply_pending(ctx):
+                if on_receipt is not None:
+                    on_receipt(receipt)
 
     async def endpoint(request: Request) -> JSONResponse:
         length = request.headers.get("content-length", "")
         if length.isdigit() and int(length) > MAX_BODY_BYTES:
             return JSONResponse({"error": _("too large")}, status_code=413)
         body = await request.body()
-        receipt = await run_in_threadpool(notifications.receive, ctx,
+        receipt = await run_in_threadpool(notifications.accept, ctx,
                                           request.headers.get("authorization"), body)
-        if on_receipt is not None:
+        if receipt.row_id is None and on_receipt is not None:  # refused or a repeat
             on_receipt(receipt)
         key = "message" if receipt.status == notifications.HTTP_OK else "error"
-        return JSONResponse({key: receipt.message}, status_code=receipt.status)
+        later = BackgroundTask(run_in_threadpool, drain) if receipt.row_id else None
+        return JSONResponse({key: receipt.message}, status_code=receipt.status,
+                            background=later)
 
-    return Starlette(routes=[Route("/{path:path}", endpoint, methods=["POST"])])
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: Any):  # noqa: ANN202 - what a previous run left unapplied
+        await run_in_threadpool(drain)
+        yield
+
+    return Starlette(routes=[Route("/{path:path}", endpoint, methods=["POST"])],
+                     lifespan=lifespan)
 
 
 def _printer(as_json: bool) -> Callable[[notifications.Receipt], None]:

@@ -24,7 +24,20 @@ SHOWN = 10  # rows listed per class in text output; --json and --csv list all
 
 
 
+def _never_synced(report: reconcile.ReconcileReport) -> None:
+    """Zeros from a token never synced say nothing about Apple: say so first."""
+    names = [f'"{n}"' if " " in n else n for n in report.never_synced]
+    if len(names) == 1:
+        print(_("token {name}: never synced; run vpp-tui sync {name}").format(name=names[0]))
+    elif names:
+        print(_("{n} tokens never synced ({names}): their zeros say nothing; run "
+                "vpp-tui sync NAME").format(n=len(names), names=", ".join(names)))
+
+
 def _report(args: Namespace, ctx: Any) -> int:
+    if args.dry_run or args.yes:
+        raise BadInput(_("{flag} goes with --reclaim CLASS…; without it reconcile only "
+                         "lists").format(flag="--dry-run" if args.dry_run else "--yes"))
     report = reconcile.reconcile_report(ctx, args.token)
     if args.json:
         print_json(report.as_json())
@@ -32,6 +45,7 @@ def _report(args: Namespace, ctx: Any) -> int:
     if args.csv:
         print_csv([r.as_json() for r in report.rows], reconcile.COLUMNS)
         return EXIT_OK
+    _never_synced(report)
     print(table([[c, str(n)] for c, n in report.counts.items()], ["CLASS", "COUNT"]))
     for name, count in report.counts.items():
         if not count:
@@ -43,7 +57,18 @@ def _report(args: Namespace, ctx: Any) -> int:
                      for r in rows[:SHOWN]], ["MEMBER", "KIND", "ITEM", "TOKEN", "REASON"]))
         if len(rows) > SHOWN:
             print(_("… and {n} more (use --json or --csv for all)").format(n=len(rows) - SHOWN))
+        kept = sorted({r.kept_reason_text for r in rows if r.kept_reason_text})
+        if kept:
+            print(_("{n} of these cannot be reclaimed ({why}); `status` does not count "
+                    "them as needing attention").format(
+                n=report.unreclaimable.get(name, 0), why="; ".join(kept)))
     return EXIT_OK
+
+
+def _note(entry: Any) -> str:
+    if entry.outcome == "reclaimed" and entry.row.still_intended_by:
+        return reclaim.still_intended_note(entry.row.item, entry.row.still_intended_by)
+    return entry.reason_text or ""
 
 
 def _reclaim(args: Namespace, ctx: Any) -> int:
@@ -58,7 +83,7 @@ def _reclaim(args: Namespace, ctx: Any) -> int:
                                                                e=preview.excluded))
         if preview.entries:
             print(table([[e.row.member, e.row.kind, f"{e.row.item} ({e.row.pricing_param})",
-                          e.row.token, e.row.discrepancy, e.outcome, e.reason_text or ""]
+                          e.row.token, e.row.discrepancy, e.outcome, _note(e)]
                          for e in preview.entries],
                         ["MEMBER", "KIND", "ITEM", "TOKEN", "CLASS", "OUTCOME", "NOTE"]))
         return EXIT_OK

@@ -12,11 +12,11 @@ from typing import Any
 from vpp_tui.cli.commands.common import guarded
 from vpp_tui.cli.output import EXIT_FAILED, EXIT_OK, print_json, table, warning
 from vpp_tui.domain.labels import sync_status_label, token_state_label
-from vpp_tui.i18n import _
+from vpp_tui.i18n import _, ngettext
 from vpp_tui.i18n.format import datetime_text, number_text
 from vpp_tui.services.status import StatusReport, status_report
 
-SHOWN = 8  # low items and waitlists listed in text; --json lists all
+SHOWN = 8  # tokens (of a big estate), low items and waitlists in text; --json lists all
 
 
 
@@ -29,18 +29,44 @@ def _more(rows: list[Any]) -> str:
     return _("  … and {n} more (--json lists all)").format(n=len(rows) - SHOWN)
 
 
-def _text(report: StatusReport) -> list[str]:
-    reasons = report.reasons()
-    head = (_("needs attention:") if reasons else _("healthy"))
-    lines = [f"vpp-tui status {_when(report.checked_at)} UTC: {head}"]
-    lines += [f"  ! {r}" for r in reasons]
+def _tokens(report: StatusReport) -> list[str]:
+    """The token table: every token of a small estate; of a big one (over SHOWN) the
+    tokens needing attention up to SHOWN, then how to list the others (one screenful)."""
+    tokens = list(report.tokens)
+    shown = tokens
+    if len(tokens) > SHOWN:
+        shown = [t for t in tokens if t.needs_attention][:SHOWN]
     rows = [[t.view.name, token_state_label(t.view.state), number_text(t.view.days_left),
              (("!" if t.notice.due_today else _("in {n} d").format(n=t.notice.next_in))
               if t.notice else "—"),
              _when(t.view.last_sync_at), sync_status_label(t.view.last_sync_status)]
-            for t in report.tokens]
-    lines += ["", table(rows, [_("TOKEN"), _("STATE"), _("DAYS LEFT"), _("NOTICE"),
-                               _("LAST SYNC"), _("SYNC STATUS")])]
+            for t in shown]
+    lines = ["", table(rows, [_("TOKEN"), _("STATE"), _("DAYS LEFT"), _("NOTICE"),
+                              _("LAST SYNC"), _("SYNC STATUS")])] if rows else []
+    listed = {t.view.name for t in shown}
+    hidden = [t for t in tokens if t.needs_attention and t.view.name not in listed]
+    if hidden:
+        states = " ".join(f"--state {s}" for s in dict.fromkeys(str(t.view.state)
+                                                                 for t in hidden))
+        lines.append(_("  … and {n} more: vpp-tui token list {states}").format(
+            n=len(hidden), states=states))
+    calm = sum(1 for t in tokens if not t.needs_attention and t.view.name not in listed)
+    if calm:
+        lines.append(ngettext("  {n} more token needs nothing: vpp-tui token list",
+                              "  {n} more tokens need nothing: vpp-tui token list",
+                              calm).format(n=number_text(calm)))
+    return lines
+
+
+def _text(report: StatusReport) -> list[str]:
+    reasons = report.reasons()
+    head = (_("needs attention:") if reasons else _("healthy"))
+    lines = [f"vpp-tui status {_when(report.checked_at)} UTC: {head}"]
+    urgent = sum(1 for t in report.tokens if t.needs_attention)
+    if urgent > SHOWN:  # token lines come first in reasons(); the table shows them
+        reasons = [_("{n} tokens need attention (below)").format(n=urgent)] + reasons[urgent:]
+    lines += [f"  ! {r}" for r in reasons]
+    lines += _tokens(report)
     if report.low:
         lines += ["", table([[i.name, i.token, i.product_type, f"{number_text(i.used)}/{number_text(i.total)}",
                               f"{i.threshold:g}%"] for i in report.low[:SHOWN]],
@@ -57,6 +83,10 @@ def _text(report: StatusReport) -> list[str]:
     if report.reconciliation:
         lines += ["", table([[k, str(v)] for k, v in sorted(report.reconciliation.items())],
                             [_("RECONCILIATION"), _("ROWS")])]
+        for name, n in sorted(report.unreclaimable.items()):
+            lines.append(_("  {n} {name} cannot be reclaimed (book licenses cannot be "
+                           "reclaimed): not counted as needing attention").format(
+                n=n, name=name))
     return lines
 
 

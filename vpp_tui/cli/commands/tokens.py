@@ -51,6 +51,8 @@ def _dispatch(args: Namespace, ctx) -> int:  # noqa: ANN001
     action = args.token_command
     if action == "list":
         views = tokens.list_tokens(ctx)
+        if args.state:
+            views = [v for v in views if str(v.state) in args.state]
         if args.json:
             print_json([v.as_json() for v in views])
         else:

@@ -74,6 +74,9 @@ class WarningCode(StrEnum):
     USER_TO_DEVICE_MIGRATION = "user_to_device_migration"
     REMOVED_FROM_MANAGEMENT = "removed_from_management"
     KEPT_UNTIL_UNINSTALL = "kept_until_uninstall"
+    # A reclaim (reconcile) takes a license an assignment still wants the member to hold
+    # (a retired Apple user's): the member is unlicensed until the assignment is applied.
+    STILL_INTENDED = "still_intended"
 
 
 class PlanAction(StrEnum):

@@ -91,6 +91,9 @@ def _warning_texts() -> dict[WarningCode, str]:
         WarningCode.KEPT_UNTIL_UNINSTALL: _(
             "reclaim on removal is off: licenses stay until the assignment is set to "
             "Uninstall"),
+        WarningCode.STILL_INTENDED: _(
+            "still in an assigned group: without a license until the assignment is "
+            "applied again (vpp-tui assign ITEM --group GROUP)"),
     }
 
 

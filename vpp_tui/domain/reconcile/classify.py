@@ -127,10 +127,18 @@ def _holder_class(row: HeldRow, directory: Directory,
     return Discrepancy.HELD_NOT_INTENDED, why
 
 
-def _finding(row: HeldRow, discrepancy: Discrepancy, why: Why, also: str | None = None
-             ) -> Finding:
+def _finding(row: HeldRow, discrepancy: Discrepancy, why: Why, also: str | None = None,
+             wanted_by: str | None = None) -> Finding:
     return Finding(discrepancy, why, row.asset_id, row.token, row.key, row.item, row.kind,
-                   row.member, row.target, row.license_id, also)
+                   row.member, row.target, row.license_id, also, wanted_by)
+
+
+def _wanted_by(row: HeldRow, wanted: dict[ItemKey, dict[Member, Intention]]) -> str | None:
+    """The group whose assignment still licenses this holder (a person whose retired
+    Apple user holds the license is still wanted under their current one): reclaiming
+    the row leaves them unlicensed until that assignment is applied again."""
+    it = wanted.get(row.key, {}).get((row.kind, _fold(row.member)))
+    return it.group.name if it is not None else None
 
 
 def _duplicates(held: Sequence[HeldRow],
@@ -212,7 +220,7 @@ def reconcile(held: Sequence[HeldRow], not_held: Sequence[NotHeld],
     for row in held:
         judged = _holder_class(row, directory, wanted)
         if judged is not None:
-            found.append(_finding(row, *judged))
+            found.append(_finding(row, *judged, wanted_by=_wanted_by(row, wanted)))
     found += _duplicates(held, wanted)
     found += _not_held(not_held, held, wanted)
     order = {d: i for i, d in enumerate(Discrepancy)}

@@ -13,6 +13,8 @@ from enum import StrEnum
 from vpp_tui.domain.discrepancy import RECLAIMABLE as RECLAIMABLE  # re-exported
 from vpp_tui.domain.discrepancy import Discrepancy
 from vpp_tui.domain.licensing.model import Group, Intent, Item, LicenseType, MemberKind
+from vpp_tui.domain.licensing.removal import hold_reason
+from vpp_tui.domain.licensing.results import Reason
 
 
 class Why(StrEnum):
@@ -116,3 +118,15 @@ class Finding:
     target: str | None
     license_id: int | None
     also: str | None = None
+    # The group whose assignment still wants this member licensed: reclaiming the row
+    # leaves the person (or serial) without the item until that assignment is applied
+    # again (reclaiming only revokes; a license is given by an assignment's review).
+    still_intended_by: str | None = None
+
+    @property
+    def kept_reason(self) -> Reason | None:
+        """Why this held license cannot be reclaimed (a book, an app Apple marks not
+        revocable: design.md "Apps and books"), or None. None for `intended_not_held`."""
+        if self.license_id is None or self.discrepancy not in RECLAIMABLE:
+            return None
+        return hold_reason(self.item)

@@ -158,4 +158,5 @@ def licenses(ctx: ServiceContext, item: str, token: str | None = None) -> Licens
         return LicenseReport(view.name, view.adam_id, view.token, t.asset.total,
                              t.asset.assigned, t.asset.available, t.asset.unlimited,
                              tuple(holders), tuple(failures),
-                             tuple((g, i, lt) for g, i, lt in assigned))
+                             tuple((g, i, lt) for g, i, lt in assigned),
+                             t.asset.pricing_param)

@@ -182,10 +182,12 @@ class LicenseReport:
     holders: tuple[Holder, ...] = ()
     failures: tuple[Failure, ...] = ()
     assignments: tuple[tuple[str, str, str], ...] = field(default=())  # group, intent, type
+    pricing_param: str = ""  # Apple's edition (STDQ, PLUS…): two editions share an adamId
 
     def as_json(self) -> dict[str, Any]:
         return {
-            "item": self.item, "adam_id": self.adam_id, "token": self.token,
+            "item": self.item, "adam_id": self.adam_id, "pricing_param": self.pricing_param,
+            "token": self.token,
             "total": self.total, "used": self.used, "available": self.available,
             "unlimited": self.unlimited,
             "holders": [{"member": h.member, "kind": h.kind, "status": h.status,
@@ -200,16 +202,17 @@ class LicenseReport:
 
     def csv_rows(self) -> list[dict[str, Any]]:
         """One row per holder, then per failure or waiting member (`licenses --csv`, the
-        details' `x`): the item's `item`, `adam_id`, `token` with the member's JSON fields;
-        columns `LICENSE_ROW_FIELDS`, a field a row lacks is empty."""
+        details' `x`): the item's `item`, `adam_id`, `token`, `pricing_param` with the
+        member's JSON fields; columns `LICENSE_ROW_FIELDS`, a field a row lacks is empty."""
         doc = self.as_json()
-        head = {"item": self.item, "adam_id": self.adam_id, "token": self.token}
+        head = {"item": self.item, "adam_id": self.adam_id, "token": self.token,
+                "pricing_param": self.pricing_param}
         return [{**head, **member} for member in (*doc["holders"], *doc["failures"])]
 
 
 #: `licenses --csv`: the item's identity, then the fields of its holders and failures
 LICENSE_ROW_FIELDS = ("item", "adam_id", "token", "member", "kind", "status", "since",
-                      "reason", "waitlist_position")
+                      "reason", "waitlist_position", "pricing_param")
 
 
 @dataclass(frozen=True)

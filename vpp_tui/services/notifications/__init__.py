@@ -6,8 +6,9 @@ lost one changes nothing that the next sync does not correct (README, "Notificat
 
 No transaction is held across a call to Apple: registering records the new bearer's digest
 (intent), calls Apple (which POSTs its TEST_NOTIFICATION to `listen` meanwhile), then
-writes the result; receiving records and applies in one short transaction, then serves
-the waitlist (Apple calls) with none open.
+writes the result; receiving records in one short transaction (`accept`: Apple is answered
+then), applying is another (`apply_pending`, retried while it fails), then the waitlist is
+served (Apple calls) with none open.
 """
 
 from __future__ import annotations
@@ -26,10 +27,10 @@ from vpp_tui.services.access import Permission, authorize, token_id_of
 from vpp_tui.services.apple_link import apple_failure_text
 from vpp_tui.services.context import ServiceContext
 from vpp_tui.services.errors import InvalidInput, NotFound, ServiceError
-from vpp_tui.services.notifications.apply import apply_envelope, serve_bought
+from vpp_tui.services.notifications.apply import apply_envelope, record, serve_bought
 from vpp_tui.store import models as m
 
-HTTP_OK, HTTP_BAD_REQUEST, HTTP_UNAUTHORIZED = 200, 400, 401
+HTTP_OK, HTTP_BAD_REQUEST, HTTP_UNAUTHORIZED, HTTP_SERVER_ERROR = 200, 400, 401, 500
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,7 @@ class Receipt:
     notification_type: str | None = None
     token: str | None = None
     duplicate: bool = False
+    row_id: int | None = None  # the stored notification `accept` recorded, to apply
 
 
 def check_setting(ctx: ServiceContext, name: str, url: str) -> str:
@@ -109,14 +111,14 @@ def register(ctx: ServiceContext, name: str, url: str) -> NotificationSetting:
     return NotificationSetting(name, clean, rules.SUBSCRIBED_TYPES)
 
 
-def receive(ctx: ServiceContext, authorization: str | None, body: bytes) -> Receipt:
-    """Take one notification Apple POSTed (apple-api.md §8): who sent it, then what it says.
+def accept(ctx: ServiceContext, authorization: str | None, body: bytes) -> Receipt:
+    """Take one notification Apple POSTed (apple-api.md §8) and record it, unapplied: what
+    `listen` does inside Apple's request, so Apple gets its answer at once.
 
     401 when the bearer matches no token's notification secret (compared in constant time,
     `rules.match_bearer`); 400 for a body that is no notification, or one about another
-    location; else 200, once per notificationId (a repeat is acknowledged, not applied
-    again). ASSET_MANAGEMENT sets the event's status in the audit, ASSET_COUNT the counts
-    (then the waitlist is served), USER_* the users (`notifications.apply`)."""
+    location; else 200 once it is recorded, once per notificationId (a repeat is
+    acknowledged, not recorded again). `apply_pending` applies it afterwards."""
     with ctx.store.session() as session:
         rows = session.exec(select(m.Token.id, m.Token.notification_token_sha256).where(
             col(m.Token.notification_token_sha256).is_not(None))).all()
@@ -142,17 +144,63 @@ def receive(ctx: ServiceContext, authorization: str | None, body: bytes) -> Rece
             if _seen(session, token_id, envelope.notification_id):
                 return Receipt(HTTP_OK, _("already received"), envelope.notification_type,
                                name, duplicate=True)
-            applied = apply_envelope(session, ctx, token, envelope)
+            row = record(ctx, token, envelope, body.decode("utf-8", "replace"))
+            session.add(row)
+            session.flush()
+            row_id = row.id
     except IntegrityError:  # the same notification, delivered twice at once
         return Receipt(HTTP_OK, _("already received"), envelope.notification_type,
                        duplicate=True)
+    return Receipt(HTTP_OK, _("recorded"), envelope.notification_type, name,
+                   row_id=row_id)
+
+
+def apply_pending(ctx: ServiceContext, only: int | None = None) -> list[Receipt]:
+    """Apply every recorded, unapplied notification (or only row `only`), oldest first,
+    each in its own short transaction, then serve the waitlists it freed (Apple calls,
+    none open). A notification whose apply fails stays unapplied, its outcome saying
+    why, and is tried again by the next call (`listen` calls this after each answer and
+    at start). Returns one receipt per notification tried: 200 applied, 500 failed."""
+    with ctx.store.session() as session:
+        query = select(m.Notification.id).where(col(m.Notification.applied_at).is_(None))
+        if only is not None:
+            query = query.where(m.Notification.id == only)
+        ids = list(session.exec(query.order_by(col(m.Notification.id))).all())
+    return [_apply_one(ctx, row_id) for row_id in ids if row_id is not None]
+
+
+def _apply_one(ctx: ServiceContext, row_id: int) -> Receipt:
+    kind = name = None
+    try:
+        with ctx.store.session() as session:
+            row = session.get(m.Notification, row_id)
+            if row is None or row.applied_at is not None:
+                return Receipt(HTTP_OK, _("already applied"))
+            token = session.get(m.Token, row.token_id)
+            kind, name = row.notification_type, token.name if token else None
+            envelope = rules.parse_envelope((row.raw or "").encode())
+            applied = apply_envelope(session, ctx, token, envelope, row)
+    except Exception as exc:  # noqa: BLE001 - kept for retry whatever went wrong
+        _note_outcome(ctx, row_id, _("not applied yet ({why}); it is tried again").format(
+            why=exc))
+        return Receipt(HTTP_SERVER_ERROR, str(exc), kind, name)
     notes = [applied.outcome]
     for asset_id in applied.serve:
         notes.append(serve_bought(ctx, asset_id))
     if len(notes) > 1:
         _note_outcome(ctx, applied.row_id, "; ".join(n for n in notes if n))
-    return Receipt(HTTP_OK, "; ".join(n for n in notes if n), envelope.notification_type,
-                   name)
+    return Receipt(HTTP_OK, "; ".join(n for n in notes if n), kind, name)
+
+
+def receive(ctx: ServiceContext, authorization: str | None, body: bytes) -> Receipt:
+    """`accept`, then apply that notification at once (`apply_pending`): the in-process
+    path (the simulator's notifier, tests). Returns `accept`'s receipt when nothing was
+    applied (refused, a repeat), else the apply's."""
+    receipt = accept(ctx, authorization, body)
+    if receipt.row_id is None:
+        return receipt
+    done = apply_pending(ctx, only=receipt.row_id)
+    return done[0] if done else receipt
 
 
 def _seen(session, token_id: int, notification_id: str) -> bool:  # noqa: ANN001
@@ -176,4 +224,5 @@ def _token(session, name: str) -> m.Token:  # noqa: ANN001
     return token
 
 
-__all__ = ["NotificationSetting", "Receipt", "check_setting", "receive", "register"]
+__all__ = ["NotificationSetting", "Receipt", "accept", "apply_pending", "check_setting",
+           "receive", "register"]

@@ -29,22 +29,31 @@ class Applied:
 
 
 def apply_envelope(session: Session, ctx: ServiceContext, token: m.Token,
-                   envelope: rules.Envelope) -> Applied:
-    """Store the notification and apply it (`session` commits both together)."""
+                   envelope: rules.Envelope, row: m.Notification | None = None) -> Applied:
+    """Apply the notification and mark its stored `row` applied (`session` commits both
+    together); without `row`, store it too. Raises whatever the handler raises (the
+    caller's transaction rolls back and the row stays unapplied)."""
     handler = _HANDLERS.get(envelope.notification_type)
     serve: list[int] = []
     outcome = handler(session, ctx, token, envelope, serve) if handler else _(
         "{kind} recorded; vpp-tui does not use it").format(kind=envelope.notification_type)
-    row = m.Notification(token_id=token.id or 0, notification_id=envelope.notification_id,
-                         notification_type=envelope.notification_type,
-                         apple_event_id=limits.clip(m.Notification, "apple_event_id",
-                                                    envelope.event_id),
-                         result=limits.clip(m.Notification, "result", envelope.result),
-                         body=envelope.payload, outcome=outcome,
-                         received_at=ctx.clock.now())
+    if row is None:
+        row = record(ctx, token, envelope)
+    row.outcome, row.applied_at, row.raw = outcome, ctx.clock.now(), None
     session.add(row)
     session.flush()
     return Applied(row.id, outcome, serve)
+
+
+def record(ctx: ServiceContext, token: m.Token, envelope: rules.Envelope,
+           raw: str | None = None) -> m.Notification:
+    """The stored form of a notification, not applied yet (`applied_at` None)."""
+    return m.Notification(token_id=token.id or 0, notification_id=envelope.notification_id,
+                          notification_type=envelope.notification_type,
+                          apple_event_id=limits.clip(m.Notification, "apple_event_id",
+                                                     envelope.event_id),
+                          result=limits.clip(m.Notification, "result", envelope.result),
+                          body=envelope.payload, raw=raw, received_at=ctx.clock.now())
 
 
 def _test(session: Session, ctx: ServiceContext, token: m.Token, env: rules.Envelope,

@@ -22,7 +22,8 @@ from vpp_tui.services.reconcile.facts import Facts, load_facts
 CLASSES = tuple(str(d) for d in Discrepancy)
 # The CSV columns of `reconcile --csv` and the console's export: the JSON row fields.
 COLUMNS = ("class", "reason", "location", "token", "item", "adam_id", "pricing_param",
-           "product_type", "kind", "member", "target", "also")
+           "product_type", "kind", "member", "target", "also", "kept_reason",
+           "still_intended_by")
 
 
 @dataclass(frozen=True)
@@ -43,28 +44,59 @@ class ReconcileRow:
     also: str | None
     license_id: int | None = None
     asset_id: int = 0
+    kept_reason: str | None = None  # book_irrevocable / not_revocable: cannot be reclaimed
+    still_intended_by: str | None = None  # the group that still wants the member licensed
+
+    @property
+    def kept_reason_text(self) -> str | None:
+        from vpp_tui.domain.licensing import Reason, describe_reason
+
+        return describe_reason(Reason(self.kept_reason)) if self.kept_reason else None
 
     def as_json(self) -> dict[str, Any]:
         return {"class": self.discrepancy, "reason": self.reason, "location": self.location,
                 "token": self.token, "item": self.item, "adam_id": self.adam_id,
                 "pricing_param": self.pricing_param, "product_type": self.product_type,
                 "kind": self.kind, "member": self.member, "target": self.target,
-                "also": self.also}
+                "also": self.also, "kept_reason": self.kept_reason,
+                "still_intended_by": self.still_intended_by}
 
 
 @dataclass(frozen=True)
 class ReconcileReport:
-    """Every class with its count and rows; `counts` keyed by class name (all present)."""
+    """Every class with its count and rows; `counts` keyed by class name (all present).
+    `never_synced`: tokens in scope never synced (Apple's side unknown: zeros say
+    nothing there)."""
 
     rows: tuple[ReconcileRow, ...]
     counts: dict[str, int] = field(default_factory=dict)
     token: str | None = None
+    never_synced: tuple[str, ...] = ()
+
+    @property
+    def unreclaimable(self) -> dict[str, int]:
+        """Rows per class whose license cannot be reclaimed (books, apps Apple marks not
+        revocable); only classes with such rows."""
+        found: dict[str, int] = {}
+        for r in self.rows:
+            if r.kept_reason:
+                found[r.discrepancy] = found.get(r.discrepancy, 0) + 1
+        return found
+
+    @property
+    def actionable(self) -> dict[str, int]:
+        """`counts` less the rows nothing can be done about (`unreclaimable`): what
+        `status` counts as needing attention."""
+        kept = self.unreclaimable
+        return {c: n - kept.get(c, 0) for c, n in self.counts.items()}
 
     def of(self, name: str) -> list[ReconcileRow]:
         return [r for r in self.rows if r.discrepancy == name]
 
     def as_json(self) -> dict[str, Any]:
-        return {"token": self.token, "counts": dict(self.counts),
+        return {"token": self.token, "synced": not self.never_synced,
+                "never_synced": list(self.never_synced), "counts": dict(self.counts),
+                "unreclaimable": self.unreclaimable,
                 "classes": [{"class": c, "count": self.counts.get(c, 0),
                              "reclaimable": Discrepancy(c) in RECLAIMABLE,
                              "rows": [r.as_json() for r in self.of(c)]} for c in CLASSES]}
@@ -76,7 +108,8 @@ def _row(f: Finding, facts: Facts) -> ReconcileRow:
                         facts.location_names.get(f.key.location, f.key.location), f.token,
                         f.item.label, f.key.adam_id, f.key.pricing_param,
                         asset.product_type if asset else str(f.item.product_type),
-                        str(f.kind), f.member, f.target, f.also, f.license_id, f.asset_id)
+                        str(f.kind), f.member, f.target, f.also, f.license_id, f.asset_id,
+                        str(f.kept_reason) if f.kept_reason else None, f.still_intended_by)
 
 
 def _scope(ctx: ServiceContext, permission: Permission, token: str | None) -> frozenset[str]:
@@ -108,9 +141,19 @@ def report_with_facts(ctx: ServiceContext, token: str | None = None,
     names = _scope(ctx, permission, token)
     with ctx.store.session() as session:
         facts = load_facts(session, names)
+        never = _never_synced(session, names)
     result = reconcile(facts.held, facts.not_held, facts.intentions, facts.directory)
     rows = tuple(_row(f, facts) for f in result.findings)
-    return ReconcileReport(rows, dict(result.counts), token), facts
+    return ReconcileReport(rows, dict(result.counts), token, never), facts
+
+
+def _never_synced(session: Any, names: frozenset[str]) -> tuple[str, ...]:
+    from sqlmodel import col, select
+
+    from vpp_tui.store import models as m
+
+    return tuple(sorted(n for n in session.exec(select(m.Token.name).where(
+        col(m.Token.last_sync_at).is_(None))).all() if n in names))
 
 
 def reconcile_report(ctx: ServiceContext, token: str | None = None) -> ReconcileReport:

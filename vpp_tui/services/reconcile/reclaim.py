@@ -23,7 +23,9 @@ from vpp_tui.domain.licensing import (
     MemberKind,
     Plan,
     PlanAction,
+    PlanWarning,
     User,
+    WarningCode,
     plan_revoke_item,
 )
 from vpp_tui.domain.reconcile import Discrepancy
@@ -46,7 +48,8 @@ from vpp_tui.services.reconcile import (
 )
 
 __all__ = ["ReclaimEntry", "ReclaimPreview", "ReclaimResult", "apply_reclaim",
-           "as_license_result", "parse_classes", "plan_reclaim", "review_reclaim"]
+           "as_license_result", "parse_classes", "plan_reclaim", "review_reclaim",
+           "still_intended_note"]
 from vpp_tui.services.reconcile.facts import CHUNK, Facts
 from vpp_tui.store import models as m
 
@@ -255,6 +258,30 @@ def apply_reclaim(ctx: ServiceContext, classes: Sequence[str], *, token: str | N
                          tuple(errors))
 
 
+def still_intended_note(item: str, group: str) -> str:
+    """What reclaiming a license an assignment still wants leaves behind, and what to do:
+    the dry run's note and the review's warning (design.md "Licensing": a license is
+    given only through an assignment's review)."""
+    return _("still in {group}, assigned {item}: without a license until the assignment "
+             "is applied again (vpp-tui assign \"{item}\" --group \"{group}\" …)").format(
+        group=group, item=item)
+
+
+def _still_intended(plans: Sequence[_ItemPlan]) -> tuple[PlanWarning, ...]:
+    """One warning per (item, group) whose reclaimed members the group still wants."""
+    found: dict[tuple[str, str], list[str]] = {}
+    for p in plans:
+        reclaimed = {(str(r.kind), r.member) for r in p.plan.members
+                     if str(r.outcome) == "reclaimed"}
+        for row in p.rows:
+            if row.still_intended_by and (row.kind, row.member) in reclaimed:
+                found.setdefault((row.item, row.still_intended_by), []).append(row.member)
+    return tuple(PlanWarning(WarningCode.STILL_INTENDED,
+                             f"{', '.join(members)}: {still_intended_note(item, group)}",
+                             tuple(members))
+                 for (item, group), members in found.items())
+
+
 def review_reclaim(ctx: ServiceContext, classes: Sequence[str], *,
                    token: str | None = None) -> LicensePreview:
     """The dry run as one revoke plan over every item (each member row names its adamId),
@@ -266,7 +293,8 @@ def review_reclaim(ctx: ServiceContext, classes: Sequence[str], *,
     freed = sum(p.plan.freed for p in plans)
     merged = Plan(PlanAction.REVOKE, members,
                   operations=tuple(o for p in plans for o in p.plan.operations),
-                  warnings=tuple(w for p in plans for w in p.plan.warnings),
+                  warnings=tuple(w for p in plans for w in p.plan.warnings)
+                  + _still_intended(plans),
                   freed=freed, licenses_before=sum(p.plan.licenses_before for p in plans))
     tokens = ", ".join(dict.fromkeys(p.token for p in plans)) or None
     return LicensePreview(merged, None, None, tokens,

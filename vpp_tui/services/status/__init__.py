@@ -6,7 +6,10 @@ Something needs attention (`StatusReport.needs_attention`, exit status 1) when:
   9 days ahead, then daily in the last week), so a daily cron mails on those days only;
 - an app or book is at or over its low-license threshold;
 - someone waits on a waitlist;
-- a reconciliation class holds rows (`reconciliation_counts`).
+- a reconciliation class holds rows an admin can act on (`reconciliation_counts`): rows
+  whose license cannot be reclaimed (a book held twice; books are never reclaimed,
+  design.md "Apps and books") are listed in `reconciliation_unreclaimable` and do not
+  count, or a daily cron would mail about them for ever with nothing to do.
 """
 
 from __future__ import annotations
@@ -88,6 +91,8 @@ class StatusReport:
     low: tuple[LowItem, ...]
     waiting: tuple[WaitlistCount, ...]
     reconciliation: dict[str, int] = field(default_factory=dict)
+    # Rows per class that cannot be reclaimed (books): shown, not needing attention.
+    unreclaimable: dict[str, int] = field(default_factory=dict)
 
     def reasons(self) -> list[str]:
         lines = []
@@ -109,7 +114,8 @@ class StatusReport:
             lines.append(ngettext("{n} waiting for a license", "{n} waiting for licenses",
                                   waiting).format(n=waiting))
         for name, count in sorted(self.reconciliation.items()):
-            if count:
+            count -= self.unreclaimable.get(name, 0)
+            if count > 0:
                 lines.append(_("reconciliation: {n} {name}").format(n=count, name=name))
         return lines
 
@@ -123,7 +129,8 @@ class StatusReport:
                 "tokens": [t.as_json() for t in self.tokens],
                 "low_on_licenses": [i.as_json() for i in self.low],
                 "waitlists": [w.as_json() for w in self.waiting],
-                "reconciliation": dict(self.reconciliation)}
+                "reconciliation": dict(self.reconciliation),
+                "reconciliation_unreclaimable": dict(self.unreclaimable)}
 
 
 def reconciliation_counts(ctx: ServiceContext) -> dict[str, int]:
@@ -143,5 +150,9 @@ def status_report(ctx: ServiceContext) -> StatusReport:
     tokens = tuple(TokenStatus(v, by_name.get(v.name)) for v in list_tokens(ctx))
     waiting = tuple(WaitlistCount(w.token, w.adam_id, w.pricing_param, w.item, len(w.waiting))
                     for w in waitlists(ctx) if w.waiting)
+    from vpp_tui.services import reconcile
+
+    found = reconcile.reconcile_report(ctx)
     return StatusReport(checked_at=ctx.clock.now(), tokens=tokens, low=tuple(low_items(ctx)),
-                        waiting=waiting, reconciliation=reconciliation_counts(ctx))
+                        waiting=waiting, reconciliation=dict(found.counts),
+                        unreclaimable=found.unreclaimable)

@@ -24,6 +24,7 @@ from vpp_tui.services.errors import NotFound
 from vpp_tui.services.leases import expiries
 from vpp_tui.services.settings import get_setting
 from vpp_tui.services.views import (
+    NotificationSeen,
     SyncRunView,
     TokenDetails,
     TokenView,
@@ -164,7 +165,13 @@ def get_token(ctx: ServiceContext, name: str, *, history: int = 10) -> TokenDeta
         lease_until = expiries(session).get(lease_key(token.location_id, token.id or 0))
         runs = session.exec(select(m.SyncRun).where(m.SyncRun.token_id == token.id)
                             .order_by(col(m.SyncRun.id).desc()).limit(history)).all()
+        seen = session.exec(select(m.Notification).where(
+            m.Notification.token_id == token.id).order_by(
+            col(m.Notification.id).desc()).limit(5)).all()
         return TokenDetails(
+            notifications=tuple(NotificationSeen(
+                n.received_at, n.notification_type, n.outcome or "",
+                n.applied_at is not None) for n in seen),
             token=view, website_url=token.website_url, default_platform=token.default_platform,
             apple_country=token.apple_country, take_control=token.take_control,
             claimed_at=token.claimed_at, created_at=token.created_at,

@@ -71,10 +71,15 @@ class UsageChart(PlotextPlot):
             plt.xlim(0, span)
 
 
+DOT_LIFT = 0.5  # notice dots sit this many rows above their token's bar
+
+
 class ExpiryTimeline(PlotextPlot):
     """Each token as a bar from today to its expiry (days from today on the x axis, past
     expiry to the left of 0), with its expiry notice days (`domain.notices`, first one
-    `first_day` days ahead) marked on it."""
+    `first_day` days ahead) marked half a row above it: on the bar itself the dots hid a
+    short bar (10 days left, notices on 9, 7…1 days). Rows step by one; a bar and its
+    dots are half a row apart, so each keeps its own line of the plot."""
 
     DEFAULT_CSS = "ExpiryTimeline { height: 1fr; min-height: 10; }"
 
@@ -93,9 +98,9 @@ class ExpiryTimeline(PlotextPlot):
         shown = list(reversed(self.views))
         for row, view in enumerate(shown, start=1):
             plt.plot([min(0, view.days_left), max(0, view.days_left)], [row, row],
-                     marker="hd", color="blue+" if view.days_left > 0 else "red")
+                     marker="━", color="blue+" if view.days_left > 0 else "red")
         plt.yticks(list(range(1, len(shown) + 1)), [grid_text(v.name) for v in shown])
-        plt.ylim(0.5, len(shown) + 0.5)
+        plt.ylim(0.5, len(shown) + 0.75)
         days = notice_days(self.first_day)
         xs, ys = [], []
         for row, view in enumerate(shown, start=1):
@@ -104,7 +109,7 @@ class ExpiryTimeline(PlotextPlot):
                     xs.append(view.days_left - d)
                     ys.append(row)
         if xs:
-            plt.scatter(xs, ys, marker="●", label=grid_text(_("notice days")))
+            plt.scatter(xs, [y + DOT_LIFT for y in ys], marker="●", label=grid_text(_("notice days")))
         low = min(0, *(v.days_left for v in shown))
         high = max(1, *(v.days_left for v in shown))
         # The past gets its own tick only when it is far enough from 0 for both labels to

@@ -52,6 +52,8 @@ def _fields(details: TokenDetails, notice: ExpiryNotice | None,
         (_("Held by another MDM"), owner_label(t.external_mdm_name, t.external_mdm_metadata)
          if t.external_mdm_name else no),
         (_("Scope tags"), ", ".join(t.scope_tags) or "—"),
+        (_("Notification URL"), t.notification_url or _("none (vpp-tui token set NAME "
+                                                         "--notification-url URL)")),
         (_("Apps / books"), f"{t.app_count} / {t.book_count}"),
         (_("Last sync"), (when(t.last_sync_at) + f" · {sync_status_label(t.last_sync_status)}")
          if t.last_sync_at else _("never")),
@@ -84,6 +86,9 @@ class TokenDetailsScreen(ModalScreen[None]):
                 yield DataTable(id="details-fields", cursor_type="none", show_header=False)
                 yield Static(_("Sync history (newest first)"), classes="subheading")
                 yield DataTable(id="details-history", cursor_type="none")
+                yield Static(_("Notifications received (newest first)"),
+                             classes="subheading")
+                yield DataTable(id="details-notifications", cursor_type="none")
 
     def on_mount(self) -> None:
         fields = self.query_one("#details-fields", DataTable)
@@ -100,3 +105,10 @@ class TokenDetailsScreen(ModalScreen[None]):
                             str(run.users), run.error or "")
         if not self.details.history:
             history.add_row(_("never synced"), "", "", "", "", "", "", "", "")
+        seen = self.query_one("#details-notifications", DataTable)
+        seen.add_columns(_("Received"), _("Type"), _("What it changed"))
+        for n in self.details.notifications:
+            seen.add_row(when(n.received_at), n.notification_type,
+                         n.outcome if n.applied else _("waiting to be applied"))
+        if not self.details.notifications:
+            seen.add_row(_("none received"), "", "")
