@@ -41,7 +41,7 @@ TOKENS, APPS_PER_TOKEN, USERS, DEVICES, GROUPS = 3000, 7, 50_000, 10_000, 300
 ASSIGNMENTS, LICENSES, AUDIT = 2000, 100_000, 20_000
 SWITCH_TARGET, FIRST_ROW_TARGET = 0.150, 1.5
 ORDER = ("apps", "ebooks", "assignments", "prompts", "directory", "activity", "access",
-         "settings", "reconcile")
+         "settings")
 KEYS = {"tokens": "1", "apps": "2", "ebooks": "3", "assignments": "4", "prompts": "5",
         "directory": "6", "activity": "7", "access": "8", "settings": "9", "reconcile": "0"}
 
@@ -131,8 +131,9 @@ def build() -> None:
     print(f"built {CACHE} in {time.perf_counter() - began:.1f} s", file=sys.stderr)
 
 
-def child() -> None:
+def child(with_reconcile: bool, profile: str | None) -> None:
     import asyncio
+    import cProfile
 
     from vpp_tui.ui.app import VppApp
 
@@ -160,10 +161,11 @@ def child() -> None:
             figures["first token row"] = [time.perf_counter() - STARTED,
                                           time.process_time()]
             await settled(pilot)
-            for mode in ORDER:
+            order = (*ORDER, "reconcile") if with_reconcile else ORDER
+            for mode in order:
                 await step(pilot, f"switch to {mode} (first)", KEYS[mode])
             await step(pilot, "switch to tokens (return)", "1")
-            for mode in ORDER:
+            for mode in order:
                 await step(pilot, f"switch to {mode} (return)", KEYS[mode])
                 await step(pilot, f"back to tokens from {mode}", "1")
             await step(pilot, "switch to apps (again)", "2")
@@ -183,7 +185,13 @@ def child() -> None:
             await step(pilot, "directory users: clear filter (esc)", "escape")
             app.stop_jobs()
 
+    profiler = cProfile.Profile() if profile else None
+    if profiler:
+        profiler.enable()
     asyncio.run(run())
+    if profiler:
+        profiler.disable()
+        profiler.dump_stats(profile)
     runtime.close()
     print(json.dumps(figures))
 
@@ -196,11 +204,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--fresh", action="store_true", help="rebuild the cached store")
+    parser.add_argument("--with-reconcile", action="store_true",
+                        help="visit Reconcile too (its report reads every license row)")
+    parser.add_argument("--profile", metavar="FILE",
+                        help="one run, the UI thread under cProfile, stats to FILE")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--build", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        child()
+        child(args.with_reconcile, args.profile)
         return
     if args.build:
         build()
@@ -213,12 +225,15 @@ def main() -> None:
         subprocess.run([sys.executable, __file__, "--build"], env=env, check=True)
         ready.touch()
     runs = []
-    for _ in range(args.runs):
-        done = subprocess.run([sys.executable, __file__, "--child"], env=env, check=True,
-                              capture_output=True, text=True)
+    extra = ["--with-reconcile"] if args.with_reconcile else []
+    if args.profile:
+        extra += ["--profile", args.profile]
+    for _ in range(1 if args.profile else args.runs):
+        done = subprocess.run([sys.executable, __file__, "--child", *extra], env=env,
+                              check=True, capture_output=True, text=True)
         runs.append(json.loads(done.stdout.strip().splitlines()[-1]))
     print(f"{TOKENS} tokens, {TOKENS * APPS_PER_TOKEN} apps, {USERS} users, {LICENSES} "
-          f"licenses; median of {args.runs} runs (wall, CPU of the process)")
+          f"licenses; median of {len(runs)} runs (wall, CPU of the process)")
     for name in runs[0]:
         wall = statistics.median(r[name][0] for r in runs)
         cpu = statistics.median(r[name][1] for r in runs)
