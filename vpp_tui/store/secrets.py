@@ -16,6 +16,7 @@ Rules (issue 9, item 6):
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import stat
 from pathlib import Path
@@ -136,6 +137,9 @@ class SecretBox:
     def __init__(self, key_file: Path, key: bytes | None) -> None:
         self.key_file = key_file
         self._fernet = Fernet(key) if key is not None else None
+        # Names the key without revealing it: what was decrypted with it may be cached
+        # under this name (the token list's masked hints).
+        self.key_id = hashlib.sha256(key).hexdigest() if key is not None else None
 
     def _box(self) -> Fernet:
         if self._fernet is None:

@@ -34,14 +34,15 @@ from vpp_tui.services import settings
 from vpp_tui.services.access import check_action
 from vpp_tui.services.access.snapshot import AccessSnapshot, access_snapshot
 from vpp_tui.services.context import ServiceContext
-from vpp_tui.services.status import Glance
+from vpp_tui.services.status import Glance, glance
 from vpp_tui.ui.commands import Command, bindings, global_commands, sections
 from vpp_tui.ui.errors import ReportsWorkerErrors
 from vpp_tui.ui.jobs import Job, changes
-from vpp_tui.ui.messages import AccessChanged, TokensChanged
+from vpp_tui.ui.messages import AccessChanged, CatalogChanged, TokensChanged
 from vpp_tui.ui.providers import ConsoleCommands
 from vpp_tui.ui.screens.help import HelpScreen
-from vpp_tui.ui.sections.base import SectionScreen, placeholder
+from vpp_tui.ui.sections.base import GLANCE_FOLLOWS, SectionScreen, placeholder
+from vpp_tui.ui.token_list import TokenList
 
 # Each section's screen class, by mode: its module is imported when the section is first
 # shown (or the palette lists every section's commands), so the console paints Tokens
@@ -106,7 +107,9 @@ class VppApp(ReportsWorkerErrors, App[None]):
         self.cursor_blink = cursor_blink
         self._saved_theme: str | None = None
         self.org_name: str | None = None  # learnt from the tokens, shown in every header
-        self.glance: Glance | None = None  # the header's notices, last read by a section
+        self.glance: Glance | None = None  # the header's notices (`load_glance`)
+        # The tokens every section shows or chooses from: read once, shared (issue 13).
+        self.token_list = TokenList(ctx)
         self.jobs: dict[str, Job] = {}  # running jobs by key: the same job never twice
         self.live_sections: set[SectionScreen] = set()  # mounted: they follow the store
         # What the acting admin may do: loaded in a worker, read by every check_action.
@@ -168,11 +171,31 @@ class VppApp(ReportsWorkerErrors, App[None]):
         """A job of `kind` ended (`result`: what its service returned, or None): post its
         store change events to every mounted section."""
         events = changes(kind, result)
+        if any(issubclass(e, (AccessChanged, TokensChanged, CatalogChanged)) for e in events):
+            self.token_list.forget()  # states, counts or who sees which token changed
         if any(issubclass(e, (AccessChanged, TokensChanged)) for e in events):
             self.load_access()
+        if any(issubclass(e, GLANCE_FOLLOWS) for e in events):
+            self.load_glance()
         for event in events:
             for screen in list(self.live_sections):
                 screen.post_message(event(kind))
+
+    # The header's notices ------------------------------------------------------
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="glance")
+    def load_glance(self) -> None:
+        """Read the header's notices (services.status.glance) once for every section's
+        header; a store change that alters them reads them again (`store_changed`)."""
+        seen = glance(self.ctx)
+        self.call_from_thread(self._glance_loaded, seen)
+
+    def _glance_loaded(self, seen: Glance) -> None:
+        self.glance = seen
+        for screen in list(self.live_sections):
+            show = getattr(screen, "show_glance", None)  # sections; details screens: none
+            if show is not None:
+                show(seen)
 
     # Who may do what ---------------------------------------------------------
 

@@ -25,11 +25,11 @@ from vpp_tui.services.tokens.changes import (
     take_control,
     update_settings,
 )
-from vpp_tui.services.tokens.queries import bearer_of, get_token, list_tokens
+from vpp_tui.services.tokens.queries import bearer_of, get_token, list_tokens, matching
 
 __all__ = [
     "ACCOUNT_TYPES", "NewToken", "RenewalRefused", "TokenFileExpired", "TokenRefused",
     "add_token", "bearer_of", "check_file", "delete_preview", "delete_token", "get_token",
-    "list_tokens", "preview_file", "renew_token", "seed_demo_token", "take_control",
+    "list_tokens", "matching", "preview_file", "renew_token", "seed_demo_token", "take_control",
     "update_settings",
 ]

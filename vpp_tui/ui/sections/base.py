@@ -8,7 +8,7 @@ import asyncio
 import time
 from typing import ClassVar
 
-from textual import events, on, work
+from textual import events, on
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Static
@@ -16,7 +16,7 @@ from textual.worker import get_current_worker
 
 from vpp_tui.services.access.snapshot import AccessSnapshot
 from vpp_tui.services.context import ServiceContext
-from vpp_tui.services.status import Glance, glance
+from vpp_tui.services.status import Glance
 from vpp_tui.ui.commands import Command, Section, sections
 from vpp_tui.ui.errors import ReportsWorkerErrors
 from vpp_tui.ui.messages import (
@@ -26,7 +26,7 @@ from vpp_tui.ui.messages import (
     StoreChanged,
     TokensChanged,
 )
-from vpp_tui.ui.widgets.footer import Footer
+from vpp_tui.ui.widgets.footer import Footer, SectionFooter
 from vpp_tui.ui.widgets.header import HeaderLine, SectionBar
 
 
@@ -40,6 +40,9 @@ GLANCE_FOLLOWS = (TokensChanged, CatalogChanged, SettingsChanged, AccessChanged)
 #: worker groups that are not part of a section's loading: a long job (sync, revoke all)
 #: runs beside the section's commands, so a command from the palette never waits for it
 BACKGROUND_GROUPS = frozenset({"job"})
+
+#: the app's own loads every section shows (the header's notices, the admin's access)
+APP_LOADS = frozenset({"glance", "access"})
 
 
 # A filter's query runs once typing pauses this long (issue 13: one query per key press
@@ -57,7 +60,6 @@ class SectionScreen(ReportsWorkerErrors, Screen[None]):
     #: the store change events that make this section read its rows again
     FOLLOWS: ClassVar[tuple[type[StoreChanged], ...]] = ()
     _reload_pending = False
-    _glance_pending = False
 
     def __init__(self) -> None:
         super().__init__(id=f"section-{self.MODE}", classes="section")
@@ -93,11 +95,12 @@ class SectionScreen(ReportsWorkerErrors, Screen[None]):
 
     async def loaded(self) -> None:
         """Return once the section shows what it read: it is mounted (its `on_mount`
-        started its loads) and no load worker of its own is running, and the rows those
-        workers posted were handled. Long jobs (`BACKGROUND_GROUPS`) are not waited for."""
+        started its loads) and no load worker of its own (nor the app's `APP_LOADS`) is
+        running, and the rows those workers posted were handled. Long jobs (`BACKGROUND_GROUPS`) are not waited for."""
         while True:
-            loading = [w for w in self.app.workers if w.node is self and not w.is_finished
-                       and w.group not in BACKGROUND_GROUPS]
+            loading = [w for w in self.app.workers if not w.is_finished and (
+                (w.node is self and w.group not in BACKGROUND_GROUPS)
+                or (w.node is self.app and w.group in APP_LOADS))]
             if not loading and self.is_mounted:
                 return
             await asyncio.gather(*(w.wait() for w in loading), return_exceptions=True)
@@ -125,7 +128,7 @@ class SectionScreen(ReportsWorkerErrors, Screen[None]):
         yield SectionBar(self.MODE)
         yield from self.compose_body()
         # Compact below 100 columns: every key keeps its whole label ("del delete").
-        yield Footer(compact=self.app.size.width < 100)
+        yield SectionFooter(compact=self.app.size.width < 100)
 
     def compose_body(self) -> ComposeResult:
         yield from ()
@@ -134,17 +137,18 @@ class SectionScreen(ReportsWorkerErrors, Screen[None]):
 
     def on_mount(self) -> None:
         self.app.live_sections.add(self)  # type: ignore[attr-defined]
-        self.app.load_access()  # type: ignore[attr-defined]
-        self.load_glance()
+        if self.app.access is None:  # type: ignore[attr-defined]
+            self.app.load_access()  # type: ignore[attr-defined]
+        # The notices are the app's, read once (`VppApp.load_glance`): a section opened
+        # later shows them from its header's first paint.
+        if self.app.glance is None and not self._glance_loading():  # type: ignore[attr-defined]
+            self.app.load_glance()  # type: ignore[attr-defined]
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="glance")
-    def load_glance(self) -> None:
-        """Read the header's notices (services.status.glance) for this section's header."""
-        seen = glance(self.ctx)
-        self.app.call_from_thread(self._glance_loaded, seen)
+    def _glance_loading(self) -> bool:
+        return any(w.group == "glance" and not w.is_finished for w in self.app.workers)
 
-    def _glance_loaded(self, seen: Glance) -> None:
-        self.app.glance = seen  # type: ignore[attr-defined]
+    def show_glance(self, seen: Glance) -> None:
+        """Show the header's notices the app read (services.status.glance)."""
         if self.is_mounted:
             self.query_one(HeaderLine).set_notices(seen)
 
@@ -158,17 +162,10 @@ class SectionScreen(ReportsWorkerErrors, Screen[None]):
 
     @on(StoreChanged)
     def _store_changed(self, message: StoreChanged) -> None:
-        if isinstance(message, GLANCE_FOLLOWS) and not self._glance_pending:
-            self._glance_pending = True
-            self.call_later(self._glance_now)
         # One job posts several events at once: the section reads its rows once.
         if isinstance(message, self.FOLLOWS) and not self._reload_pending:
             self._reload_pending = True
             self.call_later(self._reload_now)
-
-    def _glance_now(self) -> None:
-        self._glance_pending = False
-        self.load_glance()
 
     def _reload_now(self) -> None:
         self._reload_pending = False

@@ -1,17 +1,25 @@
-"""The footer, with each key's description in the current language.
+"""The footers: each key's description in the current language, rebuilt only when what it
+shows changed.
 
 Bindings are declared at import time (class attributes), so their descriptions are the
-English msgids (`N_`); this footer translates them when it is composed, so a language
-chosen later (Settings, a test) shows in the footer.
+English msgids (`N_`); `Footer` translates them when it is composed, so a language chosen
+later (Settings, a test) shows in the footer.
+
+Textual's Footer recomposes (every key widget unmounted, mounted and styled again) each
+time its screen's bindings are refreshed, and a section refreshes them whenever a row is
+highlighted, a page arrives or the admin's access is read. At 3,000 tokens that rebuild
+was most of a section switch, a page and a filter (issue 13); the keys themselves rarely
+change, so `SectionFooter` rebuilds only when they (or the language) did.
 """
 
 from __future__ import annotations
 
 from textual.app import ComposeResult
+from textual.screen import Screen
 from textual.widgets import Footer as TextualFooter
 from textual.widgets._footer import FooterKey
 
-from vpp_tui.i18n import _
+from vpp_tui.i18n import _, current_language
 
 
 class Footer(TextualFooter):
@@ -24,3 +32,37 @@ class Footer(TextualFooter):
                 if isinstance(widget.tooltip, str):
                     widget.tooltip = _(widget.tooltip)
             yield widget
+
+
+class SectionFooter(Footer):
+    """A translating Footer that recomposes only when the shown keys, their labels, whether
+    each is enabled or the language changed (`shown_keys`)."""
+
+    _shown: tuple[object, ...] | None = None
+    recomposed = 0  # how many times it rebuilt its keys (tests count them)
+
+    def shown_keys(self) -> tuple[object, ...]:
+        """What the footer paints, as a comparable tuple: the language, then (key, action,
+        label, key display, enabled, tooltip) of each shown binding, in order."""
+        return (current_language(), self.compact) + tuple(
+            (key, binding.action, binding.description, binding.key_display, enabled,
+             tooltip)
+            for key, (_node, binding, enabled, tooltip) in self.screen.active_bindings.items()
+            if binding.show)
+
+    def bindings_changed(self, screen: Screen) -> None:
+        self._bindings_ready = True
+        if not screen.app.app_focus:
+            return
+        if self.is_attached and screen is self.screen:
+            self.call_after_refresh(self._recompose_if_changed)
+
+    async def _recompose_if_changed(self) -> None:
+        if not self.is_attached:
+            return
+        shown = self.shown_keys()
+        if shown == self._shown:
+            return
+        self._shown = shown
+        self.recomposed += 1
+        await self.recompose()

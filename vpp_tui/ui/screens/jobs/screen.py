@@ -19,7 +19,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from vpp_tui.domain import jobs as rules
 from vpp_tui.i18n import N_, _
@@ -33,6 +33,7 @@ from vpp_tui.ui.messages import StoreChanged
 from vpp_tui.ui.screens.jobs.detail import JobDetailScreen
 from vpp_tui.ui.screens.jobs.rows import COLUMNS, column_labels, job_cells
 from vpp_tui.ui.widgets import table as table_rows
+from vpp_tui.ui.widgets.footer import Footer
 from vpp_tui.ui.widgets.table import row_under_cursor
 
 PAGE_SIZE = 100

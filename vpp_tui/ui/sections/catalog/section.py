@@ -14,7 +14,7 @@ from textual.containers import Horizontal
 from textual.widgets import DataTable, Input, Label, Static
 
 from vpp_tui.i18n import N_, _
-from vpp_tui.services import catalog, licensing, tokens
+from vpp_tui.services import catalog, licensing
 from vpp_tui.services.catalog import AssetView
 from vpp_tui.services.catalog.queries import list_groups
 from vpp_tui.services.usage import usage_history
@@ -139,7 +139,7 @@ class CatalogSection(RunsJobs, LicenseFlow, SectionScreen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="catalog-tokens")
     def load_tokens(self) -> None:
         # Only tokens with something to show here: an empty choice is a wasted key press.
-        names = sorted(v.name for v in tokens.list_tokens(self.ctx)
+        names = sorted(v.name for v in self.app.token_list.views()  # type: ignore[attr-defined]
                        if (v.book_count if self.BOOKS else v.app_count))
         self.app.call_from_thread(setattr, self, "token_names", names)
 

@@ -112,12 +112,11 @@ class TokensSection(RunsJobs, TokenActions, SectionScreen):
     def _load(self, seq: int, attention_only: bool, filter_text: str) -> None:
         if not self.after_typing():
             return
-        everything = tokens.list_tokens(self.ctx)
-        if attention_only or filter_text:
-            shown = tokens.list_tokens(self.ctx, attention_only=attention_only,
-                                       text=filter_text or None)
-        else:
-            shown = everything
+        # The app's one token list (read once, shared with Apps and eBooks); the filter
+        # and the attention switch pick from it without reading the store again.
+        everything = self.app.token_list.views()  # type: ignore[attr-defined]
+        shown = tokens.matching(everything, attention_only=attention_only,
+                                text=filter_text or None)
         orgs = {v.org_name for v in everything}
         self.post_message(TokensLoaded(
             seq, shown, len(everything), sum(1 for v in everything if v.needs_attention),
