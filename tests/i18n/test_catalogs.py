@@ -97,3 +97,19 @@ def test_no_text_is_translated_at_import_time() -> None:
     offenders = {str(p.relative_to(PACKAGE.parent)): lines for p in PACKAGE.rglob("*.py")
                  if "migrations" not in p.parts and (lines := _import_time_calls(p))}
     assert offenders == {}
+
+
+def test_compiled_catalogs_are_in_the_repository() -> None:
+    """Fault: `*.mo` was in .gitignore, so a fresh clone had no compiled catalog and every
+    language showed English. Each language's `.po` and `.mo` must be tracked by git."""
+    import shutil
+    import subprocess
+
+    root = PACKAGE.parent
+    if shutil.which("git") is None or not (root / ".git").exists():
+        pytest.skip("not a git checkout")
+    tracked = subprocess.run(["git", "ls-files", "vpp_tui/locale"], cwd=root, text=True,
+                             capture_output=True, check=True).stdout.split()
+    for lang in catalogs.LANGUAGES:
+        for suffix in ("po", "mo"):
+            assert f"vpp_tui/locale/{lang}/LC_MESSAGES/vpp_tui.{suffix}" in tracked

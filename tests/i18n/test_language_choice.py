@@ -63,3 +63,28 @@ def test_plural_forms_follow_each_catalog() -> None:
     assert forms == ["0 jour", "1 jour", "2 jours"]
     set_language("zh_CN")  # one form
     assert {ngettext("{n} day", "{n} days", n).format(n=n) for n in (1, 2)} == {"1 天", "2 天"}
+
+
+@pytest.mark.parametrize("value", ["xx", "", "klingon", "fr:xx"])
+def test_an_explicit_language_nobody_can_show_is_refused(capsys, monkeypatch,
+                                                         value: str) -> None:
+    """Fault: `--lang xx` (and `VPP_LANG=xx`, `--lang ""`) was silently shown in English,
+    exit 0. An explicit choice is one `error:` line, exit 2, naming the languages there
+    are; the environment's LANGUAGE/LC_*/LANG still fall back quietly."""
+    from vpp_tui.cli import main
+
+    monkeypatch.delenv("VPP_LANG", raising=False)
+    assert main(["--lang", value, "token", "list"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: --lang") and err.count("\n") == 1 and "zh_CN" in err
+    monkeypatch.setenv("VPP_LANG", value)
+    assert main(["token", "list"]) == 2
+    assert capsys.readouterr().err.startswith("error: VPP_LANG")
+    set_language("en")
+
+
+@pytest.mark.parametrize("value", ["fr", "zh-CN", "en_GB.UTF-8", "C", "fr:en", "zh"])
+def test_an_explicit_language_that_can_be_shown_is_taken(value: str) -> None:
+    from vpp_tui.i18n import is_known_language
+
+    assert is_known_language(value)

@@ -9,7 +9,8 @@ from typing import Any
 
 from vpp_tui.cli.output import EXIT_BROKEN_PIPE, EXIT_FAILED, EXIT_OK, EXIT_USAGE, error
 from vpp_tui.cli.parser import UsageError, build_parser
-from vpp_tui.i18n import _, set_language
+from vpp_tui.domain.text import quote
+from vpp_tui.i18n import _, available_languages, is_known_language, set_language
 
 
 def _handler(args: Any) -> Callable[[Any], int]:
@@ -126,7 +127,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
 
     argv = list(argv) if argv is not None else sys.argv[1:]
-    set_language(lang_option(argv))  # before the parser: its help text is translated
+    chosen = lang_option(argv)
+    source = "--lang"
+    if chosen is None and os.environ.get("VPP_LANG") is not None:
+        chosen, source = os.environ["VPP_LANG"], "VPP_LANG"
+    if chosen is not None and not is_known_language(chosen):
+        error(_("{source} {value} is not a language vpp-tui shows; choose one of {known}"
+                ).format(source=source, value=quote(chosen),
+                         known=", ".join(available_languages())))
+        return EXIT_USAGE
+    set_language(chosen)  # before the parser: its help text is translated
     parser = build_parser()
     try:
         args = parser.parse_args(argv)

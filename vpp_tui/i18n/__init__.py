@@ -86,6 +86,23 @@ def _catalog_for(name: str) -> str | None:
     return None
 
 
+def is_known_language(value: str) -> bool:
+    """Whether an explicit choice (`--lang`, `VPP_LANG`: "fr", "zh-CN", "en_GB.UTF-8",
+    "fr:en") names only languages vpp-tui can show: English, C/POSIX, or a shipped
+    catalog. "" and "xx" are not: an explicit choice nobody can honour is refused rather
+    than silently shown in English (the environment's LANGUAGE/LC_*/LANG fall back)."""
+    items = [item for item in value.split(":")]
+    if not value.strip() or any(not item.strip() for item in items):
+        return False
+    for item in items:
+        name = normalise(item)
+        if name is None or name == SOURCE_LANGUAGE or name.startswith(SOURCE_LANGUAGE + "_"):
+            continue
+        if _catalog_for(name) is None:
+            return False
+    return True
+
+
 def set_language(languages: list[str] | str | None) -> str:
     """Switch catalogs: ["fr"], "zh_CN", or None to follow the environment (see
     `requested_languages`). Returns the language now in use ("en" when no shipped catalog

@@ -9,6 +9,7 @@ from vpp_tui.cli.commands.demo import demo_requested, prepare_demo
 from vpp_tui.cli.output import EXIT_OK, BadInput, print_csv, print_json, table
 from vpp_tui.cli.runtime import build_runtime
 from vpp_tui.domain.audit_filter import AuditFilterError, audit_filter
+from vpp_tui.i18n import _
 from vpp_tui.services import audit
 
 
@@ -34,5 +35,6 @@ def run(args: Namespace) -> int:
         return EXIT_OK
     rows = [[e.at.strftime("%Y-%m-%d %H:%M:%S"), e.actor, e.action, e.target, e.result,
              e.apple_event_id or ""] for e in entries]
-    print(table(rows, ["WHEN (UTC)", "WHO", "ACTION", "TARGET", "RESULT", "APPLE EVENT"]))
+    print(table(rows, [_("WHEN (UTC)"), _("WHO"), _("ACTION"), _("TARGET"), _("RESULT"),
+                       _("APPLE EVENT")]))
     return EXIT_OK

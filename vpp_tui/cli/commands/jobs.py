@@ -69,8 +69,8 @@ def _list(args: Namespace, ctx: Any) -> int:
         return EXIT_OK
     rows = [[str(v.id), v.kind, v.token or "", v.state, _progress(v), v.actor, _when(v),
              (v.result or "")[:60]] for v in views]
-    print(table(rows, ["ID", "KIND", "TOKEN", "STATE", "PROGRESS", "ADMIN", "WHEN (UTC)",
-                       "RESULT"]))
+    print(table(rows, [_("ID"), _("KIND"), _("TOKEN"), _("STATE"), _("PROGRESS"), _("ADMIN"),
+                       _("WHEN (UTC)"), _("RESULT")]))
     return EXIT_OK
 
 

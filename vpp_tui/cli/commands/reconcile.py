@@ -46,7 +46,7 @@ def _report(args: Namespace, ctx: Any) -> int:
         print_csv([r.as_json() for r in report.rows], reconcile.COLUMNS)
         return EXIT_OK
     _never_synced(report)
-    print(table([[c, str(n)] for c, n in report.counts.items()], ["CLASS", "COUNT"]))
+    print(table([[c, str(n)] for c, n in report.counts.items()], [_("CLASS"), _("COUNT")]))
     for name, count in report.counts.items():
         if not count:
             continue
@@ -54,7 +54,7 @@ def _report(args: Namespace, ctx: Any) -> int:
         print(_("{cls} ({n})").format(cls=name, n=count))
         rows = report.of(name)
         print(table([[r.member, r.kind, f"{r.item} ({r.pricing_param})", r.token, r.reason]
-                     for r in rows[:SHOWN]], ["MEMBER", "KIND", "ITEM", "TOKEN", "REASON"]))
+                     for r in rows[:SHOWN]], [_("MEMBER"), _("KIND"), _("ITEM"), _("TOKEN"), _("REASON")]))
         if len(rows) > SHOWN:
             print(_("… and {n} more (use --json or --csv for all)").format(n=len(rows) - SHOWN))
         kept = sorted({r.kept_reason_text for r in rows if r.kept_reason_text})
@@ -85,7 +85,8 @@ def _reclaim(args: Namespace, ctx: Any) -> int:
             print(table([[e.row.member, e.row.kind, f"{e.row.item} ({e.row.pricing_param})",
                           e.row.token, e.row.discrepancy, e.outcome, _note(e)]
                          for e in preview.entries],
-                        ["MEMBER", "KIND", "ITEM", "TOKEN", "CLASS", "OUTCOME", "NOTE"]))
+                        [_("MEMBER"), _("KIND"), _("ITEM"), _("TOKEN"), _("CLASS"), _("OUTCOME"),
+                         _("NOTE")]))
         return EXIT_OK
     reclaim.parse_classes(args.reclaim)  # an unknown class is bad input before --yes
     if not args.yes:

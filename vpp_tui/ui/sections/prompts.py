@@ -12,6 +12,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Checkbox, DataTable, Input, Label, RadioSet, Static
 
+from vpp_tui.domain.text import pad_cells
 from vpp_tui.i18n import N_, _
 from vpp_tui.services import prompts
 from vpp_tui.services.errors import ServiceError
@@ -62,7 +63,7 @@ def answer_text(result) -> Text:  # noqa: ANN001 - a domain PromptResult
     for label, value in ((_("Invite to Apple VPP"), result.invite_to_vpp),
                          (_("App install prompt"), result.app_install_prompt),
                          (_("Apple ID prompt"), result.apple_id_prompt)):
-        text.append(f"{label:<22}")
+        text.append(pad_cells(label, 22))
         text.append_text(_yn(value))
         text.append("\n")
     if result.scenario:
