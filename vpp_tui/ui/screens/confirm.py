@@ -21,12 +21,13 @@ class ConfirmScreen(ModalScreen[bool]):
     BINDINGS = bindings(CONFIRM_COMMANDS)
 
     def __init__(self, title: str, body: str, *, yes: str | None = None,
-                 danger: bool = False) -> None:
+                 danger: bool = False, no: str | None = None) -> None:
         super().__init__(classes="confirm")
         self._title = title
         self._body = body
         self._yes = yes or _("Yes")
         self._danger = danger
+        self._no = no  # the dismiss button's word, when "Cancel" would read like `yes`
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-box", classes="dialog") as box:
@@ -35,7 +36,8 @@ class ConfirmScreen(ModalScreen[bool]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button(f"{self._yes} (y)", id="confirm-yes",
                              variant="error" if self._danger else "primary")
-                yield Button(_("Cancel (n)"), id="confirm-no")
+                yield Button(_("Cancel (n)") if self._no is None else f"{self._no} (n)",
+                             id="confirm-no")
 
     def on_mount(self) -> None:
         self.query_one("#confirm-no", Button).focus()

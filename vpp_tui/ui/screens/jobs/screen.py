@@ -230,7 +230,7 @@ class JobsScreen(ReportsWorkerErrors, Screen[None]):
         self.app.push_screen(
             ConfirmScreen(_("Cancel job {id}").format(id=view.id),
                           body.format(id=view.id, what=what), yes=_("Cancel job"),
-                          danger=True),
+                          danger=True, no=_("Keep the job")),
             lambda yes: self._cancel(view.id) if yes else None)
 
     @work(thread=True, exit_on_error=False, group="jobs-cancel")
