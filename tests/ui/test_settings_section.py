@@ -111,3 +111,33 @@ def test_settings_section_snapshot(snap_compare, make_app, ctx):  # noqa: ANN001
 
 def test_setting_form_snapshot(snap_compare, make_app, ctx):  # noqa: ANN001
     assert snap_compare(make_app(), terminal_size=SIZE_40, run_before=_goto_settings(True))
+
+
+async def test_language_switch_reaches_sections_already_built(make_app, ctx):
+    """Fault: after `l` in Settings, sections built before the switch (Tokens) stayed in
+    the old language until the console was restarted."""
+    from textual.widgets import DataTable as Table
+
+    from vpp_tui.i18n import set_language
+
+    app = make_app()
+    try:
+        async with app.run_test(size=SIZE_40) as pilot:
+            await settle(pilot)
+            english = [str(c.label) for c in app.screen.query_one(Table).columns.values()]
+            await pilot.press("9")
+            await settle(pilot)
+            settings_en = [str(c.label) for c in app.screen.query_one(Table).columns.values()]
+            await pilot.press("l")  # English → Français
+            await app.workers.wait_for_complete()
+            await settle(pilot)
+            await pilot.press("1")
+            await settle(pilot)
+            french = [str(c.label) for c in app.screen.query_one(Table).columns.values()]
+            assert french != english and "État" in french
+            await pilot.press("9")  # Settings, shown during the switch, is built again
+            await settle(pilot)
+            settings_fr = [str(c.label) for c in app.screen.query_one(Table).columns.values()]
+            assert settings_fr != settings_en
+    finally:
+        set_language("en")

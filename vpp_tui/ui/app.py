@@ -112,6 +112,7 @@ class VppApp(ReportsWorkerErrors, App[None]):
         self.token_list = TokenList(ctx)
         self.jobs: dict[str, Job] = {}  # running jobs by key: the same job never twice
         self.live_sections: set[SectionScreen] = set()  # mounted: they follow the store
+        self._stale_mode: str | None = None  # built in the old language (rebuild_sections)
         # What the acting admin may do: loaded in a worker, read by every check_action.
         self.access: AccessSnapshot | None = None
         super().__init__()
@@ -139,6 +140,26 @@ class VppApp(ReportsWorkerErrors, App[None]):
 
     def action_switch_section(self, mode: str) -> None:
         self.switch_mode(mode)
+        stale, self._stale_mode = self._stale_mode, None
+        if stale is not None and stale != mode:
+            self.call_after_refresh(self._rebuild_mode, stale)
+
+    def rebuild_sections(self) -> None:
+        """After a language switch: every built section but the current one is dropped and
+        built again, in the language now in use, on its next visit; the current one once
+        it is left (a mode cannot be removed while shown)."""
+        for section in sections():
+            if section.mode != self.current_mode:
+                self._rebuild_mode(section.mode)
+        self._stale_mode = self.current_mode
+
+    def _rebuild_mode(self, mode: str) -> None:
+        if mode == self.current_mode or mode not in self._screen_stacks:
+            return  # shown (rebuilt once left) or never built (built in the new language)
+        for screen in self._screen_stacks[mode]:
+            self.live_sections.discard(screen)  # type: ignore[arg-type]  # being removed
+        self.remove_mode(mode)
+        self.add_mode(mode, _built_on_first_visit(mode))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("switch_section", "help", "show_jobs") and isinstance(

@@ -122,6 +122,7 @@ class SettingsSection(SectionScreen):
 
     def _language_saved(self, code: str) -> None:
         set_language(code)
+        self.app.rebuild_sections()  # type: ignore[attr-defined]
         for screen in list(self.app.live_sections):  # type: ignore[attr-defined]
             screen.refresh_bindings()
             for bar in screen.query(SectionBar):

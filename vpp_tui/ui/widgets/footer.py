@@ -15,6 +15,7 @@ change, so `SectionFooter` rebuilds only when they (or the language) did.
 from __future__ import annotations
 
 from textual.app import ComposeResult
+from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import Footer as TextualFooter
 from textual.widgets._footer import FooterKey
@@ -60,7 +61,10 @@ class SectionFooter(Footer):
     async def _recompose_if_changed(self) -> None:
         if not self.is_attached:
             return
-        shown = self.shown_keys()
+        try:
+            shown = self.shown_keys()
+        except NoMatches:  # its screen is being removed (a language switch rebuilds it)
+            return
         if shown == self._shown:
             return
         self._shown = shown
