@@ -225,6 +225,8 @@ OPERATIONS: dict[str, Op] = {
 NOT_IN_TABLE = {
     # Asks only when something is pending reclaim; covered through apply_revoke[user].
     "licensing.departures.reclaim_departures",
+    # The same check, shared by reclaim_departures and its dry run plan_departures.
+    "licensing.departures._todo",
 }
 
 
