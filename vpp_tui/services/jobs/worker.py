@@ -95,7 +95,8 @@ class Worker:
                      for i in range(self.concurrency)]
             for thread in slots:
                 thread.start()
-            next_beat = time.monotonic()  # a wait's length, not a date: no FakeClock
+            # A wait's length, not a date: real time, as the waits themselves.
+            next_beat = time.monotonic() + self._pace.renew_every
             while any(t.is_alive() for t in slots):
                 self._wake.wait(max(0.0, min(next_beat - time.monotonic(),
                                              rules.CANCEL_POLL_SECONDS)))
@@ -133,6 +134,8 @@ class Worker:
                 running.ctx.cancel.set()
 
     def _beat(self, slot: queue.Slot | None) -> None:
+        with self._lock:  # judged below: only jobs claimed before the renewal read the rows
+            before = set(self._running)
         try:
             if slot is not None:
                 slot.renew()
@@ -142,6 +145,8 @@ class Worker:
             return
         with self._lock:
             for job_id, running in self._running.items():
+                if job_id not in before:
+                    continue
                 if job_id not in asked:
                     running.lost = True
                     running.ctx.cancel.set()
