@@ -211,3 +211,76 @@ def test_reconcile_reclaim_runs_as_a_job_with_progress_and_is_checked_when_queue
     assert view.result.startswith("reclaimed 1 licenses, 0 failed")
     assert view.progress_done == view.progress_total == 1
     assert reclaim.plan_reclaim(world.ctx, ["unmanaged_device"], token=NORTH).entries == ()
+
+
+def _ledger(world) -> tuple[list, int]:
+    with world.ctx.store.session() as s:
+        ledger = sorted(repr(sorted(x.model_dump().items()))
+                        for x in s.exec(select(m.License)).all())
+        return ledger, len(s.exec(select(m.SyncStage)).all())
+
+
+def test_cancelling_a_running_sync_job_stops_it_between_apple_calls_and_ends_cancelled(
+        world) -> None:
+    """Fault: `jobs cancel` of a running sync was seen only at the worker's next lease
+    renewal (15 s), so a shorter sync ran on to `done` with cancel_requested set. The
+    cancel is asked while the sync reads Apple (before its /users read); the job's cancel
+    event must be set well before the next renewal, the sync stop, its staged rows go and
+    the ledger stay as it was."""
+    north(world)
+    before = _ledger(world)
+    job = jobs.enqueue(world.ctx, "sync", {"full": True}, token=NORTH)
+    base = world.ctx.apple
+    seen: list[bool] = []
+
+    def apple(bearer: str, **kwargs):
+        client = base(bearer, **kwargs)
+        users = client.users
+
+        def cancel_then_read_users(**args):
+            jobs.cancel(world.ctx, job.id)
+            seen.append(kwargs["cancel"].wait(5))  # the worker must notice within seconds
+            return users(**args)
+
+        client.users = cancel_then_read_users
+        return client
+
+    world.ctx.apple = apple
+    report = Worker(world.ctx, once=True, due=False).run()
+    world.ctx.apple = base
+    view = {v.id: v for v in jobs.list_jobs(world.ctx)}[job.id]
+    assert seen == [True]
+    assert (view.state, report.cancelled, report.done) == (rules.CANCELLED, 1, 0), view.result
+    assert _ledger(world) == before
+
+
+def test_cancelling_a_running_assign_job_stops_it_before_its_next_apple_call(world) -> None:
+    """The other kinds take the same path: an assign cancelled while Apple works on its
+    first request stops before waiting on it (or sending more) and ends cancelled."""
+    north(world)
+    job = jobs.enqueue(world.ctx, "assign", {"item": "Star Chart", "group": "Teachers",
+                                             "intent": "required", "license": "user"})
+    base = world.ctx.apple
+    seen: list[bool] = []
+
+    def apple(bearer: str, **kwargs):
+        client = base(bearer, **kwargs)
+        wait_event = client.wait_event
+
+        def cancel_then_wait(event_id: str):
+            if not seen:
+                jobs.cancel(world.ctx, job.id)
+                seen.append(kwargs["cancel"].wait(5))
+            return wait_event(event_id)
+
+        client.wait_event = cancel_then_wait
+        return client
+
+    world.ctx.apple = apple
+    report = Worker(world.ctx, once=True, due=False).run()
+    world.ctx.apple = base
+    view = {v.id: v for v in jobs.list_jobs(world.ctx)}[job.id]
+    assert seen == [True]
+    assert (view.state, report.cancelled, report.done) == (rules.CANCELLED, 1, 0), view.result
+    with world.ctx.store.session() as s:  # nothing left half-done in the ledger
+        assert not s.exec(select(m.License).where(m.License.status == "pending")).all()

@@ -40,6 +40,10 @@ MAX_ATTEMPTS = 3  # claims of one job by workers that then died; the next claim 
 IDLE_POLL_SECONDS = 2.0  # how often an idle worker looks for work
 DUE_SCAN_SECONDS = 30.0  # how often a worker enqueues the syncs that have fallen due
 PROGRESS_EVERY = 0.5  # seconds between two progress writes of one job
+# How often a worker running jobs reads their cancel requests (one small read, no write;
+# the lease renewal, a write, stays at `leases` pace): a cancelled job stops within about
+# this long, between its Apple calls.
+CANCEL_POLL_SECONDS = 1.0
 
 
 @dataclass(frozen=True)

@@ -121,6 +121,16 @@ def renew(ctx: ServiceContext, worker: str, period: float | None = None) -> dict
     return {job_id: bool(asked) for job_id, asked in rows}
 
 
+def cancels_asked(ctx: ServiceContext, worker: str) -> set[int]:
+    """The ids of the running jobs of `worker` whose cancel was asked (`jobs.cancel`).
+    A read only, in one short transaction: the worker polls it between lease renewals
+    (`domain.jobs.CANCEL_POLL_SECONDS`)."""
+    with ctx.store.session() as session:
+        return set(session.exec(select(m.Job.id).where(
+            m.Job.claimed_by == worker, m.Job.state == rules.RUNNING,
+            m.Job.cancel_requested.is_(True))).all())  # type: ignore[union-attr]
+
+
 def progress(ctx: ServiceContext, job: Claimed, stage: str, done: int, total: int) -> None:
     """Record how far `job` is (`done` of `total` steps, `stage` a short word)."""
     with ctx.store.session() as session:

@@ -4,8 +4,11 @@ time, until asked to stop (issue 13, "Several hosts, one PostgreSQL").
 Threads: N job slots, each claiming one job at a time (`queue.claim`) and running it as
 the admin who queued it (`runner.run`), and the calling thread, which is the heartbeat:
 every `leases.timing().renew_every` seconds it renews the lease of every job this worker
-runs (and the SQLite slot), stops the jobs whose cancel was asked for or which another
-worker took over, and every DUE_SCAN_SECONDS queues the syncs that have fallen due.
+runs (and the SQLite slot) and stops the jobs which another worker took over; every
+`CANCEL_POLL_SECONDS` while jobs run it reads their cancel requests (`jobs cancel`, the
+console's jobs screen) and stops those jobs between their Apple calls (`ctx.cancel`:
+the client raises Cancelled before its next request or wait), which then end
+`cancelled`; and every DUE_SCAN_SECONDS it queues the syncs that have fallen due.
 
 `request_stop()` (the CLI calls it on SIGTERM and SIGINT): no new claims; every running
 job is stopped between its Apple calls (`ctx.cancel`, as the console stops a sync) and
@@ -22,6 +25,7 @@ the refusal and nothing is sent to Apple.
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -91,12 +95,19 @@ class Worker:
                      for i in range(self.concurrency)]
             for thread in slots:
                 thread.start()
+            # A wait's length, not a date: real time, as the waits themselves.
+            next_beat = time.monotonic() + self._pace.renew_every
             while any(t.is_alive() for t in slots):
-                self._wake.wait(self._pace.renew_every)
+                self._wake.wait(max(0.0, min(next_beat - time.monotonic(),
+                                             rules.CANCEL_POLL_SECONDS)))
                 self._wake.clear()
                 if self.stop.is_set():
                     self._stop_all()
-                self._beat(slot)
+                if time.monotonic() >= next_beat:
+                    self._beat(slot)
+                    next_beat = time.monotonic() + self._pace.renew_every
+                else:
+                    self._poll_cancels()
                 if (self.due and not self.once and not self.stop.is_set()
                         and self.ctx.clock.monotonic() >= next_scan):
                     self._scan_due()
@@ -123,6 +134,8 @@ class Worker:
                 running.ctx.cancel.set()
 
     def _beat(self, slot: queue.Slot | None) -> None:
+        with self._lock:  # judged below: only jobs claimed before the renewal read the rows
+            before = set(self._running)
         try:
             if slot is not None:
                 slot.renew()
@@ -132,12 +145,33 @@ class Worker:
             return
         with self._lock:
             for job_id, running in self._running.items():
+                if job_id not in before:
+                    continue
                 if job_id not in asked:
                     running.lost = True
                     running.ctx.cancel.set()
                 elif asked[job_id]:
                     running.user_cancel = True
                     running.ctx.cancel.set()
+
+    def _poll_cancels(self) -> None:
+        """Stop the running jobs whose cancel was asked since the last look (a read)."""
+        with self._lock:
+            if not self._running:
+                return
+        try:
+            asked = queue.cancels_asked(self.ctx, self.name)
+        except Exception as exc:  # noqa: BLE001 - the store is busy: the next poll tries again
+            self._note(_("reading cancel requests failed: {e}").format(e=exc))
+            return
+        self._cancel(asked)
+
+    def _cancel(self, asked: set[int]) -> None:
+        with self._lock:
+            for job_id in asked & self._running.keys():
+                running = self._running[job_id]
+                running.user_cancel = True
+                running.ctx.cancel.set()
 
     def _slot(self) -> None:
         try:
