@@ -90,3 +90,16 @@ def test_worker_once_exits_1_when_a_job_it_ran_failed(capsys, shop) -> None:
                     queued_at=shop.world.ctx.clock.now()))
     code, out, _err = run(capsys, shop, "worker", "--once", "--no-due")
     assert code == 1 and "1 failed" in out
+
+
+def test_a_worker_without_permission_leaves_others_jobs_queued_and_warns_once(
+        capsys, shop) -> None:
+    """Fault: `--as bob worker --once` claimed the owner's job and failed it ("bob may
+    not act as ..."). Now the job stays queued and one `warning:` names the permission."""
+    queued = json.loads(ok(capsys, shop, "sync", "North Campus", "--queue", "--json"))
+    ok(capsys, shop, "sync", "South Campus", "--queue")
+    code, out, err = run(capsys, shop, "--as", "bob", "worker", "--once", "--no-due")
+    assert (code, err.count("warning:")) == (0, 1), err
+    assert "roles.act_for_others" in err and "0 failed" in out
+    states = {j["id"]: j["state"] for j in json.loads(ok(capsys, shop, "jobs", "--json"))}
+    assert states[queued[0]["id"]] == "queued" and set(states.values()) == {"queued"}

@@ -124,3 +124,13 @@ def test_rule_scoped_permissions_need_a_grant_covering_the_token() -> None:
     assert reach([g], Permission.TOKENS_READ) == (False, frozenset({"north"}))
     assert reach([Grant("a", frozenset(Permission), all_scopes=True)],
                  Permission.TOKENS_READ) == (True, frozenset())
+
+
+def test_may_act_as_itself_always_and_as_others_only_with_act_for_others() -> None:
+    from vpp_tui.domain.access import may_act_as
+
+    reader = Grant("Readers", frozenset({Permission.TOKENS_SYNC}))
+    runner = Grant("Runners", frozenset({Permission.ACT_FOR_OTHERS}))
+    assert may_act_as("bob", "bob", [])
+    assert not may_act_as("bob", "ana", [reader])
+    assert may_act_as("bob", "ana", [runner])

@@ -284,3 +284,52 @@ def test_cancelling_a_running_assign_job_stops_it_before_its_next_apple_call(wor
     assert (view.state, report.cancelled, report.done) == (rules.CANCELLED, 1, 0), view.result
     with world.ctx.store.session() as s:  # nothing left half-done in the ledger
         assert not s.exec(select(m.License).where(m.License.status == "pending")).all()
+
+
+def test_a_worker_without_permission_takes_others_jobs_and_fails_them(world) -> None:
+    """Fault: bob (no roles.act_for_others) claimed ana's job and failed it. A worker now
+    claims only the jobs it may run; the others stay queued for another worker."""
+    add(world, NORTH)
+    theirs = jobs.enqueue(world.ctx, "sync", token=NORTH)
+    bob = Worker(replace(world.ctx, actor="bob"), once=True, due=False)
+    report = bob.run()
+    (view,) = [v for v in jobs.list_jobs(world.ctx) if v.id == theirs.id]
+    assert view.state == rules.QUEUED and view.attempts == 0, view.result
+    assert (report.done, report.failed) == (0, 0)
+    assert "roles.act_for_others" in (bob.scope_warning() or "")
+    assert Worker(world.ctx, once=True, due=False).scope_warning() is None  # owner: anyone's
+    admin.create_role(world.ctx, "Runners", ["roles.act_for_others"])
+    admin.grant(world.ctx, "bob", "Runners", all_scopes=True)
+    assert queue.claim(world.ctx, "w", PERIOD, admin="bob").id == theirs.id
+
+
+def _french(monkeypatch) -> None:
+    """The French catalog, compiled from the .po when no .mo is built (`set_language`
+    reads the .mo)."""
+    import gettext
+    import io
+
+    from vpp_tui import i18n
+    from vpp_tui.i18n import catalogs
+
+    if i18n.set_language("fr") == "fr":
+        return
+    mo = catalogs.mo_bytes(catalogs.read(catalogs.po_path("fr"), "fr"))
+    monkeypatch.setattr(i18n, "_translation", gettext.GNUTranslations(io.BytesIO(mo)))
+
+
+def test_translated_text_is_written_into_the_shared_store(world, monkeypatch) -> None:
+    """Fault: cancelling from a French console stored "annulée avant la fin" and
+    "tâche 6 annulée". Stored results and audit details are the English msgid."""
+    from vpp_tui.i18n import _
+
+    add(world, NORTH)
+    queued = jobs.enqueue(world.ctx, "sync", token=NORTH)
+    _french(monkeypatch)
+    assert _("cancelled before it finished") == "annulée avant la fin"
+    jobs.cancel(world.ctx, queued.id)
+    with world.ctx.store.session() as s:
+        job = s.get(m.Job, queued.id)
+        entry = s.exec(select(m.AuditEntry).where(m.AuditEntry.action == "job.cancel")).one()
+    assert job.result == "cancelled before it finished"
+    assert entry.detail == f"job {queued.id} cancelled"

@@ -164,6 +164,19 @@ def reach(grants: Iterable[Grant], permission: Permission) -> tuple[bool, frozen
     return False, frozenset(tags)
 
 
+def acts_for_others(grants: Iterable[Grant]) -> bool:
+    """May an admin holding `grants` act as another admin (`--as NAME`, or a worker
+    running a job someone else queued)? Rule: `roles.act_for_others` held somewhere
+    (issue 10, "Identity"; issue 13, "Workers on several hosts")."""
+    return allowed(grants, Permission.ACT_FOR_OTHERS)
+
+
+def may_act_as(login: str, actor: str, grants: Iterable[Grant]) -> bool:
+    """May `login` (holding `grants`) act as `actor`? Always as itself; as anyone else
+    only with `acts_for_others`. A worker claims only the jobs whose admin this allows."""
+    return login == actor or acts_for_others(grants)
+
+
 def permissions_of(grants: Iterable[Grant]) -> frozenset[Permission]:
     """Every permission an admin holds somewhere."""
     out: set[Permission] = set()

@@ -17,8 +17,11 @@ from __future__ import annotations
 
 import gettext
 import os
-from collections.abc import Mapping
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 DOMAIN = "vpp_tui"
 LOCALE_DIR = Path(__file__).parent.parent / "locale"
@@ -30,6 +33,8 @@ ALIASES = {"zh": "zh_CN", "zh_Hans": "zh_CN", "zh_SG": "zh_CN", "zh_Hans_CN": "z
 
 _translation: gettext.NullTranslations = gettext.NullTranslations()
 _language: str = SOURCE_LANGUAGE
+_ENGLISH = gettext.NullTranslations()
+_stored = threading.local()  # .depth > 0: this thread renders text for the shared store
 
 
 def available_languages() -> list[str]:
@@ -133,15 +138,41 @@ def current_language() -> str:
     return _language
 
 
+def _active() -> gettext.NullTranslations:
+    return _ENGLISH if getattr(_stored, "depth", 0) else _translation
+
+
+@contextmanager
+def for_store() -> Iterator[None]:
+    """Within the block, this thread's `_()` and `ngettext()` give the English source text
+    (the msgid): for text written into the shared store (job results and errors, audit
+    details), which every admin reads in their own language or as stored. Other threads
+    keep translating. Nests."""
+    _stored.depth = getattr(_stored, "depth", 0) + 1
+    try:
+        yield
+    finally:
+        _stored.depth -= 1
+
+
+def stored(render: Callable[..., str], *args: Any) -> str:
+    """`render(*args)` rendered in English for the store (see `for_store`), e.g.
+    `stored(lambda: _("job {id} cancelled").format(id=7))` -> "job 7 cancelled" under
+    any language."""
+    with for_store():
+        return render(*args)
+
+
 def _(message: str) -> str:
-    """`message` in the current language (as written when there is no translation)."""
-    return _translation.gettext(message)
+    """`message` in the current language (as written when there is no translation, or
+    inside `for_store`)."""
+    return _active().gettext(message)
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
     """The form for `n` under the catalog's Plural-Forms (French: 0 and 1 singular;
-    Chinese: one form)."""
-    return _translation.ngettext(singular, plural, n)
+    Chinese: one form); English inside `for_store`."""
+    return _active().ngettext(singular, plural, n)
 
 
 def N_(message: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from vpp_tui.i18n import _
+from vpp_tui.i18n import _, for_store
 from vpp_tui.services import audit
 from vpp_tui.services.access import Permission, authorize
 from vpp_tui.services.context import ServiceContext
@@ -44,7 +44,8 @@ def rotate_key(ctx: ServiceContext) -> KeyRotated:
         with ctx.store.session() as session:
             lock_for_writing(session)
             count = rotation.reencrypt(session)
-            audit.record(session, ctx, "key.rotate", str(box.key_file),
-                         detail=_("{n} token secrets re-encrypted").format(n=count))
+            with for_store():  # the store is shared: English
+                audit.record(session, ctx, "key.rotate", str(box.key_file),
+                             detail=_("{n} token secrets re-encrypted").format(n=count))
             rotation.install()
     return KeyRotated(key_file=box.key_file, secrets=count)

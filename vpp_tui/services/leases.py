@@ -40,7 +40,7 @@ from sqlmodel import Session, select
 
 from vpp_tui.domain import leases as rules
 from vpp_tui.domain.text import quote
-from vpp_tui.i18n import _
+from vpp_tui.i18n import _, for_store
 from vpp_tui.services import audit
 from vpp_tui.services.access import Permission, authorize
 from vpp_tui.services.context import ServiceContext
@@ -351,7 +351,8 @@ def break_lease(ctx: ServiceContext, token: str) -> LeaseView | None:
         broken = _view(row)
         row.owner, row.expires_at, row.fence = None, None, rules.next_fence(row.fence)
         session.add(row)
-        audit.record(session, ctx, BREAK_ACTION, token, detail=_(
-            "broke the lease of {key} held by {owner} since {since} (fence {fence})").format(
-            key=key, owner=broken.owner, since=broken.acquired_at, fence=broken.fence))
+        with for_store():  # the store is shared: English
+            audit.record(session, ctx, BREAK_ACTION, token, detail=_(
+                "broke the lease of {key} held by {owner} since {since} (fence {fence})").format(
+                key=key, owner=broken.owner, since=broken.acquired_at, fence=broken.fence))
         return broken

@@ -32,7 +32,7 @@ from sqlmodel import Session, select
 
 from vpp_tui.apple.errors import AppleError, MdmConflict
 from vpp_tui.domain.ownership import location_owner, write_refusal
-from vpp_tui.i18n import _
+from vpp_tui.i18n import _, for_store
 from vpp_tui.services import audit, leases
 from vpp_tui.services.apple_link import apple_failure_text, client_for
 from vpp_tui.services.context import ServiceContext
@@ -107,12 +107,13 @@ def record(session: Session, ctx: ServiceContext, token: m.Token,
         t.take_control = False
         t.updated_at = now
         session.add(t)
-    audit.record(session, ctx, MARK_ACTION, token.name, result="failed", detail=_(
-        "Apple's answer shows {owner} ({meta}) managing location {location}; writes to "
-        "Apple stop until an admin takes control").format(
-            owner=owner, meta=conflict.mdm_metadata or conflict.mdm_id,
-            location=conflict.location_id or token.location_id or "?"),
-        apple_event_id=conflict.event_id)
+    with for_store():  # the store is shared: English
+        audit.record(session, ctx, MARK_ACTION, token.name, result="failed", detail=_(
+            "Apple's answer shows {owner} ({meta}) managing location {location}; writes to "
+            "Apple stop until an admin takes control").format(
+                owner=owner, meta=conflict.mdm_metadata or conflict.mdm_id,
+                location=conflict.location_id or token.location_id or "?"),
+            apple_event_id=conflict.event_id)
     return owner
 
 

@@ -83,6 +83,11 @@ def _worker(args: Namespace, ctx: Any) -> int:
                 for sig in (signal.SIGTERM, signal.SIGINT)}
     print(_("worker {name}: {n} job slots").format(name=worker.name, n=worker.concurrency),
           flush=True)
+    from vpp_tui.cli.output import warning
+
+    limited = worker.scope_warning()
+    if limited:  # said once here, not once per job it leaves to others
+        warning(limited)
     try:
         report = worker.run()
     except WorkerBusy as exc:
@@ -103,8 +108,6 @@ def _worker(args: Namespace, ctx: Any) -> int:
               + _(", {f} failed, {c} cancelled, {h} handed back, {q} due syncs queued").format(
                   f=report.failed, c=report.cancelled, h=report.handed_back,
                   q=report.queued_due))
-    from vpp_tui.cli.output import warning
-
     for text in report.errors:  # e.g. the store was away for a while; the worker went on
         warning(text)
     # A long-running worker stopped on purpose exits 0 (systemd's "stopped", not

@@ -22,7 +22,7 @@ from vpp_tui.domain.access import (
     parse_permissions,
 )
 from vpp_tui.domain.text import quote
-from vpp_tui.i18n import _
+from vpp_tui.i18n import _, for_store
 from vpp_tui.services import audit
 from vpp_tui.services.access import authorize, grants_of
 from vpp_tui.services.context import ServiceContext
@@ -219,9 +219,10 @@ def grant(ctx: ServiceContext, admin: str, role: str, scope_tags: Iterable[str] 
         for tag in {t.id: t for t in tags}.values():
             session.add(m.GrantScopeTag(grant_id=found.id or 0, scope_tag_id=tag.id or 0))
         names = tuple(sorted(t.name for t in tags)) or (DEFAULT_SCOPE,)
-        scope = _("every scope") if all_scopes else ", ".join(names)
-        audit.record(session, ctx, "grant.create", f"{admin}: {row.name}",
-                     detail=_("scope: {scope}").format(scope=scope))
+        with for_store():  # the store is shared: English
+            scope = _("every scope") if all_scopes else ", ".join(names)
+            audit.record(session, ctx, "grant.create", f"{admin}: {row.name}",
+                         detail=_("scope: {scope}").format(scope=scope))
     return GrantView(admin, row.name, all_scopes, () if all_scopes else names)
 
 

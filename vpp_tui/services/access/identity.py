@@ -11,7 +11,7 @@
 
 from __future__ import annotations
 
-from vpp_tui.domain.access import Permission, allowed
+from vpp_tui.domain.access import Permission, may_act_as
 from vpp_tui.i18n import _
 from vpp_tui.services.access import DENIED, AccessDenied, grants_of, insert_owner
 from vpp_tui.services.context import ServiceContext
@@ -51,7 +51,7 @@ def check_identity(ctx: ServiceContext, login: str, *, demo: bool = False) -> No
     if demo or ctx.actor == login:
         return
     with ctx.store.session() as session:
-        ok = allowed(grants_of(session, login), Permission.ACT_FOR_OTHERS)
+        ok = may_act_as(login, ctx.actor, grants_of(session, login))
     if ok:
         return
     text = _("{login} may not act as {actor}: permission {perm} is missing; drop --as "
@@ -62,3 +62,17 @@ def check_identity(ctx: ServiceContext, login: str, *, demo: bool = False) -> No
                                  target=ctx.actor, result=DENIED, detail=text))
     raise AccessDenied(text, Permission.ACT_FOR_OTHERS)
 
+
+def acts_for_others(ctx: ServiceContext, login: str) -> bool:
+    """True when `login` may act as any admin (`domain.access.acts_for_others`)."""
+    from vpp_tui.domain.access import acts_for_others as rule
+
+    with ctx.store.session() as session:
+        return rule(grants_of(session, login))
+
+
+def missing_act_for_others_text(login: str) -> str:
+    """The one warning of a worker whose admin may run only its own jobs."""
+    return _("worker admin {login} runs only the jobs {login} queued: permission {perm} is "
+             "missing; grant it (vpp-tui grant) to run other admins' jobs").format(
+        login=login, perm=Permission.ACT_FOR_OTHERS.value)

@@ -28,7 +28,7 @@ from vpp_tui.domain.directory import (
     mass_removals,
 )
 from vpp_tui.domain.text import quote
-from vpp_tui.i18n import _
+from vpp_tui.i18n import _, for_store
 from vpp_tui.services import audit
 from vpp_tui.services.access import Permission, authorize
 from vpp_tui.services.context import ServiceContext
@@ -327,9 +327,10 @@ def import_directory(ctx: ServiceContext, text: str, *, filename: str = "directo
             _drop_dangling_members(session, result)
             audit.record(session, ctx, "directory.import", filename, detail=result.summary())
     except MassRemoval as exc:
-        audit.record_failure(ctx, "directory.import", filename, _(
-            "refused: would remove {what}").format(what=describe_removals(exc.removals,
-                                                                     exc.limit)))
+        with for_store():  # the store is shared: English
+            audit.record_failure(ctx, "directory.import", filename, _(
+                "refused: would remove {what}").format(what=describe_removals(exc.removals,
+                                                                         exc.limit)))
         raise
     return result
 

@@ -21,7 +21,7 @@ from sqlmodel import select
 
 from vpp_tui.domain import jobs as rules
 from vpp_tui.domain import tokens as token_rules
-from vpp_tui.i18n import _
+from vpp_tui.i18n import _, stored
 from vpp_tui.services import audit
 from vpp_tui.services.access import (
     Permission,
@@ -164,7 +164,7 @@ def enqueue(ctx: ServiceContext, kind: str, payload: dict[str, Any] | None = Non
             session.add(row)
             session.flush()
             audit.record(session, ctx, "job.queue", f"{kind} {about or ''}".strip(),
-                         detail=_("job {id} queued").format(id=row.id),
+                         detail=stored(lambda: _("job {id} queued").format(id=row.id)),
                          token_id=token_id)
             return _view(row)
     except IntegrityError:  # a sync of this token is queued or running already
@@ -262,7 +262,7 @@ def cancel(ctx: ServiceContext, job_id: int) -> JobView:
         queued = session.execute(update(m.Job).where(
             m.Job.id == job_id, m.Job.state == rules.QUEUED).values(
             state=rules.CANCELLED, finished_at=now, dedupe_key=None, exit_status=1,
-            result=rules.cancelled_text())).rowcount == 1
+            result=stored(rules.cancelled_text))).rowcount == 1
         if not queued:
             running = session.execute(update(m.Job).where(
                 m.Job.id == job_id, m.Job.state == rules.RUNNING).values(
@@ -272,7 +272,8 @@ def cancel(ctx: ServiceContext, job_id: int) -> JobView:
                 raise InvalidInput(rules.bad_state_text(job_id, state.state if state
                                                         else "?"))
         audit.record(session, ctx, "job.cancel", f"{kind} {about or ''}".strip(),
-                     detail=_("job {id} cancelled").format(id=job_id), token_id=token_id)
+                     detail=stored(lambda: _("job {id} cancelled").format(id=job_id)),
+                     token_id=token_id)
         return _view(session.get(m.Job, job_id))  # type: ignore[arg-type]
 
 

@@ -34,7 +34,7 @@ from sqlalchemy import or_, update
 from sqlmodel import select
 
 from vpp_tui.domain import jobs as rules
-from vpp_tui.i18n import _
+from vpp_tui.i18n import _, stored
 from vpp_tui.services import leases
 from vpp_tui.services.context import ServiceContext
 from vpp_tui.services.errors import ServiceError
@@ -69,18 +69,30 @@ def _mine(job_id: int, worker: str, attempt: int) -> Any:
             m.Job.state == rules.RUNNING)
 
 
-def claim(ctx: ServiceContext, worker: str, period: float | None = None) -> Claimed | None:
+def claim(ctx: ServiceContext, worker: str, period: float | None = None, *,
+          admin: str | None = None) -> Claimed | None:
     """Claim the next job (`domain.jobs.next_to_claim`) for `worker`; None when there is
     none. A job claimed MAX_ATTEMPTS times already is failed instead and the next one is
-    looked at. `period`: the lease in seconds (default `leases.timing().period`)."""
+    looked at. `period`: the lease in seconds (default `leases.timing().period`).
+
+    `admin`: the worker's own admin. Only the jobs it may run are claimed
+    (`domain.access.may_act_as`): its own, or anyone's when it holds
+    `roles.act_for_others`; the others stay queued for another worker. None: any job."""
     period = leases.timing().period if period is None else period
+    only = None
+    if admin is not None:
+        from vpp_tui.services.access.identity import acts_for_others
+
+        only = None if acts_for_others(ctx, admin) else admin
     while True:
         now = ctx.clock.now()
         with ctx.store.session() as session:
-            query = (select(m.Job).where(or_(
+            query = select(m.Job).where(or_(
                 m.Job.state == rules.QUEUED,
                 (m.Job.state == rules.RUNNING) & (m.Job.lease_expires_at <= now)))
-                .order_by(m.Job.queued_at, m.Job.id).limit(1))
+            if only is not None:
+                query = query.where(m.Job.actor == only)
+            query = query.order_by(m.Job.queued_at, m.Job.id).limit(1)
             if _is_postgres(ctx):
                 query = query.with_for_update(skip_locked=True)
             row = session.exec(query).first()
@@ -93,7 +105,7 @@ def claim(ctx: ServiceContext, worker: str, period: float | None = None) -> Clai
             if state == rules.FAILED:
                 values.update(claimed_by=None, lease_expires_at=None, finished_at=now,
                               dedupe_key=None, exit_status=1,
-                              result=rules.too_many_attempts_text(row.attempts))
+                              result=stored(rules.too_many_attempts_text, row.attempts))
             won = session.execute(update(m.Job).where(
                 m.Job.id == row.id, m.Job.state == row.state,
                 m.Job.attempts == row.attempts,

@@ -16,10 +16,13 @@ handed back to the queue (`queue.hand_back`), then `run` returns. A worker kille
 (SIGKILL, a lost host) renews nothing: its jobs are claimed again by another worker once
 their lease has run out (one lease period, `VPP_LEASE_SECONDS`).
 
-The worker's own admin (`ctx.actor`, normally the service account's OS login) must be
-allowed to act for the admin who queued a job (`roles.act_for_others`, the rule of
-`--as`: `access.identity.check_identity`), or be that admin; otherwise the job fails with
-the refusal and nothing is sent to Apple.
+The worker's own admin (`ctx.actor`, normally the service account's OS login) claims
+only the jobs it may run (`domain.access.may_act_as`, the rule of `--as`): the jobs that
+admin queued, or anyone's when it holds `roles.act_for_others`. The filter is in the claim
+query (`queue.claim(admin=...)`), so other admins' jobs stay queued for a worker that may
+run them; `scope_warning` says so once at start. A permission withdrawn after the claim
+still fails the job with the refusal (`access.identity.check_identity`), before any call
+to Apple.
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from vpp_tui.domain import jobs as rules
-from vpp_tui.i18n import _
+from vpp_tui.i18n import _, for_store
 from vpp_tui.services import leases
 from vpp_tui.services.access import AccessDenied
 from vpp_tui.services.context import ServiceContext
@@ -78,6 +81,15 @@ class Worker:
         self._lock = threading.Lock()
         self._running: dict[int, _Running] = {}
         self._pace = leases.timing()
+
+    def scope_warning(self) -> str | None:
+        """One line when this worker's admin may run only its own jobs (it lacks
+        `roles.act_for_others`); None when it may run anyone's."""
+        from vpp_tui.services.access.identity import acts_for_others, missing_act_for_others_text
+
+        if acts_for_others(self.ctx, self.ctx.actor):
+            return None
+        return missing_act_for_others_text(self.ctx.actor)
 
     def request_stop(self) -> None:
         """Stop soon: no new claims; running jobs stop and go back to the queue. Safe from
@@ -177,7 +189,8 @@ class Worker:
         try:
             while not self.stop.is_set():
                 try:
-                    job = queue.claim(self.ctx, self.name, self._pace.period)
+                    job = queue.claim(self.ctx, self.name, self._pace.period,
+                                      admin=self.ctx.actor)
                 except Exception as exc:  # noqa: BLE001 - the store is away: try again
                     self._note(_("claiming a job failed: {e}").format(e=exc))
                     job = None
@@ -188,7 +201,9 @@ class Worker:
                         break
                     self.stop.wait(rules.IDLE_POLL_SECONDS)
                     continue
-                if not self._run(job):  # handed back as busy: let its holder finish
+                with for_store():  # its result and audit details are shared: English
+                    ran = self._run(job)
+                if not ran:  # handed back as busy: let its holder finish
                     self.stop.wait(rules.IDLE_POLL_SECONDS)
         finally:
             self._wake.set()

@@ -31,7 +31,7 @@ from vpp_tui.domain.licensing import (
     pool_after_waitlist,
 )
 from vpp_tui.domain.prompts import plan_prompts_users, prompts_for_devices
-from vpp_tui.i18n import _
+from vpp_tui.i18n import _, for_store
 from vpp_tui.services import audit, ownership
 from vpp_tui.services.access import Permission, authorize, token_id_of
 from vpp_tui.services.catalog import AssetView, resolve_item
@@ -249,11 +249,12 @@ def _associate(ctx: ServiceContext, client: Any, job: _Assign, assignment_id: in
             "assign", view.name, view.token, job.group_row.name, members,
             tuple(sent.events), tuple(w.message for w in plan.warnings),
             asset.total, asset.assigned, error=sent.error)
-        audit.record(session, ctx, "assignment.create", label,
-                     result="ok" if sent.error is None else "partial",
-                     detail=_("{intent}, {lt} licensing: {ok} licensed, {f} failed").format(
-                         intent=intent, lt=plan.license_type, ok=result.licensed,
-                         f=result.failed))
+        with for_store():  # the store is shared: English
+            audit.record(session, ctx, "assignment.create", label,
+                         result="ok" if sent.error is None else "partial",
+                         detail=_("{intent}, {lt} licensing: {ok} licensed, {f} failed").format(
+                             intent=intent, lt=plan.license_type, ok=result.licensed,
+                             f=result.failed))
         return result
 
     return write_briefly(ctx, write)

@@ -9,7 +9,7 @@ from sqlmodel import Session
 
 from vpp_tui.domain.licensing import Item, Plan, Settings, User, describe_reason
 from vpp_tui.domain.text import quote
-from vpp_tui.i18n import _
+from vpp_tui.i18n import _, for_store
 from vpp_tui.services import audit
 from vpp_tui.services.catalog import AssetView
 from vpp_tui.services.context import ServiceContext
@@ -108,10 +108,11 @@ def reclaim(ctx: ServiceContext, client: Any, t: Target, plan: Plan,
             row = session.get(m.Assignment, assignment_id) if remove else None
             if row is not None:
                 session.delete(row)
-        audit.record(session, ctx, f"assignment.{'delete' if remove else action}", label,
-                     result="ok" if sent.error is None else "partial",
-                     detail=_("{r} reclaimed, {f} failed").format(r=result.reclaimed,
-                                                                 f=result.failed))
+        with for_store():  # the store is shared: English
+            audit.record(session, ctx, f"assignment.{'delete' if remove else action}", label,
+                         result="ok" if sent.error is None else "partial",
+                         detail=_("{r} reclaimed, {f} failed").format(r=result.reclaimed,
+                                                                     f=result.failed))
         asset = session.get(m.Asset, asset_id)
         if asset is None:  # the item is gone meanwhile: nothing to count
             return result

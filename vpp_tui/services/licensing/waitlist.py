@@ -32,7 +32,7 @@ from vpp_tui.domain.licensing import (
     asset_batches,
     waitlist_order,
 )
-from vpp_tui.i18n import _
+from vpp_tui.i18n import _, for_store
 from vpp_tui.services import audit, ownership
 from vpp_tui.services.access import Permission, authorize, token_id_of, token_scope_clause
 from vpp_tui.services.apple_link import apple_failure_text
@@ -178,15 +178,16 @@ def _record(ctx: ServiceContext, job: _Job, granted: list[Any], sent: Any,
         for outcome in granted:
             entry = turn[(outcome.kind, outcome.member)]
             rows.write(outcome, now, keep_assignment=True)
-            audit.record(session, ctx, "waitlist.grant", job.label,
-                         detail=_("{member} licensed from the waitlist (waiting since "
-                                  "{since}{group})").format(
-                             member=outcome.member,
-                             since=entry.since.isoformat() if entry.since else "—",
-                             group=_(", through {g}").format(g=entry.group)
-                             if entry.group else ""),
-                         apple_event_id=outcome.apple_event_id,
-                         apple_event_status=status_of.get(outcome.apple_event_id or ""))
+            with for_store():  # the store is shared: English
+                audit.record(session, ctx, "waitlist.grant", job.label,
+                             detail=_("{member} licensed from the waitlist (waiting since "
+                                      "{since}{group})").format(
+                                 member=outcome.member,
+                                 since=entry.since.isoformat() if entry.since else "—",
+                                 group=_(", through {g}").format(g=entry.group)
+                                 if entry.group else ""),
+                             apple_event_id=outcome.apple_event_id,
+                             apple_event_status=status_of.get(outcome.apple_event_id or ""))
         asset = session.get(m.Asset, job.asset.id)
         if asset is not None:
             apply_counts(asset, counts, len(granted))

@@ -21,7 +21,7 @@ from sqlmodel import col, select
 
 from vpp_tui.apple import errors as apple_errors
 from vpp_tui.domain import notifications as rules
-from vpp_tui.i18n import _
+from vpp_tui.i18n import _, for_store
 from vpp_tui.services import audit, ownership
 from vpp_tui.services.access import Permission, authorize, token_id_of
 from vpp_tui.services.apple_link import apple_failure_text
@@ -96,18 +96,20 @@ def register(ctx: ServiceContext, name: str, url: str) -> NotificationSetting:
             token = _token(session, name)
             token.notification_url, token.notification_token_sha256 = before
             session.add(token)
-            audit.record(session, ctx, "token.notifications", name, result="failed",
-                         detail=_("notification URL {url} refused: {why}").format(
-                             url=clean, why=text))
+            with for_store():  # the store is shared: English
+                audit.record(session, ctx, "token.notifications", name, result="failed",
+                             detail=_("notification URL {url} refused: {why}").format(
+                                 url=clean, why=text))
         raise ServiceError(text) from exc
     with ctx.store.session() as session:
         token = _token(session, name)
         token.notification_url = clean
         token.updated_at = ctx.clock.now()
         session.add(token)
-        audit.record(session, ctx, "token.notifications", name,
-                     detail=_("Apple posts {types} to {url}").format(
-                         types=", ".join(rules.SUBSCRIBED_TYPES), url=clean))
+        with for_store():  # the store is shared: English
+            audit.record(session, ctx, "token.notifications", name,
+                         detail=_("Apple posts {types} to {url}").format(
+                             types=", ".join(rules.SUBSCRIBED_TYPES), url=clean))
     return NotificationSetting(name, clean, rules.SUBSCRIBED_TYPES)
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from vpp_tui.domain import notifications as rules
-from vpp_tui.i18n import _
+from vpp_tui.i18n import _, for_store
 from vpp_tui.services import audit
 from vpp_tui.services.context import ServiceContext
 from vpp_tui.store import limits
@@ -58,8 +58,9 @@ def record(ctx: ServiceContext, token: m.Token, envelope: rules.Envelope,
 
 def _test(session: Session, ctx: ServiceContext, token: m.Token, env: rules.Envelope,
           serve: list[int]) -> str:
-    audit.record(session, ctx, "notification.test", token.name,
-                 detail=_("Apple's test notification arrived"), token_id=token.id)
+    with for_store():  # the store is shared: English
+        audit.record(session, ctx, "notification.test", token.name,
+                     detail=_("Apple's test notification arrived"), token_id=token.id)
     return _("test notification received")
 
 

@@ -25,7 +25,7 @@ from vpp_tui.domain.settings import (
     split_key,
     stored_value,
 )
-from vpp_tui.i18n import _
+from vpp_tui.i18n import _, for_store
 from vpp_tui.services import audit
 from vpp_tui.services.context import ServiceContext
 from vpp_tui.services.errors import InvalidInput, NotFound
@@ -184,8 +184,9 @@ def reset_setting(ctx: ServiceContext, key: str, *, item: str | None = None) -> 
         old = _old(ctx, spec, row, item, key)
         if row is not None:
             session.delete(row)
-        audit.record(session, ctx, "setting.set", stored,
-                     detail=f"{spec.show(old)} → {spec.show(new)} ({_('reset')})")
+        with for_store():  # the store is shared: English
+            audit.record(session, ctx, "setting.set", stored,
+                         detail=f"{spec.show(old)} → {spec.show(new)} ({_('reset')})")
     return SettingChange(key, item, old, new)
 
 

@@ -19,7 +19,7 @@ from vpp_tui.apple import errors as apple_errors
 from vpp_tui.apple.stoken import SToken
 from vpp_tui.domain import tokens as rules
 from vpp_tui.domain.text import quote
-from vpp_tui.i18n import _
+from vpp_tui.i18n import _, for_store
 from vpp_tui.services import audit
 from vpp_tui.services.access import Permission, authorize, token_id_of
 from vpp_tui.services.apple_link import apple_failure_text, client_for, installation_id
@@ -217,8 +217,9 @@ def _add(ctx: ServiceContext, new: NewToken, *, demo: bool) -> TokenView:
         if taken_from is not None:
             gate.audit_take_over(session, ctx, name, taken_from)
         detail = f"location={token.location_id} org={token.org_name}"
-        audit.record(session, ctx, "token.add", name,
-                     detail=_("demo seed: {detail}").format(detail=detail) if demo else detail)
+        with for_store():  # the store is shared: English
+            audit.record(session, ctx, "token.add", name,
+                         detail=_("demo seed: {detail}").format(detail=detail) if demo else detail)
     return get_token(ctx, name).token
 
 

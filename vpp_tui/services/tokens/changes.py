@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlmodel import col, func, select
 
 from vpp_tui.apple import errors as apple_errors
-from vpp_tui.i18n import _, ngettext
+from vpp_tui.i18n import _, for_store, ngettext
 from vpp_tui.services import audit, leases, ownership
 from vpp_tui.services.access import Permission, authorize, token_id_of, visible_names_in
 from vpp_tui.services.apple_link import apple_failure_text, client_for
@@ -177,7 +177,8 @@ def _delete(ctx: ServiceContext, name: str, revoke_licenses: bool,
     with ctx.store.session() as session:
         token = _get(session, name, ctx.actor)
         session.delete(token)
-        audit.record(session, ctx, "token.delete", name, detail=(
-            _("revoked licenses first") if revoke_licenses else
-            _("{n} licenses left with Apple").format(n=preview.licenses)))
+        with for_store():  # the store is shared: English
+            audit.record(session, ctx, "token.delete", name, detail=(
+                _("revoked licenses first") if revoke_licenses else
+                _("{n} licenses left with Apple").format(n=preview.licenses)))
     return preview

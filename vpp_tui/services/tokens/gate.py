@@ -15,7 +15,7 @@ from sqlmodel import Session
 from vpp_tui.apple import errors as apple_errors
 from vpp_tui.apple.stoken import SToken, TokenFileError, decode_token, parse_exp_date
 from vpp_tui.domain import tokens as rules
-from vpp_tui.i18n import _
+from vpp_tui.i18n import _, for_store
 from vpp_tui.services import audit
 from vpp_tui.services.apple_link import INSTALLATION_KEY, apple_failure_text, installation_id
 from vpp_tui.services.context import ServiceContext
@@ -152,9 +152,10 @@ def claim(ctx: ServiceContext, client: Any, token: m.Token) -> Any:
 def audit_take_over(session: Session, ctx: ServiceContext, name: str, config: Any) -> None:
     """Audit that this installation took the location from the MDM named in `config`."""
     info = config.mdmInfo
-    audit.record(session, ctx, "token.take_control", name,
-                 detail=_("took the location from {owner} ({meta})").format(
-                     owner=info.name, meta=info.metadata or ""))
+    with for_store():  # the store is shared: English
+        audit.record(session, ctx, "token.take_control", name,
+                     detail=_("took the location from {owner} ({meta})").format(
+                         owner=info.name, meta=info.metadata or ""))
 
 
 def check_ownership(ctx: ServiceContext, token: m.Token, client: Any, take_control: bool,
