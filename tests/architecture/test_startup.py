@@ -62,7 +62,7 @@ def test_token_list_loads_no_textual_alembic_simulator_or_other_service(tmp_path
 
 def test_token_list_builds_no_pydantic_validator_of_a_table(tmp_path) -> None:
     # Table models are never validated (SQLModel); building their 23 validators was a
-    # quarter of importing store/models.py (store.models.TableModel: defer_build).
+    # quarter of importing store/models/ (store.models.TableModel: defer_build).
     url = f"sqlite:///{tmp_path / 'vpp.db'}"
     open_store(url).close()
     done = subprocess.run(

@@ -1,6 +1,6 @@
 """Input limits in one place: every value checked against its column before a database.
 
-The limits are read from the column definitions of `store/models.py` (a `VARCHAR(300)`
+The limits are read from the column definitions of `store/models/` (a `VARCHAR(300)`
 holds 300 characters; an `INTEGER` 32 bits; a `UTCDateTime` an aware date inside
 `domain.limits.EARLIEST..LATEST`), never repeated as numbers elsewhere. Two ways in:
 
