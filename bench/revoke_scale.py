@@ -29,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repo: tests/
 
 from sqlalchemy import event  # noqa: E402
 
+from tests.pgserver import bench_store  # noqa: E402
 from tests.services.bulk_ledger import add_group, add_rows, depart  # noqa: E402
 from tests.services.conftest import make_world  # noqa: E402
 from tests.services.licensing_helpers import NORTH, north  # noqa: E402
@@ -63,17 +64,6 @@ def timed(world, run) -> tuple[float, float, int]:  # noqa: ANN001
     return best, cpu, len(statements)
 
 
-def store_url(choice: str, folder: Path) -> tuple[str, object]:
-    if choice == "sqlite":
-        return f"sqlite:///{folder / 'bench.db'}", None
-    if choice == "postgresql":
-        from tests.pgserver import start_server
-
-        server = start_server()
-        if server is None:
-            sys.exit("error: no PostgreSQL binaries found; pass --db sqlite or a URL")
-        return server.create_database(), server
-    return choice, None
 
 
 def main() -> None:
@@ -84,7 +74,7 @@ def main() -> None:
     parser.add_argument("--profile", default=None, help="case labels, comma-separated")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="vpp-revoke-bench-"))
-    url, server = store_url(args.db, folder)
+    url, server = bench_store(args.db, folder / "bench.db")
     try:
         run(args, url, folder)
     finally:

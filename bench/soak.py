@@ -32,6 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repo: tests/
 from tests.concurrency.agree import read_apple, store_problems  # noqa: E402
 from tests.concurrency.crowd import Admin, Finished, error_kind  # noqa: E402
 from tests.concurrency.served import ServedSimulator  # noqa: E402
+from tests.pgserver import bench_store  # noqa: E402
 from vpp_tui.simulator.worlds import demo_directory  # noqa: E402
 
 NORTH_UID = "204902500043143901"
@@ -160,17 +161,6 @@ def wander(sim: ServedSimulator, stop: threading.Event, rng: random.Random) -> N
         sim.control(event_delay=rng.choice([0, 0.5, 1, 2, 3]))
 
 
-def store_url(choice: str, folder: Path) -> tuple[str, object]:
-    if choice == "sqlite":
-        return f"sqlite:///{folder / 'soak.db'}", None
-    if choice == "postgresql":
-        from tests.pgserver import start_server
-
-        server = start_server()
-        if server is None:
-            sys.exit("error: no PostgreSQL binaries found; pass --db sqlite or a URL")
-        return server.create_database(), server
-    return choice, None
 
 
 def compare(sim: ServedSimulator, admin: Admin) -> list[str]:
@@ -218,7 +208,7 @@ def main() -> int:
     seed = args.seed if args.seed is not None else random.randrange(1 << 30)
     with tempfile.TemporaryDirectory(prefix="vpp-soak-") as tmp:
         folder = Path(tmp)
-        url, server = store_url(args.db, folder)
+        url, server = bench_store(args.db, folder / "soak.db")
         sim = ServedSimulator(folder / "tokens", "--event-delay", str(args.event_delay))
         try:
             admin = Admin(url, sim.base_url, folder / "soak.key")

@@ -104,3 +104,20 @@ def start_server() -> PgServer | None:
     server = PgServer(bin_dir=bin_dir, root=root, run_as=run_as)
     server.start()
     return server
+
+
+def bench_store(choice: str, sqlite_file: Path) -> tuple[str, PgServer | None]:
+    """The store a bench runs on: "sqlite" (a new file at `sqlite_file`), "postgresql" (a
+    throwaway server, started as the tests start one; the caller stops it) or any store
+    URL. Returns (url, server or None). Exits with one line when PostgreSQL is asked for
+    and its binaries are missing."""
+    import sys
+
+    if choice == "sqlite":
+        return f"sqlite:///{sqlite_file}", None
+    if choice == "postgresql":
+        server = start_server()
+        if server is None:
+            sys.exit("error: no PostgreSQL binaries found; pass --db sqlite or a URL")
+        return server.create_database(), server
+    return choice, None
