@@ -74,14 +74,6 @@ async def settle(pilot) -> None:  # noqa: ANN001
         screen.refresh_bindings()
     await pilot.pause()
     await pilot.pause()
-    # A section footer rebuilds after a refresh only if its keys changed (issue 13); let
-    # each one of the stack compare now, whatever order the refreshes ran in.
-    from vpp_tui.ui.widgets.footer import SectionFooter
-
-    for screen in pilot.app.screen_stack:
-        for footer in screen.query(SectionFooter):
-            await footer._recompose_if_changed()
-    await pilot.pause()
 
 
 @pytest.fixture

@@ -56,6 +56,8 @@ class SectionFooter(Footer):
         if not screen.app.app_focus:
             return
         if self.is_attached and screen is self.screen:
+            if screen is not screen.app.screen:
+                self._shown = None  # under a dialog: rebuilt every time, as Textual's is
             self.call_after_refresh(self._recompose_if_changed)
 
     async def _recompose_if_changed(self) -> None:
