@@ -45,3 +45,12 @@ def test_lease_texts_name_the_holder_and_what_to_do() -> None:
     assert "bob@h:9" in wait and "--break-lease" in wait and "2026-11-30 16:00:00" in wait
     assert "bob@h:9" in rules.busy_text("bob@h:9", NOW)
     assert rules.lost_text("North").startswith("lease lost")
+
+
+def test_owner_host_is_the_host_and_pid_of_an_owner_name() -> None:
+    from vpp_tui.domain.leases import owner_host
+
+    assert owner_host("svc@host-b:4242:9f3a") == "host-b:4242"
+    assert owner_host("nina@mac.local:77:0badf00d") == "mac.local:77"
+    assert owner_host(None) == owner_host("") == ""
+    assert owner_host("a name of another shape") == "a name of another shape"

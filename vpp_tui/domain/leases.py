@@ -92,3 +92,13 @@ def lost_text(token: str) -> str:
 
 def _when(at: datetime | None) -> str:
     return at.strftime("%Y-%m-%d %H:%M:%S UTC") if at is not None else "?"
+
+
+def owner_host(owner: str | None) -> str:
+    """The `host:pid` part of a lease or job owner name (`actor@host:pid:nonce`, as
+    `services.leases.owner_name` writes it); "" for none; a name of another shape as it
+    is. Shown as a job's worker."""
+    if not owner:
+        return ""
+    _actor, _at, rest = owner.rpartition("@")
+    return rest.rsplit(":", 1)[0] if rest.count(":") >= 2 else rest

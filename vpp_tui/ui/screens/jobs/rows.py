@@ -8,6 +8,7 @@ from datetime import datetime
 from rich.text import Text
 
 from vpp_tui.domain import jobs as rules
+from vpp_tui.domain.leases import owner_host
 from vpp_tui.domain.text import cells, pad_cells
 from vpp_tui.i18n import _
 from vpp_tui.services.jobs import JobView
@@ -26,13 +27,8 @@ def column_labels() -> tuple[str, ...]:
 
 
 def worker_label(claimed_by: str | None) -> str:
-    """`host:pid` of a worker name (`admin@host:pid:nonce`, `leases.owner_name`); "" for
-    none; a name of another shape as it is."""
-    if not claimed_by:
-        return ""
-    _admin, _at, rest = claimed_by.rpartition("@")
-    host_pid = rest.rsplit(":", 1)[0] if rest.count(":") >= 2 else rest
-    return host_pid
+    """`host:pid` of a worker name (rule: `domain.leases.owner_host`)."""
+    return owner_host(claimed_by)
 
 
 def progress_label(view: JobView) -> str:
