@@ -15,7 +15,9 @@ whose lease was broken or taken meanwhile writes nothing and says "lease lost".
 
 A sync stopped before it finished (`ctx.cancel` set when the console closes, Ctrl-C,
 a crashed process) is `interrupted`, not failed: nothing is applied, the token's health
-is untouched, and the next sync simply runs (`domain.outcomes`).
+is untouched, and the next sync simply runs (`domain.outcomes`). A cancel that arrives
+during the final apply is seen between its chunks and just before its commit: the apply
+rolls back and the sync is interrupted; one that arrives after the commit finds it done.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ from vpp_tui.services.licensing.waitlist import serve_token
 from vpp_tui.services.settings import get_setting
 from vpp_tui.services.sync.apply import AppleSnapshot, apply_snapshot
 from vpp_tui.services.sync.fetch import Plan, Tally, fetch, make_plan
+from vpp_tui.services.sync.staged import raise_if_cancelled
 from vpp_tui.services.sync.stream import StageWriter, drop_staged
 from vpp_tui.services.tokens import bearer_of, get_token
 from vpp_tui.services.usage import record_usage
@@ -225,6 +228,9 @@ def _sync_held(ctx: ServiceContext, name: str, full: bool, on_progress: Progress
             leases.check(session, ctx, holder)  # first: a lost lease writes nothing
             counts = apply_snapshot(ctx, session, plan.token_id, snapshot)
             _finish(ctx, session, plan, run_id, snapshot, counts, tally.requests)
+            # Last look before the commit: a cancel that arrived during the apply rolls it
+            # back (interrupted, no license row changed); one arriving later finds it done.
+            raise_if_cancelled(ctx)
     except (Cancelled, KeyboardInterrupt) as exc:
         writer.discard()
         text = _record_interrupted(ctx, plan, run_id, tally.requests)

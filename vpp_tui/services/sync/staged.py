@@ -13,6 +13,7 @@ from __future__ import annotations
 from sqlalchemy import delete, select
 from sqlmodel import Session
 
+from vpp_tui.apple.clock import Cancelled
 from vpp_tui.domain.licensing.ledger import ApplePicture, Holder
 from vpp_tui.domain.licensing.model import MemberKind
 from vpp_tui.services.context import ServiceContext
@@ -46,6 +47,7 @@ def apply_staged(ctx: ServiceContext, session: Session, token_id: int,
         assets = location_assets(session, token_ids, set(keys))
         now = ctx.clock.now()
         for start in range(0, len(keys), KEYS_PER_CHUNK):
+            raise_if_cancelled(ctx)  # between chunks: the caller's transaction rolls back
             chunk = keys[start:start + KEYS_PER_CHUNK]
             held = _held(session, run_id, chunk)
             pictures = {key: (ApplePicture.delta(held.get(key, ())) if delta
@@ -54,6 +56,14 @@ def apply_staged(ctx: ServiceContext, session: Session, token_id: int,
             total += write_pictures(session, who, asset_ids, assets, pictures, now).assignments
     session.execute(delete(table).where(table.c.run_id == run_id))
     return total
+
+
+def raise_if_cancelled(ctx: ServiceContext) -> None:
+    """Raise `apple.clock.Cancelled` when `ctx.cancel` is set (the admin, the worker's cancel
+    poll or a closing console stopped the sync): called inside the apply's transaction,
+    between chunks and just before the commit, so the transaction rolls back."""
+    if ctx.cancel.is_set():
+        raise Cancelled()
 
 
 def _held(session: Session, run_id: int, chunk: list[Key]) -> dict[Key, set[Holder]]:
