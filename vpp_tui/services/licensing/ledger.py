@@ -28,9 +28,11 @@ from vpp_tui.domain.licensing.ledger import (
 from vpp_tui.domain.licensing.model import MemberKind
 from vpp_tui.i18n import _
 from vpp_tui.store import models as m
+from vpp_tui.store.bulk import insert_rows
 
 Key = tuple[str, str]  # (adamId, pricingParam)
 CHUNK = 500
+ORPHAN_COLUMNS = ("asset_id", "kind", "member", "client_user_id", "serial")
 
 
 @dataclass
@@ -117,7 +119,7 @@ def write_pictures(session: Session, who: Identities, home: Mapping[Key, int],
     for row in _rows(session, wanted):
         by_asset.setdefault(row.asset_id, []).append(row)
     status_of: dict[int, list[int]] = {}
-    new_rows: list[dict[str, Any]] = []
+    new_rows: list[tuple[int, str, str, str | None, str | None]] = []
     for key, picture in pictures.items():
         rows = [r for a in assets.get(key, ()) for r in by_asset.get(a, ())]
         counts.assignments += len(picture.held)
@@ -139,13 +141,12 @@ def write_pictures(session: Session, who: Identities, home: Mapping[Key, int],
                 continue
             taken[(kind, member)] = -1
             user = holder.kind is MemberKind.USER
-            new_rows.append({
-                "asset_id": home_id, "kind": kind, "member": member, "status": "licensed",
-                "source": "apple", "client_user_id": holder.target if user else None,
-                "serial": None if user else holder.target, "since": now, "updated_at": now,
-                "reason": None})
-    if new_rows:
-        session.execute(m.License.__table__.insert(), new_rows)
+            new_rows.append((home_id, kind, member, holder.target if user else None,
+                             None if user else holder.target))
+    # Found at Apple: licensed, with the values every orphan shares bound once.
+    insert_rows(session, m.License.__table__, ORPHAN_COLUMNS, new_rows, {
+        "status": "licensed", "source": "apple", "since": now, "updated_at": now,
+        "reason": None})
     counts.orphans = len(new_rows)
     licensed = status_of.get(RowStatus.LICENSED, [])
     reclaimed = status_of.get(RowStatus.RECLAIMED, [])
