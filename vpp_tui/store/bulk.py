@@ -3,11 +3,11 @@
 `session.execute(table.insert(), rows)` runs each value of each row through its column
 type (a `UTCDateTime` is checked, converted to UTC and, on SQLite, formatted as text) and
 builds a parameter set per row: at 100k license rows, most of a full sync's final write.
-`insert_rows` compiles the INSERT once for the session's database, converts the shared
-values (`constants`: a date, a status) once, converts the varying columns only when their
-type needs it (text and integers pass as they are), and hands the rows to the driver's
-`executemany`. Same statement, same values in the database: only the Python work per row
-goes. Like every Core statement it bypasses the ORM's `before_flush` limit check
+`insert_rows` converts the shared values (`constants`: a date, a status) once and the
+varying columns only when their type needs it (text and integers pass as they are), then
+hands the rows to the driver: SQLite's `executemany` of the INSERT compiled once, and
+PostgreSQL's `COPY ... FROM STDIN` (psycopg). Same values in the database: only the Python
+work per row goes. Like every Core statement it bypasses the ORM's `before_flush` limit check
 (`store.limits`): the caller passes identifiers that fit their columns.
 """
 
@@ -18,6 +18,7 @@ from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Table, bindparam
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session
 
@@ -71,16 +72,18 @@ def _processor(table: Table, name: str, dialect: Any) -> Any:
 def _copy_rows(connection: Any, table: Table, columns: Sequence[str],
                rows: Sequence[Sequence[Any]], constants: Mapping[str, Any]) -> int:
     """PostgreSQL: the rows through `COPY ... FROM STDIN` on the session's own connection
-    (its transaction), the fastest way in; psycopg converts each value by its type."""
+    (its transaction), the fastest way in; psycopg converts each value by its type. A
+    driver error is raised as SQLAlchemy raises it (IntegrityError for a duplicate)."""
     dialect = connection.dialect
     quote = dialect.identifier_preparer.quote
     convert = [_type_step(table, n, dialect) for n in columns]
     steps = {n: _type_step(table, n, dialect) for n in constants}
     tail = tuple(v if steps[n] is None else steps[n](v) for n, v in constants.items())
     names = ", ".join(quote(n) for n in [*columns, *constants])
+    statement = f"COPY {quote(table.name)} ({names}) FROM STDIN"
     cursor = connection.connection.cursor()
     try:
-        with cursor.copy(f"COPY {quote(table.name)} ({names}) FROM STDIN") as copy:
+        with cursor.copy(statement) as copy:
             if any(convert):
                 for r in rows:
                     copy.write_row((*(v if p is None else p(v)
@@ -88,6 +91,9 @@ def _copy_rows(connection: Any, table: Table, columns: Sequence[str],
             else:
                 for r in rows:
                     copy.write_row((*r, *tail))
+    except dialect.loaded_dbapi.Error as exc:  # as SQLAlchemy reports it: IntegrityError…
+        raise DBAPIError.instance(statement, None, exc, dialect.loaded_dbapi.Error,
+                                  dialect=dialect) from exc
     finally:
         cursor.close()
     return len(rows)
