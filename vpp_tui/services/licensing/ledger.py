@@ -134,7 +134,7 @@ def write_pictures(session: Session, who: Identities, home: Mapping[Key, int],
         taken = {(r.kind, who.member(r.kind, r.member, r.client_user_id)): r.id
                  for r in by_asset.get(home_id, ())}
         for holder in result.orphans:
-            kind = str(holder.kind)
+            kind = holder.kind.value
             member = who.member(kind, holder.target, holder.target)
             if (kind, member) in taken:
                 status_of.setdefault(RowStatus.LICENSED, []).append(taken[(kind, member)])

@@ -10,6 +10,10 @@ same transaction.
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from sqlalchemy import delete, select
 from sqlmodel import Session
 
@@ -46,14 +50,16 @@ def apply_staged(ctx: ServiceContext, session: Session, token_id: int,
         who = identities(session, token_ids)
         assets = location_assets(session, token_ids, set(keys))
         now = ctx.clock.now()
-        for start in range(0, len(keys), KEYS_PER_CHUNK):
-            raise_if_cancelled(ctx)  # between chunks: the caller's transaction rolls back
-            chunk = keys[start:start + KEYS_PER_CHUNK]
-            held = _held(session, run_id, chunk)
-            pictures = {key: (ApplePicture.delta(held.get(key, ())) if delta
-                              else ApplePicture.full(held.get(key, ())))
-                        for key in chunk}
-            total += write_pictures(session, who, asset_ids, assets, pictures, now).assignments
+        with _collector_paused():
+            for start in range(0, len(keys), KEYS_PER_CHUNK):
+                raise_if_cancelled(ctx)  # between chunks: the transaction rolls back
+                chunk = keys[start:start + KEYS_PER_CHUNK]
+                held = _held(session, run_id, chunk)
+                pictures = {key: (ApplePicture.delta(held.get(key, ())) if delta
+                                  else ApplePicture.full(held.get(key, ())))
+                            for key in chunk}
+                total += write_pictures(session, who, asset_ids, assets, pictures,
+                                        now).assignments
     session.execute(delete(table).where(table.c.run_id == run_id))
     return total
 
@@ -66,20 +72,33 @@ def raise_if_cancelled(ctx: ServiceContext) -> None:
         raise Cancelled()
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector off while the chunks are taken in: each chunk makes a few
+    objects per assignment (holders, sets, rows) that live until the chunk is written, and
+    the collector would walk the whole heap again and again for them (a third of the
+    apply's time at 100k assignments). Reference counting still frees every chunk; the
+    collector is back on (if it was on) when the loop ends, however it ends."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
+
+
 def _held(session: Session, run_id: int, chunk: list[Key]) -> dict[Key, set[Holder]]:
     """The holders staged for each item of `chunk`."""
     table = m.SyncStage.__table__
-    wanted = set(chunk)
-    held: dict[Key, set[Holder]] = {}
+    held: dict[Key, set[Holder]] = {key: set() for key in chunk}
+    device, user = MemberKind.DEVICE, MemberKind.USER
     for adam, pricing, serial, cid in session.execute(
             select(table.c.adam_id, table.c.pricing_param, table.c.serial,
                    table.c.client_user_id)
             .where(table.c.run_id == run_id,
                    table.c.adam_id.in_(sorted({a for a, _p in chunk})))).all():
-        key = (adam, pricing)
-        if key not in wanted:
-            continue
-        holder = (Holder(MemberKind.DEVICE, serial) if serial
-                  else Holder(MemberKind.USER, cid))
-        held.setdefault(key, set()).add(holder)
+        found = held.get((adam, pricing))
+        if found is not None:
+            found.add(Holder(device, serial) if serial else Holder(user, cid))
     return held
