@@ -5,8 +5,8 @@ type (a `UTCDateTime` is checked, converted to UTC and, on SQLite, formatted as 
 builds a parameter set per row: at 100k license rows, most of a full sync's final write.
 `insert_rows` converts the shared values (`constants`: a date, a status) once and the
 varying columns only when their type needs it (text and integers pass as they are), then
-hands the rows to the driver: SQLite's `executemany` of the INSERT compiled once, and
-PostgreSQL's `COPY ... FROM STDIN` (psycopg). Same values in the database: only the Python
+hands the rows to the driver: the `executemany` of the INSERT compiled once, or on
+PostgreSQL from `COPY_MIN_ROWS` rows on, `COPY ... FROM STDIN` (psycopg). Same values in the database: only the Python
 work per row goes. Like every Core statement it bypasses the ORM's `before_flush` limit check
 (`store.limits`): the caller passes identifiers that fit their columns.
 """
@@ -21,6 +21,10 @@ from sqlalchemy import Table, bindparam
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session
+
+# PostgreSQL: from this many rows on, COPY (its setup costs a round trip or two); fewer go
+# as one `executemany` of the INSERT, as on SQLite.
+COPY_MIN_ROWS = 200
 
 
 def insert_rows(session: Session, table: Table, columns: Sequence[str],
@@ -39,7 +43,8 @@ def insert_rows(session: Session, table: Table, columns: Sequence[str],
         raise ValueError(f"insert_rows into {table.name}: give {', '.join(missing)}")
     connection = session.connection()
     dialect = connection.dialect
-    if dialect.name == "postgresql" and dialect.driver == "psycopg":
+    if (dialect.name == "postgresql" and dialect.driver == "psycopg"
+            and len(rows) >= COPY_MIN_ROWS):
         return _copy_rows(connection, table, columns, rows, constants)
     compiled = table.insert().values({n: bindparam(n) for n in names}).compile(
         dialect=dialect, for_executemany=True)

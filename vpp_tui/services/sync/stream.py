@@ -22,6 +22,7 @@ from sqlalchemy import delete
 from vpp_tui.services import leases
 from vpp_tui.services.context import ServiceContext
 from vpp_tui.store import models as m
+from vpp_tui.store.bulk import insert_rows
 
 # Pages waiting for the writer; the fetcher waits for room beyond that.
 QUEUE_PAGES = 4
@@ -29,17 +30,19 @@ _RESTART = "restart"
 _STOP = "stop"
 
 
-def stage_rows(run_id: int, index: int, items: list[Any]) -> list[dict[str, Any]]:
+STAGE_COLUMNS = ("adam_id", "pricing_param", "serial", "client_user_id")
+
+
+def stage_rows(items: list[Any]) -> list[tuple[str, str, str | None, str | None]]:
     """The `sync_stage` rows of one page of `CompactAssignment`s (or models with the same
-    attributes): records with no adamId or no holder are left out, as the ledger would."""
+    attributes), in `STAGE_COLUMNS` order: records with no adamId or no holder are left
+    out, as the ledger would."""
     rows = []
     for item in items:
         if not item.adamId or not (item.serialNumber or item.clientUserId):
             continue
-        rows.append({"run_id": run_id, "page": index, "adam_id": item.adamId,
-                     "pricing_param": item.pricingParam or "STDQ",
-                     "serial": item.serialNumber or None,
-                     "client_user_id": None if item.serialNumber else item.clientUserId})
+        rows.append((item.adamId, item.pricingParam or "STDQ", item.serialNumber or None,
+                     None if item.serialNumber else item.clientUserId))
     return rows
 
 
@@ -132,13 +135,14 @@ class StageWriter:
 
     def _write(self, kind: str, index: int, items: list[Any]) -> None:
         table = m.SyncStage.__table__
-        rows = [] if kind == _RESTART else stage_rows(self.run_id, index, items)
+        rows = [] if kind == _RESTART else stage_rows(items)
         with self.ctx.store.session() as session:
             leases.check(session, self.ctx, self.holder)  # first: a lost lease writes nothing
             if kind == _RESTART:
                 session.execute(delete(table).where(table.c.run_id == self.run_id))
-            elif rows:
-                session.execute(table.insert(), rows)
+            else:  # the run and page bound once for the page's rows
+                insert_rows(session, table, STAGE_COLUMNS, rows,
+                            {"run_id": self.run_id, "page": index})
         if kind == _RESTART:
             self.pages.clear()
             self.rows = 0
