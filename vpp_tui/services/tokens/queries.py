@@ -91,7 +91,9 @@ def _hint(box: SecretBox, secret: bytes) -> str:
 
 
 def _views(ctx: ServiceContext, session: Session, tokens: list[m.Token],
-           soon: int | None = None) -> list[TokenView]:
+           soon: int | None = None, *, hints: bool = True) -> list[TokenView]:
+    """The tokens' views; `hints` False leaves `secret_hint` empty (no secret decrypted:
+    a list shows no hint, only a token's details do)."""
     few = len(tokens) <= FEW
     ids = [t.id or 0 for t in tokens] if few else None
     siblings = select(m.Token.name, m.Token.location_id)
@@ -111,8 +113,8 @@ def _views(ctx: ServiceContext, session: Session, tokens: list[m.Token],
         soon = int(get_setting(ctx, "expiring_soon_days"))
     now = ctx.clock.now()
     leases = expiries(session)
-    box = secret_box(ctx.store, ctx.key_file)
-    hints = ctx.action_hints or rules.console_hints()
+    box = secret_box(ctx.store, ctx.key_file) if hints else None
+    actions = ctx.action_hints or rules.console_hints()
     views = []
     for t in tokens:
         expires_at = rules.effective_expiry(t.expires_at, t.apple_expires_at)
@@ -133,9 +135,9 @@ def _views(ctx: ServiceContext, session: Session, tokens: list[m.Token],
             ),
             now,
             expiring_soon_days=soon,
-            hints=hints.for_token(t.name),
+            hints=actions.for_token(t.name),
         )
-        hint = _hint(box, t.secret)
+        hint = _hint(box, t.secret) if box is not None else ""
         views.append(TokenView(
             id=t.id or 0, name=t.name, state=str(health.state), state_reason=health.reason,
             advice=health.advice, needs_attention=health.needs_attention,
@@ -160,12 +162,13 @@ def list_tokens(ctx: ServiceContext, *, attention_only: bool = False,
                 text: str | None = None,
                 expiring_soon_days: int | None = None) -> list[TokenView]:
     """Tokens sorted by urgency (needs attention first), then name. `expiring_soon_days`:
-    the window to judge expiry with instead of the stored setting (a settings preview)."""
+    the window to judge expiry with instead of the stored setting (a settings preview).
+    `secret_hint` is empty in a list (no secret is decrypted); `get_token` gives it."""
     authorize(ctx, Permission.TOKENS_READ)
     scope = token_scope_clause(ctx, col(m.Token.id))
     with ctx.store.session() as session:
         tokens = list(session.exec(select(m.Token).where(scope)).all())
-        views = _views(ctx, session, tokens, expiring_soon_days)
+        views = _views(ctx, session, tokens, expiring_soon_days, hints=False)
     return matching(sorted(views, key=lambda v: (v.urgency, v.name.lower())),
                     attention_only=attention_only, text=text)
 
