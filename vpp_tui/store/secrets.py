@@ -166,8 +166,10 @@ def authenticates(key: bytes, ciphertext: bytes) -> bool:
 
 def sample_secret(store: Store) -> bytes | None:
     """One encrypted token secret of the store, or None when it holds none."""
-    with store.session() as session:
-        return session.exec(select(Token.secret).limit(1)).first()
+    from vpp_tui.store.models import table
+
+    with store.session() as session:  # Core: checking the key configures no ORM mapper
+        return session.exec(select(table(Token).c.secret).limit(1)).first()
 
 
 class SecretBox:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
+from typing import Any
 
 from sqlmodel import Session, col, func, select
 
@@ -49,19 +51,20 @@ FEW = 50
 
 
 def _counts(session: Session, ids: list[int] | None = None) -> dict[tuple[int, str], int]:
-    query = select(m.Asset.token_id, m.Asset.product_type, func.count())
+    asset = m.table(m.Asset)  # Core, as every read of the token list (no ORM mapper)
+    query = select(asset.c.token_id, asset.c.product_type, func.count())
     if ids is not None:
-        query = query.where(col(m.Asset.token_id).in_(ids))
-    rows = session.exec(query.group_by(m.Asset.token_id, m.Asset.product_type)).all()
+        query = query.where(asset.c.token_id.in_(ids))
+    rows = session.exec(query.group_by(asset.c.token_id, asset.c.product_type)).all()
     return {(token_id, kind): n for token_id, kind, n in rows}
 
 
 def _scope_tags(session: Session, ids: list[int] | None = None) -> dict[int, tuple[str, ...]]:
-    query = (select(m.TokenScopeTag.token_id, m.ScopeTag.name)
-             .join(m.ScopeTag, m.ScopeTag.id == m.TokenScopeTag.scope_tag_id))
+    link, tag = m.table(m.TokenScopeTag), m.table(m.ScopeTag)
+    query = select(link.c.token_id, tag.c.name).join(tag, tag.c.id == link.c.scope_tag_id)
     if ids is not None:
-        query = query.where(col(m.TokenScopeTag.token_id).in_(ids))
-    rows = session.exec(query.order_by(m.ScopeTag.name)).all()
+        query = query.where(link.c.token_id.in_(ids))
+    rows = session.exec(query.order_by(tag.c.name)).all()
     tags: dict[int, list[str]] = {}
     for token_id, name in rows:
         tags.setdefault(token_id, []).append(name)
@@ -90,15 +93,17 @@ def _hint(box: SecretBox, secret: bytes) -> str:
     return hint
 
 
-def _views(ctx: ServiceContext, session: Session, tokens: list[m.Token],
+def _views(ctx: ServiceContext, session: Session, tokens: Sequence[Any],
            soon: int | None = None, *, hints: bool = True) -> list[TokenView]:
-    """The tokens' views; `hints` False leaves `secret_hint` empty (no secret decrypted:
-    a list shows no hint, only a token's details do)."""
+    """The tokens' views; `tokens` are `m.Token` objects or rows of its table (Core:
+    `list_tokens` reads them without the ORM). `hints` False leaves `secret_hint` empty
+    (no secret decrypted: a list shows no hint, only a token's details do)."""
     few = len(tokens) <= FEW
     ids = [t.id or 0 for t in tokens] if few else None
-    siblings = select(m.Token.name, m.Token.location_id)
+    token_t = m.table(m.Token)
+    siblings = select(token_t.c.name, token_t.c.location_id)
     if few:  # only the locations of these tokens matter below
-        siblings = siblings.where(col(m.Token.location_id).in_(
+        siblings = siblings.where(token_t.c.location_id.in_(
             {t.location_id for t in tokens if t.location_id}))
     all_tokens = session.exec(siblings).all()
     by_location = Counter(loc for _n, loc in all_tokens if loc)
@@ -165,9 +170,10 @@ def list_tokens(ctx: ServiceContext, *, attention_only: bool = False,
     the window to judge expiry with instead of the stored setting (a settings preview).
     `secret_hint` is empty in a list (no secret is decrypted); `get_token` gives it."""
     authorize(ctx, Permission.TOKENS_READ)
-    scope = token_scope_clause(ctx, col(m.Token.id))
+    token_t = m.table(m.Token)  # Core: rows, not objects; no ORM mapper is configured
+    scope = token_scope_clause(ctx, token_t.c.id)
     with ctx.store.session() as session:
-        tokens = list(session.exec(select(m.Token).where(scope)).all())
+        tokens = list(session.exec(select(*token_t.columns).where(scope)).all())
         views = _views(ctx, session, tokens, expiring_soon_days, hints=False)
     return matching(sorted(views, key=lambda v: (v.urgency, v.name.lower())),
                     attention_only=attention_only, text=text)
