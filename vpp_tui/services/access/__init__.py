@@ -38,8 +38,8 @@ from vpp_tui.services.errors import ServiceError
 from vpp_tui.store import models as m
 
 __all__ = [
-    "AccessDenied", "Permission", "authorize", "check_action", "grants_of", "token_id_of",
-    "token_scope_clause", "visible_names_in", "visible_token_ids", "visible_token_names",
+    "AccessDenied", "Permission", "authorize", "check_action", "grants_of", "reach_clause",
+    "token_id_of", "token_scope_clause", "visible_names_in", "visible_token_ids", "visible_token_names",
 ]
 
 DENIED = "denied"
@@ -113,11 +113,8 @@ def _decide(ctx: ServiceContext, permission: Permission,
     from vpp_tui.services.access.identity import claim_store
     from vpp_tui.services.access.snapshot import AccessSnapshot
 
-    with ctx.store.session() as session:
-        owned = _owned(session)
-    if not owned:
-        claim_store(ctx, ctx.actor)
-    with ctx.store.session() as session:
+    def read(session: Session) -> tuple[tuple[Grant, ...], str | None,
+                                          dict[int, tuple[str, ...]]]:
         grants = tuple(grants_of(session, ctx.actor))
         name = None
         tags: dict[int, tuple[str, ...]] = {}
@@ -125,6 +122,15 @@ def _decide(ctx: ServiceContext, permission: Permission,
             name = session.exec(select(m.Token.name).where(m.Token.id == token_id)).first()
             if name is not None:
                 tags[token_id] = token_tags(session, token_id)
+        return grants, name, tags
+
+    with ctx.store.session() as session:  # an owned store (every store but a new one):
+        found = read(session) if _owned(session) else None  # one connection
+    if found is None:
+        claim_store(ctx, ctx.actor)
+        with ctx.store.session() as session:
+            found = read(session)
+    grants, name, tags = found
     snapshot = AccessSnapshot(ctx.actor, grants, tags)
     return snapshot.allows(permission, token_id), name
 
@@ -165,11 +171,13 @@ def token_scope_clause(ctx: ServiceContext, token_column: ColumnElement,
     reaches with `permission`: every row, the tokens carrying a covered scope tag, plus the
     untagged ones when the default scope is covered. The one scope filter of every query."""
     with ctx.store.session() as session:
-        return _reach_clause(grants_of(session, ctx.actor), token_column, permission)
+        return reach_clause(grants_of(session, ctx.actor), token_column, permission)
 
 
-def _reach_clause(grants: list[Grant], token_column: ColumnElement,
-                  permission: Permission) -> ColumnElement:
+def reach_clause(grants: Iterable[Grant], token_column: ColumnElement,
+                 permission: Permission = Permission.TOKENS_READ) -> ColumnElement:
+    """`token_scope_clause` for grants already read (`grants_of`), so one read of them
+    serves a whole query (the token list reads them once)."""
     every, tags = reach(grants, permission)
     if every:
         return true()
@@ -189,12 +197,15 @@ def _reach_clause(grants: list[Grant], token_column: ColumnElement,
 
 
 def visible_names_in(session: Session, actor: str,
-                     permission: Permission = Permission.TOKENS_READ) -> list[str]:
+                     permission: Permission = Permission.TOKENS_READ,
+                     grants: Iterable[Grant] | None = None) -> list[str]:
     """The names of the tokens `actor` reaches with `permission`, sorted, read in the
     caller's `session` (for hints and texts that name other tokens: a name outside the
-    admin's scope tags must never appear in them)."""
+    admin's scope tags must never appear in them). `grants`: `actor`'s, when already read."""
     token_t = m.table(m.Token)
-    clause = _reach_clause(grants_of(session, actor), token_t.c.id, permission)
+    if grants is None:
+        grants = grants_of(session, actor)
+    clause = reach_clause(grants, token_t.c.id, permission)
     return list(session.exec(select(token_t.c.name).where(clause).order_by(token_t.c.name)).all())
 
 

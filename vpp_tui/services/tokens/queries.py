@@ -10,6 +10,7 @@ from sqlmodel import Session, col, func, select
 
 from vpp_tui.apple.stoken import decode_token
 from vpp_tui.domain import tokens as rules
+from vpp_tui.domain.access import Grant
 from vpp_tui.domain.leases import lease_key
 from vpp_tui.domain.outcomes import shown_sync_status
 from vpp_tui.domain.text import quote
@@ -17,8 +18,9 @@ from vpp_tui.i18n import _
 from vpp_tui.services.access import (
     Permission,
     authorize,
+    grants_of,
+    reach_clause,
     token_id_of,
-    token_scope_clause,
     visible_names_in,
 )
 from vpp_tui.services.context import ServiceContext
@@ -94,10 +96,12 @@ def _hint(box: SecretBox, secret: bytes) -> str:
 
 
 def _views(ctx: ServiceContext, session: Session, tokens: Sequence[Any],
-           soon: int | None = None, *, hints: bool = True) -> list[TokenView]:
+           soon: int | None = None, *, hints: bool = True,
+           grants: list[Grant] | None = None) -> list[TokenView]:
     """The tokens' views; `tokens` are `m.Token` objects or rows of its table (Core:
     `list_tokens` reads them without the ORM). `hints` False leaves `secret_hint` empty
-    (no secret decrypted: a list shows no hint, only a token's details do)."""
+    (no secret decrypted: a list shows no hint, only a token's details do). `grants`: the
+    acting admin's, when the caller read them already."""
     few = len(tokens) <= FEW
     ids = [t.id or 0 for t in tokens] if few else None
     token_t = m.table(m.Token)
@@ -111,7 +115,7 @@ def _views(ctx: ServiceContext, session: Session, tokens: Sequence[Any],
     for name, loc in all_tokens:
         if loc:
             names_by_location.setdefault(loc, []).append(name)
-    visible = set(visible_names_in(session, ctx.actor))
+    visible = set(visible_names_in(session, ctx.actor, grants=grants))
     counts = _counts(session, ids)
     tags = _scope_tags(session, ids)
     if soon is None:
@@ -171,10 +175,11 @@ def list_tokens(ctx: ServiceContext, *, attention_only: bool = False,
     `secret_hint` is empty in a list (no secret is decrypted); `get_token` gives it."""
     authorize(ctx, Permission.TOKENS_READ)
     token_t = m.table(m.Token)  # Core: rows, not objects; no ORM mapper is configured
-    scope = token_scope_clause(ctx, token_t.c.id)
     with ctx.store.session() as session:
+        grants = grants_of(session, ctx.actor)  # read once: the scope and the names shown
+        scope = reach_clause(grants, token_t.c.id)
         tokens = list(session.exec(select(*token_t.columns).where(scope)).all())
-        views = _views(ctx, session, tokens, expiring_soon_days, hints=False)
+        views = _views(ctx, session, tokens, expiring_soon_days, hints=False, grants=grants)
     return matching(sorted(views, key=lambda v: (v.urgency, v.name.lower())),
                     attention_only=attention_only, text=text)
 
