@@ -21,7 +21,7 @@ BUILT_IN = {"demo", "serve", "simulator", "audit"}
 NOT_FOR_TOKEN_LIST = ("textual", "alembic", "vpp_tui.simulator", "vpp_tui.ui", "httpx",
                       "vpp_tui.services.sync", "vpp_tui.services.licensing",
                       "vpp_tui.services.catalog", "vpp_tui.services.directory",
-                      "vpp_tui.apple.client")
+                      "vpp_tui.apple.client", "cryptography", "babel")
 # The parser is built for every command, --help and --version included: it names the
 # reconcile classes (domain/discrepancy.py) without loading the reconciliation rules.
 NOT_FOR_PARSER = ("sqlalchemy", "sqlmodel", "pydantic", "vpp_tui.services", "vpp_tui.store",

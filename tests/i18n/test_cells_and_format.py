@@ -50,3 +50,12 @@ def test_chart_text_fills_the_second_cell_of_a_wide_character() -> None:
 
     assert grid_text("used") == "used"
     assert len(grid_text("已用 7")) == cell_len(grid_text("已用 7")) == cell_len("已用 7")
+
+
+def test_english_whole_numbers_are_written_as_babel_writes_them_without_babel() -> None:
+    # Start-up (issue 13): English counts skip Babel; the text must not change.
+    from babel.numbers import format_decimal
+
+    set_language("en")
+    for value in (0, 7, -7, 999, 1000, 12345, -1234567, 10**15):
+        assert number_text(value) == format_decimal(value, locale="en_US"), value

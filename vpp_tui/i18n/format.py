@@ -4,22 +4,27 @@ English, the source language, keeps the console's ISO forms ("2026-11-30 14:05:0
 "1,234"), so its screens and tests read as before; French and Chinese use CLDR's
 "short"/"medium" patterns ("30/11/2026 14:05:09", "1 234"; "2026/11/30 14:05:09").
 Only human output uses these: `--json` keeps ISO 8601 and plain numbers.
+
+Start-up (issue 13): Babel (and its CLDR data) is imported on the first text that needs
+it; English dates and whole numbers are written without it (the same text), so a CLI
+command in English never loads Babel.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
-
-from babel import Locale
-from babel.dates import format_date as _babel_date
-from babel.dates import format_time as _babel_time
-from babel.numbers import format_decimal, format_percent
+from typing import TYPE_CHECKING
 
 from vpp_tui.i18n import SOURCE_LANGUAGE, current_language
+
+if TYPE_CHECKING:
+    from babel import Locale
 
 
 def locale() -> Locale:
     """The Babel locale of the current language ("en" -> en_US, "fr", "zh_CN")."""
+    from babel import Locale
+
     lang = current_language()
     return Locale.parse("en_US" if lang == SOURCE_LANGUAGE else lang)
 
@@ -34,6 +39,8 @@ def date_text(value: date) -> str:
         value = value.date()
     if _english():
         return value.isoformat()
+    from babel.dates import format_date as _babel_date
+
     return _babel_date(value, _long_year_short(), locale=locale())
 
 
@@ -48,6 +55,8 @@ def day_month_text(value: date) -> str:
     which a character-grid chart lays out one per cell)."""
     if _english():
         return value.strftime("%d %b")
+    from babel.dates import format_date as _babel_date
+
     return _babel_date(value, "d MMM" if current_language() == "fr" else "M/d", locale=locale())
 
 
@@ -57,6 +66,8 @@ def datetime_text(value: datetime, seconds: bool = True) -> str:
     the seconds."""
     if _english():
         return value.strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
+    from babel.dates import format_time as _babel_time
+
     clock = "HH:mm:ss" if seconds else "HH:mm"
     return f"{date_text(value)} {_babel_time(value, clock, locale=locale())}"
 
@@ -64,6 +75,10 @@ def datetime_text(value: datetime, seconds: bool = True) -> str:
 def number_text(value: int | float, decimals: int | None = None) -> str:
     """A count or amount with the language's grouping: 1,234 (en), 1 234 (fr, a narrow
     no-break space), 1,234 (zh_CN); `decimals` fixes the fraction digits."""
+    if decimals is None and type(value) is int and _english():
+        return f"{value:,}"  # what Babel writes for en_US ("#,##0.###"), without Babel
+    from babel.numbers import format_decimal
+
     if decimals is not None:
         return format_decimal(value, format=f"#,##0.{'0' * decimals}" if decimals else "#,##0",
                               locale=locale())
@@ -72,6 +87,8 @@ def number_text(value: int | float, decimals: int | None = None) -> str:
 
 def percent_text(share: float, decimals: int = 0) -> str:
     """`share` (0.466 for 46.6 %) as a percentage: "47%" (en), "47 %" (fr), "47%" (zh_CN)."""
+    from babel.numbers import format_percent
+
     digits = "." + "0" * decimals if decimals else ""
     if _english():
         return format_percent(share, format=f"#,##0{digits}%", locale=locale())

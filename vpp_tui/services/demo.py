@@ -37,8 +37,11 @@ def token_names(files: list[DemoToken]) -> list[str]:
 
 
 def is_seeded(ctx: ServiceContext) -> bool:
+    """True when the demo store holds a token (one Core query, no ORM)."""
+    from vpp_tui.store.models import table
+
     with ctx.store.session() as session:
-        return session.exec(select(func.count()).select_from(Token)).one() > 0
+        return session.exec(select(table(Token).c.id).limit(1)).first() is not None
 
 
 def seed(ctx: ServiceContext, files: list[DemoToken], directory: dict[str, Any] | None) -> bool:

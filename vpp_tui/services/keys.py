@@ -11,7 +11,6 @@ from vpp_tui.services.access import Permission, authorize
 from vpp_tui.services.context import ServiceContext
 from vpp_tui.services.errors import ServiceError
 from vpp_tui.store.engine import lock_for_writing
-from vpp_tui.store.key_rotation import KeyRotation
 from vpp_tui.store.secrets import resolve_key_file, secret_box
 
 
@@ -35,6 +34,8 @@ def rotate_key(ctx: ServiceContext) -> KeyRotated:
     Raises SecretKeyError when the current key is missing, unsafe or wrong, ServiceError
     when the store has no key yet.
     """
+    from vpp_tui.store.key_rotation import KeyRotation  # cryptography: only for a rotation
+
     authorize(ctx, Permission.SETTINGS_UPDATE)
     box = secret_box(ctx.store, ctx.key_file)
     if not box.key_file.exists():

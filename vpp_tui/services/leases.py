@@ -332,8 +332,10 @@ def current(ctx: ServiceContext, token: str) -> LeaseView | None:
 
 def expiries(session: Session) -> dict[str, datetime]:
     """Key → expiry of every lease someone holds (live or stale), for showing sync state."""
-    rows = session.exec(select(m.Lease).where(m.Lease.owner.is_not(None))).all()  # type: ignore[union-attr]
-    return {r.key: r.expires_at for r in rows if r.expires_at is not None}
+    lease_t = m.table(m.Lease)  # Core: the token list reads it; no ORM mapper configured
+    rows = session.exec(select(lease_t.c.key, lease_t.c.expires_at).where(
+        lease_t.c.owner.is_not(None))).all()
+    return {key: expires_at for key, expires_at in rows if expires_at is not None}
 
 
 def break_lease(ctx: ServiceContext, token: str) -> LeaseView | None:

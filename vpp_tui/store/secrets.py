@@ -11,22 +11,33 @@ Rules (issue 9, item 6):
   that is not a Fernet key, or that does not decrypt the store's secrets is refused with a
   one-line `SecretKeyError` saying what to do.
 - Key files are written 0600 through a temporary file and an atomic rename or link.
+
+Start-up (issue 13): checking that a key opens the store's secrets needs no cryptography
+package: a Fernet token carries an HMAC-SHA256 of its contents under the key's signing
+half, which `hmac` (standard library) verifies, as Fernet's own decrypt does first (Fernet
+spec, "Verifying"). `cryptography` is imported only to encrypt or decrypt a secret.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import contextlib
 import hashlib
+import hmac
 import os
 import stat
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from cryptography.fernet import Fernet, InvalidToken
 from sqlmodel import select
 
 from vpp_tui.i18n import _
 from vpp_tui.store.engine import Store, data_dir, private_dir
 from vpp_tui.store.models import Token
+
+if TYPE_CHECKING:
+    from cryptography.fernet import Fernet
 
 KEY_MODE = 0o600
 BACKUP_SUFFIX = ".bak"
@@ -113,7 +124,7 @@ def read_key(key_file: Path) -> bytes:
             "cannot read the key file {path} ({why}); check its owner and that it is mode 0600"
         ).format(path=key_file, why=exc.strerror or exc)) from exc
     try:
-        Fernet(key)
+        signing_key(key)
     except ValueError as exc:
         raise SecretKeyError(_(
             "the key file {path} is not a vpp-tui key; restore it from your backup or "
@@ -121,10 +132,44 @@ def read_key(key_file: Path) -> bytes:
     return key
 
 
+# Fernet (https://github.com/fernet/spec, Spec.md): token = version 0x80 | timestamp (8) |
+# IV (16) | ciphertext | HMAC-SHA256 (32) of everything before it, base64url; key =
+# base64url of signing key (16) | encryption key (16).
+FERNET_VERSION = 0x80
+_HMAC_BYTES = 32
+_MIN_TOKEN_BYTES = 1 + 8 + 16 + 16 + _HMAC_BYTES  # one AES block of ciphertext at least
+
+
+def signing_key(key: bytes) -> bytes:
+    """The signing half (16 bytes) of Fernet key `key` (44 base64url characters); raises
+    ValueError when `key` is not a Fernet key, as `cryptography.fernet.Fernet(key)` does."""
+    raw = base64.urlsafe_b64decode(key)  # binascii.Error is a ValueError
+    if len(raw) != 32:
+        raise ValueError("a Fernet key is 32 url-safe base64-encoded bytes")
+    return raw[:16]
+
+
+def authenticates(key: bytes, ciphertext: bytes) -> bool:
+    """True when Fernet token `ciphertext` was made with `key`: its HMAC-SHA256 verifies
+    under the key's signing half (Fernet spec, "Verifying"; constant-time compare). What
+    Fernet's decrypt checks before decrypting, without importing `cryptography`: a token
+    that authenticates decrypts with that key. `key` must pass `signing_key`."""
+    try:
+        data = base64.urlsafe_b64decode(ciphertext)
+    except (binascii.Error, ValueError, TypeError):
+        return False
+    if len(data) < _MIN_TOKEN_BYTES or data[0] != FERNET_VERSION:
+        return False
+    mac = hmac.new(signing_key(key), data[:-_HMAC_BYTES], hashlib.sha256).digest()
+    return hmac.compare_digest(mac, data[-_HMAC_BYTES:])
+
+
 def sample_secret(store: Store) -> bytes | None:
     """One encrypted token secret of the store, or None when it holds none."""
-    with store.session() as session:
-        return session.exec(select(Token.secret).limit(1)).first()
+    from vpp_tui.store.models import table
+
+    with store.session() as session:  # Core: checking the key configures no ORM mapper
+        return session.exec(select(table(Token).c.secret).limit(1)).first()
 
 
 class SecretBox:
@@ -136,15 +181,24 @@ class SecretBox:
 
     def __init__(self, key_file: Path, key: bytes | None) -> None:
         self.key_file = key_file
-        self._fernet = Fernet(key) if key is not None else None
+        self._key = key
+        self._fernet: Fernet | None = None  # made on the first encrypt or decrypt
         # Names the key without revealing it: what was decrypted with it may be cached
         # under this name (the token list's masked hints).
         self.key_id = hashlib.sha256(key).hexdigest() if key is not None else None
 
     def _box(self) -> Fernet:
+        from cryptography.fernet import Fernet
+
         if self._fernet is None:
-            self._fernet = Fernet(_create_key_file(self.key_file, Fernet.generate_key()))
+            if self._key is None:
+                self._key = _create_key_file(self.key_file, Fernet.generate_key())
+            self._fernet = Fernet(self._key)
         return self._fernet
+
+    def authenticates(self, ciphertext: bytes) -> bool:
+        """True when this box's key made `ciphertext` (`authenticates`; no decryption)."""
+        return self._key is not None and authenticates(self._key, ciphertext)
 
     def encrypt(self, secret: str) -> bytes:
         """Ciphertext (Fernet token bytes) of `secret`; makes the key on first use."""
@@ -152,10 +206,12 @@ class SecretBox:
 
     def decrypt(self, ciphertext: bytes) -> str:
         """The secret; SecretKeyError when this key did not encrypt it."""
-        if self._fernet is None:
+        from cryptography.fernet import InvalidToken
+
+        if self._key is None:
             raise _missing(self.key_file)
         try:
-            return self._fernet.decrypt(ciphertext).decode("utf-8")
+            return self._box().decrypt(ciphertext).decode("utf-8")
         except InvalidToken as exc:
             raise _wrong(self.key_file) from exc
 
@@ -193,7 +249,8 @@ def resolve_key_file(store: Store, key_file: str | None = None) -> Path:
 
 
 def secret_box(store: Store, key_file: str | None = None) -> SecretBox:
-    """The store's SecretBox, checked: the key file is safe and decrypts the store's secrets.
+    """The store's SecretBox, checked: the key file is safe and made the store's secrets
+    (one sample's HMAC verifies under it: `authenticates`, no decryption).
 
     Raises SecretKeyError (one line saying what to do) when the key file is missing while
     the store holds secrets, readable by other users, unreadable, not a key, or the wrong key.
@@ -205,6 +262,6 @@ def secret_box(store: Store, key_file: str | None = None) -> SecretBox:
             raise _missing(path)
         return SecretBox(path, None)
     box = SecretBox(path, read_key(path))
-    if sample is not None:
-        box.decrypt(sample)
+    if sample is not None and not box.authenticates(sample):
+        raise _wrong(path)
     return box

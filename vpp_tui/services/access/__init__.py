@@ -38,8 +38,8 @@ from vpp_tui.services.errors import ServiceError
 from vpp_tui.store import models as m
 
 __all__ = [
-    "AccessDenied", "Permission", "authorize", "check_action", "grants_of", "token_id_of",
-    "token_scope_clause", "visible_names_in", "visible_token_ids", "visible_token_names",
+    "AccessDenied", "Permission", "authorize", "check_action", "grants_of", "reach_clause",
+    "token_id_of", "token_scope_clause", "visible_names_in", "visible_token_ids", "visible_token_names",
 ]
 
 DENIED = "denied"
@@ -56,21 +56,27 @@ class AccessDenied(ServiceError, PermissionError):
 
 
 def grants_of(session: Session, admin: str) -> list[Grant]:
-    """The admin's grants as domain values: role permissions and scope tag names."""
-    rows = session.exec(select(m.AdminGrant, m.Role).join(
-        m.Role, col(m.Role.id) == col(m.AdminGrant.role_id)).where(
-        m.AdminGrant.admin == admin)).all()
+    """The admin's grants as domain values: role permissions and scope tag names.
+
+    Read with SQLAlchemy Core (`models.table`): every command asks this before it starts,
+    and the ORM's mappers need not be configured for it."""
+    grant_t, role_t = m.table(m.AdminGrant), m.table(m.Role)
+    perm_t, tag_t, link_t = (m.table(m.RolePermission), m.table(m.ScopeTag),
+                             m.table(m.GrantScopeTag))
+    rows = session.exec(select(grant_t.c.id, grant_t.c.all_scopes, role_t.c.id, role_t.c.name,
+                               role_t.c.built_in).join(
+        role_t, role_t.c.id == grant_t.c.role_id).where(grant_t.c.admin == admin)).all()
     grants = []
-    for grant, role in rows:
-        if role.built_in and role.name in BUILT_IN_ROLES:
-            perms = BUILT_IN_ROLES[role.name][1]
+    for grant_id, all_scopes, role_id, role_name, built_in in rows:
+        if built_in and role_name in BUILT_IN_ROLES:
+            perms = BUILT_IN_ROLES[role_name][1]
         else:
-            perms = frozenset(_known(session.exec(select(m.RolePermission.permission).where(
-                m.RolePermission.role_id == role.id)).all()))
-        tags = frozenset(session.exec(select(m.ScopeTag.name).join(
-            m.GrantScopeTag, col(m.GrantScopeTag.scope_tag_id) == col(m.ScopeTag.id)).where(
-            m.GrantScopeTag.grant_id == grant.id)).all())
-        grants.append(Grant(role=role.name, permissions=perms, all_scopes=grant.all_scopes,
+            perms = frozenset(_known(session.exec(select(perm_t.c.permission).where(
+                perm_t.c.role_id == role_id)).all()))
+        tags = frozenset(session.exec(select(tag_t.c.name).join(
+            link_t, link_t.c.scope_tag_id == tag_t.c.id).where(
+            link_t.c.grant_id == grant_id)).all())
+        grants.append(Grant(role=role_name, permissions=perms, all_scopes=all_scopes,
                             scope_tags=tags or frozenset({DEFAULT_SCOPE})))
     return grants
 
@@ -96,7 +102,8 @@ def token_id_of(ctx: ServiceContext, name: str | None) -> int | None:
 
 
 def _owned(session: Session) -> bool:
-    return session.get(m.StoreOwner, 1) is not None
+    owner = m.table(m.StoreOwner)
+    return session.exec(select(owner.c.id).where(owner.c.id == 1)).first() is not None
 
 
 def _decide(ctx: ServiceContext, permission: Permission,
@@ -106,11 +113,8 @@ def _decide(ctx: ServiceContext, permission: Permission,
     from vpp_tui.services.access.identity import claim_store
     from vpp_tui.services.access.snapshot import AccessSnapshot
 
-    with ctx.store.session() as session:
-        owned = _owned(session)
-    if not owned:
-        claim_store(ctx, ctx.actor)
-    with ctx.store.session() as session:
+    def read(session: Session) -> tuple[tuple[Grant, ...], str | None,
+                                          dict[int, tuple[str, ...]]]:
         grants = tuple(grants_of(session, ctx.actor))
         name = None
         tags: dict[int, tuple[str, ...]] = {}
@@ -118,6 +122,15 @@ def _decide(ctx: ServiceContext, permission: Permission,
             name = session.exec(select(m.Token.name).where(m.Token.id == token_id)).first()
             if name is not None:
                 tags[token_id] = token_tags(session, token_id)
+        return grants, name, tags
+
+    with ctx.store.session() as session:  # an owned store (every store but a new one):
+        found = read(session) if _owned(session) else None  # one connection
+    if found is None:
+        claim_store(ctx, ctx.actor)
+        with ctx.store.session() as session:
+            found = read(session)
+    grants, name, tags = found
     snapshot = AccessSnapshot(ctx.actor, grants, tags)
     return snapshot.allows(permission, token_id), name
 
@@ -158,34 +171,42 @@ def token_scope_clause(ctx: ServiceContext, token_column: ColumnElement,
     reaches with `permission`: every row, the tokens carrying a covered scope tag, plus the
     untagged ones when the default scope is covered. The one scope filter of every query."""
     with ctx.store.session() as session:
-        return _reach_clause(grants_of(session, ctx.actor), token_column, permission)
+        return reach_clause(grants_of(session, ctx.actor), token_column, permission)
 
 
-def _reach_clause(grants: list[Grant], token_column: ColumnElement,
-                  permission: Permission) -> ColumnElement:
+def reach_clause(grants: Iterable[Grant], token_column: ColumnElement,
+                 permission: Permission = Permission.TOKENS_READ) -> ColumnElement:
+    """`token_scope_clause` for grants already read (`grants_of`), so one read of them
+    serves a whole query (the token list reads them once)."""
     every, tags = reach(grants, permission)
     if every:
         return true()
     if not tags:
         return false()
-    tagged = select(m.TokenScopeTag.token_id).join(
-        m.ScopeTag, col(m.ScopeTag.id) == col(m.TokenScopeTag.scope_tag_id)).where(
-        func.lower(m.ScopeTag.name).in_(sorted(tags)))
+    # Core (models.table): the clause joins ORM and Core queries alike.
+    link_t, tag_t, token_t = m.table(m.TokenScopeTag), m.table(m.ScopeTag), m.table(m.Token)
+    tagged = select(link_t.c.token_id).join(
+        tag_t, tag_t.c.id == link_t.c.scope_tag_id).where(
+        func.lower(tag_t.c.name).in_(sorted(tags)))
     clause = token_column.in_(tagged)
     if DEFAULT_SCOPE in tags:
-        untagged = select(m.Token.id).where(
-            col(m.Token.id).not_in(select(m.TokenScopeTag.token_id)))
+        untagged = select(token_t.c.id).where(
+            token_t.c.id.not_in(select(link_t.c.token_id)))
         clause = or_(clause, token_column.in_(untagged))
     return clause
 
 
 def visible_names_in(session: Session, actor: str,
-                     permission: Permission = Permission.TOKENS_READ) -> list[str]:
+                     permission: Permission = Permission.TOKENS_READ,
+                     grants: Iterable[Grant] | None = None) -> list[str]:
     """The names of the tokens `actor` reaches with `permission`, sorted, read in the
     caller's `session` (for hints and texts that name other tokens: a name outside the
-    admin's scope tags must never appear in them)."""
-    clause = _reach_clause(grants_of(session, actor), col(m.Token.id), permission)
-    return list(session.exec(select(m.Token.name).where(clause).order_by(m.Token.name)).all())
+    admin's scope tags must never appear in them). `grants`: `actor`'s, when already read."""
+    token_t = m.table(m.Token)
+    if grants is None:
+        grants = grants_of(session, actor)
+    clause = reach_clause(grants, token_t.c.id, permission)
+    return list(session.exec(select(token_t.c.name).where(clause).order_by(token_t.c.name)).all())
 
 
 def visible_token_ids(ctx: ServiceContext,

@@ -11,6 +11,8 @@
 
 from __future__ import annotations
 
+from sqlmodel import select
+
 from vpp_tui.domain.access import Permission, may_act_as
 from vpp_tui.i18n import _
 from vpp_tui.services.access import DENIED, AccessDenied, grants_of, insert_owner
@@ -36,9 +38,10 @@ def claim_store(ctx: ServiceContext, admin: str) -> bool:
 
 
 def owner_of(ctx: ServiceContext) -> str | None:
+    """The store owner's name, None when unclaimed (one Core query: no ORM at start-up)."""
+    owner = m.table(m.StoreOwner)
     with ctx.store.session() as session:
-        row = session.get(m.StoreOwner, 1)
-        return row.admin if row is not None else None
+        return session.exec(select(owner.c.admin).where(owner.c.id == 1)).first()
 
 
 def check_identity(ctx: ServiceContext, login: str, *, demo: bool = False) -> None:

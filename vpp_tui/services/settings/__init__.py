@@ -30,7 +30,7 @@ from vpp_tui.services import audit
 from vpp_tui.services.context import ServiceContext
 from vpp_tui.services.errors import InvalidInput, NotFound
 from vpp_tui.store import limits
-from vpp_tui.store.models import Asset, Setting
+from vpp_tui.store.models import Asset, Setting, table
 from vpp_tui.store.text_match import starts_with
 
 __all__ = ["DEFAULTS", "SettingChange", "SettingView", "get_setting", "get_settings",
@@ -91,9 +91,11 @@ def get_setting(ctx: ServiceContext, key: str) -> Any:
 
     A value stored broken ("abc", null, a negative floor) gives the default and a notice
     on `ctx.notices`; an unknown key gives None. Raises nothing of its own."""
-    with ctx.store.session() as session:
-        row = session.get(Setting, key)
-        raw, stored = (row.value, True) if row is not None else (None, False)
+    settings = table(Setting)
+    with ctx.store.session() as session:  # Core: a read-only command configures no mapper
+        row = session.exec(select(settings.c["key"], settings.c.value).where(
+            settings.c["key"] == key)).first()  # a row: a stored JSON null is not "unset"
+        raw, stored = (row[1], True) if row is not None else (None, False)
     spec = spec_of(key) if key in DEFAULTS else None
     if spec is None:
         return raw

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
+from typing import Any
 
 from sqlmodel import Session, col, func, select
 
 from vpp_tui.apple.stoken import decode_token
 from vpp_tui.domain import tokens as rules
+from vpp_tui.domain.access import Grant
 from vpp_tui.domain.leases import lease_key
 from vpp_tui.domain.outcomes import shown_sync_status
 from vpp_tui.domain.text import quote
@@ -15,8 +18,9 @@ from vpp_tui.i18n import _
 from vpp_tui.services.access import (
     Permission,
     authorize,
+    grants_of,
+    reach_clause,
     token_id_of,
-    token_scope_clause,
     visible_names_in,
 )
 from vpp_tui.services.context import ServiceContext
@@ -49,19 +53,20 @@ FEW = 50
 
 
 def _counts(session: Session, ids: list[int] | None = None) -> dict[tuple[int, str], int]:
-    query = select(m.Asset.token_id, m.Asset.product_type, func.count())
+    asset = m.table(m.Asset)  # Core, as every read of the token list (no ORM mapper)
+    query = select(asset.c.token_id, asset.c.product_type, func.count())
     if ids is not None:
-        query = query.where(col(m.Asset.token_id).in_(ids))
-    rows = session.exec(query.group_by(m.Asset.token_id, m.Asset.product_type)).all()
+        query = query.where(asset.c.token_id.in_(ids))
+    rows = session.exec(query.group_by(asset.c.token_id, asset.c.product_type)).all()
     return {(token_id, kind): n for token_id, kind, n in rows}
 
 
 def _scope_tags(session: Session, ids: list[int] | None = None) -> dict[int, tuple[str, ...]]:
-    query = (select(m.TokenScopeTag.token_id, m.ScopeTag.name)
-             .join(m.ScopeTag, m.ScopeTag.id == m.TokenScopeTag.scope_tag_id))
+    link, tag = m.table(m.TokenScopeTag), m.table(m.ScopeTag)
+    query = select(link.c.token_id, tag.c.name).join(tag, tag.c.id == link.c.scope_tag_id)
     if ids is not None:
-        query = query.where(col(m.TokenScopeTag.token_id).in_(ids))
-    rows = session.exec(query.order_by(m.ScopeTag.name)).all()
+        query = query.where(link.c.token_id.in_(ids))
+    rows = session.exec(query.order_by(tag.c.name)).all()
     tags: dict[int, list[str]] = {}
     for token_id, name in rows:
         tags.setdefault(token_id, []).append(name)
@@ -90,13 +95,19 @@ def _hint(box: SecretBox, secret: bytes) -> str:
     return hint
 
 
-def _views(ctx: ServiceContext, session: Session, tokens: list[m.Token],
-           soon: int | None = None) -> list[TokenView]:
+def _views(ctx: ServiceContext, session: Session, tokens: Sequence[Any],
+           soon: int | None = None, *, hints: bool = True,
+           grants: list[Grant] | None = None) -> list[TokenView]:
+    """The tokens' views; `tokens` are `m.Token` objects or rows of its table (Core:
+    `list_tokens` reads them without the ORM). `hints` False leaves `secret_hint` empty
+    (no secret decrypted: a list shows no hint, only a token's details do). `grants`: the
+    acting admin's, when the caller read them already."""
     few = len(tokens) <= FEW
     ids = [t.id or 0 for t in tokens] if few else None
-    siblings = select(m.Token.name, m.Token.location_id)
+    token_t = m.table(m.Token)
+    siblings = select(token_t.c.name, token_t.c.location_id)
     if few:  # only the locations of these tokens matter below
-        siblings = siblings.where(col(m.Token.location_id).in_(
+        siblings = siblings.where(token_t.c.location_id.in_(
             {t.location_id for t in tokens if t.location_id}))
     all_tokens = session.exec(siblings).all()
     by_location = Counter(loc for _n, loc in all_tokens if loc)
@@ -104,15 +115,15 @@ def _views(ctx: ServiceContext, session: Session, tokens: list[m.Token],
     for name, loc in all_tokens:
         if loc:
             names_by_location.setdefault(loc, []).append(name)
-    visible = set(visible_names_in(session, ctx.actor))
+    visible = set(visible_names_in(session, ctx.actor, grants=grants))
     counts = _counts(session, ids)
     tags = _scope_tags(session, ids)
     if soon is None:
         soon = int(get_setting(ctx, "expiring_soon_days"))
     now = ctx.clock.now()
     leases = expiries(session)
-    box = secret_box(ctx.store, ctx.key_file)
-    hints = ctx.action_hints or rules.console_hints()
+    box = secret_box(ctx.store, ctx.key_file) if hints else None
+    actions = ctx.action_hints or rules.console_hints()
     views = []
     for t in tokens:
         expires_at = rules.effective_expiry(t.expires_at, t.apple_expires_at)
@@ -133,9 +144,9 @@ def _views(ctx: ServiceContext, session: Session, tokens: list[m.Token],
             ),
             now,
             expiring_soon_days=soon,
-            hints=hints.for_token(t.name),
+            hints=actions.for_token(t.name),
         )
-        hint = _hint(box, t.secret)
+        hint = _hint(box, t.secret) if box is not None else ""
         views.append(TokenView(
             id=t.id or 0, name=t.name, state=str(health.state), state_reason=health.reason,
             advice=health.advice, needs_attention=health.needs_attention,
@@ -160,12 +171,15 @@ def list_tokens(ctx: ServiceContext, *, attention_only: bool = False,
                 text: str | None = None,
                 expiring_soon_days: int | None = None) -> list[TokenView]:
     """Tokens sorted by urgency (needs attention first), then name. `expiring_soon_days`:
-    the window to judge expiry with instead of the stored setting (a settings preview)."""
+    the window to judge expiry with instead of the stored setting (a settings preview).
+    `secret_hint` is empty in a list (no secret is decrypted); `get_token` gives it."""
     authorize(ctx, Permission.TOKENS_READ)
-    scope = token_scope_clause(ctx, col(m.Token.id))
+    token_t = m.table(m.Token)  # Core: rows, not objects; no ORM mapper is configured
     with ctx.store.session() as session:
-        tokens = list(session.exec(select(m.Token).where(scope)).all())
-        views = _views(ctx, session, tokens, expiring_soon_days)
+        grants = grants_of(session, ctx.actor)  # read once: the scope and the names shown
+        scope = reach_clause(grants, token_t.c.id)
+        tokens = list(session.exec(select(*token_t.columns).where(scope)).all())
+        views = _views(ctx, session, tokens, expiring_soon_days, hints=False, grants=grants)
     return matching(sorted(views, key=lambda v: (v.urgency, v.name.lower())),
                     attention_only=attention_only, text=text)
 
