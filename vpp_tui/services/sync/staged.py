@@ -4,8 +4,10 @@ Called in the sync's one write transaction once the last page is in
 (`services.sync.stream` wrote them to `sync_stage` as they arrived). The items are taken
 `KEYS_PER_CHUNK` at a time: their staged rows are read, turned into Apple's picture of
 each item, and written by the one ledger rule (`services.licensing.ledger.write_pictures`),
-so memory follows the chunk, not the location. The run's staged rows are deleted in the
-same transaction.
+so memory follows the chunk, not the location; new rows go in through
+`store.bulk.insert_rows`. The run's staged rows are deleted in the same transaction.
+`ctx.cancel` is looked at before each chunk (and by the caller just before the commit):
+a cancel during the apply raises `Cancelled` and the whole transaction rolls back.
 """
 
 from __future__ import annotations
