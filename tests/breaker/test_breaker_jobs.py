@@ -1,0 +1,40 @@
+"""Faults found by breaking issue 13's worker and job queue (the breaker's session).
+
+Each test is named after the fault and fails on main c573549. In-process CLI on a fresh
+SQLite store: cheap.
+"""
+
+from __future__ import annotations
+
+import json
+
+from vpp_tui.cli import main
+
+
+def _run(capsys, tmp_path, *command: str) -> tuple[int, str, str]:  # noqa: ANN001
+    code = main(["--db", f"sqlite:///{tmp_path / 's.db'}", "--key-file",
+                 str(tmp_path / "s.key"), *command])
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_worker_json_prints_only_one_json_document_on_stdout(capsys, tmp_path) -> None:
+    """Fault: `worker --json` prints "worker NAME: 1 job slots" on stdout before the JSON
+    report, so `vpp-tui worker --once --json | jq` fails (README: `--json` prints one JSON
+    document on stdout and nothing else; bench/workers.py slices from the first "{")."""
+    code, out, err = _run(capsys, tmp_path, "worker", "--once", "--no-due", "--json")
+    assert code == 0, err
+    doc = json.loads(out)  # raises on the leading text line
+    assert doc["done"] == 0
+
+
+def test_jobs_cancel_of_an_id_past_32_bits_is_an_unknown_job_not_a_traceback(
+        capsys, tmp_path, store_url) -> None:  # noqa: ANN001
+    """Fault: `jobs cancel 2147483648` on PostgreSQL ends in a psycopg NumericValueOutOfRange
+    traceback (exit 1): the parser accepts ids up to 2**63-1 (`MAX_JOB_ID`) but `jobs.id`
+    is a 32-bit INTEGER. Expected: the unknown-id line, exit 2, as for 99999."""
+    code = main(["--db", store_url, "--key-file", str(tmp_path / "s.key"),
+                 "jobs", "cancel", "2147483648"])
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert err.count("\n") == 1 and err.startswith("error:") and "Traceback" not in err
