@@ -52,3 +52,25 @@ def test_an_in_memory_sqlite_url_is_one_error_line_not_a_traceback(capsys, tmp_p
         raise AssertionError(f"traceback: {type(exc).__name__}: {exc}"[:300]) from None
     out = capsys.readouterr()
     assert code == 0 or (code == 2 and out.err.count("error:") == 1), out.err
+
+
+def test_sync_all_queue_reports_the_tokens_it_left_out_as_inline_sync_all_does(
+        capsys, tmp_path) -> None:  # noqa: ANN001
+    """Fault: `sync --all --queue` queues the tokens that can sync and says nothing about
+    the ones that cannot (expired, invalid, held by another MDM, a paused duplicate):
+    exit 0, no `error:` line and (with none left) no output at all, where `sync --all`
+    exits 1 naming them and `sync NAME --queue` of such a token exits 1 ("NAME: skipped
+    (not synced: …)"). A cron job queuing every token never hears that a token expired."""
+    from vpp_tui.apple.clock import SystemClock
+    from vpp_tui.simulator.serve import write_tokens
+    from vpp_tui.simulator.worlds import build_world
+
+    write_tokens(build_world("demo", clock=SystemClock()), tmp_path / "tokens")
+    code, _out, err = _run(capsys, tmp_path, "--apple", "sim", "token", "add",
+                           str(tmp_path / "tokens" / "sToken_for_old-annex.vpptoken"),
+                           "--name", "Old Annex", "--apple-id", "a@b.edu", "--consent")
+    assert code == 1 and "expired" in err  # saved, cannot be used
+    code, _out, err = _run(capsys, tmp_path, "--apple", "sim", "sync", "--all")
+    assert code == 1 and "Old Annex: skipped" in err  # inline: exit 1, named
+    code, out, err = _run(capsys, tmp_path, "--apple", "sim", "sync", "--all", "--queue")
+    assert code == 1 and "Old Annex: skipped" in err, (code, out, err)
