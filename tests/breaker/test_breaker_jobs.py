@@ -55,22 +55,23 @@ def test_an_in_memory_sqlite_url_is_one_error_line_not_a_traceback(capsys, tmp_p
 
 
 def test_sync_all_queue_reports_the_tokens_it_left_out_as_inline_sync_all_does(
-        capsys, tmp_path) -> None:  # noqa: ANN001
+        tmp_path) -> None:  # noqa: ANN001
     """Fault: `sync --all --queue` queues the tokens that can sync and says nothing about
     the ones that cannot (expired, invalid, held by another MDM, a paused duplicate):
     exit 0, no `error:` line and (with none left) no output at all, where `sync --all`
     exits 1 naming them and `sync NAME --queue` of such a token exits 1 ("NAME: skipped
-    (not synced: …)"). A cron job queuing every token never hears that a token expired."""
-    from vpp_tui.apple.clock import SystemClock
-    from vpp_tui.simulator.serve import write_tokens
-    from vpp_tui.simulator.worlds import build_world
+    (not synced: …)"). A cron job queuing every token never hears that a token is held
+    by another MDM."""
+    from tests.fuzz.harness import Cli
 
-    write_tokens(build_world("demo", clock=SystemClock()), tmp_path / "tokens")
-    code, _out, err = _run(capsys, tmp_path, "--apple", "sim", "token", "add",
-                           str(tmp_path / "tokens" / "sToken_for_old-annex.vpptoken"),
-                           "--name", "Old Annex", "--apple-id", "a@b.edu", "--consent")
-    assert code == 1 and "expired" in err  # saved, cannot be used
-    code, _out, err = _run(capsys, tmp_path, "--apple", "sim", "sync", "--all")
-    assert code == 1 and "Old Annex: skipped" in err  # inline: exit 1, named
-    code, out, err = _run(capsys, tmp_path, "--apple", "sim", "sync", "--all", "--queue")
-    assert code == 1 and "Old Annex: skipped" in err, (code, out, err)
+    cli = Cli(f"sqlite:///{tmp_path / 's.db'}", tmp_path)
+    held = next(f for f in cli.sim.token_files() if f.location_name == "Science Dept")
+    added = cli.run("token", "add", cli.write("t.vpptoken", held.content), "--name",
+                    "Science", "--apple-id", "a@b.edu", "--consent")
+    assert added.code == 1 and "Jamf" in added.stderr  # saved, cannot be used
+    inline = cli.run("sync", "--all")
+    assert inline.code == 1 and "Science: skipped" in inline.stderr
+    queued = cli.run("sync", "--all", "--queue")
+    assert queued.crash is None, queued.crash
+    assert queued.code == 1 and "Science: skipped" in queued.stderr, (
+        queued.code, queued.stdout, queued.stderr)
