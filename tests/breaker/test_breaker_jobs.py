@@ -75,3 +75,16 @@ def test_sync_all_queue_reports_the_tokens_it_left_out_as_inline_sync_all_does(
     assert queued.crash is None, queued.crash
     assert queued.code == 1 and "Science: skipped" in queued.stderr, (
         queued.code, queued.stdout, queued.stderr)
+
+
+def test_bad_concurrency_and_job_id_are_quoted_and_clipped_as_other_values(
+        capsys, tmp_path) -> None:  # noqa: ANN001
+    """Fault: `worker --concurrency 999…9` (300 digits) and `jobs cancel xxx…x` print the
+    whole value unquoted in their `error:` line (about 400 characters), where README
+    "Exit status" says the line quotes what was given clipped to 80 characters, as
+    `jobs --limit xxx…x` does ('xxx…')."""
+    long = "9" * 300
+    for command in (["worker", "--concurrency", long], ["jobs", "cancel", long]):
+        code, _out, err = _run(capsys, tmp_path, *command)
+        assert code == 2 and err.count("\n") == 1
+        assert long not in err and "'999" in err, err
