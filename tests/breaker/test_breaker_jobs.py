@@ -88,3 +88,23 @@ def test_bad_concurrency_and_job_id_are_quoted_and_clipped_as_other_values(
         code, _out, err = _run(capsys, tmp_path, *command)
         assert code == 2 and err.count("\n") == 1
         assert long not in err and "'999" in err, err
+
+
+def test_sync_full_queue_is_not_swallowed_by_a_queued_delta_sync(tmp_path) -> None:  # noqa: ANN001
+    """Fault: with a delta sync of North queued (by an admin, or by a worker's due scan
+    every 30 s), `sync North --full --queue` prints "queued job N: sync North" and gives
+    back the delta job (`payload` {"full": false}): the full sync asked for never runs and
+    nothing says so. Expected: the queued job becomes (or is followed by) a full sync, or
+    the command says the full sync was not queued."""
+    from tests.fuzz.harness import Cli
+
+    cli = Cli(f"sqlite:///{tmp_path / 's.db'}", tmp_path)
+    north = next(f for f in cli.sim.token_files() if f.location_name == "North Campus")
+    assert cli.run("token", "add", cli.write("t.vpptoken", north.content), "--name",
+                   "North", "--apple-id", "a@b.edu", "--consent").code == 0
+    assert cli.run("sync", "North", "--queue").code == 0  # a delta sync
+    full = cli.run("sync", "North", "--full", "--queue", "--json")
+    assert full.crash is None, full.crash
+    jobs = json.loads(cli.run("jobs", "--json", "--state", "queued").stdout)
+    assert any(j["payload"].get("full") for j in jobs) or full.code != 0, (
+        full.stdout, jobs)
