@@ -10,7 +10,7 @@
 start_pg; start_sim; setup_demo_store
 $V grant svc "App manager" --all-scopes > /dev/null
 $V --as svc worker > "$WORK/w.out" 2> "$WORK/w.err" & W=$!; PIDS+=($W)
-sleep 65
+sleep 95
 kill -TERM $W; wait $W
-echo "access.denied entries by svc in 65 s: $($V audit --admin svc --action access.denied --json | $PY -c 'import json,sys; print(len(json.load(sys.stdin)))')"
+echo "access.denied entries by svc in 95 s: $($V audit --admin svc --action access.denied --json | $PY -c 'import json,sys; print(len(json.load(sys.stdin)))')"
 echo "worker stderr:"; cat "$WORK/w.err"
