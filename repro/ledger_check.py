@@ -15,7 +15,6 @@ from sqlalchemy import create_engine, text
 from vpp_tui.apple.client import AppleClient
 
 
-
 def main() -> int:
     url, apple, folder = sys.argv[1], sys.argv[2], Path(sys.argv[3])
     manifest = json.loads((folder / "manifest.json").read_text())
