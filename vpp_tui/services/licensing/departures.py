@@ -46,14 +46,8 @@ from vpp_tui.services.context import ServiceContext
 from vpp_tui.services.errors import ServiceError
 from vpp_tui.services.licensing.apply import limits_of
 from vpp_tui.services.licensing.common import Target, load_target, reclaim
-from vpp_tui.services.licensing.facts import (
-    HELD,
-    apple_ids,
-    assigned_groups,
-    load_group,
-    reach,
-    to_pool,
-)
+from vpp_tui.services.licensing.facts import HELD, apple_ids, to_pool
+from vpp_tui.services.licensing.members import assigned_groups, load_group, reach
 from vpp_tui.services.licensing.revoke import _holders
 from vpp_tui.services.licensing.views import LicensePreview, LicenseResult
 from vpp_tui.services.licensing.waitlist import serve_asset, with_served

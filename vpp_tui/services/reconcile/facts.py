@@ -21,7 +21,8 @@ from vpp_tui.domain.reconcile import (
     ItemKey,
     NotHeld,
 )
-from vpp_tui.services.licensing.facts import HELD, AppleIds, apple_ids, load_group, to_item
+from vpp_tui.services.licensing.facts import HELD, AppleIds, apple_ids, to_item
+from vpp_tui.services.licensing.members import load_group
 from vpp_tui.store import models as m
 
 CHUNK = 500
