@@ -146,9 +146,12 @@ class AppleIds:
                    personal_apple_id: bool = False) -> tuple[str, ...]:
         if upn.casefold() not in self.rows_of:  # no Apple user yet: `identities` mints all
             accounts = apple_accounts(managed_apple_id, personal_apple_id)
-            return tuple(minted_client_user_id(self.installation, self.location, upn,
-                                               str(account) if index else "")
-                         for index, account in enumerate(accounts))
+            first = minted_client_user_id(self.installation, self.location, upn)
+            if len(accounts) == 1:  # most people: one id, no generator per person
+                return (first,)
+            return (first, *(minted_client_user_id(self.installation, self.location, upn,
+                                                   str(account))
+                             for account in accounts[1:]))
         return tuple(cid for _a, cid, _r in self.identities(upn, managed_apple_id,
                                                             personal_apple_id))
 
