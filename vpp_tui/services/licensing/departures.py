@@ -108,26 +108,34 @@ def _pending(session: Session, ids_of: dict[int, Any] | None = None
         lic.asset_id, lic.kind, lic.member, lic.client_user_id, lic.assignment_id,
         lic.source, asset.token_id).join(m.Asset.__table__, asset.id == lic.asset_id).where(
         lic.status.in_(HELD))).all()
-    by_asset: dict[int, list[Any]] = {}  # the rows themselves: each has _Held's fields
-    token_of: dict[int, int] = {}
-    for row in rows:
-        by_asset.setdefault(row[0], []).append(row)
-        token_of[row[0]] = row[6]
     ids_of = {} if ids_of is None else ids_of
     known_of: dict[int, set[str]] = {}
-    held_of: dict[int, list[HeldLicense]] = {}
-    for asset_id, licenses in by_asset.items():
-        token_id = token_of[asset_id]
-        if token_id not in ids_of:  # once per token, not once per asset
-            ids_of[token_id] = apple_ids(session, token_id)
-        ids = ids_of[token_id]
-        if token_id not in known_of:
-            known_of[token_id] = {upn for upn, rows in ids.rows_of.items()
-                                  if any(r.upn for r in rows)}
-        held = [_held(lic, ids.member_of(lic), known_of[token_id]) for lic in licenses]
-        if any(h.via_assignment or h.kind is MemberKind.USER for h in held):
-            held_of[asset_id] = held
-    ascii_only = all(h.member.isascii() for held in held_of.values() for h in held
+    # One HeldLicense per distinct row shape of a token (a person holding four items is
+    # resolved once, not four times): the same answer, a quarter of the work.
+    memo_of: dict[int, dict[tuple, HeldLicense]] = {}
+    token_of: dict[int, int] = {}
+    every: dict[int, list[HeldLicense]] = {}
+    for row in rows:  # Core rows: each has _Held's fields (and asset_id, token_id)
+        asset_id, token_id = row[0], row[6]
+        memo = memo_of.get(token_id)
+        if memo is None:  # once per token, not once per asset
+            if token_id not in ids_of:
+                ids_of[token_id] = apple_ids(session, token_id)
+            known_of[token_id] = {upn for upn, apple in ids_of[token_id].rows_of.items()
+                                  if any(r.upn for r in apple)}
+            memo = memo_of[token_id] = {}
+        key = (row[1], row[2], row[3], row[4] is None, row[5])
+        one = memo.get(key)
+        if one is None:
+            one = memo[key] = _held(row, ids_of[token_id].member_of(row), known_of[token_id])
+        held = every.get(asset_id)
+        if held is None:
+            held = every[asset_id] = []
+            token_of[asset_id] = token_id
+        held.append(one)
+    held_of = {a: held for a, held in every.items()
+               if any(h.via_assignment or h.kind is MemberKind.USER for h in held)}
+    ascii_only = all(h.member.isascii() for memo in memo_of.values() for h in memo.values()
                      if h.kind is MemberKind.USER)
     people = folded_directory(held_directory(session, every_user=not ascii_only)[0])
     groups: dict[int, Holdings] = {}

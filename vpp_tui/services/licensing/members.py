@@ -56,13 +56,11 @@ def to_device(row: m.DirectoryDevice) -> Device:
 
 
 def to_user(row: Any, devices: Iterable[Device], ids: AppleIds) -> User:
-    """`row`: a DirectoryUser or a row of its columns (upn, managed_apple_id,
-    personal_apple_id, active)."""
-    return User(upn=row.upn, managed_apple_id=row.managed_apple_id,
-                personal_apple_id=row.personal_apple_id, active=row.active,
-                devices=tuple(devices),
-                client_user_ids=ids.client_ids(row.upn, row.managed_apple_id,
-                                               row.personal_apple_id))
+    """`row`: a row of `_USER_COLUMNS` (upn, managed_apple_id, personal_apple_id,
+    active), unpacked once (attribute access per field cost 1 µs × 100k members)."""
+    upn, managed_apple_id, personal_apple_id, active = row
+    return User(upn, managed_apple_id, personal_apple_id, active, tuple(devices),
+                ids.client_ids(upn, managed_apple_id, personal_apple_id))
 
 
 _DU = m.DirectoryUser.__table__.c  # type: ignore[attr-defined]
@@ -76,6 +74,16 @@ _DEVICE_COLUMNS = (_DD.serial, _DD.platform, _DD.ownership, _DD.supervised, _DD.
                    _DD.enrolled_at)
 
 
+
+def _device(row: Any) -> Device:
+    """A row of `_DEVICE_COLUMNS` read as `to_device` reads it, unpacked once."""
+    (serial, platform, ownership, supervised, enrollment, kiosk, blocked, managed, primary,
+     enrolled_at) = row
+    return Device(serial, _PLATFORMS.get(platform, Platform.IOS),
+                  _OWNERSHIPS.get(ownership, Ownership.CORPORATE), supervised,
+                  _ENROLLMENTS.get(enrollment, Enrollment.DEVICE), kiosk, blocked, managed,
+                  primary, enrolled_at)
+
 def _devices_of(session: Session, upns: Any) -> dict[str, list[Device]]:
     """`upns`: a list, or a subquery of UPNs (one statement however many)."""
     found: dict[str, list[Device]] = {}
@@ -84,7 +92,7 @@ def _devices_of(session: Session, upns: Any) -> dict[str, list[Device]]:
     for part in parts:
         for row in session.execute(core_select(*_DEVICE_COLUMNS).where(
                 _DD.primary_user.in_(part)).order_by(_DD.id)):
-            found.setdefault(row.primary_user or "", []).append(to_device(row))
+            found.setdefault(row[8] or "", []).append(_device(row))
     return found
 
 
@@ -95,7 +103,7 @@ def users_by_upn(session: Session, upns: list[str], ids: AppleIds) -> dict[str, 
         rows += session.execute(core_select(*_USER_COLUMNS).where(
             _DU.upn.in_(upns[start:start + 500]))).all()
     devices = _devices_of(session, [r.upn for r in rows])
-    return {r.upn: to_user(r, devices.get(r.upn, ()), ids) for r in rows}
+    return {r[0]: to_user(r, devices.get(r[0], ()), ids) for r in rows}
 
 
 def group_row(session: Session, name: str) -> m.DirectoryGroup:
@@ -124,8 +132,8 @@ def load_group(session: Session, row: m.DirectoryGroup, ids: AppleIds) -> Group:
             _GM.group_id == row.id).order_by(_GM.position)).all()
         devices_of = _devices_of(session, members.scalar_subquery())
         return Group(row.name, GroupKind.USER, users=tuple(
-            to_user(r, devices_of.get(r.upn, ()), ids) for r in rows))
-    devices = [to_device(d) for d in session.execute(core_select(*_DEVICE_COLUMNS).join(
+            to_user(r, devices_of.get(r[0], ()), ids) for r in rows))
+    devices = [_device(d) for d in session.execute(core_select(*_DEVICE_COLUMNS).join(
         m.GroupMember.__table__, _GM.member == _DD.serial).where(
         _GM.group_id == row.id).order_by(_GM.position))]
     owners = core_select(_DD.primary_user).where(
@@ -134,7 +142,7 @@ def load_group(session: Session, row: m.DirectoryGroup, ids: AppleIds) -> Group:
         _DU.upn.in_(owners.scalar_subquery())).order_by(_DU.upn)).all()
     devices_of = _devices_of(session, owners.scalar_subquery())
     return Group(row.name, GroupKind.DEVICE, users=tuple(
-        to_user(r, devices_of.get(r.upn, ()), ids) for r in rows), devices=tuple(devices))
+        to_user(r, devices_of.get(r[0], ()), ids) for r in rows), devices=tuple(devices))
 
 
 def group_devices(group: Group) -> list[Device]:
