@@ -149,6 +149,8 @@ def _duplicates(held: Sequence[HeldRow],
                           []).append(row)
     found: list[Finding] = []
     for rows in groups.values():
+        if len(rows) < 2:  # one holding: nothing doubled (and no set built per holder)
+            continue
         distinct = {(r.key.pricing_param, r.target) for r in rows}
         if len(distinct) < 2:
             continue

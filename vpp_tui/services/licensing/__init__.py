@@ -52,14 +52,8 @@ from vpp_tui.services.licensing.common import (
     refuse,
     removal_settings,
 )
-from vpp_tui.services.licensing.facts import (
-    group_devices,
-    group_row,
-    holdings_of,
-    license_keys,
-    load_group,
-    to_pool,
-)
+from vpp_tui.services.licensing.facts import holdings_of, license_keys, to_pool
+from vpp_tui.services.licensing.members import group_devices, group_row, load_group
 from vpp_tui.services.licensing.rows import Rows, write_outcomes
 from vpp_tui.services.licensing.txn import (
     apply_counts,

@@ -46,13 +46,12 @@ from vpp_tui.services.context import ServiceContext
 from vpp_tui.services.errors import ServiceError
 from vpp_tui.services.licensing.apply import limits_of
 from vpp_tui.services.licensing.common import Target, load_target, reclaim
-from vpp_tui.services.licensing.facts import (
-    HELD,
-    apple_ids,
+from vpp_tui.services.licensing.facts import HELD, apple_ids, to_pool
+from vpp_tui.services.licensing.members import (
     assigned_groups,
+    held_directory,
     load_group,
     reach,
-    to_pool,
 )
 from vpp_tui.services.licensing.revoke import _holders
 from vpp_tui.services.licensing.views import LicensePreview, LicenseResult
@@ -78,7 +77,8 @@ def _reached(session: Session, asset_id: int, ids: Any,
 
 
 class _Held(NamedTuple):
-    """What the pending rule reads of a held license row (no ORM object per row)."""
+    """What the pending rule reads of a held license row (no ORM object per row; the
+    Core rows `_pending` reads have these fields and are used as they are)."""
 
     kind: str
     member: str
@@ -95,37 +95,53 @@ def _held(lic: _Held, member: str, known: set[str]) -> HeldLicense:
                        known=lic.source == "console" or member.casefold() in known)
 
 
-def _pending(session: Session) -> dict[int, Holdings]:
+def _pending(session: Session, ids_of: dict[int, Any] | None = None
+             ) -> dict[int, Holdings]:
     """Per asset, the holders whose license is pending reclaim (derived, never stored).
     Linear in the held rows: each token's Apple users are read once (issue 13: once per
-    asset, with every person's ids gathered again per asset)."""
+    asset, with every person's ids gathered again per asset), and only the directory
+    users a held row can name (`held_directory`), not the whole directory. `ids_of`:
+    filled with each token's `AppleIds` read here, by token id (for the plans)."""
     # Core reads: no ORM row processing for 100k rows (read only, in a fresh session).
-    du, lic, asset = (t.__table__.c for t in (m.DirectoryUser, m.License, m.Asset))
-    people = folded_directory({upn: active for upn, active in session.execute(
-        sa_select(du.upn, du.active))})
+    lic, asset = (t.__table__.c for t in (m.License, m.Asset))
     rows = session.execute(sa_select(
         lic.asset_id, lic.kind, lic.member, lic.client_user_id, lic.assignment_id,
         lic.source, asset.token_id).join(m.Asset.__table__, asset.id == lic.asset_id).where(
         lic.status.in_(HELD))).all()
-    by_asset: dict[int, list[_Held]] = {}
+    ids_of = {} if ids_of is None else ids_of
+    known_of: dict[int, set[str]] = {}
+    # One HeldLicense per distinct row shape of a token (a person holding four items is
+    # resolved once, not four times): the same answer, a quarter of the work.
+    memo_of: dict[int, dict[tuple, HeldLicense]] = {}
     token_of: dict[int, int] = {}
-    for asset_id, kind, member, cid, assignment_id, source, token_id in rows:
-        by_asset.setdefault(asset_id, []).append(
-            _Held(kind, member, cid, assignment_id, source))
-        token_of[asset_id] = token_id
-    ids_of: dict[int, tuple[Any, set[str]]] = {}
+    every: dict[int, list[HeldLicense]] = {}
+    for row in rows:  # Core rows: each has _Held's fields (and asset_id, token_id)
+        asset_id, token_id = row[0], row[6]
+        memo = memo_of.get(token_id)
+        if memo is None:  # once per token, not once per asset
+            if token_id not in ids_of:
+                ids_of[token_id] = apple_ids(session, token_id)
+            known_of[token_id] = {upn for upn, apple in ids_of[token_id].rows_of.items()
+                                  if any(r.upn for r in apple)}
+            memo = memo_of[token_id] = {}
+        key = (row[1], row[2], row[3], row[4] is None, row[5])
+        one = memo.get(key)
+        if one is None:
+            one = memo[key] = _held(row, ids_of[token_id].member_of(row), known_of[token_id])
+        held = every.get(asset_id)
+        if held is None:
+            held = every[asset_id] = []
+            token_of[asset_id] = token_id
+        held.append(one)
+    held_of = {a: held for a, held in every.items()
+               if any(h.via_assignment or h.kind is MemberKind.USER for h in held)}
+    ascii_only = all(h.member.isascii() for memo in memo_of.values() for h in memo.values()
+                     if h.kind is MemberKind.USER)
+    people = folded_directory(held_directory(session, every_user=not ascii_only)[0])
     groups: dict[int, Holdings] = {}
     found: dict[int, Holdings] = {}
-    for asset_id, licenses in by_asset.items():
-        token_id = token_of[asset_id]
-        if token_id not in ids_of:  # once per token, not once per asset
-            loaded = apple_ids(session, token_id)
-            ids_of[token_id] = (loaded, {upn for upn, rows in loaded.rows_of.items()
-                                         if any(r.upn for r in rows)})
-        ids, known = ids_of[token_id]
-        held = [_held(lic, ids.member_of(lic), known) for lic in licenses]
-        if not any(h.via_assignment or h.kind is MemberKind.USER for h in held):
-            continue
+    for asset_id, held in held_of.items():
+        ids = ids_of[token_of[asset_id]]
         reached = (_reached(session, asset_id, ids, groups)
                    if any(h.via_assignment for h in held) else Holdings())
         pending = derive_pending(held, directory_users=people, reached=reached)
@@ -153,12 +169,13 @@ def _plan(session: Session, t: Target, holdings: Holdings, limits: Any,  # noqa:
     return plan, users
 
 
-def _todo(ctx: ServiceContext) -> list[tuple[int, Holdings, AssetView]]:
+def _todo(ctx: ServiceContext, ids_of: dict[int, Any] | None = None
+          ) -> list[tuple[int, Holdings, AssetView]]:
     """(asset id, holders pending reclaim, item) for every item in the admin's reach,
     by item name then token. Raises AccessDenied without APPS_REVOKE_HOLDER when
-    something is pending."""
+    something is pending. `ids_of`: as `_pending`'s."""
     with ctx.store.session() as session:
-        todo = {a: (h, _view(session, a)) for a, h in _pending(session).items()}
+        todo = {a: (h, _view(session, a)) for a, h in _pending(session, ids_of).items()}
     if todo:
         authorize(ctx, Permission.APPS_REVOKE_HOLDER)
         reach = visible_token_names(ctx, Permission.APPS_REVOKE_HOLDER)
@@ -167,12 +184,13 @@ def _todo(ctx: ServiceContext) -> list[tuple[int, Holdings, AssetView]]:
     return [(a, h, v) for a, (h, v) in ordered]
 
 
-def _dry_plans(ctx: ServiceContext, todo: list[tuple[int, Holdings, AssetView]]
-               ) -> list[Plan]:
+def _dry_plans(ctx: ServiceContext, todo: list[tuple[int, Holdings, AssetView]],
+               known: dict[int, Any] | None = None) -> list[Plan]:
     """The plan of each item of `todo` (Apple's default batch sizes), in one session that
-    reads each token's identities and each group's reach once."""
+    reads each token's identities and each group's reach once. `known`: identities
+    already read (by token id, as `load_target`'s), for a plan made right after `_todo`."""
     plans = []
-    known: dict[int, Any] = {}
+    known = {} if known is None else known
     groups: dict[int, Holdings] = {}
     with ctx.store.session() as session:
         for _asset_id, holdings, view in todo:
@@ -185,9 +203,11 @@ def plan_departures(ctx: ServiceContext) -> list[LicensePreview]:
     """The dry run of `reclaim_departures`: per item holding licenses pending reclaim, in
     its order, the revoke plan (Apple's default batch sizes). Nothing is written, Apple
     is not called. Raises as `reclaim_departures` before anything is sent."""
-    todo = _todo(ctx)
+    ids_of: dict[int, Any] = {}  # each token's Apple users read once for both steps
+    todo = _todo(ctx, ids_of)
     return [LicensePreview(plan, view.name, view.adam_id, view.token)
-            for (_a, _h, view), plan in zip(todo, _dry_plans(ctx, todo), strict=True)]
+            for (_a, _h, view), plan in zip(todo, _dry_plans(ctx, todo, ids_of),
+                                            strict=True)]
 
 
 def reclaim_departures(ctx: ServiceContext, *,
@@ -199,8 +219,9 @@ def reclaim_departures(ctx: ServiceContext, *,
     APPS_ASSIGN when something is pending; Apple errors end up in `LicenseResult.error`, and what Apple did not
     confirm stays pending for the next import.
     """
-    ordered = _todo(ctx)
-    dry = _dry_plans(ctx, ordered)
+    ids_of: dict[int, Any] = {}
+    ordered = _todo(ctx, ids_of)
+    dry = _dry_plans(ctx, ordered, ids_of)
     results = []
     for done, (asset_id, holdings, view) in enumerate(ordered):
         if on_progress is not None:

@@ -1,15 +1,17 @@
-"""From the store to the license engine's inputs: items, groups, holders, Apple user ids.
+"""From the store to the license engine's inputs: items, holders, Apple user ids.
 
 The engine (`domain.licensing`) decides; this module only reads rows and builds its plain
-inputs. Apple users belong to the location, not to a token (apple-api.md §2.9–2.10): a
-person's Apple identities are the `AppleUser` rows of every token of the location, matched
-by UPN (or by the e-mail Apple was given, for users another MDM registered), else the
-clientUserIds this console will register when the person first needs a user license
+inputs (the directory's users, devices and groups: `licensing.members`). Apple users
+belong to the location, not to a token (apple-api.md §2.9–2.10): a person's Apple
+identities are the `AppleUser` rows of every token of the location, matched by UPN (or by
+the e-mail Apple was given, for users another MDM registered), else the clientUserIds
+this console will register when the person first needs a user license
 (`minted_client_user_id`; two for a person with a personal and a Managed Apple ID).
 """
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -19,24 +21,14 @@ from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
 from vpp_tui.domain.licensing import (
-    Device,
-    Enrollment,
-    Group,
-    GroupKind,
     Holdings,
     Item,
-    Ownership,
-    Platform,
     Pool,
     ProductType,
-    User,
     people,
 )
 from vpp_tui.domain.licensing.model import AppleAccount, apple_accounts, platforms_from_apple
-from vpp_tui.domain.text import quote
-from vpp_tui.i18n import _
 from vpp_tui.services.apple_link import installation_in
-from vpp_tui.services.errors import NotFound
 from vpp_tui.services.licensing.plain import (
     AppleUserLike,
     AppleUserRow,
@@ -50,6 +42,7 @@ from vpp_tui.store import models as m
 # orphans at Apple, two tokens of one location agree, and two installations never mint
 # the same id for one person.
 _NS = uuid.UUID("6c1f3f0e-5d2b-4a8e-9b57-0f4f2d8f7a41")
+_NS_BYTES = _NS.bytes
 HELD = ("licensed", "pending")
 
 
@@ -62,7 +55,14 @@ def minted_client_user_id(installation: str, location: str, upn: str,
     personal and a Managed Apple ID.
     """
     suffix = f":{account}" if account else ""
-    return str(uuid.uuid5(_NS, f"{installation}:{location}:{upn.casefold()}{suffix}"))
+    # uuid.uuid5, spelled out: the same string at a third of the cost (a plan for a
+    # 100k-member group mints one per member; issue 13).
+    digest = bytearray(hashlib.sha1(
+        _NS_BYTES + f"{installation}:{location}:{upn.casefold()}{suffix}".encode()).digest())
+    digest[6] = (digest[6] & 0x0F) | 0x50  # version 5
+    digest[8] = (digest[8] & 0x3F) | 0x80  # RFC 4122 variant
+    x = digest[:16].hex()
+    return f"{x[:8]}-{x[8:12]}-{x[12:16]}-{x[16:20]}-{x[20:]}"
 
 
 def to_item(asset: m.Asset) -> Item:
@@ -76,23 +76,6 @@ def to_item(asset: m.Asset) -> Item:
 
 def to_pool(asset: m.Asset) -> Pool:
     return Pool(total=asset.total, used=asset.assigned)
-
-
-def _enum(kind: type, value: str | None, default):  # noqa: ANN001, ANN202
-    try:
-        return kind(value)
-    except ValueError:
-        return default
-
-
-def to_device(row: m.DirectoryDevice) -> Device:
-    return Device(serial=row.serial, platform=_enum(Platform, row.platform, Platform.IOS),
-                  ownership=_enum(Ownership, row.ownership, Ownership.CORPORATE),
-                  supervised=row.supervised,
-                  enrollment=_enum(Enrollment, row.enrollment, Enrollment.DEVICE),
-                  kiosk=row.kiosk, app_store_blocked=row.app_store_blocked,
-                  managed=row.managed, primary_user=row.primary_user,
-                  enrolled_at=row.enrolled_at)
 
 
 @dataclass
@@ -161,6 +144,14 @@ class AppleIds:
 
     def client_ids(self, upn: str, managed_apple_id: str | None = None,
                    personal_apple_id: bool = False) -> tuple[str, ...]:
+        if upn.casefold() not in self.rows_of:  # no Apple user yet: `identities` mints all
+            accounts = apple_accounts(managed_apple_id, personal_apple_id)
+            first = minted_client_user_id(self.installation, self.location, upn)
+            if len(accounts) == 1:  # most people: one id, no generator per person
+                return (first,)
+            return (first, *(minted_client_user_id(self.installation, self.location, upn,
+                                                   str(account))
+                             for account in accounts[1:]))
         return tuple(cid for _a, cid, _r in self.identities(upn, managed_apple_id,
                                                             personal_apple_id))
 
@@ -231,67 +222,6 @@ def columns_of(model: type) -> Any:
     return core_select(*(getattr(model, c.key) for c in model.__table__.c))  # type: ignore[attr-defined]
 
 
-def to_user(row: m.DirectoryUser, devices: Iterable[Device], ids: AppleIds) -> User:
-    return User(upn=row.upn, managed_apple_id=row.managed_apple_id,
-                personal_apple_id=row.personal_apple_id, active=row.active,
-                devices=tuple(devices),
-                client_user_ids=ids.client_ids(row.upn, row.managed_apple_id,
-                                               row.personal_apple_id))
-
-
-def _devices_of(session: Session, upns: list[str]) -> dict[str, list[Device]]:
-    found: dict[str, list[Device]] = {}
-    for start in range(0, len(upns), 500):
-        part = upns[start:start + 500]
-        for row in session.execute(columns_of(m.DirectoryDevice).where(
-                col(m.DirectoryDevice.primary_user).in_(part))):
-            found.setdefault(row.primary_user or "", []).append(to_device(row))
-    return found
-
-
-def users_by_upn(session: Session, upns: list[str], ids: AppleIds) -> dict[str, User]:
-    rows: list[Any] = []  # DirectoryUser columns
-    for start in range(0, len(upns), 500):
-        rows += session.execute(columns_of(m.DirectoryUser).where(
-            col(m.DirectoryUser.upn).in_(upns[start:start + 500]))).all()
-    devices = _devices_of(session, [r.upn for r in rows])
-    return {r.upn: to_user(r, devices.get(r.upn, ()), ids) for r in rows}
-
-
-def group_row(session: Session, name: str) -> m.DirectoryGroup:
-    row = session.exec(select(m.DirectoryGroup).where(m.DirectoryGroup.name == name)).first()
-    if row is None:
-        raise NotFound(_("no group named {name}; import it with 'vpp-tui directory import'")
-                       .format(name=quote(name)))
-    return row
-
-
-def group_members(session: Session, group_id: int) -> list[str]:
-    return list(session.exec(select(m.GroupMember.member).where(
-        m.GroupMember.group_id == group_id).order_by(col(m.GroupMember.position))).all())
-
-
-def load_group(session: Session, row: m.DirectoryGroup, ids: AppleIds) -> Group:
-    members = group_members(session, row.id or 0)
-    if row.kind == "user":
-        users = users_by_upn(session, members, ids)
-        return Group(row.name, GroupKind.USER, users=tuple(users.values()))
-    devices: list[Device] = []
-    for start in range(0, len(members), 500):
-        devices += [to_device(d) for d in session.execute(columns_of(m.DirectoryDevice).where(
-            col(m.DirectoryDevice.serial).in_(members[start:start + 500])))]
-    owners = sorted({d.primary_user for d in devices if d.primary_user})
-    users = users_by_upn(session, owners, ids)
-    return Group(row.name, GroupKind.DEVICE, users=tuple(users.values()),
-                 devices=tuple(devices))
-
-
-def group_devices(group: Group) -> list[Device]:
-    if group.kind is GroupKind.DEVICE:
-        return list(group.devices)
-    return [d for u in group.users for d in u.devices]
-
-
 def location_asset_ids(session: Session, asset_id: int) -> list[int]:
     """The ids of one item (adamId, pricingParam) under every token of its location,
     this asset's first: Apple's assignments are the location's (apple-api.md §2.5)."""
@@ -335,34 +265,4 @@ def holdings_of(rows: Iterable[LicenseKey | m.License], ids: AppleIds) -> Holdin
             users.add(ids.member_of(lic))
         else:
             devices.add(lic.member)
-    return Holdings(users=frozenset(users), devices=frozenset(devices))
-
-
-def assigned_groups(session: Session, asset_id: int) -> list[tuple[m.Assignment,
-                                                                   m.DirectoryGroup]]:
-    return list(session.exec(select(m.Assignment, m.DirectoryGroup).join(
-        m.DirectoryGroup, col(m.DirectoryGroup.id) == col(m.Assignment.group_id)).where(
-        m.Assignment.asset_id == asset_id)).all())
-
-
-def reach(group: Group) -> Holdings:
-    """Every member an assignment to `group` can license: users, devices, users' devices."""
-    users = {u.upn for u in group.users} if group.kind is GroupKind.USER else set()
-    devices = {d.serial for d in group_devices(group)}
-    if group.kind is GroupKind.DEVICE:
-        users |= {d.primary_user for d in group.devices if d.primary_user}
-    return Holdings(users=frozenset(users), devices=frozenset(devices))
-
-
-def still_assigned(session: Session, asset_id: int, except_group: int | None,
-                   ids: AppleIds) -> Holdings:
-    """Members other assignments (not Uninstall) of the same asset still reach."""
-    users: set[str] = set()
-    devices: set[str] = set()
-    for assignment, row in assigned_groups(session, asset_id):
-        if row.id == except_group or assignment.intent == "uninstall":
-            continue
-        reached = reach(load_group(session, row, ids))
-        users |= reached.users
-        devices |= reached.devices
     return Holdings(users=frozenset(users), devices=frozenset(devices))

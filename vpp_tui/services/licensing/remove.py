@@ -23,15 +23,8 @@ from vpp_tui.services.context import ServiceContext
 from vpp_tui.services.errors import NotFound
 from vpp_tui.services.licensing.apply import limits_of
 from vpp_tui.services.licensing.common import Target, load_target, reclaim, removal_settings
-from vpp_tui.services.licensing.facts import (
-    group_row,
-    holdings_of,
-    license_keys,
-    license_rows,
-    load_group,
-    still_assigned,
-    to_pool,
-)
+from vpp_tui.services.licensing.facts import holdings_of, license_keys, license_rows, to_pool
+from vpp_tui.services.licensing.members import group_row, load_group, still_assigned
 from vpp_tui.services.licensing.views import (
     Failure,
     Holder,

@@ -48,11 +48,10 @@ from vpp_tui.services.licensing.facts import (
     columns_of,
     holdings_of,
     license_keys,
-    to_device,
     to_item,
     to_pool,
-    users_by_upn,
 )
+from vpp_tui.services.licensing.members import to_device, users_by_upn
 from vpp_tui.services.licensing.rows import Rows, write_outcomes
 from vpp_tui.services.licensing.txn import (
     Counts,

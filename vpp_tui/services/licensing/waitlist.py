@@ -48,7 +48,8 @@ from vpp_tui.services.licensing.apply import (
     store_users,
     targets_for,
 )
-from vpp_tui.services.licensing.facts import AppleIds, apple_ids, users_by_upn
+from vpp_tui.services.licensing.facts import AppleIds, apple_ids
+from vpp_tui.services.licensing.members import users_by_upn
 from vpp_tui.services.licensing.rows import Rows
 from vpp_tui.services.licensing.txn import (
     Counts,

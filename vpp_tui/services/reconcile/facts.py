@@ -21,7 +21,8 @@ from vpp_tui.domain.reconcile import (
     ItemKey,
     NotHeld,
 )
-from vpp_tui.services.licensing.facts import HELD, AppleIds, apple_ids, load_group, to_item
+from vpp_tui.services.licensing.facts import HELD, AppleIds, apple_ids, to_item
+from vpp_tui.services.licensing.members import held_directory, load_group
 from vpp_tui.store import models as m
 
 CHUNK = 500
@@ -80,43 +81,47 @@ def load_facts(session: Session, token_names: frozenset[str] | set[str]) -> Fact
     # Each license as plain columns, each asset's item and key once (issue 13: an ORM
     # object per license row and an Item built per row cost seconds at 100k rows).
     items = {i: to_item(a) for i, a in assets.items()}
-    lic = m.License
-    rows: list[Any] = []
+    lic, asset_t = m.License.__table__.c, m.Asset.__table__.c  # type: ignore[attr-defined]
+    rows: list[Any] = []  # Core rows (no ORM row processing), unpacked once each below
     for part in _chunks(token_ids):
-        rows += session.execute(sa_select(  # type: ignore[call-overload]
+        rows += session.execute(sa_select(
             lic.id, lic.asset_id, lic.kind, lic.member, lic.client_user_id, lic.serial,
             lic.status, lic.assignment_id, lic.source).join(
-            m.Asset, col(m.Asset.id) == col(lic.asset_id)).where(
-            col(m.Asset.token_id).in_(part)).order_by(col(lic.id))).all()
+            m.Asset.__table__, asset_t.id == lic.asset_id).where(
+            asset_t.token_id.in_(part)).order_by(lic.id)).all()
     used: set[int] = set()
+    ascii_only = True
     place: dict[int, tuple[str, str, AppleIds, ItemKey]] = {}
     for asset_id, asset in assets.items():
         token = by_id[asset.token_id]
         loc = _location(token)
         place[asset_id] = (token.name, loc, facts.ids[loc],
                            ItemKey(loc, asset.adam_id, asset.pricing_param))
+    user = MemberKind.USER
+    held, not_held = facts.held, facts.not_held
     for row in rows:
-        used.add(row.asset_id)
-        token_name, loc, ids, item_key = place[row.asset_id]
-        kind = _KINDS[row.kind]
+        license_id, asset_id, kind_name, raw, cid, serial, state, assignment_id, source = row
+        used.add(asset_id)
+        token_name, loc, ids, item_key = place[asset_id]
+        kind = _KINDS[kind_name]
         member = ids.member_of(row)
-        if row.status in HELD:
-            target = (row.client_user_id or row.member) if kind is MemberKind.USER else (
-                row.serial or row.member)
+        if state in HELD:
+            ascii_only = ascii_only and member.isascii()
+            target = (cid or raw) if kind is user else (serial or raw)
             status, ours = apple_users.get((loc, target), (None, False))
-            facts.held.append(HeldRow(
-                row.id or 0, row.asset_id, token_name, item_key, kind, member, target,
-                items[row.asset_id], status if kind is MemberKind.USER else None,
-                created_here=ours or row.source == "console",
-                via_assignment=row.assignment_id is not None,
-                from_console=row.source == "console"))
-        elif row.status in ("failed", "waitlisted"):
-            facts.not_held.append(NotHeld(row.id or 0, item_key, kind, member, row.status))
+            console = source == "console"
+            held.append(HeldRow(
+                license_id or 0, asset_id, token_name, item_key, kind, member, target,
+                items[asset_id], status if kind is user else None,
+                created_here=ours or console, via_assignment=assignment_id is not None,
+                from_console=console))
+        elif state in ("failed", "waitlisted"):
+            not_held.append(NotHeld(license_id or 0, item_key, kind, member, state))
     assets = {i: a for i, a in assets.items() if i in used}
-    facts.directory = Directory(
-        {upn.casefold(): active for upn, active in session.exec(
-            select(m.DirectoryUser.upn, m.DirectoryUser.active)).all()},
-        dict(session.exec(select(m.DirectoryDevice.serial, m.DirectoryDevice.managed)).all()))
+    # Only the directory users and devices a held row can name (issue 13).
+    users, devices = held_directory(session, every_user=not ascii_only)
+    facts.directory = Directory({upn.casefold(): active for upn, active in users.items()},
+                                devices)
     _load_intentions(session, facts, by_id, assets)
     facts.assets = assets
     return facts

@@ -38,7 +38,8 @@ from vpp_tui.services.context import ServiceContext
 from vpp_tui.services.errors import ServiceError
 from vpp_tui.services.licensing.apply import limits_of
 from vpp_tui.services.licensing.common import load_target, reclaim
-from vpp_tui.services.licensing.facts import columns_of, to_device, to_pool
+from vpp_tui.services.licensing.facts import columns_of, to_pool
+from vpp_tui.services.licensing.members import to_device
 from vpp_tui.services.licensing.views import LicensePreview, LicenseResult
 from vpp_tui.services.licensing.waitlist import serve_asset, with_served
 from vpp_tui.services.reconcile import (
