@@ -21,6 +21,15 @@ def token_state_label(state: str) -> str:
     }.get(state, state)
 
 
+def job_state_label(state: str) -> str:
+    """A worker job's state (domain.jobs: `queued`, `running`, `done`, `failed`,
+    `cancelled`) as a person reads it; the stored value stays English."""
+    return {
+        "queued": _("queued"), "running": _("running"), "done": _("done"),
+        "failed": _("failed"), "cancelled": _("cancelled"),
+    }.get(state, state)
+
+
 def sync_status_label(status: str) -> str:
     """A token's last sync status or a sync run's status (domain.outcomes: `none`,
     `in_progress`, `completed`, `failed`, `interrupted`, `skipped`)."""
