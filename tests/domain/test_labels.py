@@ -78,3 +78,10 @@ def test_job_state_label_covers_every_job_state() -> None:
 
     assert [job_state_label(s) for s in jobs.STATES] == list(jobs.STATES)  # English
     assert job_state_label("unknown") == "unknown"
+
+
+def test_member_kind_label_reads_user_and_device_as_words() -> None:
+    from vpp_tui.domain.labels import member_kind_label
+
+    assert [member_kind_label(k) for k in ("user", "device", "group", "x")] == [
+        "User", "Device", "Group", "x"]

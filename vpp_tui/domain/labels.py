@@ -56,6 +56,13 @@ def owner_label(name: str | None, metadata: str | None) -> str:
     return f"{owner} ({meta})" if meta and meta != owner else owner
 
 
+def member_kind_label(kind: str) -> str:
+    """Who holds or gets a license (domain.licensing `MemberKind`: `user`, `device`;
+    and `group` in the directory) as a person reads it: "User", "Device", "Group";
+    unknown values read as themselves. The stored and JSON values stay English."""
+    return {"user": _("User"), "device": _("Device"), "group": _("Group")}.get(kind, kind)
+
+
 def edition_label(pricing_param: str | None) -> str:
     """An item's edition from Apple's `pricingParam` (apple-api.md "pricingParam"): `STDQ`
     is the standard edition, `PLUS` the edition with extras (books sold in both are two
