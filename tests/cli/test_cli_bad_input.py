@@ -183,3 +183,19 @@ def test_token_set_with_a_plain_http_notification_url_is_refused_and_nothing_cha
                       "http://mdm.example.com/notify")
     assert_refused(outcome, before, cli.dump(), mentions="https://")
     assert cli.sim.location("North Campus").notification_url is None
+
+
+def test_token_set_with_an_empty_notification_url_clears_it(cli: Cli) -> None:
+    """Fault: `--notification-url ""` was refused (exit 2): the URL could not be cleared."""
+    from vpp_tui.simulator.notify import Notifier
+
+    cli.sim.notifier = Notifier(post=lambda *_a: 200, delays=())
+    north = next(f for f in cli.sim.token_files() if f.location_name == "North Campus")
+    assert cli.run("token", "add", cli.write("n.vpptoken", north.content), "--name", "North",
+                   "--apple-id", APPLE_ID, "--consent").code == 0
+    url = "https://mdm.example.com/vpp/notify"
+    assert cli.run("token", "set", "North", "--notification-url", url).code == 0
+    outcome = cli.run("token", "set", "North", "--notification-url", "", "--json")
+    assert (outcome.code, outcome.stderr) == (0, "")
+    assert json.loads(outcome.stdout)["notification_url"] is None
+    assert cli.sim.location("North Campus").notification_types == []

@@ -70,3 +70,18 @@ def test_edition_label_reads_stdq_as_standard_and_plus_as_the_edition_with_extra
     assert edition_label(None) == "Standard"  # Apple's default when it omits the field
     assert edition_label("PLUS") == "Plus (extras)"
     assert edition_label("OTHER") == "OTHER"
+
+
+def test_job_state_label_covers_every_job_state() -> None:
+    from vpp_tui.domain import jobs
+    from vpp_tui.domain.labels import job_state_label
+
+    assert [job_state_label(s) for s in jobs.STATES] == list(jobs.STATES)  # English
+    assert job_state_label("unknown") == "unknown"
+
+
+def test_member_kind_label_reads_user_and_device_as_words() -> None:
+    from vpp_tui.domain.labels import member_kind_label
+
+    assert [member_kind_label(k) for k in ("user", "device", "group", "x")] == [
+        "User", "Device", "Group", "x"]

@@ -84,3 +84,9 @@ def test_fault_notification_url_with_credentials_space_or_bad_port_is_refused(ur
 def test_notification_url_with_a_real_port_is_accepted() -> None:
     assert rules.check_notification_url("https://mdm.example.com:8443/vpp") == (
         "https://mdm.example.com:8443/vpp")
+
+
+def test_clears_notification_url_only_for_an_empty_value() -> None:
+    assert rules.clears_notification_url("") and rules.clears_notification_url("  ")
+    assert not rules.clears_notification_url(None)
+    assert not rules.clears_notification_url("https://mdm.example.com/n")

@@ -271,3 +271,35 @@ def test_listen_answers_apple_before_applying_and_keeps_a_failed_apply_for_retry
     assert [r.status for r in notifications.apply_pending(world.ctx)] == [200]
     assert asset(world, ITEM).total == item.total + 3
     assert notifications.apply_pending(world.ctx) == []
+
+
+def test_empty_notification_url_in_token_settings_stops_notifications_and_clears_it(
+        world) -> None:
+    """Fault: an empty URL was refused ("the notification URL is empty"): a token's
+    notifications could be set but never stopped. Now Apple is told to send no type and
+    the URL and the secret's digest are forgotten (a late POST with the old bearer: 401)."""
+    from vpp_tui.services import tokens
+
+    add(world, NORTH)
+    _receipts, bearer = _registered(world)
+    view = tokens.update_settings(world.ctx, NORTH, notification_url="  ")
+    assert view.notification_url is None
+    assert world.sim.location(NORTH_UID).notification_types == []
+    with world.ctx.store.session() as s:
+        token = s.exec(select(m.Token).where(m.Token.name == NORTH)).one()
+    assert (token.notification_url, token.notification_token_sha256) == (None, None)
+    late = _envelope("ASSET_COUNT", {}, "late")
+    assert notifications.receive(world.ctx, bearer, late).status == 401
+    [entry] = [e for e in audit.list_entries(world.ctx, limit=3)
+               if e.action == "token.notifications"][:1]
+    assert "stopped" in (entry.detail or "")
+
+
+def test_clearing_a_notification_url_never_set_sends_nothing_to_apple(sqlite_world) -> None:
+    from vpp_tui.services import tokens
+
+    world = sqlite_world
+    add(world, NORTH)
+    seen = world.transport.count
+    tokens.update_settings(world.ctx, NORTH, notification_url="")
+    assert world.transport.count == seen

@@ -11,6 +11,7 @@ from textual.widgets import DataTable
 from tests.ui.conftest import SIZE, settle
 from tests.ui.test_palette import best_hit
 from vpp_tui.domain import jobs as rules
+from vpp_tui.domain.labels import job_state_label
 from vpp_tui.services.context import ServiceContext
 from vpp_tui.store import models as m
 from vpp_tui.ui.screens.confirm import ConfirmScreen
@@ -67,6 +68,22 @@ def state_of(ctx: ServiceContext, job_id: int) -> tuple[str, bool]:
 def shown(app) -> list[tuple[str, ...]]:  # noqa: ANN001
     table = app.screen.query_one("#jobs-table", DataTable)
     return [tuple(str(c) for c in table.get_row_at(i)) for i in range(table.row_count)]
+
+
+def field_lines(app) -> list[str]:  # noqa: ANN001
+    """The job details' lines as painted, trailing blanks cut."""
+    fields = app.screen.query_one("#job-fields")
+    return ["".join(seg.text for seg in fields.render_line(y)).rstrip()
+            for y in range(fields.size.height)]
+
+
+async def open_details(pilot, job_id: int) -> None:  # noqa: ANN001
+    await settle(pilot)
+    await pilot.press("j")
+    await settle(pilot)
+    await select_job(pilot, job_id)
+    await pilot.press("enter")
+    await settle(pilot)
 
 
 async def select_job(pilot, job_id: int) -> None:  # noqa: ANN001
@@ -130,7 +147,7 @@ async def test_enter_shows_a_failed_jobs_error_whole(ctx, make_app) -> None:
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, JobDetailScreen)
-        text = str(app.screen.query_one("#job-fields").render())
+        text = " ".join(field_lines(app))
         assert "Error" in text and "the token expired (9621) [renew it]" in text
         assert "item: Star Chart; group: Teachers" in text and "svc@host-b:4242:9f3a" in text
         await pilot.press("escape")
@@ -196,3 +213,76 @@ async def test_the_list_follows_the_queue_and_pages_in_sql(ctx, make_app) -> Non
         app.store_changed("sync")  # a store change event reaches the screen
         await settle(pilot)
         assert shown(app)[2][4:6] == ("running", "1/4")
+
+
+async def test_job_details_what_wraps_inside_its_column_not_back_at_the_left_edge(
+        ctx, make_app) -> None:
+    """Fault: a long "What" continued at the dialog's left edge, under the labels."""
+    ids = add_jobs(ctx)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_details(pilot, ids[rules.FAILED])
+        lines = field_lines(app)
+        first = next(i for i, line in enumerate(lines) if line.lstrip().startswith("What"))
+        column = lines[first].index("item:")
+        assert lines[first + 1].strip().startswith("license") or "license" in lines[first]
+        wrapped = lines[first + 1]
+        assert wrapped[:column].strip() == "" and wrapped[column] != " ", lines
+        assert lines[first + 2].lstrip().startswith("Queued by")
+
+
+async def test_jobs_list_state_does_not_run_into_the_progress(ctx, make_app) -> None:
+    """Fault: "running2/5": the state's last letter met the progress. Progress is
+    right-aligned in its column now, clear of the state."""
+    ids = add_jobs(ctx)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("j")
+        await settle(pilot)
+        table = app.screen.query_one("#jobs-table", DataTable)
+        row = [str(r.value) for r in table.rows].index(str(ids[rules.RUNNING]))
+        line = "".join(seg.text for seg in table.render_line(row + 1))
+        gap = line[line.index("running") + len("running"):line.index("2/5")]
+        assert gap.strip() == "" and len(gap) >= 3, line
+
+
+async def test_job_states_are_shown_translated_and_stored_in_english(ctx, make_app) -> None:
+    """Fault: job states showed raw ("queued", "failed") in a French console."""
+    from vpp_tui.i18n import set_language
+
+    ids = add_jobs(ctx)
+    set_language("fr")  # the conftest puts English back after the test
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("j")
+        await settle(pilot)
+        states = [r[4] for r in shown(app)]
+        assert states == [job_state_label(s) for s in (rules.QUEUED, rules.RUNNING,
+                                                        rules.FAILED, rules.DONE)]
+        assert state_of(ctx, ids[rules.FAILED]) == (rules.FAILED, False)
+
+
+async def test_jobs_footer_fits_80_columns_in_french(ctx, make_app) -> None:
+    """Fault: at 80x24 in French the footer ran past the screen (the palette key covered
+    the last keys). Keys that do not fit are left out, greyed ones first."""
+    from textual.widgets._footer import FooterKey
+
+    from vpp_tui.i18n import set_language
+    from vpp_tui.ui.widgets.footer import Footer
+
+    add_jobs(ctx)
+    set_language("fr")  # the conftest puts English back after the test
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("j")
+        await settle(pilot)
+        footer = app.screen.query_one(Footer)
+        keys = [k for k in footer.query(FooterKey) if k.display]
+        palette = next(k for k in keys if k.has_class("-command-palette"))
+        ends = [k.region.right for k in keys if k is not palette]
+        assert max(ends) <= palette.region.x, ends
+        assert {"close", "cancel_job", "app.quit"} <= {k.action for k in keys}
+        assert footer.left_out[:2] == ["page(1)", "page(-1)"]  # greyed: no other page

@@ -94,3 +94,19 @@ def test_reclaim_review_says_a_retired_apple_users_person_stays_unlicensed(demo)
     demo_service.add_intent(ctx)
     text = "\n".join(line.plain for line in review_lines(review_reclaim(ctx, ["departed_user"])))
     assert "Teachers" in text and "vpp-tui assign" in text
+
+
+async def test_reconcile_rows_show_member_kind_and_edition_as_labels_not_raw_codes(
+        demo, demo_app):
+    """Fault: rows showed `device` / `user` and Apple's `STDQ` as stored."""
+    from vpp_tui.domain.labels import edition_label, member_kind_label
+
+    app = demo_app()
+    async with app.run_test(size=TALL) as pilot:
+        screen = await _open(pilot, "unmanaged_device")
+        rows = screen.query_one("#reconcile-rows", DataTable)
+        kinds = {str(rows.get_cell(k.value, "kind")) for k in rows.rows}
+        editions = {str(rows.get_cell(k.value, "edition")) for k in rows.rows}
+        assert kinds == {member_kind_label("device")} == {"Device"}
+        assert editions and editions <= {edition_label("STDQ"), edition_label("PLUS")}
+        assert not editions & {"STDQ", "PLUS"}

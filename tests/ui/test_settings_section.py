@@ -141,3 +141,55 @@ async def test_language_switch_reaches_sections_already_built(make_app, ctx):
             assert settings_fr != settings_en
     finally:
         set_language("en")
+
+
+async def test_language_switch_retranslates_token_reasons_advice_and_section_keys(
+        demo, demo_app):
+    """Fault: after `l` (en → fr → en), a token's invalid reason and the Tokens advice
+    kept the language of the last read, and the section keys in help (F1) and the
+    palette kept the start-up language: texts translated when read, not when shown."""
+    from textual.widgets import DataTable as Table
+    from textual.widgets import Static
+
+    from tests.ui.conftest import select_token
+    from vpp_tui.i18n import set_language
+    from vpp_tui.ui.providers import palette_entries
+
+    def seen(app) -> tuple[str, str, list[str], list[str]]:  # noqa: ANN001
+        table = app.screen.query_one("#tokens-table", Table)
+        reason = str(table.get_cell("Library", table.ordered_columns[0].key))
+        advice = str(app.screen.query_one("#tokens-advice", Static).render())
+        keys = [c.label for c in app.global_commands() if c.id.startswith("section.")]
+        palette = [e.title for e in palette_entries(app, "tokens") if e.mode is None]
+        return reason, advice, keys, palette
+
+    async def to_tokens(pilot) -> tuple[str, str, list[str], list[str]]:  # noqa: ANN001
+        await pilot.press("1")
+        await settle(pilot)
+        await select_token(pilot, "Library")
+        await settle(pilot)
+        return seen(pilot.app)
+
+    async def press_l(pilot, times: int) -> None:  # noqa: ANN001
+        await pilot.press("9")
+        await settle(pilot)
+        for _n in range(times):
+            await pilot.press("l")
+            await pilot.app.workers.wait_for_complete()
+            await settle(pilot)
+
+    app = demo_app()
+    try:
+        async with app.run_test(size=SIZE_40) as pilot:
+            await settle(pilot)
+            english = await to_tokens(pilot)
+            await press_l(pilot, 1)  # English → Français
+            french = await to_tokens(pilot)
+            await press_l(pilot, 2)  # → 简体中文 → English
+            again = await to_tokens(pilot)
+            assert "révoqué" in french[0] and "revoked" not in french[0]
+            assert "Apple revoked" not in french[1]
+            assert "Jetons" in french[2] and any("Jetons" in t for t in french[3])
+            assert again == english
+    finally:
+        set_language("en")

@@ -35,3 +35,18 @@ class TestJobs:
             await settle(pilot)
 
         assert snap_compare(make_app(), terminal_size=size, run_before=run_before)
+
+
+def test_jobs_list_in_french_at_80x24(snap_compare, make_app, ctx):  # noqa: ANN001
+    """Fault: the footer ran one character past 80 columns in French."""
+    from vpp_tui.i18n import set_language
+
+    add_jobs(ctx)
+    set_language("fr")  # the conftest puts English back after the test
+
+    async def run_before(pilot) -> None:  # noqa: ANN001
+        await settle(pilot)
+        await pilot.press("j")
+        await settle(pilot)
+
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=run_before)

@@ -37,6 +37,23 @@ class TestTokens:
         assert snap_compare(demo_app(), terminal_size=SIZE,
                             run_before=steps("c", select="Science Dept"))
 
+    def test_settings_form_with_notification_url(self, snap_compare, demo_app, demo):  # noqa: ANN001
+        from vpp_tui.services import notifications
+        from vpp_tui.simulator.notify import Notifier
+
+        demo[1].notifier = Notifier(post=lambda *_a: 200, delays=())
+        notifications.register(demo[0], "North Campus", "https://mdm.example.com/vpp/notify")
+        assert snap_compare(demo_app(), terminal_size=SIZE,
+                            run_before=steps("e", select="North Campus"))
+
+    def test_settings_form_refusing_a_bad_notification_url(self, snap_compare, demo_app):  # noqa: ANN001
+        async def run_before(pilot) -> None:  # noqa: ANN001
+            await steps("e", select="North Campus")(pilot)
+            pilot.app.screen.query_one("#edit-notify").focus()
+            await steps(*"http://x/n", "enter")(pilot)
+
+        assert snap_compare(demo_app(), terminal_size=SIZE, run_before=run_before)
+
 
 class TestAddTokenWizard:
     def basics(self, demo, tmp_path) -> tuple[str, ...]:  # noqa: ANN001

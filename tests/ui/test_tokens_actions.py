@@ -254,3 +254,84 @@ async def test_shift_d_revokes_every_license_then_deletes(demo, demo_app):
         assert "North Campus" not in table_keys(app)
         actions = [a for a, _t, _r in last_actions(ctx, 10)]
         assert "license.revoke_all" in actions and "token.delete" in actions
+
+
+NOTIFY_URL = "https://mdm.example.com/vpp/notify"
+
+
+def _apple_accepts_notifications(simulator) -> None:  # noqa: ANN001
+    """Apple's test notification reaches `listen` (in-process, no socket)."""
+    from vpp_tui.simulator.notify import Notifier
+
+    simulator.notifier = Notifier(post=lambda *_a: 200, delays=())
+
+
+async def _settings_form(pilot, url: str | None) -> EditSettingsScreen:  # noqa: ANN001
+    """The token form of North Campus open, its notification URL field set to `url`
+    (None: left as the form shows it)."""
+    from textual.widgets import Input
+
+    await settle(pilot)
+    await select_token(pilot, "North Campus")
+    await pilot.press("e")
+    await pilot.pause()
+    form = pilot.app.screen
+    assert isinstance(form, EditSettingsScreen)
+    field = form.query_one("#edit-notify", Input)
+    field.focus()
+    if url is not None:
+        field.value = url
+    await pilot.pause()
+    return form
+
+
+async def test_token_form_sets_the_notification_url(demo, demo_app):
+    """Fault: the token settings form had no notification URL (only the CLI set it)."""
+    ctx, simulator = demo
+    _apple_accepts_notifications(simulator)
+    app = demo_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await _settings_form(pilot, NOTIFY_URL)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert tokens.get_token(ctx, "North Campus").token.notification_url == NOTIFY_URL
+        assert simulator.location("North Campus").notification_url == NOTIFY_URL
+        assert ("token.notifications", "North Campus", "ok") in last_actions(ctx)
+
+
+async def test_token_form_shows_and_clears_the_notification_url(demo, demo_app):
+    """Fault: the form could neither show nor clear the URL; emptied, Apple stops sending."""
+    from vpp_tui.services import notifications
+
+    ctx, simulator = demo
+    _apple_accepts_notifications(simulator)
+    notifications.register(ctx, "North Campus", NOTIFY_URL)
+    app = demo_app()
+    async with app.run_test(size=SIZE) as pilot:
+        form = await _settings_form(pilot, None)
+        from textual.widgets import Input
+
+        field = form.query_one("#edit-notify", Input)
+        assert field.value == NOTIFY_URL
+        field.value = ""
+        await pilot.press("enter")
+        await settle(pilot)
+        assert tokens.get_token(ctx, "North Campus").token.notification_url is None
+        assert simulator.location("North Campus").notification_types == []
+
+
+async def test_token_form_refuses_a_bad_notification_url_and_changes_nothing(demo, demo_app):
+    """Fault: no check in the form; now the CLI's rule, one line, the form stays open."""
+    ctx, simulator = demo
+    _apple_accepts_notifications(simulator)
+    before = last_actions(ctx, 10)
+    app = demo_app()
+    async with app.run_test(size=SIZE) as pilot:
+        form = await _settings_form(pilot, "http://mdm.example.com/notify")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is form
+        error = str(form.query_one("#form-error", Static).render())
+        assert "https://" in error and "\n" not in error.strip()
+        assert tokens.get_token(ctx, "North Campus").token.notification_url is None
+        assert last_actions(ctx, 10) == before

@@ -217,12 +217,13 @@ class AppleClient:
                                  check_owner=False)
         return ClientConfig.model_validate(payload)
 
-    def configure_notifications(self, url: str, auth_token: str,
+    def configure_notifications(self, url: str | None, auth_token: str | None,
                                 types: Sequence[str]) -> ClientConfig:
         """Subscribe the location to `types`, POSTed to `url` with `Authorization: Bearer
         <auth_token>` (POST /client/config, apple-api.md §2.3). Apple POSTs a
         TEST_NOTIFICATION first and refuses the whole setting with 9728 when it cannot
-        deliver it; `types` replaces the previous set."""
+        deliver it; `types` replaces the previous set. `url` and `auth_token` None with no
+        `types`: unsubscribe from every type (§2.3 [inf], `notificationTypes: []`)."""
         body = ClientConfigRequest(notificationUrl=url, notificationAuthToken=auth_token,
                                    notificationTypes=list(types))
         payload = self._req.send("POST", self._url("/client/config"), body=body.wire())

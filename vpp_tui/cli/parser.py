@@ -164,7 +164,8 @@ def build_parser() -> Parser:
     p.add_argument("--scope-tag", action="append", metavar="T")
     p.add_argument("--notification-url", metavar="URL", help=_(
         "have Apple POST this location's notifications to URL (the https:// address of "
-        "vpp-tui listen behind your reverse proxy); Apple tests it at once"))
+        "vpp-tui listen behind your reverse proxy); Apple tests it at once; an empty URL "
+        "(\"\") stops the notifications and clears it"))
     p.add_argument("--json", action="store_true")
     p = tsub.add_parser("take-control", help=_(
         "manage the token's location here again, taking it from another MDM"))

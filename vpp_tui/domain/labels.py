@@ -21,6 +21,15 @@ def token_state_label(state: str) -> str:
     }.get(state, state)
 
 
+def job_state_label(state: str) -> str:
+    """A worker job's state (domain.jobs: `queued`, `running`, `done`, `failed`,
+    `cancelled`) as a person reads it; the stored value stays English."""
+    return {
+        "queued": _("queued"), "running": _("running"), "done": _("done"),
+        "failed": _("failed"), "cancelled": _("cancelled"),
+    }.get(state, state)
+
+
 def sync_status_label(status: str) -> str:
     """A token's last sync status or a sync run's status (domain.outcomes: `none`,
     `in_progress`, `completed`, `failed`, `interrupted`, `skipped`)."""
@@ -45,6 +54,13 @@ def owner_label(name: str | None, metadata: str | None) -> str:
     owner = name or _("another MDM")
     meta = (metadata or "").strip()
     return f"{owner} ({meta})" if meta and meta != owner else owner
+
+
+def member_kind_label(kind: str) -> str:
+    """Who holds or gets a license (domain.licensing `MemberKind`: `user`, `device`;
+    and `group` in the directory) as a person reads it: "User", "Device", "Group";
+    unknown values read as themselves. The stored and JSON values stay English."""
+    return {"user": _("User"), "device": _("Device"), "group": _("Group")}.get(kind, kind)
 
 
 def edition_label(pricing_param: str | None) -> str:

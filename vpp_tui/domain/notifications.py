@@ -29,6 +29,13 @@ LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 EVENT_STATUS = {"SUCCESS": "COMPLETE", "FAILURE": "FAILED"}
 
 
+def clears_notification_url(url: str | None) -> bool:
+    """True when `url` asks to stop the notifications: an empty (or blank) value, as
+    `token set NAME --notification-url ""` and an emptied field of the token form send.
+    None means "leave the setting alone" and is not a clear."""
+    return url is not None and not url.strip()
+
+
 def check_notification_url(url: str) -> str:
     """The URL Apple will POST to, stripped; ValueError with what to fix otherwise.
 

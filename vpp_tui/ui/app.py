@@ -147,7 +147,9 @@ class VppApp(ReportsWorkerErrors, App[None]):
     def rebuild_sections(self) -> None:
         """After a language switch: every built section but the current one is dropped and
         built again, in the language now in use, on its next visit; the current one once
-        it is left (a mode cannot be removed while shown)."""
+        it is left (a mode cannot be removed while shown). The shared token list is read
+        again too: its reasons and advice are worded when read (`token_health`)."""
+        self.token_list.forget()
         for section in sections():
             if section.mode != self.current_mode:
                 self._rebuild_mode(section.mode)

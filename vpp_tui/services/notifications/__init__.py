@@ -113,6 +113,39 @@ def register(ctx: ServiceContext, name: str, url: str) -> NotificationSetting:
     return NotificationSetting(name, clean, rules.SUBSCRIBED_TYPES)
 
 
+def unregister(ctx: ServiceContext, name: str) -> bool:
+    """Stop Apple's notifications for token `name`: POST /client/config subscribing to no
+    type (apple-api.md §2.3, `notificationTypes: []`), then forget the URL and the
+    secret's digest, so a late POST with the old bearer gets 401. Audited as
+    `token.notifications`. Returns False (nothing sent, nothing changed) when no URL was
+    set. Nothing is held open across Apple; when Apple refuses, the setting stays and
+    ServiceError (exit 1) says why."""
+    authorize(ctx, Permission.TOKENS_UPDATE, token_id=token_id_of(ctx, name))
+    with ctx.store.session() as session:
+        token = _token(session, name)
+        if token.notification_url is None and token.notification_token_sha256 is None:
+            return False
+    try:
+        with ownership.writes(ctx, name, "token.notifications") as client:
+            client.configure_notifications(None, None, ())
+    except (apple_errors.AppleError, OSError, ServiceError) as exc:
+        text = exc.message if isinstance(exc, ServiceError) else apple_failure_text(exc)
+        with ctx.store.session() as session, for_store():  # the store is shared: English
+            audit.record(session, ctx, "token.notifications", name, result="failed",
+                         detail=_("stopping the notifications refused: {why}").format(
+                             why=text))
+        raise ServiceError(text) from exc
+    with ctx.store.session() as session:
+        token = _token(session, name)
+        token.notification_url = token.notification_token_sha256 = None
+        token.updated_at = ctx.clock.now()
+        session.add(token)
+        with for_store():  # the store is shared: English
+            audit.record(session, ctx, "token.notifications", name,
+                         detail=_("notifications stopped; the URL is cleared"))
+    return True
+
+
 def accept(ctx: ServiceContext, authorization: str | None, body: bytes) -> Receipt:
     """Take one notification Apple POSTed (apple-api.md §8) and record it, unapplied: what
     `listen` does inside Apple's request, so Apple gets its answer at once.
@@ -227,4 +260,4 @@ def _token(session, name: str) -> m.Token:  # noqa: ANN001
 
 
 __all__ = ["NotificationSetting", "Receipt", "accept", "apply_pending", "check_setting",
-           "receive", "register"]
+           "receive", "register", "unregister"]

@@ -32,15 +32,20 @@ def update_settings(ctx: ServiceContext, name: str, *, country: str | None = Non
     """Change token `name`'s settings; audited as `token.set`.
 
     `notification_url`: where Apple POSTs the location's notifications (registered with
-    Apple, `services.notifications.register`, audited as `token.notifications`). Refuse
-    first: access and every value are checked before anything changes; the URL is
-    registered before the other settings, so when Apple refuses it nothing changed."""
+    Apple, `services.notifications.register`, audited as `token.notifications`); empty
+    stops them and clears it (`domain.notifications.clears_notification_url`,
+    `notifications.unregister`). Refuse first: access and every value are checked before
+    anything changes; the URL is registered before the other settings, so when Apple
+    refuses it nothing changed."""
+    from vpp_tui.domain.notifications import clears_notification_url
     from vpp_tui.services import notifications
 
     authorize(ctx, Permission.TOKENS_UPDATE, token_id=token_id_of(ctx, name))
     _validate_settings(country, account_type)
     _validate_tags(scope_tags)
-    if notification_url is not None:
+    if clears_notification_url(notification_url):
+        notifications.unregister(ctx, name)
+    elif notification_url is not None:
         notifications.check_setting(ctx, name, notification_url)
         notifications.register(ctx, name, notification_url)
         if country is None and account_type is None and auto_update is None \

@@ -13,7 +13,13 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
-from vpp_tui.domain.labels import edition_label, intent_label, license_type_label, outcome_label
+from vpp_tui.domain.labels import (
+    edition_label,
+    intent_label,
+    license_type_label,
+    member_kind_label,
+    outcome_label,
+)
 from vpp_tui.domain.prompts import plan_prompts_users
 from vpp_tui.domain.text import pad_cells
 from vpp_tui.i18n import N_, _, ngettext
@@ -217,7 +223,8 @@ class LicenseReviewScreen(ModalScreen[bool]):
         if not table.columns:
             table.add_columns("#", _("Member"), _("Kind"), _("Outcome"), _("Reason"))
             for n, m in enumerate(self.preview.plan.members[:SHOWN_MEMBERS], start=1):
-                table.add_row(str(n), m.member, str(m.kind), outcome_label(str(m.outcome)),
+                table.add_row(str(n), m.member, member_kind_label(str(m.kind)),
+                              outcome_label(str(m.outcome)),
                               m.reason_text or "")
         table.display = not table.display
         if table.display:

@@ -24,7 +24,16 @@ from vpp_tui.i18n import _, current_language
 
 
 class Footer(TextualFooter):
-    """Textual's footer; descriptions and tooltips go through `_()` as they are drawn."""
+    """Textual's footer; descriptions and tooltips go through `_()` as they are drawn.
+
+    `fit=True`: keys that would run past the footer's width (a narrow terminal, a longer
+    language) are left out, greyed ones first, then from the right; the palette key
+    stays, and every key still works (help and the palette list them all)."""
+
+    def __init__(self, *args: object, fit: bool = False, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fit = fit
+        self.left_out: list[str] = []  # actions of the keys `fit_keys` hid (tests read it)
 
     def compose(self) -> ComposeResult:
         for widget in super().compose():
@@ -33,6 +42,38 @@ class Footer(TextualFooter):
                 if isinstance(widget.tooltip, str):
                     widget.tooltip = _(widget.tooltip)
             yield widget
+        if self.fit:
+            self.call_after_refresh(self.fit_keys)
+
+    def on_resize(self) -> None:
+        if self.fit:
+            self.refresh(recompose=True)  # every key shown again, measured, then fitted
+
+    def fit_keys(self, tries: int = 5) -> None:
+        """Hide the keys that do not fit (see the class docstring); widths as laid out
+        (tried again after the next refresh while the keys are not laid out yet)."""
+        keys = [k for k in self.query(FooterKey) if not k.has_class("-command-palette")]
+        if not self.is_attached or not keys:
+            return
+        if any(k.outer_size.width == 0 for k in keys if k.display):
+            if tries > 0:
+                self.call_after_refresh(self.fit_keys, tries - 1)
+            return
+        greyed = {b.action for _n, b, enabled, _t in self.screen.active_bindings.values()
+                  if not enabled}
+        room = self.size.width - sum(k.outer_size.width for k in self.query(FooterKey)
+                                     if k.has_class("-command-palette"))
+        widths = {id(k): k.outer_size.width + k.styles.margin.width for k in keys}
+        used = sum(widths.values())
+        drop = [k for k in keys if k.action in greyed] + [
+            k for k in reversed(keys) if k.action not in greyed]
+        self.left_out = []
+        for key in drop:
+            if used <= room:
+                break
+            key.display = False
+            used -= widths[id(key)]
+            self.left_out.append(key.action)
 
 
 class SectionFooter(Footer):

@@ -21,6 +21,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from vpp_tui.domain.access import Permission
+from vpp_tui.domain.labels import member_kind_label
 from vpp_tui.i18n import N_, _
 from vpp_tui.services import licensing
 from vpp_tui.services.context import ServiceContext
@@ -64,7 +65,7 @@ TALL = {"members": 20, "prompts": 8, "licenses": 8}  # rows shown before the pag
 
 
 def kind_title(kind: str) -> str:
-    return {"user": _("User"), "device": _("Device"), "group": _("Group")}[kind]
+    return member_kind_label(kind)
 
 
 class DirectoryDetailsScreen(RunsJobs, LicenseFlow, ReportsWorkerErrors, Screen[None]):

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from rich.table import Table
 from rich.text import Text
 
 from vpp_tui.domain import jobs as rules
+from vpp_tui.domain.labels import job_state_label
 from vpp_tui.domain.leases import owner_host
-from vpp_tui.domain.text import cells, pad_cells
 from vpp_tui.i18n import _
 from vpp_tui.services.jobs import JobView
 from vpp_tui.ui.format import ago, when
@@ -37,18 +38,20 @@ def progress_label(view: JobView) -> str:
 
 
 def state_label(view: JobView) -> Text:
-    """The state, coloured; a running job asked to stop says so."""
-    text = view.state
+    """The state, translated (`domain.labels.job_state_label`; the stored value stays
+    English) and coloured; a running job asked to stop says so."""
+    text = job_state_label(view.state)
     if view.cancel_requested and view.state == rules.RUNNING:
-        text = _("{state}, stopping").format(state=view.state)
+        text = _("{state}, stopping").format(state=text)
     return Text(text, style=STATE_STYLES.get(view.state, ""), end="")
 
 
 def job_cells(view: JobView, now: datetime) -> tuple[object, ...]:
     """The table's cells of `view`, in COLUMNS order; age counted from when it was
-    queued."""
+    queued. Progress is right-aligned, so a state never reads into it ("running 2/5")."""
     return (str(view.id), Text(view.kind), Text(view.token or "—"), Text(view.actor),
-            state_label(view), progress_label(view), ago(view.queued_at, now),
+            state_label(view), Text(progress_label(view), justify="right"),
+            ago(view.queued_at, now),
             Text(worker_label(view.claimed_by)))
 
 
@@ -91,15 +94,15 @@ def detail_fields(view: JobView) -> list[tuple[str, str]]:
     ]
 
 
-def detail_text(view: JobView) -> Text:
-    """The job as plain text, one field a line: its label in bold (an error's in red),
-    padded to the longest label, then the value (wrapped by the dialog)."""
-    fields = detail_fields(view)
-    width = max(cells(label) for label, _value in fields) + 2
-    text = Text()
-    for index, (label, value) in enumerate(fields):
-        if index:
-            text.append("\n")
-        text.append(pad_cells(label, width), style="bold red" if label == _("Error") else "bold")
-        text.append(value)
-    return text
+def detail_text(view: JobView) -> Table:
+    """The job, one field a row of a two-column grid: its label in bold (an error's in
+    red), two cells apart from the value; a long value wraps inside its own column, its
+    next lines under its first, never back at the label's edge. Values are plain Text
+    (never markup)."""
+    grid = Table.grid(padding=(0, 2), expand=True)
+    grid.add_column(no_wrap=True)
+    grid.add_column(ratio=1, overflow="fold")
+    for label, value in detail_fields(view):
+        grid.add_row(Text(label, style="bold red" if label == _("Error") else "bold"),
+                     Text(value))
+    return grid

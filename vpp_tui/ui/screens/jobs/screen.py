@@ -102,7 +102,7 @@ class JobsScreen(ReportsWorkerErrors, Screen[None]):
         yield Static(_("No jobs. Queue work with --queue (sync, assign, unassign, revoke, "
                        "reconcile) and run it with vpp-tui worker."), id="jobs-empty",
                      classes="placeholder")
-        yield Footer(compact=self.app.size.width < 100)
+        yield Footer(compact=self.app.size.width < 100, fit=True)
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

@@ -10,6 +10,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
+from vpp_tui.domain.notifications import check_notification_url, clears_notification_url
 from vpp_tui.i18n import N_, _
 from vpp_tui.services import tokens
 from vpp_tui.services.errors import ServiceError
@@ -86,6 +87,7 @@ class SettingsChange:
     account_type: str
     auto_update: bool
     scope_tags: list[str]
+    notification_url: str | None = None  # None: unchanged; "": stop notifications, clear
 
 
 class EditSettingsScreen(ModalScreen[SettingsChange | None]):
@@ -97,7 +99,7 @@ class EditSettingsScreen(ModalScreen[SettingsChange | None]):
 
     def compose(self) -> ComposeResult:
         v = self.view
-        with Vertical(classes="dialog") as box:
+        with Vertical(classes="dialog wide") as box:  # wide: a URL error fits on two lines
             box.border_title = _("Settings of {name}").format(name=v.name)
             box.border_subtitle = _("esc cancel · enter save")
             yield Label(_("Country/region store (two letters)"))
@@ -111,6 +113,8 @@ class EditSettingsScreen(ModalScreen[SettingsChange | None]):
                                 id="edit-auto")
             yield Label(_("Scope tags (comma-separated)"))
             yield TextField(", ".join(v.scope_tags), id="edit-tags")
+            yield Label(_("Notification URL (empty: Apple sends none)"))
+            yield TextField(v.notification_url or "", id="edit-notify")
             yield Static("", id="form-error", classes="form-error")
 
     def on_mount(self) -> None:
@@ -123,15 +127,27 @@ class EditSettingsScreen(ModalScreen[SettingsChange | None]):
 
     def action_submit(self) -> None:
         country = self.query_one("#edit-country", Input).value.strip().upper()
+        error = self.query_one("#form-error", Static)
         if len(country) != 2 or not country.isalpha():
-            self.query_one("#form-error", Static).update(
-                _("Country must be a two-letter store code like US or FR."))
+            error.update(_("Country must be a two-letter store code like US or FR."))
             return
+        url = self.query_one("#edit-notify", Input).value.strip()
+        if url == (self.view.notification_url or ""):
+            url_change = None  # unchanged: Apple is not asked again
+        elif clears_notification_url(url):
+            url_change = ""
+        else:
+            try:
+                url_change = check_notification_url(url)  # the rule `token set` applies
+            except ValueError as exc:
+                error.update(str(exc))
+                return
         self.dismiss(SettingsChange(
             country=country,
             account_type=self.query_one(AccountTypeChoice).value,
             auto_update=self.query_one("#edit-auto", SpaceCheckbox).value,
             scope_tags=parse_tags(self.query_one("#edit-tags", Input).value),
+            notification_url=url_change,
         ))
 
     def action_cancel(self) -> None:

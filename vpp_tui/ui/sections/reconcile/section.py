@@ -17,6 +17,7 @@ from textual.app import ComposeResult
 from textual.message import Message
 from textual.widgets import DataTable, Static
 
+from vpp_tui.domain.labels import edition_label, member_kind_label
 from vpp_tui.domain.reconcile import RECLAIMABLE
 from vpp_tui.i18n import N_, _
 from vpp_tui.services import exports
@@ -145,8 +146,9 @@ class ReconcileSection(RunsJobs, LicenseFlow, SectionScreen):
     def _show_rows(self) -> None:
         name = self.selected_class
         self.class_rows = self.report.of(name) if self.report and name else []
-        shown = [(str(i), (Text(r.member), Text(r.kind), Text(r.item),
-                           Text(r.pricing_param), Text(r.token), Text(reason_label(r.reason))))
+        shown = [(str(i), (Text(r.member), Text(member_kind_label(r.kind)), Text(r.item),
+                           Text(edition_label(r.pricing_param)), Text(r.token),
+                           Text(reason_label(r.reason))))
                  for i, r in enumerate(self.class_rows[:SHOWN])]
         table_rows.fill(self.query_one("#reconcile-rows", DataTable), shown)
 

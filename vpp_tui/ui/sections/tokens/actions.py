@@ -87,7 +87,8 @@ class TokenActions:
                     lambda ctx: tokens.update_settings(
                         ctx, view.name, country=change.country,
                         account_type=change.account_type, auto_update=change.auto_update,
-                        scope_tags=change.scope_tags),
+                        scope_tags=change.scope_tags,
+                        notification_url=change.notification_url),
                     _("{name}: settings saved").format(name=view.name))
 
         self.app.push_screen(EditSettingsScreen(view), chosen)  # type: ignore[attr-defined]
