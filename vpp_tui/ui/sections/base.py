@@ -12,7 +12,7 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Static
-from textual.worker import get_current_worker
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from vpp_tui.services.access.snapshot import AccessSnapshot
 from vpp_tui.services.context import ServiceContext
@@ -60,6 +60,7 @@ class SectionScreen(ReportsWorkerErrors, Screen[None]):
     #: the store change events that make this section read its rows again
     FOLLOWS: ClassVar[tuple[type[StoreChanged], ...]] = ()
     _reload_pending = False
+    _first_rows_shown = False
 
     def __init__(self) -> None:
         super().__init__(id=f"section-{self.MODE}", classes="section")
@@ -109,6 +110,15 @@ class SectionScreen(ReportsWorkerErrors, Screen[None]):
             handled = asyncio.get_running_loop().create_future()
             self.call_later(handled.set_result, None)
             await handled
+
+    @on(Worker.StateChanged)
+    def _first_load_done(self, event: Worker.StateChanged) -> None:
+        # The rows the load posted were handled before this message (one queue): the
+        # section and its first rows are built, and stay (ui.heap).
+        if (not self._first_rows_shown and event.state == WorkerState.SUCCESS
+                and event.worker.node is self and event.worker.group not in BACKGROUND_GROUPS):
+            self._first_rows_shown = True
+            self.app.heap.keep()  # type: ignore[attr-defined]
 
     def typed(self) -> None:
         """A filter changed: a load started within TYPING_PAUSE_SECONDS waits for typing to
