@@ -162,6 +162,16 @@ class SectionScreen(ReportsWorkerErrors, Screen[None]):
         if self.is_mounted:
             self.query_one(HeaderLine).set_notices(seen)
 
+    def _on_screen_resume(self, event: events.ScreenResume) -> None:
+        # Runs before Textual's own handler (the subclass first). Textual restyles every
+        # widget of a resumed screen, and a restyled table drops every cached line and
+        # cell: a return to a section re-rendered its whole table (issue 13, most of a
+        # switch at 3,000 tokens). Classes and pseudo-classes changed while the section
+        # was hidden are restyled as they change, and a theme changed since is restyled
+        # by `switch_mode` (the screen's CSS count, `ui.app.styled_now`): nothing is left.
+        if self._css_update_count == self.app._css_update_count:  # noqa: SLF001
+            event.refresh_styles = False
+
     @on(events.Resize)
     def _footer_fits(self, event: events.Resize) -> None:
         for footer in self.query(Footer):
