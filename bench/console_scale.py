@@ -138,7 +138,7 @@ def child(with_reconcile: bool, profile: str | None) -> None:
     from vpp_tui.ui.app import VppApp
 
     runtime = open_demo()
-    app = VppApp(runtime.ctx, demo=True, cursor_blink=False)
+    app = VppApp(runtime.ctx, demo=True, cursor_blink=False, keep_heap=True)
     figures: dict[str, list[float]] = {}  # name: [wall, cpu]
 
     async def settled(pilot) -> None:  # noqa: ANN001

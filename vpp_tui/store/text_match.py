@@ -7,7 +7,9 @@ themselves, on SQLite and PostgreSQL alike. Every query that filters by typed te
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, func, or_
+from sqlalchemy import ColumnElement, String, or_
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 
 #: the LIKE escape character: not a backslash, which PostgreSQL and SQLite quote differently
 ESCAPE = "/"
@@ -22,6 +24,27 @@ def like_pattern(text: str) -> str:
     return f"%{escaped}%"
 
 
+class _folded(FunctionElement):  # noqa: N801 (an SQL function, named as one)
+    """A text column as compared against a lower-cased LIKE pattern: `lower(column)`, but
+    the column itself on SQLite, whose LIKE already ignores ASCII case and whose lower()
+    folds ASCII only, so both match the same rows. Skipping the call there makes a filter
+    over 50k directory users about 2.5x cheaper (issue 13)."""
+
+    type = String()
+    inherit_cache = True
+    name = "lower"
+
+
+@compiles(_folded)
+def _lower(element: _folded, compiler, **kw) -> str:  # noqa: ANN001
+    return f"lower({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(_folded, "sqlite")
+def _as_is(element: _folded, compiler, **kw) -> str:  # noqa: ANN001
+    return compiler.process(element.clauses, **kw)
+
+
 def contains_text(text: str | None, *columns: ColumnElement) -> ColumnElement[bool] | None:
     """A WHERE clause: some of `columns` (text columns; NULLs never match) contains `text`
     literally, ignoring case (ASCII case on SQLite, whose lower() folds only ASCII).
@@ -29,7 +52,7 @@ def contains_text(text: str | None, *columns: ColumnElement) -> ColumnElement[bo
     if text is None or not text.strip():
         return None
     pattern = like_pattern(text.strip())
-    return or_(*(func.lower(column).like(pattern, escape=ESCAPE) for column in columns))
+    return or_(*(_folded(column).like(pattern, escape=ESCAPE) for column in columns))
 
 
 def starts_with(prefix: str, column: ColumnElement) -> ColumnElement[bool]:

@@ -23,8 +23,9 @@ from functools import cache
 from pathlib import Path
 
 from textual import work
+from textual._context import active_app
 from textual.app import App
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
 from textual.widgets import Static
 
@@ -37,6 +38,7 @@ from vpp_tui.services.context import ServiceContext
 from vpp_tui.services.status import Glance, glance
 from vpp_tui.ui.commands import Command, bindings, global_commands, sections
 from vpp_tui.ui.errors import ReportsWorkerErrors
+from vpp_tui.ui.heap import HeapKeeper
 from vpp_tui.ui.jobs import Job, changes
 from vpp_tui.ui.messages import AccessChanged, CatalogChanged, TokensChanged
 from vpp_tui.ui.providers import ConsoleCommands
@@ -79,9 +81,20 @@ def section_classes() -> dict[str, type[SectionScreen]]:
 
 def _built_on_first_visit(mode: str) -> Callable[[], SectionScreen]:
     def build() -> SectionScreen:
-        return section_class(mode)()
+        screen = section_class(mode)()
+        styled_now(screen)
+        return screen
 
     return build
+
+
+def styled_now(screen: Screen) -> None:
+    """Mark a screen built now as styled with the stylesheet in use. Textual marks a new
+    screen stale, and `switch_mode` then re-parses every CSS source and restyles a whole
+    screen twice on a first visit and once more on the first return (issue 13: 40 % of a
+    section switch at 3,000 tokens). A screen built now is styled as it mounts, from the
+    stylesheet in use; a theme change still restyles it (Textual counts theme changes)."""
+    screen._css_update_count = active_app.get()._css_update_count  # noqa: SLF001
 
 
 def _section_screens() -> dict[str, Callable[[], SectionScreen]]:
@@ -99,7 +112,8 @@ class VppApp(ReportsWorkerErrors, App[None]):
     VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]  # noqa: RUF012
 
     def __init__(self, ctx: ServiceContext, *, demo: bool = False,
-                 cursor_blink: bool = True, notice: str | None = None) -> None:
+                 cursor_blink: bool = True, notice: str | None = None,
+                 keep_heap: bool = False) -> None:
         self.ctx = ctx
         self.demo = demo
         self.notice = notice  # shown once at start, e.g. where the demo's token files are
@@ -115,9 +129,13 @@ class VppApp(ReportsWorkerErrors, App[None]):
         self._stale_mode: str | None = None  # built in the old language (rebuild_sections)
         # What the acting admin may do: loaded in a worker, read by every check_action.
         self.access: AccessSnapshot | None = None
+        # Long-lived objects frozen out of full collections (ui.heap): only a console
+        # that owns its process (`keep_heap`, the console command) touches the collector.
+        self.heap = HeapKeeper(keep_heap)
         super().__init__()
 
     def on_mount(self) -> None:
+        self.heap.keep()  # what start-up imported and built stays (ui.heap)
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         self.load_theme()
         self.switch_mode("tokens")
@@ -161,6 +179,7 @@ class VppApp(ReportsWorkerErrors, App[None]):
         for screen in self._screen_stacks[mode]:
             self.live_sections.discard(screen)  # type: ignore[arg-type]  # being removed
         self.remove_mode(mode)
+        self.heap.let_go()  # the dropped screen was frozen with its first rows (ui.heap)
         self.add_mode(mode, _built_on_first_visit(mode))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -276,3 +295,4 @@ class VppApp(ReportsWorkerErrors, App[None]):
         # running in threads stops at its next Apple call and records itself interrupted;
         # `App.run` returns once those threads have finished.
         self.stop_jobs()
+        self.heap.let_go()

@@ -38,7 +38,7 @@ def _open_console(runtime: Runtime, *, demo: bool, notice: str | None = None,
     try:
         if args is not None:
             apply_admin_language(runtime, args)
-        VppApp(runtime.ctx, demo=demo, notice=notice).run()
+        VppApp(runtime.ctx, demo=demo, notice=notice, keep_heap=True).run()
     finally:
         runtime.close()
     return EXIT_OK

@@ -12,7 +12,7 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Static
-from textual.worker import get_current_worker
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from vpp_tui.services.access.snapshot import AccessSnapshot
 from vpp_tui.services.context import ServiceContext
@@ -60,6 +60,7 @@ class SectionScreen(ReportsWorkerErrors, Screen[None]):
     #: the store change events that make this section read its rows again
     FOLLOWS: ClassVar[tuple[type[StoreChanged], ...]] = ()
     _reload_pending = False
+    _first_rows_shown = False
 
     def __init__(self) -> None:
         super().__init__(id=f"section-{self.MODE}", classes="section")
@@ -110,6 +111,15 @@ class SectionScreen(ReportsWorkerErrors, Screen[None]):
             self.call_later(handled.set_result, None)
             await handled
 
+    @on(Worker.StateChanged)
+    def _first_load_done(self, event: Worker.StateChanged) -> None:
+        # The rows the load posted were handled before this message (one queue): the
+        # section and its first rows are built, and stay (ui.heap).
+        if (not self._first_rows_shown and event.state == WorkerState.SUCCESS
+                and event.worker.node is self and event.worker.group not in BACKGROUND_GROUPS):
+            self._first_rows_shown = True
+            self.app.heap.keep()  # type: ignore[attr-defined]
+
     def typed(self) -> None:
         """A filter changed: a load started within TYPING_PAUSE_SECONDS waits for typing to
         pause (`after_typing`)."""
@@ -151,6 +161,16 @@ class SectionScreen(ReportsWorkerErrors, Screen[None]):
         """Show the header's notices the app read (services.status.glance)."""
         if self.is_mounted:
             self.query_one(HeaderLine).set_notices(seen)
+
+    def _on_screen_resume(self, event: events.ScreenResume) -> None:
+        # Runs before Textual's own handler (the subclass first). Textual restyles every
+        # widget of a resumed screen, and a restyled table drops every cached line and
+        # cell: a return to a section re-rendered its whole table (issue 13, most of a
+        # switch at 3,000 tokens). Classes and pseudo-classes changed while the section
+        # was hidden are restyled as they change, and a theme changed since is restyled
+        # by `switch_mode` (the screen's CSS count, `ui.app.styled_now`): nothing is left.
+        if self._css_update_count == self.app._css_update_count:  # noqa: SLF001
+            event.refresh_styles = False
 
     @on(events.Resize)
     def _footer_fits(self, event: events.Resize) -> None:

@@ -95,6 +95,7 @@ class CatalogSection(RunsJobs, LicenseFlow, SectionScreen):
         self.page_offset = 0
         self.row_total = 0
         self._seq = 0
+        self._switches_shown = ""
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(classes="catalog-bar section-status"):
@@ -160,6 +161,7 @@ class CatalogSection(RunsJobs, LicenseFlow, SectionScreen):
         if self.BOOKS:
             count += _(" · user licensing only, irrevocable")
         self.query_one("#catalog-count", Label).update(count)
+        self._show_switches()  # the filter the rows answer (typing shows in the box)
         self._explain()
         self.refresh_bindings()
 
@@ -168,7 +170,9 @@ class CatalogSection(RunsJobs, LicenseFlow, SectionScreen):
         text = _("token: {t}   / filter   o sort   t token").format(t=token)
         if self.filter_text:
             text = _("filter: {f}   ").format(f=self.filter_text) + text
-        self.query_one("#catalog-switches", Label).update(text)
+        if text != self._switches_shown:  # its width is its text's: a change lays out
+            self._switches_shown = text
+            self.query_one("#catalog-switches", Label).update(text)
 
     @property
     def selected(self) -> AssetView | None:
@@ -200,7 +204,6 @@ class CatalogSection(RunsJobs, LicenseFlow, SectionScreen):
     def _filter_changed(self, event: Input.Changed) -> None:
         if event.value.strip() != self.filter_text:
             self.filter_text = event.value.strip()
-            self._show_switches()
             self.typed()
             self.load(0)
 
