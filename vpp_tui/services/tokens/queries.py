@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, TypeVar
 
 from sqlmodel import Session, col, func, select
 
@@ -43,9 +46,11 @@ def _get(session: Session, name: str, actor: str) -> m.Token:
     return token
 
 
+V = TypeVar("V")  # a TokenView or a triage.TokenBrief: what `matching` searches, both have
+
 # At most this many tokens asked for: their facts are read for them alone, not for every
 # token (a sync of one token among 3,000 must not scan them all; issue 13).
-FEW = 50
+FEW = 100
 
 
 def _counts(session: Session, ids: list[int] | None = None) -> dict[tuple[int, str], int]:
@@ -90,51 +95,87 @@ def _hint(box: SecretBox, secret: bytes) -> str:
     return hint
 
 
-def _views(ctx: ServiceContext, session: Session, tokens: list[m.Token],
-           soon: int | None = None) -> list[TokenView]:
-    few = len(tokens) <= FEW
-    ids = [t.id or 0 for t in tokens] if few else None
+@dataclass
+class Judging:
+    """What judging a token's state needs besides its own row (`judge`): the tokens per
+    location (duplicates), the names the admin may see (read only when a duplicate needs
+    naming), the leases (a sync in progress), the clock and the expiry window."""
+
+    ctx: ServiceContext
+    session: Session
+    by_location: Counter
+    names_by_location: dict[str, list[str]]
+    leases: dict
+    now: datetime
+    soon: int
+    hints: rules.ActionHints
+    _visible: set[str] | None = None
+
+    def visible(self) -> set[str]:
+        if self._visible is None:
+            self._visible = set(visible_names_in(self.session, self.ctx.actor))
+        return self._visible
+
+
+def judging(ctx: ServiceContext, session: Session, locations: set[str] | None = None,
+            soon: int | None = None) -> Judging:
+    """The `Judging` for tokens at `locations` (None: every location)."""
     siblings = select(m.Token.name, m.Token.location_id)
-    if few:  # only the locations of these tokens matter below
-        siblings = siblings.where(col(m.Token.location_id).in_(
-            {t.location_id for t in tokens if t.location_id}))
+    if locations is not None:  # only the locations of these tokens matter
+        siblings = siblings.where(col(m.Token.location_id).in_(locations))
     all_tokens = session.exec(siblings).all()
     by_location = Counter(loc for _n, loc in all_tokens if loc)
     names_by_location: dict[str, list[str]] = {}
     for name, loc in all_tokens:
-        if loc:
+        if loc and by_location[loc] > 1:
             names_by_location.setdefault(loc, []).append(name)
-    visible = set(visible_names_in(session, ctx.actor))
-    counts = _counts(session, ids)
-    tags = _scope_tags(session, ids)
     if soon is None:
         soon = int(get_setting(ctx, "expiring_soon_days"))
-    now = ctx.clock.now()
-    leases = expiries(session)
+    return Judging(ctx, session, by_location, names_by_location, expiries(session),
+                   ctx.clock.now(), soon, ctx.action_hints or rules.console_hints())
+
+
+def judge(t: Any, env: Judging, hints: rules.ActionHints | None = None,
+          ) -> tuple[datetime, str, rules.TokenHealth]:
+    """(effective expiry, shown sync status, health) of token row `t` (a `m.Token` or a
+    row with its columns): `domain.tokens.token_health`, the one rule, fed from the store."""
+    expires_at = rules.effective_expiry(t.expires_at, t.apple_expires_at)
+    # Only names the admin may see: an out-of-scope duplicate is "another token".
+    others = env.names_by_location.get(t.location_id or "", [])
+    dupes = tuple(n for n in others if n != t.name and n in env.visible()) if others else ()
+    status = shown_sync_status(t.last_sync_status, env.leases.get(
+        lease_key(t.location_id, t.id or 0)), env.now)
+    health = rules.token_health(
+        rules.TokenFacts(
+            expires_at=expires_at,
+            apple_error=t.apple_error,
+            external_mdm_name=t.external_mdm_name,
+            external_mdm_metadata=t.external_mdm_metadata,
+            is_duplicate=bool(t.location_id) and env.by_location[t.location_id] > 1,
+            duplicate_of=dupes,
+            last_sync_status=status,
+            last_sync_error=t.last_sync_error,
+        ),
+        env.now,
+        expiring_soon_days=env.soon,
+        hints=hints or env.hints,
+    )
+    return expires_at, status, health
+
+
+def _views(ctx: ServiceContext, session: Session, tokens: list[m.Token],
+           soon: int | None = None) -> list[TokenView]:
+    few = len(tokens) <= FEW
+    ids = [t.id or 0 for t in tokens] if few else None
+    env = judging(ctx, session, {t.location_id for t in tokens if t.location_id}
+                  if few else None, soon)
+    counts = _counts(session, ids)
+    tags = _scope_tags(session, ids)
+    now = env.now
     box = secret_box(ctx.store, ctx.key_file)
-    hints = ctx.action_hints or rules.console_hints()
     views = []
     for t in tokens:
-        expires_at = rules.effective_expiry(t.expires_at, t.apple_expires_at)
-        # Only names the admin may see: an out-of-scope duplicate is "another token".
-        dupes = tuple(n for n in names_by_location.get(t.location_id or "", [])
-                      if n != t.name and n in visible)
-        health = rules.token_health(
-            rules.TokenFacts(
-                expires_at=expires_at,
-                apple_error=t.apple_error,
-                external_mdm_name=t.external_mdm_name,
-                external_mdm_metadata=t.external_mdm_metadata,
-                is_duplicate=bool(t.location_id) and by_location[t.location_id] > 1,
-                duplicate_of=dupes,
-                last_sync_status=shown_sync_status(t.last_sync_status, leases.get(
-                    lease_key(t.location_id, t.id or 0)), now),
-                last_sync_error=t.last_sync_error,
-            ),
-            now,
-            expiring_soon_days=soon,
-            hints=hints.for_token(t.name),
-        )
+        expires_at, status, health = judge(t, env, env.hints.for_token(t.name))
         hint = _hint(box, t.secret)
         views.append(TokenView(
             id=t.id or 0, name=t.name, state=str(health.state), state_reason=health.reason,
@@ -143,8 +184,7 @@ def _views(ctx: ServiceContext, session: Session, tokens: list[m.Token],
             location_name=t.location_name, org_name=t.org_name, apple_id=t.apple_id,
             expires_at=expires_at, days_left=rules.days_left(expires_at, now),
             last_sync_at=t.last_sync_at,
-            last_sync_status=shown_sync_status(t.last_sync_status, leases.get(
-                    lease_key(t.location_id, t.id or 0)), now),
+            last_sync_status=status,
             last_sync_error=t.last_sync_error,
             app_count=counts.get((t.id, "app"), 0), book_count=counts.get((t.id, "book"), 0),
             country=t.country, account_type=t.account_type, auto_update=t.auto_update,
@@ -170,9 +210,9 @@ def list_tokens(ctx: ServiceContext, *, attention_only: bool = False,
                     attention_only=attention_only, text=text)
 
 
-def matching(views: list[TokenView], *, attention_only: bool = False,
-             text: str | None = None) -> list[TokenView]:
-    """The views (order kept) that need attention (`attention_only`) and contain `text`,
+def matching(views: list[V], *, attention_only: bool = False,
+             text: str | None = None) -> list[V]:
+    """The views (`TokenView`s or `triage.TokenBrief`s, order kept) that need attention (`attention_only`) and contain `text`,
     case-insensitively, in their name, location, organisation, state, reason, Apple ID or
     country: the token list's filter, applied to views already read (no store access)."""
     if attention_only:
