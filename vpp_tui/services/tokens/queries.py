@@ -53,7 +53,8 @@ V = TypeVar("V")  # a TokenView or a triage.TokenBrief: what `matching` searches
 FEW = 100
 
 
-def _counts(session: Session, ids: list[int] | None = None) -> dict[tuple[int, str], int]:
+def asset_counts(session: Session, ids: list[int] | None = None) -> dict[tuple[int, str], int]:
+    """{(token id, "app"/"book"): assets in the catalog} of tokens `ids` (None: all)."""
     query = select(m.Asset.token_id, m.Asset.product_type, func.count())
     if ids is not None:
         query = query.where(col(m.Asset.token_id).in_(ids))
@@ -163,13 +164,16 @@ def judge(t: Any, env: Judging, hints: rules.ActionHints | None = None,
     return expires_at, status, health
 
 
-def _views(ctx: ServiceContext, session: Session, tokens: list[m.Token],
-           soon: int | None = None) -> list[TokenView]:
+def read_views(ctx: ServiceContext, session: Session, tokens: list[m.Token],
+               soon: int | None = None) -> list[TokenView]:
+    """The full views of `tokens` (their order kept), read in `session`: for at most `FEW`
+    tokens their facts (counts, tags, siblings) are read for them alone. `soon`: the
+    expiry window in days (None: the stored setting)."""
     few = len(tokens) <= FEW
     ids = [t.id or 0 for t in tokens] if few else None
     env = judging(ctx, session, {t.location_id for t in tokens if t.location_id}
                   if few else None, soon)
-    counts = _counts(session, ids)
+    counts = asset_counts(session, ids)
     tags = _scope_tags(session, ids)
     now = env.now
     box = secret_box(ctx.store, ctx.key_file)
@@ -205,7 +209,7 @@ def list_tokens(ctx: ServiceContext, *, attention_only: bool = False,
     scope = token_scope_clause(ctx, col(m.Token.id))
     with ctx.store.session() as session:
         tokens = list(session.exec(select(m.Token).where(scope)).all())
-        views = _views(ctx, session, tokens, expiring_soon_days)
+        views = read_views(ctx, session, tokens, expiring_soon_days)
     return matching(sorted(views, key=lambda v: (v.urgency, v.name.lower())),
                     attention_only=attention_only, text=text)
 
@@ -229,7 +233,7 @@ def get_token(ctx: ServiceContext, name: str, *, history: int = 10) -> TokenDeta
     authorize(ctx, Permission.TOKENS_READ, token_id=token_id_of(ctx, name))
     with ctx.store.session() as session:
         token = _get(session, name, ctx.actor)
-        view = _views(ctx, session, [token])[0]
+        view = read_views(ctx, session, [token])[0]
         lease_until = expiries(session).get(lease_key(token.location_id, token.id or 0))
         runs = session.exec(select(m.SyncRun).where(m.SyncRun.token_id == token.id)
                             .order_by(col(m.SyncRun.id).desc()).limit(history)).all()

@@ -22,7 +22,7 @@ from vpp_tui.domain import tokens as rules
 from vpp_tui.services.access import Permission, authorize, token_scope_clause
 from vpp_tui.services.context import ServiceContext
 from vpp_tui.services.safe_text import SafeText
-from vpp_tui.services.tokens.queries import _counts, _views, judge, judging
+from vpp_tui.services.tokens.queries import asset_counts, judge, judging, read_views
 from vpp_tui.services.views import TokenView
 from vpp_tui.store import models as m
 
@@ -68,7 +68,7 @@ def token_briefs(ctx: ServiceContext) -> list[TokenBrief]:
     with ctx.store.session() as session:
         rows = session.exec(select(*_COLUMNS).where(scope)).all()
         env = judging(ctx, session)
-        counts = _counts(session)
+        counts = asset_counts(session)
         briefs = []
         for t in rows:
             expires_at, _status, health = judge(t, env)
@@ -94,5 +94,5 @@ def token_views(ctx: ServiceContext, ids: list[int]) -> list[TokenView]:
     with ctx.store.session() as session:
         found = list(session.exec(select(m.Token).where(scope).where(
             col(m.Token.id).in_(ids))).all())
-        views = {v.id: v for v in _views(ctx, session, found)}
+        views = {v.id: v for v in read_views(ctx, session, found)}
     return [views[i] for i in ids if i in views]
