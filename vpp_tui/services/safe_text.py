@@ -26,8 +26,14 @@ class SafeText:
     Works for frozen dataclasses; nested views clean themselves."""
 
     def __post_init__(self) -> None:
-        for f in fields(self):  # type: ignore[arg-type]
-            value = getattr(self, f.name)
+        names = _FIELDS.get(type(self))
+        if names is None:  # `fields` per instance was most of the cost at 3,000 tokens
+            names = _FIELDS[type(self)] = tuple(f.name for f in fields(self))  # type: ignore[arg-type]
+        for name in names:
+            value = getattr(self, name)
             cleaned = _clean(value)
             if cleaned is not value and cleaned != value:
-                object.__setattr__(self, f.name, cleaned)
+                object.__setattr__(self, name, cleaned)
+
+
+_FIELDS: dict[type, tuple[str, ...]] = {}  # a view class's field names

@@ -30,10 +30,11 @@ class AuditPageLoaded(Message):
 @dataclass
 class TokensLoaded(Message):
     seq: int
-    views: list
+    views: list  # TokenViews of the first rows of `matched` (a page)
     total: int
     attention: int
     org: str | None
+    matched: list | None = None  # TokenBriefs of every matching token; None: `views`
 
 
 # Store change events ----------------------------------------------------------------

@@ -1,7 +1,7 @@
 """One token list for the whole console (issue 13).
 
-Tokens, Apps and eBooks each need the tokens (the triage list, the token choice); at
-3,000 tokens each read costs a full `tokens.list_tokens`. The app keeps one `TokenList`:
+Tokens, Apps and eBooks each need the tokens (the triage order, the token choice). The
+app keeps one light `TokenList` (`tokens.token_briefs`: states, names, counts; no secrets):
 the first section that asks reads it, every other section gets the same views, and a
 store change that touches tokens or their catalog (`forget`) makes the next ask read it
 again. Called from thread workers: a lock makes concurrent asks read once.
@@ -13,30 +13,31 @@ import threading
 
 from vpp_tui.services import tokens
 from vpp_tui.services.context import ServiceContext
-from vpp_tui.services.views import TokenView
+from vpp_tui.services.tokens import TokenBrief
 
 
 class TokenList:
     """Every token the acting admin sees, as `tokens.list_tokens` orders them (most urgent
-    first), read once and shared until `forget`."""
+    first), as `tokens.TokenBrief`s, read once and shared until `forget`. The Tokens table
+    reads the full rows of its page only (`tokens.token_views`)."""
 
     def __init__(self, ctx: ServiceContext) -> None:
         self.ctx = ctx
         self.reads = 0  # how many times the store was read (tests count them)
-        self._views: list[TokenView] | None = None
+        self._views: list[TokenBrief] | None = None
         self._generation = 0
         self._lock = threading.Lock()  # guards the fields
         self._reading = threading.Lock()  # one read at a time: a second asker waits for it
 
-    def views(self) -> list[TokenView]:
-        """The shared views, read from the store now if none is current. Blocking: call it
-        in a thread worker. Raises what `tokens.list_tokens` raises (AccessDenied)."""
+    def views(self) -> list[TokenBrief]:
+        """The shared briefs, read from the store now if none is current. Blocking: call it
+        in a thread worker. Raises what `tokens.token_briefs` raises (AccessDenied)."""
         with self._reading:
             with self._lock:
                 if self._views is not None:
                     return self._views
                 generation = self._generation
-            views = tokens.list_tokens(self.ctx)
+            views = tokens.token_briefs(self.ctx)
             with self._lock:
                 self.reads += 1
                 if generation == self._generation:  # no change arrived while reading

@@ -26,10 +26,12 @@ from vpp_tui.services.tokens.changes import (
     update_settings,
 )
 from vpp_tui.services.tokens.queries import bearer_of, get_token, list_tokens, matching
+from vpp_tui.services.tokens.triage import TokenBrief, token_briefs, token_views
 
 __all__ = [
-    "ACCOUNT_TYPES", "NewToken", "RenewalRefused", "TokenFileExpired", "TokenRefused",
+    "ACCOUNT_TYPES", "NewToken", "RenewalRefused", "TokenBrief", "TokenFileExpired",
+    "TokenRefused",
     "add_token", "bearer_of", "check_file", "delete_preview", "delete_token", "get_token",
     "list_tokens", "matching", "preview_file", "renew_token", "seed_demo_token", "take_control",
-    "update_settings",
+    "token_briefs", "token_views", "update_settings",
 ]

@@ -17,7 +17,7 @@ from vpp_tui.services.tokens.admission import (
     _validate_settings,
     _validate_tags,
 )
-from vpp_tui.services.tokens.queries import _counts, _get, bearer_of, get_token
+from vpp_tui.services.tokens.queries import _get, asset_counts, bearer_of, get_token
 from vpp_tui.services.views import (
     DeletePreview,
     TokenView,
@@ -98,7 +98,7 @@ def delete_preview(ctx: ServiceContext, name: str) -> DeletePreview:
     with ctx.store.session() as session:
         token = _get(session, name, ctx.actor)
         asset_ids = select(m.Asset.id).where(m.Asset.token_id == token.id)
-        counts = _counts(session)
+        counts = asset_counts(session)
         apps, books = counts.get((token.id, "app"), 0), counts.get((token.id, "book"), 0)
         assignments = session.exec(select(func.count()).select_from(m.Assignment).where(
             col(m.Assignment.asset_id).in_(asset_ids))).one()

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from typing import Any
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, TypeVar
 
 from sqlmodel import Session, col, func, select
 
@@ -47,12 +49,15 @@ def _get(session: Session, name: str, actor: str) -> m.Token:
     return token
 
 
+V = TypeVar("V")  # a TokenView or a triage.TokenBrief: what `matching` searches, both have
+
 # At most this many tokens asked for: their facts are read for them alone, not for every
 # token (a sync of one token among 3,000 must not scan them all; issue 13).
-FEW = 50
+FEW = 100
 
 
-def _counts(session: Session, ids: list[int] | None = None) -> dict[tuple[int, str], int]:
+def asset_counts(session: Session, ids: list[int] | None = None) -> dict[tuple[int, str], int]:
+    """{(token id, "app"/"book"): assets in the catalog} of tokens `ids` (None: all)."""
     asset = m.table(m.Asset)  # Core, as every read of the token list (no ORM mapper)
     query = select(asset.c.token_id, asset.c.product_type, func.count())
     if ids is not None:
@@ -95,57 +100,97 @@ def _hint(box: SecretBox, secret: bytes) -> str:
     return hint
 
 
-def _views(ctx: ServiceContext, session: Session, tokens: Sequence[Any],
-           soon: int | None = None, *, hints: bool = True,
-           grants: list[Grant] | None = None) -> list[TokenView]:
-    """The tokens' views; `tokens` are `m.Token` objects or rows of its table (Core:
-    `list_tokens` reads them without the ORM). `hints` False leaves `secret_hint` empty
-    (no secret decrypted: a list shows no hint, only a token's details do). `grants`: the
-    acting admin's, when the caller read them already."""
-    few = len(tokens) <= FEW
-    ids = [t.id or 0 for t in tokens] if few else None
+@dataclass
+class Judging:
+    """What judging a token's state needs besides its own row (`judge`): the tokens per
+    location (duplicates), the names the admin may see (read only when a duplicate needs
+    naming), the leases (a sync in progress), the clock and the expiry window. `grants`:
+    the acting admin's, when the caller read them already."""
+
+    ctx: ServiceContext
+    session: Session
+    by_location: Counter
+    names_by_location: dict[str, list[str]]
+    leases: dict
+    now: datetime
+    soon: int
+    hints: rules.ActionHints
+    grants: list[Grant] | None = None
+    _visible: set[str] | None = None
+
+    def visible(self) -> set[str]:
+        if self._visible is None:
+            self._visible = set(visible_names_in(self.session, self.ctx.actor,
+                                                 grants=self.grants))
+        return self._visible
+
+
+def judging(ctx: ServiceContext, session: Session, locations: set[str] | None = None,
+            soon: int | None = None, grants: list[Grant] | None = None) -> Judging:
+    """The `Judging` for tokens at `locations` (None: every location)."""
     token_t = m.table(m.Token)
     siblings = select(token_t.c.name, token_t.c.location_id)
-    if few:  # only the locations of these tokens matter below
-        siblings = siblings.where(token_t.c.location_id.in_(
-            {t.location_id for t in tokens if t.location_id}))
+    if locations is not None:  # only the locations of these tokens matter
+        siblings = siblings.where(token_t.c.location_id.in_(locations))
     all_tokens = session.exec(siblings).all()
     by_location = Counter(loc for _n, loc in all_tokens if loc)
     names_by_location: dict[str, list[str]] = {}
     for name, loc in all_tokens:
-        if loc:
+        if loc and by_location[loc] > 1:
             names_by_location.setdefault(loc, []).append(name)
-    visible = set(visible_names_in(session, ctx.actor, grants=grants))
-    counts = _counts(session, ids)
-    tags = _scope_tags(session, ids)
     if soon is None:
         soon = int(get_setting(ctx, "expiring_soon_days"))
-    now = ctx.clock.now()
-    leases = expiries(session)
+    return Judging(ctx, session, by_location, names_by_location, expiries(session),
+                   ctx.clock.now(), soon, ctx.action_hints or rules.console_hints(), grants)
+
+
+def judge(t: Any, env: Judging, hints: rules.ActionHints | None = None,
+          ) -> tuple[datetime, str, rules.TokenHealth]:
+    """(effective expiry, shown sync status, health) of token row `t` (a `m.Token` or a
+    row with its columns): `domain.tokens.token_health`, the one rule, fed from the store."""
+    expires_at = rules.effective_expiry(t.expires_at, t.apple_expires_at)
+    # Only names the admin may see: an out-of-scope duplicate is "another token".
+    others = env.names_by_location.get(t.location_id or "", [])
+    dupes = tuple(n for n in others if n != t.name and n in env.visible()) if others else ()
+    status = shown_sync_status(t.last_sync_status, env.leases.get(
+        lease_key(t.location_id, t.id or 0)), env.now)
+    health = rules.token_health(
+        rules.TokenFacts(
+            expires_at=expires_at,
+            apple_error=t.apple_error,
+            external_mdm_name=t.external_mdm_name,
+            external_mdm_metadata=t.external_mdm_metadata,
+            is_duplicate=bool(t.location_id) and env.by_location[t.location_id] > 1,
+            duplicate_of=dupes,
+            last_sync_status=status,
+            last_sync_error=t.last_sync_error,
+        ),
+        env.now,
+        expiring_soon_days=env.soon,
+        hints=hints or env.hints,
+    )
+    return expires_at, status, health
+
+
+def read_views(ctx: ServiceContext, session: Session, tokens: Sequence[Any],
+               soon: int | None = None, *, hints: bool = True,
+               grants: list[Grant] | None = None) -> list[TokenView]:
+    """The full views of `tokens` (`m.Token` objects or rows of its table; their order
+    kept), read in `session`: for at most `FEW` tokens their facts (counts, tags,
+    siblings) are read for them alone. `soon`: the expiry window in days (None: the stored
+    setting). `hints` False leaves `secret_hint` empty (no secret decrypted). `grants`: the
+    acting admin's, when the caller read them already."""
+    few = len(tokens) <= FEW
+    ids = [t.id or 0 for t in tokens] if few else None
+    env = judging(ctx, session, {t.location_id for t in tokens if t.location_id}
+                  if few else None, soon, grants)
+    counts = asset_counts(session, ids)
+    tags = _scope_tags(session, ids)
+    now = env.now
     box = secret_box(ctx.store, ctx.key_file) if hints else None
-    actions = ctx.action_hints or rules.console_hints()
     views = []
     for t in tokens:
-        expires_at = rules.effective_expiry(t.expires_at, t.apple_expires_at)
-        # Only names the admin may see: an out-of-scope duplicate is "another token".
-        dupes = tuple(n for n in names_by_location.get(t.location_id or "", [])
-                      if n != t.name and n in visible)
-        health = rules.token_health(
-            rules.TokenFacts(
-                expires_at=expires_at,
-                apple_error=t.apple_error,
-                external_mdm_name=t.external_mdm_name,
-                external_mdm_metadata=t.external_mdm_metadata,
-                is_duplicate=bool(t.location_id) and by_location[t.location_id] > 1,
-                duplicate_of=dupes,
-                last_sync_status=shown_sync_status(t.last_sync_status, leases.get(
-                    lease_key(t.location_id, t.id or 0)), now),
-                last_sync_error=t.last_sync_error,
-            ),
-            now,
-            expiring_soon_days=soon,
-            hints=actions.for_token(t.name),
-        )
+        expires_at, status, health = judge(t, env, env.hints.for_token(t.name))
         hint = _hint(box, t.secret) if box is not None else ""
         views.append(TokenView(
             id=t.id or 0, name=t.name, state=str(health.state), state_reason=health.reason,
@@ -154,8 +199,7 @@ def _views(ctx: ServiceContext, session: Session, tokens: Sequence[Any],
             location_name=t.location_name, org_name=t.org_name, apple_id=t.apple_id,
             expires_at=expires_at, days_left=rules.days_left(expires_at, now),
             last_sync_at=t.last_sync_at,
-            last_sync_status=shown_sync_status(t.last_sync_status, leases.get(
-                    lease_key(t.location_id, t.id or 0)), now),
+            last_sync_status=status,
             last_sync_error=t.last_sync_error,
             app_count=counts.get((t.id, "app"), 0), book_count=counts.get((t.id, "book"), 0),
             country=t.country, account_type=t.account_type, auto_update=t.auto_update,
@@ -179,15 +223,16 @@ def list_tokens(ctx: ServiceContext, *, attention_only: bool = False,
         grants = grants_of(session, ctx.actor)  # read once: the scope and the names shown
         scope = reach_clause(grants, token_t.c.id)
         tokens = list(session.exec(select(*token_t.columns).where(scope)).all())
-        views = _views(ctx, session, tokens, expiring_soon_days, hints=False, grants=grants)
+        views = read_views(ctx, session, tokens, expiring_soon_days, hints=False,
+                           grants=grants)
     return matching(sorted(views, key=lambda v: (v.urgency, v.name.lower())),
                     attention_only=attention_only, text=text)
 
 
-def matching(views: list[TokenView], *, attention_only: bool = False,
-             text: str | None = None) -> list[TokenView]:
-    """The views (order kept) that need attention (`attention_only`) and contain `text`,
-    case-insensitively, in their name, location, organisation, state, reason, Apple ID or
+def matching(views: list[V], *, attention_only: bool = False,
+             text: str | None = None) -> list[V]:
+    """The views (`TokenView`s or `triage.TokenBrief`s, order kept) that need attention
+    (`attention_only`) and contain `text`, case-insensitively, in their name, location, organisation, state, reason, Apple ID or
     country: the token list's filter, applied to views already read (no store access)."""
     if attention_only:
         views = [v for v in views if v.needs_attention]
@@ -203,7 +248,7 @@ def get_token(ctx: ServiceContext, name: str, *, history: int = 10) -> TokenDeta
     authorize(ctx, Permission.TOKENS_READ, token_id=token_id_of(ctx, name))
     with ctx.store.session() as session:
         token = _get(session, name, ctx.actor)
-        view = _views(ctx, session, [token])[0]
+        view = read_views(ctx, session, [token])[0]
         lease_until = expiries(session).get(lease_key(token.location_id, token.id or 0))
         runs = session.exec(select(m.SyncRun).where(m.SyncRun.token_id == token.id)
                             .order_by(col(m.SyncRun.id).desc()).limit(history)).all()

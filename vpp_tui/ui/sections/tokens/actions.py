@@ -190,7 +190,7 @@ class TokenActions:
             TokenDetailsScreen(details, notice, first_day))
 
     def action_timeline(self) -> None:
-        views = list(self.views)  # type: ignore[attr-defined]
+        views = list(self.matched)  # every matching token, not only the rows read  # type: ignore[attr-defined]
 
         def work_() -> None:
             first_day = int(get_setting(self.ctx, "expiring_soon_days"))

@@ -1,5 +1,10 @@
 """Tokens: the triage home screen. Most urgent first; the panel says what to do next.
 
+At 3,000 tokens the table pages (issue 13): the app's shared light list
+(`tokens.token_briefs`) gives the order, the filter and the counts; full rows are read
+(`tokens.token_views`) and rendered for the screen's rows plus a margin, and the next page
+as the cursor comes near the last row read.
+
 Every change goes through `services.tokens` / `services.sync` in a thread worker;
 the handlers here own the widgets. The table refreshes by diff, so the selection
 survives a sync and little is repainted over SSH.
@@ -17,6 +22,7 @@ from textual.widgets import DataTable, Input, Label, Static
 from vpp_tui.i18n import N_, _, ngettext
 from vpp_tui.services import sync, tokens
 from vpp_tui.services.context import ServiceContext
+from vpp_tui.services.tokens import TokenBrief
 from vpp_tui.services.views import SyncResult, TokenView
 from vpp_tui.ui.access import TOKEN_ACTIONS, allowed_action
 from vpp_tui.ui.commands import bindings
@@ -35,6 +41,9 @@ from vpp_tui.ui.widgets.table import row_under_cursor
 # How often an open console looks for tokens whose sync interval has passed; the interval
 # itself (12 h by default) is a store setting decided in domain.tokens.sync_due.
 SCHEDULE_CHECK_SECONDS = 300
+# Rows read past what the screen shows, and how near the last row read the cursor comes
+# before the next page is read.
+MARGIN = 20
 
 
 class TokensSection(RunsJobs, TokenActions, SectionScreen):
@@ -43,11 +52,14 @@ class TokensSection(RunsJobs, TokenActions, SectionScreen):
     BINDINGS = bindings(COMMANDS_LIST)
     FOLLOWS = (TokensChanged, CatalogChanged)
     AUTO_FOCUS = "#tokens-table"
-    WORKER_ERROR_TITLES = {"tokens-load": N_("Cannot read tokens")}
+    WORKER_ERROR_TITLES = {"tokens-load": N_("Cannot read tokens"),
+                           "tokens-more": N_("Cannot read tokens")}
 
     def __init__(self) -> None:
         super().__init__()
-        self.views: list[TokenView] = []
+        self.views: list[TokenView] = []  # the rows read so far: the first of `matched`
+        self.matched: list[TokenBrief] = []  # every token the filter lets through
+        self._more_pending = False
         self.attention_only = False
         self.filter_text = ""
 
@@ -101,39 +113,72 @@ class TokensSection(RunsJobs, TokenActions, SectionScreen):
     # Loading ----------------------------------------------------------------
 
     def reload(self) -> None:
-        self.load()
+        self.load(keep=True)
 
-    def load(self) -> None:
+    def page_rows(self) -> int:
+        """How many rows a page reads: the screen's height plus `MARGIN`."""
+        return self.app.size.height + MARGIN
+
+    def load(self, *, keep: bool = False) -> None:
+        """Read the first page again (`keep`: as many rows as are read now, so the cursor
+        stays on its row after a store change)."""
         # A thread worker cannot be stopped mid-query: number each load, show only the last.
         self._load_seq = getattr(self, "_load_seq", 0) + 1
-        self._load(self._load_seq, self.attention_only, self.filter_text)
+        rows = max(self.page_rows(), len(self.views) if keep else 0)
+        self._load(self._load_seq, self.attention_only, self.filter_text, rows)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="tokens-load")
-    def _load(self, seq: int, attention_only: bool, filter_text: str) -> None:
+    def _load(self, seq: int, attention_only: bool, filter_text: str, rows: int) -> None:
         if not self.after_typing():
             return
-        # The app's one token list (read once, shared with Apps and eBooks); the filter
-        # and the attention switch pick from it without reading the store again.
+        # The app's one light token list (read once, shared with Apps and eBooks); the
+        # filter and the attention switch pick from it without reading the store again.
         everything = self.app.token_list.views()  # type: ignore[attr-defined]
         shown = tokens.matching(everything, attention_only=attention_only,
                                 text=filter_text or None)
+        page = tokens.token_views(self.ctx, [b.id for b in shown[:rows]])
         orgs = {v.org_name for v in everything}
         self.post_message(TokensLoaded(
-            seq, shown, len(everything), sum(1 for v in everything if v.needs_attention),
-            orgs.pop() if len(orgs) == 1 else None))
+            seq, page, len(everything), sum(1 for v in everything if v.needs_attention),
+            orgs.pop() if len(orgs) == 1 else None, shown))
+
+    def _read_more(self) -> None:
+        """The next page, once the cursor comes within `MARGIN` rows of the last row read."""
+        start = len(self.views)
+        if self._more_pending or start >= len(self.matched) or \
+                self.query_one(DataTable).cursor_row < start - MARGIN:
+            return
+        self._more_pending = True
+        self._more(self._load_seq, start, self.matched[start:start + self.page_rows()])
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="tokens-more")
+    def _more(self, seq: int, start: int, briefs: list[TokenBrief]) -> None:
+        page = tokens.token_views(self.ctx, [b.id for b in briefs])
+        self.app.call_from_thread(self._more_read, seq, start, page)
+
+    def _more_read(self, seq: int, start: int, page: list[TokenView]) -> None:
+        self._more_pending = False
+        if seq != self._load_seq or start != len(self.views):
+            return  # a newer load (filter, store change) replaced the rows meanwhile
+        self.views = self.views + page
+        with self.app.batch_update():
+            tokens_rows.show(self.query_one(DataTable), self.views, self.ctx.clock.now())
+        self._read_more()  # the cursor may have run past this page too
 
     @on(TokensLoaded)
     def show_tokens(self, message: TokensLoaded) -> None:
         if message.seq != self._load_seq:
             return
         self.views = message.views
+        self.matched = message.views if message.matched is None else message.matched
+        self._more_pending = False
         table = self.query_one(DataTable)
         with self.app.batch_update():
             tokens_rows.show(table, message.views, self.ctx.clock.now())
         count = _("Tokens · {n} · {k} need attention").format(n=message.total,
                                                             k=message.attention)
         if self.attention_only or self.filter_text:
-            count += " · " + _("showing {n}").format(n=len(message.views))
+            count += " · " + _("showing {n}").format(n=len(self.matched))
         self.query_one("#tokens-count", Label).update(count)
         self.set_org(message.org)
         self._explain()
@@ -149,6 +194,10 @@ class TokensSection(RunsJobs, TokenActions, SectionScreen):
         return row_under_cursor(self.query_one(DataTable), self.views)
 
     @on(DataTable.RowHighlighted)
+    def _highlighted(self) -> None:
+        self._explain()
+        self._read_more()
+
     def _explain(self) -> None:
         view = self.selected
         panel = self.query_one("#tokens-advice", Static)

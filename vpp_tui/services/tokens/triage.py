@@ -1,0 +1,98 @@
+"""The console's Tokens table at 3,000 tokens (issue 13): a light triage list, and full
+views for the rows on screen only.
+
+A token's state (expired, expiring soon, duplicate…) is `domain.tokens.token_health`,
+computed from the clock, the expiry window setting, the leases and the other tokens at
+its location: a stored column would go stale as time passes, and an SQL `CASE` would write
+the rule a second time. So one query reads only the columns the rule needs (no secrets, no
+ORM objects), the rule judges each row once, and the triage order, the filter and the
+counts are worked out on those light rows (`TokenBrief`); the expensive part of a row (the
+token file's masked secret, asset counts, scope tags, advice) is read by `token_views`
+for the page the table shows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import col, select
+
+from vpp_tui.domain import tokens as rules
+from vpp_tui.services.access import Permission, authorize, token_scope_clause
+from vpp_tui.services.context import ServiceContext
+from vpp_tui.services.safe_text import SafeText
+from vpp_tui.services.tokens.queries import asset_counts, judge, judging, read_views
+from vpp_tui.services.views import TokenView
+from vpp_tui.store import models as m
+
+
+@dataclass(frozen=True)
+class TokenBrief(SafeText):
+    """One token as the triage order, the filter and the token choices need it: its
+    state as `domain.tokens.token_health` judges it now (`state`, `state_reason`,
+    `needs_attention`, `urgency`: lower first) and the fields the filter searches
+    (`tokens.matching`). `days_left`: whole days to the effective expiry; counts of its
+    apps and books in the catalog."""
+
+    id: int
+    name: str
+    state: str
+    state_reason: str
+    needs_attention: bool
+    urgency: int
+    location_name: str | None
+    org_name: str
+    apple_id: str
+    country: str
+    expires_at: datetime
+    days_left: int
+    app_count: int
+    book_count: int
+
+
+_COLUMNS = (m.Token.id, m.Token.name, m.Token.location_id, m.Token.location_name,
+            m.Token.org_name, m.Token.apple_id, m.Token.country, m.Token.expires_at,
+            m.Token.apple_expires_at, m.Token.apple_error, m.Token.external_mdm_name,
+            m.Token.external_mdm_metadata, m.Token.last_sync_status,
+            m.Token.last_sync_error)
+
+
+def token_briefs(ctx: ServiceContext) -> list[TokenBrief]:
+    """Every token the acting admin sees, as `list_tokens` orders them (by urgency, then
+    name, case-insensitively), light: three queries (the rule's columns, the tokens per
+    location, the catalog counts) whatever the number of tokens. Raises AccessDenied
+    without tokens.read."""
+    authorize(ctx, Permission.TOKENS_READ)
+    scope = token_scope_clause(ctx, col(m.Token.id))
+    with ctx.store.session() as session:
+        rows = session.exec(select(*_COLUMNS).where(scope)).all()
+        env = judging(ctx, session)
+        counts = asset_counts(session)
+        briefs = []
+        for t in rows:
+            expires_at, _status, health = judge(t, env)
+            briefs.append(TokenBrief(
+                id=t.id, name=t.name, state=str(health.state), state_reason=health.reason,
+                needs_attention=health.needs_attention, urgency=health.urgency,
+                location_name=t.location_name, org_name=t.org_name, apple_id=t.apple_id,
+                country=t.country, expires_at=expires_at,
+                days_left=rules.days_left(expires_at, env.now),
+                app_count=counts.get((t.id, "app"), 0),
+                book_count=counts.get((t.id, "book"), 0)))
+    return sorted(briefs, key=lambda b: (b.urgency, b.name.lower()))
+
+
+def token_views(ctx: ServiceContext, ids: list[int]) -> list[TokenView]:
+    """The full views (`list_tokens`' rows) of the tokens `ids`, in that order: one page
+    of the table, read for those tokens alone. Ids the admin may not see, or that are
+    gone, are left out. Raises AccessDenied without tokens.read."""
+    authorize(ctx, Permission.TOKENS_READ)
+    if not ids:
+        return []
+    scope = token_scope_clause(ctx, col(m.Token.id))
+    with ctx.store.session() as session:
+        found = list(session.exec(select(m.Token).where(scope).where(
+            col(m.Token.id).in_(ids))).all())
+        views = {v.id: v for v in read_views(ctx, session, found)}
+    return [views[i] for i in ids if i in views]
