@@ -45,9 +45,14 @@ def test_token_views_read_the_tokens_asked_in_the_order_asked(world) -> None:
         add(world, loc)
     everything = {v.id: v for v in tokens.list_tokens(world.ctx)}
     ids = sorted(everything, reverse=True)[:3]
-    assert tokens.token_views(world.ctx, ids) == [everything[i] for i in ids]
+
+    def unmasked(views):  # a list shows no secret hint; the page's rows do
+        assert all(v.secret_hint for v in views)
+        return [replace(v, secret_hint="") for v in views]
+
+    assert unmasked(tokens.token_views(world.ctx, ids)) == [everything[i] for i in ids]
     assert tokens.token_views(world.ctx, []) == []
-    assert tokens.token_views(world.ctx, [ids[0], 999_999]) == [everything[ids[0]]]
+    assert unmasked(tokens.token_views(world.ctx, [ids[0], 999_999])) == [everything[ids[0]]]
 
 
 def test_token_briefs_and_views_leave_out_tokens_outside_the_admins_scope(split) -> None:  # noqa: F811
