@@ -4,6 +4,7 @@ and revoke: long work queued in the store for workers on any host (services.jobs
 from __future__ import annotations
 
 import signal
+import sys
 from argparse import Namespace
 from typing import TYPE_CHECKING, Any
 
@@ -81,13 +82,15 @@ def _worker(args: Namespace, ctx: Any) -> int:
     worker = Worker(ctx, concurrency=args.concurrency, once=args.once, due=args.due)
     previous = {sig: signal.signal(sig, lambda *_a: worker.request_stop())
                 for sig in (signal.SIGTERM, signal.SIGINT)}
-    print(_("worker {name}: {n} job slots").format(name=worker.name, n=worker.concurrency),
-          flush=True)
+    # Under --json stdout holds the one JSON document: the start line goes to stderr.
+    print(ngettext("worker {name}: {n} job slot", "worker {name}: {n} job slots",
+                   worker.concurrency).format(name=worker.name, n=worker.concurrency),
+          file=sys.stderr if args.json else sys.stdout, flush=True)
     from vpp_tui.cli.output import warning
 
-    limited = worker.scope_warning()
-    if limited:  # said once here, not once per job it leaves to others
-        warning(limited)
+    for said in (worker.scope_warning(), worker.due_warning()):
+        if said:  # said once here, not once per job it leaves to others or per due scan
+            warning(said)
     try:
         report = worker.run()
     except WorkerBusy as exc:
