@@ -102,7 +102,8 @@ def _worker(args: Namespace, ctx: Any) -> int:
             signal.signal(sig, handler)
     doc = {"worker": worker.name, "done": report.done, "failed": report.failed,
            "cancelled": report.cancelled, "handed_back": report.handed_back,
-           "lost": report.lost, "queued_due": report.queued_due, "errors": report.errors}
+           "lost": report.lost, "queued_due": report.queued_due, "partial": report.partial,
+           "errors": report.errors}
     if args.json:
         print_json(doc)
     else:
@@ -116,10 +117,17 @@ def _worker(args: Namespace, ctx: Any) -> int:
     # A long-running worker stopped on purpose exits 0 (systemd's "stopped", not
     # "failed"); a --once run (cron) exits 1 when a job it ran failed or something went
     # wrong on the way (`jobs --state failed` says which).
+    undone = []
     if args.once and report.failed:
-        return exit_status([ngettext("{n} job failed; see 'vpp-tui jobs --state failed'",
-                                     "{n} jobs failed; see 'vpp-tui jobs --state failed'",
-                                     report.failed).format(n=report.failed)])
+        undone.append(ngettext("{n} job failed; see 'vpp-tui jobs --state failed'",
+                               "{n} jobs failed; see 'vpp-tui jobs --state failed'",
+                               report.failed).format(n=report.failed))
+    if args.once and report.partial:  # done, but exit 1 inline (e.g. licenses short)
+        undone.append(ngettext("{n} job left part of its work undone; see 'vpp-tui jobs'",
+                               "{n} jobs left part of their work undone; see 'vpp-tui jobs'",
+                               report.partial).format(n=report.partial))
+    if undone:
+        return exit_status(undone)
     return EXIT_FAILED if args.once and report.errors else EXIT_OK
 
 

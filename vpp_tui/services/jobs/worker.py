@@ -42,9 +42,12 @@ from vpp_tui.services.jobs import enqueue_due, queue, runner
 
 @dataclass
 class WorkerReport:
-    """What a worker did before it stopped: jobs by how they ended, syncs it queued."""
+    """What a worker did before it stopped: jobs by how they ended, syncs it queued.
+    `partial`: of the `done` jobs, those that left part of the work undone (exit status 1,
+    as the inline command exits: e.g. an assignment short of licenses)."""
 
     done: int = 0
+    partial: int = 0
     failed: int = 0
     cancelled: int = 0
     handed_back: int = 0
@@ -287,6 +290,7 @@ class Worker:
                           outcome.exit_status):
             if outcome.state == rules.DONE:
                 report.done += 1
+                report.partial += bool(outcome.exit_status)
             else:
                 report.failed += 1
         else:
