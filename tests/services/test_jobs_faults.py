@@ -8,8 +8,8 @@ from dataclasses import replace
 
 from sqlmodel import func, select
 
-from tests.services.test_tokens import add
 from tests.services.licensing_helpers import NORTH
+from tests.services.test_tokens import add
 from vpp_tui.domain import jobs as rules
 from vpp_tui.services import jobs
 from vpp_tui.services.access import admin

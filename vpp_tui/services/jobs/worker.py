@@ -93,8 +93,8 @@ class Worker:
         Checked once (`check_action`: no `access.denied` audit entry), not on every scan;
         None when it may queue them (or `due` is off)."""
         if not self._due_checked:
-            from vpp_tui.services.access import Permission, check_action
             from vpp_tui.domain.access import denial_text
+            from vpp_tui.services.access import Permission, check_action
 
             self._due_checked = True
             if self.due and not check_action(self.ctx, Permission.TOKENS_SYNC):
