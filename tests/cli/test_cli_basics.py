@@ -55,7 +55,7 @@ def test_missing_required_argument_exits_2() -> None:
 
 def test_bad_store_url_is_one_error_line(tmp_path: Path) -> None:
     result = vpp("--db", "nosuchdb://x", "audit")
-    assert result.returncode == 1
+    assert result.returncode == 2  # bad input (the URL), not a failed operation
     assert result.stderr.startswith("error:") and len(result.stderr.strip().splitlines()) == 1
 
 

@@ -155,7 +155,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     # After parsing: --help and --version need none of these (nor SQLAlchemy).
     from vpp_tui.services.access import AccessDenied
-    from vpp_tui.store.engine import StoreError
+    from vpp_tui.store.engine import StoreError, StoreUrlRefused
     from vpp_tui.store.limits import ValueRefused
     from vpp_tui.store.secrets import SecretKeyError
 
@@ -181,6 +181,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except ValueRefused as exc:  # the store's backstop: a value no column of it can keep
         error(exc.message)
+        return EXIT_USAGE
+    except StoreUrlRefused as exc:  # --db / VPP_DB is bad input (garbage, :memory:)
+        error(str(exc))
         return EXIT_USAGE
     except (StoreError, SecretKeyError, AccessDenied) as exc:
         error(str(exc))

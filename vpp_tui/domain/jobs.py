@@ -44,6 +44,9 @@ PROGRESS_EVERY = 0.5  # seconds between two progress writes of one job
 # the lease renewal, a write, stays at `leases` pace): a cancelled job stops within about
 # this long, between its Apple calls.
 CANCEL_POLL_SECONDS = 1.0
+# The largest job id both databases hold: `jobs.id` is a 32-bit INTEGER on PostgreSQL, so
+# a larger id names no job (asking PostgreSQL for it is "integer out of range").
+MAX_JOB_ID = 2**31 - 1
 
 
 @dataclass(frozen=True)

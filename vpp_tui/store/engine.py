@@ -51,6 +51,11 @@ class StoreError(Exception):
     """The store cannot be opened; the message says what to do."""
 
 
+class StoreUrlRefused(StoreError):
+    """The store URL itself is bad input (not a URL, an unsupported database, an in-memory
+    SQLite store): the CLI exits 2, as for any bad input. The message says what to do."""
+
+
 def data_dir() -> Path:
     return Path(os.environ.get("VPP_DATA_DIR") or user_data_dir(APP_NAME, appauthor=False))
 
@@ -260,10 +265,15 @@ def open_store(url: str | None = None, *, migrate: bool = True) -> Store:
     try:
         parsed = make_url(url)
     except ArgumentError as exc:
-        raise StoreError(
+        raise StoreUrlRefused(
             f"the store URL {url!r} is not valid; use sqlite:///PATH or postgresql+psycopg://…"
         ) from exc
     backend = parsed.get_backend_name()
+    if backend == "sqlite" and (parsed.database or ":memory:") == ":memory:":
+        # Each connection (NullPool) would get its own empty database: the schema made on
+        # one is missing on the next ("no such table"), and nothing would be kept.
+        raise StoreUrlRefused(_("an in-memory SQLite store cannot be used: nothing would be "
+                                "kept between connections; give a file, sqlite:///PATH"))
     if backend == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             try:
@@ -279,7 +289,7 @@ def open_store(url: str | None = None, *, migrate: bool = True) -> Store:
     elif backend == "postgresql":
         engine = create_engine(url, pool_pre_ping=True)
     else:
-        raise StoreError(f"unsupported store {backend!r}; use SQLite or PostgreSQL")
+        raise StoreUrlRefused(f"unsupported store {backend!r}; use SQLite or PostgreSQL")
     if migrate:
         try:
             upgrade(engine)

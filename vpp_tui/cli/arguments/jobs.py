@@ -8,6 +8,7 @@ from typing import Any
 
 from vpp_tui.cli.parser import entry_count
 from vpp_tui.domain import jobs as rules
+from vpp_tui.domain.text import quote
 from vpp_tui.i18n import _
 
 
@@ -19,11 +20,11 @@ def _concurrency(text: str) -> int:
         value = 0
     if not 1 <= value <= 64:
         raise argparse.ArgumentTypeError(_("{v} is not a number of job slots from 1 to 64"
-                                           ).format(v=text))
+                                           ).format(v=quote(text)))
     return value
 
 
-MAX_JOB_ID = 2**63 - 1  # the largest id either database can hold
+MAX_JOB_ID = rules.MAX_JOB_ID  # a larger id is bad input, not a PostgreSQL traceback
 
 
 def _job_id(text: str) -> int:
@@ -33,7 +34,7 @@ def _job_id(text: str) -> int:
         value = 0
     if not 1 <= value <= MAX_JOB_ID:
         raise argparse.ArgumentTypeError(_("{v} is not a job id (a whole number, see "
-                                           "'vpp-tui jobs')").format(v=text))
+                                           "'vpp-tui jobs')").format(v=quote(text)))
     return value
 
 

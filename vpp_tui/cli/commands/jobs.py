@@ -4,6 +4,7 @@ and revoke: long work queued in the store for workers on any host (services.jobs
 from __future__ import annotations
 
 import signal
+import sys
 from argparse import Namespace
 from typing import TYPE_CHECKING, Any
 
@@ -81,13 +82,15 @@ def _worker(args: Namespace, ctx: Any) -> int:
     worker = Worker(ctx, concurrency=args.concurrency, once=args.once, due=args.due)
     previous = {sig: signal.signal(sig, lambda *_a: worker.request_stop())
                 for sig in (signal.SIGTERM, signal.SIGINT)}
-    print(_("worker {name}: {n} job slots").format(name=worker.name, n=worker.concurrency),
-          flush=True)
+    # Under --json stdout holds the one JSON document: the start line goes to stderr.
+    print(ngettext("worker {name}: {n} job slot", "worker {name}: {n} job slots",
+                   worker.concurrency).format(name=worker.name, n=worker.concurrency),
+          file=sys.stderr if args.json else sys.stdout, flush=True)
     from vpp_tui.cli.output import warning
 
-    limited = worker.scope_warning()
-    if limited:  # said once here, not once per job it leaves to others
-        warning(limited)
+    for said in (worker.scope_warning(), worker.due_warning()):
+        if said:  # said once here, not once per job it leaves to others or per due scan
+            warning(said)
     try:
         report = worker.run()
     except WorkerBusy as exc:
@@ -99,7 +102,8 @@ def _worker(args: Namespace, ctx: Any) -> int:
             signal.signal(sig, handler)
     doc = {"worker": worker.name, "done": report.done, "failed": report.failed,
            "cancelled": report.cancelled, "handed_back": report.handed_back,
-           "lost": report.lost, "queued_due": report.queued_due, "errors": report.errors}
+           "lost": report.lost, "queued_due": report.queued_due, "partial": report.partial,
+           "errors": report.errors}
     if args.json:
         print_json(doc)
     else:
@@ -113,10 +117,17 @@ def _worker(args: Namespace, ctx: Any) -> int:
     # A long-running worker stopped on purpose exits 0 (systemd's "stopped", not
     # "failed"); a --once run (cron) exits 1 when a job it ran failed or something went
     # wrong on the way (`jobs --state failed` says which).
+    undone = []
     if args.once and report.failed:
-        return exit_status([ngettext("{n} job failed; see 'vpp-tui jobs --state failed'",
-                                     "{n} jobs failed; see 'vpp-tui jobs --state failed'",
-                                     report.failed).format(n=report.failed)])
+        undone.append(ngettext("{n} job failed; see 'vpp-tui jobs --state failed'",
+                               "{n} jobs failed; see 'vpp-tui jobs --state failed'",
+                               report.failed).format(n=report.failed))
+    if args.once and report.partial:  # done, but exit 1 inline (e.g. licenses short)
+        undone.append(ngettext("{n} job left part of its work undone; see 'vpp-tui jobs'",
+                               "{n} jobs left part of their work undone; see 'vpp-tui jobs'",
+                               report.partial).format(n=report.partial))
+    if undone:
+        return exit_status(undone)
     return EXIT_FAILED if args.once and report.errors else EXIT_OK
 
 

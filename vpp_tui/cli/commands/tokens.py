@@ -236,9 +236,12 @@ def _queue_syncs(args: Namespace, ctx) -> int:  # noqa: ANN001
     if args.all:
         allowed = visible_token_ids(ctx, Permission.TOKENS_SYNC)
         due = set(sync.due_tokens(ctx)) if args.due else None
-        names = [v.name for v in tokens.list_tokens(ctx) if v.id in allowed and v.can_sync
+        views = [v for v in tokens.list_tokens(ctx) if v.id in allowed
                  and (due is None or v.name in due)]
-        refused: list[str] = []
+        names = [v.name for v in views if v.can_sync]
+        # The tokens that cannot sync, named as inline `sync --all` names them (exit 1).
+        refused = [line for v in views if not v.can_sync
+                   for line in [jobs.sync_refusal(ctx, v.name)] if line]
     else:
         # A token that cannot sync is refused now with the line inline sync reports (and
         # its exit 1), never queued to fail on a worker; the others are queued.

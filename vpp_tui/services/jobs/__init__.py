@@ -150,7 +150,8 @@ def enqueue(ctx: ServiceContext, kind: str, payload: dict[str, Any] | None = Non
 
     `payload`: the keyword arguments of the kind's service (see `domain.jobs`); `token`:
     the token a sync is for. A sync of a token that already has one queued or running
-    returns that job instead of queuing another. Audited as `job.queue`. Raises
+    returns that job instead of queuing another; a full sync asked for then makes a
+    queued delta job full (`_make_full`), and refuses while a delta one runs. Audited as `job.queue`. Raises
     AccessDenied, InvalidInput/NotFound (what the inline command would refuse)."""
     payload = dict(payload or {})
     about = _preflight(ctx, kind, token, payload)
@@ -172,7 +173,30 @@ def enqueue(ctx: ServiceContext, kind: str, payload: dict[str, Any] | None = Non
             found = session.exec(select(m.Job).where(m.Job.dedupe_key == key)).first()
             if found is None:  # it finished in between: queue again
                 return enqueue(ctx, kind, payload, token=token)
-            return _view(found)
+            if not payload.get("full") or (found.payload or {}).get("full"):
+                return _view(found)
+            return _make_full(ctx, found.id or 0, about or "", token_id)
+
+
+def _make_full(ctx: ServiceContext, job_id: int, token: str, token_id: int | None) -> JobView:
+    """A full sync asked for while a delta sync of `token` is active (`dedupe_key` keeps
+    one): the queued delta job becomes a full sync (audited as `job.queue`); a running one
+    cannot, so ServiceError says to queue the full sync again once it has finished."""
+    with ctx.store.session() as session:
+        row = session.get(m.Job, job_id)
+        payload = {**((row.payload if row is not None else None) or {}), "full": True}
+        # Only while still queued: a worker claiming it meanwhile wins (then: refused).
+        if session.execute(update(m.Job).where(
+                m.Job.id == job_id, m.Job.state == rules.QUEUED).values(
+                payload=payload)).rowcount == 1:
+            session.refresh(row)
+            audit.record(session, ctx, "job.queue", f"{rules.SYNC} {token}",
+                         detail=stored(lambda: _("job {id} made a full sync").format(
+                             id=job_id)), token_id=token_id)
+            return _view(row)
+    raise ServiceError(_("{name}: a delta sync is running (job {id}); queue the full sync "
+                         "again when it has finished ('vpp-tui jobs')").format(
+        name=token, id=job_id))
 
 
 def _visible(ctx: ServiceContext) -> Any:
@@ -230,6 +254,8 @@ def _unknown_text(job_id: int) -> str:
 def get_job(ctx: ServiceContext, job_id: int) -> JobView:
     """One job `list_jobs` would show; NotFound otherwise (the same line for a job that
     does not exist and one the admin may not see)."""
+    if not 1 <= job_id <= rules.MAX_JOB_ID:  # PostgreSQL would refuse it: no such job
+        raise NotFound(_unknown_text(job_id))
     with ctx.store.session() as session:
         row = session.exec(select(m.Job).where(m.Job.id == job_id, _visible(ctx))).first()
         if row is None:

@@ -42,9 +42,12 @@ from vpp_tui.services.jobs import enqueue_due, queue, runner
 
 @dataclass
 class WorkerReport:
-    """What a worker did before it stopped: jobs by how they ended, syncs it queued."""
+    """What a worker did before it stopped: jobs by how they ended, syncs it queued.
+    `partial`: of the `done` jobs, those that left part of the work undone (exit status 1,
+    as the inline command exits: e.g. an assignment short of licenses)."""
 
     done: int = 0
+    partial: int = 0
     failed: int = 0
     cancelled: int = 0
     handed_back: int = 0
@@ -81,6 +84,24 @@ class Worker:
         self._lock = threading.Lock()
         self._running: dict[int, _Running] = {}
         self._pace = leases.timing()
+        self._due_checked = False
+        self._due_refusal: str | None = None
+
+    def due_warning(self) -> str | None:
+        """One line when this worker was asked to queue due syncs but its admin lacks
+        `managed_apps.sync`; the worker then skips the due scan for as long as it runs.
+        Checked once (`check_action`: no `access.denied` audit entry), not on every scan;
+        None when it may queue them (or `due` is off)."""
+        if not self._due_checked:
+            from vpp_tui.domain.access import denial_text
+            from vpp_tui.services.access import Permission, check_action
+
+            self._due_checked = True
+            if self.due and not check_action(self.ctx, Permission.TOKENS_SYNC):
+                self.due = False
+                self._due_refusal = _("due syncs not queued: {e}").format(
+                    e=denial_text(self.ctx.actor, Permission.TOKENS_SYNC, None))
+        return self._due_refusal
 
     def scope_warning(self) -> str | None:
         """One line when this worker's admin may run only its own jobs (it lacks
@@ -100,6 +121,7 @@ class Worker:
     def run(self) -> WorkerReport:
         """Work until `request_stop` (or, with `once`, until nothing is left). Raises
         queue.WorkerBusy on a SQLite store another worker holds."""
+        self.due_warning()  # once, before the first scan: no audit entry every scan
         with queue.sqlite_slot(self.ctx, self.name) as slot:
             self._scan_due()
             next_scan = self.ctx.clock.monotonic() + rules.DUE_SCAN_SECONDS
@@ -268,6 +290,7 @@ class Worker:
                           outcome.exit_status):
             if outcome.state == rules.DONE:
                 report.done += 1
+                report.partial += bool(outcome.exit_status)
             else:
                 report.failed += 1
         else:

@@ -1,8 +1,8 @@
-"""Faults found by breaking issue 13's worker and job queue (the breaker's session).
-
-Each test is named after the fault and fails on main c573549. In-process CLI on a fresh
-SQLite store: cheap.
-"""
+"""Faults of the worker and the job queue through `vpp_tui.cli.main` in-process (issue 13,
+found by the breaker): `worker --json` stdout, job ids past 32 bits, an in-memory or
+garbage store URL, `sync --all --queue` saying what it left out, quoting of bad values,
+a full sync swallowed by a queued delta, and `worker --once` after a job left work undone.
+Fresh SQLite stores (one test also on PostgreSQL): cheap."""
 
 from __future__ import annotations
 
@@ -108,3 +108,34 @@ def test_sync_full_queue_is_not_swallowed_by_a_queued_delta_sync(tmp_path) -> No
     jobs = json.loads(cli.run("jobs", "--json", "--state", "queued").stdout)
     assert any(j["payload"].get("full") for j in jobs) or full.code != 0, (
         full.stdout, jobs)
+
+
+def test_a_garbage_store_url_is_bad_input_exit_2(capsys, tmp_path, monkeypatch) -> None:  # noqa: ANN001
+    """Fault: `VPP_DB=garbage vpp-tui jobs` exited 1 (operation failed) for what is bad
+    input: one `error:` line, exit 2."""
+    monkeypatch.setenv("VPP_DB", "garbage")
+    code = main(["--key-file", str(tmp_path / "s.key"), "jobs"])
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1 and "garbage" in err, err
+
+
+def test_worker_once_exits_1_when_a_job_it_ran_left_members_waiting(tmp_path) -> None:  # noqa: ANN001
+    """Fault: `worker --once` exited 0 after an assignment job that ended done with exit
+    status 1 (licenses short: 25 members waitlisted), where the same `assign` run inline
+    exits 1. A cron job must hear it the same way."""
+    from tests.fuzz.harness import Cli
+    from vpp_tui.simulator.worlds import demo_directory
+
+    cli = Cli(f"sqlite:///{tmp_path / 's.db'}", tmp_path)
+    north = next(f for f in cli.sim.token_files() if f.location_name == "North Campus")
+    assert cli.run("token", "add", cli.write("t.vpptoken", north.content), "--name",
+                   "North Campus", "--apple-id", "a@b.edu", "--consent").code == 0
+    assert cli.run("directory", "import",
+                   cli.write("d.json", json.dumps(demo_directory()))).code == 0
+    assert cli.run("sync", "North Campus").code == 0
+    assert cli.run("assign", "Star Chart", "--group", "Teachers", "--intent", "required",
+                   "--license", "user", "--queue").code == 0
+    ran = cli.run("worker", "--once", "--no-due", "--json")
+    assert ran.crash is None, ran.crash
+    assert json.loads(ran.stdout)["partial"] == 1, ran.stdout
+    assert ran.code == 1 and ran.stderr.count("error:") == 1, (ran.code, ran.stderr)
