@@ -161,6 +161,10 @@ class AppleClient:
         self._config_lock = threading.Lock()
 
     # -- plumbing -----------------------------------------------------------------------
+    def shield_cancel(self) -> None:
+        """A write was posted: `cancel` stops no wait or request here from now on."""
+        self.cancel = self._req.cancel = None
+
     @property
     def requests_made(self) -> int:
         return self._req.requests_made

@@ -259,7 +259,8 @@ class Worker:
             report.lost += 1
             return
         if outcome.state == runner.INTERRUPTED and running.user_cancel:
-            queue.finish(self.ctx, job, rules.CANCELLED, rules.cancelled_text(), 1)
+            queue.finish(self.ctx, job, rules.CANCELLED, outcome.result if outcome.cancelled
+                         else rules.cancelled_text(), 1)
             report.cancelled += 1
         elif outcome.state in (runner.INTERRUPTED, runner.BUSY):
             queue.hand_back(self.ctx, job)
