@@ -244,7 +244,9 @@ def serve_token(ctx: ServiceContext, token_id: int, token: str) -> list[Served]:
     """After a sync: serve every item of the token with free licenses and people waiting.
 
     The caller holds the token's sync lease. Never raises for Apple: a failure is in
-    `Served.error` and the members keep waiting for the next sync.
+    `Served.error` and the members keep waiting for the next sync. Nor for a cancel
+    (`ctx.cancel`): honoured only before an item's serving asks Apple anything
+    (`Served.cancelled`); once asked, Apple's answer is awaited and recorded.
     """
     with ctx.store.session() as session:
         asset_ids = list(session.exec(select(m.Asset.id).where(
