@@ -19,7 +19,6 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from vpp_tui.apple import errors as apple_errors
-from vpp_tui.apple.clock import Cancelled
 from vpp_tui.apple.models import Asset as WireAsset
 from vpp_tui.apple.models import RequestUser
 from vpp_tui.domain.licensing import (
@@ -71,12 +70,6 @@ def shield(client: Any) -> None:
     shield_cancel = getattr(client, "shield_cancel", None)
     if shield_cancel is not None:
         shield_cancel()
-
-
-def not_cancelled(ctx: ServiceContext) -> None:
-    """A safe point before anything is posted to Apple: raises Cancelled if asked."""
-    if ctx.cancel.is_set():
-        raise Cancelled()
 
 
 def cancelled_text() -> str:
