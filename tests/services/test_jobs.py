@@ -254,38 +254,6 @@ def test_cancelling_a_running_sync_job_stops_it_between_apple_calls_and_ends_can
     assert _ledger(world) == before
 
 
-def test_cancelling_a_running_assign_job_stops_it_before_its_next_apple_call(world) -> None:
-    """The other kinds take the same path: an assign cancelled while Apple works on its
-    first request stops before waiting on it (or sending more) and ends cancelled."""
-    north(world)
-    job = jobs.enqueue(world.ctx, "assign", {"item": "Star Chart", "group": "Teachers",
-                                             "intent": "required", "license": "user"})
-    base = world.ctx.apple
-    seen: list[bool] = []
-
-    def apple(bearer: str, **kwargs):
-        client = base(bearer, **kwargs)
-        wait_event = client.wait_event
-
-        def cancel_then_wait(event_id: str):
-            if not seen:
-                jobs.cancel(world.ctx, job.id)
-                seen.append(kwargs["cancel"].wait(5))
-            return wait_event(event_id)
-
-        client.wait_event = cancel_then_wait
-        return client
-
-    world.ctx.apple = apple
-    report = Worker(world.ctx, once=True, due=False).run()
-    world.ctx.apple = base
-    view = {v.id: v for v in jobs.list_jobs(world.ctx)}[job.id]
-    assert seen == [True]
-    assert (view.state, report.cancelled, report.done) == (rules.CANCELLED, 1, 0), view.result
-    with world.ctx.store.session() as s:  # nothing left half-done in the ledger
-        assert not s.exec(select(m.License).where(m.License.status == "pending")).all()
-
-
 def test_a_worker_without_permission_takes_others_jobs_and_fails_them(world) -> None:
     """Fault: bob (no roles.act_for_others) claimed ana's job and failed it. A worker now
     claims only the jobs it may run; the others stay queued for another worker."""

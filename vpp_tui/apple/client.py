@@ -2,8 +2,7 @@
 
 Services call it from worker threads. Endpoint URLs and limits come from `/service/config`,
 re-read every five minutes as Apple asks; every request is paced by the location's shared
-limiter and retried by `requester.Requester`; management calls wait for their event.
-"""
+limiter and retried by `requester.Requester`; management calls wait for their event."""
 
 from __future__ import annotations
 
@@ -161,6 +160,10 @@ class AppleClient:
         self._config_lock = threading.Lock()
 
     # -- plumbing -----------------------------------------------------------------------
+    def shield_cancel(self) -> None:
+        """A write was posted: `cancel` stops no wait or request here from now on."""
+        self.cancel = self._req.cancel = None
+
     @property
     def requests_made(self) -> int:
         return self._req.requests_made

@@ -122,6 +122,14 @@ def cancelled_text() -> str:
     return _("cancelled before it finished")
 
 
+def cancelled_part_text(sent: int, total: int) -> str:
+    """The result of a job cancelled part-way. A cancel is honoured only before a batch is
+    posted to Apple (its safe points): `sent` of `total` batches had been posted, and
+    their outcomes (Apple's events) are recorded; the rest was never sent."""
+    return _("cancelled: {s} of {n} batches had been sent to Apple and are recorded; "
+             "{r} not sent").format(s=sent, n=total, r=max(total - sent, 0))
+
+
 def bad_state_text(job_id: int, state: str) -> str:
     """The one line when `jobs cancel` names a job that has finished already."""
     return _("job {id} is {state} already; only a queued or running job can be cancelled"

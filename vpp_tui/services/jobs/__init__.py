@@ -270,7 +270,8 @@ PERMISSION_OF = {rules.SYNC: Permission.TOKENS_SYNC, rules.ASSIGN: Permission.AP
 
 
 def cancel(ctx: ServiceContext, job_id: int) -> JobView:
-    """Cancel a job: a queued one at once, a running one between its Apple calls (its
+    """Cancel a job: a queued one at once, a running one at its next safe point, before
+    it posts another batch to Apple (what it posted is awaited and recorded first; its
     worker sees the request on its next heartbeat and ends it cancelled). Whoever queued
     it may, or an admin with the kind's permission over its token. Audited as
     `job.cancel`. Raises NotFound, InvalidInput (finished already), AccessDenied."""

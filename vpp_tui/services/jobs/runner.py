@@ -31,11 +31,19 @@ BUSY = "busy"  # not a stored state: another process holds the location; hand ba
 @dataclass(frozen=True)
 class Outcome:
     """How a job ended: `state` done | failed | interrupted | busy; `result` one line;
-    `exit_status` what the inline command would have exited with (0, 1 or 2)."""
+    `exit_status` what the inline command would have exited with (0, 1 or 2);
+    `cancelled`: interrupted part-way by a cancel, and `result` says what had been done
+    (kept as the cancelled job's result; else `domain.jobs.cancelled_text`)."""
 
     state: str
     result: str
     exit_status: int
+    cancelled: bool = False
+
+
+def _stopped(batches: tuple[int, int]) -> Outcome:
+    """A job a cancel stopped at a safe point, the batches it sent recorded."""
+    return Outcome(INTERRUPTED, rules.cancelled_part_text(*batches), 1, cancelled=True)
 
 
 def _sync(ctx: ServiceContext, token: str | None, payload: dict[str, Any],
@@ -71,6 +79,8 @@ def _licensing(ctx: ServiceContext, kind: str, payload: dict[str, Any]) -> Outco
         result = licensing.apply_revoke(ctx, item=payload.get("item"),
                                         token=payload.get("token"), user=payload.get("user"),
                                         device=payload.get("device"))
+    if result.cancelled:
+        return _stopped(result.batches)
     waiting = sum(1 for x in result.members if getattr(x, "waitlist_position", None))
     line = _("licensed {l}, reclaimed {r}, failed {f}, waiting {w}").format(
         l=result.licensed, r=result.reclaimed, f=result.failed - waiting, w=waiting)
@@ -86,6 +96,7 @@ def _reconcile(ctx: ServiceContext, payload: dict[str, Any], on_progress: Progre
                ) -> Outcome:
     """`reconcile --reclaim CLASS… --yes` through `reclaim.apply_reclaim`, item by item
     with progress (stage: the item being reclaimed)."""
+    from vpp_tui.services.licensing.views import batches_of
     from vpp_tui.services.reconcile import reclaim
 
     def progress(item: str, done: int, total: int) -> None:
@@ -93,6 +104,9 @@ def _reconcile(ctx: ServiceContext, payload: dict[str, Any], on_progress: Progre
 
     result = reclaim.apply_reclaim(ctx, list(payload["classes"]), token=payload.get("token"),
                                    on_progress=progress)
+    if result.not_sent or any(r.cancelled for r in result.results):
+        sent, planned = batches_of(result.results)["batches"]
+        return _stopped((sent, planned + result.not_sent))
     line = _("reclaimed {r} licenses, {f} failed, {e} kept").format(
         r=result.reclaimed, f=result.failed, e=len(result.excluded))
     if result.errors:
@@ -106,7 +120,9 @@ def run(ctx: ServiceContext, kind: str, token: str | None, payload: dict[str, An
         on_progress: Progress) -> Outcome:
     """Run one job of `kind` as `ctx.actor`; never raises for the work's own failures
     (Apple's refusals, access refused, bad input found only now): they are the Outcome.
-    `ctx.cancel` set: the work stops between Apple calls and the Outcome is interrupted."""
+    `ctx.cancel` set: the work stops at its next safe point (before a batch is posted to
+    Apple; what was posted is awaited and recorded) and the Outcome is interrupted, saying
+    what was done; a cancel after the last post changes nothing (done)."""
     try:
         if kind == rules.SYNC:
             return _sync(ctx, token, payload, on_progress)

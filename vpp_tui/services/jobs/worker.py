@@ -6,9 +6,11 @@ the admin who queued it (`runner.run`), and the calling thread, which is the hea
 every `leases.timing().renew_every` seconds it renews the lease of every job this worker
 runs (and the SQLite slot) and stops the jobs which another worker took over; every
 `CANCEL_POLL_SECONDS` while jobs run it reads their cancel requests (`jobs cancel`, the
-console's jobs screen) and stops those jobs between their Apple calls (`ctx.cancel`:
-the client raises Cancelled before its next request or wait), which then end
-`cancelled`; and every DUE_SCAN_SECONDS it queues the syncs that have fallen due.
+console's jobs screen) and stops those jobs at their next safe point (`ctx.cancel`:
+before another batch is posted to Apple; what was posted is awaited and recorded,
+`licensing.apply.send_ops`), which then end `cancelled` saying what was done (or `done`
+when nothing was left to send); and every DUE_SCAN_SECONDS it queues the syncs that
+have fallen due.
 
 `request_stop()` (the CLI calls it on SIGTERM and SIGINT): no new claims; every running
 job is stopped between its Apple calls (`ctx.cancel`, as the console stops a sync) and
@@ -281,7 +283,8 @@ class Worker:
             report.lost += 1
             return
         if outcome.state == runner.INTERRUPTED and running.user_cancel:
-            queue.finish(self.ctx, job, rules.CANCELLED, rules.cancelled_text(), 1)
+            queue.finish(self.ctx, job, rules.CANCELLED, outcome.result if outcome.cancelled
+                         else rules.cancelled_text(), 1)
             report.cancelled += 1
         elif outcome.state in (runner.INTERRUPTED, runner.BUSY):
             queue.hand_back(self.ctx, job)

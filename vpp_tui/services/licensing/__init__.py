@@ -41,6 +41,7 @@ from vpp_tui.services.licensing.apply import (
     register_users,
     send_ops,
     settle,
+    shield,
     store_users,
     targets_for,
 )
@@ -207,7 +208,10 @@ def _associate(ctx: ServiceContext, client: Any, job: _Assign, assignment_id: in
     intent = plan.intent
     holders = {job.owner.get(r.member, r.member) for r in plan.by_outcome(Outcome.LICENSED)}
     registering = ([job.users[u] for u in sorted(holders) if u in job.users]
-                   if plan.license_type is LicenseType.USER else [])
+                   if plan.license_type is LicenseType.USER and not ctx.cancel.is_set()
+                   else [])  # cancelled: nobody registered, `send_ops` sends nothing
+    if registering:
+        shield(client)  # users/create is a write: its event is awaited and recorded
     registered = register_users(ctx, client, registering, t.ids, label)
     problems = registered.problems
     targets = _assign_targets(job)
@@ -242,7 +246,8 @@ def _associate(ctx: ServiceContext, client: Any, job: _Assign, assignment_id: in
         result = LicenseResult(
             "assign", view.name, view.token, job.group_row.name, members,
             tuple(sent.events), tuple(w.message for w in plan.warnings),
-            asset.total, asset.assigned, error=sent.error)
+            asset.total, asset.assigned, error=sent.error,
+            batches=sent.batches, cancelled=sent.cancelled)
         with for_store():  # the store is shared: English
             audit.record(session, ctx, "assignment.create", label,
                          result="ok" if sent.error is None else "partial",

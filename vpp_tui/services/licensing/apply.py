@@ -60,6 +60,21 @@ class Sent:
     events: list[EventSummary] = field(default_factory=list)
     error: str | None = None
     notes: list[Note] = field(default_factory=list)  # audit entries, not yet written
+    batches: tuple[int, int] = (0, 0)  # (posted to Apple, planned)
+    cancelled: bool = False  # a cancel stopped the posts at a safe point
+
+
+def shield(client: Any) -> None:
+    """From the first post on, `client`'s waits no longer stop at a cancel: what Apple was
+    asked is awaited and recorded (`AppleClient.shield_cancel`; a fake without it: no-op)."""
+    shield_cancel = getattr(client, "shield_cancel", None)
+    if shield_cancel is not None:
+        shield_cancel()
+
+
+def cancelled_text() -> str:
+    """Why a batch was not sent: the work was cancelled before it."""
+    return _("the work was cancelled before it was sent to Apple")
 
 
 def limits_of(client: Any) -> BatchLimits:
@@ -104,18 +119,27 @@ def send_ops(ctx: ServiceContext, client: Any, ops: Sequence[AppleOp], target: s
     ten events one after another). A synchronous Apple error stops the batches not yet
     sent; another MDM seen while waiting leaves the accepted batches unconfirmed. Call it
     with no session open: the audit entries are in `Sent.notes`, to be written
-    (`txn.write_notes`) with the results in one short transaction."""
+    (`txn.write_notes`) with the results in one short transaction.
+
+    `ctx.cancel` is honoured only before a batch is posted (`Sent.cancelled`, the rest
+    not sent); once one is posted, `client` is shielded and every posted event awaited, so
+    what Apple did is recorded by the caller and never lost to a cancel."""
     sent = Sent()
     posted: list[tuple[AppleOp, tuple[str, ...], list[Any]]] = []
-    for op in ops:
+    for index, op in enumerate(ops):
         targets = (*op.client_user_ids, *op.serial_numbers)
+        if sent.error is None and ctx.cancel.is_set():  # the safe point: nothing posted
+            sent.error, sent.cancelled = cancelled_text(), True
         if sent.error is not None:
             sent.not_sent.update(targets)
             continue
+        shield(client)  # posted from here on: its event is awaited and recorded
         try:
             posted.append((op, targets, _call(client, op)))
         except (apple_errors.AppleError, OSError) as exc:
             _refused(ctx, sent, op, target, targets, exc, None)
+        sent.batches = (index + 1, len(ops))
+    sent.batches = (sent.batches[0], len(ops))
     for op, targets, pending in posted:
         for outcome in pending:
             try:

@@ -97,7 +97,8 @@ def reclaim(ctx: ServiceContext, client: Any, t: Target, plan: Plan,
     asset_id = t.asset.id or 0
     result = LicenseResult(action, t.view.name, t.view.token, group, tuple(shown),
                            tuple(sent.events), tuple(w.message for w in plan.warnings),
-                           error=sent.error)
+                           error=sent.error, batches=sent.batches,
+                           cancelled=sent.cancelled)
 
     def write(session: Session) -> LicenseResult:
         write_notes(session, ctx, sent.notes)

@@ -60,7 +60,12 @@ from vpp_tui.services.licensing.txn import (
     write_briefly,
     write_notes,
 )
-from vpp_tui.services.licensing.views import LicensePreview, LicenseResult, MemberOutcome
+from vpp_tui.services.licensing.views import (
+    LicensePreview,
+    LicenseResult,
+    MemberOutcome,
+    batches_of,
+)
 from vpp_tui.services.licensing.waitlist import serve_asset, with_served
 from vpp_tui.store import models as m
 
@@ -264,7 +269,8 @@ def apply_revoke(ctx: ServiceContext, *, item: str | None = None, token: str | N
                          tuple(e for r in results for e in r.events),
                          tuple(dict.fromkeys(w for r in results for w in r.warnings)),
                          admitted=tuple(a for r in results for a in r.admitted),
-                         error=next((r.error for r in results if r.error), None), target=who)
+                         error=next((r.error for r in results if r.error), None), target=who,
+                         **batches_of(results))
 
 
 def _revoke_part(ctx: ServiceContext, kind: str, who: str, token: str) -> LicenseResult:
@@ -302,7 +308,8 @@ def _revoke_part(ctx: ServiceContext, kind: str, who: str, token: str) -> Licens
         freed = write_briefly(ctx, write)
         result = LicenseResult("revoke", None, token, None, tuple(shown), tuple(sent.events),
                                tuple(w.message for w in part.plan.warnings),
-                               error=sent.error, target=who)
+                               error=sent.error, target=who, batches=sent.batches,
+                               cancelled=sent.cancelled)
     # Committed: the licenses freed go to each item's waitlist.
     for asset_id in freed:
         result = with_served(result, serve_asset(ctx, asset_id))

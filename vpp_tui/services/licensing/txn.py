@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from vpp_tui.apple import errors as apple_errors
+from vpp_tui.apple.clock import Cancelled
 from vpp_tui.i18n import _
 from vpp_tui.services import audit, leases
 from vpp_tui.services.context import ServiceContext
@@ -103,7 +104,7 @@ def fetch_counts(client: Any, asset: m.Asset) -> Counts | None:
         remote = next((a for a in [*found.items, *found.unlimited]
                        if a.adamId == asset.adam_id
                        and (a.pricingParam or "STDQ") == asset.pricing_param), None)
-    except (apple_errors.AppleError, OSError):
+    except (apple_errors.AppleError, OSError, Cancelled):  # a cancel: count what we know
         remote = None
     if remote is None:
         return None

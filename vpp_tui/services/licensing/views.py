@@ -7,6 +7,7 @@ with `member`, `kind`, `outcome`, `reason`; `licenses`: `total`, `used`, `availa
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -118,6 +119,8 @@ class LicenseResult:
     admitted: tuple[str, ...] = ()  # waitlisted members licensed by the licenses freed
     error: str | None = None  # Apple stopped the work part-way; the rest was not sent
     target: str | None = None
+    batches: tuple[int, int] = (0, 0)  # (posted to Apple and recorded, planned)
+    cancelled: bool = False  # a cancel stopped it at a safe point: the rest not sent
 
     def _count(self, outcome: str) -> int:
         return sum(1 for m in self.members if m.outcome == outcome)
@@ -151,6 +154,15 @@ class LicenseResult:
             "events": [e.__dict__ for e in self.events],
             "members": [m.as_json() for m in self.members],
         }
+
+
+def batches_of(results: Iterable[LicenseResult]) -> dict[str, Any]:
+    """`batches` and `cancelled` of several results made one: the batches summed, cancelled
+    when any was (a job cancelled part-way, `domain.jobs.cancelled_part_text`)."""
+    results = list(results)
+    return {"batches": (sum(r.batches[0] for r in results),
+                        sum(r.batches[1] for r in results)),
+            "cancelled": any(r.cancelled for r in results)}
 
 
 @dataclass(frozen=True)
@@ -272,3 +284,4 @@ class Served:
     events: tuple[EventSummary, ...] = ()
     waiting: int = 0  # still waiting afterwards
     error: str | None = None  # Apple stopped the work; the rest keeps waiting
+    cancelled: bool = False  # `error` is a cancel at a safe point: nothing was asked

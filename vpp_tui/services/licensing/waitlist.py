@@ -21,6 +21,7 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from vpp_tui.apple import errors as apple_errors
+from vpp_tui.apple.clock import Cancelled
 from vpp_tui.domain.licensing import (
     MemberKind,
     MemberResult,
@@ -41,10 +42,12 @@ from vpp_tui.services.context import ServiceContext
 from vpp_tui.services.errors import ServiceError
 from vpp_tui.services.licensing.apply import (
     Registered,
+    cancelled_text,
     limits_of,
     register_users,
     send_ops,
     settle,
+    shield,
     store_users,
     targets_for,
 )
@@ -144,12 +147,17 @@ def serve_asset(ctx: ServiceContext, asset_id: int, *, client: Any = None) -> Se
             return _serve(ctx, opened, job)
     except (apple_errors.AppleError, OSError) as exc:
         return Served(job.asset.name, job.token, error=apple_failure_text(exc))
+    except Cancelled:  # before anything was asked of Apple (`_serve` shields the rest)
+        return Served(job.asset.name, job.token, error=cancelled_text(), cancelled=True)
     except ServiceError as exc:  # another MDM holds the location: nobody is served
         return Served(job.asset.name, job.token, error=exc.message)
 
 
 def _serve(ctx: ServiceContext, client: Any, job: _Job) -> Served:
     # Apple first, with no session open; then one short transaction (`_record`).
+    if ctx.cancel.is_set():  # the safe point: nothing asked of Apple, all keep waiting
+        return Served(job.asset.name, job.token, error=cancelled_text(), cancelled=True)
+    shield(client)  # from here Apple is asked: what it does is awaited and recorded
     registered = register_users(ctx, client, list(job.users.values()), job.ids, job.label)
     problems = registered.problems
     results = [MemberResult(e.member, e.kind, Outcome.LICENSED, licenses=e.licenses)
@@ -221,22 +229,25 @@ def with_served(result: LicenseResult, served: Served, *,
 
     `counted`: `result.licenses_used` already includes them (they were served before).
     """
-    if not served.admitted and served.error is None:
-        return result
+    if not served.admitted and (served.error is None or served.cancelled):
+        return result  # a cancel before the serving: the job's own work is all done
     used = result.licenses_used
     if used is not None and not counted:
         used += len(served.admitted)
     return replace(result, admitted=result.admitted + served.admitted,
                    events=served.events + result.events if counted
                    else result.events + served.events,
-                   licenses_used=used, error=result.error or served.error)
+                   licenses_used=used,
+                   error=result.error or (None if served.cancelled else served.error))
 
 
 def serve_token(ctx: ServiceContext, token_id: int, token: str) -> list[Served]:
     """After a sync: serve every item of the token with free licenses and people waiting.
 
     The caller holds the token's sync lease. Never raises for Apple: a failure is in
-    `Served.error` and the members keep waiting for the next sync.
+    `Served.error` and the members keep waiting for the next sync. Nor for a cancel
+    (`ctx.cancel`): honoured only before an item's serving asks Apple anything
+    (`Served.cancelled`); once asked, Apple's answer is awaited and recorded.
     """
     with ctx.store.session() as session:
         asset_ids = list(session.exec(select(m.Asset.id).where(
@@ -255,6 +266,8 @@ def serve_token(ctx: ServiceContext, token_id: int, token: str) -> list[Served]:
                     found.append(served)
     except (apple_errors.AppleError, OSError) as exc:
         found.append(Served(error=apple_failure_text(exc)))
+    except Cancelled:  # a safe point: nothing asked of Apple; they wait for the next sync
+        found.append(Served(error=cancelled_text(), cancelled=True))
     except ServiceError as exc:  # e.g. the token can no longer be read: try next sync
         found.append(Served(error=exc.message))
     return found

@@ -16,6 +16,7 @@ from typing import Any
 from sqlmodel import col
 
 from vpp_tui.apple import errors as apple_errors
+from vpp_tui.apple.clock import Cancelled
 from vpp_tui.domain.licensing import (
     BatchLimits,
     Device,
@@ -112,6 +113,7 @@ class ReclaimResult:
     results: tuple[LicenseResult, ...]
     excluded: tuple[ReclaimEntry, ...] = ()
     errors: tuple[str, ...] = field(default_factory=tuple)
+    not_sent: int = 0  # batches of the items a cancel left untouched (a safe point)
 
     @property
     def reclaimed(self) -> int:
@@ -214,7 +216,8 @@ def apply_reclaim(ctx: ServiceContext, classes: Sequence[str], *, token: str | N
     Apple's batch limits, `reclaim` (Apple told with no transaction open, the rows and
     counts written with the eventIds audited), then the item's waitlist served. An item
     whose token cannot write (another MDM, expired, Apple failed) is reported in
-    `errors` and the others go on. `on_progress(item, done, total)` before each item and
+    `errors` and the others go on. A cancel (`ctx.cancel`) stops it only before a batch
+    is posted: between items (`not_sent`) or within one (`LicenseResult.cancelled`). `on_progress(item, done, total)` before each item and
     once at the end. Raises as `plan_reclaim` before anything is sent.
     """
     chosen_classes, facts, chosen, devices = _prepare(ctx, classes, token)
@@ -224,7 +227,11 @@ def apply_reclaim(ctx: ServiceContext, classes: Sequence[str], *, token: str | N
     errors: list[str] = []
     blocked: set[str] = set()
     todo = [p for p in plans if p.plan.operations]
+    not_sent = 0
     for done, item in enumerate(todo):
+        if ctx.cancel.is_set():  # a safe point: nothing of the items left was sent
+            not_sent = sum(len(p.plan.operations) for p in todo[done:])
+            break
         if on_progress is not None:
             on_progress(item.label, done, len(todo))
         if item.token in blocked:
@@ -245,6 +252,9 @@ def apply_reclaim(ctx: ServiceContext, classes: Sequence[str], *, token: str | N
                 # Committed: Apple is told with no transaction open (`reclaim`).
                 result = reclaim(ctx, client, target, again.plan, again.users, item.label,
                                  "reconcile", None, None)
+        except Cancelled:  # before its first post (`send_ops` shields the client after)
+            not_sent = sum(len(p.plan.operations) for p in todo[done:])
+            break
         except (ServiceError, apple_errors.AppleError, OSError) as exc:
             blocked.add(item.token)
             why = exc.message if isinstance(exc, ServiceError) else apple_failure_text(exc)
@@ -256,7 +266,7 @@ def apply_reclaim(ctx: ServiceContext, classes: Sequence[str], *, token: str | N
     if on_progress is not None:
         on_progress("", len(todo), len(todo))
     return ReclaimResult(tuple(str(c) for c in chosen_classes), tuple(results), excluded,
-                         tuple(errors))
+                         tuple(errors), not_sent)
 
 
 def still_intended_note(item: str, group: str) -> str:

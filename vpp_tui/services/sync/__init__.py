@@ -17,7 +17,9 @@ A sync stopped before it finished (`ctx.cancel` set when the console closes, Ctr
 a crashed process) is `interrupted`, not failed: nothing is applied, the token's health
 is untouched, and the next sync simply runs (`domain.outcomes`). A cancel that arrives
 during the final apply is seen between its chunks and just before its commit: the apply
-rolls back and the sync is interrupted; one that arrives after the commit finds it done.
+rolls back and the sync is interrupted; one that arrives after the commit finds it done:
+the waitlist serving that follows stops only before it asks Apple anything, and what it
+asked is awaited and recorded (`licensing.waitlist.serve_token`), so the sync completed.
 """
 
 from __future__ import annotations
