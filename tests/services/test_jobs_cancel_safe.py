@@ -1,6 +1,6 @@
 """A cancel is honoured only at safe points: before a batch is posted to Apple.
 
-Faults (breaker, repro/cancel_*.sh): a licensing job (assign, reclaim) or a sync serving
+Faults (found by a breaker session): a licensing job (assign, reclaim) or a sync serving
 its waitlist, cancelled while the worker waited for Apple's event, ended "cancelled
 before it finished" although Apple had done the work: the store recorded none of it (no
 license rows, no audit entry with Apple's eventId) until the next sync. Now what was
