@@ -83,6 +83,9 @@ def _last_job(world) -> int:
 OPERATIONS: dict[str, Op] = {
     "tokens.queries.list_tokens": Op(P.TOKENS_READ, lambda c, w: tokens.list_tokens(c)),
     "tokens.queries.get_token": Op(P.TOKENS_READ, lambda c, w: tokens.get_token(c, NORTH)),
+    "tokens.triage.token_briefs": Op(P.TOKENS_READ, lambda c, w: tokens.token_briefs(c)),
+    "tokens.triage.token_views": Op(P.TOKENS_READ, lambda c, w: tokens.token_views(
+        c, [b.id for b in tokens.token_briefs(w.ctx)])),
     "tokens.changes.delete_preview": Op(P.TOKENS_READ,
                                         lambda c, w: tokens.delete_preview(c, NORTH)),
     "tokens.admission.check_file": Op(P.TOKENS_CREATE, lambda c, w: tokens.check_file(
@@ -114,6 +117,8 @@ OPERATIONS: dict[str, Op] = {
         c, catalog.resolve_item(w.ctx, ITEM).id)),
     "notifications.check_setting": Op(P.TOKENS_UPDATE, lambda c, w: notifications.check_setting(
         c, NORTH, "https://mdm.example.com/vpp/notify")),
+    "notifications.unregister": Op(P.TOKENS_UPDATE,
+                                   lambda c, w: notifications.unregister(c, NORTH)),
     "catalog.resolve_item": Op(P.APPS_READ, lambda c, w: catalog.resolve_item(c, ITEM)),
     "catalog.assignment_notes": Op(P.APPS_READ, lambda c, w: catalog.assignment_notes(
         c, catalog.resolve_item(w.ctx, ITEM).id)),
