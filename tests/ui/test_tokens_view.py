@@ -157,3 +157,23 @@ async def test_token_details_show_the_notification_url_and_last_notifications(de
         assert values["Notification URL"] == "https://mdm.example.com/vpp/notify"
         seen = app.screen.query_one("#details-notifications", DataTable)
         assert [str(c) for c in seen.get_row_at(0)[1:]] == ["ASSET_COUNT", "3 licenses bought"]
+
+
+async def test_section_footer_at_80_columns_ran_under_the_palette_key(demo_app):
+    """Fault: at 80x24 the Tokens footer's keys ran on under the palette key (the screen
+    showed "^p palettep", quit and help hidden). Keys that do not fit are left out, greyed
+    ones first; quit and help stay."""
+    from textual.widgets._footer import FooterKey
+
+    from vpp_tui.ui.widgets.footer import SectionFooter
+
+    app = demo_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        footer = app.screen.query_one(SectionFooter)
+        keys = [k for k in footer.query(FooterKey) if k.display]
+        palette = next(k for k in keys if k.has_class("-command-palette"))
+        ends = [k.region.right for k in keys if k is not palette]
+        assert max(ends) <= palette.region.x, ends
+        assert {"app.quit", "app.help"} <= {k.action for k in keys}
+        assert footer.left_out  # something had to go at this width

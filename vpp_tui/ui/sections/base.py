@@ -138,7 +138,7 @@ class SectionScreen(ReportsWorkerErrors, Screen[None]):
         yield SectionBar(self.MODE)
         yield from self.compose_body()
         # Compact below 100 columns: every key keeps its whole label ("del delete").
-        yield SectionFooter(compact=self.app.size.width < 100)
+        yield SectionFooter(compact=self.app.size.width < 100, fit=True)
 
     def compose_body(self) -> ComposeResult:
         yield from ()
