@@ -116,3 +116,15 @@ async def select_token(pilot, name: str) -> None:  # noqa: ANN001
     table.focus()
     table.move_cursor(row=table_keys(pilot.app).index(name), animate=False)
     await pilot.pause()
+
+
+def shown_footer_keys(footer) -> set[str]:  # noqa: ANN001
+    """The actions of the keys `footer` shows, after checking that none runs under the
+    palette key (a footer that does not fit its width)."""
+    from textual.widgets._footer import FooterKey
+
+    keys = [k for k in footer.query(FooterKey) if k.display]
+    palette = next(k for k in keys if k.has_class("-command-palette"))
+    ends = [k.region.right for k in keys if k is not palette]
+    assert max(ends) <= palette.region.x, ends
+    return {k.action for k in keys}
