@@ -24,3 +24,68 @@ def test_the_console_imports_only_the_tokens_section_at_start() -> None:
     assert "vpp_tui.ui.sections.tokens.section" in loaded
     assert [m for m in loaded
             if any(m.startswith(f"vpp_tui.ui.sections.{s}") for s in OTHER_SECTIONS)] == []
+
+
+# The console's first token row, in a process of its own: what was imported, and which of
+# the app's loads had started, when the Tokens table first holds a row (rows.show).
+FIRST_ROW_PROBE = """
+import asyncio, json, sys
+from vpp_tui.services.context import ServiceContext
+from vpp_tui.store.engine import open_store
+from vpp_tui.ui.app import VppApp
+from vpp_tui.ui.sections.tokens import rows
+
+url, key, actor = sys.argv[1:4]
+seen = {}
+show = rows.show
+
+def recording(table, views, now):
+    show(table, views, now)
+    if table.row_count and not seen:
+        app = table.app
+        seen["modules"] = sorted(sys.modules)
+        seen["app_loads"] = sorted(w.group for w in app.workers
+                                   if w.group in ("access", "glance"))
+        seen["loaded"] = [app.access is not None, app.glance is not None]
+
+rows.show = recording
+store = open_store(url)
+app = VppApp(ServiceContext(store=store, actor=actor, key_file=key), demo=True,
+             cursor_blink=False)
+
+async def run():
+    async with app.run_test(size=(120, 40)) as pilot:
+        while not seen:
+            await pilot.pause(0.01)
+
+asyncio.run(run())
+store.close()
+print(json.dumps(seen))
+"""
+# Nothing the first token row does not need: no other section, no dialog of the Tokens
+# section (nor the expiry chart's plotting library), no secret decrypted, no sync, no
+# Apple client or simulator, and none of the header's notices or the access snapshot.
+NOT_BEFORE_FIRST_ROW = (
+    *(f"vpp_tui.ui.sections.{s}" for s in OTHER_SECTIONS), "vpp_tui.ui.screens.tokens",
+    "vpp_tui.ui.screens.help", "vpp_tui.ui.widgets.charts", "plotext", "textual_plotext",
+    "cryptography", "vpp_tui.services.sync", "vpp_tui.services.status",
+    "vpp_tui.services.licensing", "vpp_tui.apple.client", "httpx", "vpp_tui.simulator")
+
+
+def test_the_console_paints_its_first_token_row_before_anything_else_loads(
+        sqlite_store, tmp_path) -> None:
+    from tests.services.conftest import make_world
+    from vpp_tui.services import tokens
+
+    world = make_world(sqlite_store, tmp_key=str(tmp_path / "k.key"), world="scale", size=2)
+    tokens.add_token(world.ctx, tokens.NewToken(
+        name="Scale District", apple_id="a@appleid.example.edu",
+        content=world.token_file("Scale District").content, consent=True))
+    done = subprocess.run(
+        [sys.executable, "-c", FIRST_ROW_PROBE, sqlite_store.url, world.ctx.key_file,
+         world.ctx.actor], capture_output=True, text=True, timeout=120, check=True)
+    seen = json.loads(done.stdout.splitlines()[-1])
+    assert [m for m in seen["modules"] if any(
+        m == p or m.startswith(p + ".") for p in NOT_BEFORE_FIRST_ROW)] == []
+    assert seen["app_loads"] == []
+    assert seen["loaded"] == [False, False]

@@ -21,6 +21,7 @@ import importlib
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual._context import active_app
@@ -35,16 +36,17 @@ from vpp_tui.services import settings
 from vpp_tui.services.access import check_action
 from vpp_tui.services.access.snapshot import AccessSnapshot, access_snapshot
 from vpp_tui.services.context import ServiceContext
-from vpp_tui.services.status import Glance, glance
 from vpp_tui.ui.commands import Command, bindings, global_commands, sections
 from vpp_tui.ui.errors import ReportsWorkerErrors
 from vpp_tui.ui.heap import HeapKeeper
 from vpp_tui.ui.jobs import Job, changes
 from vpp_tui.ui.messages import AccessChanged, CatalogChanged, TokensChanged
 from vpp_tui.ui.providers import ConsoleCommands
-from vpp_tui.ui.screens.help import HelpScreen
 from vpp_tui.ui.sections.base import GLANCE_FOLLOWS, SectionScreen, placeholder
 from vpp_tui.ui.token_list import TokenList
+
+if TYPE_CHECKING:
+    from vpp_tui.services.status import Glance
 
 # Each section's screen class, by mode: its module is imported when the section is first
 # shown (or the palette lists every section's commands), so the console paints Tokens
@@ -196,6 +198,8 @@ class VppApp(ReportsWorkerErrors, App[None]):
             self.push_screen(JobsScreen())
 
     def action_help(self) -> None:
+        from vpp_tui.ui.screens.help import HelpScreen
+
         screen = self.screen
         # A section, or a screen of one that says what it is (the directory details).
         if not isinstance(screen, SectionScreen) and not hasattr(screen, "about"):
@@ -229,6 +233,8 @@ class VppApp(ReportsWorkerErrors, App[None]):
     def load_glance(self) -> None:
         """Read the header's notices (services.status.glance) once for every section's
         header; a store change that alters them reads them again (`store_changed`)."""
+        from vpp_tui.services.status import glance
+
         seen = glance(self.ctx)
         self.call_from_thread(self._glance_loaded, seen)
 

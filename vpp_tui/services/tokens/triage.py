@@ -83,10 +83,12 @@ def token_briefs(ctx: ServiceContext) -> list[TokenBrief]:
     return sorted(briefs, key=lambda b: (b.urgency, b.name.lower()))
 
 
-def token_views(ctx: ServiceContext, ids: list[int]) -> list[TokenView]:
+def token_views(ctx: ServiceContext, ids: list[int], *,
+                hints: bool = True) -> list[TokenView]:
     """The full views (`list_tokens`' rows) of the tokens `ids`, in that order: one page
     of the table, read for those tokens alone. Ids the admin may not see, or that are
-    gone, are left out. Raises AccessDenied without tokens.read."""
+    gone, are left out. `hints` False leaves `secret_hint` empty: no secret is decrypted
+    (the console's table never shows it). Raises AccessDenied without tokens.read."""
     authorize(ctx, Permission.TOKENS_READ)
     if not ids:
         return []
@@ -94,5 +96,5 @@ def token_views(ctx: ServiceContext, ids: list[int]) -> list[TokenView]:
     with ctx.store.session() as session:
         found = list(session.exec(select(m.Token).where(scope).where(
             col(m.Token.id).in_(ids))).all())
-        views = {v.id: v for v in read_views(ctx, session, found)}
+        views = {v.id: v for v in read_views(ctx, session, found, hints=hints)}
     return [views[i] for i in ids if i in views]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, on
 from textual.app import ComposeResult
@@ -16,7 +16,6 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from vpp_tui.services.access.snapshot import AccessSnapshot
 from vpp_tui.services.context import ServiceContext
-from vpp_tui.services.status import Glance
 from vpp_tui.ui.commands import Command, Section, sections
 from vpp_tui.ui.errors import ReportsWorkerErrors
 from vpp_tui.ui.messages import (
@@ -28,6 +27,9 @@ from vpp_tui.ui.messages import (
 )
 from vpp_tui.ui.widgets.footer import Footer, SectionFooter
 from vpp_tui.ui.widgets.header import HeaderLine, SectionBar
+
+if TYPE_CHECKING:
+    from vpp_tui.services.status import Glance
 
 
 def section_by_mode(mode: str) -> Section:
@@ -61,6 +63,7 @@ class SectionScreen(ReportsWorkerErrors, Screen[None]):
     FOLLOWS: ClassVar[tuple[type[StoreChanged], ...]] = ()
     _reload_pending = False
     _first_rows_shown = False
+    _app_loads_due = False  # the app's loads start after the next refresh
 
     def __init__(self) -> None:
         super().__init__(id=f"section-{self.MODE}", classes="section")
@@ -102,21 +105,31 @@ class SectionScreen(ReportsWorkerErrors, Screen[None]):
             loading = [w for w in self.app.workers if not w.is_finished and (
                 (w.node is self and w.group not in BACKGROUND_GROUPS)
                 or (w.node is self.app and w.group in APP_LOADS))]
-            if not loading and self.is_mounted:
+            if not loading and self.is_mounted and not self._app_loads_due:
                 return
             await asyncio.gather(*(w.wait() for w in loading), return_exceptions=True)
             # What the workers posted waits in this screen's queue: a callback queued now
-            # runs after it, and it may have started a further load (looped for).
+            # runs after it, and it may have started a further load (looped for); the
+            # app's loads start once the first rows are painted (`_first_load_done`).
             handled = asyncio.get_running_loop().create_future()
-            self.call_later(handled.set_result, None)
+            if self._app_loads_due:
+                self.call_after_refresh(handled.set_result, None)
+            else:
+                self.call_later(handled.set_result, None)
             await handled
 
     @on(Worker.StateChanged)
     def _first_load_done(self, event: Worker.StateChanged) -> None:
+        if event.worker.node is not self or event.worker.group in BACKGROUND_GROUPS:
+            return
+        if (event.state in (WorkerState.SUCCESS, WorkerState.ERROR, WorkerState.CANCELLED)
+                and not self._app_loads_due and self._app_loads_needed()):
+            # The first rows are shown (or the load failed): the rest once they are painted.
+            self._app_loads_due = True
+            self.call_after_refresh(self._start_app_loads)
         # The rows the load posted were handled before this message (one queue): the
         # section and its first rows are built, and stay (ui.heap).
-        if (not self._first_rows_shown and event.state == WorkerState.SUCCESS
-                and event.worker.node is self and event.worker.group not in BACKGROUND_GROUPS):
+        if not self._first_rows_shown and event.state == WorkerState.SUCCESS:
             self._first_rows_shown = True
             self.app.heap.keep()  # type: ignore[attr-defined]
 
@@ -146,16 +159,36 @@ class SectionScreen(ReportsWorkerErrors, Screen[None]):
     # Following the store ------------------------------------------------------
 
     def on_mount(self) -> None:
+        # Runs after the subclass's `on_mount` (Textual calls the most derived first), so
+        # the section's own first load has started by now.
         self.app.live_sections.add(self)  # type: ignore[attr-defined]
-        if self.app.access is None:  # type: ignore[attr-defined]
-            self.app.load_access()  # type: ignore[attr-defined]
-        # The notices are the app's, read once (`VppApp.load_glance`): a section opened
-        # later shows them from its header's first paint.
-        if self.app.glance is None and not self._glance_loading():  # type: ignore[attr-defined]
-            self.app.load_glance()  # type: ignore[attr-defined]
+        # The app's loads (the admin's access, the header's notices) wait for the first
+        # rows of a section that is reading them: the console paints its first token row
+        # before anything else reads the store or imports their services (issue 13).
+        if not self._own_load_running():
+            self._start_app_loads()
 
-    def _glance_loading(self) -> bool:
-        return any(w.group == "glance" and not w.is_finished for w in self.app.workers)
+    def _own_load_running(self) -> bool:
+        return any(w.node is self and w.group not in BACKGROUND_GROUPS and not w.is_finished
+                   for w in self.app.workers)
+
+    def _app_loads_needed(self) -> bool:
+        return self.app.access is None or self.app.glance is None  # type: ignore[attr-defined]
+
+    def _start_app_loads(self) -> None:
+        """Read what the app shares if nobody has yet: the acting admin's access
+        (`VppApp.load_access`) and the header's notices (`VppApp.load_glance`, read once:
+        a section opened later shows them from its header's first paint)."""
+        self._app_loads_due = False
+        app = self.app
+        if app.access is None and not self._app_loading("access"):  # type: ignore[attr-defined]
+            app.load_access()  # type: ignore[attr-defined]
+        if app.glance is None and not self._app_loading("glance"):  # type: ignore[attr-defined]
+            app.load_glance()  # type: ignore[attr-defined]
+
+    def _app_loading(self, group: str) -> bool:
+        return any(w.group == group and w.node is self.app and not w.is_finished
+                   for w in self.app.workers)
 
     def show_glance(self, seen: Glance) -> None:
         """Show the header's notices the app read (services.status.glance)."""

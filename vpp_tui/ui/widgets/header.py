@@ -3,6 +3,8 @@ under it."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal
@@ -11,9 +13,11 @@ from textual.widgets import Static
 
 from vpp_tui.i18n import _
 from vpp_tui.services.context import ServiceContext
-from vpp_tui.services.status import Glance
 from vpp_tui.store.engine import display_url
 from vpp_tui.ui.commands import sections
+
+if TYPE_CHECKING:
+    from vpp_tui.services.status import Glance
 
 
 def header_content(ctx: ServiceContext, *, org: str | None = None) -> Content:

@@ -1,25 +1,24 @@
-"""What each Tokens key does: open the right dialog, then call the service in a worker."""
+"""What each Tokens key does: open the right dialog, then call the service in a worker.
+
+The dialogs (and the expiry timeline's chart library) are imported when a key first opens
+one: the console paints its first token row without them (issue 13).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from vpp_tui.domain.notices import ExpiryNotice
 from vpp_tui.i18n import _
 from vpp_tui.services import tokens
 from vpp_tui.services.settings import get_setting
-from vpp_tui.services.status import expiry_notices
 from vpp_tui.services.views import DeletePreview, TokenDetails, TokenView
 from vpp_tui.ui.jobs import JobSpec
-from vpp_tui.ui.screens.confirm import ConfirmScreen
-from vpp_tui.ui.screens.tokens.add import AddTokenWizard
-from vpp_tui.ui.screens.tokens.details import TokenDetailsScreen
-from vpp_tui.ui.screens.tokens.forms import EditSettingsScreen, RenewScreen, SettingsChange
-from vpp_tui.ui.screens.tokens.timeline import ExpiryTimelineScreen
 
 if TYPE_CHECKING:
+    from vpp_tui.domain.notices import ExpiryNotice
     from vpp_tui.services.context import ServiceContext
+    from vpp_tui.ui.screens.tokens.forms import SettingsChange
 
 
 def delete_text(preview: DeletePreview) -> str:
@@ -49,6 +48,8 @@ class TokenActions:
     job_busy: Callable[[str], bool]
 
     def action_add(self) -> None:
+        from vpp_tui.ui.screens.tokens.add import AddTokenWizard
+
         def added(view: TokenView | None) -> None:
             if view is not None:
                 self.notify(_("Token {name} added · {state}").format(  # type: ignore[attr-defined]
@@ -59,6 +60,8 @@ class TokenActions:
         self.app.push_screen(AddTokenWizard(), added)  # type: ignore[attr-defined]
 
     def action_renew(self) -> None:
+        from vpp_tui.ui.screens.tokens.forms import RenewScreen
+
         view = self.selected
         if view is None:
             return
@@ -74,6 +77,8 @@ class TokenActions:
         self.app.push_screen(RenewScreen(view), chosen)  # type: ignore[attr-defined]
 
     def action_edit(self) -> None:
+        from vpp_tui.ui.screens.tokens.forms import EditSettingsScreen
+
         view = self.selected
         if view is None:
             return
@@ -94,6 +99,8 @@ class TokenActions:
         self.app.push_screen(EditSettingsScreen(view), chosen)  # type: ignore[attr-defined]
 
     def action_take_control(self) -> None:
+        from vpp_tui.ui.screens.confirm import ConfirmScreen
+
         view = self.selected
         if view is None or not view.external_mdm_name:
             return
@@ -138,6 +145,8 @@ class TokenActions:
                         exit_on_error=False)
 
     def _confirm_delete(self, preview: DeletePreview) -> None:
+        from vpp_tui.ui.screens.confirm import ConfirmScreen
+
         def answered(yes: bool | None) -> None:
             if yes:
                 self.call_service(
@@ -153,6 +162,8 @@ class TokenActions:
             yes=_("Delete"), danger=True), answered)
 
     def _confirm_revoke_delete(self, preview: DeletePreview) -> None:
+        from vpp_tui.ui.screens.confirm import ConfirmScreen
+
         def answered(yes: bool | None) -> None:
             if yes:
                 self.start_job(  # type: ignore[attr-defined]
@@ -175,6 +186,8 @@ class TokenActions:
             return
 
         def work_() -> None:
+            from vpp_tui.services.status import expiry_notices
+
             details = tokens.get_token(self.ctx, view.name)
             notice = next((n for n in expiry_notices(self.ctx) if n.token == view.name), None)
             first_day = int(get_setting(self.ctx, "expiring_soon_days"))
@@ -186,10 +199,14 @@ class TokenActions:
 
     def _show_details(self, details: TokenDetails, notice: ExpiryNotice | None,
                       first_day: int) -> None:
+        from vpp_tui.ui.screens.tokens.details import TokenDetailsScreen
+
         self.app.push_screen(  # type: ignore[attr-defined]
             TokenDetailsScreen(details, notice, first_day))
 
     def action_timeline(self) -> None:
+        from vpp_tui.ui.screens.tokens.timeline import ExpiryTimelineScreen
+
         views = list(self.matched)  # every matching token, not only the rows read  # type: ignore[attr-defined]
 
         def work_() -> None:

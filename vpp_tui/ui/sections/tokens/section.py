@@ -20,7 +20,7 @@ from textual.containers import Horizontal
 from textual.widgets import DataTable, Input, Label, Static
 
 from vpp_tui.i18n import N_, _, ngettext
-from vpp_tui.services import sync, tokens
+from vpp_tui.services import tokens
 from vpp_tui.services.context import ServiceContext
 from vpp_tui.services.tokens import TokenBrief
 from vpp_tui.services.views import SyncResult, TokenView
@@ -92,6 +92,8 @@ class TokensSection(RunsJobs, TokenActions, SectionScreen):
 
     def scheduled_sync(self) -> None:
         """Sync the tokens that are due, quietly, unless a job is already running here."""
+        from vpp_tui.services import sync
+
         if self.job is not None:
             return
         self.start_job(JobSpec("sync", "sync", _("Scheduled sync"), _("Sync failed"),
@@ -136,7 +138,7 @@ class TokensSection(RunsJobs, TokenActions, SectionScreen):
         everything = self.app.token_list.views()  # type: ignore[attr-defined]
         shown = tokens.matching(everything, attention_only=attention_only,
                                 text=filter_text or None)
-        page = tokens.token_views(self.ctx, [b.id for b in shown[:rows]])
+        page = tokens.token_views(self.ctx, [b.id for b in shown[:rows]], hints=False)
         orgs = {v.org_name for v in everything}
         self.post_message(TokensLoaded(
             seq, page, len(everything), sum(1 for v in everything if v.needs_attention),
@@ -153,7 +155,7 @@ class TokensSection(RunsJobs, TokenActions, SectionScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="tokens-more")
     def _more(self, seq: int, start: int, briefs: list[TokenBrief]) -> None:
-        page = tokens.token_views(self.ctx, [b.id for b in briefs])
+        page = tokens.token_views(self.ctx, [b.id for b in briefs], hints=False)
         self.app.call_from_thread(self._more_read, seq, start, page)
 
     def _more_read(self, seq: int, start: int, page: list[TokenView]) -> None:
@@ -258,6 +260,8 @@ class TokensSection(RunsJobs, TokenActions, SectionScreen):
         self._start_sync(None)
 
     def _start_sync(self, names: list[str] | None) -> None:
+        from vpp_tui.services import sync
+
         name = names[0] if names and len(names) == 1 else None
 
         def run(ctx: ServiceContext, progress) -> list[SyncResult]:  # noqa: ANN001
