@@ -112,3 +112,24 @@ async def test_a_console_that_does_not_own_its_process_leaves_the_collector_alon
         await pilot.press("2")
         await settle(pilot)
         assert app.heap.freezes == 0
+
+
+async def test_each_footer_key_was_restyled_twice_as_it_mounted(make_app, monkeypatch):
+    # Fault: a footer key starts compact (Textual's default) and its data binding then sets
+    # the footer's value, so every key was restyled twice each time a footer recomposed
+    # (most of the restyles before the console's first token row, issue 13).
+    from textual.widgets._footer import FooterKey
+
+    restyled: list[str] = []
+    real = FooterKey.update_node_styles
+
+    def counting(self, animate: bool = True) -> None:  # noqa: ANN001
+        restyled.append(self.action)
+        real(self, animate)
+
+    monkeypatch.setattr(FooterKey, "update_node_styles", counting)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.screen.query(FooterKey)  # the keys are there, styled as they mounted
+        assert restyled == []

@@ -43,11 +43,11 @@ class Footer(TextualFooter):
                     widget.tooltip = _(widget.tooltip)
                 # A key starts compact (Textual's default) and its data binding then sets
                 # the footer's value: each key was restyled twice as it mounted, every
-                # time the footer recomposed. Given the value now, it is styled once.
-                # (The palette key is not bound: it stays compact, as Textual leaves it.)
-                if not widget.has_class("-command-palette"):
-                    widget.set_reactive(FooterKey.compact, self.compact)
-                    widget.set_class(self.compact, "-compact", update=False)
+                # time the footer recomposed. Given its value and class now, it is styled
+                # once. (The palette key is not bound: it stays compact, as in Textual.)
+                compact = widget.has_class("-command-palette") or self.compact
+                widget.set_reactive(FooterKey.compact, compact)
+                widget.set_class(compact, "-compact", update=False)
             yield widget
         if self.fit:
             self.call_after_refresh(self.fit_keys)

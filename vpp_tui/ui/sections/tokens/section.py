@@ -2,8 +2,9 @@
 
 At 3,000 tokens the table pages (issue 13): the app's shared light list
 (`tokens.token_briefs`) gives the order, the filter and the counts; full rows are read
-(`tokens.token_views`) and rendered for the screen's rows plus a margin, and the next page
-as the cursor comes near the last row read.
+(`tokens.token_views`, no secret decrypted: the table never shows one, the details read
+their own) and rendered for the screen's rows plus a margin, and the next page as the
+cursor comes near the last row read.
 
 Every change goes through `services.tokens` / `services.sync` in a thread worker;
 the handlers here own the widgets. The table refreshes by diff, so the selection
