@@ -7,7 +7,7 @@ from __future__ import annotations
 import threading
 
 from tests.ui.conftest import SIZE, settle, table_keys
-from vpp_tui.ui import app as app_module
+from vpp_tui.services import status
 from vpp_tui.ui.messages import TokensLoaded
 from vpp_tui.ui.sections.catalog.messages import PageLoaded
 from vpp_tui.ui.widgets.footer import SectionFooter
@@ -72,13 +72,13 @@ async def test_the_first_token_rows_do_not_wait_for_the_header_notices(demo_app,
     # The notices (expiry, low licenses) read more of the store than the token list: the
     # token rows paint first, whatever the notices take.
     release = threading.Event()
-    real = app_module.glance
+    real = status.glance  # the app imports it when it first reads the notices
 
     def slow_glance(ctx):  # noqa: ANN001, ANN202
         release.wait(30)
         return real(ctx)
 
-    monkeypatch.setattr(app_module, "glance", slow_glance)
+    monkeypatch.setattr(status, "glance", slow_glance)
     app = demo_app()
     async with app.run_test(size=SIZE) as pilot:
         try:
