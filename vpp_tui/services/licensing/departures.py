@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import Any
 
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
@@ -46,7 +46,7 @@ from vpp_tui.services.context import ServiceContext
 from vpp_tui.services.errors import ServiceError
 from vpp_tui.services.licensing.apply import limits_of
 from vpp_tui.services.licensing.common import Target, load_target, reclaim
-from vpp_tui.services.licensing.facts import HELD, apple_ids, to_pool
+from vpp_tui.services.licensing.facts import HELD, apple_ids, plain_rows, to_pool
 from vpp_tui.services.licensing.members import (
     assigned_groups,
     held_directory,
@@ -76,23 +76,16 @@ def _reached(session: Session, asset_id: int, ids: Any,
     return Holdings(users=frozenset(users), devices=frozenset(devices))
 
 
-class _Held(NamedTuple):
-    """What the pending rule reads of a held license row (no ORM object per row; the
-    Core rows `_pending` reads have these fields and are used as they are)."""
-
-    kind: str
-    member: str
-    client_user_id: str | None
-    assignment_id: int | None
-    source: str
-
-
 _KINDS = {str(k): k for k in MemberKind}  # MemberKind(value) per row cost 1 µs × 100k
 
 
-def _held(lic: _Held, member: str, known: set[str]) -> HeldLicense:
-    return HeldLicense(member, _KINDS[lic.kind], via_assignment=lic.assignment_id is not None,
-                       known=lic.source == "console" or member.casefold() in known)
+def _held(kind: str, member: str, assignment_id: int | None, source: str,
+          known: set[str]) -> HeldLicense:
+    """What the pending rule reads of a held license row: its kind, member (the person,
+    for a user license), whether an assignment gave it, and whether the console knows
+    the person (licensed by the console, or one of its Apple users has a UPN)."""
+    return HeldLicense(member, _KINDS[kind], via_assignment=assignment_id is not None,
+                       known=source == "console" or member.casefold() in known)
 
 
 def _pending(session: Session, ids_of: dict[int, Any] | None = None
@@ -104,10 +97,10 @@ def _pending(session: Session, ids_of: dict[int, Any] | None = None
     filled with each token's `AppleIds` read here, by token id (for the plans)."""
     # Core reads: no ORM row processing for 100k rows (read only, in a fresh session).
     lic, asset = (t.__table__.c for t in (m.License, m.Asset))
-    rows = session.execute(sa_select(
+    rows = plain_rows(session, sa_select(
         lic.asset_id, lic.kind, lic.member, lic.client_user_id, lic.assignment_id,
         lic.source, asset.token_id).join(m.Asset.__table__, asset.id == lic.asset_id).where(
-        lic.status.in_(HELD))).all()
+        lic.status.in_(HELD)))
     ids_of = {} if ids_of is None else ids_of
     known_of: dict[int, set[str]] = {}
     # One HeldLicense per distinct row shape of a token (a person holding four items is
@@ -115,8 +108,8 @@ def _pending(session: Session, ids_of: dict[int, Any] | None = None
     memo_of: dict[int, dict[tuple, HeldLicense]] = {}
     token_of: dict[int, int] = {}
     every: dict[int, list[HeldLicense]] = {}
-    for row in rows:  # Core rows: each has _Held's fields (and asset_id, token_id)
-        asset_id, token_id = row[0], row[6]
+    for row in rows:  # the driver's tuples (`plain_rows`), unpacked once
+        asset_id, kind, raw, cid, assignment_id, source, token_id = row
         memo = memo_of.get(token_id)
         if memo is None:  # once per token, not once per asset
             if token_id not in ids_of:
@@ -124,10 +117,11 @@ def _pending(session: Session, ids_of: dict[int, Any] | None = None
             known_of[token_id] = {upn for upn, apple in ids_of[token_id].rows_of.items()
                                   if any(r.upn for r in apple)}
             memo = memo_of[token_id] = {}
-        key = (row[1], row[2], row[3], row[4] is None, row[5])
+        key = (kind, raw, cid, assignment_id is None, source)
         one = memo.get(key)
         if one is None:
-            one = memo[key] = _held(row, ids_of[token_id].member_of(row), known_of[token_id])
+            member = ids_of[token_id].person_of(raw, cid) if kind == "user" else raw
+            one = memo[key] = _held(kind, member, assignment_id, source, known_of[token_id])
         held = every.get(asset_id)
         if held is None:
             held = every[asset_id] = []

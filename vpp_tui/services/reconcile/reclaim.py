@@ -191,7 +191,7 @@ def _entries(plan: _ItemPlan) -> list[ReclaimEntry]:
 def _prepare(ctx: ServiceContext, names: Sequence[str], token: str | None):  # noqa: ANN202
     classes = parse_classes(list(names))
     authorize(ctx, Permission.APPS_REVOKE)
-    report, facts = report_with_facts(ctx, token, Permission.APPS_REVOKE)
+    report, facts = report_with_facts(ctx, token, Permission.APPS_REVOKE, only=classes)
     chosen = _selected(report.rows, classes)
     serials = {r.member for rows in chosen.values() for r in rows
                if r.kind == str(MemberKind.DEVICE)}
