@@ -107,3 +107,28 @@ def test_bulk_plans_read_a_fixed_number_of_statements_and_no_object_per_row(
         assert many > few, name  # the plan did cover the added rows
         assert big["statements"] == small["statements"], (name, small, big)
         assert big["objects"] == small["objects"], (name, small, big)
+
+
+def test_plain_rows_reads_integers_and_strings_and_refuses_converted_columns(world) -> None:
+    """`plain_rows` gives the driver's tuples; a column the dialect converts on the way
+    out (a boolean on SQLite, a datetime anywhere) would come back raw, so it is
+    refused."""
+    import pytest
+    from sqlalchemy import select as core_select
+
+    from vpp_tui.services.licensing.facts import plain_rows
+
+    north(world)
+    du = m.DirectoryUser.__table__.c  # type: ignore[attr-defined]
+    with world.ctx.store.session() as session:
+        rows = plain_rows(session, core_select(du.id, du.upn).order_by(du.id))
+        assert rows and all(type(r) is tuple and isinstance(r[0], int)
+                            and isinstance(r[1], str) for r in rows)
+        with pytest.raises(TypeError):
+            plain_rows(session, core_select(du.id, m.License.__table__.c.since))  # type: ignore[attr-defined]
+        if session.get_bind().dialect.name == "sqlite":  # 0/1 there, made bools on read
+            with pytest.raises(TypeError):
+                plain_rows(session, core_select(du.id, du.active))
+        else:  # PostgreSQL's driver gives bools itself
+            assert {type(r[1]) for r in plain_rows(session, core_select(du.id, du.active))
+                    } == {bool}
