@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import event
 
+from vpp_tui.domain.reconcile import Discrepancy
 from vpp_tui.services.access import AccessDenied
 from vpp_tui.services.errors import NotFound
-from vpp_tui.domain.reconcile import Discrepancy
 from vpp_tui.services.reconcile import (
     reconcile_report,
     reconciliation_counts,

@@ -53,6 +53,7 @@ from vpp_tui.services.licensing.members import (
     load_group,
     reach,
 )
+from vpp_tui.services.licensing.plain import bulk_build
 from vpp_tui.services.licensing.revoke import _holders
 from vpp_tui.services.licensing.views import LicensePreview, LicenseResult
 from vpp_tui.services.licensing.waitlist import serve_asset, with_served
@@ -88,6 +89,7 @@ def _held(kind: str, member: str, assignment_id: int | None, source: str,
                        known=source == "console" or member.casefold() in known)
 
 
+@bulk_build()
 def _pending(session: Session, ids_of: dict[int, Any] | None = None
              ) -> dict[int, Holdings]:
     """Per asset, the holders whose license is pending reclaim (derived, never stored).
@@ -178,6 +180,7 @@ def _todo(ctx: ServiceContext, ids_of: dict[int, Any] | None = None
     return [(a, h, v) for a, (h, v) in ordered]
 
 
+@bulk_build()
 def _dry_plans(ctx: ServiceContext, todo: list[tuple[int, Holdings, AssetView]],
                known: dict[int, Any] | None = None) -> list[Plan]:
     """The plan of each item of `todo` (Apple's default batch sizes), in one session that
@@ -193,6 +196,7 @@ def _dry_plans(ctx: ServiceContext, todo: list[tuple[int, Holdings, AssetView]],
     return plans
 
 
+@bulk_build()
 def plan_departures(ctx: ServiceContext) -> list[LicensePreview]:
     """The dry run of `reclaim_departures`: per item holding licenses pending reclaim, in
     its order, the revoke plan (Apple's default batch sizes). Nothing is written, Apple
@@ -301,6 +305,7 @@ def import_and_reclaim(ctx: ServiceContext, text: str, *, filename: str = "direc
                            next((r.error for r in reclaims if r.error), None))
 
 
+@bulk_build()
 def pending_count(ctx: ServiceContext) -> int:
     """How many licenses are pending reclaim from members who left (read only)."""
     authorize(ctx, Permission.APPS_READ)

@@ -18,6 +18,7 @@ from vpp_tui.i18n import _
 from vpp_tui.services.access import Permission, authorize, visible_token_names
 from vpp_tui.services.context import ServiceContext
 from vpp_tui.services.errors import InvalidInput, NotFound
+from vpp_tui.services.licensing.plain import bulk_build
 from vpp_tui.services.reconcile.facts import Facts, load_facts
 
 CLASSES = tuple(str(d) for d in Discrepancy)
@@ -134,6 +135,7 @@ def _scope(ctx: ServiceContext, permission: Permission, token: str | None) -> fr
     return frozenset(n for n in same if n in names)
 
 
+@bulk_build()
 def report_with_facts(ctx: ServiceContext, token: str | None = None,
                       permission: Permission = Permission.APPS_READ,
                       only: Collection[Discrepancy] | None = None
