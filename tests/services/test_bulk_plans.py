@@ -118,7 +118,8 @@ def test_plain_rows_reads_integers_and_strings_and_refuses_converted_columns(wor
 
     from vpp_tui.services.licensing.facts import plain_rows
 
-    north(world)
+    with world.ctx.store.session() as session:
+        session.add(m.DirectoryUser(upn="ana@x.org", active=True))
     du = m.DirectoryUser.__table__.c  # type: ignore[attr-defined]
     with world.ctx.store.session() as session:
         rows = plain_rows(session, core_select(du.id, du.upn).order_by(du.id))
@@ -145,7 +146,7 @@ def test_bulk_plans_build_with_no_garbage_collection_pause(sqlite_world) -> None
     north(sqlite_world)
     ctx = sqlite_world.ctx
     plans = _plans(ctx, _first_app(sqlite_world))
-    _grow(sqlite_world, 32, 0)
+    _grow(sqlite_world, 8, 0)
     collections: list[int] = []
 
     def collected(phase: str, info: dict[str, int]) -> None:
@@ -160,7 +161,7 @@ def test_bulk_plans_build_with_no_garbage_collection_pause(sqlite_world) -> None
         for name, plan in watched.items():
             gc.collect()
             collections.clear()
-            plan(32)
+            plan(8)
             # At most the one that may follow as collection resumes, none while planning.
             assert collections in ([], [0]), (name, collections)
     finally:
