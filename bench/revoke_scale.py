@@ -12,7 +12,8 @@ statements of one run, for: a dry run of `revoke --user`, `--device` and `--item
 count of licenses pending reclaim and the departures' reclaim plans (what `directory
 import` reclaims), the reconcile reclaim plan of `held_not_intended` (every bulk row), the
 targets of a token's revoke-all, and the assignment plan for each group.
-`--profile CASE` (a case's label, e.g. "revoke --user") prints its cProfile instead.
+`--profile CASE` (case labels separated by ";", e.g. "revoke --user") prints their
+cProfile instead.
 """
 
 from __future__ import annotations
@@ -71,7 +72,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--group", type=int, default=100_000)
     parser.add_argument("--db", default="sqlite")
-    parser.add_argument("--profile", default=None, help="case labels, comma-separated")
+    parser.add_argument("--profile", default=None, help="case labels, separated by ';'")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="vpp-revoke-bench-"))
     url, server = bench_store(args.db, folder / "bench.db")
@@ -111,7 +112,7 @@ def run(args: argparse.Namespace, url: str, folder: Path) -> None:
     ]
     for label, case in cases:
         if args.profile is not None:
-            if label in args.profile.split(","):
+            if label in args.profile.split(";"):
                 profile = cProfile.Profile()
                 profile.runcall(case)
                 pstats.Stats(profile).sort_stats("cumulative").print_stats(40)

@@ -132,3 +132,25 @@ def test_a_holder_is_in_one_holder_class_first_match_wins_and_every_class_is_cou
         "unmanaged_device", "departed_user", "foreign_client_user", "duplicate_license",
         "intended_not_held", "held_not_intended"]
     assert BOOK.is_book  # books are classed like apps; the reclaim keeps them
+
+
+def test_reconcile_of_some_classes_is_the_full_answer_in_those_classes():
+    """Fault (issue 13): a reclaim of one class built every class (duplicates, who holds
+    nothing) before picking its own: `only` judges just the classes asked, and gives
+    exactly the findings the full answer has in them."""
+    plus = ItemKey(LOC, "100", "PLUS")
+    rows = [held("kiosk@other.org", created_here=False), held("cy@x.org"),
+            held("S2", DEVICE), held("bo@x.org", via_assignment=True), held("ana@x.org"),
+            held("ana@x.org", key=plus, target="cid-ana-2")]
+    not_held = [NotHeld(9, KEY, USER, "dee@x.org", "failed")]
+    directory = Directory({**DIRECTORY.users, "dee@x.org": True}, DIRECTORY.devices)
+    intents = [_teachers("ana@x.org", "dee@x.org")]
+    full = reconcile(rows, not_held, intents, directory)
+    assert all(full.counts.values())  # every class has a finding to compare
+    asked = [{d} for d in Discrepancy] + [{Discrepancy.DEPARTED_USER,
+                                           Discrepancy.DUPLICATE_LICENSE}]
+    for only in asked:
+        part = reconcile(rows, not_held, intents, directory, only=only)
+        assert part.findings == tuple(f for f in full.findings if f.discrepancy in only)
+        assert part.counts == {str(d): full.counts[str(d)] for d in Discrepancy
+                               if d in only}

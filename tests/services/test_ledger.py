@@ -237,6 +237,21 @@ def test_client_user_ids_are_unique_per_installation(world, tmp_path) -> None:
     assert (row.adam_id, row.pricing_param, "user", second) in held
 
 
+def test_minted_client_user_id_is_uuid5_of_installation_location_and_person() -> None:
+    """The fast spelling (a SHA-1 prefix per location, version and variant set in hex)
+    is uuid.uuid5 of "installation:location:upn[:account]", casefolded."""
+    import uuid
+
+    from vpp_tui.services.licensing.facts import _NS
+
+    for n, upn in enumerate(["Ana@Contoso.edu", "Zoë.Ünal@École.fr", "", "x" * 300]
+                            + [f"u{i}@x.org" for i in range(200)]):
+        account = "personal" if n % 3 == 0 else ""
+        suffix = f":{account}" if account else ""
+        want = uuid.uuid5(_NS, f"inst-{n}:loc-{n % 7}:{upn.casefold()}{suffix}")
+        assert minted_client_user_id(f"inst-{n}", f"loc-{n % 7}", upn, account) == str(want)
+
+
 def test_minted_client_user_id_is_per_installation_location_and_apple_account() -> None:
     base = minted_client_user_id("inst-1", "204902500043143901", "Ana@Contoso.edu")
     assert base == minted_client_user_id("inst-1", "204902500043143901", "ana@contoso.edu")

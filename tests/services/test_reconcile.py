@@ -7,9 +7,14 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import event
 
+from vpp_tui.domain.reconcile import Discrepancy
 from vpp_tui.services.access import AccessDenied
 from vpp_tui.services.errors import NotFound
-from vpp_tui.services.reconcile import reconcile_report, reconciliation_counts
+from vpp_tui.services.reconcile import (
+    reconcile_report,
+    reconciliation_counts,
+    report_with_facts,
+)
 from vpp_tui.store import models as m
 
 
@@ -80,6 +85,26 @@ def test_reconcile_reads_a_fixed_number_of_statements_however_many_rows(world) -
                      "duplicate_license": 2, "intended_not_held": 0,
                      "held_not_intended": 8}
     assert big["foreign_client_user"] == 32 and big["held_not_intended"] == 32
+
+
+def test_reconcile_reclaim_builds_only_the_classes_it_reclaims(world) -> None:
+    """Fault (issue 13): a reclaim of one class built the whole report (every class's
+    rows, duplicates, who holds nothing, with the failed rows read for it): 2 s at 100k
+    license rows. Asked for some classes, the report has their rows and counts only,
+    the same as the full report's, and reads no failed or waitlisted row."""
+    ctx = world.ctx
+    _fill(ctx, 0, 8)
+    with ctx.store.session() as session:
+        session.add(m.License(asset_id=10, kind="user", member="w@x.org",
+                              client_user_id="cid-w", status="failed"))
+    full = reconcile_report(ctx)
+    for names in (["departed_user"], ["held_not_intended", "duplicate_license"]):
+        only, facts = report_with_facts(ctx, only=[Discrepancy(n) for n in names])
+        assert sorted(only.counts) == sorted(names)
+        assert only.rows == tuple(r for r in full.rows if r.discrepancy in names)
+        assert facts.not_held == []
+    _everything, facts = report_with_facts(ctx)
+    assert [n.member for n in facts.not_held] == ["w@x.org"]
 
 
 def test_reconcile_report_rows_name_the_class_reason_and_location(world) -> None:

@@ -24,7 +24,7 @@ waitlisted, or never sent.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from vpp_tui.domain.licensing import Holdings, Outcome, Pool, Reason, plan_assignment
@@ -210,26 +210,39 @@ def _shown(it: Intention, kind: MemberKind, folded: str,
 
 
 def reconcile(held: Sequence[HeldRow], not_held: Sequence[NotHeld],
-              intentions: Sequence[Intention], directory: Directory) -> Reconciliation:
+              intentions: Sequence[Intention], directory: Directory,
+              only: Collection[Discrepancy] | None = None) -> Reconciliation:
     """Classify every discrepancy of the locations given (see the module docstring).
 
     `held`: the licenses Apple holds; `not_held`: failed or waitlisted rows;
     `intentions`: the console's assignments with their groups' current members.
-    Linear in rows plus the assignment plans; pure.
+    `only`: just these classes (a reclaim of one class need not judge duplicates or
+    list who holds nothing: issue 13); the findings are those of the full answer in
+    these classes, and `counts` has these classes only. Linear in rows plus the
+    assignment plans; pure.
     """
+    chosen = frozenset(Discrepancy) if only is None else frozenset(only)
     wanted = intended_members(intentions, holdings_by_item(held))
     found: list[Finding] = []
-    for row in held:
-        judged = _holder_class(row, directory, wanted)
-        if judged is not None:
-            found.append(_finding(row, *judged, wanted_by=_wanted_by(row, wanted)))
-    found += _duplicates(held, wanted)
-    found += _not_held(not_held, held, wanted)
+    if chosen & _HOLDER_CLASSES:  # every row judged: the first class that matches wins
+        for row in held:
+            judged = _holder_class(row, directory, wanted)
+            if judged is not None and judged[0] in chosen:
+                found.append(_finding(row, *judged, wanted_by=_wanted_by(row, wanted)))
+    if Discrepancy.DUPLICATE_LICENSE in chosen:
+        found += _duplicates(held, wanted)
+    if Discrepancy.INTENDED_NOT_HELD in chosen:
+        found += _not_held(not_held, held, wanted)
     order = {d: i for i, d in enumerate(Discrepancy)}
     found.sort(key=lambda f: (order[f.discrepancy], f.key.location, f.item.label.casefold(),
                               f.key.adam_id, f.key.pricing_param, f.member.casefold(),
                               f.token))
-    counts = {str(d): 0 for d in Discrepancy}
+    counts = {str(d): 0 for d in Discrepancy if d in chosen}
     for f in found:
         counts[str(f.discrepancy)] += 1
     return Reconciliation(tuple(found), counts)
+
+
+# The classes `_holder_class` gives (one per held row, first match wins).
+_HOLDER_CLASSES = frozenset({Discrepancy.FOREIGN_CLIENT_USER, Discrepancy.DEPARTED_USER,
+                             Discrepancy.UNMANAGED_DEVICE, Discrepancy.HELD_NOT_INTENDED})

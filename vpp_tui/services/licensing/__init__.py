@@ -55,6 +55,7 @@ from vpp_tui.services.licensing.common import (
 )
 from vpp_tui.services.licensing.facts import holdings_of, license_keys, to_pool
 from vpp_tui.services.licensing.members import group_devices, group_row, load_group
+from vpp_tui.services.licensing.plain import bulk_build
 from vpp_tui.services.licensing.rows import Rows, write_outcomes
 from vpp_tui.services.licensing.txn import (
     apply_counts,
@@ -90,6 +91,7 @@ class _Assign:
     preview: LicensePreview
 
 
+@bulk_build()
 def _plan_assign(session: Session, ctx: ServiceContext, view: AssetView, group: str,
                  intent: Intent, license_type: LicenseType | None,
                  limits: BatchLimits = BatchLimits()) -> _Assign:
@@ -122,6 +124,7 @@ def _plan_assign(session: Session, ctx: ServiceContext, view: AssetView, group: 
     return _Assign(target, grow, loaded, plan, users, owner, preview)
 
 
+@bulk_build()
 def plan_assign(ctx: ServiceContext, item: str, group: str, intent: str | Intent,
                 license_type: str | LicenseType | None = None,
                 token: str | None = None) -> LicensePreview:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import Any
 
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
@@ -46,13 +46,14 @@ from vpp_tui.services.context import ServiceContext
 from vpp_tui.services.errors import ServiceError
 from vpp_tui.services.licensing.apply import limits_of
 from vpp_tui.services.licensing.common import Target, load_target, reclaim
-from vpp_tui.services.licensing.facts import HELD, apple_ids, to_pool
+from vpp_tui.services.licensing.facts import HELD, apple_ids, plain_rows, to_pool
 from vpp_tui.services.licensing.members import (
     assigned_groups,
     held_directory,
     load_group,
     reach,
 )
+from vpp_tui.services.licensing.plain import bulk_build
 from vpp_tui.services.licensing.revoke import _holders
 from vpp_tui.services.licensing.views import LicensePreview, LicenseResult
 from vpp_tui.services.licensing.waitlist import serve_asset, with_served
@@ -76,25 +77,19 @@ def _reached(session: Session, asset_id: int, ids: Any,
     return Holdings(users=frozenset(users), devices=frozenset(devices))
 
 
-class _Held(NamedTuple):
-    """What the pending rule reads of a held license row (no ORM object per row; the
-    Core rows `_pending` reads have these fields and are used as they are)."""
-
-    kind: str
-    member: str
-    client_user_id: str | None
-    assignment_id: int | None
-    source: str
-
-
 _KINDS = {str(k): k for k in MemberKind}  # MemberKind(value) per row cost 1 µs × 100k
 
 
-def _held(lic: _Held, member: str, known: set[str]) -> HeldLicense:
-    return HeldLicense(member, _KINDS[lic.kind], via_assignment=lic.assignment_id is not None,
-                       known=lic.source == "console" or member.casefold() in known)
+def _held(kind: str, member: str, assignment_id: int | None, source: str,
+          known: set[str]) -> HeldLicense:
+    """What the pending rule reads of a held license row: its kind, member (the person,
+    for a user license), whether an assignment gave it, and whether the console knows
+    the person (licensed by the console, or one of its Apple users has a UPN)."""
+    return HeldLicense(member, _KINDS[kind], via_assignment=assignment_id is not None,
+                       known=source == "console" or member.casefold() in known)
 
 
+@bulk_build()
 def _pending(session: Session, ids_of: dict[int, Any] | None = None
              ) -> dict[int, Holdings]:
     """Per asset, the holders whose license is pending reclaim (derived, never stored).
@@ -104,10 +99,10 @@ def _pending(session: Session, ids_of: dict[int, Any] | None = None
     filled with each token's `AppleIds` read here, by token id (for the plans)."""
     # Core reads: no ORM row processing for 100k rows (read only, in a fresh session).
     lic, asset = (t.__table__.c for t in (m.License, m.Asset))
-    rows = session.execute(sa_select(
+    rows = plain_rows(session, sa_select(
         lic.asset_id, lic.kind, lic.member, lic.client_user_id, lic.assignment_id,
         lic.source, asset.token_id).join(m.Asset.__table__, asset.id == lic.asset_id).where(
-        lic.status.in_(HELD))).all()
+        lic.status.in_(HELD)))
     ids_of = {} if ids_of is None else ids_of
     known_of: dict[int, set[str]] = {}
     # One HeldLicense per distinct row shape of a token (a person holding four items is
@@ -115,8 +110,8 @@ def _pending(session: Session, ids_of: dict[int, Any] | None = None
     memo_of: dict[int, dict[tuple, HeldLicense]] = {}
     token_of: dict[int, int] = {}
     every: dict[int, list[HeldLicense]] = {}
-    for row in rows:  # Core rows: each has _Held's fields (and asset_id, token_id)
-        asset_id, token_id = row[0], row[6]
+    for row in rows:  # the driver's tuples (`plain_rows`), unpacked once
+        asset_id, kind, raw, cid, assignment_id, source, token_id = row
         memo = memo_of.get(token_id)
         if memo is None:  # once per token, not once per asset
             if token_id not in ids_of:
@@ -124,10 +119,11 @@ def _pending(session: Session, ids_of: dict[int, Any] | None = None
             known_of[token_id] = {upn for upn, apple in ids_of[token_id].rows_of.items()
                                   if any(r.upn for r in apple)}
             memo = memo_of[token_id] = {}
-        key = (row[1], row[2], row[3], row[4] is None, row[5])
+        key = (kind, raw, cid, assignment_id is None, source)
         one = memo.get(key)
         if one is None:
-            one = memo[key] = _held(row, ids_of[token_id].member_of(row), known_of[token_id])
+            member = ids_of[token_id].person_of(raw, cid) if kind == "user" else raw
+            one = memo[key] = _held(kind, member, assignment_id, source, known_of[token_id])
         held = every.get(asset_id)
         if held is None:
             held = every[asset_id] = []
@@ -184,6 +180,7 @@ def _todo(ctx: ServiceContext, ids_of: dict[int, Any] | None = None
     return [(a, h, v) for a, (h, v) in ordered]
 
 
+@bulk_build()
 def _dry_plans(ctx: ServiceContext, todo: list[tuple[int, Holdings, AssetView]],
                known: dict[int, Any] | None = None) -> list[Plan]:
     """The plan of each item of `todo` (Apple's default batch sizes), in one session that
@@ -199,6 +196,7 @@ def _dry_plans(ctx: ServiceContext, todo: list[tuple[int, Holdings, AssetView]],
     return plans
 
 
+@bulk_build()
 def plan_departures(ctx: ServiceContext) -> list[LicensePreview]:
     """The dry run of `reclaim_departures`: per item holding licenses pending reclaim, in
     its order, the revoke plan (Apple's default batch sizes). Nothing is written, Apple
@@ -307,6 +305,7 @@ def import_and_reclaim(ctx: ServiceContext, text: str, *, filename: str = "direc
                            next((r.error for r in reclaims if r.error), None))
 
 
+@bulk_build()
 def pending_count(ctx: ServiceContext) -> int:
     """How many licenses are pending reclaim from members who left (read only)."""
     authorize(ctx, Permission.APPS_READ)

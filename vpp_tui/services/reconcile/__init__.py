@@ -8,6 +8,7 @@ through the same plan and apply path as `revoke --item` (`plan_revoke_item`, `re
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,6 +18,7 @@ from vpp_tui.i18n import _
 from vpp_tui.services.access import Permission, authorize, visible_token_names
 from vpp_tui.services.context import ServiceContext
 from vpp_tui.services.errors import InvalidInput, NotFound
+from vpp_tui.services.licensing.plain import bulk_build
 from vpp_tui.services.reconcile.facts import Facts, load_facts
 
 CLASSES = tuple(str(d) for d in Discrepancy)
@@ -133,16 +135,21 @@ def _scope(ctx: ServiceContext, permission: Permission, token: str | None) -> fr
     return frozenset(n for n in same if n in names)
 
 
+@bulk_build()
 def report_with_facts(ctx: ServiceContext, token: str | None = None,
-                      permission: Permission = Permission.APPS_READ
+                      permission: Permission = Permission.APPS_READ,
+                      only: Collection[Discrepancy] | None = None
                       ) -> tuple[ReconcileReport, Facts]:
-    """`reconcile_report` and the facts it was taken from (one short read)."""
+    """`reconcile_report` and the facts it was taken from (one short read). `only`: the
+    rows and counts of these classes only (a reclaim builds just what it reclaims)."""
     authorize(ctx, permission)
     names = _scope(ctx, permission, token)
+    wants_not_held = only is None or Discrepancy.INTENDED_NOT_HELD in only
     with ctx.store.session() as session:
-        facts = load_facts(session, names)
+        facts = load_facts(session, names, not_held=wants_not_held)
         never = _never_synced(session, names)
-    result = reconcile(facts.held, facts.not_held, facts.intentions, facts.directory)
+    result = reconcile(facts.held, facts.not_held, facts.intentions, facts.directory,
+                       only=only)
     rows = tuple(_row(f, facts) for f in result.findings)
     return ReconcileReport(rows, dict(result.counts), token, never), facts
 

@@ -21,12 +21,13 @@ from vpp_tui.domain.reconcile import (
     ItemKey,
     NotHeld,
 )
-from vpp_tui.services.licensing.facts import HELD, AppleIds, apple_ids, to_item
+from vpp_tui.services.licensing.facts import HELD, AppleIds, apple_ids, plain_rows, to_item
 from vpp_tui.services.licensing.members import held_directory, load_group
 from vpp_tui.store import models as m
 
 CHUNK = 500
 _KINDS = {str(k): k for k in MemberKind}
+_UNKNOWN = (None, False)  # an Apple user the store does not know: (status, ours)
 
 
 @dataclass
@@ -50,10 +51,13 @@ def _chunks(ids: list[Any]) -> list[list[Any]]:
     return [ids[i:i + CHUNK] for i in range(0, len(ids), CHUNK)] or [[]]
 
 
-def load_facts(session: Session, token_names: frozenset[str] | set[str]) -> Facts:
+def load_facts(session: Session, token_names: frozenset[str] | set[str], *,
+               not_held: bool = True) -> Facts:
     """The facts of every location one of `token_names` belongs to (its tokens' rows).
-    Tokens outside `token_names` are left out (the admin's scope)."""
+    Tokens outside `token_names` are left out (the admin's scope). `not_held`: False
+    leaves `Facts.not_held` empty (for a caller not asking who holds nothing)."""
     facts = Facts()
+    with_not_held = not_held
     tokens = [t for t in session.exec(select(m.Token)).all() if t.name in token_names]
     if not tokens:
         return facts
@@ -82,13 +86,13 @@ def load_facts(session: Session, token_names: frozenset[str] | set[str]) -> Fact
     # object per license row and an Item built per row cost seconds at 100k rows).
     items = {i: to_item(a) for i, a in assets.items()}
     lic, asset_t = m.License.__table__.c, m.Asset.__table__.c  # type: ignore[attr-defined]
-    rows: list[Any] = []  # Core rows (no ORM row processing), unpacked once each below
+    rows: list[Any] = []  # the driver's tuples (`plain_rows`), unpacked once each below
     for part in _chunks(token_ids):
-        rows += session.execute(sa_select(
+        rows += plain_rows(session, sa_select(
             lic.id, lic.asset_id, lic.kind, lic.member, lic.client_user_id, lic.serial,
             lic.status, lic.assignment_id, lic.source).join(
             m.Asset.__table__, asset_t.id == lic.asset_id).where(
-            asset_t.token_id.in_(part)).order_by(lic.id)).all()
+            asset_t.token_id.in_(part)).order_by(lic.id))
     used: set[int] = set()
     ascii_only = True
     place: dict[int, tuple[str, str, AppleIds, ItemKey]] = {}
@@ -99,23 +103,26 @@ def load_facts(session: Session, token_names: frozenset[str] | set[str]) -> Fact
                            ItemKey(loc, asset.adam_id, asset.pricing_param))
     user = MemberKind.USER
     held, not_held = facts.held, facts.not_held
-    for row in rows:
+    append = held.append
+    for row in rows:  # 100k rows: locals only, each asset's place and item looked up once
         license_id, asset_id, kind_name, raw, cid, serial, state, assignment_id, source = row
         used.add(asset_id)
         token_name, loc, ids, item_key = place[asset_id]
         kind = _KINDS[kind_name]
-        member = ids.member_of(row)
         if state in HELD:
+            if kind is user:
+                member, target = ids.person_of(raw, cid), cid or raw
+                status, ours = apple_users.get((loc, target), _UNKNOWN)
+            else:
+                member, target = raw, serial or raw
+                status, ours = None, apple_users.get((loc, target), _UNKNOWN)[1]
             ascii_only = ascii_only and member.isascii()
-            target = (cid or raw) if kind is user else (serial or raw)
-            status, ours = apple_users.get((loc, target), (None, False))
             console = source == "console"
-            held.append(HeldRow(
-                license_id or 0, asset_id, token_name, item_key, kind, member, target,
-                items[asset_id], status if kind is user else None,
-                created_here=ours or console, via_assignment=assignment_id is not None,
-                from_console=console))
-        elif state in ("failed", "waitlisted"):
+            append(HeldRow(license_id or 0, asset_id, token_name, item_key, kind, member,
+                           target, items[asset_id], status, ours or console,
+                           assignment_id is not None, console))
+        elif with_not_held and state in ("failed", "waitlisted"):
+            member = ids.person_of(raw, cid) if kind is user else raw
             not_held.append(NotHeld(license_id or 0, item_key, kind, member, state))
     assets = {i: a for i, a in assets.items() if i in used}
     # Only the directory users and devices a held row can name (issue 13).

@@ -41,6 +41,7 @@ from vpp_tui.services.licensing.apply import limits_of
 from vpp_tui.services.licensing.common import load_target, reclaim
 from vpp_tui.services.licensing.facts import columns_of, to_pool
 from vpp_tui.services.licensing.members import to_device
+from vpp_tui.services.licensing.plain import bulk_build
 from vpp_tui.services.licensing.views import LicensePreview, LicenseResult
 from vpp_tui.services.licensing.waitlist import serve_asset, with_served
 from vpp_tui.services.reconcile import (
@@ -155,6 +156,7 @@ def _devices(ctx: ServiceContext, serials: set[str]) -> dict[str, Device]:
     return found
 
 
+@bulk_build()
 def _plans(facts: Facts, chosen: dict[int, list[ReconcileRow]], devices: dict[str, Device],
            limits: BatchLimits = BatchLimits()) -> list[_ItemPlan]:
     plans = []
@@ -191,13 +193,14 @@ def _entries(plan: _ItemPlan) -> list[ReclaimEntry]:
 def _prepare(ctx: ServiceContext, names: Sequence[str], token: str | None):  # noqa: ANN202
     classes = parse_classes(list(names))
     authorize(ctx, Permission.APPS_REVOKE)
-    report, facts = report_with_facts(ctx, token, Permission.APPS_REVOKE)
+    report, facts = report_with_facts(ctx, token, Permission.APPS_REVOKE, only=classes)
     chosen = _selected(report.rows, classes)
     serials = {r.member for rows in chosen.values() for r in rows
                if r.kind == str(MemberKind.DEVICE)}
     return classes, facts, chosen, _devices(ctx, serials)
 
 
+@bulk_build()
 def plan_reclaim(ctx: ServiceContext, classes: Sequence[str], *,
                  token: str | None = None) -> ReclaimPreview:
     """The dry run: every license of `classes` (class names) and whether it would be
@@ -293,6 +296,7 @@ def _still_intended(plans: Sequence[_ItemPlan]) -> tuple[PlanWarning, ...]:
                  for (item, group), members in found.items())
 
 
+@bulk_build()
 def review_reclaim(ctx: ServiceContext, classes: Sequence[str], *,
                    token: str | None = None) -> LicensePreview:
     """The dry run as one revoke plan over every item (each member row names its adamId),
