@@ -1,0 +1,102 @@
+"""A section's first visit at an enterprise's size (issue 13: 230-530 ms at 3,000 tokens,
+21k apps and 50k users; target 150 ms): the work it does is counted here, never timed."""
+
+from __future__ import annotations
+
+import sys
+
+from textual.widgets import TabbedContent
+from textual.widgets._footer import FooterKey
+
+from tests.ui.conftest import SIZE, settle
+from vpp_tui.ui.sections import directory
+from vpp_tui.ui.widgets.footer import SectionFooter
+
+
+async def test_a_first_visit_to_directory_read_all_three_tabs(demo_app, monkeypatch):
+    # Fault: Directory read users, devices and groups (a query, a count and a table fill
+    # each) before showing the users tab; the other tabs are read when first shown.
+    read: list[str] = []
+    for tab, real in dict(directory.LISTS).items():
+        monkeypatch.setitem(directory.LISTS, tab, lambda ctx, _t=tab, _r=real, **kw: (
+            read.append(_t), _r(ctx, **kw))[1])
+    app = demo_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("6")
+        await settle(pilot)
+        assert read == ["users"]
+        app.screen.query_one(TabbedContent).active = "tab-devices"
+        await settle(pilot)
+        assert read == ["users", "devices"]
+        assert app.screen.query_one("#directory-devices").row_count > 0
+        read.clear()
+        app.screen.reload()  # a store change: the tabs read so far, none other
+        await settle(pilot)
+        assert sorted(read) == ["devices", "users"]
+
+
+async def test_a_first_visit_to_directory_imported_the_apple_client(demo_app):
+    # Fault: the section imported its details screen, which brings the Apple client (httpx)
+    # -- a third of the first visit; it is imported when a row is first opened.
+    app = demo_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for name in [n for n in sys.modules if n.startswith("vpp_tui.ui.screens.directory")]:
+            del sys.modules[name]  # the test session may have imported it before
+        await pilot.press("6")
+        await settle(pilot)
+        assert "vpp_tui.ui.screens.directory" not in sys.modules
+        await pilot.press("enter")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "DirectoryDetailsScreen"
+
+
+async def test_leaving_a_section_rebuilt_its_footer(demo_app):
+    # Fault: a section left for another (a mode switch) refreshed its bindings, and its
+    # footer, no longer on screen, rebuilt every key: on every switch, there and back.
+    app = demo_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        footer = app.screen.query_one(SectionFooter)
+        keys, before = list(footer.query(FooterKey)), footer.recomposed
+        for key in ("1", "2", "3", "2"):
+            await pilot.press(key)
+            await settle(pilot)
+        assert footer.recomposed == before
+        assert list(footer.query(FooterKey)) == keys
+
+
+async def test_a_first_visit_rebuilt_the_footer_when_its_first_rows_enabled_keys(demo_app):
+    # Fault: the footer was built empty, rebuilt with the row keys greyed, rebuilt again
+    # for its first size and once more when the first rows enabled them: four builds of
+    # every key. Now it is built once; the first rows light the keys in place.
+    app = demo_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        footer = app.screen.query_one(SectionFooter)
+        assert footer.recomposed == 1
+        assign = next(k for k in footer.query(FooterKey) if k.action == "assign")
+        assert not assign.has_class("-disabled")
+
+
+async def test_a_footer_key_was_restyled_twice_as_it_mounted(demo_app, monkeypatch):
+    # Fault: a key starts compact (its reactive's default) and is then bound to its
+    # footer's: two class changes, each restyling the key, for every key of every build.
+    flips: list[bool] = []  # the class changes the watcher made (each a restyle)
+    real = FooterKey._watch_compact
+    monkeypatch.setattr(FooterKey, "_watch_compact", lambda self, compact: (
+        self.has_class("-compact") != compact and flips.append(compact), real(self, compact)))
+    app = demo_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        flips.clear()
+        await pilot.press("2")
+        await settle(pilot)
+        assert flips == []
+        assert not any(k.has_class("-compact") for k in app.screen.query(FooterKey)
+                       if not k.has_class("-command-palette"))
