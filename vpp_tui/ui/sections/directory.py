@@ -29,7 +29,6 @@ from vpp_tui.ui.format import rows_range
 from vpp_tui.ui.jobs import JobSpec
 from vpp_tui.ui.messages import DirectoryChanged, LedgerChanged
 from vpp_tui.ui.screens.confirm import ConfirmScreen
-from vpp_tui.ui.screens.directory import DirectoryDetailsScreen
 from vpp_tui.ui.screens.import_form import ImportForm
 from vpp_tui.ui.sections.base import SectionScreen
 from vpp_tui.ui.sections.catalog.messages import PageLoaded
@@ -104,6 +103,8 @@ class DirectorySection(RunsJobs, SectionScreen):
         self.offsets = dict.fromkeys(TABS, 0)
         self.totals = dict.fromkeys(TABS, 0)
         self._seqs = dict.fromkeys(TABS, 0)  # per tab: only the last answer is shown
+        self.loaded_tabs: set[str] = set()  # read at least once: a hidden tab is read
+        # when first shown (issue 13: reading all three made the first visit twice as long)
 
     def about(self) -> str:
         return _("The users, devices and groups that assignments target, as last imported. "
@@ -133,10 +134,14 @@ class DirectorySection(RunsJobs, SectionScreen):
         return active.removeprefix("tab-")
 
     def reload(self) -> None:
+        """Read again the shown tab and every tab read before (same page and filter)."""
+        shown = self.tab
         for tab in TABS:
-            self.load(tab, self.offsets[tab])
+            if tab == shown or tab in self.loaded_tabs:
+                self.load(tab, self.offsets[tab])
 
     def load(self, tab: str, offset: int) -> None:
+        self.loaded_tabs.add(tab)
         self._seqs[tab] += 1
         self._load(self._seqs[tab], tab, offset, self.filter_text if tab == self.tab else "")
 
@@ -180,7 +185,7 @@ class DirectorySection(RunsJobs, SectionScreen):
 
     @on(TabbedContent.TabActivated)
     def _tab_changed(self) -> None:
-        if self.filter_text:
+        if self.filter_text or self.tab not in self.loaded_tabs:
             self.load(self.tab, 0)
         self._show_status()
         self.refresh_bindings()
@@ -241,6 +246,10 @@ class DirectorySection(RunsJobs, SectionScreen):
         if key is None:
             return
         kind = {"users": "user", "devices": "device", "groups": "group"}[self.tab]
+        # Imported when first opened: it brings the Apple client (a third of the first
+        # visit to Directory, issue 13).
+        from vpp_tui.ui.screens.directory import DirectoryDetailsScreen
+
         self.app.push_screen(DirectoryDetailsScreen(kind, key, page_size=self.PAGE_SIZE))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

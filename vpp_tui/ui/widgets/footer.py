@@ -14,6 +14,7 @@ change, so `SectionFooter` rebuilds only when they (or the language) did.
 
 from __future__ import annotations
 
+from textual import events
 from textual.app import ComposeResult
 from textual.css.query import NoMatches
 from textual.screen import Screen
@@ -41,19 +42,21 @@ class Footer(TextualFooter):
                 widget.description = _(widget.description)
                 if isinstance(widget.tooltip, str):
                     widget.tooltip = _(widget.tooltip)
-                # A key starts compact (Textual's default) and its data binding then sets
-                # the footer's value: each key was restyled twice as it mounted, every
-                # time the footer recomposed. Given its value and class now, it is styled
-                # once. (The palette key is not bound: it stays compact, as in Textual.)
-                compact = widget.has_class("-command-palette") or self.compact
+                # A key starts compact (its reactive's default) and is then bound to the
+                # footer's: each key was restyled twice as it mounted (issue 13, a fifth
+                # of a first visit). It starts as it ends (the palette key is not bound).
+                compact = self.compact or widget.has_class("-command-palette")
                 widget.set_reactive(FooterKey.compact, compact)
                 widget.set_class(compact, "-compact", update=False)
             yield widget
         if self.fit:
             self.call_after_refresh(self.fit_keys)
 
-    def on_resize(self) -> None:
-        if self.fit:
+    def on_resize(self, event: events.Resize) -> None:
+        # The first size is the one the keys were composed for (`compose` fits them once
+        # they are laid out): rebuilding them for it cost a tenth of a first visit.
+        first, self._width = getattr(self, "_width", 0) == 0, event.size.width
+        if self.fit and not first:
             self.refresh(recompose=True)  # every key shown again, measured, then fitted
 
     def fit_keys(self, tries: int = 5) -> None:
@@ -84,8 +87,9 @@ class Footer(TextualFooter):
 
 
 class SectionFooter(Footer):
-    """A translating Footer that recomposes only when the shown keys, their labels, whether
-    each is enabled or the language changed (`shown_keys`)."""
+    """A translating Footer that recomposes only when the shown keys, their labels or the
+    language changed (`shown_keys`); when only whether keys are enabled changed, those
+    keys are greyed or lit in place (`_enable_in_place`)."""
 
     _shown: tuple[object, ...] | None = None
     recomposed = 0  # how many times it rebuilt its keys (tests count them)
@@ -104,6 +108,11 @@ class SectionFooter(Footer):
         if not screen.app.app_focus:
             return
         if self.is_attached and screen is self.screen:
+            if screen not in screen.app.screen_stack:
+                # Another section is shown (a mode switch suspended this one): its keys
+                # are compared again when it is shown (its resume refreshes the bindings).
+                # Rebuilding them here was a fifth of every switch (issue 13).
+                return
             if screen is not screen.app.screen:
                 self._shown = None  # under a dialog: rebuilt every time, as Textual's is
             self.call_after_refresh(self._recompose_if_changed)
@@ -117,6 +126,25 @@ class SectionFooter(Footer):
             return
         if shown == self._shown:
             return
-        self._shown = shown
+        before, self._shown = self._shown, shown
+        if before is not None and self._enable_in_place(before, shown):
+            return
         self.recomposed += 1
         await self.recompose()
+
+    def _enable_in_place(self, before: tuple[object, ...], shown: tuple[object, ...]) -> bool:
+        """Grey or light the keys whose enabled state alone changed; False (nothing done)
+        when anything else changed, or when `fit_keys` left keys out (which ones depends
+        on which are greyed). A section's first rows enable its row keys: rebuilding every
+        key for that was a third of a first visit at scale (issue 13)."""
+        def without_enabled(keys: tuple[object, ...]) -> tuple[object, ...]:
+            return keys[:2] + tuple(k[:4] + k[5:] for k in keys[2:])  # type: ignore[index]
+
+        if self.left_out or without_enabled(before) != without_enabled(shown):
+            return False
+        enabled = {k[0]: k[4] for k in shown[2:]}  # type: ignore[index]
+        for key in self.query(FooterKey):
+            if key.key in enabled:
+                key._disabled = not enabled[key.key]  # noqa: SLF001  # read by mouse clicks
+                key.set_class(not enabled[key.key], "-disabled")
+        return True
