@@ -37,6 +37,7 @@ from vpp_tui.ui.sections.job_runner import JOB_COMMANDS, JobRefused, RunsJobs
 from vpp_tui.ui.widgets import table as table_rows
 from vpp_tui.ui.widgets.inputs import TextField
 from vpp_tui.ui.widgets.job_bar import JobBar
+from vpp_tui.ui.widgets.paged_table import PagedTable
 
 DIRECTORY_COMMANDS = (
     Command("directory.details", "enter", "details", N_("details"),
@@ -122,8 +123,8 @@ class DirectorySection(RunsJobs, SectionScreen):
         with TabbedContent(id="directory-tabs"):
             for tab, title in zip(TABS, (_("Users"), _("Devices"), _("Groups")), strict=True):
                 with TabPane(title, id=f"tab-{tab}"):
-                    yield DataTable(id=f"directory-{tab}", cursor_type="row",
-                                    zebra_stripes=True)
+                    yield PagedTable(id=f"directory-{tab}", cursor_type="row",
+                                     zebra_stripes=True)
 
     def on_mount(self) -> None:
         for tab in TABS:
