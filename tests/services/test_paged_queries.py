@@ -16,7 +16,6 @@ from vpp_tui.services import catalog, directory, sync
 from vpp_tui.services.catalog import queries
 from vpp_tui.store import models as m
 from vpp_tui.store.engine import Store
-from vpp_tui.store.planner import unindexed
 
 
 @contextmanager
@@ -91,6 +90,8 @@ def test_a_page_in_name_order_sorted_every_app_on_sqlite(sqlite_world) -> None: 
 
 
 def test_unindexed_is_a_unary_plus_on_sqlite_and_the_column_elsewhere() -> None:
+    from vpp_tui.store.planner import unindexed  # noqa: PLC0415
+
     query = select(m.Asset.id).where(unindexed(m.Asset.product_type) == "app")
     assert "WHERE +assets.product_type = " in str(query.compile(dialect=sqlite.dialect()))
     assert "WHERE assets.product_type = " in str(query.compile(dialect=postgresql.dialect()))
