@@ -11,10 +11,15 @@ Then N fresh processes (default 3) each open the demo console on that store head
 (Textual's test driver, 120×40) and time, from the key press or the process start to the
 moment the section shows what it read (its load workers done, their rows painted):
 the first token row; every section's first visit and a return to it; a page down in Apps
-and in Directory users; typing a filter in Apps (after the typing pause) and clearing it
-(esc). Each figure: the median over the runs against its target, and the process's CPU
-time for the step (all threads) — on a shared machine the wall time grows with the load,
-the CPU time much less.
+and in Directory users; typing a filter in Apps and clearing it (esc). Each figure: the
+median over the runs against its target, and the process's CPU time for the step (all
+threads) — on a shared machine the wall time grows with the load, the CPU time much less.
+
+A typed filter is timed as the admin feels it: from the LAST key press to the filtered
+rows painted (the typing pause, TYPING_PAUSE_SECONDS, comes first and is added to its
+target). The earlier keys are pressed through Pilot, which waits for the console after
+each one; the time of all the keys together is printed too ("every key, total"), without
+a target: most of it is Pilot waiting between keys, not the console.
 """
 
 from __future__ import annotations
@@ -151,6 +156,14 @@ def child(with_reconcile: bool, profile: str | None) -> None:
         await settled(pilot)
         figures[name] = [time.perf_counter() - wall, time.process_time() - cpu]
 
+    async def type_filter(pilot, name: str, text: str) -> None:  # noqa: ANN001
+        # The last key to the painted rows (what the admin waits for), and every key.
+        wall, cpu = time.perf_counter(), time.process_time()
+        await pilot.press(*text[:-1])
+        await step(pilot, f"{name}: last key to rows (after the pause)", text[-1])
+        figures[f"{name}: every key, total"] = [time.perf_counter() - wall,
+                                                time.process_time() - cpu]
+
     async def run() -> None:
         async with app.run_test(size=(120, 40)) as pilot:
             while True:
@@ -173,15 +186,13 @@ def child(with_reconcile: bool, profile: str | None) -> None:
             await step(pilot, "apps: page up", "p")
             await pilot.press("slash")
             await settled(pilot)
-            await step(pilot, "apps: type filter 'reader pro 12' (after the pause)",
-                       *"reader pro 12")
+            await type_filter(pilot, "apps: type filter 'reader pro 12'", "reader pro 12")
             await step(pilot, "apps: clear filter (esc)", "escape")
             await step(pilot, "switch to directory (again)", "6")
             await step(pilot, "directory users: page down", "n")
             await pilot.press("slash")
             await settled(pilot)
-            await step(pilot, "directory users: type filter 'user0421' (after the pause)",
-                       *"user0421")
+            await type_filter(pilot, "directory users: type filter 'user0421'", "user0421")
             await step(pilot, "directory users: clear filter (esc)", "escape")
             app.stop_jobs()
 
@@ -196,7 +207,9 @@ def child(with_reconcile: bool, profile: str | None) -> None:
     print(json.dumps(figures))
 
 
-def target(name: str) -> float:
+def target(name: str) -> float | None:
+    if name.endswith("every key, total"):
+        return None  # Pilot's waits between the keys: no target
     return FIRST_ROW_TARGET if name == "first token row" else SWITCH_TARGET
 
 
@@ -234,14 +247,20 @@ def main() -> None:
         runs.append(json.loads(done.stdout.strip().splitlines()[-1]))
     print(f"{TOKENS} tokens, {TOKENS * APPS_PER_TOKEN} apps, {USERS} users, {LICENSES} "
           f"licenses; median of {len(runs)} runs (wall, CPU of the process)")
+    from vpp_tui.ui.sections.base import TYPING_PAUSE_SECONDS
+
     for name in runs[0]:
         wall = statistics.median(r[name][0] for r in runs)
         cpu = statistics.median(r[name][1] for r in runs)
         goal = target(name)
+        if goal is None:
+            print(f"  {name:<66} {wall * 1000:7.0f} ms  cpu {cpu * 1000:6.0f} ms  "
+                  "(no target)")
+            continue
         if "after the pause" in name:
-            goal += 0.150  # the typing pause (TYPING_PAUSE_SECONDS) comes first
+            goal += TYPING_PAUSE_SECONDS  # the typing pause comes first
         verdict = "ok" if wall <= goal else "SLOW"
-        print(f"  {name:<58} {wall * 1000:7.0f} ms  cpu {cpu * 1000:6.0f} ms  "
+        print(f"  {name:<66} {wall * 1000:7.0f} ms  cpu {cpu * 1000:6.0f} ms  "
               f"(target ≤ {goal * 1000:.0f} ms: {verdict})")
 
 

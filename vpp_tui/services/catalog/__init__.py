@@ -17,6 +17,7 @@ from vpp_tui.services.errors import InvalidInput, NotFound
 from vpp_tui.services.safe_text import SafeText
 from vpp_tui.services.settings import low_license_thresholds
 from vpp_tui.store import models as m
+from vpp_tui.store.planner import unindexed
 from vpp_tui.store.text_match import contains_text
 
 UNLIMITED = 2147483647
@@ -127,12 +128,17 @@ def _pending(session: Any, asset_ids: list[int]) -> set[int]:
 
 
 def _query(ctx: ServiceContext, books: bool | None, token: str | None,
-           text: str | None):  # noqa: ANN202
+           text: str | None, sort: str = "name"):  # noqa: ANN202
     query = select(m.Asset, m.Token.name).join(
         m.Token, col(m.Token.id) == col(m.Asset.token_id)).where(
         token_scope_clause(ctx, col(m.Asset.token_id), Permission.APPS_READ))
     if books is not None:
-        query = query.where(m.Asset.product_type == ("book" if books else "app"))
+        kind = col(m.Asset.product_type)
+        if sort == "name" and not text:
+            # In name order, unfiltered: the name index gives a page without sorting every
+            # row (`store.planner`; 12 ms → 1 ms a page at 21k apps on SQLite).
+            kind = unindexed(kind)
+        query = query.where(kind == ("book" if books else "app"))
     if token:
         query = query.where(m.Token.name == token)
     match = contains_text(text, col(m.Asset.name), col(m.Asset.adam_id), col(m.Token.name))
@@ -143,27 +149,41 @@ def _query(ctx: ServiceContext, books: bool | None, token: str | None,
 
 def list_assets(ctx: ServiceContext, *, books: bool | None = False, token: str | None = None,
                 text: str | None = None, sort: str = "name", offset: int = 0,
-                limit: int | None = 500, low_license: Thresholds | None = None) -> AssetPage:
+                limit: int | None = 500, low_license: Thresholds | None = None,
+                known_total: int | None = None) -> AssetPage:
     """A page of the catalog. `low_license`: thresholds to flag items with instead of the
-    stored ones (a settings preview). Raises AccessDenied, InvalidInput (unknown sort) or
-    NotFound (unknown token)."""
+    stored ones (a settings preview). `known_total`: the row count the caller read for the
+    same books, token and text (a page change: only the offset moved), returned as the
+    page's total without counting again (issue 13: the COUNT was a third of a page at 21k
+    apps). Raises AccessDenied, InvalidInput (unknown sort) or NotFound (unknown token)."""
     authorize(ctx, Permission.APPS_READ)
     low = low_license or low_license_thresholds(ctx)
     if sort not in SORTS:
         raise InvalidInput(_("unknown sort {s}; use one of {all}").format(
             s=quote(sort), all=", ".join(SORTS)))
-    query = _query(ctx, books, token, text)
+    query = _query(ctx, books, token, text, sort)
     with ctx.store.session() as session:
         if token and not session.exec(select(m.Token.id).where(
                 m.Token.name == token, token_scope_clause(ctx, col(m.Token.id),
                                                           Permission.APPS_READ))).first():
             raise NotFound(_("no token named {name}; see 'vpp-tui token list'").format(
                 name=quote(token)))
-        total = session.exec(select(func.count()).select_from(query.subquery())).one()
+        # Filtered by text, every row is read to match anyway: the page counts them in the
+        # same scan (a window count) instead of a second one.
+        counted = bool(text and text.strip()) and known_total is None and limit is not None
+        if counted:
+            query = query.add_columns(func.count().over())
         paged = query.order_by(*SORTS[sort], col(m.Asset.id)).offset(offset)
         if limit is not None:
             paged = paged.limit(limit)
         found = session.exec(paged).all()
+        if counted and found:
+            total = found[0][2]
+            found = [(a, t) for a, t, _n in found]
+        elif known_total is not None:
+            total = known_total
+        else:
+            total = session.exec(select(func.count()).select_from(query.subquery())).one()
         pending = _pending(session, [a.id for a, _t in found if a.id is not None])
         rows = [_view(a, t, a.id in pending, low) for a, t in found]
     return AssetPage(rows=rows, offset=offset, total=int(total))

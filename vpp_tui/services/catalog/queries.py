@@ -91,7 +91,11 @@ def directory_json(row: UserView | DeviceView | GroupView) -> dict[str, Any]:
     return asdict(row)
 
 
-def _count(session, query) -> int:  # noqa: ANN001
+def _count(session, query, known: int | None = None) -> int:  # noqa: ANN001
+    """The rows `query` matches; `known` when the caller already counted them (a page
+    change: only the offset moved), and then no COUNT runs (issue 13)."""
+    if known is not None:
+        return known
     return int(session.exec(select(func.count()).select_from(query.subquery())).one())
 
 
@@ -151,7 +155,9 @@ def list_assignments(ctx: ServiceContext, *, text: str | None = None, offset: in
 
 
 def list_users(ctx: ServiceContext, *, text: str | None = None, offset: int = 0,
-               limit: int | None = 200) -> Page[UserView]:
+               limit: int | None = 200, known_total: int | None = None) -> Page[UserView]:
+    """Directory users by UPN whose UPN, name or managed Apple ID contains `text`.
+    `known_total`: the count the caller read for the same `text` (not counted again)."""
     authorize(ctx, Permission.DIRECTORY_READ)
     u = m.DirectoryUser
     query = select(u)
@@ -159,14 +165,17 @@ def list_users(ctx: ServiceContext, *, text: str | None = None, offset: int = 0,
     if match is not None:
         query = query.where(match)
     with ctx.store.session() as session:
-        total = _count(session, query)
+        total = _count(session, query, known_total)
         rows = [UserView(r.upn, r.name, r.managed_apple_id, r.personal_apple_id, r.active)
                 for r in session.exec(_page(query.order_by(col(u.upn)), offset, limit)).all()]
     return Page(rows, offset, total)
 
 
 def list_devices(ctx: ServiceContext, *, text: str | None = None, offset: int = 0,
-                 limit: int | None = 200) -> Page[DeviceView]:
+                 limit: int | None = 200, known_total: int | None = None) -> Page[DeviceView]:
+    """Directory devices by serial whose serial, name, platform or primary user contains
+    `text`. `known_total`: the count the caller read for the same `text` (not counted
+    again)."""
     authorize(ctx, Permission.DIRECTORY_READ)
     d = m.DirectoryDevice
     query = select(d)
@@ -175,7 +184,7 @@ def list_devices(ctx: ServiceContext, *, text: str | None = None, offset: int = 
     if match is not None:
         query = query.where(match)
     with ctx.store.session() as session:
-        total = _count(session, query)
+        total = _count(session, query, known_total)
         rows = [DeviceView(r.serial, r.name, r.platform, r.ownership, r.supervised,
                            r.enrollment, r.kiosk, r.app_store_blocked, r.primary_user,
                            r.managed)
@@ -185,8 +194,11 @@ def list_devices(ctx: ServiceContext, *, text: str | None = None, offset: int = 
 
 
 def list_groups(ctx: ServiceContext, *, text: str | None = None, kind: str | None = None,
-                offset: int = 0, limit: int | None = 200) -> Page[GroupView]:
-    """Groups by name with their member counts, counted for the page's groups only."""
+                offset: int = 0, limit: int | None = 200,
+                known_total: int | None = None) -> Page[GroupView]:
+    """Groups by name with their member counts, counted for the page's groups only.
+    `known_total`: the count the caller read for the same `text` and `kind` (not counted
+    again)."""
     authorize(ctx, Permission.DIRECTORY_READ)
     g = m.DirectoryGroup
     query = select(g)
@@ -196,7 +208,7 @@ def list_groups(ctx: ServiceContext, *, text: str | None = None, kind: str | Non
     if kind:
         query = query.where(g.kind == kind)
     with ctx.store.session() as session:
-        total = _count(session, query)
+        total = _count(session, query, known_total)
         found = session.exec(_page(query.order_by(col(g.name)), offset, limit)).all()
         members = select(col(m.GroupMember.group_id), func.count()).group_by(
             col(m.GroupMember.group_id))

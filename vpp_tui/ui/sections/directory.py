@@ -36,6 +36,7 @@ from vpp_tui.ui.sections.job_runner import JOB_COMMANDS, JobRefused, RunsJobs
 from vpp_tui.ui.widgets import table as table_rows
 from vpp_tui.ui.widgets.inputs import TextField
 from vpp_tui.ui.widgets.job_bar import JobBar
+from vpp_tui.ui.widgets.paged_table import PagedTable
 
 DIRECTORY_COMMANDS = (
     Command("directory.details", "enter", "details", N_("details"),
@@ -105,6 +106,11 @@ class DirectorySection(RunsJobs, SectionScreen):
         self._seqs = dict.fromkeys(TABS, 0)  # per tab: only the last answer is shown
         self.loaded_tabs: set[str] = set()  # read at least once: a hidden tab is read
         # when first shown (issue 13: reading all three made the first visit twice as long)
+        self._asked = dict.fromkeys(TABS, "")  # per tab: the filter its last load reads
+        self._shown_for: dict[str, str | None] = dict.fromkeys(TABS)  # `totals` counts it
+        # Per tab, the unfiltered first page as last shown: esc shows it again without a
+        # query; forgotten when the store changes (`reload`).
+        self._first_pages: dict[str, PageLoaded] = {}
 
     def about(self) -> str:
         return _("The users, devices and groups that assignments target, as last imported. "
@@ -118,8 +124,8 @@ class DirectorySection(RunsJobs, SectionScreen):
         with TabbedContent(id="directory-tabs"):
             for tab, title in zip(TABS, (_("Users"), _("Devices"), _("Groups")), strict=True):
                 with TabPane(title, id=f"tab-{tab}"):
-                    yield DataTable(id=f"directory-{tab}", cursor_type="row",
-                                    zebra_stripes=True)
+                    yield PagedTable(id=f"directory-{tab}", cursor_type="row",
+                                     zebra_stripes=True)
 
     def on_mount(self) -> None:
         for tab in TABS:
@@ -134,25 +140,38 @@ class DirectorySection(RunsJobs, SectionScreen):
         return active.removeprefix("tab-")
 
     def reload(self) -> None:
-        """Read again the shown tab and every tab read before (same page and filter)."""
+        """Read again the shown tab and every tab read before (same page and filter), and
+        the directory's counts; the cached first pages are forgotten."""
+        self._first_pages.clear()
         shown = self.tab
         for tab in TABS:
             if tab == shown or tab in self.loaded_tabs:
-                self.load(tab, self.offsets[tab])
+                self.load(tab, self.offsets[tab], counts=tab == shown)
 
-    def load(self, tab: str, offset: int) -> None:
+    def load(self, tab: str, offset: int, *, known_total: int | None = None,
+             counts: bool = False) -> None:
+        """Read the tab's page at `offset` in a worker. `known_total`: the count already
+        read for the same filter (a page change), not read again; `counts`: read the
+        directory's counts too (they change only with the store)."""
         self.loaded_tabs.add(tab)
         self._seqs[tab] += 1
-        self._load(self._seqs[tab], tab, offset, self.filter_text if tab == self.tab else "")
+        self._asked[tab] = self.filter_text if tab == self.tab else ""
+        counts = counts or getattr(self, "_counts", None) is None  # none shown yet
+        self._load(self._seqs[tab], tab, offset, self._asked[tab], known_total, counts)
 
     @work(thread=True, exit_on_error=False, group="directory-load")
-    def _load(self, seq: int, tab: str, offset: int, text: str) -> None:
+    def _load(self, seq: int, tab: str, offset: int, text: str, known_total: int | None,
+              counts: bool) -> None:
         # Not an exclusive group (each tab loads on its own): a newer load of the tab wins.
         if not self.after_typing() or seq != self._seqs[tab]:
             return
-        page = LISTS[tab](self.ctx, text=text or None, offset=offset, limit=self.PAGE_SIZE)
-        counts = directory.counts(self.ctx)
-        self.post_message(PageLoaded(seq, [counts, *page.rows], page.offset, page.total,
+        page = LISTS[tab](self.ctx, text=text or None, offset=offset, limit=self.PAGE_SIZE,
+                          known_total=known_total)
+        if known_total is not None and not page.rows and offset:  # the count was stale
+            page = LISTS[tab](self.ctx, text=text or None, offset=offset,
+                              limit=self.PAGE_SIZE)
+        read = directory.counts(self.ctx) if counts else None
+        self.post_message(PageLoaded(seq, [read, *page.rows], page.offset, page.total,
                                      tab=tab))
 
     @on(PageLoaded)
@@ -162,11 +181,15 @@ class DirectorySection(RunsJobs, SectionScreen):
         counts, *rows = message.rows
         tab = message.tab
         self.offsets[tab], self.totals[tab] = message.offset, message.total
+        self._shown_for[tab] = self._asked[tab]
+        if message.offset == 0 and not self._asked[tab]:
+            self._first_pages[tab] = message
         table = self.query_one(f"#directory-{tab}", DataTable)
         with self.app.batch_update():
             table_rows.update(table, [cells(tab, r) for r in rows],
                               [str(i) for i in range(len(columns(tab)))])
-        self._counts = counts
+        if counts is not None:
+            self._counts = counts
         self._show_status()
         self.refresh_bindings()
 
@@ -211,12 +234,24 @@ class DirectorySection(RunsJobs, SectionScreen):
     def action_clear_filter(self) -> None:
         box = self.query_one("#directory-filter", Input)
         box.value, box.display, self.filter_text = "", False, ""
-        self.load(self.tab, 0)
+        tab = self.tab
+        first = self._first_pages.get(tab)
+        if first is None:
+            self.load(tab, 0)
+            return
+        # The unfiltered first page, as shown before the filter: no query (issue 13).
+        self._seqs[tab] += 1
+        self._asked[tab] = ""
+        self.show_page(PageLoaded(self._seqs[tab], [None, *first.rows[1:]], 0, first.total,
+                                  tab=tab))
 
     def action_page(self, step: int) -> None:
-        offset = self.offsets[self.tab] + step * self.PAGE_SIZE
-        if 0 <= offset < self.totals[self.tab]:
-            self.load(self.tab, offset)
+        tab = self.tab
+        offset = self.offsets[tab] + step * self.PAGE_SIZE
+        if 0 <= offset < self.totals[tab]:
+            # Only the offset moved: the count shown stands (issue 13: no COUNT per page).
+            same = self._shown_for[tab] == self.filter_text
+            self.load(tab, offset, known_total=self.totals[tab] if same else None)
 
     def action_export(self) -> None:
         """Every row of the shown tab with its filter, all pages: the tab's own query

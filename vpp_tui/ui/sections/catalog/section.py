@@ -33,6 +33,7 @@ from vpp_tui.ui.sections.license_flow import LicenseFlow, license_spec
 from vpp_tui.ui.widgets import table as table_rows
 from vpp_tui.ui.widgets.inputs import TextField
 from vpp_tui.ui.widgets.job_bar import JobBar
+from vpp_tui.ui.widgets.paged_table import PagedTable
 from vpp_tui.ui.widgets.table import row_under_cursor
 
 SORTS = ("name", "availability", "used", "token")
@@ -96,6 +97,11 @@ class CatalogSection(RunsJobs, LicenseFlow, SectionScreen):
         self.row_total = 0
         self._seq = 0
         self._switches_shown = ""
+        # The unfiltered first page as last shown, by sort: esc shows it again without a
+        # query; forgotten when the store changes (`reload`).
+        self._first_page: tuple[str, PageLoaded] | None = None
+        self._asked: tuple[str, str, str | None] = ("", self.sort, None)
+        self._shown_for: tuple[str, str, str | None] | None = None
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(classes="catalog-bar section-status"):
@@ -103,7 +109,7 @@ class CatalogSection(RunsJobs, LicenseFlow, SectionScreen):
             yield Label("", id="catalog-switches", classes="catalog-switches")
         yield TextField(placeholder=_("filter: name, adamId, token… (esc clears)"),
                         id="catalog-filter", classes="catalog-filter")
-        yield DataTable(id="catalog-table", cursor_type="row", zebra_stripes=True)
+        yield PagedTable(id="catalog-table", cursor_type="row", zebra_stripes=True)
         yield JobBar(id="job-progress")
         yield Static("", id="catalog-panel", classes="catalog-panel")
 
@@ -117,19 +123,29 @@ class CatalogSection(RunsJobs, LicenseFlow, SectionScreen):
     # Loading ----------------------------------------------------------------
 
     def reload(self) -> None:
+        self._first_page = None
         self.load_tokens()
         self.load(self.page_offset)
 
-    def load(self, offset: int) -> None:
+    def load(self, offset: int, *, known_total: int | None = None) -> None:
+        """Read the page at `offset` with the current filter, sort and token in a worker.
+        `known_total`: the count already read for them (a page change), not read again."""
         self._seq += 1
-        self._load(self._seq, offset, self.filter_text, self.sort, self.token)
+        self._asked = (self.filter_text, self.sort, self.token)  # what the last load reads
+        self._load(self._seq, offset, self.filter_text, self.sort, self.token, known_total)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="catalog-load")
-    def _load(self, seq: int, offset: int, text: str, sort: str, token: str | None) -> None:
+    def _load(self, seq: int, offset: int, text: str, sort: str, token: str | None,
+              known_total: int | None = None) -> None:
         if not self.after_typing():
             return
         page = catalog.list_assets(self.ctx, books=self.BOOKS, token=token, text=text or None,
-                                   sort=sort, offset=offset, limit=self.PAGE_SIZE)
+                                   sort=sort, offset=offset, limit=self.PAGE_SIZE,
+                                   known_total=known_total)
+        if known_total is not None and not page.rows and offset:  # the count was stale
+            page = catalog.list_assets(self.ctx, books=self.BOOKS, token=token,
+                                       text=text or None, sort=sort, offset=offset,
+                                       limit=self.PAGE_SIZE)
         if page.total and offset >= page.total:  # the rows shrank under a later page
             offset = (page.total - 1) // self.PAGE_SIZE * self.PAGE_SIZE
             page = catalog.list_assets(self.ctx, books=self.BOOKS, token=token,
@@ -148,6 +164,9 @@ class CatalogSection(RunsJobs, LicenseFlow, SectionScreen):
     def show_page(self, message: PageLoaded) -> None:
         if message.seq != self._seq:
             return
+        self._shown_for = self._asked  # the filter, sort and token `row_total` counts
+        if message.offset == 0 and self._asked[0] == "" and self._asked[2] is None:
+            self._first_page = (self._asked[1], message)
         self.views, self.page_offset, self.row_total = message.rows, message.offset, \
             message.total
         rows = [(catalog_rows.row_key(v), catalog_rows.cells(v, self.BOOKS))
@@ -217,6 +236,14 @@ class CatalogSection(RunsJobs, LicenseFlow, SectionScreen):
         self.filter_text, self.token = "", None
         self.query_one(DataTable).focus()
         self._show_switches()
+        first = self._first_page
+        if first is not None and first[0] == self.sort:
+            # The unfiltered first page, as shown before the filter: no query (issue 13).
+            self._seq += 1
+            self.workers.cancel_group(self, "catalog-load")
+            self._asked = ("", self.sort, None)
+            self.show_page(PageLoaded(self._seq, first[1].rows, 0, first[1].total))
+            return
         self.load(0)
 
     def action_sort(self) -> None:
@@ -233,7 +260,9 @@ class CatalogSection(RunsJobs, LicenseFlow, SectionScreen):
     def action_page(self, step: int) -> None:
         offset = self.page_offset + step * self.PAGE_SIZE
         if 0 <= offset < self.row_total:
-            self.load(offset)
+            # Only the offset moved: the count shown stands (issue 13: no COUNT per page).
+            same = self._shown_for == (self.filter_text, self.sort, self.token)
+            self.load(offset, known_total=self.row_total if same else None)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "page" and parameters:
