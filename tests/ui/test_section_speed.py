@@ -4,6 +4,7 @@ does is counted here (statements, parses, restyles, measured rows), never timed.
 from __future__ import annotations
 
 import gc
+from collections import Counter
 
 from textual.widgets import DataTable
 
@@ -132,4 +133,6 @@ async def test_each_footer_key_was_restyled_twice_as_it_mounted(make_app, monkey
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert app.screen.query(FooterKey)  # the keys are there, styled as they mounted
-        assert restyled == []
+        # Only keys the admin's access enables once it has loaded (after the first rows)
+        # are restyled, once each, as they are lit in place.
+        assert all(n == 1 for n in Counter(restyled).values()), restyled
