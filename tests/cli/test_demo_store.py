@@ -180,15 +180,16 @@ entry()
 """
 
 
-@pytest.mark.parametrize("json_flag", [[], ["--json"]], ids=["text", "json"])
-def test_demo_token_list_loads_no_sqlmodel_orm_cryptography_babel_textual_alembic_or_simulator(
-        seeded, json_flag: list[str]) -> None:
+@pytest.mark.parametrize("command", [["token", "list"], ["token", "list", "--json"],
+                                     ["apps", "list"]], ids=["text", "json", "apps"])
+def test_demo_token_and_apps_list_load_no_sqlmodel_orm_cryptography_babel_textual_alembic_or_simulator(
+        seeded, command: list[str]) -> None:
     # The key check verifies a secret's HMAC (no cryptography), English text needs no
     # Babel, the seeded demo needs no simulator, the store at its head no Alembic; its
     # reads are SQLAlchemy Core on the generated `store.tables`, so SQLModel, pydantic and
     # the ORM (`store.models`) stay unloaded.
-    done = subprocess.run([sys.executable, "-c", EXIT_PROBE, "--demo", "token", "list",
-                           *json_flag], capture_output=True, text=True, timeout=120,
+    done = subprocess.run([sys.executable, "-c", EXIT_PROBE, "--demo", *command],
+                          capture_output=True, text=True, timeout=120,
                           check=False, env={**os.environ, "VPP_LANG": "en"})
     assert done.returncode == 0, done.stderr
     assert "North Campus" in done.stdout

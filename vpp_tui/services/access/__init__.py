@@ -247,7 +247,7 @@ def audit_token_id(db: Any, target: str) -> int | None:
         return None
     candidates = [target, *reversed(_PAREN.findall(target))]
     rows = dict(db.execute(select(t.tokens.c.name, t.tokens.c.id).where(
-        t.tokens.c.name.in_(candidates))).tuples().all())
+        t.tokens.c.name.in_(candidates))).all())
     return next((rows[c] for c in candidates if c in rows), None)
 
 

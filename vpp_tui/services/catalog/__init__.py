@@ -232,7 +232,7 @@ def assignment_notes(ctx: ServiceContext, asset_id: int) -> list[AssignmentNote]
         rows = db.execute(select(group.name, a.intent, a.license_type, a.update_pending,
                                  a.status_message).select_from(tables.assignments).join(
             tables.directory_groups, group.id == a.group_id).where(
-            a.asset_id == asset_id).order_by(group.name)).tuples().all()
+            a.asset_id == asset_id).order_by(group.name)).all()
         return [AssignmentNote(*row) for row in rows]
 
 
@@ -245,7 +245,7 @@ def item_names(ctx: ServiceContext, adam_ids: list[str]) -> dict[str, str]:
         return {}
     with ctx.store.reading() as db:
         rows = db.execute(select(ASSET.adam_id, ASSET.name).where(
-            ASSET.adam_id.in_(sorted(set(adam_ids)))).order_by(ASSET.id)).tuples().all()
+            ASSET.adam_id.in_(sorted(set(adam_ids)))).order_by(ASSET.id)).all()
     names: dict[str, str] = {}
     for adam_id, name in rows:
         if name and name != adam_id:

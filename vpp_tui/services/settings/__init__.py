@@ -113,7 +113,7 @@ def low_license_thresholds(ctx: ServiceContext) -> tuple[float, dict[str, float]
     overrides: dict[str, float] = {}
     with ctx.store.reading() as db:
         found = db.execute(select(SETTINGS["key"], SETTINGS.value).where(
-            starts_with("low_license_percent:", SETTINGS["key"]))).tuples().all()
+            starts_with("low_license_percent:", SETTINGS["key"]))).all()
     for stored, raw in found:
         value, problem = stored_value(spec, raw)
         if problem:
