@@ -60,3 +60,17 @@ def test_core_tables_module_is_t_the_models_table_helper() -> None:
     # `models.table(Model)` gives the generated Core table: one set of Core tables.
     assert m.table(m.Token) is t.tokens
     assert m.table(m.AdminGrant) is t.grants
+
+
+def test_generator_refuses_what_it_cannot_write_rather_than_dropping_it() -> None:
+    # A server default, a check constraint: written nowhere by the generator, so a model
+    # using one must stop it (scripts/core_tables fails) instead of a silently poorer copy.
+    from sqlalchemy import CheckConstraint, Column, Integer, MetaData, Table, text
+
+    meta = MetaData()
+    served = Table("served", meta, Column("n", Integer, server_default=text("1")))
+    checked = Table("checked", meta, Column("n", Integer), CheckConstraint("n > 0"))
+    with pytest.raises(generate.Unsupported, match="served.n"):
+        generate.table_code(served, set())
+    with pytest.raises(generate.Unsupported, match="checked"):
+        generate.table_code(checked, set())
