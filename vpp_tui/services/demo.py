@@ -6,11 +6,10 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from sqlmodel import func, select
+from sqlalchemy import select
 
 from vpp_tui.services import tokens
 from vpp_tui.services.context import ServiceContext
-from vpp_tui.store.models import Token
 
 DEMO_APPLE_ID = "vpp-admin@appleid.contoso.edu"
 
@@ -38,10 +37,10 @@ def token_names(files: list[DemoToken]) -> list[str]:
 
 def is_seeded(ctx: ServiceContext) -> bool:
     """True when the demo store holds a token (one Core query, no ORM)."""
-    from vpp_tui.store.models import table
+    from vpp_tui.store import tables
 
-    with ctx.store.session() as session:
-        return session.exec(select(table(Token).c.id).limit(1)).first() is not None
+    with ctx.store.reading() as db:
+        return db.execute(select(tables.tokens.c.id).limit(1)).first() is not None
 
 
 def seed(ctx: ServiceContext, files: list[DemoToken], directory: dict[str, Any] | None) -> bool:
@@ -82,6 +81,8 @@ def add_intent(ctx: ServiceContext) -> bool:
     exist); returns whether it was added. Apple is not called: the assignment waits to be
     applied (its members are `intended_not_held`, Story Builder's other holders
     `held_not_intended`)."""
+    from sqlmodel import func, select
+
     from vpp_tui.store import models as m
 
     item, token, group, intent, license_type = DEMO_INTENT

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from vpp_tui.i18n import _, for_store
-from vpp_tui.services import audit
 from vpp_tui.services.access import Permission, authorize
 from vpp_tui.services.context import ServiceContext
 from vpp_tui.services.errors import ServiceError
@@ -34,6 +33,7 @@ def rotate_key(ctx: ServiceContext) -> KeyRotated:
     Raises SecretKeyError when the current key is missing, unsafe or wrong, ServiceError
     when the store has no key yet.
     """
+    from vpp_tui.services import audit  # the ORM: not for `check_key` at every start
     from vpp_tui.store.key_rotation import KeyRotation  # cryptography: only for a rotation
 
     authorize(ctx, Permission.SETTINGS_UPDATE)

@@ -33,19 +33,25 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import update
+from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
 
 from vpp_tui.domain import leases as rules
 from vpp_tui.domain.text import quote
 from vpp_tui.i18n import _, for_store
-from vpp_tui.services import audit
 from vpp_tui.services.access import Permission, authorize
 from vpp_tui.services.context import ServiceContext
 from vpp_tui.services.errors import InvalidInput, NotFound, ServiceError
-from vpp_tui.store import models as m
+from vpp_tui.store import tables as t
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+# The lease row is read and written with SQLAlchemy Core (`store.tables.leases`): the token
+# list reads the leases, and a read-only command imports neither SQLModel nor the ORM.
+LEASE = t.leases.c
 
 ENV_PERIOD = "VPP_LEASE_SECONDS"
 ENV_WAIT = "VPP_LEASE_WAIT_SECONDS"
@@ -129,22 +135,29 @@ def owner_name(ctx: ServiceContext) -> str:
             f"{uuid.uuid4().hex[:8]}")[-200:]
 
 
-def key_of(session: Session, token_name: str) -> str:
-    """The lease key of token `token_name`; NotFound (exit 2) for an unknown token."""
-    token = session.exec(select(m.Token).where(m.Token.name == token_name)).first()
+def key_of(db: Any, token_name: str) -> str:
+    """The lease key of token `token_name`, read in `db` (a session or a connection);
+    NotFound (exit 2) for an unknown token."""
+    token = db.execute(select(t.tokens.c.location_id, t.tokens.c.id).where(
+        t.tokens.c.name == token_name)).first()
     if token is None:
         raise NotFound(_("no token named {name}").format(name=quote(token_name)))
     return rules.lease_key(token.location_id, token.id or 0)
 
 
-def _view(row: m.Lease) -> LeaseView:
+def _view(row: Any) -> LeaseView:
+    """The view of a lease row (a `leases` row or a `Lease` object: the same names)."""
     return LeaseView(key=row.key, token=row.token_name, owner=row.owner, fence=row.fence,
                      acquired_at=row.acquired_at, expires_at=row.expires_at)
 
 
+def _row(db: Any, key: str) -> Any:
+    return db.execute(select(*t.leases.columns).where(LEASE.key == key)).first()
+
+
 def _read(ctx: ServiceContext, key: str) -> LeaseView | None:
-    with ctx.store.session() as session:
-        row = session.get(m.Lease, key)
+    with ctx.store.reading() as db:
+        row = _row(db, key)
         return _view(row) if row is not None else None
 
 
@@ -154,7 +167,7 @@ def _ensure_row(ctx: ServiceContext, key: str) -> LeaseView:
         return seen
     with suppress(IntegrityError):  # another process made it first: fine
         with ctx.store.session() as session:
-            session.add(m.Lease(key=key, fence=0))
+            session.execute(insert(t.leases).values(key=key, fence=0))
     seen = _read(ctx, key)
     assert seen is not None
     return seen
@@ -173,7 +186,7 @@ def try_acquire(ctx: ServiceContext, key: str, token: str, owner: str,
     fence = rules.next_fence(seen.fence)
     with ctx.store.session() as session:
         won = session.execute(
-            update(m.Lease).where(m.Lease.key == key, m.Lease.fence == seen.fence)
+            update(t.leases).where(LEASE.key == key, LEASE.fence == seen.fence)
             .values(owner=owner, fence=fence, token_name=token, acquired_at=now,
                     expires_at=now + timedelta(seconds=period))).rowcount == 1
     return fence if won else None
@@ -184,8 +197,8 @@ def renew(ctx: ServiceContext, key: str, owner: str, fence: int,
     """Push the lease's expiry one period on from now; False when it is no longer
     `owner`'s with `fence` (broken or taken). In `session` when given, else its own."""
     period = timing().period if period is None else period
-    stmt = (update(m.Lease).where(m.Lease.key == key, m.Lease.owner == owner,
-                                  m.Lease.fence == fence)
+    stmt = (update(t.leases).where(LEASE.key == key, LEASE.owner == owner,
+                                   LEASE.fence == fence)
             .values(expires_at=ctx.clock.now() + timedelta(seconds=period)))
     if session is not None:
         return session.execute(stmt).rowcount == 1
@@ -196,8 +209,8 @@ def renew(ctx: ServiceContext, key: str, owner: str, fence: int,
 def release(ctx: ServiceContext, key: str, owner: str, fence: int) -> None:
     """Free the lease if it is still `owner`'s with `fence` (else a no-op: it was taken)."""
     with ctx.store.session() as session:
-        session.execute(update(m.Lease).where(m.Lease.key == key, m.Lease.owner == owner,
-                                              m.Lease.fence == fence)
+        session.execute(update(t.leases).where(LEASE.key == key, LEASE.owner == owner,
+                                               LEASE.fence == fence)
                         .values(owner=None, expires_at=None))
 
 
@@ -272,6 +285,8 @@ def _wait_for(ctx: ServiceContext, key: str, token: str, owner: str,
                                 since=since)
             text = rules.wait_expired_text(token, holder, since, wait)
             if action:
+                from vpp_tui.services import audit
+
                 audit.record_failure(ctx, action, token, text)
             raise LeaseBusy(text, owner=holder, since=since)
         ctx.clock.sleep(pace.poll, ctx.cancel)
@@ -325,16 +340,16 @@ def hold(ctx: ServiceContext, token: str, *, wait: float | None = None,
 
 def current(ctx: ServiceContext, token: str) -> LeaseView | None:
     """The lease row of `token`'s location as stored (None when never taken); NotFound."""
-    with ctx.store.session() as session:
-        row = session.get(m.Lease, key_of(session, token))
+    with ctx.store.reading() as db:
+        row = _row(db, key_of(db, token))
         return _view(row) if row is not None else None
 
 
-def expiries(session: Session) -> dict[str, datetime]:
-    """Key → expiry of every lease someone holds (live or stale), for showing sync state."""
-    lease_t = m.table(m.Lease)  # Core: the token list reads it; no ORM mapper configured
-    rows = session.exec(select(lease_t.c.key, lease_t.c.expires_at).where(
-        lease_t.c.owner.is_not(None))).all()
+def expiries(db: Any) -> dict[str, datetime]:
+    """Key → expiry of every lease someone holds (live or stale), for showing sync state;
+    read in `db` (a session or a connection)."""
+    rows = db.execute(select(LEASE.key, LEASE.expires_at).where(
+        LEASE.owner.is_not(None))).all()
     return {key: expires_at for key, expires_at in rows if expires_at is not None}
 
 
@@ -344,10 +359,16 @@ def break_lease(ctx: ServiceContext, token: str) -> LeaseView | None:
 
     Returns what was broken (owner, since) or None when nobody held it (nothing changes).
     Audited as `token.lease_break`. Raises NotFound, AccessDenied (needs tokens.sync)."""
+    from sqlmodel import select as orm_select
+
+    from vpp_tui.services import audit
+    from vpp_tui.store import models as m
+
     authorize(ctx, Permission.TOKENS_SYNC)
     with ctx.store.session() as session:
         key = key_of(session, token)
-        row = session.exec(select(m.Lease).where(m.Lease.key == key).with_for_update()).first()
+        row = session.exec(orm_select(m.Lease).where(m.Lease.key == key)
+                           .with_for_update()).first()
         if row is None or row.owner is None:
             return None
         broken = _view(row)

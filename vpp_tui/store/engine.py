@@ -27,17 +27,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from platformdirs import user_data_dir
-from sqlalchemy import event, text
+from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.pool import NullPool
-from sqlmodel import Session, create_engine
 
 from vpp_tui.i18n import _
-from vpp_tui.store import limits
 
 if TYPE_CHECKING:
     from alembic.config import Config
+    from sqlmodel import Session
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 APP_NAME = "vpp-tui"
@@ -135,7 +134,13 @@ class Store:
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """A unit of work: committed on success, rolled back on any error."""
+        """A unit of work: committed on success, rolled back on any error. An ORM (SQLModel)
+        session: its flushes are checked against the columns (`store.limits`)."""
+        from sqlmodel import Session
+
+        from vpp_tui.store import limits
+
+        limits.install()  # every row is checked against its column before it is written
         with Session(self.engine, expire_on_commit=False) as session:
             try:
                 yield session
@@ -143,6 +148,16 @@ class Store:
             except BaseException:
                 session.rollback()
                 raise
+
+    @contextmanager
+    def reading(self) -> Iterator[Connection]:
+        """A read on SQLAlchemy Core: a Connection for queries of `store.tables`, whose
+        transaction is rolled back at the end (nothing run in it is kept). Unlike
+        `session()` it imports neither SQLModel nor the ORM: what read-only commands use
+        (issue 13, CLI start-up). Read helpers taking "a session or a connection" call
+        `.execute(core query)`, which both have."""
+        with self.engine.connect() as connection:
+            yield connection
 
     def close(self) -> None:
         self.engine.dispose()
@@ -260,7 +275,6 @@ def lock_for_writing(session: Session) -> None:
 
 
 def open_store(url: str | None = None, *, migrate: bool = True) -> Store:
-    limits.install()  # every row is checked against its column before it is written
     url = url or default_url()
     try:
         parsed = make_url(url)

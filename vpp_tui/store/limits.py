@@ -22,14 +22,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import JSON, BigInteger, DateTime, Integer, String, event, inspect
-from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.types import TypeDecorator
 
 from vpp_tui.domain import limits as rules
 from vpp_tui.i18n import _
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session as OrmSession
 
 # Columns holding an identifier the admin types (names, UPNs, serials, members): besides
 # fitting, these refuse control and invisible characters (`domain.limits.identifier_problem`),
@@ -187,9 +189,9 @@ def clip_fields(row: Any, fields: tuple[str, ...]) -> None:
 def actor_problem(actor: str) -> str | None:
     """What makes an admin's name (`--as`, VPP_ADMIN, the login) unfit, or None: it is
     kept in every actor column and, with LEASE_SUFFIX, in `leases.owner`."""
-    from vpp_tui.store.models import Lease
+    from vpp_tui.store import tables  # Core: checking the name builds no SQLModel class
 
-    longest = (max_length(Lease, "owner") or 0) - LEASE_SUFFIX
+    longest = (tables.leases.c.owner.type.length or 0) - LEASE_SUFFIX
     if not actor.strip():
         return _("is empty or only blanks")
     return rules.text_problem(actor, longest) or rules.identifier_problem(actor)
@@ -203,9 +205,10 @@ def _backstop(session: OrmSession, _context: Any, _instances: Any) -> None:
 
 
 def install() -> None:
-    """Check every row an ORM session flushes (idempotent; store.engine calls it)."""
+    """Check every row an ORM session flushes (idempotent): `Store.session()` calls it
+    before its first session, so a command that only reads with SQLAlchemy Core
+    (`Store.reading()`) never imports the ORM."""
+    from sqlalchemy.orm import Session as OrmSession
+
     if not event.contains(OrmSession, "before_flush", _backstop):
         event.listen(OrmSession, "before_flush", _backstop)
-
-
-install()

@@ -30,11 +30,10 @@ import stat
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlmodel import select
+from sqlalchemy import select
 
 from vpp_tui.i18n import _
 from vpp_tui.store.engine import Store, data_dir, private_dir
-from vpp_tui.store.models import Token
 
 if TYPE_CHECKING:
     from cryptography.fernet import Fernet
@@ -166,10 +165,10 @@ def authenticates(key: bytes, ciphertext: bytes) -> bool:
 
 def sample_secret(store: Store) -> bytes | None:
     """One encrypted token secret of the store, or None when it holds none."""
-    from vpp_tui.store.models import table
+    from vpp_tui.store import tables
 
-    with store.session() as session:  # Core: checking the key configures no ORM mapper
-        return session.exec(select(table(Token).c.secret).limit(1)).first()
+    with store.reading() as db:  # Core: checking the key imports no SQLModel nor ORM
+        return db.execute(select(tables.tokens.c.secret).limit(1)).scalar()
 
 
 class SecretBox:

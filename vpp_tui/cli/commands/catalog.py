@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from argparse import Namespace
+from typing import TYPE_CHECKING
 
 from vpp_tui.cli.commands.common import guarded, read_file
 from vpp_tui.cli.output import (
@@ -18,9 +19,13 @@ from vpp_tui.domain.labels import edition_label
 from vpp_tui.domain.limits import MAX_DIRECTORY_FILE_BYTES
 from vpp_tui.domain.text import pad_cells
 from vpp_tui.i18n import _
-from vpp_tui.services import catalog, directory, licensing
-from vpp_tui.services.catalog import queries
-from vpp_tui.services.directory.file import DirectoryFileError
+from vpp_tui.services import catalog
+
+if TYPE_CHECKING:
+    from vpp_tui.services import licensing
+
+# The directory and licensing services (the ORM) are imported by the commands using them:
+# `apps list` reads with SQLAlchemy Core alone (issue 13, CLI start-up).
 
 
 def _count(view: catalog.AssetView, value: int) -> str:
@@ -91,15 +96,17 @@ def _show(args: Namespace, ctx) -> int:  # noqa: ANN001
 
 
 DIRECTORY_PAGE = 1000  # rows read per query: a directory of 100k devices is 100 pages
-DIRECTORY_LISTS = {"users": queries.list_users, "devices": queries.list_devices,
-                   "groups": queries.list_groups}
+DIRECTORY_LISTS = {"users": "list_users", "devices": "list_devices", "groups": "list_groups"}
 
 
 def _directory_rows(ctx, kind: str, text: str | None):  # noqa: ANN001, ANN202
     """Every row of the `kind` list matching `text`, read a page at a time in SQL."""
+    from vpp_tui.services.catalog import queries
+
+    read = getattr(queries, DIRECTORY_LISTS[kind])
     offset = 0
     while True:
-        page = DIRECTORY_LISTS[kind](ctx, text=text, offset=offset, limit=DIRECTORY_PAGE)
+        page = read(ctx, text=text, offset=offset, limit=DIRECTORY_PAGE)
         yield from page.rows
         offset += DIRECTORY_PAGE
         if len(page.rows) < DIRECTORY_PAGE or offset >= page.total:
@@ -108,6 +115,8 @@ def _directory_rows(ctx, kind: str, text: str | None):  # noqa: ANN001, ANN202
 
 def _directory_list(args: Namespace, ctx) -> int:  # noqa: ANN001
     """`directory users|devices|groups [--filter TEXT] [--json|--csv]`."""
+    from vpp_tui.services.catalog import queries
+
     kind = args.directory_command
     rows = _directory_rows(ctx, kind, args.filter or None)
     if args.json:
@@ -130,6 +139,9 @@ def _cell(value: object) -> str:
 def _directory(args: Namespace, ctx) -> int:  # noqa: ANN001
     if args.directory_command != "import":
         return _directory_list(args, ctx)
+    from vpp_tui.services import directory, licensing
+    from vpp_tui.services.directory.file import DirectoryFileError
+
     raw = read_file(args.file, MAX_DIRECTORY_FILE_BYTES)
     try:
         text = raw.decode("utf-8-sig")

@@ -17,11 +17,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import false, or_, true
+from sqlalchemy import false, func, or_, select, true
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql.elements import ColumnElement
-from sqlmodel import Session, col, func, select
 
 from vpp_tui.domain.access import (
     ADMINISTRATOR,
@@ -35,7 +35,14 @@ from vpp_tui.domain.access import (
 from vpp_tui.i18n import _
 from vpp_tui.services.context import ServiceContext
 from vpp_tui.services.errors import ServiceError
-from vpp_tui.store import models as m
+from vpp_tui.store import tables as t
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+# The read helpers below take `db`: an ORM session (`Store.session()`) or a Core
+# connection (`Store.reading()`); they run Core queries of `store.tables` with
+# `db.execute`, so a read-only command imports neither SQLModel nor the ORM (issue 13).
 
 __all__ = [
     "AccessDenied", "Permission", "authorize", "check_action", "grants_of", "reach_clause",
@@ -55,27 +62,27 @@ class AccessDenied(ServiceError, PermissionError):
         self.permission = permission
 
 
-def grants_of(session: Session, admin: str) -> list[Grant]:
-    """The admin's grants as domain values: role permissions and scope tag names.
+def grants_of(db: Any, admin: str) -> list[Grant]:
+    """The admin's grants as domain values: role permissions and scope tag names, read in
+    `db` (a session or a Core connection).
 
-    Read with SQLAlchemy Core (`models.table`): every command asks this before it starts,
-    and the ORM's mappers need not be configured for it."""
-    grant_t, role_t = m.table(m.AdminGrant), m.table(m.Role)
-    perm_t, tag_t, link_t = (m.table(m.RolePermission), m.table(m.ScopeTag),
-                             m.table(m.GrantScopeTag))
-    rows = session.exec(select(grant_t.c.id, grant_t.c.all_scopes, role_t.c.id, role_t.c.name,
-                               role_t.c.built_in).join(
+    Read with SQLAlchemy Core (`store.tables`): every command asks this before it starts,
+    and neither SQLModel nor the ORM is needed for it."""
+    grant_t, role_t = t.grants, t.roles
+    perm_t, tag_t, link_t = t.role_permissions, t.scope_tags, t.grant_scope_tags
+    rows = db.execute(select(grant_t.c.id, grant_t.c.all_scopes, role_t.c.id, role_t.c.name,
+                             role_t.c.built_in).join(
         role_t, role_t.c.id == grant_t.c.role_id).where(grant_t.c.admin == admin)).all()
     grants = []
     for grant_id, all_scopes, role_id, role_name, built_in in rows:
         if built_in and role_name in BUILT_IN_ROLES:
             perms = BUILT_IN_ROLES[role_name][1]
         else:
-            perms = frozenset(_known(session.exec(select(perm_t.c.permission).where(
-                perm_t.c.role_id == role_id)).all()))
-        tags = frozenset(session.exec(select(tag_t.c.name).join(
+            perms = frozenset(_known(db.execute(select(perm_t.c.permission).where(
+                perm_t.c.role_id == role_id)).scalars().all()))
+        tags = frozenset(db.execute(select(tag_t.c.name).join(
             link_t, link_t.c.scope_tag_id == tag_t.c.id).where(
-            link_t.c.grant_id == grant_id)).all())
+            link_t.c.grant_id == grant_id)).scalars().all())
         grants.append(Grant(role=role_name, permissions=perms, all_scopes=all_scopes,
                             scope_tags=tags or frozenset({DEFAULT_SCOPE})))
     return grants
@@ -86,10 +93,12 @@ def _known(values: Iterable[str]) -> set[Permission]:
     return {known[v] for v in values if v in known}
 
 
-def token_tags(session: Session, token_id: int) -> tuple[str, ...]:
-    return tuple(session.exec(select(m.ScopeTag.name).join(
-        m.TokenScopeTag, col(m.TokenScopeTag.scope_tag_id) == col(m.ScopeTag.id)).where(
-        m.TokenScopeTag.token_id == token_id)).all())
+def token_tags(db: Any, token_id: int) -> tuple[str, ...]:
+    """The scope tag names of token `token_id`, read in `db` (a session or a connection)."""
+    tag_t, link_t = t.scope_tags, t.token_scope_tags
+    return tuple(db.execute(select(tag_t.c.name).join(
+        link_t, link_t.c.scope_tag_id == tag_t.c.id).where(
+        link_t.c.token_id == token_id)).scalars().all())
 
 
 def token_id_of(ctx: ServiceContext, name: str | None) -> int | None:
@@ -97,13 +106,13 @@ def token_id_of(ctx: ServiceContext, name: str | None) -> int | None:
     then says NotFound itself). Used as `authorize(ctx, P, token_id=token_id_of(ctx, n))`."""
     if not name:
         return None
-    with ctx.store.session() as session:
-        return session.exec(select(m.Token.id).where(m.Token.name == name)).first()
+    with ctx.store.reading() as db:
+        return db.execute(select(t.tokens.c.id).where(t.tokens.c.name == name)).scalar()
 
 
-def _owned(session: Session) -> bool:
-    owner = m.table(m.StoreOwner)
-    return session.exec(select(owner.c.id).where(owner.c.id == 1)).first() is not None
+def _owned(db: Any) -> bool:
+    owner = t.store_owner
+    return db.execute(select(owner.c.id).where(owner.c.id == 1)).first() is not None
 
 
 def _decide(ctx: ServiceContext, permission: Permission,
@@ -113,23 +122,23 @@ def _decide(ctx: ServiceContext, permission: Permission,
     from vpp_tui.services.access.identity import claim_store
     from vpp_tui.services.access.snapshot import AccessSnapshot
 
-    def read(session: Session) -> tuple[tuple[Grant, ...], str | None,
-                                          dict[int, tuple[str, ...]]]:
-        grants = tuple(grants_of(session, ctx.actor))
+    def read(db: Any) -> tuple[tuple[Grant, ...], str | None, dict[int, tuple[str, ...]]]:
+        grants = tuple(grants_of(db, ctx.actor))
         name = None
         tags: dict[int, tuple[str, ...]] = {}
         if token_id is not None:
-            name = session.exec(select(m.Token.name).where(m.Token.id == token_id)).first()
+            name = db.execute(select(t.tokens.c.name).where(
+                t.tokens.c.id == token_id)).scalar()
             if name is not None:
-                tags[token_id] = token_tags(session, token_id)
+                tags[token_id] = token_tags(db, token_id)
         return grants, name, tags
 
-    with ctx.store.session() as session:  # an owned store (every store but a new one):
-        found = read(session) if _owned(session) else None  # one connection
+    with ctx.store.reading() as db:  # an owned store (every store but a new one):
+        found = read(db) if _owned(db) else None  # one connection
     if found is None:
         claim_store(ctx, ctx.actor)
-        with ctx.store.session() as session:
-            found = read(session)
+        with ctx.store.reading() as db:
+            found = read(db)
     grants, name, tags = found
     snapshot = AccessSnapshot(ctx.actor, grants, tags)
     return snapshot.allows(permission, token_id), name
@@ -170,8 +179,8 @@ def token_scope_clause(ctx: ServiceContext, token_column: ColumnElement,
     """A WHERE clause keeping the rows whose `token_column` (a tokens.id) the acting admin
     reaches with `permission`: every row, the tokens carrying a covered scope tag, plus the
     untagged ones when the default scope is covered. The one scope filter of every query."""
-    with ctx.store.session() as session:
-        return reach_clause(grants_of(session, ctx.actor), token_column, permission)
+    with ctx.store.reading() as db:
+        return reach_clause(grants_of(db, ctx.actor), token_column, permission)
 
 
 def reach_clause(grants: Iterable[Grant], token_column: ColumnElement,
@@ -183,8 +192,8 @@ def reach_clause(grants: Iterable[Grant], token_column: ColumnElement,
         return true()
     if not tags:
         return false()
-    # Core (models.table): the clause joins ORM and Core queries alike.
-    link_t, tag_t, token_t = m.table(m.TokenScopeTag), m.table(m.ScopeTag), m.table(m.Token)
+    # Core (store.tables): the clause joins ORM and Core queries alike.
+    link_t, tag_t, token_t = t.token_scope_tags, t.scope_tags, t.tokens
     tagged = select(link_t.c.token_id).join(
         tag_t, tag_t.c.id == link_t.c.scope_tag_id).where(
         func.lower(tag_t.c.name).in_(sorted(tags)))
@@ -196,60 +205,66 @@ def reach_clause(grants: Iterable[Grant], token_column: ColumnElement,
     return clause
 
 
-def visible_names_in(session: Session, actor: str,
+def visible_names_in(db: Any, actor: str,
                      permission: Permission = Permission.TOKENS_READ,
                      grants: Iterable[Grant] | None = None) -> list[str]:
     """The names of the tokens `actor` reaches with `permission`, sorted, read in the
-    caller's `session` (for hints and texts that name other tokens: a name outside the
-    admin's scope tags must never appear in them). `grants`: `actor`'s, when already read."""
-    token_t = m.table(m.Token)
+    caller's `db` (a session or a connection; for hints and texts that name other tokens:
+    a name outside the admin's scope tags must never appear in them). `grants`: `actor`'s,
+    when already read."""
+    token_t = t.tokens
     if grants is None:
-        grants = grants_of(session, actor)
+        grants = grants_of(db, actor)
     clause = reach_clause(grants, token_t.c.id, permission)
-    return list(session.exec(select(token_t.c.name).where(clause).order_by(token_t.c.name)).all())
+    return list(db.execute(select(token_t.c.name).where(clause).order_by(
+        token_t.c.name)).scalars().all())
 
 
 def visible_token_ids(ctx: ServiceContext,
                       permission: Permission = Permission.TOKENS_READ) -> frozenset[int]:
     """The ids of the tokens the acting admin reaches with `permission`."""
-    with ctx.store.session() as session:
-        clause = token_scope_clause(ctx, col(m.Token.id), permission)
-        return frozenset(i for i in session.exec(select(m.Token.id).where(clause)).all()
-                         if i is not None)
+    clause = token_scope_clause(ctx, t.tokens.c.id, permission)
+    with ctx.store.reading() as db:
+        return frozenset(i for i in db.execute(select(t.tokens.c.id).where(
+            clause)).scalars().all() if i is not None)
 
 
 def visible_token_names(ctx: ServiceContext,
                         permission: Permission = Permission.TOKENS_READ) -> frozenset[str]:
     """The names of the tokens the acting admin reaches with `permission`."""
-    with ctx.store.session() as session:
-        clause = token_scope_clause(ctx, col(m.Token.id), permission)
-        return frozenset(session.exec(select(m.Token.name).where(clause)).all())
+    clause = token_scope_clause(ctx, t.tokens.c.id, permission)
+    with ctx.store.reading() as db:
+        return frozenset(db.execute(select(t.tokens.c.name).where(clause)).scalars().all())
 
 
 _PAREN = re.compile(r"\(([^()]+)\)")
 
 
-def audit_token_id(session: Session, target: str) -> int | None:
+def audit_token_id(db: Any, target: str) -> int | None:
     """The token an audit entry is about: the target is the token's name, or a label
     naming it in parentheses ("Pages (North Campus) → Teachers"); the last match wins."""
     if not target:
         return None
     candidates = [target, *reversed(_PAREN.findall(target))]
-    rows = dict(session.exec(select(m.Token.name, m.Token.id).where(
-        col(m.Token.name).in_(candidates))).all())
+    rows = dict(db.execute(select(t.tokens.c.name, t.tokens.c.id).where(
+        t.tokens.c.name.in_(candidates))).all())
     return next((rows[c] for c in candidates if c in rows), None)
 
 
 def insert_owner(session: Session, admin: str, now) -> bool:  # noqa: ANN001
     """Make `admin` the store's owner and Administrator over every scope, if nobody is
     yet. Returns False when another admin claimed it first (the row is unique)."""
+    from sqlmodel import select as orm_select
+
+    from vpp_tui.store import models as m
+
     try:
         with session.begin_nested():
             session.add(m.StoreOwner(id=1, admin=admin, claimed_at=now))
             session.flush()
     except IntegrityError:
         return False
-    role = session.exec(select(m.Role).where(m.Role.name == ADMINISTRATOR)).one()
+    role = session.exec(orm_select(m.Role).where(m.Role.name == ADMINISTRATOR)).one()
     session.add(m.AdminGrant(admin=admin, role_id=role.id or 0, all_scopes=True,
                              created_by=admin, created_at=now))
     return True

@@ -11,13 +11,13 @@
 
 from __future__ import annotations
 
-from sqlmodel import select
+from sqlalchemy import select
 
 from vpp_tui.domain.access import Permission, may_act_as
 from vpp_tui.i18n import _
 from vpp_tui.services.access import DENIED, AccessDenied, grants_of, insert_owner
 from vpp_tui.services.context import ServiceContext
-from vpp_tui.store import models as m
+from vpp_tui.store import tables as t
 from vpp_tui.store.engine import begin_writer
 
 
@@ -30,6 +30,8 @@ def claim_store(ctx: ServiceContext, admin: str) -> bool:
     a writer, so it reads the other's committed claim instead of racing it)."""
     if owner_of(ctx) is not None:  # every command of an owned store: no writer's lock
         return False
+    from vpp_tui.store import models as m
+
     with ctx.store.session() as session:
         begin_writer(session)
         if session.get(m.StoreOwner, 1) is not None:
@@ -39,9 +41,9 @@ def claim_store(ctx: ServiceContext, admin: str) -> bool:
 
 def owner_of(ctx: ServiceContext) -> str | None:
     """The store owner's name, None when unclaimed (one Core query: no ORM at start-up)."""
-    owner = m.table(m.StoreOwner)
-    with ctx.store.session() as session:
-        return session.exec(select(owner.c.admin).where(owner.c.id == 1)).first()
+    owner = t.store_owner
+    with ctx.store.reading() as db:
+        return db.execute(select(owner.c.admin).where(owner.c.id == 1)).scalar()
 
 
 def check_identity(ctx: ServiceContext, login: str, *, demo: bool = False) -> None:
@@ -53,13 +55,15 @@ def check_identity(ctx: ServiceContext, login: str, *, demo: bool = False) -> No
     claim_store(ctx, ctx.actor if demo else login)
     if demo or ctx.actor == login:
         return
-    with ctx.store.session() as session:
-        ok = may_act_as(login, ctx.actor, grants_of(session, login))
+    with ctx.store.reading() as db:
+        ok = may_act_as(login, ctx.actor, grants_of(db, login))
     if ok:
         return
     text = _("{login} may not act as {actor}: permission {perm} is missing; drop --as "
              "(and VPP_ADMIN) to act as yourself").format(
         login=login, actor=ctx.actor, perm=Permission.ACT_FOR_OTHERS.value)
+    from vpp_tui.store import models as m
+
     with ctx.store.session() as session:
         session.add(m.AuditEntry(at=ctx.clock.now(), actor=login, action="access.act_as",
                                  target=ctx.actor, result=DENIED, detail=text))
@@ -70,8 +74,8 @@ def acts_for_others(ctx: ServiceContext, login: str) -> bool:
     """True when `login` may act as any admin (`domain.access.acts_for_others`)."""
     from vpp_tui.domain.access import acts_for_others as rule
 
-    with ctx.store.session() as session:
-        return rule(grants_of(session, login))
+    with ctx.store.reading() as db:
+        return rule(grants_of(db, login))
 
 
 def missing_act_for_others_text(login: str) -> str:

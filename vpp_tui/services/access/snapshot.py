@@ -12,12 +12,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from sqlmodel import col, select
+from sqlalchemy import select
 
 from vpp_tui.domain.access import Grant, Permission, allowed
 from vpp_tui.services.access import _owned, grants_of
 from vpp_tui.services.context import ServiceContext
-from vpp_tui.store import models as m
+from vpp_tui.store import tables as t
 
 
 @dataclass(frozen=True)
@@ -48,17 +48,17 @@ def access_snapshot(ctx: ServiceContext) -> AccessSnapshot:
 
     if not ctx.actor:
         return AccessSnapshot(actor="")
-    with ctx.store.session() as session:
-        owned = _owned(session)
+    with ctx.store.reading() as db:  # Core (store.tables): no SQLModel, no ORM
+        owned = _owned(db)
     if not owned:
         claim_store(ctx, ctx.actor)
-    with ctx.store.session() as session:
-        grants = tuple(grants_of(session, ctx.actor))
-        ids = {name: i for i, name in session.exec(select(m.Token.id, m.Token.name)).all()
+    link, tag_t = t.token_scope_tags, t.scope_tags
+    with ctx.store.reading() as db:
+        grants = tuple(grants_of(db, ctx.actor))
+        ids = {name: i for i, name in db.execute(select(t.tokens.c.id, t.tokens.c.name)).all()
                if i is not None}
         tags: dict[int, list[str]] = {i: [] for i in ids.values()}
-        for token_id, tag in session.exec(select(m.TokenScopeTag.token_id, m.ScopeTag.name)
-                                          .join(m.ScopeTag, col(m.ScopeTag.id)
-                                                == col(m.TokenScopeTag.scope_tag_id))).all():
+        for token_id, tag in db.execute(select(link.c.token_id, tag_t.c.name).join(
+                tag_t, tag_t.c.id == link.c.scope_tag_id)).all():
             tags.setdefault(token_id, []).append(tag)
     return AccessSnapshot(ctx.actor, grants, {k: tuple(v) for k, v in tags.items()}, ids)

@@ -1,12 +1,15 @@
-"""The catalog: apps and books per token, paged and filtered in SQL (20k rows stay fast)."""
+"""The catalog: apps and books per token, paged and filtered in SQL (20k rows stay fast).
+
+Read with SQLAlchemy Core (`store.tables`, in `Store.reading()`): `vpp-tui apps list`
+imports neither SQLModel nor the ORM (issue 13); rows carry the columns' names, so `_view`
+takes a row or a `m.Asset` alike."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import case, or_
-from sqlmodel import col, func, select
+from sqlalchemy import case, func, or_, select
 
 from vpp_tui.domain.settings import is_low_on_licenses
 from vpp_tui.domain.text import quote
@@ -16,9 +19,12 @@ from vpp_tui.services.context import ServiceContext
 from vpp_tui.services.errors import InvalidInput, NotFound
 from vpp_tui.services.safe_text import SafeText
 from vpp_tui.services.settings import low_license_thresholds
-from vpp_tui.store import models as m
+from vpp_tui.store import tables
 from vpp_tui.store.planner import unindexed
 from vpp_tui.store.text_match import contains_text
+
+ASSET = tables.assets.c
+TOKEN = tables.tokens.c
 
 UNLIMITED = 2147483647
 
@@ -83,12 +89,11 @@ class AssetPage:
 
 
 SORTS = {
-    "name": (col(m.Asset.name),),
+    "name": (ASSET.name,),
     # Scarcest first: what runs out next is what an admin looks at.
-    "availability": (case((col(m.Asset.unlimited), 1), else_=0), col(m.Asset.available),
-                     col(m.Asset.name)),
-    "used": (col(m.Asset.assigned).desc(), col(m.Asset.name)),
-    "token": (col(m.Token.name), col(m.Asset.name)),
+    "availability": (case((ASSET.unlimited, 1), else_=0), ASSET.available, ASSET.name),
+    "used": (ASSET.assigned.desc(), ASSET.name),
+    "token": (TOKEN.name, ASSET.name),
 }
 
 
@@ -96,8 +101,9 @@ SORTS = {
 Thresholds = tuple[float, dict[str, float]]
 
 
-def _view(asset: m.Asset, token_name: str, pending: bool = False,
+def _view(asset: Any, token_name: str, pending: bool = False,
           low: Thresholds = (100.0, {})) -> AssetView:
+    """The view of `asset` (a row of `assets` or a `m.Asset`)."""
     percent = low[1].get(asset.adam_id, low[0])
     return AssetView(
         id=asset.id or 0, token=token_name, adam_id=asset.adam_id,
@@ -113,7 +119,7 @@ def _view(asset: m.Asset, token_name: str, pending: bool = False,
                                            percent))
 
 
-def view_of(ctx: ServiceContext, asset: m.Asset, token_name: str) -> AssetView:
+def view_of(ctx: ServiceContext, asset: Any, token_name: str) -> AssetView:
     """The view of one stored asset (the caller checked the admin may read it)."""
     return _view(asset, token_name, low=low_license_thresholds(ctx))
 
@@ -122,26 +128,31 @@ def _pending(session: Any, asset_ids: list[int]) -> set[int]:
     """Which of `asset_ids` have an assignment marked by an auto-update (sync_apply)."""
     if not asset_ids:
         return set()
-    return set(session.exec(select(m.Assignment.asset_id).where(
-        col(m.Assignment.asset_id).in_(asset_ids), col(m.Assignment.update_pending)).distinct()
-    ).all())
+    assignment = tables.assignments.c
+    return set(session.execute(select(assignment.asset_id).where(
+        assignment.asset_id.in_(asset_ids), assignment.update_pending).distinct()
+    ).scalars().all())
+
+
+def _items() -> Any:
+    """Every asset column and its token's name (`token_name`), joined."""
+    return select(*tables.assets.columns, TOKEN.name.label("token_name")).join(
+        tables.tokens, TOKEN.id == ASSET.token_id)
 
 
 def _query(ctx: ServiceContext, books: bool | None, token: str | None,
            text: str | None, sort: str = "name"):  # noqa: ANN202
-    query = select(m.Asset, m.Token.name).join(
-        m.Token, col(m.Token.id) == col(m.Asset.token_id)).where(
-        token_scope_clause(ctx, col(m.Asset.token_id), Permission.APPS_READ))
+    query = _items().where(token_scope_clause(ctx, ASSET.token_id, Permission.APPS_READ))
     if books is not None:
-        kind = col(m.Asset.product_type)
+        kind = ASSET.product_type
         if sort == "name" and not text:
             # In name order, unfiltered: the name index gives a page without sorting every
             # row (`store.planner`; 12 ms → 1 ms a page at 21k apps on SQLite).
             kind = unindexed(kind)
         query = query.where(kind == ("book" if books else "app"))
     if token:
-        query = query.where(m.Token.name == token)
-    match = contains_text(text, col(m.Asset.name), col(m.Asset.adam_id), col(m.Token.name))
+        query = query.where(TOKEN.name == token)
+    match = contains_text(text, ASSET.name, ASSET.adam_id, TOKEN.name)
     if match is not None:
         query = query.where(match)
     return query
@@ -162,30 +173,29 @@ def list_assets(ctx: ServiceContext, *, books: bool | None = False, token: str |
         raise InvalidInput(_("unknown sort {s}; use one of {all}").format(
             s=quote(sort), all=", ".join(SORTS)))
     query = _query(ctx, books, token, text, sort)
-    with ctx.store.session() as session:
-        if token and not session.exec(select(m.Token.id).where(
-                m.Token.name == token, token_scope_clause(ctx, col(m.Token.id),
-                                                          Permission.APPS_READ))).first():
+    with ctx.store.reading() as db:
+        if token and not db.execute(select(TOKEN.id).where(
+                TOKEN.name == token, token_scope_clause(ctx, TOKEN.id,
+                                                        Permission.APPS_READ))).first():
             raise NotFound(_("no token named {name}; see 'vpp-tui token list'").format(
                 name=quote(token)))
         # Filtered by text, every row is read to match anyway: the page counts them in the
         # same scan (a window count) instead of a second one.
         counted = bool(text and text.strip()) and known_total is None and limit is not None
         if counted:
-            query = query.add_columns(func.count().over())
-        paged = query.order_by(*SORTS[sort], col(m.Asset.id)).offset(offset)
+            query = query.add_columns(func.count().over().label("matched"))
+        paged = query.order_by(*SORTS[sort], ASSET.id).offset(offset)
         if limit is not None:
             paged = paged.limit(limit)
-        found = session.exec(paged).all()
+        found = db.execute(paged).all()
         if counted and found:
-            total = found[0][2]
-            found = [(a, t) for a, t, _n in found]
+            total = found[0].matched
         elif known_total is not None:
             total = known_total
         else:
-            total = session.exec(select(func.count()).select_from(query.subquery())).one()
-        pending = _pending(session, [a.id for a, _t in found if a.id is not None])
-        rows = [_view(a, t, a.id in pending, low) for a, t in found]
+            total = db.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+        pending = _pending(db, [a.id for a in found if a.id is not None])
+        rows = [_view(a, a.token_name, a.id in pending, low) for a in found]
     return AssetPage(rows=rows, offset=offset, total=int(total))
 
 
@@ -198,18 +208,16 @@ def resolve_item(ctx: ServiceContext, item: str, token: str | None = None) -> As
     if head and tail.upper() in ("STDQ", "PLUS"):
         item, edition = head, tail.upper()
     low = low_license_thresholds(ctx)
-    with ctx.store.session() as session:
-        query = select(m.Asset, m.Token.name).join(
-            m.Token, col(m.Token.id) == col(m.Asset.token_id)).where(
-            or_(m.Asset.adam_id == item, m.Asset.name == item),
-            token_scope_clause(ctx, col(m.Asset.token_id), Permission.APPS_READ))
+    scope = token_scope_clause(ctx, ASSET.token_id, Permission.APPS_READ)
+    with ctx.store.reading() as db:
+        query = _items().where(or_(ASSET.adam_id == item, ASSET.name == item), scope)
         if edition:
-            query = query.where(m.Asset.pricing_param == edition)
+            query = query.where(ASSET.pricing_param == edition)
         if token:
-            query = query.where(m.Token.name == token)
-        matched = session.exec(query.order_by(m.Token.name)).all()
-        pending = _pending(session, [a.id for a, _t in matched if a.id is not None])
-        found = [_view(a, t, a.id in pending, low) for a, t in matched]
+            query = query.where(TOKEN.name == token)
+        matched = db.execute(query.order_by(TOKEN.name)).all()
+        pending = _pending(db, [a.id for a in matched if a.id is not None])
+        found = [_view(a, a.token_name, a.id in pending, low) for a in matched]
     if not found:
         where = _(" under token {t}").format(t=quote(token)) if token else ""
         raise NotFound(_("no app or book {item}{where}; see 'vpp-tui apps list'").format(
@@ -238,12 +246,13 @@ class AssignmentNote:
 def assignment_notes(ctx: ServiceContext, asset_id: int) -> list[AssignmentNote]:
     """The item's assignments by group name, for `apps show` and the details screen."""
     authorize(ctx, Permission.APPS_READ)
-    with ctx.store.session() as session:
-        rows = session.exec(select(m.Assignment, m.DirectoryGroup.name).join(
-            m.DirectoryGroup, col(m.DirectoryGroup.id) == col(m.Assignment.group_id)).where(
-            m.Assignment.asset_id == asset_id).order_by(m.DirectoryGroup.name)).all()
-        return [AssignmentNote(group, a.intent, a.license_type, a.update_pending,
-                               a.status_message) for a, group in rows]
+    a, group = tables.assignments.c, tables.directory_groups.c
+    with ctx.store.reading() as db:
+        rows = db.execute(select(group.name, a.intent, a.license_type, a.update_pending,
+                                 a.status_message).select_from(tables.assignments).join(
+            tables.directory_groups, group.id == a.group_id).where(
+            a.asset_id == asset_id).order_by(group.name)).all()
+        return [AssignmentNote(*row) for row in rows]
 
 
 def item_names(ctx: ServiceContext, adam_ids: list[str]) -> dict[str, str]:
@@ -253,9 +262,9 @@ def item_names(ctx: ServiceContext, adam_ids: list[str]) -> dict[str, str]:
     authorize(ctx, Permission.APPS_READ)
     if not adam_ids:
         return {}
-    with ctx.store.session() as session:
-        rows = session.exec(select(m.Asset.adam_id, m.Asset.name).where(
-            col(m.Asset.adam_id).in_(sorted(set(adam_ids)))).order_by(col(m.Asset.id))).all()
+    with ctx.store.reading() as db:
+        rows = db.execute(select(ASSET.adam_id, ASSET.name).where(
+            ASSET.adam_id.in_(sorted(set(adam_ids)))).order_by(ASSET.id)).all()
     names: dict[str, str] = {}
     for adam_id, name in rows:
         if name and name != adam_id:

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlmodel import col, select
+from sqlalchemy import select
 
 from vpp_tui.domain.settings import (
     DEFAULTS,
@@ -26,12 +26,17 @@ from vpp_tui.domain.settings import (
     stored_value,
 )
 from vpp_tui.i18n import _, for_store
-from vpp_tui.services import audit
 from vpp_tui.services.context import ServiceContext
 from vpp_tui.services.errors import InvalidInput, NotFound
-from vpp_tui.store import limits
-from vpp_tui.store.models import Asset, Setting, table
+from vpp_tui.store import limits, tables
 from vpp_tui.store.text_match import starts_with
+
+if TYPE_CHECKING:
+    from vpp_tui.store.models import Setting
+
+# Reads are SQLAlchemy Core (`store.tables.settings`): services read settings to decide,
+# and a read-only command (the token list) imports neither SQLModel nor the ORM (issue 13).
+SETTINGS = tables.settings.c
 
 __all__ = ["DEFAULTS", "SettingChange", "SettingView", "get_setting", "get_settings",
            "list_settings", "low_license_thresholds", "reset_setting", "set_setting",
@@ -91,10 +96,9 @@ def get_setting(ctx: ServiceContext, key: str) -> Any:
 
     A value stored broken ("abc", null, a negative floor) gives the default and a notice
     on `ctx.notices`; an unknown key gives None. Raises nothing of its own."""
-    settings = table(Setting)
-    with ctx.store.session() as session:  # Core: a read-only command configures no mapper
-        row = session.exec(select(settings.c["key"], settings.c.value).where(
-            settings.c["key"] == key)).first()  # a row: a stored JSON null is not "unset"
+    with ctx.store.reading() as db:  # Core: a read-only command needs no ORM
+        row = db.execute(select(SETTINGS["key"], SETTINGS.value).where(
+            SETTINGS["key"] == key)).first()  # a row: a stored JSON null is not "unset"
         raw, stored = (row[1], True) if row is not None else (None, False)
     spec = spec_of(key) if key in DEFAULTS else None
     if spec is None:
@@ -107,10 +111,9 @@ def low_license_thresholds(ctx: ServiceContext) -> tuple[float, dict[str, float]
     stored values are replaced by the default (notice added) or dropped (an override)."""
     spec = spec_of("low_license_percent")
     overrides: dict[str, float] = {}
-    with ctx.store.session() as session:
-        rows = session.exec(select(Setting).where(
-            starts_with("low_license_percent:", col(Setting.key)))).all()
-        found = [(r.key, r.value) for r in rows]
+    with ctx.store.reading() as db:
+        found = db.execute(select(SETTINGS["key"], SETTINGS.value).where(
+            starts_with("low_license_percent:", SETTINGS["key"]))).all()
     for stored, raw in found:
         value, problem = stored_value(spec, raw)
         if problem:
@@ -129,6 +132,8 @@ def validate(key: str, value: Any, item: str | None = None) -> tuple[SettingSpec
         value = check_value(spec, value)
     except SettingValueError as exc:
         raise InvalidInput(str(exc)) from None
+    from vpp_tui.store.models import Setting
+
     problem = limits.problem(Setting, "value", value)
     if problem:
         raise InvalidInput(_("the value of {key} {problem}; give a plainer value").format(
@@ -137,8 +142,9 @@ def validate(key: str, value: Any, item: str | None = None) -> tuple[SettingSpec
 
 
 def _check_item(session: Any, item: str | None) -> None:
-    if item is not None and session.exec(select(Asset.id).where(
-            Asset.adam_id == item)).first() is None:
+    assets = tables.assets.c
+    if item is not None and session.execute(select(assets.id).where(
+            assets.adam_id == item)).first() is None:
         raise NotFound(_("no app or book with adamId {item}; see 'vpp-tui apps list'").format(
             item=item))
 
@@ -150,7 +156,9 @@ def set_setting(ctx: ServiceContext, key: str, value: Any, *,
 
     Raises AccessDenied without `settings.update`, InvalidInput (nothing changed) for an
     unknown key, a bad value ("abc", null, out of range, a bool for a number) or item."""
+    from vpp_tui.services import audit
     from vpp_tui.services.access import Permission, authorize
+    from vpp_tui.store.models import Setting
 
     authorize(ctx, Permission.SETTINGS_UPDATE)
     spec, value, stored = validate(key, value, item)
@@ -172,7 +180,9 @@ def set_setting(ctx: ServiceContext, key: str, value: Any, *,
 def reset_setting(ctx: ServiceContext, key: str, *, item: str | None = None) -> SettingChange:
     """Back to the default (an item's override: back to the store's value), audited as
     `setting.set` old → new. Raises AccessDenied, or InvalidInput for an unknown key."""
+    from vpp_tui.services import audit
     from vpp_tui.services.access import Permission, authorize
+    from vpp_tui.store.models import Setting
 
     authorize(ctx, Permission.SETTINGS_UPDATE)
     try:
@@ -205,9 +215,9 @@ def list_settings(ctx: ServiceContext) -> list[SettingView]:
     from vpp_tui.services.access import Permission, authorize
 
     authorize(ctx, Permission.SETTINGS_READ)
-    with ctx.store.session() as session:
+    with ctx.store.reading() as db:
         rows = {r.key: (r.value, r.updated_by, r.updated_at)
-                for r in session.exec(select(Setting)).all()}
+                for r in db.execute(select(*tables.settings.columns)).all()}
     views = []
     for spec in SPECS:
         stored_keys = [spec.key] + sorted(

@@ -1,4 +1,8 @@
-"""Reading tokens: the triage list, one token's details, and the decrypted bearer."""
+"""Reading tokens: the triage list, one token's details, and the decrypted bearer.
+
+The list reads with SQLAlchemy Core (`store.tables`, in `Store.reading()`): `vpp-tui token
+list` imports neither SQLModel nor the ORM (issue 13). Helpers taking `db` accept an ORM
+session as well as a Core connection (both have `execute`)."""
 
 from __future__ import annotations
 
@@ -6,9 +10,9 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlmodel import Session, col, func, select
+from sqlalchemy import func, select
 
 from vpp_tui.apple.stoken import decode_token
 from vpp_tui.domain import tokens as rules
@@ -35,13 +39,22 @@ from vpp_tui.services.views import (
     TokenDetails,
     TokenView,
 )
-from vpp_tui.store import models as m
+from vpp_tui.store import tables
 from vpp_tui.store.secrets import SecretBox, secret_box
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from vpp_tui.store import models as m
 
 
 def _get(session: Session, name: str, actor: str) -> m.Token:
     """The token named `name`; NotFound names the tokens `actor` may see, no others."""
-    token = session.exec(select(m.Token).where(m.Token.name == name)).first()
+    from sqlmodel import select as orm_select
+
+    from vpp_tui.store import models as m
+
+    token = session.exec(orm_select(m.Token).where(m.Token.name == name)).first()
     if token is None:
         names = visible_names_in(session, actor)
         hint = _(" (tokens: {names})").format(names=", ".join(names)) if names else ""
@@ -56,22 +69,23 @@ V = TypeVar("V")  # a TokenView or a triage.TokenBrief: what `matching` searches
 FEW = 100
 
 
-def asset_counts(session: Session, ids: list[int] | None = None) -> dict[tuple[int, str], int]:
-    """{(token id, "app"/"book"): assets in the catalog} of tokens `ids` (None: all)."""
-    asset = m.table(m.Asset)  # Core, as every read of the token list (no ORM mapper)
+def asset_counts(db: Any, ids: list[int] | None = None) -> dict[tuple[int, str], int]:
+    """{(token id, "app"/"book"): assets in the catalog} of tokens `ids` (None: all), read
+    in `db` (a session or a connection)."""
+    asset = tables.assets  # Core, as every read of the token list (no ORM)
     query = select(asset.c.token_id, asset.c.product_type, func.count())
     if ids is not None:
         query = query.where(asset.c.token_id.in_(ids))
-    rows = session.exec(query.group_by(asset.c.token_id, asset.c.product_type)).all()
+    rows = db.execute(query.group_by(asset.c.token_id, asset.c.product_type)).all()
     return {(token_id, kind): n for token_id, kind, n in rows}
 
 
-def _scope_tags(session: Session, ids: list[int] | None = None) -> dict[int, tuple[str, ...]]:
-    link, tag = m.table(m.TokenScopeTag), m.table(m.ScopeTag)
+def _scope_tags(db: Any, ids: list[int] | None = None) -> dict[int, tuple[str, ...]]:
+    link, tag = tables.token_scope_tags, tables.scope_tags
     query = select(link.c.token_id, tag.c.name).join(tag, tag.c.id == link.c.scope_tag_id)
     if ids is not None:
         query = query.where(link.c.token_id.in_(ids))
-    rows = session.exec(query.order_by(tag.c.name)).all()
+    rows = db.execute(query.order_by(tag.c.name)).all()
     tags: dict[int, list[str]] = {}
     for token_id, name in rows:
         tags.setdefault(token_id, []).append(name)
@@ -108,7 +122,7 @@ class Judging:
     the acting admin's, when the caller read them already."""
 
     ctx: ServiceContext
-    session: Session
+    session: Any  # an ORM session or a Core connection
     by_location: Counter
     names_by_location: dict[str, list[str]]
     leases: dict
@@ -125,14 +139,15 @@ class Judging:
         return self._visible
 
 
-def judging(ctx: ServiceContext, session: Session, locations: set[str] | None = None,
+def judging(ctx: ServiceContext, session: Any, locations: set[str] | None = None,
             soon: int | None = None, grants: list[Grant] | None = None) -> Judging:
-    """The `Judging` for tokens at `locations` (None: every location)."""
-    token_t = m.table(m.Token)
+    """The `Judging` for tokens at `locations` (None: every location), read in `session`
+    (an ORM session or a Core connection)."""
+    token_t = tables.tokens
     siblings = select(token_t.c.name, token_t.c.location_id)
     if locations is not None:  # only the locations of these tokens matter
         siblings = siblings.where(token_t.c.location_id.in_(locations))
-    all_tokens = session.exec(siblings).all()
+    all_tokens = session.execute(siblings).all()
     by_location = Counter(loc for _n, loc in all_tokens if loc)
     names_by_location: dict[str, list[str]] = {}
     for name, loc in all_tokens:
@@ -172,7 +187,7 @@ def judge(t: Any, env: Judging, hints: rules.ActionHints | None = None,
     return expires_at, status, health
 
 
-def read_views(ctx: ServiceContext, session: Session, tokens: Sequence[Any],
+def read_views(ctx: ServiceContext, session: Any, tokens: Sequence[Any],
                soon: int | None = None, *, hints: bool = True,
                grants: list[Grant] | None = None) -> list[TokenView]:
     """The full views of `tokens` (`m.Token` objects or rows of its table; their order
@@ -218,13 +233,12 @@ def list_tokens(ctx: ServiceContext, *, attention_only: bool = False,
     the window to judge expiry with instead of the stored setting (a settings preview).
     `secret_hint` is empty in a list (no secret is decrypted); `get_token` gives it."""
     authorize(ctx, Permission.TOKENS_READ)
-    token_t = m.table(m.Token)  # Core: rows, not objects; no ORM mapper is configured
-    with ctx.store.session() as session:
-        grants = grants_of(session, ctx.actor)  # read once: the scope and the names shown
+    token_t = tables.tokens  # Core: rows, not objects; neither SQLModel nor the ORM
+    with ctx.store.reading() as db:
+        grants = grants_of(db, ctx.actor)  # read once: the scope and the names shown
         scope = reach_clause(grants, token_t.c.id)
-        tokens = list(session.exec(select(*token_t.columns).where(scope)).all())
-        views = read_views(ctx, session, tokens, expiring_soon_days, hints=False,
-                           grants=grants)
+        tokens = list(db.execute(select(*token_t.columns).where(scope)).all())
+        views = read_views(ctx, db, tokens, expiring_soon_days, hints=False, grants=grants)
     return matching(sorted(views, key=lambda v: (v.urgency, v.name.lower())),
                     attention_only=attention_only, text=text)
 
@@ -245,14 +259,19 @@ def matching(views: list[V], *, attention_only: bool = False,
 
 
 def get_token(ctx: ServiceContext, name: str, *, history: int = 10) -> TokenDetails:
+    from sqlmodel import col
+    from sqlmodel import select as orm_select
+
+    from vpp_tui.store import models as m
+
     authorize(ctx, Permission.TOKENS_READ, token_id=token_id_of(ctx, name))
     with ctx.store.session() as session:
         token = _get(session, name, ctx.actor)
         view = read_views(ctx, session, [token])[0]
         lease_until = expiries(session).get(lease_key(token.location_id, token.id or 0))
-        runs = session.exec(select(m.SyncRun).where(m.SyncRun.token_id == token.id)
+        runs = session.exec(orm_select(m.SyncRun).where(m.SyncRun.token_id == token.id)
                             .order_by(col(m.SyncRun.id).desc()).limit(history)).all()
-        seen = session.exec(select(m.Notification).where(
+        seen = session.exec(orm_select(m.Notification).where(
             m.Notification.token_id == token.id).order_by(
             col(m.Notification.id).desc()).limit(5)).all()
         return TokenDetails(

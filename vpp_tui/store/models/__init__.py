@@ -46,11 +46,15 @@ ALL_TABLES = [
 
 
 def table(model: Any) -> Table:
-    """`model`'s table for SQLAlchemy Core (`table(Token).c.name`), e.g. `table(Token)` is
-    the `tokens` Table. A query built from it runs without the ORM: no mapper is
-    configured and rows come back as tuples with the columns' names as attributes (what a
-    read-only command needs; configuring the 25 mappers is a tenth of its start-up)."""
-    return model.__table__
+    """`model`'s table for SQLAlchemy Core (`table(Token).c.name`): the generated Core
+    table of `store.tables` (`table(Token) is tables.tokens`), the same object a module
+    reading without the models uses. A query built from it runs without the ORM: no mapper
+    is configured and rows come back as tuples with the columns' names as attributes.
+    Do not join it with the model itself (`m.Token`) in one query: they are two Table
+    objects for one table."""
+    from vpp_tui.store import tables
+
+    return tables.metadata.tables[model.__tablename__]
 
 
 __all__ = ["ALL_TABLES", "TableModel", "table", "AdminGrant", "AdminPreference", "AppleUser", "Asset", "Assignment", "AuditEntry", "DirectoryDevice", "DirectoryGroup", "DirectoryUser", "GrantScopeTag", "GroupMember", "Job", "Lease", "License", "Notification", "Role", "RolePermission", "ScopeTag", "Setting", "StoreOwner", "SyncRun", "SyncStage", "Token", "TokenScopeTag", "UsageSample"]
