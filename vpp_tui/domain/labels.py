@@ -30,6 +30,15 @@ def job_state_label(state: str) -> str:
     }.get(state, state)
 
 
+def job_kind_label(kind: str) -> str:
+    """A worker job's kind (domain.jobs.KINDS: `sync`, `assign`, `unassign`, `revoke`,
+    `reconcile`) as a person reads it; the stored value (and `--json`) stays English."""
+    return {
+        "sync": _("sync"), "assign": _("assign"), "unassign": _("unassign"),
+        "revoke": _("revoke"), "reconcile": _("reconcile"),
+    }.get(kind, kind)
+
+
 def sync_status_label(status: str) -> str:
     """A token's last sync status or a sync run's status (domain.outcomes: `none`,
     `in_progress`, `completed`, `failed`, `interrupted`, `skipped`)."""

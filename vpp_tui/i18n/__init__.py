@@ -163,6 +163,17 @@ def stored(render: Callable[..., str], *args: Any) -> str:
         return render(*args)
 
 
+def shown(text: str | None) -> str | None:
+    """A text read from the store (English, see `for_store`) in the current language when
+    it is a msgid of the catalog, e.g. a stored reason "no longer assigned at Apple (found
+    by sync)" -> its French under `--lang fr`; any other text (Apple's words, a formatted
+    sentence, a name) comes back as stored. None and "" stay as they are (gettext("")
+    would be the catalog's header)."""
+    if not text:
+        return text
+    return _active().gettext(text)
+
+
 def _(message: str) -> str:
     """`message` in the current language (as written when there is no translation, or
     inside `for_store`)."""

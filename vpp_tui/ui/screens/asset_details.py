@@ -9,7 +9,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
-from vpp_tui.i18n import N_, _, ngettext
+from vpp_tui.i18n import N_, _, ngettext, shown
 from vpp_tui.services import licensing
 from vpp_tui.services.catalog import AssetView
 from vpp_tui.services.licensing.views import LICENSE_ROW_FIELDS, LicenseReport
@@ -93,7 +93,7 @@ class AssetDetailsScreen(ModalScreen[None]):
         for f in r.failures[:SHOWN]:
             status = f.status + (f" #{f.position}" if f.status == "waitlisted" and f.position
                                  else "")
-            table.add_row(f.member, f.kind, status, f.reason)
+            table.add_row(f.member, f.kind, status, shown(f.reason))
         if not r.failures:
             table.add_row(_("no failures"), "", "", "")
         # Sized from the rows: an auto-height table measured before its rows stays wrong.

@@ -1,0 +1,54 @@
+"""Text written into the shared store is English whatever the admin's language; the
+console and CLI show it translated when it is a catalog msgid (`i18n.shown`)."""
+
+from __future__ import annotations
+
+from tests.services.licensing_helpers import NORTH, NORTH_UID, asset, licenses_of, north
+from vpp_tui import i18n
+from vpp_tui.i18n import _
+from vpp_tui.services import licensing, sync
+
+FOUND_BY_SYNC = "no longer assigned at Apple (found by sync)"
+NO_LICENSES_LEFT = "no licenses left: waiting for freed or purchased licenses"
+
+
+def _french() -> None:
+    assert i18n.set_language("fr") == "fr"
+
+
+def test_sync_from_a_french_console_stores_the_reclaim_reason_in_english(world) -> None:
+    """Fault: the ledger stored "no longer assigned at Apple (found by sync)" through
+    `_()`, so a sync from a French console stored French."""
+    north(world)
+    licensing.apply_assign(world.ctx, "Mind Map", "Teachers", "required", "user")
+    row = asset(world, "Mind Map")
+    loc = world.sim.location(NORTH_UID)
+    for key in [k for k in loc.assignments if k[:2] == (row.adam_id, row.pricing_param)]:
+        del loc.assignments[key]
+    loc.reindex_assignments()
+    _french()
+    assert _(FOUND_BY_SYNC) != FOUND_BY_SYNC
+    assert sync.sync_token(world.ctx, NORTH, full=True).status == "completed"
+    reasons = {r.reason for r in licenses_of(world, "Mind Map") if r.status == "reclaimed"}
+    assert reasons == {FOUND_BY_SYNC}
+    assert i18n.shown(FOUND_BY_SYNC) == _(FOUND_BY_SYNC)
+
+
+def test_assign_from_a_french_console_stores_the_waitlist_reason_in_english(world) -> None:
+    """Fault: a member waiting for a license kept the reason in the admin's language
+    (`describe_reason` rendered with `_()`); `licenses` shows it translated."""
+    north(world)
+    _french()
+    licensing.apply_assign(world.ctx, "Graphing Pro", "Teachers", "required", "user")
+    waiting = [r for r in licenses_of(world, "Graphing Pro") if r.status == "waitlisted"]
+    assert waiting and {r.reason for r in waiting} == {NO_LICENSES_LEFT}
+    report = licensing.licenses(world.ctx, "Graphing Pro")
+    assert {f.reason for f in report.failures if f.status == "waitlisted"} == {NO_LICENSES_LEFT}
+    assert i18n.shown(NO_LICENSES_LEFT) == _(NO_LICENSES_LEFT) != NO_LICENSES_LEFT
+
+
+def test_shown_leaves_other_stored_text_as_stored() -> None:
+    """`shown` translates catalog msgids only: Apple's words, names and "" stay."""
+    _french()
+    assert i18n.shown("Apple 9632: Too many recent calls") == "Apple 9632: Too many recent calls"
+    assert i18n.shown("") == "" and i18n.shown(None) is None
