@@ -66,7 +66,7 @@ def fit_widths(natural: list[int], room: int) -> list[int]:
     `natural` widths (the widest of heading and cells) when they fit, else the widest
     ELASTIC column cut one cell at a time, none below ELASTIC_MIN (so at 80 columns every
     column shows, in English, French or Chinese). Example: natural [2, 9, 12, 14, 9, 11,
-    13, 11], room 62 -> [2, 9, 9, 9, 9, 11, 13, 0+…] cut from the token and admin."""
+    13, 9], room 70 -> [2, 9, 8, 9, 9, 11, 13, 9]: the admin and token columns are cut."""
     result = list(natural)
     elastic = [COLUMNS.index(key) for key in ELASTIC]
     while sum(result) > room:
@@ -86,7 +86,7 @@ def fitted(labels: tuple[str, ...], rows: list[tuple[str, tuple[object, ...]]],
         for i, cell in enumerate(row):
             natural[i] = max(natural[i], _cell_len(cell))
     widths = fit_widths(natural, room)
-    return (tuple(truncate_cells(label, w) for label, w in zip(labels, widths, strict=True)),
+    return (tuple(_cut_text(label, w) for label, w in zip(labels, widths, strict=True)),
             [(key, tuple(_cut(cell, w) for cell, w in zip(row, widths, strict=True)))
              for key, row in rows])
 
@@ -99,9 +99,15 @@ def _cut(cell: object, width: int) -> object:
     if _cell_len(cell) <= width:
         return cell
     if isinstance(cell, Text):
-        return Text(truncate_cells(cell.plain, width), style=cell.style,
-                    justify=cell.justify, end="")
-    return truncate_cells(str(cell), width)
+        return Text(_cut_text(cell.plain, width), style=cell.style, justify=cell.justify,
+                    end="")
+    return _cut_text(str(cell), width)
+
+
+def _cut_text(text: str, width: int) -> str:
+    # "North …" reads as two words: the blank before the "…" goes.
+    cut = truncate_cells(text, width)
+    return cut if cut == text else cut.replace(" …", "…")
 
 
 def payload_text(payload: dict[str, object]) -> str:

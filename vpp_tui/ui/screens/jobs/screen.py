@@ -155,7 +155,7 @@ class JobsScreen(ReportsWorkerErrors, Screen[None]):
         table = self.query_one(DataTable)
         labels, rows = fitted(column_labels(),
                               [(str(v.id), job_cells(v, page.now)) for v in page.views],
-                              self._room(table))
+                              self._room(table, len(page.views)))
         with self.app.batch_update():
             if labels != tuple(str(c.label) for c in table.columns.values()):
                 for column, label in zip(table.columns.values(), labels, strict=True):
@@ -171,11 +171,13 @@ class JobsScreen(ReportsWorkerErrors, Screen[None]):
                 r=page.running))
         self.refresh_bindings()
 
-    def _room(self, table: DataTable) -> int:
-        """Cells left for the columns' content: the screen's width less each column's
-        padding (both sides) and a vertical scrollbar's width."""
+    def _room(self, table: DataTable, rows: int) -> int:
+        """Cells left for the columns' content: the table's width less each column's
+        padding (both sides) and, when the rows overflow it, the vertical scrollbar."""
         width = table.size.width or self.app.size.width
-        return width - 2 * table.cell_padding * len(COLUMNS) - 2
+        if rows + 1 > (table.size.height or self.app.size.height):
+            width -= table.styles.scrollbar_size_vertical
+        return width - 2 * table.cell_padding * len(COLUMNS)
 
     def on_resize(self) -> None:
         if self.page is not None:
