@@ -19,6 +19,7 @@ from vpp_tui.ui.exporting import start_export
 from vpp_tui.ui.format import when
 from vpp_tui.ui.sections.catalog.rows import facts
 from vpp_tui.ui.widgets.charts import UsageChart
+from vpp_tui.ui.widgets.row_table import RowTable
 from vpp_tui.ui.widgets.usage_bar import usage_bar
 
 DETAILS_COMMANDS = (
@@ -66,13 +67,13 @@ class AssetDetailsScreen(ModalScreen[None]):
                                  id="asset-usage-none")
                 yield Static(_("Assignments ({n})").format(n=len(r.assignments)),
                              classes="subheading")
-                yield DataTable(id="asset-assignments", cursor_type="none")
+                yield RowTable(id="asset-assignments", cursor_type="none")
                 yield Static(_("License holders ({n})").format(n=len(r.holders)),
                              classes="subheading")
-                yield DataTable(id="asset-holders", cursor_type="none")
+                yield RowTable(id="asset-holders", cursor_type="none")
                 yield Static(_("Failures and waitlist ({n})").format(n=len(r.failures)),
                              classes="subheading")
-                yield DataTable(id="asset-failures", cursor_type="none")
+                yield RowTable(id="asset-failures", cursor_type="none")
 
     def on_mount(self) -> None:
         r = self.report

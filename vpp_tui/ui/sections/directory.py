@@ -37,6 +37,7 @@ from vpp_tui.ui.sections.job_runner import JOB_COMMANDS, JobRefused, RunsJobs
 from vpp_tui.ui.widgets import table as table_rows
 from vpp_tui.ui.widgets.inputs import TextField
 from vpp_tui.ui.widgets.job_bar import JobBar
+from vpp_tui.ui.widgets.row_table import RowTable
 
 DIRECTORY_COMMANDS = (
     Command("directory.details", "enter", "details", N_("details"),
@@ -117,7 +118,7 @@ class DirectorySection(RunsJobs, SectionScreen):
         with TabbedContent(id="directory-tabs"):
             for tab, title in zip(TABS, (_("Users"), _("Devices"), _("Groups")), strict=True):
                 with TabPane(title, id=f"tab-{tab}"):
-                    yield DataTable(id=f"directory-{tab}", cursor_type="row",
+                    yield RowTable(id=f"directory-{tab}", cursor_type="row",
                                     zebra_stripes=True)
 
     def on_mount(self) -> None:

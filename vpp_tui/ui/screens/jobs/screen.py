@@ -34,6 +34,7 @@ from vpp_tui.ui.screens.jobs.detail import JobDetailScreen
 from vpp_tui.ui.screens.jobs.rows import COLUMNS, column_labels, fitted, job_cells
 from vpp_tui.ui.widgets import table as table_rows
 from vpp_tui.ui.widgets.footer import Footer
+from vpp_tui.ui.widgets.row_table import RowTable
 from vpp_tui.ui.widgets.table import row_under_cursor
 
 PAGE_SIZE = 100
@@ -98,7 +99,7 @@ class JobsScreen(ReportsWorkerErrors, Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static(_("Jobs"), id="jobs-status", classes="section-status")
-        yield DataTable(id="jobs-table", cursor_type="row", zebra_stripes=True)
+        yield RowTable(id="jobs-table", cursor_type="row", zebra_stripes=True)
         yield Static(_("No jobs. Queue work with --queue (sync, assign, unassign, revoke, "
                        "reconcile) and run it with vpp-tui worker."), id="jobs-empty",
                      classes="placeholder")

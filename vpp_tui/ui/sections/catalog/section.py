@@ -33,6 +33,7 @@ from vpp_tui.ui.sections.license_flow import LicenseFlow, license_spec
 from vpp_tui.ui.widgets import table as table_rows
 from vpp_tui.ui.widgets.inputs import TextField
 from vpp_tui.ui.widgets.job_bar import JobBar
+from vpp_tui.ui.widgets.row_table import RowTable
 from vpp_tui.ui.widgets.table import row_under_cursor
 
 SORTS = ("name", "availability", "used", "token")
@@ -103,7 +104,7 @@ class CatalogSection(RunsJobs, LicenseFlow, SectionScreen):
             yield Label("", id="catalog-switches", classes="catalog-switches")
         yield TextField(placeholder=_("filter: name, adamId, token… (esc clears)"),
                         id="catalog-filter", classes="catalog-filter")
-        yield DataTable(id="catalog-table", cursor_type="row", zebra_stripes=True)
+        yield RowTable(id="catalog-table", cursor_type="row", zebra_stripes=True)
         yield JobBar(id="job-progress")
         yield Static("", id="catalog-panel", classes="catalog-panel")
 
