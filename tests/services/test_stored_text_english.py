@@ -3,6 +3,8 @@ console and CLI show it translated when it is a catalog msgid (`i18n.shown`)."""
 
 from __future__ import annotations
 
+from sqlmodel import col, select
+
 from tests.services.licensing_helpers import NORTH, NORTH_UID, asset, licenses_of, north
 from vpp_tui import i18n
 from vpp_tui.i18n import _
@@ -52,3 +54,45 @@ def test_shown_leaves_other_stored_text_as_stored() -> None:
     _french()
     assert i18n.shown("Apple 9632: Too many recent calls") == "Apple 9632: Too many recent calls"
     assert i18n.shown("") == "" and i18n.shown(None) is None
+
+
+def test_failed_sync_from_a_french_console_stores_english_and_returns_french(world) -> None:
+    """Fault: a failed sync stored its error (sync run, token, audit) in the admin's
+    language. The store keeps English; the result the admin reads is French."""
+    from tests.services.test_tokens import add
+    from vpp_tui.services import audit, tokens
+    from vpp_tui.store import models as m
+
+    add(world, NORTH)
+    world.sim.add_fault("5xx:status=503:count=*")
+    _french()
+    result = sync.sync_token(world.ctx, NORTH)
+    assert result.status == "failed"
+    with world.ctx.store.session() as s:
+        run = s.exec(select(m.SyncRun).order_by(col(m.SyncRun.id).desc())).first()
+        kept = (run.error, s.exec(select(m.Token)).one().last_sync_error)
+    busy = "Apple's service is failing or unavailable; try again later"
+    assert all(busy in text for text in kept), kept  # English in the store
+    assert result.error != kept[0] and _(busy) in result.error  # French for the admin
+    entry = audit.list_entries(world.ctx, limit=1)[0]
+    assert entry.action == "token.sync" and entry.detail == kept[0]
+    assert tokens.get_token(world.ctx, NORTH).token.last_sync_status == "failed"
+
+
+def test_access_denial_from_a_french_console_is_audited_in_english(world) -> None:
+    """Fault: an `access.denied` entry kept the denial in the refused admin's language."""
+    import pytest
+
+    from vpp_tui.services import audit, tokens
+    from vpp_tui.services.access import AccessDenied
+    from vpp_tui.services.context import ServiceContext
+
+    north(world)
+    stranger = ServiceContext(store=world.ctx.store, actor="zoe", clock=world.ctx.clock,
+                              key_file=world.ctx.key_file)
+    _french()
+    with pytest.raises(AccessDenied) as refused:
+        tokens.delete_token(stranger, NORTH)
+    entry = audit.list_entries(world.ctx, limit=1)[0]
+    assert entry.action == "access.denied" and entry.detail != str(refused.value)
+    assert entry.detail.startswith("zoe may not"), entry.detail

@@ -175,7 +175,7 @@ def stored_reason(outcome: MemberOutcome) -> str | None:
 _REASONS = frozenset(r.value for r in Reason)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _english_reason(code: str) -> str:
     # English never changes: once per code, not per member of a 100k plan.
     return stored(describe_reason, Reason(code))
