@@ -11,6 +11,10 @@ non-empty of `LANGUAGE` (a colon-separated list), `LC_ALL`, `LC_MESSAGES`, `LANG
 Strings translated at import time would never switch language: a module-level constant is
 marked with `N_()` (extracted, returned as written) and translated with `_()` where it is
 shown. `from vpp_tui.i18n import _, ngettext` is the whole interface for code that shows text.
+
+Text written into the shared store (reasons, audit details, job results, sync errors) is
+rendered in English whatever the admin's language (`for_store`, `stored`); where it is
+read back, `shown()` translates it when it is a msgid of the catalog.
 """
 
 from __future__ import annotations
