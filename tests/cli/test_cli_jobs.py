@@ -103,3 +103,13 @@ def test_a_worker_without_permission_leaves_others_jobs_queued_and_warns_once(
     assert "roles.act_for_others" in err and "0 failed" in out
     states = {j["id"]: j["state"] for j in json.loads(ok(capsys, shop, "jobs", "--json"))}
     assert states[queued[0]["id"]] == "queued" and set(states.values()) == {"queued"}
+
+
+def test_jobs_list_shows_kinds_and_states_translated_and_json_as_stored(capsys, shop) -> None:
+    """Fault: `vpp-tui --lang fr jobs` printed the kind and state raw ("sync", "queued");
+    they read through `domain.labels` now, `--json` keeps the stored values."""
+    ok(capsys, shop, "sync", "North Campus", "--queue")
+    rows = ok(capsys, shop, "--lang", "fr", "jobs").splitlines()
+    assert "synchro" in rows[1] and "en file" in rows[1], rows
+    listed = json.loads(ok(capsys, shop, "--lang", "fr", "jobs", "--json"))
+    assert [(j["kind"], j["state"]) for j in listed] == [("sync", "queued")]

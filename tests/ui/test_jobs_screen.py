@@ -5,18 +5,20 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlmodel import select
 from textual.widgets import DataTable
 
 from tests.ui.conftest import SIZE, settle
 from tests.ui.test_palette import best_hit
 from vpp_tui.domain import jobs as rules
-from vpp_tui.domain.labels import job_state_label
+from vpp_tui.domain.labels import job_kind_label, job_state_label
 from vpp_tui.services.context import ServiceContext
 from vpp_tui.store import models as m
 from vpp_tui.ui.screens.confirm import ConfirmScreen
 from vpp_tui.ui.screens.help import HelpScreen
 from vpp_tui.ui.screens.jobs.detail import JobDetailScreen
+from vpp_tui.ui.screens.jobs.rows import COLUMNS, ELASTIC, ELASTIC_MIN, column_labels
 from vpp_tui.ui.screens.jobs.screen import PAGE_SIZE, JobsScreen
 
 WORKER = "svc@host-b:4242:9f3a"
@@ -281,3 +283,61 @@ async def test_jobs_footer_fits_80_columns_in_french(ctx, make_app) -> None:
         footer = app.screen.query_one(Footer)
         assert {"close", "cancel_job", "app.quit"} <= shown_footer_keys(footer)
         assert footer.left_out[:2] == ["page(1)", "page(-1)"]  # greyed: no other page
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "zh_CN"])
+async def test_french_jobs_list_at_80x24_clips_no_column(ctx, make_app, lang) -> None:
+    """Fault: in French at 80x24 the "Âge" column was cut off at the right edge (the row
+    was wider than the screen). Every column shows now, in every language: long names are
+    cut with "…", the age and state whole."""
+    from vpp_tui.domain.text import cells
+    from vpp_tui.i18n import set_language
+    from vpp_tui.ui.format import ago
+
+    add_jobs(ctx)
+    set_language(lang)  # the conftest puts English back after the test
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("j")
+        await settle(pilot)
+        table = app.screen.query_one("#jobs-table", DataTable)
+        assert table.virtual_size.width <= table.scrollable_content_region.width
+        header = "".join(seg.text for seg in table.render_line(0))
+        assert cells(header.rstrip()) <= 80
+        for key, label in zip(COLUMNS, column_labels(), strict=True):
+            # A long name's heading may end in "…"; the others show whole.
+            shown_part = label[:ELASTIC_MIN - 1] if key in ELASTIC else label
+            assert shown_part in header, (label, header)
+
+        queued = app.screen.page.views[0]
+        line = "".join(seg.text for seg in table.render_line(1))
+        assert ago(queued.queued_at, ctx.clock.now()) in line, line
+        assert job_kind_label(queued.kind) in line, line
+
+
+async def test_job_kinds_are_shown_translated_and_stored_as_they_are(ctx, make_app) -> None:
+    """Fault: the jobs list showed kinds raw ("sync", "assign") in a French console; they
+    read through `domain.labels.job_kind_label` now, the stored kind unchanged."""
+    from vpp_tui.i18n import set_language
+
+    ids = add_jobs(ctx)
+    set_language("fr")  # the conftest puts English back after the test
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("j")
+        await settle(pilot)
+        kinds = {r[0]: r[1] for r in shown(app)}
+        assert kinds[str(ids[rules.DONE])] == job_kind_label("sync") == "synchro"
+        assert kinds[str(ids[rules.FAILED])] == "affecter"
+    with ctx.store.session() as s:
+        assert s.get(m.Job, ids[rules.DONE]).kind == "sync"
+
+
+def test_fit_widths_cuts_the_widest_name_column_first_and_keeps_the_short_ones() -> None:
+    from vpp_tui.ui.screens.jobs.rows import fit_widths
+
+    assert fit_widths([2, 9, 12, 14, 9, 11, 13, 9], 80) == [2, 9, 12, 14, 9, 11, 13, 9]
+    assert fit_widths([2, 9, 12, 14, 9, 11, 13, 9], 70) == [2, 9, 8, 9, 9, 11, 13, 9]
+    assert fit_widths([2, 9, 12, 14, 9, 11, 13, 9], 10) == [2, 9, 6, 6, 9, 11, 13, 6]

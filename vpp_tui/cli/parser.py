@@ -7,10 +7,13 @@ import sys
 from typing import NoReturn
 
 from vpp_tui import __version__
+from vpp_tui.cli import argparse_text
 from vpp_tui.domain.text import quote
 from vpp_tui.i18n import _
 
 DEFAULT_APPLE_URL = "https://vpp.itunes.apple.com/mdm/v2"
+
+argparse_text.install()  # argparse's own words ("usage:", "invalid choice") translated too
 
 
 class UsageError(Exception):
@@ -20,7 +23,8 @@ class UsageError(Exception):
 class Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         # One line, not argparse's usage dump: scripts read stderr.
-        raise UsageError(f"{message} (see '{self.prog} --help')")
+        raise UsageError(_("{message} (see '{prog} --help')").format(message=message,
+                                                                     prog=self.prog))
 
     def exit(self, status: int = 0, message: str | None = None) -> NoReturn:
         if message:

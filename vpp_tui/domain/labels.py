@@ -8,7 +8,7 @@ unknown value reads as itself. Pure: no I/O.
 
 from __future__ import annotations
 
-from vpp_tui.i18n import _
+from vpp_tui.i18n import _, shown
 
 
 def token_state_label(state: str) -> str:
@@ -28,6 +28,15 @@ def job_state_label(state: str) -> str:
         "queued": _("queued"), "running": _("running"), "done": _("done"),
         "failed": _("failed"), "cancelled": _("cancelled"),
     }.get(state, state)
+
+
+def job_kind_label(kind: str) -> str:
+    """A worker job's kind (domain.jobs.KINDS: `sync`, `assign`, `unassign`, `revoke`,
+    `reconcile`) as a person reads it; the stored value (and `--json`) stays English."""
+    return {
+        "sync": _("sync"), "assign": _("assign"), "unassign": _("unassign"),
+        "revoke": _("revoke"), "reconcile": _("reconcile"),
+    }.get(kind, kind)
 
 
 def sync_status_label(status: str) -> str:
@@ -51,7 +60,7 @@ def owner_label(name: str | None, metadata: str | None) -> str:
     """Which other MDM holds a location: its `mdmInfo.name` and, when Apple gave it, its
     `metadata` (apple-api.md §7.1), so two installations of one product (two `vpp-tui`)
     read apart: "vpp-tui (vpp-tui installation 3f2a9c1d)"."""
-    owner = name or _("another MDM")
+    owner = shown(name) or _("another MDM")  # stored as "another MDM" when Apple gave none
     meta = (metadata or "").strip()
     return f"{owner} ({meta})" if meta and meta != owner else owner
 

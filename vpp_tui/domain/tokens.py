@@ -15,7 +15,7 @@ from enum import StrEnum
 
 from vpp_tui.domain.labels import owner_label
 from vpp_tui.domain.text import quote
-from vpp_tui.i18n import _
+from vpp_tui.i18n import _, shown
 
 MAX_TOKENS = 3000
 DEFAULT_EXPIRING_SOON_DAYS = 30
@@ -180,7 +180,7 @@ def token_health(facts: TokenFacts, now: datetime, *,
         reason, advice = _invalid_reason(int(facts.apple_error or 0), hints)
         return _health(TokenState.INVALID, reason, advice)
     if facts.external_mdm_name:
-        mdm = facts.external_mdm_name
+        mdm = shown(facts.external_mdm_name) or ""  # stored English "another MDM"
         return _health(
             TokenState.EXTERNAL_MDM, _("held by {mdm}").format(
                 mdm=owner_label(mdm, facts.external_mdm_metadata)),

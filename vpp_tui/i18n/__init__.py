@@ -11,6 +11,10 @@ non-empty of `LANGUAGE` (a colon-separated list), `LC_ALL`, `LC_MESSAGES`, `LANG
 Strings translated at import time would never switch language: a module-level constant is
 marked with `N_()` (extracted, returned as written) and translated with `_()` where it is
 shown. `from vpp_tui.i18n import _, ngettext` is the whole interface for code that shows text.
+
+Text written into the shared store (reasons, audit details, job results, sync errors) is
+rendered in English whatever the admin's language (`for_store`, `stored`); where it is
+read back, `shown()` translates it when it is a msgid of the catalog.
 """
 
 from __future__ import annotations
@@ -161,6 +165,17 @@ def stored(render: Callable[..., str], *args: Any) -> str:
     any language."""
     with for_store():
         return render(*args)
+
+
+def shown(text: str | None) -> str | None:
+    """A text read from the store (English, see `for_store`) in the current language when
+    it is a msgid of the catalog, e.g. a stored reason "no longer assigned at Apple (found
+    by sync)" -> its French under `--lang fr`; any other text (Apple's words, a formatted
+    sentence, a name) comes back as stored. None and "" stay as they are (gettext("")
+    would be the catalog's header)."""
+    if not text:
+        return text
+    return _active().gettext(text)
 
 
 def _(message: str) -> str:

@@ -40,7 +40,7 @@ from sqlalchemy.exc import IntegrityError
 
 from vpp_tui.domain import leases as rules
 from vpp_tui.domain.text import quote
-from vpp_tui.i18n import _, for_store
+from vpp_tui.i18n import _, for_store, stored
 from vpp_tui.services.access import Permission, authorize
 from vpp_tui.services.context import ServiceContext
 from vpp_tui.services.errors import InvalidInput, NotFound, ServiceError
@@ -287,7 +287,8 @@ def _wait_for(ctx: ServiceContext, key: str, token: str, owner: str,
             if action:
                 from vpp_tui.services import audit
 
-                audit.record_failure(ctx, action, token, text)
+                audit.record_failure(ctx, action, token, stored(  # shared: English
+                    rules.wait_expired_text, token, holder, since, wait))
             raise LeaseBusy(text, owner=holder, since=since)
         ctx.clock.sleep(pace.poll, ctx.cancel)
 

@@ -32,7 +32,7 @@ from sqlmodel import Session, select
 
 from vpp_tui.apple.errors import AppleError, MdmConflict
 from vpp_tui.domain.ownership import location_owner, write_refusal
-from vpp_tui.i18n import _, for_store
+from vpp_tui.i18n import _, for_store, stored
 from vpp_tui.services import audit, leases
 from vpp_tui.services.apple_link import apple_failure_text, client_for
 from vpp_tui.services.context import ServiceContext
@@ -86,7 +86,8 @@ def guard(ctx: ServiceContext, name: str, action: str) -> None:
         owner = owner_of(session, token) if token is not None else None
     if owner:
         text = write_refusal(name, owner, hints=ctx.action_hints)
-        audit.record_failure(ctx, action, name, text)
+        audit.record_failure(ctx, action, name, stored(  # the store is shared: English
+            lambda: write_refusal(name, owner, hints=ctx.action_hints)))
         raise HeldByAnotherMdm(text, token=name, owner=owner)
 
 
@@ -98,10 +99,11 @@ def record(session: Session, ctx: ServiceContext, token: m.Token,
     is the answer's `uId` when it had one, else the token's. Returns the owner's name.
     """
     owner = conflict.mdm_name or _("another MDM")
+    kept = conflict.mdm_name or stored(lambda: _("another MDM"))  # the store is shared: English
     now = ctx.clock.now()
     for t in location_tokens(session, token, conflict.location_id):
         t.external_mdm_id = conflict.mdm_id
-        t.external_mdm_name = owner
+        t.external_mdm_name = kept
         t.external_mdm_metadata = conflict.mdm_metadata
         limits.clip_fields(t, ("external_mdm_id", "external_mdm_name", "external_mdm_metadata"))
         t.take_control = False
@@ -111,7 +113,7 @@ def record(session: Session, ctx: ServiceContext, token: m.Token,
         audit.record(session, ctx, MARK_ACTION, token.name, result="failed", detail=_(
             "Apple's answer shows {owner} ({meta}) managing location {location}; writes to "
             "Apple stop until an admin takes control").format(
-                owner=owner, meta=conflict.mdm_metadata or conflict.mdm_id,
+                owner=kept, meta=conflict.mdm_metadata or conflict.mdm_id,
                 location=conflict.location_id or token.location_id or "?"),
             apple_event_id=conflict.event_id)
     return owner
@@ -126,7 +128,9 @@ def refuse(ctx: ServiceContext, name: str, conflict: MdmConflict, action: str, *
         owner = (record(session, ctx, token, conflict) if token is not None
                  else conflict.mdm_name or _("another MDM"))
         text = write_refusal(name, owner, stopped=stopped, hints=ctx.action_hints)
-        audit.record(session, ctx, action, name, result="failed", detail=text)
+        audit.record(session, ctx, action, name, result="failed", detail=stored(
+            lambda: write_refusal(name, conflict.mdm_name or _("another MDM"),
+                                  stopped=stopped, hints=ctx.action_hints)))
     raise HeldByAnotherMdm(text, token=name, owner=owner)
 
 
@@ -178,9 +182,13 @@ def _writes(ctx: ServiceContext, name: str, action: str,
         except IntegrityError as exc:
             if client.conflict is not None:
                 refuse(ctx, name, client.conflict, action, stopped=started)
-            text = _("{token} was changed by another writer at the same moment; what "
-                     "Apple did is kept there. Sync {token}, then try again").format(token=name)
-            audit.record_failure(ctx, action, name, text)
+            def worded() -> str:
+                return _("{token} was changed by another writer at the same moment; what "
+                         "Apple did is kept there. Sync {token}, then try again").format(
+                    token=name)
+
+            text = worded()
+            audit.record_failure(ctx, action, name, stored(worded))  # shared: English
             raise ServiceError(text) from exc
         except Exception:
             if client.conflict is None:

@@ -17,7 +17,8 @@ from vpp_tui.cli.output import (
     table,
 )
 from vpp_tui.domain import jobs as rules
-from vpp_tui.i18n import _, ngettext
+from vpp_tui.domain.labels import job_kind_label, job_state_label
+from vpp_tui.i18n import _, ngettext, shown
 
 if TYPE_CHECKING:  # the parser imports this module: the services load only when run
     from vpp_tui.services import jobs
@@ -68,8 +69,8 @@ def _list(args: Namespace, ctx: Any) -> int:
     if args.csv:
         print_csv([v.as_json() for v in views], jobs.LIST_COLUMNS)
         return EXIT_OK
-    rows = [[str(v.id), v.kind, v.token or "", v.state, _progress(v), v.actor, _when(v),
-             (v.result or "")[:60]] for v in views]
+    rows = [[str(v.id), job_kind_label(v.kind), v.token or "", job_state_label(v.state),
+             _progress(v), v.actor, _when(v), (shown(v.result) or "")[:60]] for v in views]
     print(table(rows, [_("ID"), _("KIND"), _("TOKEN"), _("STATE"), _("PROGRESS"), _("ADMIN"),
                        _("WHEN (UTC)"), _("RESULT")]))
     return EXIT_OK

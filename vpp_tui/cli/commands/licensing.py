@@ -25,7 +25,7 @@ from vpp_tui.cli.output import (
     table,
 )
 from vpp_tui.domain import labels, outcomes
-from vpp_tui.i18n import _
+from vpp_tui.i18n import _, shown
 from vpp_tui.services import catalog, licensing, prompts
 from vpp_tui.services.apple_link import apple_failure_text
 from vpp_tui.services.licensing.common import refusal_text
@@ -256,7 +256,7 @@ def _licenses(args: Namespace, ctx: Any) -> int:
         print(table([[h.member, h.kind, h.status, h.since.date().isoformat() if h.since
                       else ""] for h in report.holders], [_("HOLDER"), _("KIND"), _("STATUS"), _("SINCE")]))
     if report.failures:
-        print(table([[f.member, f.kind, f.status, str(f.position or ""), f.reason]
+        print(table([[f.member, f.kind, f.status, str(f.position or ""), shown(f.reason)]
                      for f in report.failures], [_("MEMBER"), _("KIND"), _("STATUS"), _("TURN"), _("REASON")]))
     return EXIT_OK
 

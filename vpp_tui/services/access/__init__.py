@@ -32,7 +32,7 @@ from vpp_tui.domain.access import (
     denial_text,
     reach,
 )
-from vpp_tui.i18n import _
+from vpp_tui.i18n import _, stored
 from vpp_tui.services.context import ServiceContext
 from vpp_tui.services.errors import ServiceError
 from vpp_tui.store import tables as t
@@ -170,7 +170,8 @@ def authorize(ctx: ServiceContext, permission: Permission, token_id: int | None 
 
     with ctx.store.session() as session:
         audit.record(session, ctx, "access.denied", permission.value, result=DENIED,
-                     detail=text, token_id=token_id if name is not None else None)
+                     detail=stored(denial_text, ctx.actor, permission, name),  # shared: English
+                     token_id=token_id if name is not None else None)
     raise AccessDenied(text, permission)
 
 

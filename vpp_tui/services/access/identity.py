@@ -14,7 +14,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from vpp_tui.domain.access import Permission, may_act_as
-from vpp_tui.i18n import _
+from vpp_tui.i18n import _, stored
 from vpp_tui.services.access import DENIED, AccessDenied, grants_of, insert_owner
 from vpp_tui.services.context import ServiceContext
 from vpp_tui.store import tables as t
@@ -59,14 +59,17 @@ def check_identity(ctx: ServiceContext, login: str, *, demo: bool = False) -> No
         ok = may_act_as(login, ctx.actor, grants_of(db, login))
     if ok:
         return
-    text = _("{login} may not act as {actor}: permission {perm} is missing; drop --as "
-             "(and VPP_ADMIN) to act as yourself").format(
-        login=login, actor=ctx.actor, perm=Permission.ACT_FOR_OTHERS.value)
+    def worded() -> str:
+        return _("{login} may not act as {actor}: permission {perm} is missing; drop --as "
+                 "(and VPP_ADMIN) to act as yourself").format(
+            login=login, actor=ctx.actor, perm=Permission.ACT_FOR_OTHERS.value)
+
+    text = worded()
     from vpp_tui.store import models as m
 
     with ctx.store.session() as session:
         session.add(m.AuditEntry(at=ctx.clock.now(), actor=login, action="access.act_as",
-                                 target=ctx.actor, result=DENIED, detail=text))
+                                 target=ctx.actor, result=DENIED, detail=stored(worded)))
     raise AccessDenied(text, Permission.ACT_FOR_OTHERS)
 
 

@@ -33,7 +33,7 @@ from vpp_tui.domain.licensing import (
     describe_reason,
 )
 from vpp_tui.domain.licensing.model import AppleAccount
-from vpp_tui.i18n import _
+from vpp_tui.i18n import _, stored
 from vpp_tui.services.apple_link import apple_failure_text
 from vpp_tui.services.context import ServiceContext
 from vpp_tui.services.licensing.facts import AppleIds, apple_ids
@@ -109,7 +109,8 @@ def _refused(ctx: ServiceContext, sent: Sent, op: AppleOp, target: str,
     else:
         sent.not_sent.update(targets)
         status = None
-    sent.notes.append(note(ctx, f"license.{op.kind}", target, result="failed", detail=text,
+    sent.notes.append(note(ctx, f"license.{op.kind}", target, result="failed",
+                           detail=stored(apple_failure_text, exc),  # audited: English
                            apple_event_id=event_id, apple_event_status=status))
 
 
@@ -150,9 +151,8 @@ def send_ops(ctx: ServiceContext, client: Any, ops: Sequence[AppleOp], target: s
             _absorb(sent, op, targets, outcome)
             sent.notes.append(note(
                 ctx, f"license.{op.kind}", target, result="ok" if outcome.ok else "partial",
-                detail=_("{n} requested, {c} completed, {f} failed").format(
-                    n=outcome.num_requested, c=outcome.num_completed,
-                    f=len(outcome.failed_targets())),
+                detail=stored(lambda o: _("{n} requested, {c} completed, {f} failed").format(
+                    n=o.num_requested, c=o.num_completed, f=len(o.failed_targets())), outcome),
                 apple_event_id=outcome.event_id, apple_event_status=outcome.status))
     return sent
 
@@ -252,7 +252,8 @@ def register_users(ctx: ServiceContext, client: Any, users: Sequence[User], ids:
         outcomes = client.create_users(requests)
     except (apple_errors.AppleError, OSError) as exc:
         why = apple_failure_text(exc)
-        done.notes.append(note(ctx, "apple_user.create", target, result="failed", detail=why))
+        done.notes.append(note(ctx, "apple_user.create", target, result="failed",
+                               detail=stored(apple_failure_text, exc)))
         done.problems = {u.upn: why for u, _a, _c in todo}
         return done
     failed: dict[str, int] = {}
@@ -262,7 +263,7 @@ def register_users(ctx: ServiceContext, client: Any, users: Sequence[User], ids:
         messages.update({f.error_number or 0: f.message for f in outcome.failures})
         done.notes.append(note(
             ctx, "apple_user.create", target, result="ok" if outcome.ok else "partial",
-            detail=_("{n} users registered").format(n=outcome.num_completed),
+            detail=stored(lambda o: _("{n} users registered").format(n=o.num_completed), outcome),
             apple_event_id=outcome.event_id, apple_event_status=outcome.status))
     invites = _invite_codes(client, [r.clientUserId for r in requests
                                      if r.clientUserId not in failed])

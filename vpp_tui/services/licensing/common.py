@@ -9,7 +9,7 @@ from sqlmodel import Session
 
 from vpp_tui.domain.licensing import Item, Plan, Settings, User, describe_reason
 from vpp_tui.domain.text import quote
-from vpp_tui.i18n import _, for_store
+from vpp_tui.i18n import _, for_store, stored
 from vpp_tui.services import audit
 from vpp_tui.services.catalog import AssetView
 from vpp_tui.services.context import ServiceContext
@@ -73,7 +73,7 @@ def refusal_text(plan: Plan) -> str:
 
 def refuse(ctx: ServiceContext, action: str, target: str, plan: Plan) -> None:
     text = refusal_text(plan)
-    audit.record_failure(ctx, action, target, text)
+    audit.record_failure(ctx, action, target, stored(refusal_text, plan))  # shared: English
     raise InvalidInput(text)
 
 

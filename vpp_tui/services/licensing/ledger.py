@@ -26,7 +26,7 @@ from vpp_tui.domain.licensing.ledger import (
     reconcile_ledger,
 )
 from vpp_tui.domain.licensing.model import MemberKind
-from vpp_tui.i18n import _
+from vpp_tui.i18n import _, stored
 from vpp_tui.store import models as m
 from vpp_tui.store.bulk import insert_rows
 
@@ -152,7 +152,7 @@ def write_pictures(session: Session, who: Identities, home: Mapping[Key, int],
     reclaimed = status_of.get(RowStatus.RECLAIMED, [])
     set_status(session, licensed, "licensed", None, now)
     set_status(session, reclaimed, "reclaimed",
-               _("no longer assigned at Apple (found by sync)"), now)
+               stored(lambda: _("no longer assigned at Apple (found by sync)")), now)
     counts.licensed, counts.reclaimed = len(licensed), len(reclaimed)
     return counts
 

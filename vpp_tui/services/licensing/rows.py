@@ -7,6 +7,7 @@ licenses are served, in order, when licenses are freed or bought (`licensing.wai
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from typing import Any
 
@@ -15,6 +16,7 @@ from sqlmodel import Session
 from vpp_tui.domain.licensing import (
     MemberKind,
     Reason,
+    describe_reason,
 )
 from vpp_tui.domain.licensing.ledger import (
     ApplePicture,
@@ -23,6 +25,7 @@ from vpp_tui.domain.licensing.ledger import (
     Verdict,
     reconcile_ledger,
 )
+from vpp_tui.i18n import stored
 from vpp_tui.services.licensing.facts import HELD, AppleIds, license_rows
 from vpp_tui.services.licensing.views import MemberOutcome
 from vpp_tui.store import limits
@@ -81,7 +84,7 @@ class Rows:
         lic.status = status
         # The reason may quote Apple's message: made to fit its column (store.limits).
         lic.reason = None if status == "licensed" else limits.clip(m.License, "reason",
-                                                                   outcome.reason_text)
+                                                                   stored_reason(outcome))
         lic.apple_event_id = outcome.apple_event_id or lic.apple_event_id
         lic.position = position if status == "waitlisted" else None
         if not keep_assignment and assignment_id is not None:
@@ -158,3 +161,21 @@ def write_outcomes(rows: Rows, outcomes: Iterable[MemberOutcome], now: Any, *,
 def _held(rows: Rows, outcome: MemberOutcome) -> bool:
     lic = rows.by_key.get((outcome.kind, outcome.member))
     return lic is not None and lic.status == "licensed"
+
+
+def stored_reason(outcome: MemberOutcome) -> str | None:
+    """The reason a license row keeps: for one of the plan's reasons (`Reason`), its text
+    in English whatever the admin's language (the store is shared; `i18n.shown` translates
+    it where it is shown); any other reason (Apple's words) as the outcome gives it."""
+    if outcome.reason in _REASONS:
+        return _english_reason(outcome.reason)
+    return outcome.reason_text
+
+
+_REASONS = frozenset(r.value for r in Reason)
+
+
+@functools.cache
+def _english_reason(code: str) -> str:
+    # English never changes: once per code, not per member of a 100k plan.
+    return stored(describe_reason, Reason(code))

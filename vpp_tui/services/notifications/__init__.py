@@ -195,13 +195,15 @@ def apply_pending(ctx: ServiceContext, only: int | None = None) -> list[Receipt]
     each in its own short transaction, then serve the waitlists it freed (Apple calls,
     none open). A notification whose apply fails stays unapplied, its outcome saying
     why, and is tried again by the next call (`listen` calls this after each answer and
-    at start). Returns one receipt per notification tried: 200 applied, 500 failed."""
+    at start). Returns one receipt per notification tried: 200 applied, 500 failed.
+    Its outcomes, audit details and receipts are English: they go to the shared store."""
     with ctx.store.session() as session:
         query = select(m.Notification.id).where(col(m.Notification.applied_at).is_(None))
         if only is not None:
             query = query.where(m.Notification.id == only)
         ids = list(session.exec(query.order_by(col(m.Notification.id))).all())
-    return [_apply_one(ctx, row_id) for row_id in ids if row_id is not None]
+    with for_store():
+        return [_apply_one(ctx, row_id) for row_id in ids if row_id is not None]
 
 
 def _apply_one(ctx: ServiceContext, row_id: int) -> Receipt:

@@ -35,7 +35,7 @@ from vpp_tui.apple import errors as apple_errors
 from vpp_tui.apple.clock import Cancelled
 from vpp_tui.domain import outcomes
 from vpp_tui.domain import tokens as rules
-from vpp_tui.i18n import _
+from vpp_tui.i18n import _, stored
 from vpp_tui.services import audit, leases
 from vpp_tui.services.access import Permission, authorize, token_id_of, visible_token_ids
 from vpp_tui.services.apple_link import apple_failure_text, client_for
@@ -110,9 +110,14 @@ def _record_failure(ctx: ServiceContext, plan: Plan, run_id: int, exc: Exception
                     requests: int, *, park: bool = True) -> str:
     """Record a failed sync; a token fault parks the token (apple_error) only if `park`."""
     lost = isinstance(exc, leases.LeaseLost)
-    text = exc.message if lost else apple_failure_text(exc)
-    if not park and apple_errors.is_token_fault(exc):
-        text = f"{text} ({rules.spurious_fault_note(getattr(exc, 'error_number', None))})"
+
+    def worded() -> str:
+        text = exc.message if lost else apple_failure_text(exc)
+        if not park and apple_errors.is_token_fault(exc):
+            text = f"{text} ({rules.spurious_fault_note(getattr(exc, 'error_number', None))})"
+        return text
+
+    shown, text = worded(), stored(worded)  # the admin's language; the store's English
     now = ctx.clock.now()
     with ctx.store.session() as session:
         # A lost lease: the new holder owns the token's sync state; only the run is ours.
@@ -135,7 +140,7 @@ def _record_failure(ctx: ServiceContext, plan: Plan, run_id: int, exc: Exception
                 token.apple_error_at = now
             session.add(token)
         audit.record(session, ctx, "token.sync", plan.name, result="failed", detail=text)
-    return text
+    return shown
 
 
 def _interrupted_text(requests: int) -> str:
@@ -154,8 +159,9 @@ def _start_run(ctx: ServiceContext, plan: Plan) -> int:
                 m.SyncRun.token_id == plan.token_id,
                 m.SyncRun.status == outcomes.IN_PROGRESS)).all():
             stale.status, stale.finished_at = outcomes.INTERRUPTED, now
-            stale.error = _("interrupted: the console or process running this sync stopped "
-                            "before it finished; nothing was changed")
+            stale.error = stored(lambda: _(
+                "interrupted: the console or process running this sync stopped before it "
+                "finished; nothing was changed"))
             session.add(stale)
         run = m.SyncRun(token_id=plan.token_id, actor=ctx.actor, full=plan.full,
                         started_at=now)
@@ -171,7 +177,7 @@ def _start_run(ctx: ServiceContext, plan: Plan) -> int:
 def _record_interrupted(ctx: ServiceContext, plan: Plan, run_id: int, requests: int) -> str:
     """The sync stopped on the admin's side: say so; Apple's verdict (`apple_error`) and
     `last_sync_at` stay as they were, so the token's state is untouched and it stays due."""
-    text = _interrupted_text(requests)
+    shown, text = _interrupted_text(requests), stored(_interrupted_text, requests)
     now = ctx.clock.now()
     with ctx.store.session() as session:
         run = session.get(m.SyncRun, run_id)
@@ -185,7 +191,7 @@ def _record_interrupted(ctx: ServiceContext, plan: Plan, run_id: int, requests: 
             session.add(token)
         audit.record(session, ctx, "token.sync", plan.name, result=outcomes.INTERRUPTED,
                      detail=text)
-    return text
+    return shown
 
 
 def sync_token(ctx: ServiceContext, name: str, *, full: bool = False,

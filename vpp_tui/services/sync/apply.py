@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 from vpp_tui.domain import tokens as rules
 from vpp_tui.domain.licensing.ledger import ApplePicture, Holder
 from vpp_tui.domain.licensing.model import MemberKind
-from vpp_tui.i18n import _
+from vpp_tui.i18n import _, stored
 from vpp_tui.services.context import ServiceContext
 from vpp_tui.services.licensing.facts import location_token_ids
 from vpp_tui.services.licensing.ledger import identities, location_assets, write_pictures
@@ -176,7 +176,7 @@ def _mark_updates(session: Session, updated: list[tuple[int, str | None, str | N
     for asset_id, _old, new in updated:
         for assignment in session.exec(select(m.Assignment).where(
                 m.Assignment.asset_id == asset_id)).all():
-            mark = rules.auto_update_mark(assignment.intent, new)
+            mark = stored(rules.auto_update_mark, assignment.intent, new)  # shared: English
             if mark is None:
                 continue
             assignment.update_pending = True

@@ -20,6 +20,7 @@ from vpp_tui.apple.stoken import SToken
 from vpp_tui.domain import tokens as rules
 from vpp_tui.domain.text import quote
 from vpp_tui.i18n import _, for_store
+from vpp_tui.i18n import stored as english  # `stored` names the token read below
 from vpp_tui.services import audit
 from vpp_tui.services.access import Permission, authorize, token_id_of
 from vpp_tui.services.apple_link import apple_failure_text, client_for, installation_id
@@ -300,7 +301,8 @@ def renew_token(ctx: ServiceContext, name: str, content: str | bytes, *,
         raise  # refused by the gate, already audited
     except (apple_errors.AppleError, ServiceError) as exc:
         message = exc.message if isinstance(exc, ServiceError) else apple_failure_text(exc)
-        audit.record_failure(ctx, "token.renew", name, message)
+        audit.record_failure(ctx, "token.renew", name, message if isinstance(
+            exc, ServiceError) else english(apple_failure_text, exc))  # shared: English
         if isinstance(exc, ServiceError):
             raise
         raise ServiceError(message) from exc
@@ -324,8 +326,8 @@ def renew_token(ctx: ServiceContext, name: str, content: str | bytes, *,
         session.add(token)
         if claimed and gate.held_elsewhere(config, mine):
             gate.audit_take_over(session, ctx, name, config)
-        audit.record(session, ctx, "token.renew", name,
-                     detail=_renewal_detail(stored, token, sttoken))
+        audit.record(session, ctx, "token.renew", name,  # the store is shared: English
+                     detail=english(_renewal_detail, stored, token, sttoken))
     return get_token(ctx, name).token
 
 

@@ -15,7 +15,7 @@ from sqlmodel import Session
 from vpp_tui.apple import errors as apple_errors
 from vpp_tui.apple.stoken import SToken, TokenFileError, decode_token, parse_exp_date
 from vpp_tui.domain import tokens as rules
-from vpp_tui.i18n import _, for_store
+from vpp_tui.i18n import _, for_store, stored
 from vpp_tui.services import audit
 from vpp_tui.services.apple_link import INSTALLATION_KEY, apple_failure_text, installation_id
 from vpp_tui.services.context import ServiceContext
@@ -132,7 +132,7 @@ def mark_external(token: m.Token, config: Any) -> None:
     """Record the other MDM that holds the location (state assigned_to_external_mdm)."""
     info = config.mdmInfo
     token.external_mdm_id = info.id
-    token.external_mdm_name = info.name or _("another MDM")
+    token.external_mdm_name = info.name or stored(lambda: _("another MDM"))  # shared: English
     token.external_mdm_metadata = info.metadata
     limits.clip_fields(token, APPLE_TEXT)
 

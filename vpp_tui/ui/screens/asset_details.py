@@ -9,7 +9,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
-from vpp_tui.i18n import N_, _, ngettext
+from vpp_tui.i18n import N_, _, ngettext, shown
 from vpp_tui.services import licensing
 from vpp_tui.services.catalog import AssetView
 from vpp_tui.services.licensing.views import LICENSE_ROW_FIELDS, LicenseReport
@@ -19,6 +19,7 @@ from vpp_tui.ui.exporting import start_export
 from vpp_tui.ui.format import when
 from vpp_tui.ui.sections.catalog.rows import facts
 from vpp_tui.ui.widgets.charts import UsageChart
+from vpp_tui.ui.widgets.row_table import RowTable
 from vpp_tui.ui.widgets.usage_bar import usage_bar
 
 DETAILS_COMMANDS = (
@@ -66,13 +67,13 @@ class AssetDetailsScreen(ModalScreen[None]):
                                  id="asset-usage-none")
                 yield Static(_("Assignments ({n})").format(n=len(r.assignments)),
                              classes="subheading")
-                yield DataTable(id="asset-assignments", cursor_type="none")
+                yield RowTable(id="asset-assignments", cursor_type="none")
                 yield Static(_("License holders ({n})").format(n=len(r.holders)),
                              classes="subheading")
-                yield DataTable(id="asset-holders", cursor_type="none")
+                yield RowTable(id="asset-holders", cursor_type="none")
                 yield Static(_("Failures and waitlist ({n})").format(n=len(r.failures)),
                              classes="subheading")
-                yield DataTable(id="asset-failures", cursor_type="none")
+                yield RowTable(id="asset-failures", cursor_type="none")
 
     def on_mount(self) -> None:
         r = self.report
@@ -93,7 +94,7 @@ class AssetDetailsScreen(ModalScreen[None]):
         for f in r.failures[:SHOWN]:
             status = f.status + (f" #{f.position}" if f.status == "waitlisted" and f.position
                                  else "")
-            table.add_row(f.member, f.kind, status, f.reason)
+            table.add_row(f.member, f.kind, status, shown(f.reason))
         if not r.failures:
             table.add_row(_("no failures"), "", "", "")
         # Sized from the rows: an auto-height table measured before its rows stays wrong.

@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Static
 from vpp_tui.domain.text import cells
 from vpp_tui.i18n import N_, _
 from vpp_tui.ui.commands import Command, bindings
+from vpp_tui.ui.widgets.row_table import RowTable
 
 HELP_COMMANDS = (
     Command("help.close", "escape,f1,question_mark", "dismiss", N_("close"),
@@ -45,7 +46,7 @@ class HelpScreen(ModalScreen[None]):
             box.border_title = _("Help · {screen}").format(screen=self._title)
             box.border_subtitle = _("esc close")
             yield Static(self._about, id="help-about")
-            yield DataTable(id="help-keys", cursor_type="none", show_cursor=False)
+            yield RowTable(id="help-keys", cursor_type="none", show_cursor=False)
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

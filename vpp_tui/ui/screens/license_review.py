@@ -26,6 +26,7 @@ from vpp_tui.i18n import N_, _, ngettext
 from vpp_tui.services.catalog import UNLIMITED
 from vpp_tui.services.licensing.views import LicensePreview
 from vpp_tui.ui.commands import Command, bindings
+from vpp_tui.ui.widgets.row_table import RowTable
 
 REVIEW_COMMANDS = (
     Command("review.list", "v", "toggle_list", N_("view list"),
@@ -211,7 +212,7 @@ class LicenseReviewScreen(ModalScreen[bool]):
             box.border_title = title_of(self.preview)
             with VerticalScroll(id="review-scroll"):
                 yield Static(Text("\n").join(review_lines(self.preview)), id="review-lines")
-            yield DataTable(id="review-members", cursor_type="row", zebra_stripes=True)
+            yield RowTable(id="review-members", cursor_type="row", zebra_stripes=True)
             esc = _("esc back to the form") if self.back else (
                 _("esc cancel") if self.preview.allowed else _("esc close"))
             keys = _("v view list   {esc}   enter apply").format(esc=esc) \

@@ -28,6 +28,7 @@ from vpp_tui.ui.screens.audit_entry import AuditEntryScreen
 from vpp_tui.ui.sections.base import SectionScreen
 from vpp_tui.ui.widgets import table as table_rows
 from vpp_tui.ui.widgets.inputs import TextField
+from vpp_tui.ui.widgets.row_table import RowTable
 from vpp_tui.ui.widgets.table import row_under_cursor
 
 PAGE_SIZE = 100
@@ -87,7 +88,7 @@ class ActivitySection(SectionScreen):
         yield Static(_("Activity"), id="activity-status", classes="section-status")
         yield TextField(placeholder=_("filter: text, admin:nina action:assign result:failed "
                                       "since:2026-11-01… (esc clears)"), id="activity-filter")
-        yield DataTable(id="activity-table", cursor_type="row", zebra_stripes=True)
+        yield RowTable(id="activity-table", cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

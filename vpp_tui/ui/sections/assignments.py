@@ -30,6 +30,7 @@ from vpp_tui.ui.sections.license_flow import LicenseFlow, license_spec
 from vpp_tui.ui.widgets import table as table_rows
 from vpp_tui.ui.widgets.inputs import TextField
 from vpp_tui.ui.widgets.job_bar import JobBar
+from vpp_tui.ui.widgets.row_table import RowTable
 from vpp_tui.ui.widgets.table import row_under_cursor
 
 ASSIGNMENTS_COMMANDS = (
@@ -83,7 +84,7 @@ class AssignmentsSection(RunsJobs, LicenseFlow, SectionScreen):
         yield Static(_("Assignments"), id="assignments-status", classes="section-status")
         yield TextField(placeholder=_("filter: item, group, token… (esc clears)"),
                         id="assignments-filter")
-        yield DataTable(id="assignments-table", cursor_type="row", zebra_stripes=True)
+        yield RowTable(id="assignments-table", cursor_type="row", zebra_stripes=True)
         yield JobBar(id="job-progress")
         yield Static("", id="assignments-panel")
 

@@ -23,6 +23,7 @@ from vpp_tui.ui.sections.base import SectionScreen
 from vpp_tui.ui.widgets.choice import Choice
 from vpp_tui.ui.widgets.choices import SpaceCheckbox
 from vpp_tui.ui.widgets.inputs import TextField
+from vpp_tui.ui.widgets.row_table import RowTable
 
 PROMPTS_COMMANDS = (
     Command("prompts.lookup", "ctrl+d", "lookup", N_("per device"),
@@ -114,7 +115,7 @@ class PromptsSection(SectionScreen):
             yield Choice((("user", _("user")), ("device", _("device"))), "user",
                          id="prompt-license")
         yield Static("", id="prompts-answer")
-        yield DataTable(id="prompts-matrix", cursor_type="row", zebra_stripes=True)
+        yield RowTable(id="prompts-matrix", cursor_type="row", zebra_stripes=True)
         with Horizontal(id="prompts-lookup"):
             yield Label(_("per device: serial"))
             yield TextField(placeholder=_("serial"), id="prompt-serial")

@@ -25,6 +25,7 @@ from vpp_tui.ui.screens.setting_form import SettingForm
 from vpp_tui.ui.sections.base import SectionScreen
 from vpp_tui.ui.widgets import table as table_rows
 from vpp_tui.ui.widgets.header import SectionBar
+from vpp_tui.ui.widgets.row_table import RowTable
 
 SETTINGS_COMMANDS = (
     Command("settings.edit", "e", "edit", N_("edit"),
@@ -64,7 +65,7 @@ class SettingsSection(SectionScreen):
 
     def compose_body(self) -> ComposeResult:
         yield Static(_("Settings"), id="settings-status", classes="section-status")
-        yield DataTable(id="settings-table", cursor_type="row", zebra_stripes=True)
+        yield RowTable(id="settings-table", cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

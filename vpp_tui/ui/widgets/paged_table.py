@@ -19,7 +19,8 @@ from rich.style import Style
 from rich.text import Text
 from textual.cache import LRUCache
 from textual.renderables.styled import Styled
-from textual.widgets import DataTable
+
+from vpp_tui.ui.widgets.row_table import RowTable
 
 #: how many drawn cells (by content and style) a table keeps: a few pages' worth
 KEPT_CELLS = 4096
@@ -27,8 +28,8 @@ KEPT_CELLS = 4096
 Lines = list[list[Segment]]
 
 
-class PagedTable(DataTable):
-    """A DataTable that draws a cell once per (content, width, styles); see the module.
+class PagedTable(RowTable):
+    """A RowTable (Home/End: first/last row) that draws a cell once per (content, width, styles); see the module.
 
     Header cells, row labels, fixed rows or columns, rows taller than one line and cells
     that are not `rich.text.Text` are drawn by DataTable itself. `drawn` counts the cells

@@ -37,6 +37,7 @@ from vpp_tui.ui.sections.job_runner import JOB_COMMANDS, RunsJobs
 from vpp_tui.ui.sections.license_flow import LicenseFlow, license_spec
 from vpp_tui.ui.widgets.footer import Footer
 from vpp_tui.ui.widgets.job_bar import JobBar
+from vpp_tui.ui.widgets.row_table import RowTable
 
 KINDS = ("user", "device", "group")
 
@@ -102,7 +103,7 @@ class DirectoryDetailsScreen(RunsJobs, LicenseFlow, ReportsWorkerErrors, Screen[
             for table_id, heading in SECTIONS[self.kind]:
                 yield Static(_(heading), id=f"heading-{table_id}", classes="subheading")
                 # Members scroll with the cursor keys; the other tables are short.
-                yield DataTable(id=f"details-{table_id}", zebra_stripes=True,
+                yield RowTable(id=f"details-{table_id}", zebra_stripes=True,
                                 cursor_type="row" if table_id == "members" else "none")
         yield Footer()
 

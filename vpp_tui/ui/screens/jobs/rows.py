@@ -9,13 +9,18 @@ from rich.table import Table
 from rich.text import Text
 
 from vpp_tui.domain import jobs as rules
-from vpp_tui.domain.labels import job_state_label
+from vpp_tui.domain.labels import job_kind_label, job_state_label
 from vpp_tui.domain.leases import owner_host
-from vpp_tui.i18n import _
+from vpp_tui.domain.text import cells, truncate_cells
+from vpp_tui.i18n import _, shown
 from vpp_tui.services.jobs import JobView
 from vpp_tui.ui.format import ago, when
 
 COLUMNS = ("id", "kind", "token", "admin", "state", "progress", "age", "worker")
+# Columns cut (with "…") when the row is wider than the screen, widest first: names run
+# long, the id, kind, state, progress and age are short and always shown whole.
+ELASTIC = ("token", "admin", "worker")
+ELASTIC_MIN = 6  # cells an elastic column keeps, heading included ("Admin…")
 
 STATE_STYLES = {rules.FAILED: "bold red", rules.RUNNING: "bold", rules.CANCELLED: "dim",
                 rules.DONE: "green"}
@@ -49,10 +54,60 @@ def state_label(view: JobView) -> Text:
 def job_cells(view: JobView, now: datetime) -> tuple[object, ...]:
     """The table's cells of `view`, in COLUMNS order; age counted from when it was
     queued. Progress is right-aligned, so a state never reads into it ("running 2/5")."""
-    return (str(view.id), Text(view.kind), Text(view.token or "—"), Text(view.actor),
+    return (str(view.id), Text(job_kind_label(view.kind)), Text(view.token or "—"),
+            Text(view.actor),
             state_label(view), Text(progress_label(view), justify="right"),
             ago(view.queued_at, now),
             Text(worker_label(view.claimed_by)))
+
+
+def fit_widths(natural: list[int], room: int) -> list[int]:
+    """Column widths (cells, in COLUMNS order) that fit `room` cells of content: the
+    `natural` widths (the widest of heading and cells) when they fit, else the widest
+    ELASTIC column cut one cell at a time, none below ELASTIC_MIN (so at 80 columns every
+    column shows, in English, French or Chinese). Example: natural [2, 9, 12, 14, 9, 11,
+    13, 9], room 70 -> [2, 9, 8, 9, 9, 11, 13, 9]: the admin and token columns are cut."""
+    result = list(natural)
+    elastic = [COLUMNS.index(key) for key in ELASTIC]
+    while sum(result) > room:
+        widest = max(elastic, key=lambda i: result[i])
+        if result[widest] <= ELASTIC_MIN:
+            break
+        result[widest] -= 1
+    return result
+
+
+def fitted(labels: tuple[str, ...], rows: list[tuple[str, tuple[object, ...]]],
+           room: int) -> tuple[tuple[str, ...], list[tuple[str, tuple[object, ...]]]]:
+    """`labels` and `rows` (key, `job_cells`) cut to widths that fit `room` cells
+    (`fit_widths`, measured in cells: a Chinese character takes two)."""
+    natural = [cells(label) for label in labels]
+    for _key, row in rows:
+        for i, cell in enumerate(row):
+            natural[i] = max(natural[i], _cell_len(cell))
+    widths = fit_widths(natural, room)
+    return (tuple(_cut_text(label, w) for label, w in zip(labels, widths, strict=True)),
+            [(key, tuple(_cut(cell, w) for cell, w in zip(row, widths, strict=True)))
+             for key, row in rows])
+
+
+def _cell_len(cell: object) -> int:
+    return cell.cell_len if isinstance(cell, Text) else cells(str(cell))
+
+
+def _cut(cell: object, width: int) -> object:
+    if _cell_len(cell) <= width:
+        return cell
+    if isinstance(cell, Text):
+        return Text(_cut_text(cell.plain, width), style=cell.style, justify=cell.justify,
+                    end="")
+    return _cut_text(str(cell), width)
+
+
+def _cut_text(text: str, width: int) -> str:
+    # "North …" reads as two words: the blank before the "…" goes.
+    cut = truncate_cells(text, width)
+    return cut if cut == text else cut.replace(" …", "…")
 
 
 def payload_text(payload: dict[str, object]) -> str:
@@ -78,10 +133,10 @@ def detail_fields(view: JobView) -> list[tuple[str, str]]:
         progress += f" ({view.stage})"
     result_label = _("Error") if view.state == rules.FAILED else _("Result")
     return [
-        (_("Kind"), view.kind),
+        (_("Kind"), job_kind_label(view.kind)),
         (_("Token"), view.token or "—"),
         (_("State"), state_label(view).plain),
-        (result_label, view.result or "—"),
+        (result_label, shown(view.result) or "—"),
         (_("What"), payload_text(view.payload)),
         (_("Queued by"), view.actor),
         (_("Progress"), progress),

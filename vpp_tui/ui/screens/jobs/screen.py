@@ -31,9 +31,10 @@ from vpp_tui.ui.errors import ReportsWorkerErrors
 from vpp_tui.ui.format import rows_range
 from vpp_tui.ui.messages import StoreChanged
 from vpp_tui.ui.screens.jobs.detail import JobDetailScreen
-from vpp_tui.ui.screens.jobs.rows import COLUMNS, column_labels, job_cells
+from vpp_tui.ui.screens.jobs.rows import COLUMNS, column_labels, fitted, job_cells
 from vpp_tui.ui.widgets import table as table_rows
 from vpp_tui.ui.widgets.footer import Footer
+from vpp_tui.ui.widgets.row_table import RowTable
 from vpp_tui.ui.widgets.table import row_under_cursor
 
 PAGE_SIZE = 100
@@ -98,7 +99,7 @@ class JobsScreen(ReportsWorkerErrors, Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static(_("Jobs"), id="jobs-status", classes="section-status")
-        yield DataTable(id="jobs-table", cursor_type="row", zebra_stripes=True)
+        yield RowTable(id="jobs-table", cursor_type="row", zebra_stripes=True)
         yield Static(_("No jobs. Queue work with --queue (sync, assign, unassign, revoke, "
                        "reconcile) and run it with vpp-tui worker."), id="jobs-empty",
                      classes="placeholder")
@@ -152,10 +153,17 @@ class JobsScreen(ReportsWorkerErrors, Screen[None]):
         if seq != self._seq or not self.is_mounted:
             return  # overtaken by a newer read
         self.page, self.page_offset = page, page.offset
-        rows = [(str(v.id), job_cells(v, page.now)) for v in page.views]
         table = self.query_one(DataTable)
+        labels, rows = fitted(column_labels(),
+                              [(str(v.id), job_cells(v, page.now)) for v in page.views],
+                              self._room(table, len(page.views)))
         with self.app.batch_update():
-            table_rows.update(table, rows, COLUMNS, cap=40)
+            if labels != tuple(str(c.label) for c in table.columns.values()):
+                for column, label in zip(table.columns.values(), labels, strict=True):
+                    column.label = Text(label)
+                table_rows.fill(table, rows, cap=40)  # headings changed: paint anew
+            else:
+                table_rows.update(table, rows, COLUMNS, cap=40)
         table.display = bool(rows)
         self.query_one("#jobs-empty").display = not rows
         self.query_one("#jobs-status", Static).update(
@@ -163,6 +171,19 @@ class JobsScreen(ReportsWorkerErrors, Screen[None]):
                 rows=rows_range(page.offset, len(page.views), page.total), q=page.queued,
                 r=page.running))
         self.refresh_bindings()
+
+    def _room(self, table: DataTable, rows: int) -> int:
+        """Cells left for the columns' content: the table's width less each column's
+        padding (both sides) and, when the rows overflow it, the vertical scrollbar."""
+        width = table.size.width or self.app.size.width
+        if rows + 1 > (table.size.height or self.app.size.height):
+            width -= table.styles.scrollbar_size_vertical
+        return width - 2 * table.cell_padding * len(COLUMNS)
+
+    def on_resize(self) -> None:
+        if self.page is not None:
+            self._seq += 1
+            self._show(self._seq, self.page)
 
     @property
     def selected(self) -> jobs.JobView | None:

@@ -14,6 +14,7 @@ from vpp_tui.services.views import TokenDetails
 from vpp_tui.ui.commands import Command, bindings
 from vpp_tui.ui.format import day, when
 from vpp_tui.ui.sections.tokens.rows import badge
+from vpp_tui.ui.widgets.row_table import RowTable
 
 DETAILS_COMMANDS = (
     Command("details.close", "escape,enter", "dismiss", N_("close"), N_("Close the details"),
@@ -83,12 +84,12 @@ class TokenDetailsScreen(ModalScreen[None]):
             with VerticalScroll():
                 yield Static(badge(t), id="details-state")
                 yield Static(t.advice, id="details-advice")
-                yield DataTable(id="details-fields", cursor_type="none", show_header=False)
+                yield RowTable(id="details-fields", cursor_type="none", show_header=False)
                 yield Static(_("Sync history (newest first)"), classes="subheading")
-                yield DataTable(id="details-history", cursor_type="none")
+                yield RowTable(id="details-history", cursor_type="none")
                 yield Static(_("Notifications received (newest first)"),
                              classes="subheading")
-                yield DataTable(id="details-notifications", cursor_type="none")
+                yield RowTable(id="details-notifications", cursor_type="none")
 
     def on_mount(self) -> None:
         fields = self.query_one("#details-fields", DataTable)

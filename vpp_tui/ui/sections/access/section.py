@@ -41,6 +41,7 @@ from vpp_tui.ui.sections.access.forms import (
 )
 from vpp_tui.ui.sections.base import SectionScreen
 from vpp_tui.ui.widgets import table as table_rows
+from vpp_tui.ui.widgets.row_table import RowTable
 from vpp_tui.ui.widgets.table import row_under_cursor
 
 ACCESS_COMMANDS = (
@@ -127,7 +128,7 @@ class AccessSection(SectionScreen):
             for tab, title in zip(TABS, (_("Roles"), _("Admins"), _("Scope tags")),
                                   strict=True):
                 with TabPane(title, id=f"tab-{tab}"):
-                    yield DataTable(id=f"access-{tab}", cursor_type="row", zebra_stripes=True)
+                    yield RowTable(id=f"access-{tab}", cursor_type="row", zebra_stripes=True)
         yield Static("", id="access-panel")
         yield Static("", id="access-message")
 

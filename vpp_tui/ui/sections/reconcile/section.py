@@ -32,6 +32,7 @@ from vpp_tui.ui.sections.license_flow import LicenseFlow, license_spec
 from vpp_tui.ui.sections.reconcile.labels import class_help, class_label, reason_label
 from vpp_tui.ui.widgets import table as table_rows
 from vpp_tui.ui.widgets.job_bar import JobBar
+from vpp_tui.ui.widgets.row_table import RowTable
 
 SHOWN = 1000  # rows shown in the table; `x` exports every row of the class
 ROW_COLUMNS = ("member", "kind", "item", "edition", "token", "reason")
@@ -86,8 +87,8 @@ class ReconcileSection(RunsJobs, LicenseFlow, SectionScreen):
 
     def compose_body(self) -> ComposeResult:
         yield Static(_("Reconcile"), id="reconcile-status", classes="section-status")
-        yield DataTable(id="reconcile-classes", cursor_type="row", zebra_stripes=True)
-        yield DataTable(id="reconcile-rows", cursor_type="row", zebra_stripes=True)
+        yield RowTable(id="reconcile-classes", cursor_type="row", zebra_stripes=True)
+        yield RowTable(id="reconcile-rows", cursor_type="row", zebra_stripes=True)
         yield JobBar(id="job-progress")
 
     def on_mount(self) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from vpp_tui.i18n import _
+from vpp_tui.i18n import _, shown
 from vpp_tui.services import tokens
 from vpp_tui.services.settings import get_setting
 from vpp_tui.services.views import DeletePreview, TokenDetails, TokenView
@@ -104,7 +104,7 @@ class TokenActions:
         view = self.selected
         if view is None or not view.external_mdm_name:
             return
-        mdm = view.external_mdm_name
+        mdm = shown(view.external_mdm_name)
         body = _("{mdm} manages the licenses of {location} today.\n\n"
                  "Taking control makes this console their manager: {mdm} stops managing them "
                  "and may show errors for the apps it assigned. Apps, books and licenses "

@@ -8,7 +8,7 @@ from rich.text import Text
 from textual.widgets import DataTable
 
 from vpp_tui.domain.labels import token_state_label
-from vpp_tui.i18n import _
+from vpp_tui.i18n import _, shown
 from vpp_tui.services.views import TokenView
 from vpp_tui.ui.format import ago, day, days_left
 from vpp_tui.ui.widgets import table as table_rows
@@ -47,7 +47,7 @@ def badge(view: TokenView) -> Text:
 
 def last_sync(view: TokenView, now: datetime) -> Text:
     if view.state == "assigned_to_external_mdm":
-        return Text(_("— {mdm} holds it").format(mdm=view.external_mdm_name), style="dim")
+        return Text(_("— {mdm} holds it").format(mdm=shown(view.external_mdm_name)), style="dim")
     if view.state == "duplicate" and not view.can_sync:
         return Text(_("paused"), style="magenta")
     if view.last_sync_status == "failed":

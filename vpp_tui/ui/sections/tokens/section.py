@@ -37,6 +37,7 @@ from vpp_tui.ui.sections.tokens.actions import TokenActions
 from vpp_tui.ui.sections.tokens.commands import TOKENS_COMMANDS
 from vpp_tui.ui.widgets.inputs import TextField
 from vpp_tui.ui.widgets.job_bar import JobBar
+from vpp_tui.ui.widgets.row_table import RowTable
 from vpp_tui.ui.widgets.table import row_under_cursor
 
 # How often an open console looks for tokens whose sync interval has passed; the interval
@@ -61,6 +62,7 @@ class TokensSection(RunsJobs, TokenActions, SectionScreen):
         self.views: list[TokenView] = []  # the rows read so far: the first of `matched`
         self.matched: list[TokenBrief] = []  # every token the filter lets through
         self._more_pending = False
+        self._to_end = False  # End was pressed: read every row left, then go to the last
         self.attention_only = False
         self.filter_text = ""
 
@@ -79,7 +81,7 @@ class TokensSection(RunsJobs, TokenActions, SectionScreen):
             yield Label("", id="tokens-switches")
         yield TextField(placeholder=_("filter: name, location, state, Apple ID… (esc clears)"),
                     id="tokens-filter")
-        yield DataTable(id="tokens-table", cursor_type="row", zebra_stripes=True)
+        yield RowTable(id="tokens-table", cursor_type="row", zebra_stripes=True)
         yield JobBar(id="job-progress")
         yield Static("", id="tokens-advice")
 
@@ -164,8 +166,15 @@ class TokensSection(RunsJobs, TokenActions, SectionScreen):
         if seq != self._load_seq or start != len(self.views):
             return  # a newer load (filter, store change) replaced the rows meanwhile
         self.views = self.views + page
+        table = self.query_one(DataTable)
         with self.app.batch_update():
-            tokens_rows.show(self.query_one(DataTable), self.views, self.ctx.clock.now())
+            tokens_rows.show(table, self.views, self.ctx.clock.now())
+        if self._to_end:  # End asked for the very last token
+            self._to_end = False
+            self._end()
+            if not self._to_end:
+                table.action_scroll_bottom()
+                return
         self._read_more()  # the cursor may have run past this page too
 
     @on(TokensLoaded)
@@ -174,7 +183,7 @@ class TokensSection(RunsJobs, TokenActions, SectionScreen):
             return
         self.views = message.views
         self.matched = message.views if message.matched is None else message.matched
-        self._more_pending = False
+        self._more_pending = self._to_end = False
         table = self.query_one(DataTable)
         with self.app.batch_update():
             tokens_rows.show(table, message.views, self.ctx.clock.now())
@@ -195,6 +204,14 @@ class TokensSection(RunsJobs, TokenActions, SectionScreen):
     @property
     def selected(self) -> TokenView | None:
         return row_under_cursor(self.query_one(DataTable), self.views)
+
+    @on(RowTable.EndReached)
+    def _end(self) -> None:
+        """End goes to the last token, not the last one read: read the rest now."""
+        self._to_end = len(self.views) < len(self.matched)
+        if self._to_end and not self._more_pending:
+            self._more_pending = True
+            self._more(self._load_seq, len(self.views), self.matched[len(self.views):])
 
     @on(DataTable.RowHighlighted)
     def _highlighted(self) -> None:
