@@ -100,3 +100,21 @@ def test_sync_of_a_token_outside_the_read_scope_is_refused_with_the_permission_a
     # A name no token has is still bad input.
     code, _out, err = cli(capsys, split, "--as", "nina", "sync", "Nope")
     assert code == 2 and "no token named 'Nope'" in one_error_line(err)
+
+
+@pytest.mark.parametrize("who,token", [(os_login(), "Nope"), (os_login(), ""),
+                                       ("nina", SOUTH)])
+def test_waitlist_of_an_unknown_or_out_of_scope_token_says_no_such_token_not_nobody_waits(
+        capsys, split, who, token) -> None:
+    """Fault: `waitlist --token NAME` for a token that does not exist (or that the admin
+    cannot see, or "") printed "nobody waits for a license" and exited 0."""
+    code, out, err = cli(capsys, split, "--as", who, "waitlist", "--token", token)
+    assert code == 2 and out == "" and f"no token named '{token}'" in one_error_line(err)
+
+
+def test_apps_list_with_an_empty_token_name_is_bad_input_not_every_token(
+        capsys, split) -> None:
+    """Fault: `apps list --token ""` listed the apps of every token (exit 0), while
+    `reconcile --token ""` says there is no such token."""
+    code, out, err = cli(capsys, split, "apps", "list", "--token", "")
+    assert code == 2 and out == "" and "no token named ''" in one_error_line(err)
