@@ -154,7 +154,7 @@ def list_assets(ctx: ServiceContext, *, books: bool | None = False, token: str |
             s=quote(sort), all=", ".join(SORTS)))
     query = _query(ctx, books, token, text)
     with ctx.store.session() as session:
-        if token and not session.exec(select(m.Token.id).where(
+        if token is not None and not session.exec(select(m.Token.id).where(
                 m.Token.name == token, token_scope_clause(ctx, col(m.Token.id),
                                                           Permission.APPS_READ))).first():
             raise NotFound(_("no token named {name}; see 'vpp-tui token list'").format(
