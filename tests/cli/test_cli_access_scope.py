@@ -6,12 +6,14 @@ from __future__ import annotations
 import json
 
 import pytest
+from sqlmodel import select
 
-from tests.cli.test_cli_key_file import add, cli
+from tests.cli.test_cli_key_file import add, cli, one_error_line
 from tests.services.conftest import make_world
 from vpp_tui.services import sync, tokens
 from vpp_tui.services.access import admin
 from vpp_tui.services.context import os_login
+from vpp_tui.store import models as m
 
 NORTH, SOUTH = "North Campus", "South Campus"
 
@@ -62,3 +64,57 @@ def test_token_show_unknown_name_hint_lists_only_tokens_in_scope(capsys, split) 
     code, out, err = cli(capsys, split, "--as", "dan", "token", "show", "Nope")
     assert code == 2 and out == "" and err.startswith("error:") and err.count("\n") == 1
     assert SOUTH in err and NORTH not in err
+
+
+def _denied(world, who: str) -> list[str]:  # noqa: ANN001
+    """The permissions `who` was refused, from the audit log (`access.denied` entries)."""
+    with world.ctx.store.session() as session:
+        return [e.target for e in session.exec(select(m.AuditEntry).where(
+            m.AuditEntry.action == "access.denied", m.AuditEntry.actor == who)).all()]
+
+
+def test_sync_of_a_readable_token_outside_the_sync_scope_is_refused_not_a_silent_success(
+        capsys, split) -> None:
+    """Fault: an admin reading every token but syncing only north ran `sync "South
+    Campus"`: it printed an empty report and exited 0, with no error and no audit entry."""
+    admin.grant(split.ctx, "rita", "Read only", all_scopes=True)
+    admin.grant(split.ctx, "rita", "Token manager", ["north"])
+    code, out, err = cli(capsys, split, "--as", "rita", "sync", SOUTH, "--json")
+    line = one_error_line(err)
+    assert code == 1 and out == "" and "managed_apps.sync" in line and SOUTH in line
+    assert _denied(split, "rita") == ["managed_apps.sync"]
+
+
+def test_sync_of_a_token_outside_the_read_scope_is_refused_with_the_permission_and_audited(
+        capsys, split) -> None:
+    """Fault: `sync NAME` of a token outside the admin's scope said "no token named" (exit
+    2, not audited), unlike every other change naming such a token (access.md: refused with
+    the missing permission, exit 1, audited as access.denied)."""
+    admin.grant(split.ctx, "nina", "Token manager", ["north"])
+    code, out, err = cli(capsys, split, "--as", "nina", "sync", SOUTH)
+    assert code == 1 and out == "" and "managed_apps.sync" in one_error_line(err)
+    # Queued, it is refused as well (the queue reads the token first: its read permission).
+    code, out, err = cli(capsys, split, "--as", "nina", "sync", SOUTH, "--queue")
+    assert code == 1 and out == "" and "managed_apps.read" in one_error_line(err)
+    assert _denied(split, "nina") == ["managed_apps.sync", "managed_apps.read"]
+    # A name no token has is still bad input.
+    code, _out, err = cli(capsys, split, "--as", "nina", "sync", "Nope")
+    assert code == 2 and "no token named 'Nope'" in one_error_line(err)
+
+
+@pytest.mark.parametrize("who,token", [(os_login(), "Nope"), (os_login(), ""),
+                                       ("nina", SOUTH)])
+def test_waitlist_of_an_unknown_or_out_of_scope_token_says_no_such_token_not_nobody_waits(
+        capsys, split, who, token) -> None:
+    """Fault: `waitlist --token NAME` for a token that does not exist (or that the admin
+    cannot see, or "") printed "nobody waits for a license" and exited 0."""
+    code, out, err = cli(capsys, split, "--as", who, "waitlist", "--token", token)
+    assert code == 2 and out == "" and f"no token named '{token}'" in one_error_line(err)
+
+
+def test_apps_list_with_an_empty_token_name_is_bad_input_not_every_token(
+        capsys, split) -> None:
+    """Fault: `apps list --token ""` listed the apps of every token (exit 0), while
+    `reconcile --token ""` says there is no such token."""
+    code, out, err = cli(capsys, split, "apps", "list", "--token", "")
+    assert code == 2 and out == "" and "no token named ''" in one_error_line(err)

@@ -199,3 +199,21 @@ def test_token_set_with_an_empty_notification_url_clears_it(cli: Cli) -> None:
     assert (outcome.code, outcome.stderr) == (0, "")
     assert json.loads(outcome.stdout)["notification_url"] is None
     assert cli.sim.location("North Campus").notification_types == []
+
+
+@pytest.mark.parametrize("args,option", [
+    (("revoke", "--user", "", "--dry-run"), "--user"),
+    (("revoke", "--device", "", "--dry-run"), "--device"),
+    (("revoke", "--item", "", "--dry-run"), "--item"),
+    (("prompts", "--device", "", "--item", "Pages"), "--device"),
+    (("prompts", "--device", "X1", "--item", ""), "--item"),
+])
+def test_an_empty_who_or_item_option_names_that_option_not_a_missing_one(
+        cli: Cli, args: tuple[str, ...], option: str) -> None:
+    """Fault: `revoke --user ""` said "name exactly one of --item, --user or --device" and
+    `prompts --device "" --item X` said "give --ownership and --license": an empty value
+    was taken for a missing option, so the line named the wrong problem."""
+    before = cli.dump()
+    outcome = cli.run(*args)
+    assert_refused(outcome, before, cli.dump(), mentions=option)
+    assert "empty" in outcome.stderr

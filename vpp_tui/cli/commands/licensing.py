@@ -50,6 +50,15 @@ def _apple_guard(run: Any) -> Any:
     return wrapped
 
 
+def _refuse_empty(args: Namespace, command: str, *options: str) -> None:
+    """Bad input (exit 2) when one of `options` (attribute names) was given as "": an empty
+    value is not a missing option, and the line names the option that was given."""
+    for option in options:
+        if getattr(args, option, None) == "":
+            raise BadInput(_("--{option} is empty: give a value (see 'vpp-tui {command} "
+                             "--help')").format(option=option, command=command))
+
+
 def _print_preview(preview: LicensePreview, names: dict[str, str]) -> None:
     plan = preview.plan
     what = preview.item or preview.target or ""
@@ -228,6 +237,7 @@ def _unassign(args: Namespace, ctx: Any) -> int:
 
 @_apple_guard
 def _revoke(args: Namespace, ctx: Any) -> int:
+    _refuse_empty(args, "revoke", "item", "user", "device", "token")
     if args.token and not args.item:
         raise BadInput(_("--token goes with --item; a user or device is revoked under "
                          "every token"))
@@ -288,6 +298,7 @@ def _waitlist(args: Namespace, ctx: Any) -> int:
 
 
 def _prompts(args: Namespace, ctx: Any) -> int:
+    _refuse_empty(args, "prompts", "device", "item")
     by_device = args.device or args.item
     by_scenario = args.ownership or args.license
     if by_device and (by_scenario or args.supervised or args.kiosk or args.user_enrollment):

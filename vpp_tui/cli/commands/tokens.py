@@ -12,7 +12,7 @@ from vpp_tui.domain.text import cells, pad_cells, quote
 from vpp_tui.i18n import _, ngettext
 from vpp_tui.i18n.format import date_text, datetime_text, number_text
 from vpp_tui.services import leases, tokens
-from vpp_tui.services.access import Permission, visible_token_ids
+from vpp_tui.services.access import Permission, token_id_of, visible_token_ids
 from vpp_tui.services.views import DeletePreview
 
 
@@ -207,8 +207,9 @@ def _sync(args: Namespace, ctx) -> int:  # noqa: ANN001
     if not args.all and not args.names:
         raise BadInput(_("name the tokens to sync, or pass --all"))
     if args.names:
-        known = {v.name for v in tokens.list_tokens(ctx)}
-        unknown = [n for n in args.names if n not in known]
+        # A token that exists outside the admin's scope is not unknown: the service
+        # refuses it with the missing permission (exit 1, audited), as other changes do.
+        unknown = [n for n in args.names if token_id_of(ctx, n) is None]
         if unknown:
             raise BadInput(_("no token named {names}; see 'vpp-tui token list'").format(
                 names=", ".join(quote(n) for n in unknown[:5])))

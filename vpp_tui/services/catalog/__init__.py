@@ -174,7 +174,7 @@ def list_assets(ctx: ServiceContext, *, books: bool | None = False, token: str |
             s=quote(sort), all=", ".join(SORTS)))
     query = _query(ctx, books, token, text, sort)
     with ctx.store.reading() as db:
-        if token and not db.execute(select(TOKEN.id).where(
+        if token is not None and not db.execute(select(TOKEN.id).where(
                 TOKEN.name == token, token_scope_clause(ctx, TOKEN.id,
                                                         Permission.APPS_READ))).first():
             raise NotFound(_("no token named {name}; see 'vpp-tui token list'").format(

@@ -33,13 +33,14 @@ from vpp_tui.domain.licensing import (
     asset_batches,
     waitlist_order,
 )
+from vpp_tui.domain.text import quote
 from vpp_tui.i18n import _, for_store
 from vpp_tui.services import audit, ownership
 from vpp_tui.services.access import Permission, authorize, token_id_of, token_scope_clause
 from vpp_tui.services.apple_link import apple_failure_text
 from vpp_tui.services.catalog import resolve_item
 from vpp_tui.services.context import ServiceContext
-from vpp_tui.services.errors import ServiceError
+from vpp_tui.services.errors import NotFound, ServiceError
 from vpp_tui.services.licensing.apply import (
     Registered,
     cancelled_text,
@@ -283,11 +284,17 @@ def serve(ctx: ServiceContext, item: str, token: str | None = None) -> Served:
 
 def waitlists(ctx: ServiceContext, item: str | None = None,
               token: str | None = None) -> list[WaitlistView]:
-    """The waitlist of one item, or of every item someone waits for, in serving order."""
+    """The waitlist of one item, or of every item someone waits for (under `token`), in
+    serving order. Raises NotFound for an item or a token the admin does not see."""
     authorize(ctx, Permission.APPS_READ)
     if item is not None:
         asset_ids: Iterable[int] = [resolve_item(ctx, item, token).id]
     with ctx.store.session() as session:
+        if item is None and token is not None and not session.exec(select(m.Token.id).where(
+                m.Token.name == token, token_scope_clause(
+                    ctx, col(m.Token.id), Permission.APPS_READ))).first():
+            raise NotFound(_("no token named {name}; see 'vpp-tui token list'").format(
+                name=quote(token)))
         if item is None:
             query = select(m.Asset.id).join(m.Token, col(m.Token.id) == col(m.Asset.token_id))\
                 .where(col(m.Asset.id).in_(select(m.License.asset_id).where(

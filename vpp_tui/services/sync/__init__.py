@@ -309,7 +309,8 @@ def sync_all(ctx: ServiceContext, *, full: bool = False, due_only: bool = False,
              workers: int | None = None) -> list[SyncResult]:
     """Sync every token (or the named ones); with `due_only`, only those whose interval passed.
 
-    Tokens run in parallel in a bounded pool (`workers`, default `SYNC_ALL_WORKERS` of the
+    Raises AccessDenied (audited, nothing synced) when a named token exists outside the
+    admin's sync scope. Tokens run in parallel in a bounded pool (`workers`, default `SYNC_ALL_WORKERS` of the
     store's database), each through `sync_token`; a token that cannot sync (expired,
     revoked, held by another MDM…) is skipped as needs_attention from the listing alone,
     with no further query or request. Results in token order, one per token tried; tokens
@@ -320,6 +321,12 @@ def sync_all(ctx: ServiceContext, *, full: bool = False, due_only: bool = False,
     from vpp_tui.services.tokens import list_tokens
 
     authorize(ctx, Permission.TOKENS_SYNC)
+    # A token named outside the admin's sync scope is refused (audited), never left out
+    # silently (access.md "Naming an out-of-scope token in a change").
+    for name in dict.fromkeys(names or ()):
+        token_id = token_id_of(ctx, name)
+        if token_id is not None:
+            authorize(ctx, Permission.TOKENS_SYNC, token_id=token_id)
     syncable = visible_token_ids(ctx, Permission.TOKENS_SYNC)
     views = [v for v in list_tokens(ctx) if v.id in syncable]
     if names:
