@@ -44,7 +44,10 @@ def revoke_all_of_token(ctx, name: str, *,  # noqa: ANN001
                         on_progress: Callable[[str, int, int], None] | None = None) -> int:
     """Revoke at Apple, batched by the service-config limits; returns targets revoked.
 
-    Raises ServiceError when Apple fails, and `ownership.HeldByAnotherMdm` when another MDM
+    Each batch Apple answers is recorded at once in a short transaction of its own (audit
+    entry with its eventId, the licenses it revoked released), so the ledger equals
+    Apple's even when a later batch fails. Raises ServiceError when Apple fails (one line
+    saying what was revoked and that the rest was not), and `ownership.HeldByAnotherMdm` when another MDM
     holds the location (known before, or seen in an answer: the rest is not sent), and
     `leases.LeaseBusy` when the location's write lease stayed held by another process.
     The targets are read under the lease, so a sync or assign that just finished counts.
@@ -113,8 +116,8 @@ class _Done:
 
 def _partial_text(name: str, revoked: int, total: int, why: str) -> str:
     return _("Apple revoked the licenses of {done} of {total} users and devices of {name} "
-             "(recorded), then failed: {why}; the rest were not revoked and the token was "
-             "not deleted, try again").format(done=revoked, total=total, name=name, why=why)
+             "(recorded), then failed, so the rest were not revoked and the token was not "
+             "deleted: {why}").format(done=revoked, total=total, name=name, why=why)
 
 
 def _record_outcome(ctx, name: str, users: list[str], serials: list[str],  # noqa: ANN001
