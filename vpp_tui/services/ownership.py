@@ -46,13 +46,35 @@ MARK_ACTION = "token.external_mdm"
 class HeldByAnotherMdm(ServiceError):
     """Another MDM holds the token's location; nothing (more) was sent to Apple. Exit 1.
 
-    `token` is the token named by the admin, `owner` the other MDM's name.
+    `token` is the token named by the admin, `owner` the other MDM's name, `report` the
+    result of the work Apple stopped mid-run (e.g. a LicenseResult, set by `reporting`),
+    or None when nothing was done: the CLI still prints it (README: exit 1 keeps the report).
     """
 
     def __init__(self, message: str, *, token: str, owner: str) -> None:
         super().__init__(message)
         self.token = token
         self.owner = owner
+        self.report: Any = None
+
+
+class Report:
+    """Where a write body keeps its result (`value`) for `reporting`."""
+
+    value: Any = None
+
+
+@contextmanager
+def reporting() -> Iterator[Report]:
+    """Enter it before `writes`: a HeldByAnotherMdm raised on leaving `writes` carries the
+    body's result (`Report.value`, set by the body) as `report`, so it is not lost."""
+    box = Report()
+    try:
+        yield box
+    except HeldByAnotherMdm as exc:
+        if exc.report is None:
+            exc.report = box.value
+        raise
 
 
 def _token(session: Session, name: str) -> m.Token | None:

@@ -8,13 +8,20 @@ revocable assignment of each target; books stay with their users (irrevocable).
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
+from sqlalchemy import and_, or_
 from sqlmodel import col, select
 
-from vpp_tui.i18n import _
+from vpp_tui.apple import errors as apple_errors
+from vpp_tui.apple.batching import target_batches
+from vpp_tui.apple.events import EventOutcome
+from vpp_tui.i18n import _, stored
 from vpp_tui.services import audit, leases, ownership
 from vpp_tui.services.apple_link import apple_failure_text
 from vpp_tui.services.errors import ServiceError
+from vpp_tui.services.licensing.apply import shield
+from vpp_tui.services.licensing.txn import apply_counts
 from vpp_tui.store import models as m
 
 
@@ -37,7 +44,10 @@ def revoke_all_of_token(ctx, name: str, *,  # noqa: ANN001
                         on_progress: Callable[[str, int, int], None] | None = None) -> int:
     """Revoke at Apple, batched by the service-config limits; returns targets revoked.
 
-    Raises ServiceError when Apple fails, and `ownership.HeldByAnotherMdm` when another MDM
+    Each batch Apple answers is recorded at once in a short transaction of its own (audit
+    entry with its eventId, the licenses it revoked released), so the ledger equals
+    Apple's even when a later batch fails. Raises ServiceError when Apple fails (one line
+    saying what was revoked and that the rest was not), and `ownership.HeldByAnotherMdm` when another MDM
     holds the location (known before, or seen in an answer: the rest is not sent), and
     `leases.LeaseBusy` when the location's write lease stayed held by another process.
     The targets are read under the lease, so a sync or assign that just finished counts.
@@ -52,23 +62,108 @@ def _revoke_all(ctx, name: str,  # noqa: ANN001
     users, serials = revoke_targets(ctx, name)
     if not users and not serials:
         return 0
+    done = _Done()
     try:
         with ownership.writes(ctx, name, "license.revoke_all",
                               on_progress=on_progress) as client:
-            outcomes = client.revoke(client_user_ids=users, serial_numbers=serials)
+            lim = client.limits()
+            for part_users, part_serials in target_batches(
+                    users, serials, lim.max_revoke_client_user_ids,
+                    lim.max_revoke_serial_numbers):
+                shield(client)  # posted from here on: what Apple did is awaited and recorded
+                try:
+                    outcomes = client.revoke(client_user_ids=part_users,
+                                             serial_numbers=part_serials)
+                except apple_errors.MdmConflict as exc:
+                    if exc.event_id:  # Apple took this batch; its outcome is unknown
+                        _record_batch(ctx, name, [], [], exc.event_id, "UNKNOWN", "failed")
+                    raise
+                for outcome in outcomes:
+                    done.add(_record_outcome(ctx, name, part_users, part_serials, outcome))
     except ownership.HeldByAnotherMdm:
         raise
     except Exception as exc:
-        raise ServiceError(_("revoking the licenses of {name} failed, nothing was deleted: "
-                             "{why}").format(name=name, why=apple_failure_text(exc))) from exc
-    failed = [o for o in outcomes if o.status != "COMPLETE"]
-    with ctx.store.session() as session:
-        for outcome in outcomes:
-            audit.record(session, ctx, "license.revoke_all", name,
-                         result="ok" if outcome.status == "COMPLETE" else "failed",
-                         apple_event_id=outcome.event_id, apple_event_status=outcome.status)
-    if failed:
+        why = apple_failure_text(exc)
+        if not done.events:
+            raise ServiceError(_("revoking the licenses of {name} failed, nothing was "
+                                 "deleted: {why}").format(name=name, why=why)) from exc
+        text = _partial_text(name, done.revoked, len(users) + len(serials), why)
+        audit.record_failure(ctx, "license.revoke_all", name, stored(  # shared: English
+            lambda e: _partial_text(name, done.revoked, len(users) + len(serials),
+                                    apple_failure_text(e)), exc))
+        raise ServiceError(text) from exc
+    if done.failed:
         raise ServiceError(_("Apple could not revoke every license of {name} ({n} requests "
                              "failed); nothing was deleted, try again").format(
-                                 name=name, n=len(failed)))
+                                 name=name, n=done.failed))
     return len(users) + len(serials)
+
+
+@dataclass
+class _Done:
+    """What Apple answered so far: events recorded, targets revoked, events not COMPLETE."""
+
+    events: int = 0
+    revoked: int = 0
+    failed: int = 0
+
+    def add(self, revoked_and_ok: tuple[int, bool]) -> None:
+        revoked, ok = revoked_and_ok
+        self.events += 1
+        self.revoked += revoked
+        self.failed += 0 if ok else 1
+
+
+def _partial_text(name: str, revoked: int, total: int, why: str) -> str:
+    return _("Apple revoked the licenses of {done} of {total} users and devices of {name} "
+             "(recorded), then failed, so the rest were not revoked and the token was not "
+             "deleted: {why}").format(done=revoked, total=total, name=name, why=why)
+
+
+def _record_outcome(ctx, name: str, users: list[str], serials: list[str],  # noqa: ANN001
+                    outcome: EventOutcome) -> tuple[int, bool]:
+    """Record one answered batch in a short transaction of its own; returns (targets
+    revoked, whether Apple completed all of it). A target Apple names as failed keeps its
+    licenses; a FAILED event naming none failed them all."""
+    failed = set(outcome.failed_targets())
+    ok = outcome.status == "COMPLETE"
+    if not ok and not failed and outcome.status == "FAILED":
+        failed = set(users) | set(serials)
+    kept_users = [u for u in users if u not in failed]
+    kept_serials = [s for s in serials if s not in failed]
+    _record_batch(ctx, name, kept_users, kept_serials, outcome.event_id, outcome.status,
+                  "ok" if ok else "failed")
+    return len(kept_users) + len(kept_serials), ok
+
+
+def _record_batch(ctx, name: str, users: list[str], serials: list[str],  # noqa: ANN001
+                  event_id: str, status: str | None, result: str) -> None:
+    """Audit the batch's event and release the revocable licenses Apple revoked for
+    `users` (clientUserIds) and `serials`, on every token of the location (Apple revokes
+    per location), in one short transaction."""
+    with ctx.store.session() as session:
+        audit.record(session, ctx, "license.revoke_all", name, result=result,
+                     apple_event_id=event_id, apple_event_status=status)
+        token = session.exec(select(m.Token).where(m.Token.name == name)).first()
+        if token is None or not (users or serials):
+            return
+        token_ids = [t.id for t in ownership.location_tokens(session, token)]
+        held = or_(*(and_(m.License.kind == "user", col(m.License.client_user_id).in_(part))
+                     for part in _parts(users)),
+                   *(and_(m.License.kind == "device", col(m.License.serial).in_(part))
+                     for part in _parts(serials)))
+        rows = session.exec(select(m.License, m.Asset).join(
+            m.Asset, col(m.Asset.id) == col(m.License.asset_id)).where(
+            col(m.Asset.token_id).in_(token_ids), m.Asset.revocable,
+            m.License.status == "licensed", held)).all()
+        now = ctx.clock.now()
+        for lic, asset in rows:
+            lic.status, lic.reason, lic.position = "reclaimed", None, None
+            lic.apple_event_id, lic.updated_at = event_id, now
+            apply_counts(asset, None, -1)
+            session.add(lic)
+            session.add(asset)
+
+
+def _parts(values: list[str]) -> list[list[str]]:
+    return [values[i:i + 500] for i in range(0, len(values), 500)]

@@ -26,7 +26,7 @@ from vpp_tui.cli.output import (
 )
 from vpp_tui.domain import labels, outcomes
 from vpp_tui.i18n import _, shown
-from vpp_tui.services import catalog, licensing, prompts
+from vpp_tui.services import catalog, licensing, ownership, prompts
 from vpp_tui.services.apple_link import apple_failure_text
 from vpp_tui.services.licensing.common import refusal_text
 from vpp_tui.services.licensing.views import (
@@ -46,6 +46,10 @@ def _apple_guard(run: Any) -> Any:
             return run(args, ctx)
         except apple_errors.AppleError as exc:
             raise CommandFailed(apple_failure_text(exc)) from exc
+        except ownership.HeldByAnotherMdm as exc:
+            if exc.report is not None:  # work stopped mid-run: its report, then one error
+                _show(args, ctx, exc.report)
+            raise
 
     return wrapped
 
@@ -184,12 +188,16 @@ def _undone(result: LicenseResult) -> list[str]:
     return lines
 
 
-def _finish(args: Namespace, ctx: Any, result: LicenseResult) -> int:
+def _show(args: Namespace, ctx: Any, result: LicenseResult) -> None:
     names = _names(ctx, result.members)
     if args.json:
         print_json(_with_names(result.as_json(), names))
     else:
         _print_result(result, names)
+
+
+def _finish(args: Namespace, ctx: Any, result: LicenseResult) -> int:
+    _show(args, ctx, result)
     return exit_status(_undone(result))
 
 

@@ -179,7 +179,8 @@ def apply_assign(ctx: ServiceContext, item: str, group: str, intent: str | Inten
     if not first.plan.allowed:
         refuse(ctx, "assignment.create", f"{first.target.label} → {group}", first.plan)
     served = serve_asset(ctx, view.id)  # those already waiting come first
-    with ownership.writes(ctx, view.token, "assignment.create") as client:
+    with ownership.reporting() as report, \
+            ownership.writes(ctx, view.token, "assignment.create") as client:
         limits = limits_of(client)
 
         def intend(session: Session) -> tuple[_Assign, int]:
@@ -197,6 +198,7 @@ def apply_assign(ctx: ServiceContext, item: str, group: str, intent: str | Inten
                              job.group_row.name, assignment_id)
         else:
             result = _associate(ctx, client, job, assignment_id, label)
+        report.value = result
     if intent is Intent.UNINSTALL:
         result = with_served(result, serve_asset(ctx, view.id))
     return with_served(result, served, counted=True)

@@ -83,7 +83,8 @@ def apply_unassign(ctx: ServiceContext, item: str, group: str,
     authorize(ctx, Permission.APPS_UNASSIGN, token_id=token_id_of(ctx, view.token))
     with ctx.store.session() as session:
         _plan(session, ctx, view, group)  # bad input fails before Apple is called
-    with ownership.writes(ctx, view.token, "assignment.delete") as client:
+    with ownership.reporting() as report, \
+            ownership.writes(ctx, view.token, "assignment.delete") as client:
         limits = limits_of(client)
         with ctx.store.session() as session:
             job = _plan(session, ctx, view, group, limits)
@@ -92,6 +93,7 @@ def apply_unassign(ctx: ServiceContext, item: str, group: str,
         result = reclaim(ctx, client, job.target, job.plan, users,
                          f"{job.target.label} → {job.group.name}", "unassign", job.group.name,
                          job.assignment.id, remove=True)
+        report.value = result
     return with_served(result, serve_asset(ctx, view.id))
 
 

@@ -249,12 +249,14 @@ def apply_revoke(ctx: ServiceContext, *, item: str | None = None, token: str | N
     if kind == "item":
         view = resolve_item(ctx, who, token)
         authorize(ctx, Permission.APPS_REVOKE, token_id=token_id_of(ctx, view.token))
-        with ownership.writes(ctx, view.token, "license.revoke") as client:
+        with ownership.reporting() as report, \
+                ownership.writes(ctx, view.token, "license.revoke") as client:
             limits = limits_of(client)
             with ctx.store.session() as session:
                 t, plan, users = _item_plan(session, view, limits)
             # Committed: Apple is told with no transaction open (`reclaim`).
-            result = reclaim(ctx, client, t, plan, users, t.label, "revoke", None, None)
+            result = report.value = reclaim(ctx, client, t, plan, users, t.label, "revoke",
+                                            None, None)
         # The members waiting for the item get the licenses the revoke freed.
         return with_served(result, serve_asset(ctx, view.id))
     plan_revoke(ctx, item=None, user=user, device=device)  # unknown target: exit 2 first
@@ -263,7 +265,19 @@ def apply_revoke(ctx: ServiceContext, *, item: str | None = None, token: str | N
                   if p.token in visible_token_names(ctx, Permission.APPS_REVOKE_HOLDER)]
     for name in tokens:  # one token held by another MDM: nothing is sent for any
         ownership.guard(ctx, name, "license.revoke")
-    results = [_revoke_part(ctx, kind, who, name) for name in tokens]
+    results: list[LicenseResult] = []
+    try:
+        for name in tokens:
+            results.append(_revoke_part(ctx, kind, who, name))
+    except ownership.HeldByAnotherMdm as exc:  # the report keeps what was done before
+        done = [*results, *([exc.report] if exc.report is not None else [])]
+        exc.report = _combined(who, tokens, done) if done else None
+        raise
+    return _combined(who, tokens, results)
+
+
+def _combined(who: str, tokens: list[str], results: list[LicenseResult]) -> LicenseResult:
+    """One report for `who` of the per-token results."""
     shown = tuple(o for r in results for o in r.members)
     return LicenseResult("revoke", None, ", ".join(tokens) or None, None, shown,
                          tuple(e for r in results for e in r.events),
@@ -276,7 +290,8 @@ def apply_revoke(ctx: ServiceContext, *, item: str | None = None, token: str | N
 def _revoke_part(ctx: ServiceContext, kind: str, who: str, token: str) -> LicenseResult:
     """Revoke `who`'s licenses under one token: plan (short read), tell Apple with no
     transaction open, then write what Apple confirmed in one short transaction."""
-    with ownership.writes(ctx, token, "license.revoke") as client:
+    with ownership.reporting() as report, \
+            ownership.writes(ctx, token, "license.revoke") as client:
         limits = limits_of(client)
         with ctx.store.session() as session:
             part = next(p for p in _target_parts(session, kind, who, limits)
@@ -310,6 +325,7 @@ def _revoke_part(ctx: ServiceContext, kind: str, who: str, token: str) -> Licens
                                tuple(w.message for w in part.plan.warnings),
                                error=sent.error, target=who, batches=sent.batches,
                                cancelled=sent.cancelled)
+        report.value = result
     # Committed: the licenses freed go to each item's waitlist.
     for asset_id in freed:
         result = with_served(result, serve_asset(ctx, asset_id))
