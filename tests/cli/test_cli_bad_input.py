@@ -217,3 +217,18 @@ def test_an_empty_who_or_item_option_names_that_option_not_a_missing_one(
     outcome = cli.run(*args)
     assert_refused(outcome, before, cli.dump(), mentions=option)
     assert "empty" in outcome.stderr
+
+
+@pytest.mark.parametrize("command", ["add", "set"])
+def test_token_country_zz_is_refused_and_nothing_changes(cli: Cli, command: str) -> None:
+    """Fault: `--country ZZ` (any two letters) was accepted: only ISO 3166 alpha-2 codes
+    of Apple's stores are; one `error:` line, exit 2, nothing stored."""
+    north = next(f for f in cli.sim.token_files() if f.location_name == "North Campus")
+    if command == "set":
+        assert cli.run("token", "add", cli.write("n.vpptoken", north.content), "--name",
+                       "North", "--apple-id", APPLE_ID, "--consent").code == 0
+        before = cli.dump()
+        outcome = cli.run("token", "set", "North", "--country", "ZZ")
+    else:
+        outcome, before, _after = add_token(cli, north.content, "--country", "ZZ")
+    assert_refused(outcome, before, cli.dump(), mentions="ZZ")

@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from sqlalchemy import text
 
 from vpp_tui.cli import main
@@ -95,3 +96,21 @@ def test_newer_store_revision_is_one_error_line(store_url, capsys) -> None:
     assert len(lines) == 1, err
     assert lines[0] == ("error: this store was written by a newer vpp-tui (revision "
                         "9999_future); upgrade vpp-tui")
+
+
+@pytest.mark.parametrize("kind", ["not_a_database", "a_folder"])
+def test_unreadable_store_file_says_what_is_wrong_and_what_to_do(tmp_path, capsys,
+                                                                kind) -> None:  # noqa: ANN001
+    """Fault: an unreadable store file ended its error line with SQLAlchemy's "(Background
+    on this error at: https://sqlalche.me/…)" and no advice."""
+    path = tmp_path / "s.db"
+    if kind == "a_folder":
+        path.mkdir()
+    else:
+        path.write_text("garbage\n", encoding="utf-8")
+    code = main(["--db", f"sqlite:///{path}", "token", "list"])
+    err = capsys.readouterr().err
+    lines = err.strip().splitlines()
+    assert code != 0 and len(lines) == 1 and lines[0].startswith("error: "), err
+    assert "sqlalche.me" not in err and "Background on this error" not in err, err
+    assert "--db" in err and "permissions" in err, err

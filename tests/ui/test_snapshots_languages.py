@@ -61,3 +61,14 @@ class TestLanguages:
     def test_reconcile(self, lang, snap_compare, demo, demo_app):  # noqa: ANN001
         demo_service.add_intent(demo[0])
         assert snap_compare(demo_app(), terminal_size=SIZE, run_before=goto("0"))
+
+
+class TestLanguagesAt80x24:
+    """80×24 in French and Chinese: the section tabs readable (no title cut to one
+    character), the Apps header's "sorted by" line whole."""
+
+    def test_tokens(self, lang, snap_compare, demo_app):  # noqa: ANN001
+        assert snap_compare(demo_app(), terminal_size=(80, 24), run_before=goto())
+
+    def test_apps(self, lang, snap_compare, demo_app):  # noqa: ANN001
+        assert snap_compare(demo_app(), terminal_size=(80, 24), run_before=goto("2"))

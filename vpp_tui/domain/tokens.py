@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import shlex
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 
@@ -151,6 +151,15 @@ def effective_expiry(file_expires_at: datetime, apple_expires_at: datetime | Non
     return max(file_expires_at, apple_expires_at)
 
 
+def needs_attention(state: TokenState, last_sync_status: str) -> bool:
+    """Whether a token needs an admin: the one rule behind `needs_attention` in `token list`,
+    `status` and the console's count. True for every state but valid (expired, invalid,
+    held by another MDM, a duplicate, or expiring soon: inside `expiring_soon_days`,
+    apple-api.md §7.3 "renew before expiry"), and for a token whose last sync failed
+    (`last_sync_status` "failed", domain.outcomes)."""
+    return state != TokenState.VALID or last_sync_status == "failed"
+
+
 def token_health(facts: TokenFacts, now: datetime, *,
                  expiring_soon_days: int = DEFAULT_EXPIRING_SOON_DAYS,
                  hints: ActionHints | None = None) -> TokenHealth:
@@ -161,8 +170,17 @@ def token_health(facts: TokenFacts, now: datetime, *,
     successful answer clears the error, so a stale 9621 never sticks (apple-api.md §7.3).
     `hints` names the actions in the advice (`console_hints()` by default; the CLI passes
     `cli_hints().for_token(name)`). Another MDM is named with its metadata
-    (`labels.owner_label`), so another installation of vpp-tui reads as which one."""
-    hints = hints or console_hints()
+    (`labels.owner_label`), so another installation of vpp-tui reads as which one.
+    `needs_attention` follows `needs_attention(state, facts.last_sync_status)`."""
+    health = _judge(facts, now, expiring_soon_days, hints or console_hints())
+    attention = needs_attention(health.state, facts.last_sync_status)
+    if attention == health.needs_attention:
+        return health
+    return replace(health, needs_attention=attention)
+
+
+def _judge(facts: TokenFacts, now: datetime, expiring_soon_days: int,
+           hints: ActionHints) -> TokenHealth:
     left = days_left(facts.expires_at, now)
     if facts.expires_at <= now:
         ago = max(-left, 0)

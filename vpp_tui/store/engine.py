@@ -312,5 +312,9 @@ def open_store(url: str | None = None, *, migrate: bool = True) -> Store:
             raise
         except Exception as exc:
             engine.dispose()
-            raise StoreError(f"cannot open the store {display_url(url)}: {exc}") from exc
+            # The driver's own words, without SQLAlchemy's "(Background on this error…)".
+            why = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+            raise StoreError(_("cannot open the store {path}: {why}; check the path and its "
+                               "permissions, or give the right store with --db").format(
+                path=display_url(url), why=why)) from exc
     return Store(url=url, engine=engine)

@@ -1,9 +1,11 @@
 """`vpp-tui status`: the estate on one screen for cron mail and monitoring (issue 12).
 
 Something needs attention (`StatusReport.needs_attention`, exit status 1) when:
-- a token is expired, invalid, held by another MDM or a duplicate, or its last sync failed;
-- a token's expiry notice is due today (the Jamf cadence of `domain.notices`: 30, 23, 16,
-  9 days ahead, then daily in the last week), so a daily cron mails on those days only;
+- a token needs attention by the one rule the token list and the console use
+  (`domain.tokens.needs_attention`): expired, invalid, held by another MDM, a duplicate,
+  expiring soon (inside the `expiring_soon_days` window), or its last sync failed;
+  `notice_due` still says on which days the Jamf cadence of `domain.notices` (30, 23, 16,
+  9 days ahead, then daily in the last week) would send an expiry notice;
 - an app or book is at or over its low-license threshold;
 - someone waits on a waitlist;
 - a reconciliation class holds rows an admin can act on (`reconciliation_counts`): rows
@@ -52,8 +54,8 @@ class TokenStatus:
 
     @property
     def needs_attention(self) -> bool:
-        return (self.view.state in _BROKEN or self.view.last_sync_status == "failed"
-                or (self.notice is not None and self.notice.due_today))
+        """The token list's answer (`domain.tokens.needs_attention`), never a second rule."""
+        return self.view.needs_attention
 
     def as_json(self) -> dict[str, Any]:
         v, n = self.view, self.notice
@@ -101,7 +103,7 @@ class StatusReport:
                 continue
             if t.notice is not None and t.view.state == TokenState.EXPIRING_SOON:
                 lines.append(t.notice.text())
-            elif t.view.state in _BROKEN:
+            elif t.view.state in _BROKEN or t.view.state == TokenState.EXPIRING_SOON:
                 lines.append(_("token {name}: {reason}").format(
                     name=t.view.name, reason=t.view.state_reason))
             else:

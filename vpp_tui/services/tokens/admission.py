@@ -18,6 +18,7 @@ from sqlmodel import Session, func, select
 from vpp_tui.apple import errors as apple_errors
 from vpp_tui.apple.stoken import SToken
 from vpp_tui.domain import tokens as rules
+from vpp_tui.domain.countries import is_store_country
 from vpp_tui.domain.text import quote
 from vpp_tui.i18n import _, for_store
 from vpp_tui.i18n import stored as english  # `stored` names the token read below
@@ -104,7 +105,7 @@ def _validate_tags(names: list[str] | None) -> None:
 
 
 def _validate_settings(country: str | None, account_type: str | None) -> None:
-    if country is not None and not _COUNTRY.match(country):
+    if country is not None and not (_COUNTRY.match(country) and is_store_country(country)):
         raise InvalidInput(_("country {value} is not a two-letter store code like US or FR")
                            .format(value=quote(country)))
     if account_type is not None and account_type not in ACCOUNT_TYPES:

@@ -114,7 +114,7 @@ class ActivitySection(SectionScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "page" and parameters:
             offset = self.page_offset + int(parameters[0]) * PAGE_SIZE  # type: ignore[call-overload]
-            return None if not 0 <= offset < max(self.row_total, 1) else True
+            return 0 <= offset < max(self.row_total, 1)
         if action == "details" and self.is_mounted and self.selected is None:
             return None
         if action == "export":

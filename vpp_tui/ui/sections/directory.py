@@ -292,7 +292,7 @@ class DirectorySection(RunsJobs, SectionScreen):
             return True if self.selected_key() is not None else None
         if action == "page" and parameters and self.is_mounted:
             offset = self.offsets[self.tab] + int(parameters[0]) * self.PAGE_SIZE  # type: ignore[call-overload]
-            return True if 0 <= offset < self.totals[self.tab] else None
+            return 0 <= offset < self.totals[self.tab]
         return super().check_action(action, parameters)
 
     # Import -----------------------------------------------------------------------

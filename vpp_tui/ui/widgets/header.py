@@ -124,28 +124,32 @@ class SectionBar(Static):
 
     def render(self) -> Content:
         # On a narrow terminal the gaps between sections close, then the other sections'
-        # titles shorten, then go (their number keys stay): the current section is always
-        # named in full. Ten sections with whole titles and open gaps need 123 columns.
+        # titles lose their trailing space, then shorten to their first 4 or 3 characters
+        # (never fewer: a one-character "应" says nothing), then go (their number keys
+        # stay): the current section is always named in full. Ten sections with whole
+        # titles and open gaps need 123 columns.
         room = self.content_size.width or self.size.width
-        for keep, gap in ((None, " "), (None, ""), (4, ""), (3, ""), (0, "")):
-            bar = self._bar(keep, gap)
+        for keep, gap, tight in ((None, " ", False), (None, "", False), (None, "", True),
+                                 (4, "", False), (3, "", False), (3, "", True),
+                                 (0, "", True)):
+            bar = self._bar(keep, gap, tight=tight)
             if not room or bar.cell_length <= room:
                 return bar
         return bar
 
-    def _bar(self, keep: int | None, gap: str = "") -> Content:
-        """The bar with the other sections' titles cut to `keep` cells (None: whole),
-        `gap` between sections."""
+    def _bar(self, keep: int | None, gap: str = "", *, tight: bool = False) -> Content:
+        """The bar with the other sections' titles cut to `keep` characters (None: whole),
+        `gap` between sections; `tight`: no space after the other sections' titles."""
         pieces: list[Content] = []
+        end = "" if tight else " "
         for section in sections():
             action = f"app.switch_section('{section.mode}')"
             if section.mode == self._current:
                 piece = Content.styled(f" {section.number} {section.title} ",
                                        "bold reverse $accent")
             else:
-                title = section.title if keep is None else Content(section.title).truncate(
-                    keep).plain
+                title = section.title if keep is None else section.title[:keep]
                 piece = Content.assemble((f" {section.number}", "bold $accent"),
-                                         f" {title} " if title else " ")
+                                         f" {title}{end}" if title else " ")
             pieces.append(piece.stylize(f"@click={action}"))
         return Content(gap).join(pieces)

@@ -196,7 +196,7 @@ class JobsScreen(ReportsWorkerErrors, Screen[None]):
         if action == "page" and parameters:
             total = self.page.total if self.page else 0
             offset = self.page_offset + int(parameters[0]) * PAGE_SIZE  # type: ignore[call-overload]
-            return True if 0 <= offset < max(total, 1) else None
+            return 0 <= offset < max(total, 1)
         if action in ("details", "cancel_job") and self.is_mounted:
             view = self.selected
             if view is None:

@@ -267,7 +267,7 @@ class CatalogSection(RunsJobs, LicenseFlow, SectionScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "page" and parameters:
             offset = self.page_offset + int(parameters[0]) * self.PAGE_SIZE  # type: ignore[call-overload]
-            return True if 0 <= offset < self.row_total else None
+            return 0 <= offset < self.row_total
         if action in ("details", "assign", "revoke") and self.is_mounted \
                 and self.selected is None:
             return None
