@@ -127,7 +127,7 @@ async def test_x_cancels_revoke_all_then_delete_and_nothing_is_deleted(demo, dem
         assert "cancelling" in bar_text(app)
         gate.release.set()
         await settle(pilot)
-        assert any("cancelled" in t for t in toasts(app))
+        assert any("cancelled" in t for t in toasts(app)), toasts(app)
         assert not isinstance(app.screen, ConfirmScreen)
         assert "North Campus" in table_keys(app)
     assert tokens.get_token(ctx, "North Campus").token.can_sync

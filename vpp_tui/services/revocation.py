@@ -15,6 +15,7 @@ from sqlmodel import col, select
 
 from vpp_tui.apple import errors as apple_errors
 from vpp_tui.apple.batching import target_batches
+from vpp_tui.apple.clock import Cancelled
 from vpp_tui.apple.events import EventOutcome
 from vpp_tui.i18n import _, stored
 from vpp_tui.services import audit, leases, ownership
@@ -70,6 +71,8 @@ def _revoke_all(ctx, name: str,  # noqa: ANN001
             for part_users, part_serials in target_batches(
                     users, serials, lim.max_revoke_client_user_ids,
                     lim.max_revoke_serial_numbers):
+                if ctx.cancel.is_set():  # the safe point: this batch is not posted
+                    raise Cancelled
                 shield(client)  # posted from here on: what Apple did is awaited and recorded
                 try:
                     outcomes = client.revoke(client_user_ids=part_users,
