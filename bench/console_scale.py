@@ -9,7 +9,9 @@ rows, 20k audit entries.
 
 Then N fresh processes (default 3) each open the demo console on that store headless
 (Textual's test driver, 120×40) and time, from the key press or the process start to the
-moment the section shows what it read (its load workers done, their rows painted):
+moment the section shows what it read (its load workers done, their rows painted: the
+last frame Textual composed before the console went idle, not Pilot's idle polling after
+it, which adds about 90 ms and is printed as "Pilot settled"):
 the first token row; every section's first visit and a return to it; a page down in Apps
 and in Directory users; typing a filter in Apps and clearing it (esc). Each figure: the
 median over the runs against its target, and the process's CPU time for the step (all
@@ -144,7 +146,16 @@ def child(with_reconcile: bool, profile: str | None) -> None:
 
     runtime = open_demo()
     app = VppApp(runtime.ctx, demo=True, cursor_blink=False, keep_heap=True)
-    figures: dict[str, list[float]] = {}  # name: [wall, cpu]
+    figures: dict[str, list[float]] = {}  # name: [wall to the last frame, cpu, wall settled]
+    frames: list[float] = []  # when each frame was composed (Textual renders it headless too)
+    display = app._display
+
+    def timed_display(screen, renderable) -> None:  # noqa: ANN001
+        display(screen, renderable)
+        if renderable is not None:
+            frames.append(time.perf_counter())
+
+    app._display = timed_display
 
     async def settled(pilot) -> None:  # noqa: ANN001
         await app.screen.loaded()
@@ -152,9 +163,14 @@ def child(with_reconcile: bool, profile: str | None) -> None:
 
     async def step(pilot, name: str, *keys: str) -> None:  # noqa: ANN001
         wall, cpu = time.perf_counter(), time.process_time()
+        frames.clear()
         await pilot.press(*keys)
         await settled(pilot)
-        figures[name] = [time.perf_counter() - wall, time.process_time() - cpu]
+        done, spent = time.perf_counter(), time.process_time() - cpu
+        # The admin waits until the last frame the step composed (its rows painted), not
+        # for Pilot's idle detection after it (about 90 ms of polling).
+        painted = frames[-1] if frames else done
+        figures[name] = [painted - wall, spent, done - wall]
 
     async def type_filter(pilot, name: str, text: str) -> None:  # noqa: ANN001
         # The last key to the painted rows (what the admin waits for), and every key.
@@ -253,15 +269,18 @@ def main() -> None:
         wall = statistics.median(r[name][0] for r in runs)
         cpu = statistics.median(r[name][1] for r in runs)
         goal = target(name)
+        settle = ""
+        if len(runs[0][name]) > 2:
+            settle = f"  (Pilot settled {statistics.median(r[name][2] for r in runs) * 1000:.0f})"
         if goal is None:
             print(f"  {name:<66} {wall * 1000:7.0f} ms  cpu {cpu * 1000:6.0f} ms  "
-                  "(no target)")
+                  f"(no target){settle}")
             continue
         if "after the pause" in name:
             goal += TYPING_PAUSE_SECONDS  # the typing pause comes first
         verdict = "ok" if wall <= goal else "SLOW"
         print(f"  {name:<66} {wall * 1000:7.0f} ms  cpu {cpu * 1000:6.0f} ms  "
-              f"(target ≤ {goal * 1000:.0f} ms: {verdict})")
+              f"(target ≤ {goal * 1000:.0f} ms: {verdict}){settle}")
 
 
 if __name__ == "__main__":
