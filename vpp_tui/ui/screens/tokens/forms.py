@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
@@ -99,7 +99,9 @@ class EditSettingsScreen(ModalScreen[SettingsChange | None]):
 
     def compose(self) -> ComposeResult:
         v = self.view
-        with Vertical(classes="dialog wide") as box:  # wide: a URL error fits on two lines
+        # wide: a URL error fits on two lines; scrolling: on a short terminal the error,
+        # the last line, is scrolled into view rather than cut off below the border.
+        with VerticalScroll(classes="dialog wide") as box:
             box.border_title = _("Settings of {name}").format(name=v.name)
             box.border_subtitle = _("esc cancel · enter save")
             yield Label(_("Country/region store (two letters)"))
@@ -125,11 +127,16 @@ class EditSettingsScreen(ModalScreen[SettingsChange | None]):
         event.stop()
         self.action_submit()
 
+    def _refuse(self, text: str) -> None:
+        """Show why the form cannot be saved, scrolled into view."""
+        error = self.query_one("#form-error", Static)
+        error.update(text)
+        self.call_after_refresh(error.scroll_visible, animate=False)
+
     def action_submit(self) -> None:
         country = self.query_one("#edit-country", Input).value.strip().upper()
-        error = self.query_one("#form-error", Static)
         if len(country) != 2 or not country.isalpha():
-            error.update(_("Country must be a two-letter store code like US or FR."))
+            self._refuse(_("Country must be a two-letter store code like US or FR."))
             return
         url = self.query_one("#edit-notify", Input).value.strip()
         if url == (self.view.notification_url or ""):
@@ -140,7 +147,7 @@ class EditSettingsScreen(ModalScreen[SettingsChange | None]):
             try:
                 url_change = check_notification_url(url)  # the rule `token set` applies
             except ValueError as exc:
-                error.update(str(exc))
+                self._refuse(str(exc))
                 return
         self.dismiss(SettingsChange(
             country=country,
