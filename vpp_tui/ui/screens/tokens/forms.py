@@ -99,8 +99,8 @@ class EditSettingsScreen(ModalScreen[SettingsChange | None]):
 
     def compose(self) -> ComposeResult:
         v = self.view
-        # wide: a URL error fits on two lines; scrolling: on a short terminal the error,
-        # the last line, is scrolled into view rather than cut off below the border.
+        # wide: a URL error fits on two lines. On a short terminal the dialog scrolls and
+        # an error, its last line, is scrolled into view (it was cut off below the border).
         with VerticalScroll(classes="dialog wide") as box:
             box.border_title = _("Settings of {name}").format(name=v.name)
             box.border_subtitle = _("esc cancel · enter save")
@@ -131,6 +131,7 @@ class EditSettingsScreen(ModalScreen[SettingsChange | None]):
         """Show why the form cannot be saved, scrolled into view."""
         error = self.query_one("#form-error", Static)
         error.update(text)
+        # Once the refresh has given the error its height (one line or two).
         self.call_after_refresh(error.scroll_visible, animate=False)
 
     def action_submit(self) -> None:
