@@ -13,6 +13,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from vpp_tui.cli import COMMAND_MODULES, LATE_MODULES
 from vpp_tui.cli.parser import build_parser
 from vpp_tui.store.engine import open_store
@@ -22,6 +24,10 @@ NOT_FOR_TOKEN_LIST = ("textual", "alembic", "vpp_tui.simulator", "vpp_tui.ui", "
                       "vpp_tui.services.sync", "vpp_tui.services.licensing",
                       "vpp_tui.services.catalog", "vpp_tui.services.directory",
                       "vpp_tui.apple.client", "cryptography", "babel")
+# `vpp-tui status` reads through SQLAlchemy Core alone (issue 13): no model class, no ORM.
+NOT_FOR_STATUS = ("textual", "alembic", "vpp_tui.simulator", "vpp_tui.ui", "httpx",
+                  "sqlmodel", "pydantic", "sqlalchemy.orm", "vpp_tui.store.models",
+                  "vpp_tui.services.licensing", "vpp_tui.services.sync")
 # The parser is built for every command, --help and --version included: it names the
 # reconcile classes (domain/discrepancy.py) without loading the reconciliation rules.
 NOT_FOR_PARSER = ("sqlalchemy", "sqlmodel", "pydantic", "vpp_tui.services", "vpp_tui.store",
@@ -58,6 +64,19 @@ def test_token_list_loads_no_textual_alembic_simulator_or_other_service(tmp_path
     assert report["status"] == 0, done.stderr
     assert loaded(report["parser"], NOT_FOR_PARSER) == []
     assert loaded(report["command"], NOT_FOR_TOKEN_LIST) == []
+
+
+@pytest.mark.parametrize("json_flag", [[], ["--json"]], ids=["text", "json"])
+def test_status_loads_no_sqlmodel_pydantic_orm_or_models(tmp_path, json_flag) -> None:
+    url = f"sqlite:///{tmp_path / 'vpp.db'}"
+    open_store(url).close()
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, "--db", url, "--key-file", str(tmp_path / "k"),
+         "status", *json_flag],
+        capture_output=True, text=True, timeout=120, check=False)
+    report = json.loads(done.stdout.splitlines()[-1])
+    assert report["status"] == 0, done.stderr
+    assert loaded(report["command"], NOT_FOR_STATUS) == []
 
 
 def test_token_list_builds_no_pydantic_validator_of_a_table(tmp_path) -> None:
