@@ -13,7 +13,9 @@ import json
 import subprocess
 import sys
 
-from vpp_tui.cli import COMMAND_MODULES, LATE_MODULES
+import pytest
+
+from vpp_tui.cli import COMMAND_MODULES, LATE_MODULES, main
 from vpp_tui.cli.parser import build_parser
 from vpp_tui.store.engine import open_store
 
@@ -22,6 +24,10 @@ NOT_FOR_TOKEN_LIST = ("textual", "alembic", "vpp_tui.simulator", "vpp_tui.ui", "
                       "vpp_tui.services.sync", "vpp_tui.services.licensing",
                       "vpp_tui.services.catalog", "vpp_tui.services.directory",
                       "vpp_tui.apple.client", "cryptography", "babel")
+# `vpp-tui status` reads through SQLAlchemy Core alone (issue 13): no model class, no ORM.
+NOT_FOR_STATUS = ("textual", "alembic", "vpp_tui.simulator", "vpp_tui.ui", "httpx",
+                  "sqlmodel", "pydantic", "sqlalchemy.orm", "vpp_tui.store.models",
+                  "vpp_tui.services.licensing", "vpp_tui.services.sync")
 # The parser is built for every command, --help and --version included: it names the
 # reconcile classes (domain/discrepancy.py) without loading the reconciliation rules.
 NOT_FOR_PARSER = ("sqlalchemy", "sqlmodel", "pydantic", "vpp_tui.services", "vpp_tui.store",
@@ -35,10 +41,11 @@ build_parser()
 after_parser = sorted(sys.modules)
 from vpp_tui.cli import main
 status = main(sys.argv[1:])
+after_command = sorted(sys.modules)  # before the models are imported below
 from vpp_tui.store import models
 validators = sorted(n for n, c in vars(models).items()
                     if hasattr(c, "__table__") and c.__pydantic_complete__)
-print(json.dumps({"status": status, "parser": after_parser, "command": sorted(sys.modules),
+print(json.dumps({"status": status, "parser": after_parser, "command": after_command,
                   "validators": validators}))
 """
 
@@ -58,6 +65,20 @@ def test_token_list_loads_no_textual_alembic_simulator_or_other_service(tmp_path
     assert report["status"] == 0, done.stderr
     assert loaded(report["parser"], NOT_FOR_PARSER) == []
     assert loaded(report["command"], NOT_FOR_TOKEN_LIST) == []
+
+
+@pytest.mark.parametrize("json_flag", [[], ["--json"]], ids=["text", "json"])
+def test_status_loads_no_sqlmodel_pydantic_orm_or_models(tmp_path, json_flag) -> None:
+    url = f"sqlite:///{tmp_path / 'vpp.db'}"
+    open_store(url).close()
+    key = ["--db", url, "--key-file", str(tmp_path / "k")]
+    assert main([*key, "token", "list"]) == 0  # the first command claims the store (a write)
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, *key, "status", *json_flag],
+        capture_output=True, text=True, timeout=120, check=False)
+    report = json.loads(done.stdout.splitlines()[-1])
+    assert report["status"] == 0, done.stderr
+    assert loaded(report["command"], NOT_FOR_STATUS) == []
 
 
 def test_token_list_builds_no_pydantic_validator_of_a_table(tmp_path) -> None:

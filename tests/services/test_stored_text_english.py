@@ -96,3 +96,31 @@ def test_access_denial_from_a_french_console_is_audited_in_english(world) -> Non
     entry = audit.list_entries(world.ctx, limit=1)[0]
     assert entry.action == "access.denied" and entry.detail != str(refused.value)
     assert entry.detail.startswith("zoe may not"), entry.detail
+
+
+EMPTY_FILE = "the token file is empty; download it again from Apple Business or School Manager"
+
+
+def test_refused_renewal_from_a_french_console_is_audited_in_english(world) -> None:
+    """Fault: `gate.refuse` audited the refusal's message as raised, in the admin's
+    language. The store keeps English (shown translated); the admin reads French."""
+    import pytest
+
+    from tests.services.test_tokens import add
+    from vpp_tui.services import audit, tokens
+    from vpp_tui.services.errors import InvalidInput
+
+    add(world, NORTH)
+    old_annex = world.token_file("Old Annex").content  # a file past its expDate
+    _french()
+    with pytest.raises(InvalidInput) as empty:
+        tokens.renew_token(world.ctx, NORTH, b"")
+    with pytest.raises(InvalidInput) as expired:
+        tokens.renew_token(world.ctx, NORTH, old_annex)
+    newest, older = audit.list_entries(world.ctx, limit=2)
+    assert (older.action, older.result) == ("token.renew", "refused")
+    assert older.detail == EMPTY_FILE  # English in the store
+    assert str(empty.value) == _(EMPTY_FILE) != EMPTY_FILE  # French for the admin
+    assert i18n.shown(older.detail) == _(EMPTY_FILE)  # and where the entry is shown
+    assert newest.detail.startswith("this token file expired on"), newest.detail
+    assert str(expired.value) != newest.detail

@@ -133,3 +133,25 @@ async def test_activity_status_counts_the_jobs_workers_have_queued_and_running(m
         await settle(pilot)
         status = str(app.screen.query_one("#activity-status", Static).render())
         assert "jobs: 1 queued, 1 running" in status
+
+
+async def test_activity_shows_a_stored_english_refusal_in_french(make_app, ctx):
+    """Fault: Activity showed a refusal's detail as stored; the store keeps English, the
+    console shows it in the admin's language (`i18n.shown`), in the row and in full."""
+    from vpp_tui.i18n import _, set_language
+
+    empty = "the token file is empty; download it again from Apple Business or School Manager"
+    with ctx.store.session() as session:
+        audit.record(session, ctx, "token.renew", "North Campus", result="refused",
+                     detail=empty)
+    set_language("fr")  # the conftest puts English back after the test
+    french = _(empty)
+    assert french != empty
+    app = make_app()
+    async with app.run_test(size=(200, 40)) as pilot:
+        await pilot.press("7")
+        await settle(pilot)
+        assert str(app.screen.query_one(DataTable).get_row_at(0)[DETAIL]) == french
+        await pilot.press("enter")
+        await settle(pilot)
+        assert french in str(app.screen.query_one("#entry-fields", Static).render())

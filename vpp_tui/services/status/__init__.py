@@ -26,7 +26,6 @@ from vpp_tui.domain.tokens import TokenState
 from vpp_tui.i18n import _, ngettext
 from vpp_tui.services.access import authorize
 from vpp_tui.services.context import ServiceContext
-from vpp_tui.services.licensing.waitlist import waitlists
 from vpp_tui.services.status.glance import (
     Glance,
     LowItem,
@@ -34,11 +33,13 @@ from vpp_tui.services.status.glance import (
     glance,
     low_items,
 )
+from vpp_tui.services.status.waiting import WaitlistCount, waitlist_counts
 from vpp_tui.services.tokens.queries import list_tokens
 from vpp_tui.services.views import TokenView
 
 __all__ = ["Glance", "LowItem", "StatusReport", "TokenStatus", "WaitlistCount",
-           "expiry_notices", "glance", "low_items", "reconciliation_counts", "status_report"]
+           "expiry_notices", "glance", "low_items", "reconciliation_counts", "status_report",
+           "waitlist_counts"]
 
 # Token states that need an admin whatever the day (expiring soon follows the cadence).
 _BROKEN = frozenset({TokenState.EXPIRED, TokenState.INVALID, TokenState.EXTERNAL_MDM,
@@ -66,22 +67,6 @@ class TokenStatus:
                 "last_sync_at": v.last_sync_at.isoformat() if v.last_sync_at else None,
                 "last_sync_status": v.last_sync_status, "last_sync_error": v.last_sync_error,
                 "needs_attention": self.needs_attention}
-
-
-@dataclass(frozen=True)
-class WaitlistCount:
-    """How many wait for one item under one token."""
-
-    token: str
-    adam_id: str
-    pricing_param: str
-    name: str
-    waiting: int
-
-    def as_json(self) -> dict[str, Any]:
-        return {"token": self.token, "adam_id": self.adam_id,
-                "pricing_param": self.pricing_param, "name": self.name,
-                "waiting": self.waiting}
 
 
 @dataclass(frozen=True)
@@ -137,24 +122,25 @@ class StatusReport:
 
 def reconciliation_counts(ctx: ServiceContext) -> dict[str, int]:
     """Rows per reconciliation class ({class name: count}, every class present), over the
-    locations the admin may read (`services.reconcile.reconciliation_counts`)."""
-    from vpp_tui.services import reconcile
+    locations the admin may read (`services.reconcile.reconciliation_counts`'s answer, read
+    with Core: `status.reconciliation`). Raises AccessDenied without mobile_apps.read."""
+    from vpp_tui.services.status import reconciliation
 
-    return reconcile.reconciliation_counts(ctx)
+    return reconciliation.reconciliation_counts(ctx).counts
 
 
 def status_report(ctx: ServiceContext) -> StatusReport:
     """The estate for `vpp-tui status`, as the acting admin may read it. Raises
-    AccessDenied without managed_apps.read and mobile_apps.read."""
+    AccessDenied without managed_apps.read and mobile_apps.read. Read with SQLAlchemy
+    Core only (no SQLModel, no ORM: issue 13, CLI start-up)."""
+    from vpp_tui.services.status import reconciliation
+
     authorize(ctx, Permission.TOKENS_READ)
     authorize(ctx, Permission.APPS_READ)
     by_name = {n.token: n for n in expiry_notices(ctx)}
     tokens = tuple(TokenStatus(v, by_name.get(v.name)) for v in list_tokens(ctx))
-    waiting = tuple(WaitlistCount(w.token, w.adam_id, w.pricing_param, w.item, len(w.waiting))
-                    for w in waitlists(ctx) if w.waiting)
-    from vpp_tui.services import reconcile
-
-    found = reconcile.reconcile_report(ctx)
+    waiting = tuple(waitlist_counts(ctx))
+    found = reconciliation.reconciliation_counts(ctx)
     return StatusReport(checked_at=ctx.clock.now(), tokens=tokens, low=tuple(low_items(ctx)),
                         waiting=waiting, reconciliation=dict(found.counts),
-                        unreclaimable=found.unreclaimable)
+                        unreclaimable=dict(found.unreclaimable))

@@ -2,7 +2,9 @@
 licenses and tokens inside their expiry notice window.
 
 Both read only what the acting admin may read: `low_items` the apps and books in their
-scope (mobile_apps.read), `expiry_notices` the tokens (managed_apps.read).
+scope (mobile_apps.read), `expiry_notices` the tokens (managed_apps.read). Read with
+SQLAlchemy Core (`store.tables`, in `Store.reading()`): `vpp-tui status` loads neither
+SQLModel nor the ORM (issue 13).
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlmodel import col, select
+from sqlalchemy import select
 
 from vpp_tui.domain import notices
 from vpp_tui.domain.access import Permission
@@ -19,7 +21,7 @@ from vpp_tui.domain.tokens import effective_expiry
 from vpp_tui.services.access import authorize, check_action, token_scope_clause
 from vpp_tui.services.context import ServiceContext
 from vpp_tui.services.settings import get_setting, low_license_thresholds
-from vpp_tui.store import models as m
+from vpp_tui.store import tables
 
 
 @dataclass(frozen=True)
@@ -49,14 +51,15 @@ def low_items(ctx: ServiceContext) -> list[LowItem]:
     token then name. Raises AccessDenied without mobile_apps.read."""
     authorize(ctx, Permission.APPS_READ)
     default, overrides = low_license_thresholds(ctx)
-    with ctx.store.session() as session:
-        rows = session.exec(select(
-            m.Token.name, m.Asset.adam_id, m.Asset.pricing_param, m.Asset.name,
-            m.Asset.product_type, m.Asset.assigned, m.Asset.total, m.Asset.available).join(
-            m.Token, col(m.Token.id) == col(m.Asset.token_id)).where(
-            col(m.Asset.total) > 0, col(m.Asset.unlimited).is_(False),
-            token_scope_clause(ctx, col(m.Asset.token_id), Permission.APPS_READ)).order_by(
-            col(m.Token.name), col(m.Asset.name), col(m.Asset.id))).all()
+    token, asset = tables.tokens.c, tables.assets.c
+    scope = token_scope_clause(ctx, asset.token_id, Permission.APPS_READ)
+    with ctx.store.reading() as db:
+        rows = db.execute(select(
+            token.name, asset.adam_id, asset.pricing_param, asset.name, asset.product_type,
+            asset.assigned, asset.total, asset.available).join(
+            tables.tokens, token.id == asset.token_id).where(
+            asset.total > 0, asset.unlimited.is_(False), scope).order_by(
+            token.name, asset.name, asset.id)).all()
     found = []
     for token, adam_id, param, name, kind, used, total, available in rows:
         percent = overrides.get(adam_id, default)
@@ -73,9 +76,11 @@ def expiry_notices(ctx: ServiceContext) -> list[notices.ExpiryNotice]:
     authorize(ctx, Permission.TOKENS_READ)
     first_day = int(get_setting(ctx, "expiring_soon_days"))
     now = ctx.clock.now()
-    with ctx.store.session() as session:
-        rows = session.exec(select(m.Token.name, m.Token.expires_at, m.Token.apple_expires_at)
-                            .where(token_scope_clause(ctx, col(m.Token.id)))).all()
+    token = tables.tokens.c
+    scope = token_scope_clause(ctx, token.id)
+    with ctx.store.reading() as db:
+        rows = db.execute(select(token.name, token.expires_at, token.apple_expires_at)
+                          .where(scope)).all()
     found = []
     for name, expires_at, apple_expires_at in rows:
         notice = notices.expiry_notice(name, effective_expiry(expires_at, apple_expires_at),

@@ -255,7 +255,7 @@ def _stored(ctx: ServiceContext, name: str, sttoken: SToken) -> _Stored:
                          location_name=token.location_name, legacy=token.legacy,
                          org_name=token.org_name)
     if other is not None:
-        gate.refuse(ctx, "token.renew", name, RenewalRefused(_(
+        gate.refuse(ctx, "token.renew", name, lambda: RenewalRefused(_(
             "this token file is already loaded as {other}; renew {other} with it, or "
             "download the token of this token's own location").format(other=quote(other))))
     return stored
@@ -285,8 +285,8 @@ def renew_token(ctx: ServiceContext, name: str, content: str | bytes, *,
     authorize(ctx, Permission.TOKENS_UPDATE, token_id=token_id_of(ctx, name))
     try:
         sttoken = gate.decode(content)
-    except InvalidInput as exc:
-        gate.refuse(ctx, "token.renew", name, exc)
+    except InvalidInput:
+        gate.refuse(ctx, "token.renew", name, lambda: gate.decode_refusal(content))
     stored = _stored(ctx, name, sttoken)
     gate.check_expiry(ctx, sttoken, "token.renew", name, renewing=True)
     try:
@@ -337,18 +337,23 @@ def _check_renewal(ctx: ServiceContext, name: str, stored: _Stored, sttoken: STo
     """Refuse (audited) a renewal Apple's answer for the new file does not allow: another
     location or organisation (RenewalRefused), another MDM's location (TokenRefused).
     Returns this installation's mdmInfo id, None if it never claimed anything."""
-    allowed, reason = rules.renewal_allowed(
-        stored.location_id, config.uId, stored.legacy,
-        held_by=_holder_of(ctx, config.uId, stored.id),
-        current_org=stored.org_name, new_org=sttoken.org_name)
-    if not allowed:
-        gate.refuse(ctx, "token.renew", name, RenewalRefused(reason))
+    held_by = _holder_of(ctx, config.uId, stored.id)
+
+    def renewal() -> tuple[bool, str]:
+        return rules.renewal_allowed(stored.location_id, config.uId, stored.legacy,
+                                     held_by=held_by, current_org=stored.org_name,
+                                     new_org=sttoken.org_name)
+
+    if not renewal()[0]:
+        gate.refuse(ctx, "token.renew", name, lambda: RenewalRefused(renewal()[1]))
     info = config.mdmInfo
     mine = gate.known_installation_id(ctx)
-    refusal = rules.owner_refusal(info.id if info else None, info.name if info else None,
-                                  info.metadata if info else None, mine, take_control)
-    if refusal:
-        gate.refuse(ctx, "token.renew", name, TokenRefused(refusal))
+    def refusal() -> str | None:
+        return rules.owner_refusal(info.id if info else None, info.name if info else None,
+                                   info.metadata if info else None, mine, take_control)
+
+    if refusal():
+        gate.refuse(ctx, "token.renew", name, lambda: TokenRefused(refusal() or ""))
     return mine
 
 

@@ -8,6 +8,7 @@ transaction is open while Apple is asked.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, NoReturn
 
 from sqlmodel import Session
@@ -60,19 +61,39 @@ def decode(content: str | bytes) -> SToken:
     return sttoken
 
 
-def refuse(ctx: ServiceContext, action: str, target: str, error: ServiceError) -> NoReturn:
-    """Audit a refusal decided by the caller (result "refused"), then raise it."""
+def refuse(ctx: ServiceContext, action: str, target: str,
+           refusal: Callable[[], ServiceError]) -> NoReturn:
+    """Audit a refusal decided by the caller (result "refused"), then raise it.
+
+    `refusal` makes the error (its message worded with `_()`); it is called twice: in
+    English for the audit detail (the store is shared: `i18n.stored`, shown translated
+    with `i18n.shown`), and in the admin's language for the error raised."""
     with ctx.store.session() as session:
-        audit.record(session, ctx, action, target, result=REFUSED, detail=error.message)
-    raise error
+        audit.record(session, ctx, action, target, result=REFUSED,
+                     detail=stored(lambda: refusal().message))
+    raise refusal()
+
+
+def decode_refusal(content: str | bytes) -> InvalidInput:
+    """The InvalidInput `decode(content)` raises for a file it cannot read (the error to
+    give `refuse`, worded in the current language)."""
+    try:
+        decode(content)
+    except InvalidInput as exc:
+        return exc
+    raise ValueError("decode_refusal: the file decodes")
 
 
 def check_expiry(ctx: ServiceContext, sttoken: SToken, action: str, target: str, *,
                  renewing: bool) -> None:
     """Refuse (TokenFileExpired, audited) a file past its `expDate` before asking Apple."""
-    reason = rules.expired_file_refusal(sttoken.expires_at, ctx.clock.now(), renewing=renewing)
-    if reason:
-        refuse(ctx, action, target, TokenFileExpired(reason))
+    now = ctx.clock.now()
+
+    def reason() -> str | None:
+        return rules.expired_file_refusal(sttoken.expires_at, now, renewing=renewing)
+
+    if reason():
+        refuse(ctx, action, target, lambda: TokenFileExpired(reason() or ""))
 
 
 def ask_apple(ctx: ServiceContext, client: Any, action: str, target: str, *,
@@ -87,8 +108,9 @@ def ask_apple(ctx: ServiceContext, client: Any, action: str, target: str, *,
     except apple_errors.AppleError as exc:
         if not apple_errors.is_token_fault(exc):
             raise ServiceError(apple_failure_text(exc)) from exc
-        reason = rules.apple_refusal(exc.error_number, exc.message, renewing=renewing)
-        refuse(ctx, action, target, TokenRefused(reason, exc.error_number))
+        number, said = exc.error_number, exc.message
+        refuse(ctx, action, target, lambda: TokenRefused(
+            rules.apple_refusal(number, said, renewing=renewing), number))
 
 
 def known_installation_id(ctx: ServiceContext) -> str | None:

@@ -12,7 +12,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from vpp_tui.i18n import N_, _
+from vpp_tui.i18n import N_, _, shown
 from vpp_tui.services.audit import AuditRecord
 from vpp_tui.ui.commands import Command, bindings
 from vpp_tui.ui.format import when
@@ -33,7 +33,7 @@ def entry_fields(entry: AuditRecord) -> list[tuple[str, str]]:
         (_("Result"), entry.result),
         (_("Apple eventId"), entry.apple_event_id or "—"),
         (_("Apple event status"), entry.apple_event_status or "—"),
-        (_("Detail"), entry.detail or "—"),
+        (_("Detail"), shown(entry.detail) or "—"),  # stored English, shown translated
     ]
 
 

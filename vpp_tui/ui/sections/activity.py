@@ -16,7 +16,7 @@ from textual.widgets import DataTable, Input, Static
 
 from vpp_tui.domain.access import Permission
 from vpp_tui.domain.audit_filter import AuditFilter, AuditFilterError, parse_audit_filter
-from vpp_tui.i18n import N_, _
+from vpp_tui.i18n import N_, _, shown
 from vpp_tui.services import audit, jobs
 from vpp_tui.services.audit import AuditRecord
 from vpp_tui.ui.access import allowed_action
@@ -144,7 +144,7 @@ class ActivitySection(SectionScreen):
         # Plain Text, never markup: a detail quoting "[b]" shows it as typed.
         rows = [(str(e.id), (when(e.at), Text(e.actor), Text(e.action), Text(e.target),
                               Text(e.result, style="bold red" if e.result != "ok" else ""),
-                              Text(short_event_id(e.apple_event_id)), Text(e.detail or "")))
+                              Text(short_event_id(e.apple_event_id)), Text(shown(e.detail) or "")))
                 for e in message.entries]
         table = self.query_one(DataTable)
         _fit_detail(rows, self.app.size.width - sum(table_rows.widths(table, rows)[:-1]))
