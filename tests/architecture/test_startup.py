@@ -54,12 +54,14 @@ def loaded(names: list[str], prefixes: tuple[str, ...]) -> list[str]:
     return [n for n in names if any(n == p or n.startswith(p + ".") for p in prefixes)]
 
 
-def test_token_list_loads_no_textual_alembic_simulator_or_other_service(tmp_path) -> None:
+@pytest.mark.parametrize("output", ["--json", "--csv"])
+def test_token_list_loads_no_textual_alembic_simulator_or_other_service(
+        tmp_path, output: str) -> None:  # noqa: ANN001
     url = f"sqlite:///{tmp_path / 'vpp.db'}"
     open_store(url).close()  # at the current schema: nothing to migrate
     done = subprocess.run(
         [sys.executable, "-c", PROBE, "--db", url, "--key-file", str(tmp_path / "k"),
-         "token", "list", "--json"],
+         "token", "list", output],
         capture_output=True, text=True, timeout=120, check=False)
     report = json.loads(done.stdout.splitlines()[-1])
     assert report["status"] == 0, done.stderr

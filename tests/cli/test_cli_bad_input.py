@@ -185,6 +185,20 @@ def test_token_set_with_a_plain_http_notification_url_is_refused_and_nothing_cha
     assert cli.sim.location("North Campus").notification_url is None
 
 
+@pytest.mark.parametrize("url", ["http://127.0.0.1:18788/\u202eevil", "https://[::1/notify"])
+def test_notification_url_invisible_or_bad_ipv6_is_refused_and_nothing_is_sent(
+        cli: Cli, url: str) -> None:
+    """Fault (breaker3): a URL with a bidi override was sent to Apple and stored (exit 0);
+    a malformed IPv6 host gave urllib's raw "Invalid IPv6 URL"."""
+    north = next(f for f in cli.sim.token_files() if f.location_name == "North Campus")
+    assert cli.run("token", "add", cli.write("n.vpptoken", north.content), "--name", "North",
+                   "--apple-id", APPLE_ID, "--consent").code == 0
+    before = cli.dump()
+    outcome = cli.run("token", "set", "North", "--notification-url", url)
+    assert_refused(outcome, before, cli.dump(), mentions="notification URL")
+    assert cli.sim.location("North Campus").notification_url is None
+
+
 def test_token_set_with_an_empty_notification_url_clears_it(cli: Cli) -> None:
     """Fault: `--notification-url ""` was refused (exit 2): the URL could not be cleared."""
     from vpp_tui.simulator.notify import Notifier

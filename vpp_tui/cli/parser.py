@@ -149,7 +149,7 @@ def build_parser() -> Parser:
     p.add_argument("--state", action="append", metavar="STATE",
                    choices=[str(s) for s in TokenState],
                    help=_("only tokens in this state (repeatable)"))
-    p.add_argument("--json", action="store_true")
+    listing_output(p)
     p = tsub.add_parser("show", help=_("one token in full (never the secret)"))
     p.add_argument("name", metavar="NAME")
     p.add_argument("--json", action="store_true")

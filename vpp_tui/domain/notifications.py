@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from vpp_tui.domain.limits import identifier_problem
 from vpp_tui.i18n import _
 
 # What vpp-tui subscribes to (apple-api.md §2.3, §8.3); the subscription types are not used.
@@ -41,7 +42,10 @@ def check_notification_url(url: str) -> str:
 
     Apple's rules (§2.3, 9711/9712): HTTPS, a host, no query string, at most 512
     characters. Plain HTTP is accepted for a loopback host only, for trying `listen` with
-    the simulator on one machine (Apple itself refuses it with 9712)."""
+    the simulator on one machine (Apple itself refuses it with 9712). No control or
+    invisible character (DEL, C1, bidi, zero-width: `limits.identifier_problem`), which
+    screens would hide while Apple posts to the address holding it; a malformed IPv6 host
+    ("https://[::1/x") is refused with advice rather than urllib's own words."""
     text = (url or "").strip()
     if not text:
         raise ValueError(_("the notification URL is empty; give the https:// address of "
@@ -49,13 +53,23 @@ def check_notification_url(url: str) -> str:
     if len(text) > MAX_NOTIFICATION_LENGTH:
         raise ValueError(_("the notification URL is longer than {n} characters; use a "
                            "shorter address").format(n=MAX_NOTIFICATION_LENGTH))
-    parts = urlsplit(text)
-    loopback = parts.scheme == "http" and (parts.hostname or "") in LOOPBACK_HOSTS
+    problem = identifier_problem(text)
+    if problem:
+        raise ValueError(_("the notification URL {problem}; give the address without "
+                           "it").format(problem=problem))
+    try:
+        parts = urlsplit(text)
+        hostname = parts.hostname
+    except ValueError as exc:  # urllib: "Invalid IPv6 URL" (unmatched bracket)
+        raise ValueError(_("the notification URL has a malformed host (an IPv6 address "
+                           "goes between [ and ]); give e.g. "
+                           "https://[2001:db8::1]/vpp/notify")) from exc
+    loopback = parts.scheme == "http" and (hostname or "") in LOOPBACK_HOSTS
     if parts.scheme != "https" and not loopback:
         raise ValueError(_("the notification URL must start with https:// (Apple posts only "
                            "to HTTPS; http:// is accepted for a loopback host only); put "
                            "vpp-tui listen behind an HTTPS reverse proxy"))
-    if not parts.hostname:
+    if not hostname:
         raise ValueError(_("the notification URL has no host name; give e.g. "
                            "https://mdm.example.com/vpp/notify"))
     if parts.query or parts.fragment:

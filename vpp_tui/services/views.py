@@ -7,6 +7,13 @@ from datetime import datetime
 
 from vpp_tui.services.safe_text import SafeText
 
+#: `token list --csv` columns: the keys of `TokenView.as_json`, in its order (docs/cli.md)
+TOKEN_FIELDS = ("name", "state", "state_reason", "location_id", "location_name", "org_name",
+                "expires_at", "days_left", "last_sync_at", "last_sync_status",
+                "last_sync_error", "app_count", "book_count", "apple_id", "country",
+                "account_type", "auto_update", "external_mdm_name", "external_mdm_metadata",
+                "scope_tags", "advice", "needs_attention", "notification_url")
+
 
 @dataclass(frozen=True)
 class TokenView(SafeText):

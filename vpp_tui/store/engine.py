@@ -33,6 +33,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.pool import NullPool
 
 from vpp_tui.i18n import _
+from vpp_tui.store.text_match import postgres_fold_collation, register_fold
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -106,6 +107,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.close()
+    register_fold(dbapi_connection)  # filters: Unicode case on SQLite (store.text_match)
 
 
 def alembic_config() -> Config:
@@ -302,6 +304,11 @@ def open_store(url: str | None = None, *, migrate: bool = True) -> Store:
         event.listen(engine, "connect", _sqlite_pragmas)
     elif backend == "postgresql":
         engine = create_engine(url, pool_pre_ping=True)
+
+        def _fold_collation(dbapi_connection, _record) -> None:  # noqa: ANN001
+            engine.dialect.vpp_fold_collation = postgres_fold_collation(dbapi_connection)
+
+        event.listen(engine, "first_connect", _fold_collation)
     else:
         raise StoreUrlRefused(f"unsupported store {backend!r}; use SQLite or PostgreSQL")
     if migrate:

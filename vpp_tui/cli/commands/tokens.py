@@ -5,7 +5,7 @@ from __future__ import annotations
 from argparse import Namespace
 
 from vpp_tui.cli.commands.common import guarded, read_file
-from vpp_tui.cli.output import EXIT_OK, BadInput, exit_status, print_json, table
+from vpp_tui.cli.output import EXIT_OK, BadInput, exit_status, print_csv, print_json, table
 from vpp_tui.domain import labels, outcomes
 from vpp_tui.domain.limits import MAX_TOKEN_FILE_BYTES
 from vpp_tui.domain.text import cells, pad_cells, quote
@@ -13,7 +13,7 @@ from vpp_tui.i18n import _, ngettext
 from vpp_tui.i18n.format import date_text, datetime_text, number_text
 from vpp_tui.services import leases, tokens
 from vpp_tui.services.access import Permission, token_id_of, visible_token_ids
-from vpp_tui.services.views import DeletePreview
+from vpp_tui.services.views import TOKEN_FIELDS, DeletePreview
 
 
 def _when(value) -> str:  # noqa: ANN001
@@ -55,6 +55,8 @@ def _dispatch(args: Namespace, ctx) -> int:  # noqa: ANN001
             views = [v for v in views if str(v.state) in args.state]
         if args.json:
             print_json([v.as_json() for v in views])
+        elif args.csv:
+            print_csv([v.as_json() for v in views], TOKEN_FIELDS)
         else:
             _print_tokens(views)
         return EXIT_OK
