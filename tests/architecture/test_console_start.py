@@ -64,8 +64,10 @@ print(json.dumps(seen))
 """
 # Nothing the first token row does not need: no other section, no dialog of the Tokens
 # section (nor the expiry chart's plotting library), no secret decrypted, no sync, no
-# Apple client or simulator, and none of the header's notices or the access snapshot.
+# Apple client or simulator, none of the header's notices or the access snapshot, and no
+# ORM: the Tokens table reads with SQLAlchemy Core (`Store.reading()`), as `token list`.
 NOT_BEFORE_FIRST_ROW = (
+    "sqlmodel", "pydantic", "sqlalchemy.orm", "vpp_tui.store.models", "alembic",
     *(f"vpp_tui.ui.sections.{s}" for s in OTHER_SECTIONS), "vpp_tui.ui.screens.tokens",
     "vpp_tui.ui.screens.help", "vpp_tui.ui.widgets.charts", "plotext", "textual_plotext",
     "cryptography", "vpp_tui.services.sync", "vpp_tui.services.status",
