@@ -31,7 +31,7 @@ def test_the_console_imports_only_the_tokens_section_at_start() -> None:
 # opens VppApp on the store; "command" starts it as `vpp-tui --db URL --key-file KEY` does
 # (cli.main: the parser, the runtime, the admin's saved language), headless.
 FIRST_ROW_PROBE = """
-import asyncio, json, sys
+import asyncio, gc, json, sys
 from vpp_tui.ui.app import VppApp
 from vpp_tui.ui.sections.tokens import rows
 
@@ -47,6 +47,7 @@ def recording(table, views, now):
         seen["app_loads"] = sorted(w.group for w in app.workers
                                    if w.group in ("access", "glance"))
         seen["loaded"] = [app.access is not None, app.glance is not None]
+        seen["collector"] = gc.isenabled()
 
 def headless(app):
     async def run():
@@ -63,6 +64,7 @@ if how == "command":
 
     VppApp.run = headless
     assert main(["--db", url, "--key-file", key, "--as", actor]) == 0
+    seen["collector after"] = gc.isenabled()
 else:
     from vpp_tui.services.context import ServiceContext
     from vpp_tui.store.engine import open_store
@@ -112,6 +114,7 @@ def test_the_console_paints_its_first_token_row_before_anything_else_loads(
     assert _loaded_too_early(seen) == []
     assert seen["app_loads"] == []
     assert seen["loaded"] == [False, False]
+    assert seen["collector"] is True  # only the console command pauses it (ui.heap)
 
 
 def test_the_console_command_loads_no_orm_before_the_first_token_row(
@@ -121,3 +124,12 @@ def test_the_console_command_loads_no_orm_before_the_first_token_row(
     seen = _first_row(sqlite_store, tmp_path, "command")
     assert _loaded_too_early(seen) == []
     assert seen["app_loads"] == []
+
+
+def test_the_console_command_pauses_the_collector_until_its_first_rows(
+        sqlite_store, tmp_path) -> None:
+    """Start-up makes objects, not garbage (ui.heap.paused_for_start): no collection runs
+    over the imports and the first screen; it runs again once the first rows are shown,
+    and after the console (a console the command did not start leaves it be: above)."""
+    seen = _first_row(sqlite_store, tmp_path, "command")
+    assert [seen["collector"], seen["collector after"]] == [False, True]
