@@ -16,6 +16,7 @@ does: the console's first token row imports neither SQLModel nor the ORM (issue 
 
 from __future__ import annotations
 
+from collections import namedtuple
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -59,6 +60,9 @@ _COLUMNS = (_TOKEN.id, _TOKEN.name, _TOKEN.location_id, _TOKEN.location_name, _T
             _TOKEN.apple_id, _TOKEN.country, _TOKEN.expires_at, _TOKEN.apple_expires_at,
             _TOKEN.apple_error, _TOKEN.external_mdm_name, _TOKEN.external_mdm_metadata,
             _TOKEN.last_sync_status, _TOKEN.last_sync_error)
+# A row of those columns as a plain named tuple: the rule reads ten fields of each of
+# 3,000 rows, and a named tuple's fields read faster than a SQLAlchemy Row's.
+_BriefRow = namedtuple("_BriefRow", [c.name for c in _COLUMNS])
 
 
 def token_briefs(ctx: ServiceContext) -> list[TokenBrief]:
@@ -69,7 +73,8 @@ def token_briefs(ctx: ServiceContext) -> list[TokenBrief]:
     authorize(ctx, Permission.TOKENS_READ)
     with ctx.store.reading() as db:
         grants = grants_of(db, ctx.actor)  # read once: the scope and the names shown
-        rows = db.execute(select(*_COLUMNS).where(reach_clause(grants, _TOKEN.id))).all()
+        rows = [_BriefRow._make(r) for r in db.execute(
+            select(*_COLUMNS).where(reach_clause(grants, _TOKEN.id)))]
         env = judging(ctx, db, grants=grants)
         counts = asset_counts(db)
         briefs = []
