@@ -117,19 +117,14 @@ def test_the_console_paints_its_first_token_row_before_anything_else_loads(
     assert seen["collector"] is True  # only the console command pauses it (ui.heap)
 
 
-def test_the_console_command_loads_no_orm_before_the_first_token_row(
+def test_the_console_command_loads_no_orm_and_pauses_the_collector_until_its_first_rows(
         sqlite_store, tmp_path) -> None:
     """The console as the command starts it: the admin's saved language is read with Core
-    (it imported the whole ORM: SQLModel, pydantic and every model)."""
+    (it imported the whole ORM: SQLModel, pydantic and every model). Start-up makes
+    objects, not garbage (ui.heap.paused_for_start): no collection runs over the imports
+    and the first screen; it runs again once the first rows are shown, and after the
+    console (a console the command did not start leaves it be: above)."""
     seen = _first_row(sqlite_store, tmp_path, "command")
     assert _loaded_too_early(seen) == []
     assert seen["app_loads"] == []
-
-
-def test_the_console_command_pauses_the_collector_until_its_first_rows(
-        sqlite_store, tmp_path) -> None:
-    """Start-up makes objects, not garbage (ui.heap.paused_for_start): no collection runs
-    over the imports and the first screen; it runs again once the first rows are shown,
-    and after the console (a console the command did not start leaves it be: above)."""
-    seen = _first_row(sqlite_store, tmp_path, "command")
     assert [seen["collector"], seen["collector after"]] == [False, True]
