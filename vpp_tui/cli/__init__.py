@@ -61,6 +61,8 @@ COMMAND_MODULES = {
 }
 # Commands that own the terminal (Textual, a server's log); every other one prints plain text.
 TERMINAL_COMMANDS = (None, "demo", "serve", "simulator")
+# Commands that open the console in this process (`vpp-tui`, `vpp-tui demo`).
+CONSOLE_COMMANDS = (None, "demo")
 
 
 def _late_commands(module_name: str | None = None) -> dict[str, Callable[[Any], int]]:
@@ -118,14 +120,6 @@ def lang_option(argv: Sequence[str]) -> str | None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from vpp_tui.cli.output import (
-        EXIT_INTERRUPTED,
-        BadInput,
-        CommandFailed,
-        OutputFailed,
-        terminal_guard,
-    )
-
     argv = list(argv) if argv is not None else sys.argv[1:]
     chosen = lang_option(argv)
     source = "--lang"
@@ -153,6 +147,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     if undecodable:
         error(undecodable)
         return EXIT_USAGE
+    if args.command in CONSOLE_COMMANDS:
+        # The console's start makes objects, not garbage: no collection until it mounts.
+        from vpp_tui.ui.heap import paused_for_start
+
+        with paused_for_start():
+            return _run(args)
+    return _run(args)
+
+
+def _run(args: Any) -> int:
+    """Run the parsed command; its errors become `error:` lines and exit codes."""
+    from vpp_tui.cli.output import (
+        EXIT_INTERRUPTED,
+        BadInput,
+        CommandFailed,
+        OutputFailed,
+        terminal_guard,
+    )
+
     # After parsing: --help and --version need none of these (nor SQLAlchemy).
     from vpp_tui.services.access import AccessDenied
     from vpp_tui.store.engine import StoreError, StoreUrlRefused

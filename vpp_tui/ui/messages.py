@@ -13,10 +13,12 @@ Two families:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from textual.message import Message
 
-from vpp_tui.services.audit import AuditRecord
+if TYPE_CHECKING:  # the ORM's audit read is not imported before the first token row
+    from vpp_tui.services.audit import AuditRecord
 
 
 @dataclass

@@ -9,22 +9,26 @@ ORM objects), the rule judges each row once, and the triage order, the filter an
 counts are worked out on those light rows (`TokenBrief`); the expensive part of a row (the
 token file's masked secret, asset counts, scope tags, advice) is read by `token_views`
 for the page the table shows.
+
+Both read with SQLAlchemy Core (`store.tables`, in `Store.reading()`), as `list_tokens`
+does: the console's first token row imports neither SQLModel nor the ORM (issue 13).
 """
 
 from __future__ import annotations
 
+from collections import namedtuple
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel import col, select
+from sqlalchemy import select
 
 from vpp_tui.domain import tokens as rules
-from vpp_tui.services.access import Permission, authorize, token_scope_clause
+from vpp_tui.services.access import Permission, authorize, grants_of, reach_clause
 from vpp_tui.services.context import ServiceContext
 from vpp_tui.services.safe_text import SafeText
 from vpp_tui.services.tokens.queries import asset_counts, judge, judging, read_views
 from vpp_tui.services.views import TokenView
-from vpp_tui.store import models as m
+from vpp_tui.store import tables
 
 
 @dataclass(frozen=True)
@@ -51,11 +55,14 @@ class TokenBrief(SafeText):
     book_count: int
 
 
-_COLUMNS = (m.Token.id, m.Token.name, m.Token.location_id, m.Token.location_name,
-            m.Token.org_name, m.Token.apple_id, m.Token.country, m.Token.expires_at,
-            m.Token.apple_expires_at, m.Token.apple_error, m.Token.external_mdm_name,
-            m.Token.external_mdm_metadata, m.Token.last_sync_status,
-            m.Token.last_sync_error)
+_TOKEN = tables.tokens.c
+_COLUMNS = (_TOKEN.id, _TOKEN.name, _TOKEN.location_id, _TOKEN.location_name, _TOKEN.org_name,
+            _TOKEN.apple_id, _TOKEN.country, _TOKEN.expires_at, _TOKEN.apple_expires_at,
+            _TOKEN.apple_error, _TOKEN.external_mdm_name, _TOKEN.external_mdm_metadata,
+            _TOKEN.last_sync_status, _TOKEN.last_sync_error)
+# A row of those columns as a plain named tuple: the rule reads ten fields of each of
+# 3,000 rows, and a named tuple's fields read faster than a SQLAlchemy Row's.
+_BriefRow = namedtuple("_BriefRow", [c.name for c in _COLUMNS])
 
 
 def token_briefs(ctx: ServiceContext) -> list[TokenBrief]:
@@ -64,11 +71,12 @@ def token_briefs(ctx: ServiceContext) -> list[TokenBrief]:
     location, the catalog counts) whatever the number of tokens. Raises AccessDenied
     without tokens.read."""
     authorize(ctx, Permission.TOKENS_READ)
-    scope = token_scope_clause(ctx, col(m.Token.id))
-    with ctx.store.session() as session:
-        rows = session.exec(select(*_COLUMNS).where(scope)).all()
-        env = judging(ctx, session)
-        counts = asset_counts(session)
+    with ctx.store.reading() as db:
+        grants = grants_of(db, ctx.actor)  # read once: the scope and the names shown
+        rows = [_BriefRow._make(r) for r in db.execute(
+            select(*_COLUMNS).where(reach_clause(grants, _TOKEN.id)))]
+        env = judging(ctx, db, grants=grants)
+        counts = asset_counts(db)
         briefs = []
         for t in rows:
             expires_at, _status, health = judge(t, env)
@@ -92,9 +100,9 @@ def token_views(ctx: ServiceContext, ids: list[int], *,
     authorize(ctx, Permission.TOKENS_READ)
     if not ids:
         return []
-    scope = token_scope_clause(ctx, col(m.Token.id))
-    with ctx.store.session() as session:
-        found = list(session.exec(select(m.Token).where(scope).where(
-            col(m.Token.id).in_(ids))).all())
-        views = {v.id: v for v in read_views(ctx, session, found, hints=hints)}
+    with ctx.store.reading() as db:
+        grants = grants_of(db, ctx.actor)
+        found = db.execute(select(*tables.tokens.columns).where(
+            reach_clause(grants, _TOKEN.id), _TOKEN.id.in_(ids))).all()
+        views = {v.id: v for v in read_views(ctx, db, found, hints=hints, grants=grants)}
     return [views[i] for i in ids if i in views]

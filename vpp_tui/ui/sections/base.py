@@ -18,6 +18,7 @@ from vpp_tui.services.access.snapshot import AccessSnapshot
 from vpp_tui.services.context import ServiceContext
 from vpp_tui.ui.commands import Command, Section, sections
 from vpp_tui.ui.errors import ReportsWorkerErrors
+from vpp_tui.ui.heap import resume_collector
 from vpp_tui.ui.messages import (
     AccessChanged,
     CatalogChanged,
@@ -179,6 +180,7 @@ class SectionScreen(ReportsWorkerErrors, Screen[None]):
         """Read what the app shares if nobody has yet: the acting admin's access
         (`VppApp.load_access`) and the header's notices (`VppApp.load_glance`, read once:
         a section opened later shows them from its header's first paint)."""
+        resume_collector()  # the console's start is over (ui.heap.paused_for_start)
         self._app_loads_due = False
         app = self.app
         if app.access is None and not self._app_loading("access"):  # type: ignore[attr-defined]
