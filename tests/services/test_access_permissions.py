@@ -128,6 +128,8 @@ OPERATIONS: dict[str, Op] = {
                                            lambda c, w: catalog_queries.list_assignments(c)),
     "prompts.prompts_for": Op(P.APPS_READ, lambda c, w: prompts.prompts_for(
         c, ownership="corporate", license="user")),
+    "prompts.prompts_table": Op(P.APPS_READ, lambda c, w: prompts.prompts_table(
+        c, [dict(ownership="corporate", license="user")])),
     "prompts.prompts_for_device": Op(P.APPS_READ, lambda c, w: prompts.prompts_for_device(
         c, SERIAL, ITEM)),
     "licensing.plan_assign": Op(P.APPS_ASSIGN, lambda c, w: licensing.plan_assign(

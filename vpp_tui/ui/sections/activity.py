@@ -129,11 +129,9 @@ class ActivitySection(SectionScreen):
     def _load(self, seq: int, offset: int, where: AuditFilter | None) -> None:
         if not self.after_typing():
             return
-        total = audit.count_entries(self.ctx, where=where)
-        offset = min(offset, max(0, (total - 1) // PAGE_SIZE * PAGE_SIZE))
-        entries = audit.list_entries(self.ctx, offset=offset, limit=PAGE_SIZE, where=where)
+        page = audit.page_of_entries(self.ctx, offset=offset, limit=PAGE_SIZE, where=where)
         self._jobs_line = jobs_status(self.ctx)
-        self.post_message(AuditPageLoaded(entries, offset, total, seq))
+        self.post_message(AuditPageLoaded(page.entries, page.offset, page.total, seq))
 
     @on(AuditPageLoaded)
     def show_page(self, message: AuditPageLoaded) -> None:
