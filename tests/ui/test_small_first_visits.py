@@ -86,3 +86,17 @@ async def test_a_first_visit_to_activity_read_the_admins_grants_six_times(demo_a
             await settle(pilot)
         assert app.screen.query_one("#activity-table").row_count > 0
         assert counts["activity"] <= 13, counts  # 22 before (6 of them the jobs line)
+
+
+def test_a_first_visit_to_access_imported_its_forms_and_reviews():
+    # Fault: Access imported its forms (Textual's SelectionList), the reviews and the
+    # confirm dialog to show three tables; they are imported when a change is asked for.
+    assert _imported_by("vpp_tui.ui.sections.access.section", (
+        "vpp_tui.ui.sections.access.forms", "textual.widgets._selection_list",
+        "vpp_tui.services.access.review", "vpp_tui.ui.screens.confirm")) == []
+
+
+def test_a_first_visit_to_settings_imported_its_form():
+    # Fault: Settings imported its edit form and the preview service to list settings.
+    assert _imported_by("vpp_tui.ui.sections.settings", (
+        "vpp_tui.ui.screens.setting_form", "vpp_tui.services.settings.preview")) == []

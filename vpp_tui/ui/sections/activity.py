@@ -24,7 +24,6 @@ from vpp_tui.ui.commands import Command, bindings
 from vpp_tui.ui.exporting import export_command, start_export
 from vpp_tui.ui.format import rows_range, when
 from vpp_tui.ui.messages import AuditChanged, AuditPageLoaded
-from vpp_tui.ui.screens.audit_entry import AuditEntryScreen
 from vpp_tui.ui.sections.base import SectionScreen
 from vpp_tui.ui.widgets import table as table_rows
 from vpp_tui.ui.widgets.inputs import TextField
@@ -180,6 +179,8 @@ class ActivitySection(SectionScreen):
     def action_details(self) -> None:
         entry = self.selected
         if entry is not None:
+            from vpp_tui.ui.screens.audit_entry import AuditEntryScreen  # when first opened
+
             self.app.push_screen(AuditEntryScreen(entry))
 
     def action_filter(self) -> None:
