@@ -177,6 +177,8 @@ OPERATIONS: dict[str, Op] = {
     "keys.rotate_key": Op(P.SETTINGS_UPDATE, lambda c, w: keys.rotate_key(c)),
     "access.admin.list_roles": Op(P.ROLES_READ, lambda c, w: admin.list_roles(c)),
     "access.admin.get_role": Op(P.ROLES_READ, lambda c, w: admin.get_role(c, "Help desk")),
+    "access.admin.access_overview": Op(P.ROLES_READ,
+                                       lambda c, w: admin.access_overview(c)),
     "access.admin.list_admins": Op(P.ROLES_READ, lambda c, w: admin.list_admins(c)),
     "access.admin.list_scope_tags": Op(P.ROLES_READ, lambda c, w: admin.list_scope_tags(c)),
     "access.admin.create_role": Op(P.ROLES_MANAGE, lambda c, w: admin.create_role(

@@ -100,3 +100,23 @@ def test_a_first_visit_to_settings_imported_its_form():
     # Fault: Settings imported its edit form and the preview service to list settings.
     assert _imported_by("vpp_tui.ui.sections.settings", (
         "vpp_tui.ui.screens.setting_form", "vpp_tui.services.settings.preview")) == []
+
+
+async def test_a_first_visit_to_access_authorized_each_of_its_three_tables(demo_app,
+                                                                          monkeypatch):
+    # Fault: roles, admins and scope tags were three service calls: three authorizations
+    # and three sessions for one first visit. One call reads all three.
+    from vpp_tui.services.access import admin
+
+    checks: list[object] = []
+    real = admin.authorize
+    monkeypatch.setattr(admin, "authorize",
+                        lambda *a, **k: (checks.append(a[1]), real(*a, **k))[1])
+    app = demo_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("8")
+        await settle(pilot)
+        assert app.screen.query_one("#access-roles").row_count > 0
+        assert app.screen.query_one("#access-admins").row_count > 0
+        assert len(checks) == 1

@@ -150,8 +150,8 @@ class AccessSection(SectionScreen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="access-load")
     def _load(self) -> None:
         try:
-            loaded = AccessLoaded(admin.list_roles(self.ctx), admin.list_admins(self.ctx),
-                                  admin.list_scope_tags(self.ctx))
+            seen = admin.access_overview(self.ctx)  # authorized once, one session
+            loaded = AccessLoaded(seen.roles, seen.admins, seen.tags)
         except ServiceError as exc:
             loaded = AccessLoaded([], [], [], refused=str(exc))
         self.post_message(loaded)
