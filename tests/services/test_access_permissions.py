@@ -165,6 +165,7 @@ OPERATIONS: dict[str, Op] = {
         directory.import_directory(c, json.dumps(demo_directory())))),
     "audit.list_entries": Op(P.AUDIT_READ, lambda c, w: audit.list_entries(c)),
     "audit.count_entries": Op(P.AUDIT_READ, lambda c, w: audit.count_entries(c)),
+    "audit.page_of_entries": Op(P.AUDIT_READ, lambda c, w: audit.page_of_entries(c)),
     "audit.export_entries": Op(P.AUDIT_EXPORT, lambda c, w: audit.export_entries(c)),
     "settings.get_settings": Op(P.SETTINGS_READ, lambda c, w: settings.get_settings(c)),
     "settings.list_settings": Op(P.SETTINGS_READ, lambda c, w: settings.list_settings(c)),
