@@ -132,6 +132,8 @@ OPERATIONS: dict[str, Op] = {
                                            lambda c, w: catalog_queries.list_assignments(c)),
     "prompts.prompts_for": Op(P.APPS_READ, lambda c, w: prompts.prompts_for(
         c, ownership="corporate", license="user")),
+    "prompts.prompts_table": Op(P.APPS_READ, lambda c, w: prompts.prompts_table(
+        c, [dict(ownership="corporate", license="user")])),
     "prompts.prompts_for_device": Op(P.APPS_READ, lambda c, w: prompts.prompts_for_device(
         c, SERIAL, ITEM)),
     "licensing.plan_assign": Op(P.APPS_ASSIGN, lambda c, w: licensing.plan_assign(
@@ -167,6 +169,7 @@ OPERATIONS: dict[str, Op] = {
         directory.import_directory(c, json.dumps(demo_directory())))),
     "audit.list_entries": Op(P.AUDIT_READ, lambda c, w: audit.list_entries(c)),
     "audit.count_entries": Op(P.AUDIT_READ, lambda c, w: audit.count_entries(c)),
+    "audit.page_of_entries": Op(P.AUDIT_READ, lambda c, w: audit.page_of_entries(c)),
     "audit.export_entries": Op(P.AUDIT_EXPORT, lambda c, w: audit.export_entries(c)),
     "settings.get_settings": Op(P.SETTINGS_READ, lambda c, w: settings.get_settings(c)),
     "settings.list_settings": Op(P.SETTINGS_READ, lambda c, w: settings.list_settings(c)),
@@ -179,6 +182,8 @@ OPERATIONS: dict[str, Op] = {
     "keys.rotate_key": Op(P.SETTINGS_UPDATE, lambda c, w: keys.rotate_key(c)),
     "access.admin.list_roles": Op(P.ROLES_READ, lambda c, w: admin.list_roles(c)),
     "access.admin.get_role": Op(P.ROLES_READ, lambda c, w: admin.get_role(c, "Help desk")),
+    "access.admin.access_overview": Op(P.ROLES_READ,
+                                       lambda c, w: admin.access_overview(c)),
     "access.admin.list_admins": Op(P.ROLES_READ, lambda c, w: admin.list_admins(c)),
     "access.admin.list_scope_tags": Op(P.ROLES_READ, lambda c, w: admin.list_scope_tags(c)),
     "access.admin.create_role": Op(P.ROLES_MANAGE, lambda c, w: admin.create_role(

@@ -80,6 +80,9 @@ def test_out_of_scope_audit_entries_are_absent(split) -> None:
     assert SOUTH in seen_by_dan and NORTH not in seen_by_dan
     assert not any("(North Campus)" in t for t in seen_by_dan)
     assert audit.count_entries(dan) == len(audit.list_entries(dan, limit=10_000))
+    page = audit.page_of_entries(dan, limit=10_000)  # the console's read: the same scope
+    assert (page.total, page.entries) == (audit.count_entries(dan),
+                                          audit.list_entries(dan, limit=10_000))
     assert audit.count_entries(dan) < audit.count_entries(world.ctx)
 
 

@@ -4,20 +4,27 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import and_, or_
+from sqlalchemy import func as core_func
+from sqlalchemy import select as core_select
 from sqlmodel import Session, col, func, select
 
+from vpp_tui.domain.access import Grant
 from vpp_tui.domain.audit_filter import AuditFilter
 from vpp_tui.services.access import (
     Permission,
     audit_token_id,
     authorize,
+    grants_of,
+    reach_clause,
     token_scope_clause,
 )
 from vpp_tui.services.context import ServiceContext
 from vpp_tui.services.safe_text import SafeText
 from vpp_tui.store import limits
+from vpp_tui.store import tables as t
 from vpp_tui.store.models import AuditEntry
 from vpp_tui.store.text_match import contains_text
 
@@ -87,33 +94,52 @@ def _to_record(row: AuditEntry) -> AuditRecord:
     )
 
 
-def _visible(ctx: ServiceContext):  # noqa: ANN202
+def _visible(ctx: ServiceContext, entry: Any = None,
+             grants: list[Grant] | None = None):  # noqa: ANN202
     """Entries about no token, or about a token the admin reads (as a token or through its
-    apps); an entry about a deleted token only for admins who reach every token."""
-    token = col(AuditEntry.token_id)
-    return or_(token.is_(None), token_scope_clause(ctx, token, Permission.TOKENS_READ),
-               token_scope_clause(ctx, token, Permission.APPS_READ))
+    apps); an entry about a deleted token only for admins who reach every token. `entry`:
+    the columns (the ORM model's, or `store.tables`' for a Core read); `grants`: the
+    admin's, when already read."""
+    token = col(AuditEntry.token_id) if entry is None else entry.token_id
+    if grants is None:
+        return or_(token.is_(None), token_scope_clause(ctx, token, Permission.TOKENS_READ),
+                   token_scope_clause(ctx, token, Permission.APPS_READ))
+    return or_(token.is_(None), reach_clause(grants, token, Permission.TOKENS_READ),
+               reach_clause(grants, token, Permission.APPS_READ))
 
 
-def _matching(ctx: ServiceContext, where: AuditFilter | None):  # noqa: ANN202
+def _matching(ctx: ServiceContext, where: AuditFilter | None, entry: Any = None,
+              grants: list[Grant] | None = None):  # noqa: ANN202
     """The entries `ctx` reads (`_visible`) that `where` asks for: its free text in
     actor, action, target, detail or Apple eventId, admin in the actor, action, target
     and result each in their own column (all literal, any case: `store.text_match`),
-    `since` ≤ at < `until`. Every visible entry without a filter."""
+    `since` ≤ at < `until`. Every visible entry without a filter. `entry`, `grants`: as
+    `_visible`."""
     where = where or AuditFilter()
-    entry = AuditEntry
-    clauses = [_visible(ctx), contains_text(
-        where.text, col(entry.actor), col(entry.action), col(entry.target),
-        col(entry.detail), col(entry.apple_event_id)),
-        contains_text(where.admin, col(entry.actor)),
-        contains_text(where.action, col(entry.action)),
-        contains_text(where.target, col(entry.target)),
-        contains_text(where.result, col(entry.result))]
+    c = entry if entry is not None else _OrmColumns
+    clauses = [_visible(ctx, entry, grants), contains_text(
+        where.text, c.actor, c.action, c.target, c.detail, c.apple_event_id),
+        contains_text(where.admin, c.actor),
+        contains_text(where.action, c.action),
+        contains_text(where.target, c.target),
+        contains_text(where.result, c.result)]
     if where.since is not None:
-        clauses.append(col(entry.at) >= where.since)
+        clauses.append(c.at >= where.since)
     if where.until is not None:
-        clauses.append(col(entry.at) < where.until)
-    return and_(*(c for c in clauses if c is not None))
+        clauses.append(c.at < where.until)
+    return and_(*(clause for clause in clauses if clause is not None))
+
+
+class _OrmColumns:
+    """The ORM model's columns under the names `store.tables` gives them (`_matching`)."""
+
+    actor = col(AuditEntry.actor)
+    action = col(AuditEntry.action)
+    target = col(AuditEntry.target)
+    detail = col(AuditEntry.detail)
+    apple_event_id = col(AuditEntry.apple_event_id)
+    result = col(AuditEntry.result)
+    at = col(AuditEntry.at)
 
 
 def _filter(text: str | None, where: AuditFilter | None) -> AuditFilter | None:
@@ -164,3 +190,32 @@ def count_entries(ctx: ServiceContext, *, text: str | None = None,
     with ctx.store.session() as session:
         return session.exec(select(func.count()).select_from(AuditEntry).where(
             _matching(ctx, _filter(text, where)))).one()
+
+
+@dataclass(frozen=True)
+class AuditPage:
+    """One page of `list_entries`: its entries, the offset they start at (clamped to the
+    last page) and how many entries the filter keeps in all (`count_entries`)."""
+
+    entries: list[AuditRecord]
+    offset: int
+    total: int
+
+
+def page_of_entries(ctx: ServiceContext, *, offset: int = 0, limit: int = 100,
+                    where: AuditFilter | None = None) -> AuditPage:
+    """`count_entries` and the page of `list_entries` at `offset` (moved back to the last
+    page when the log shrank below it), in one read: authorized once, the admin's grants
+    read once, on SQLAlchemy Core (issue 13: the console's Activity read them six times,
+    its first visit at 20k entries). Raises AccessDenied without `audit.read`."""
+    authorize(ctx, Permission.AUDIT_READ)
+    entry = t.audit_entries.c
+    with ctx.store.reading() as db:
+        matching = _matching(ctx, where, entry, grants_of(db, ctx.actor))
+        total = int(db.execute(core_select(core_func.count()).select_from(
+            t.audit_entries).where(matching)).scalar_one())
+        offset = min(offset, max(0, (total - 1) // limit * limit))
+        rows = db.execute(core_select(*(getattr(entry, name) for name in AUDIT_FIELDS))
+                          .where(matching).order_by(entry.id.desc())
+                          .offset(offset).limit(limit)).all()
+    return AuditPage([AuditRecord(*row) for row in rows], offset, total)

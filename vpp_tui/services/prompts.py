@@ -6,6 +6,7 @@ attributes from the directory, and the license type of the assignment that reach
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,7 +16,6 @@ from vpp_tui.domain.prompts import PromptResult, end_user_prompts, explain_devic
 from vpp_tui.domain.text import quote
 from vpp_tui.i18n import _
 from vpp_tui.services.access import Permission, authorize
-from vpp_tui.services.catalog import resolve_item
 from vpp_tui.services.context import ServiceContext
 from vpp_tui.services.errors import InvalidInput, NotFound
 from vpp_tui.store import models as m
@@ -39,7 +39,27 @@ class DevicePrompts:
 def prompts_for(ctx: ServiceContext, *, ownership: str, supervised: bool = False,
                 kiosk: bool = False, user_enrollment: bool = False,
                 license: str) -> PromptResult:  # noqa: A002 - the CLI's own word
+    """What an end user is asked on a device of this kind (`domain.prompts.end_user_prompts`,
+    design.md "End-user prompts"). Raises AccessDenied without `apps.read`, InvalidInput
+    for an ownership or license type that does not exist or a supervised personal device."""
     authorize(ctx, Permission.APPS_READ)
+    return _answer(ownership=ownership, supervised=supervised, kiosk=kiosk,
+                   user_enrollment=user_enrollment, license=license)
+
+
+def prompts_table(ctx: ServiceContext,
+                  cases: Sequence[Mapping[str, Any]]) -> list[PromptResult]:
+    """`prompts_for` for each of `cases` (its keyword arguments), in order, authorized
+    once: the console's scenario table and its chooser's answer in one call (nine
+    authorizations, nine store reads on the UI thread, made its first visit slow; issue
+    13). Raises AccessDenied without `apps.read`, InvalidInput as `prompts_for`."""
+    authorize(ctx, Permission.APPS_READ)
+    return [_answer(**case) for case in cases]
+
+
+def _answer(*, ownership: str, supervised: bool = False, kiosk: bool = False,
+            user_enrollment: bool = False,
+            license: str) -> PromptResult:  # noqa: A002 - the CLI's own word
     if ownership not in ("corporate", "personal"):
         raise InvalidInput(_("ownership must be corporate or personal"))
     if license not in ("user", "device"):
@@ -67,6 +87,8 @@ def _deciding_assignment(session: Any, asset_id: int, device: m.DirectoryDevice
 
 def prompts_for_device(ctx: ServiceContext, serial: str, item: str,
                        token: str | None = None) -> DevicePrompts:
+    from vpp_tui.services.catalog import resolve_item
+
     authorize(ctx, Permission.APPS_READ)
     view = resolve_item(ctx, item, token)
     with ctx.store.session() as session:

@@ -8,6 +8,11 @@ from vpp_tui.i18n import _, ngettext
 from vpp_tui.i18n.format import date_text, datetime_text
 
 
+def yes_no(value: bool | None) -> str:
+    """"yes", "no", or "—" for no answer (None), in the current language."""
+    return "—" if value is None else (_("yes") if value else _("no"))
+
+
 def when(at: datetime) -> str:
     """Local date and time, as the current language writes them (i18n.format)."""
     return datetime_text(at.astimezone())

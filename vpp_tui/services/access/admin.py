@@ -120,9 +120,13 @@ def list_roles(ctx: ServiceContext) -> list[RoleView]:
     """Every role, built-in first. Raises AccessDenied without `roles.read`."""
     authorize(ctx, Permission.ROLES_READ)
     with ctx.store.session() as session:
-        roles = session.exec(select(m.Role).order_by(col(m.Role.built_in).desc(),
-                                                      m.Role.name)).all()
-        return [_role_view(session, r) for r in roles]
+        return _roles(session)
+
+
+def _roles(session: Session) -> list[RoleView]:
+    roles = session.exec(select(m.Role).order_by(col(m.Role.built_in).desc(),
+                                                  m.Role.name)).all()
+    return [_role_view(session, r) for r in roles]
 
 
 def get_role(ctx: ServiceContext, name: str) -> RoleView:
@@ -254,20 +258,24 @@ def list_admins(ctx: ServiceContext) -> list[AdminView]:
     Raises AccessDenied without `roles.read`."""
     authorize(ctx, Permission.ROLES_READ)
     with ctx.store.session() as session:
-        owner = session.get(m.StoreOwner, 1)
-        admins = session.exec(select(m.AdminGrant.admin).distinct().order_by(
-            m.AdminGrant.admin)).all()
-        views = []
-        for admin in admins:
-            grants = grants_of(session, admin)
-            perms = {p for g in grants for p in g.permissions}
-            views.append(AdminView(
-                admin, owner is not None and owner.admin == admin,
-                tuple(GrantView(admin, g.role, g.all_scopes,
-                                () if g.all_scopes else tuple(sorted(g.scope_tags)))
-                      for g in sorted(grants, key=lambda g: g.role)),
-                tuple(p.value for p in Permission if p in perms)))
-        return views
+        return _admins(session)
+
+
+def _admins(session: Session) -> list[AdminView]:
+    owner = session.get(m.StoreOwner, 1)
+    admins = session.exec(select(m.AdminGrant.admin).distinct().order_by(
+        m.AdminGrant.admin)).all()
+    views = []
+    for admin in admins:
+        grants = grants_of(session, admin)
+        perms = {p for g in grants for p in g.permissions}
+        views.append(AdminView(
+            admin, owner is not None and owner.admin == admin,
+            tuple(GrantView(admin, g.role, g.all_scopes,
+                            () if g.all_scopes else tuple(sorted(g.scope_tags)))
+                  for g in sorted(grants, key=lambda g: g.role)),
+            tuple(p.value for p in Permission if p in perms)))
+    return views
 
 
 def list_scope_tags(ctx: ServiceContext) -> list[ScopeTagView]:
@@ -275,18 +283,41 @@ def list_scope_tags(ctx: ServiceContext) -> list[ScopeTagView]:
     Raises AccessDenied without `roles.read`."""
     authorize(ctx, Permission.ROLES_READ)
     with ctx.store.session() as session:
-        untagged = session.exec(select(func.count()).select_from(m.Token).where(
-            col(m.Token.id).not_in(select(m.TokenScopeTag.token_id)))).one()
-        views = []
-        for tag in session.exec(select(m.ScopeTag).order_by(m.ScopeTag.name)).all():
-            tokens = session.exec(select(func.count()).select_from(m.TokenScopeTag).where(
-                m.TokenScopeTag.scope_tag_id == tag.id)).one()
-            if tag.name.lower() == DEFAULT_SCOPE:
-                tokens += untagged
-            grants = session.exec(select(func.count()).select_from(m.GrantScopeTag).where(
-                m.GrantScopeTag.scope_tag_id == tag.id)).one()
-            views.append(ScopeTagView(tag.name, tag.description, int(tokens), int(grants)))
-        return views
+        return _scope_tags(session)
+
+
+def _scope_tags(session: Session) -> list[ScopeTagView]:
+    untagged = session.exec(select(func.count()).select_from(m.Token).where(
+        col(m.Token.id).not_in(select(m.TokenScopeTag.token_id)))).one()
+    views = []
+    for tag in session.exec(select(m.ScopeTag).order_by(m.ScopeTag.name)).all():
+        tokens = session.exec(select(func.count()).select_from(m.TokenScopeTag).where(
+            m.TokenScopeTag.scope_tag_id == tag.id)).one()
+        if tag.name.lower() == DEFAULT_SCOPE:
+            tokens += untagged
+        grants = session.exec(select(func.count()).select_from(m.GrantScopeTag).where(
+            m.GrantScopeTag.scope_tag_id == tag.id)).one()
+        views.append(ScopeTagView(tag.name, tag.description, int(tokens), int(grants)))
+    return views
+
+
+@dataclass(frozen=True)
+class AccessOverview:
+    """What the console's Access section shows: `list_roles`, `list_admins` and
+    `list_scope_tags` together."""
+
+    roles: list[RoleView]
+    admins: list[AdminView]
+    tags: list[ScopeTagView]
+
+
+def access_overview(ctx: ServiceContext) -> AccessOverview:
+    """Roles, admins and scope tags as the three listings give them, authorized once and
+    read in one session (the console's Access section; issue 13: three authorizations and
+    three sessions for its first visit). Raises AccessDenied without `roles.read`."""
+    authorize(ctx, Permission.ROLES_READ)
+    with ctx.store.session() as session:
+        return AccessOverview(_roles(session), _admins(session), _scope_tags(session))
 
 
 def create_scope_tag(ctx: ServiceContext, name: str, description: str = "") -> ScopeTagView:

@@ -41,10 +41,6 @@ REVIEW_COMMANDS = (
 SHOWN_MEMBERS = 1000  # the list is for reading; a 100k-member group stays responsive
 
 
-def yes_no(value: bool | None) -> str:
-    return "—" if value is None else (_("yes") if value else _("no"))
-
-
 def prompt_words(p) -> str:  # noqa: ANN001 - a domain PromptResult
     if p.invite_to_vpp is None:
         return _("no answer (see the warning)")

@@ -24,7 +24,6 @@ from vpp_tui.ui.commands import Command, bindings
 from vpp_tui.ui.exporting import export_command, start_export
 from vpp_tui.ui.format import rows_range, when
 from vpp_tui.ui.messages import AuditChanged, AuditPageLoaded
-from vpp_tui.ui.screens.audit_entry import AuditEntryScreen
 from vpp_tui.ui.sections.base import SectionScreen
 from vpp_tui.ui.widgets import table as table_rows
 from vpp_tui.ui.widgets.inputs import TextField
@@ -129,11 +128,9 @@ class ActivitySection(SectionScreen):
     def _load(self, seq: int, offset: int, where: AuditFilter | None) -> None:
         if not self.after_typing():
             return
-        total = audit.count_entries(self.ctx, where=where)
-        offset = min(offset, max(0, (total - 1) // PAGE_SIZE * PAGE_SIZE))
-        entries = audit.list_entries(self.ctx, offset=offset, limit=PAGE_SIZE, where=where)
+        page = audit.page_of_entries(self.ctx, offset=offset, limit=PAGE_SIZE, where=where)
         self._jobs_line = jobs_status(self.ctx)
-        self.post_message(AuditPageLoaded(entries, offset, total, seq))
+        self.post_message(AuditPageLoaded(page.entries, page.offset, page.total, seq))
 
     @on(AuditPageLoaded)
     def show_page(self, message: AuditPageLoaded) -> None:
@@ -182,6 +179,8 @@ class ActivitySection(SectionScreen):
     def action_details(self) -> None:
         entry = self.selected
         if entry is not None:
+            from vpp_tui.ui.screens.audit_entry import AuditEntryScreen  # when first opened
+
             self.app.push_screen(AuditEntryScreen(entry))
 
     def action_filter(self) -> None:

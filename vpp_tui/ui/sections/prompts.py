@@ -12,13 +12,14 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Checkbox, DataTable, Input, Label, RadioSet, Static
 
+from vpp_tui.domain.prompts import PromptResult
 from vpp_tui.domain.text import pad_cells
 from vpp_tui.i18n import N_, _
 from vpp_tui.services import prompts
 from vpp_tui.services.errors import ServiceError
 from vpp_tui.ui.commands import Command, bindings
+from vpp_tui.ui.format import yes_no
 from vpp_tui.ui.messages import DirectoryChanged, LedgerChanged
-from vpp_tui.ui.screens.license_review import yes_no
 from vpp_tui.ui.sections.base import SectionScreen
 from vpp_tui.ui.widgets.choice import Choice
 from vpp_tui.ui.widgets.choices import SpaceCheckbox
@@ -129,12 +130,20 @@ class PromptsSection(SectionScreen):
         table = self.query_one(DataTable)
         table.add_columns("#", _("Scenario"), _("Invite to VPP"), _("Install prompt"),
                           _("Apple ID prompt"))
-        for number, label, args in scenarios():
-            result = prompts.prompts_for(self.ctx, **args)
+        # The table and the chooser's answer in one call, authorized once (issue 13: one
+        # authorization per row read the store nine times before the first paint).
+        cases = scenarios()
+        try:
+            *rows, answer = prompts.prompts_table(
+                self.ctx, [args for _n, _l, args in cases] + [self.chosen()])
+        except ServiceError as exc:
+            self._show_answer(None, exc)
+            return
+        for (number, label, _args), result in zip(cases, rows, strict=True):
             table.add_row(str(number), label, _yn(result.invite_to_vpp),
                           _yn(result.app_install_prompt), _yn(result.apple_id_prompt),
                           key=str(number))
-        self.show_answer()
+        self._show_answer(answer)
 
     # The chooser ----------------------------------------------------------------
 
@@ -150,11 +159,16 @@ class PromptsSection(SectionScreen):
     @on(Checkbox.Changed)
     @on(RadioSet.Changed)
     def show_answer(self) -> None:
-        args = self.chosen()
         try:
-            result = prompts.prompts_for(self.ctx, **args)
+            self._show_answer(prompts.prompts_for(self.ctx, **self.chosen()))
         except ServiceError as exc:
-            self.query_one("#prompts-answer", Static).update(Text(str(exc), style="yellow"))
+            self._show_answer(None, exc)
+
+    def _show_answer(self, result: PromptResult | None,
+                     refused: ServiceError | None = None) -> None:
+        if result is None:
+            self.query_one("#prompts-answer", Static).update(Text(str(refused),
+                                                                  style="yellow"))
             return
         self.result = result
         self.query_one("#prompts-answer", Static).update(answer_text(result))

@@ -17,11 +17,9 @@ from vpp_tui.domain.settings import spec_of
 from vpp_tui.i18n import N_, _, current_language, set_language
 from vpp_tui.services import settings
 from vpp_tui.services.access import check_action
-from vpp_tui.services.settings import preferences
 from vpp_tui.ui.commands import Command, bindings
 from vpp_tui.ui.format import when
 from vpp_tui.ui.messages import SettingsChanged
-from vpp_tui.ui.screens.setting_form import SettingForm
 from vpp_tui.ui.sections.base import SectionScreen
 from vpp_tui.ui.widgets import table as table_rows
 from vpp_tui.ui.widgets.header import SectionBar
@@ -118,6 +116,8 @@ class SettingsSection(SectionScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="language")
     def save_language(self, code: str) -> None:
+        from vpp_tui.services.settings import preferences
+
         preferences.set_language(self.ctx, code)
         self.app.call_from_thread(self._language_saved, code)
 
@@ -152,6 +152,9 @@ class SettingsSection(SectionScreen):
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         view = self.views.get(str(key))
         if view is not None:
+            # Imported when first opened: a first visit only reads (issue 13).
+            from vpp_tui.ui.screens.setting_form import SettingForm
+
             self.app.push_screen(SettingForm(view), self._saved)
 
     def _saved(self, change: settings.SettingChange | None) -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.markup import escape
 from rich.text import Text
@@ -24,25 +24,22 @@ from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
 from vpp_tui.domain.access import describe_permissions, parse_permissions
 from vpp_tui.i18n import N_, _
-from vpp_tui.services.access import admin, review
+from vpp_tui.services.access import admin
 from vpp_tui.services.access.admin import AdminView, RoleView, ScopeTagView
 from vpp_tui.services.errors import ServiceError
 from vpp_tui.ui.access import ACCESS_ACTIONS, allowed_action
 from vpp_tui.ui.commands import Command, bindings
 from vpp_tui.ui.messages import AccessChanged, TokensChanged
-from vpp_tui.ui.screens.confirm import ConfirmScreen
-from vpp_tui.ui.sections.access.forms import (
-    GrantChoice,
-    GrantForm,
-    RoleChoice,
-    RoleForm,
-    TagChoice,
-    TagForm,
-)
 from vpp_tui.ui.sections.base import SectionScreen
 from vpp_tui.ui.widgets import table as table_rows
 from vpp_tui.ui.widgets.row_table import RowTable
 from vpp_tui.ui.widgets.table import row_under_cursor
+
+# The forms (Textual's SelectionList), the reviews and the confirm dialog are imported when
+# a change is first asked for: a first visit only reads (issue 13).
+if TYPE_CHECKING:
+    from vpp_tui.services.access import review
+    from vpp_tui.ui.sections.access.forms import GrantChoice, RoleChoice, TagChoice
 
 ACCESS_COMMANDS = (
     Command("access.new_role", "n", "new_role", N_("new role"),
@@ -153,8 +150,8 @@ class AccessSection(SectionScreen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="access-load")
     def _load(self) -> None:
         try:
-            loaded = AccessLoaded(admin.list_roles(self.ctx), admin.list_admins(self.ctx),
-                                  admin.list_scope_tags(self.ctx))
+            seen = admin.access_overview(self.ctx)  # authorized once, one session
+            loaded = AccessLoaded(seen.roles, seen.admins, seen.tags)
         except ServiceError as exc:
             loaded = AccessLoaded([], [], [], refused=str(exc))
         self.post_message(loaded)
@@ -256,6 +253,8 @@ class AccessSection(SectionScreen):
     def change(self, plan: Callable[[], review.AccessReview], save: Callable[[], object],
                done: str) -> None:
         """Review what `save` will do (`plan`), then on y save it; `done` is the toast."""
+        from vpp_tui.ui.screens.confirm import ConfirmScreen
+
         self._say("")
 
         def reviewed(r: review.AccessReview) -> None:
@@ -272,6 +271,9 @@ class AccessSection(SectionScreen):
         self.app.store_changed("access")  # type: ignore[attr-defined]
 
     def action_new_role(self) -> None:
+        from vpp_tui.services.access import review
+        from vpp_tui.ui.sections.access.forms import RoleForm
+
         def chosen(c: RoleChoice | None) -> None:
             if c is not None:
                 self.change(
@@ -283,6 +285,9 @@ class AccessSection(SectionScreen):
         self.app.push_screen(RoleForm(), chosen)
 
     def action_grant(self) -> None:
+        from vpp_tui.services.access import review
+        from vpp_tui.ui.sections.access.forms import GrantForm
+
         row = self.selected("admins") if self.tab == "admins" else None
 
         def chosen(c: GrantChoice | None) -> None:
@@ -299,6 +304,8 @@ class AccessSection(SectionScreen):
                                        row.admin if row is not None else ""), chosen)
 
     def action_revoke_grant(self) -> None:
+        from vpp_tui.services.access import review
+
         row = self.selected("admins")
         if row is None:
             return
@@ -308,6 +315,9 @@ class AccessSection(SectionScreen):
                                                                role=row.role))
 
     def action_new_tag(self) -> None:
+        from vpp_tui.services.access import review
+        from vpp_tui.ui.sections.access.forms import TagForm
+
         def chosen(c: TagChoice | None) -> None:
             if c is not None:
                 self.change(
@@ -318,6 +328,8 @@ class AccessSection(SectionScreen):
         self.app.push_screen(TagForm(), chosen)
 
     def action_delete(self) -> None:
+        from vpp_tui.services.access import review
+
         tab = self.tab
         row = self.selected(tab)
         if row is None:
