@@ -138,7 +138,7 @@ def build() -> None:
     print(f"built {CACHE} in {time.perf_counter() - began:.1f} s", file=sys.stderr)
 
 
-def child(with_reconcile: bool, profile: str | None) -> None:
+def child(with_reconcile: bool, profile: str | None, only: str | None = None) -> None:
     import asyncio
     import cProfile
 
@@ -164,8 +164,13 @@ def child(with_reconcile: bool, profile: str | None) -> None:
     async def step(pilot, name: str, *keys: str) -> None:  # noqa: ANN001
         wall, cpu = time.perf_counter(), time.process_time()
         frames.clear()
+        narrow = profiler if only and only in name else None
+        if narrow:
+            narrow.enable()
         await pilot.press(*keys)
         await settled(pilot)
+        if narrow:
+            narrow.disable()
         done, spent = time.perf_counter(), time.process_time() - cpu
         # The admin waits until the last frame the step composed (its rows painted), not
         # for Pilot's idle detection after it (about 90 ms of polling).
@@ -213,11 +218,12 @@ def child(with_reconcile: bool, profile: str | None) -> None:
             app.stop_jobs()
 
     profiler = cProfile.Profile() if profile else None
-    if profiler:
+    if profiler and not only:
         profiler.enable()
     asyncio.run(run())
-    if profiler:
+    if profiler and not only:
         profiler.disable()
+    if profiler:
         profiler.dump_stats(profile)
     runtime.close()
     print(json.dumps(figures))
@@ -237,11 +243,13 @@ def main() -> None:
                         help="visit Reconcile too (its report reads every license row)")
     parser.add_argument("--profile", metavar="FILE",
                         help="one run, the UI thread under cProfile, stats to FILE")
+    parser.add_argument("--profile-steps", metavar="TEXT",
+                        help="with --profile: profile only the steps whose name holds TEXT")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--build", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        child(args.with_reconcile, args.profile)
+        child(args.with_reconcile, args.profile, args.profile_steps)
         return
     if args.build:
         build()
@@ -257,6 +265,8 @@ def main() -> None:
     extra = ["--with-reconcile"] if args.with_reconcile else []
     if args.profile:
         extra += ["--profile", args.profile]
+        if args.profile_steps:
+            extra += ["--profile-steps", args.profile_steps]
     for _ in range(1 if args.profile else args.runs):
         done = subprocess.run([sys.executable, __file__, "--child", *extra], env=env,
                               check=True, capture_output=True, text=True)
