@@ -126,3 +126,23 @@ async def test_the_apps_count_wrapped_inside_a_phrase_at_80_columns(demo_app):
         await settle(pilot)
         shown = str(app.screen.query_one("#catalog-count", Label).render())
         assert shown == "Apps · rows 1–31 of 31 · sorted by name"
+
+
+async def test_each_line_of_a_page_walked_every_ancestor_for_its_styles(demo_app, monkeypatch):
+    # Fault: DataTable works out its own Rich style and its row and header styles for
+    # every line it draws, each by walking every ancestor's styles (a third of a page).
+    from textual.dom import DOMNode
+
+    walked = []
+    real = DOMNode.rich_style
+    app = demo_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2")
+        await settle(pilot)
+        table = app.screen.query_one(DataTable)
+        monkeypatch.setattr(DOMNode, "rich_style", property(
+            lambda node: (walked.append(node), real.fget(node))[1]))
+        await pilot.press("o")  # another sort: every row drawn again
+        await settle(pilot)
+        assert table.row_count > 20
+        assert len(walked) < 20
