@@ -164,12 +164,13 @@ def child(with_reconcile: bool, profile: str | None, only: str | None = None) ->
     async def step(pilot, name: str, *keys: str) -> None:  # noqa: ANN001
         wall, cpu = time.perf_counter(), time.process_time()
         frames.clear()
-        if only == name:
-            profiler.enable()
+        narrow = profiler if only and only in name else None
+        if narrow:
+            narrow.enable()
         await pilot.press(*keys)
         await settled(pilot)
-        if only == name:
-            profiler.disable()
+        if narrow:
+            narrow.disable()
         done, spent = time.perf_counter(), time.process_time() - cpu
         # The admin waits until the last frame the step composed (its rows painted), not
         # for Pilot's idle detection after it (about 90 ms of polling).
@@ -220,9 +221,9 @@ def child(with_reconcile: bool, profile: str | None, only: str | None = None) ->
     if profiler and not only:
         profiler.enable()
     asyncio.run(run())
+    if profiler and not only:
+        profiler.disable()
     if profiler:
-        if not only:
-            profiler.disable()
         profiler.dump_stats(profile)
     runtime.close()
     print(json.dumps(figures))
@@ -242,14 +243,13 @@ def main() -> None:
                         help="visit Reconcile too (its report reads every license row)")
     parser.add_argument("--profile", metavar="FILE",
                         help="one run, the UI thread under cProfile, stats to FILE")
-    parser.add_argument("--profile-step", metavar="NAME",
-                        help="with --profile: only the step NAME, e.g. 'switch to prompts "
-                             "(first)'")
+    parser.add_argument("--profile-steps", metavar="TEXT",
+                        help="with --profile: profile only the steps whose name holds TEXT")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--build", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        child(args.with_reconcile, args.profile, args.profile_step)
+        child(args.with_reconcile, args.profile, args.profile_steps)
         return
     if args.build:
         build()
@@ -265,8 +265,8 @@ def main() -> None:
     extra = ["--with-reconcile"] if args.with_reconcile else []
     if args.profile:
         extra += ["--profile", args.profile]
-        if args.profile_step:
-            extra += ["--profile-step", args.profile_step]
+        if args.profile_steps:
+            extra += ["--profile-steps", args.profile_steps]
     for _ in range(1 if args.profile else args.runs):
         done = subprocess.run([sys.executable, __file__, "--child", *extra], env=env,
                               check=True, capture_output=True, text=True)

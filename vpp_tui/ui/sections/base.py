@@ -9,6 +9,7 @@ import time
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, on
+from textual._context import NoActiveAppError
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Static
@@ -67,7 +68,27 @@ class SectionScreen(ReportsWorkerErrors, Screen[None]):
     _app_loads_due = False  # the app's loads start after the next refresh
 
     def __init__(self) -> None:
-        super().__init__(id=f"section-{self.MODE}", classes="section")
+        super().__init__(id=f"section-{self.MODE}",
+                         classes=" ".join(("section", *self._breakpoints())))
+
+    def _breakpoints(self) -> tuple[str, ...]:
+        """The app's breakpoint classes for its present size ("-wide", "-tall"…), given
+        before the screen mounts: Textual sets them on the screen's first resize, and a
+        class changed then restyled every widget just styled (issue 13: a tenth of a
+        section's first visit). Textual's own rule (`Screen._get_breakpoint_classes`)."""
+        try:
+            app = self.app
+        except NoActiveAppError:
+            return ()
+        found = []
+        for mine, theirs, size in (
+                (self.HORIZONTAL_BREAKPOINTS, app.HORIZONTAL_BREAKPOINTS, app.size.width),
+                (self.VERTICAL_BREAKPOINTS, app.VERTICAL_BREAKPOINTS, app.size.height)):
+            for edge, name in sorted((theirs if mine is None else mine) or [], reverse=True):
+                if size >= edge:
+                    found.append(name)
+                    break
+        return tuple(found)
 
     @property
     def ctx(self) -> ServiceContext:

@@ -18,6 +18,7 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual.cache import LRUCache
+from textual.css.styles import RenderStyles
 from textual.renderables.styled import Styled
 
 from vpp_tui.ui.widgets.row_table import RowTable
@@ -26,6 +27,18 @@ from vpp_tui.ui.widgets.row_table import RowTable
 KEPT_CELLS = 4096
 
 Lines = list[list[Segment]]
+
+
+class _KeptStyles(RenderStyles):
+    """A component's styles whose Rich style is worked out once (see `PagedTable`)."""
+
+    kept: Style | None = None
+
+    @property
+    def rich_style(self) -> Style:
+        if self.kept is None:
+            self.kept = super().rich_style
+        return self.kept
 
 
 class PagedTable(RowTable):
@@ -39,6 +52,45 @@ class PagedTable(RowTable):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self._by_content: LRUCache[tuple[object, ...], Lines] = LRUCache(KEPT_CELLS)
         self.drawn = 0
+        self._styles_kept: dict[tuple[object, ...], object] = {}
+        self.styles_worked_out = 0
+
+    # DataTable works out its own Rich style and a component's (header, odd and even
+    # rows) for every line it draws, each by walking every ancestor's styles: a third of
+    # drawing a page (issue 13). They change only when the table is restyled (its
+    # `notify_style_update`), its pseudo-classes change, the CSS is reloaded (theme) or
+    # the screen's classes change; until then they are kept.
+
+    def _styles_key(self, name: str) -> tuple[object, ...]:
+        return (name, self._pseudo_class_state, self.app._css_update_count,  # noqa: SLF001
+                frozenset(self.screen.classes))
+
+    def get_component_styles(self, *names: str) -> RenderStyles:
+        if len(names) != 1 or not self.is_mounted:
+            return super().get_component_styles(*names)
+        key = self._styles_key(names[0])
+        kept = self._styles_kept.get(key)
+        if kept is None:
+            self.styles_worked_out += 1
+            kept = super().get_component_styles(*names)
+            kept.__class__ = _KeptStyles
+            self._styles_kept[key] = kept
+        return kept  # type: ignore[return-value]
+
+    @property
+    def rich_style(self) -> Style:
+        if not self.is_mounted:
+            return super().rich_style
+        key = self._styles_key("")
+        kept = self._styles_kept.get(key)
+        if kept is None:
+            self.styles_worked_out += 1
+            kept = self._styles_kept[key] = super().rich_style
+        return kept  # type: ignore[return-value]
+
+    def notify_style_update(self) -> None:
+        self._styles_kept.clear()
+        super().notify_style_update()
 
     def _render_cell(self, row_index: int, column_index: int, base_style: Style,
                      width: int, cursor: bool = False, hover: bool = False) -> Lines:

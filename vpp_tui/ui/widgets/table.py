@@ -14,11 +14,13 @@ width skips its own measuring of new rows (`fill`).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import zip_longest
 from typing import TypeVar
 
 from rich.text import Text
 from textual.widgets import DataTable
-from textual.widgets._data_table import default_cell_formatter
+from textual.widgets._data_table import DuplicateKey, RowKey, default_cell_formatter
+from textual.widgets._data_table import Row as TableRow
 
 Row = tuple[str, Sequence[object]]  # (key, cells)
 
@@ -29,6 +31,10 @@ T = TypeVar("T")
 def as_cell(value: object) -> object:
     """`value` as a one-line DataTable cell shows it: a string parsed as markup (and cut at
     its first line), a number as its text, a Rich renderable as it is."""
+    if type(value) is str and "[" not in value and ":" not in value and "\n" not in value:
+        # Nothing to parse (no markup tag, no :emoji:, one line): what markup parsing
+        # returns for it, without its look-ups (a third of preparing a page, issue 13).
+        return Text(value, end="", no_wrap=True)
     return default_cell_formatter(value, wrap=False, height=1)
 
 
@@ -56,22 +62,50 @@ def fill(table: DataTable, rows: Sequence[Row], *, cap: int = 60) -> None:
     _fill(table, _prepared(rows), cap)
 
 
-def _fill(table: DataTable, rows: list[Row], cap: int) -> None:
+def _fill(table: DataTable, rows: list[Row], cap: int,
+          measured: list[int] | None = None) -> None:
     keys = [key for key, _cells in rows]
     current = [str(r.value) for r in table.rows]
     selected = (current[table.cursor_row]
                 if current and 0 <= table.cursor_row < len(current) else None)
     table.clear()
-    for column, width in zip(table.columns.values(), widths(table, rows, cap), strict=True):
+    for column, width in zip(table.columns.values(), measured or widths(table, rows, cap),
+                             strict=True):
         column.auto_width = False
         column.width = width
-    for key, cells in rows:
-        table.add_row(*cells, key=key)
-    # Every width is fixed above: what the table would measure of the new rows on its next
-    # idle (each cell rendered to find its width) decides nothing. Its size is still set.
-    table._new_rows.clear()  # noqa: SLF001
+    add_rows(table, rows)
     if selected in keys:
         table.move_cursor(row=keys.index(selected), animate=False)
+
+
+def add_rows(table: DataTable, rows: Sequence[Row]) -> None:
+    """Append one-line rows of prepared cells (`as_cell`) to a table whose every column
+    width is fixed: what `DataTable.add_row` does for each row (raises `DuplicateKey` as it
+    does), with its per-row bookkeeping (cursor, update count, idle check) done once.
+
+    Every width is fixed: what the table would measure of the new rows on its next idle
+    (each cell rendered to find its width) decides nothing, so the rows are not queued for
+    it (`_new_rows`); the table's size is still recomputed."""
+    if not rows:
+        return
+    ordered = [column.key for column in table.ordered_columns]
+    locations, data, shown = table._row_locations, table._data, table.rows  # noqa: SLF001
+    start = table.row_count
+    for index, (key, cells) in enumerate(rows, start):
+        row_key = RowKey(key)
+        if row_key in locations:
+            raise DuplicateKey(f"The row key {row_key!r} already exists.")
+        if len(cells) > len(ordered):
+            raise ValueError("More values provided than there are columns.")
+        locations[row_key] = index
+        data[row_key] = dict(zip_longest(ordered, cells))
+        shown[row_key] = TableRow(row_key, 1, None, False)
+    table._require_update_dimensions = True  # noqa: SLF001
+    table.cursor_coordinate = table.cursor_coordinate
+    if start == 0 and ordered and table.show_cursor and table.cursor_type != "none":
+        table._highlight_cursor()  # noqa: SLF001 - a row to highlight now, as add_row does
+    table._update_count += 1  # noqa: SLF001
+    table.check_idle()
 
 
 def _same(shown: object, value: object) -> bool:
@@ -87,10 +121,10 @@ def update(table: DataTable, rows: Sequence[Row], column_keys: Sequence[str],
     only changed cells repaint and the selection stays; otherwise `fill`."""
     prepared = _prepared(rows)
     current = [str(r.value) for r in table.rows]
-    fits = all(w <= c.width for w, c in zip(widths(table, prepared, cap),
-                                            table.columns.values(), strict=True))
+    measured = widths(table, prepared, cap)
+    fits = all(w <= c.width for w, c in zip(measured, table.columns.values(), strict=True))
     if current != [key for key, _cells in prepared] or not fits:
-        _fill(table, prepared, cap)
+        _fill(table, prepared, cap, measured)
         return
     for key, cells in prepared:
         for column, value in zip(column_keys, cells, strict=True):

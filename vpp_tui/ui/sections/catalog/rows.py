@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.text import Text
 
 from vpp_tui.domain.labels import edition_label
@@ -81,3 +82,17 @@ def facts(view: AssetView) -> str:
         parts.append(_("⚠ missing from the token's country store: metadata kept from "
                        "before"))
     return " · ".join(parts)
+
+
+def phrase_lines(text: str, width: int, joint: str = " · ") -> str:
+    """`text` (phrases joined by `joint`) broken into lines of at most `width` cells
+    between its phrases, never inside one: a line that goes on starts with "· ". A phrase
+    wider than `width` stays whole on its own line (the label folds it)."""
+    phrases = text.split(joint)
+    lines = [phrases[0]]
+    for phrase in phrases[1:]:
+        if cell_len(lines[-1] + joint + phrase) <= width:
+            lines[-1] += joint + phrase
+        else:
+            lines.append(joint.lstrip() + phrase)
+    return "\n".join(lines)

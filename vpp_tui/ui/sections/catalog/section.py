@@ -6,9 +6,10 @@ device licensing, nothing to revoke) come from the rows and the commands.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
-from textual import on, work
+from rich.cells import cell_len
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Input, Label, Static
@@ -16,15 +17,11 @@ from textual.widgets import DataTable, Input, Label, Static
 from vpp_tui.i18n import N_, _
 from vpp_tui.services import catalog, licensing
 from vpp_tui.services.catalog import AssetView
-from vpp_tui.services.catalog.queries import list_groups
-from vpp_tui.services.usage import usage_history
 from vpp_tui.ui.access import CATALOG_ACTIONS, allowed_action
 from vpp_tui.ui.commands import Command
 from vpp_tui.ui.exporting import export_command, start_export
 from vpp_tui.ui.format import rows_range
 from vpp_tui.ui.messages import CatalogChanged, LedgerChanged, TokensChanged
-from vpp_tui.ui.screens.asset_details import AssetDetailsScreen
-from vpp_tui.ui.screens.assign_form import AssignChoice, AssignForm
 from vpp_tui.ui.sections.base import SectionScreen
 from vpp_tui.ui.sections.catalog import rows as catalog_rows
 from vpp_tui.ui.sections.catalog.messages import PageLoaded
@@ -36,7 +33,13 @@ from vpp_tui.ui.widgets.job_bar import JobBar
 from vpp_tui.ui.widgets.paged_table import PagedTable
 from vpp_tui.ui.widgets.table import row_under_cursor
 
+if TYPE_CHECKING:
+    from vpp_tui.ui.screens.assign_form import AssignChoice, AssignForm
+
 SORTS = ("name", "availability", "used", "token")
+
+#: the fewest rows a page holds, whatever the terminal's height
+MIN_PAGE = 50
 
 
 def sort_label(sort: str) -> str:
@@ -76,6 +79,7 @@ def catalog_commands(prefix: str, *, books: bool) -> tuple[Command, ...]:
 class CatalogSection(RunsJobs, LicenseFlow, SectionScreen):
     BOOKS: ClassVar[bool] = False
     FOLLOWS = (CatalogChanged, LedgerChanged, TokensChanged)
+    #: the most rows a page holds; a page is about a screen's worth (`page_size`)
     PAGE_SIZE: ClassVar[int] = 200
     AUTO_FOCUS = "DataTable"
     DEFAULT_CSS = """
@@ -97,6 +101,7 @@ class CatalogSection(RunsJobs, LicenseFlow, SectionScreen):
         self.row_total = 0
         self._seq = 0
         self._switches_shown = ""
+        self._count_text = self._count_shown = ""
         # The unfiltered first page as last shown, by sort: esc shows it again without a
         # query; forgotten when the store changes (`reload`).
         self._first_page: tuple[str, PageLoaded] | None = None
@@ -122,6 +127,13 @@ class CatalogSection(RunsJobs, LicenseFlow, SectionScreen):
 
     # Loading ----------------------------------------------------------------
 
+    @property
+    def page_size(self) -> int:
+        """Rows per page: a screen's height (at least MIN_PAGE, at most PAGE_SIZE). Every
+        row of a page is prepared, measured and added to the table, but only a screen's
+        worth shows: 200 rows a page made a page change over 20k apps slow (issue 13)."""
+        return min(self.PAGE_SIZE, max(MIN_PAGE, self.app.size.height))
+
     def reload(self) -> None:
         self._first_page = None
         self.load_tokens()
@@ -132,25 +144,26 @@ class CatalogSection(RunsJobs, LicenseFlow, SectionScreen):
         `known_total`: the count already read for them (a page change), not read again."""
         self._seq += 1
         self._asked = (self.filter_text, self.sort, self.token)  # what the last load reads
-        self._load(self._seq, offset, self.filter_text, self.sort, self.token, known_total)
+        self._load(self._seq, offset, self.filter_text, self.sort, self.token, known_total,
+                   self.page_size)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="catalog-load")
     def _load(self, seq: int, offset: int, text: str, sort: str, token: str | None,
-              known_total: int | None = None) -> None:
+              known_total: int | None = None, size: int = 200) -> None:
         if not self.after_typing():
             return
         page = catalog.list_assets(self.ctx, books=self.BOOKS, token=token, text=text or None,
-                                   sort=sort, offset=offset, limit=self.PAGE_SIZE,
+                                   sort=sort, offset=offset, limit=size,
                                    known_total=known_total)
         if known_total is not None and not page.rows and offset:  # the count was stale
             page = catalog.list_assets(self.ctx, books=self.BOOKS, token=token,
                                        text=text or None, sort=sort, offset=offset,
-                                       limit=self.PAGE_SIZE)
+                                       limit=size)
         if page.total and offset >= page.total:  # the rows shrank under a later page
-            offset = (page.total - 1) // self.PAGE_SIZE * self.PAGE_SIZE
+            offset = (page.total - 1) // size * size
             page = catalog.list_assets(self.ctx, books=self.BOOKS, token=token,
                                        text=text or None, sort=sort, offset=offset,
-                                       limit=self.PAGE_SIZE)
+                                       limit=size)
         self.post_message(PageLoaded(seq, page.rows, page.offset, page.total))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="catalog-tokens")
@@ -179,10 +192,25 @@ class CatalogSection(RunsJobs, LicenseFlow, SectionScreen):
             rows=rows_range(message.offset, len(message.rows), message.total))
         if self.BOOKS:
             count += _(" · user licensing only, irrevocable")
-        self.query_one("#catalog-count", Label).update(count)
+        self._count_text = count
         self._show_switches()  # the filter the rows answer (typing shows in the box)
+        self._show_count()
         self._explain()
         self.refresh_bindings()
+
+    def _show_count(self) -> None:
+        # Beside the switches, in what they leave of the bar (its padding is 1 a side):
+        # wrapped between its phrases, never inside one ("sorted by" / "name").
+        width = self.app.size.width - 2 - cell_len(self._switches_shown)
+        text = catalog_rows.phrase_lines(self._count_text, width)
+        if text != self._count_shown:
+            self._count_shown = text
+            self.query_one("#catalog-count", Label).update(text)
+
+    @on(events.Resize)
+    def _count_fits(self) -> None:
+        if self._count_text:
+            self._show_count()
 
     def _show_switches(self) -> None:
         token = self.token or _("all")
@@ -257,8 +285,14 @@ class CatalogSection(RunsJobs, LicenseFlow, SectionScreen):
         self._show_switches()
         self.load(0)
 
+    def _page_at(self, step: int) -> int:
+        """The offset `step` pages away; a page back from a page that began mid-page (the
+        terminal grew meanwhile) is the first one."""
+        offset = self.page_offset + step * self.page_size
+        return max(0, offset) if step < 0 and self.page_offset > 0 else offset
+
     def action_page(self, step: int) -> None:
-        offset = self.page_offset + step * self.PAGE_SIZE
+        offset = self._page_at(step)
         if 0 <= offset < self.row_total:
             # Only the offset moved: the count shown stands (issue 13: no COUNT per page).
             same = self._shown_for == (self.filter_text, self.sort, self.token)
@@ -266,7 +300,7 @@ class CatalogSection(RunsJobs, LicenseFlow, SectionScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "page" and parameters:
-            offset = self.page_offset + int(parameters[0]) * self.PAGE_SIZE  # type: ignore[call-overload]
+            offset = self._page_at(int(parameters[0]))  # type: ignore[call-overload]
             return 0 <= offset < self.row_total
         if action in ("details", "assign", "revoke") and self.is_mounted \
                 and self.selected is None:
@@ -294,6 +328,11 @@ class CatalogSection(RunsJobs, LicenseFlow, SectionScreen):
             return
 
         def work_() -> None:
+            # Imported on the first details (issue 13): its chart library (plotext) was
+            # most of the section's first visit.
+            from vpp_tui.services.usage import usage_history
+            from vpp_tui.ui.screens.asset_details import AssetDetailsScreen
+
             report = licensing.licenses(self.ctx, f"{view.adam_id}:{view.pricing_param}",
                                         view.token)
             usage = usage_history(self.ctx, view.id)
@@ -309,6 +348,9 @@ class CatalogSection(RunsJobs, LicenseFlow, SectionScreen):
             return
 
         def work_() -> None:
+            from vpp_tui.services.catalog.queries import list_groups
+            from vpp_tui.ui.screens.assign_form import AssignForm
+
             groups = list_groups(self.ctx, kind="user" if self.BOOKS else None,
                                  limit=None).rows
             self.app.call_from_thread(self._open_form, AssignForm(groups, item=view))
