@@ -138,7 +138,7 @@ def build() -> None:
     print(f"built {CACHE} in {time.perf_counter() - began:.1f} s", file=sys.stderr)
 
 
-def child(with_reconcile: bool, profile: str | None) -> None:
+def child(with_reconcile: bool, profile: str | None, profile_step: str | None = None) -> None:
     import asyncio
     import cProfile
 
@@ -164,9 +164,14 @@ def child(with_reconcile: bool, profile: str | None) -> None:
     async def step(pilot, name: str, *keys: str) -> None:  # noqa: ANN001
         wall, cpu = time.perf_counter(), time.process_time()
         frames.clear()
+        narrow = profiler is not None and profile_step is not None and profile_step in name
+        if narrow:
+            profiler.enable()
         await pilot.press(*keys)
         await settled(pilot)
         done, spent = time.perf_counter(), time.process_time() - cpu
+        if narrow:
+            profiler.disable()
         # The admin waits until the last frame the step composed (its rows painted), not
         # for Pilot's idle detection after it (about 90 ms of polling).
         painted = frames[-1] if frames else done
@@ -213,11 +218,12 @@ def child(with_reconcile: bool, profile: str | None) -> None:
             app.stop_jobs()
 
     profiler = cProfile.Profile() if profile else None
-    if profiler:
+    if profiler and not profile_step:
         profiler.enable()
     asyncio.run(run())
-    if profiler:
+    if profiler and not profile_step:
         profiler.disable()
+    if profiler:
         profiler.dump_stats(profile)
     runtime.close()
     print(json.dumps(figures))
@@ -237,11 +243,13 @@ def main() -> None:
                         help="visit Reconcile too (its report reads every license row)")
     parser.add_argument("--profile", metavar="FILE",
                         help="one run, the UI thread under cProfile, stats to FILE")
+    parser.add_argument("--profile-step", metavar="TEXT",
+                        help="with --profile: only the steps whose name contains TEXT")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--build", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        child(args.with_reconcile, args.profile)
+        child(args.with_reconcile, args.profile, args.profile_step)
         return
     if args.build:
         build()
@@ -257,6 +265,8 @@ def main() -> None:
     extra = ["--with-reconcile"] if args.with_reconcile else []
     if args.profile:
         extra += ["--profile", args.profile]
+    if args.profile_step:
+        extra += ["--profile-step", args.profile_step]
     for _ in range(1 if args.profile else args.runs):
         done = subprocess.run([sys.executable, __file__, "--child", *extra], env=env,
                               check=True, capture_output=True, text=True)
