@@ -1,0 +1,56 @@
+"""A first visit to Directory and to Assignments at an enterprise's size (issue 13: 290-320
+ms of CPU at 50k users and 2,000 assignments; target about 100): the work each does is
+counted here (tables built, rows built, counts read, cells drawn), never timed."""
+
+from __future__ import annotations
+
+from textual.widgets import DataTable, TabbedContent
+
+from tests.ui.conftest import SIZE, settle
+from vpp_tui.ui.sections import directory
+
+
+async def test_a_first_visit_to_directory_built_the_tables_of_its_hidden_tabs(demo_app):
+    # Fault: the devices and groups tables were built, styled part by part and given
+    # their columns before the users tab showed; they are built when first shown.
+    app = demo_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("6")
+        await settle(pilot)
+        assert [t.id for t in app.screen.query(DataTable)] == ["directory-users"]
+        app.screen.query_one(TabbedContent).active = "tab-groups"
+        await settle(pilot)
+        groups = app.screen.query_one("#directory-groups", DataTable)
+        assert groups.row_count == 14 and len(groups.columns) == 3
+        assert "rows 1–14 of 14" in str(app.screen.query_one("#directory-status").render())
+
+
+async def test_a_page_of_directory_held_more_rows_than_a_screen(demo_app):
+    # Fault: every page held 200 rows, each prepared, measured and added to the table,
+    # on a screen that shows about 30; a page is a screen's worth (at least MIN_PAGE).
+    app = demo_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("6")
+        await settle(pilot)
+        users = app.screen.query_one("#directory-users", DataTable)
+        assert users.row_count == directory.MIN_PAGE
+        await pilot.press("n")
+        await settle(pilot)
+        assert "rows 51–100 of 600" in str(app.screen.query_one("#directory-status").render())
+
+
+async def test_a_first_visit_to_directory_counted_the_users_twice(demo_app, monkeypatch):
+    # Fault: the directory's counts (users, devices, groups) and the users page each
+    # counted every user; the page now takes the count just read.
+    asked: list[int | None] = []
+    real = directory.LISTS["users"]
+    monkeypatch.setitem(directory.LISTS, "users", lambda ctx, **kw: (
+        asked.append(kw.get("known_total")), real(ctx, **kw))[1])
+    app = demo_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("6")
+        await settle(pilot)
+        assert asked == [600]
