@@ -99,7 +99,19 @@ class AssignmentsSection(RunsJobs, LicenseFlow, SectionScreen):
                   _("Licensed"), _("Failed"), _("Waiting"), _("Update pending"))
         for key, label in zip(COLUMNS, labels, strict=True):
             table.add_column(label, key=key)
-        self.reload()
+        # The first page is read before the first paint: laid out, painted and its footer
+        # built once, with the rows (issue 13); a failed read is made again in a worker,
+        # which reports it.
+        self._seq += 1
+        self._asked = ""
+        try:
+            page = list_assignments(self.ctx, offset=0, limit=self.page_size)
+        except Exception:  # noqa: BLE001
+            self.reload()
+            return
+        self.show_page(PageLoaded(self._seq, page.rows, page.offset, page.total))
+        self._first_rows_shown = True  # the section and its rows stay (ui.heap)
+        self.app.heap.keep()  # type: ignore[attr-defined]
 
     @property
     def page_size(self) -> int:

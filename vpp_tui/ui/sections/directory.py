@@ -140,7 +140,20 @@ class DirectorySection(RunsJobs, SectionScreen):
         return table
 
     def on_mount(self) -> None:
-        self.reload()
+        # The first page is read here, before the first paint: the screen is laid out,
+        # painted and its footer built once, with the rows (issue 13: a worker's rows
+        # came a frame later and rebuilt the footer, its page keys now shown). A failed
+        # read is made again in a worker, which reports it.
+        tab = self.tab
+        self.loaded_tabs.add(tab)
+        try:
+            first = self._read(self._seqs[tab], tab, 0, "", None, True, self.page_size)
+        except Exception:  # noqa: BLE001
+            self.reload()
+            return
+        self.show_page(first)
+        self._first_rows_shown = True  # the section and its rows stay (ui.heap)
+        self.app.heap.keep()  # type: ignore[attr-defined]
 
     @property
     def page_size(self) -> int:
@@ -179,8 +192,11 @@ class DirectorySection(RunsJobs, SectionScreen):
     def _load(self, seq: int, tab: str, offset: int, text: str, known_total: int | None,
               counts: bool, size: int) -> None:
         # Not an exclusive group (each tab loads on its own): a newer load of the tab wins.
-        if not self.after_typing() or seq != self._seqs[tab]:
-            return
+        if self.after_typing() and seq == self._seqs[tab]:
+            self.post_message(self._read(seq, tab, offset, text, known_total, counts, size))
+
+    def _read(self, seq: int, tab: str, offset: int, text: str, known_total: int | None,
+              counts: bool, size: int) -> PageLoaded:
         read = directory.counts(self.ctx) if counts else None
         if read is not None and not text and known_total is None:
             known_total = getattr(read, tab)  # the tab's unfiltered count: read just now
@@ -188,8 +204,7 @@ class DirectorySection(RunsJobs, SectionScreen):
                           known_total=known_total)
         if known_total is not None and not page.rows and offset:  # the count was stale
             page = LISTS[tab](self.ctx, text=text or None, offset=offset, limit=size)
-        self.post_message(PageLoaded(seq, [read, *page.rows], page.offset, page.total,
-                                     tab=tab))
+        return PageLoaded(seq, [read, *page.rows], page.offset, page.total, tab=tab)
 
     @on(PageLoaded)
     def show_page(self, message: PageLoaded) -> None:
