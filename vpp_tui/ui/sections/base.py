@@ -67,6 +67,14 @@ class SectionScreen(ReportsWorkerErrors, Screen[None]):
 
     def __init__(self) -> None:
         super().__init__(id=f"section-{self.MODE}", classes="section")
+        # Born with the size classes (HORIZONTAL/VERTICAL_BREAKPOINTS) of the terminal's
+        # size: Textual adds them on the screen's first Resize, which restyled every
+        # widget of a section just styled as it mounted (issue 13, a tenth of a visit).
+        width, height = self.app.size
+        mine, app = (self.HORIZONTAL_BREAKPOINTS, self.VERTICAL_BREAKPOINTS), self.app
+        for size, points in ((width, app.HORIZONTAL_BREAKPOINTS if mine[0] is None else mine[0]),
+                             (height, app.VERTICAL_BREAKPOINTS if mine[1] is None else mine[1])):
+            self.add_class(*self._get_breakpoint_classes(size, points or []), update=False)
 
     @property
     def ctx(self) -> ServiceContext:
