@@ -54,3 +54,45 @@ async def test_a_first_visit_to_directory_counted_the_users_twice(demo_app, monk
         await pilot.press("6")
         await settle(pilot)
         assert asked == [600]
+
+
+async def test_a_first_visit_restyled_the_whole_section_for_the_terminals_size(
+        demo_app, monkeypatch):
+    # Fault: Textual gives a screen its size classes (-wide, -tall) on its first Resize,
+    # which restyled every widget of a section styled a moment before as it mounted.
+    from textual.dom import DOMNode
+
+    from vpp_tui.ui.sections.base import SectionScreen
+
+    restyled: list[str] = []
+    real = DOMNode.update_node_styles
+
+    def counting(self, animate: bool = True) -> None:  # noqa: ANN001
+        if isinstance(self, SectionScreen):
+            restyled.append(self.MODE)
+        real(self, animate)
+
+    monkeypatch.setattr(DOMNode, "update_node_styles", counting)
+    app = demo_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for key in ("6", "4"):
+            await pilot.press(key)
+            await settle(pilot)
+        assert app.screen.has_class("-wide") and app.screen.has_class("-tall")
+        assert restyled == []
+
+
+async def test_a_first_visit_rebuilt_the_footer_when_its_first_rows_came(demo_app):
+    # Fault: the rows came from a worker a frame after the first paint; the footer was
+    # built without the page keys, then built again with them. The first page is read
+    # before the first paint: the footer is built once.
+    from vpp_tui.ui.widgets.footer import SectionFooter
+
+    app = demo_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for key in ("6", "4"):
+            await pilot.press(key)
+            await settle(pilot)
+            assert app.screen.query_one(SectionFooter).recomposed == 1, key
