@@ -105,15 +105,12 @@ class DirectorySection(RunsJobs, SectionScreen):
     def __init__(self) -> None:
         super().__init__()
         self.filter_text = ""
-        self.offsets = dict.fromkeys(TABS, 0)
-        self.totals = dict.fromkeys(TABS, 0)
+        self.offsets, self.totals = dict.fromkeys(TABS, 0), dict.fromkeys(TABS, 0)
         self._seqs = dict.fromkeys(TABS, 0)  # per tab: only the last answer is shown
-        self.loaded_tabs: set[str] = set()  # read at least once: a hidden tab is read
-        # when first shown (issue 13: reading all three made the first visit twice as long)
+        self.loaded_tabs: set[str] = set()  # read at least once (a tab: when first shown)
         self._asked = dict.fromkeys(TABS, "")  # per tab: the filter its last load reads
         self._shown_for: dict[str, str | None] = dict.fromkeys(TABS)  # `totals` counts it
-        # Per tab, the unfiltered first page as last shown: esc shows it again without a
-        # query; forgotten when the store changes (`reload`).
+        # Per tab, the unfiltered first page: esc shows it again (forgotten by `reload`).
         self._first_pages: dict[str, PageLoaded] = {}
 
     def about(self) -> str:
@@ -132,20 +129,17 @@ class DirectorySection(RunsJobs, SectionScreen):
                         yield self._new_table(tab)
 
     def _new_table(self, tab: str) -> PagedTable:
-        """The tab's table with its columns. Only the shown tab's is built: each table
-        is styled part by part as it mounts (issue 13: three made a third of the visit)."""
+        """The tab's table with its columns; built when the tab is first shown (issue 13:
+        each table is styled part by part as it mounts)."""
         table = PagedTable(id=f"directory-{tab}", cursor_type="row", zebra_stripes=True)
         for index, label in enumerate(columns(tab)):
             table.add_column(label, key=str(index))
         return table
 
     def on_mount(self) -> None:
-        # The first page is read here, before the first paint: the screen is laid out,
-        # painted and its footer built once, with the rows (issue 13: a worker's rows
-        # came a frame later and rebuilt the footer, its page keys now shown). A failed
-        # read is made again in a worker, which reports it.
-        tab = self.tab
-        self.loaded_tabs.add(tab)
+        # The first page is read before the first paint: laid out, painted and its footer
+        # built once, with the rows (issue 13); a failed read is redone in a worker.
+        self.loaded_tabs.add(tab := self.tab)
         try:
             first = self._read(self._seqs[tab], tab, 0, "", None, True, self.page_size)
         except Exception:  # noqa: BLE001
@@ -157,9 +151,8 @@ class DirectorySection(RunsJobs, SectionScreen):
 
     @property
     def page_size(self) -> int:
-        """Rows per page: a screen's height (at least MIN_PAGE, at most PAGE_SIZE). Every
-        row of a page is prepared, measured and added, but only a screen's worth shows
-        (issue 13: 200 rows a page made a first visit and a page change slow)."""
+        """Rows per page: a screen's height (at least MIN_PAGE, at most PAGE_SIZE): only
+        a screen's worth shows (issue 13: 200 rows made a visit and a page slow)."""
         return min(self.PAGE_SIZE, max(MIN_PAGE, self.app.size.height))
 
     @property
