@@ -96,3 +96,32 @@ async def test_a_first_visit_rebuilt_the_footer_when_its_first_rows_came(demo_ap
             await pilot.press(key)
             await settle(pilot)
             assert app.screen.query_one(SectionFooter).recomposed == 1, key
+
+
+async def test_a_page_change_in_assignments_counted_every_assignment_again(
+        demo, demo_app, monkeypatch):
+    # Fault: each page change in Assignments counted every assignment (a COUNT over the
+    # four-table join) though only the offset moved; the count shown stands.
+    from vpp_tui.services import licensing
+    from vpp_tui.ui.sections import assignments
+
+    licensing.apply_assign(demo[0], "Field Notes", "Exam iPads", "required", "device",
+                           token="North Campus")
+    licensing.apply_assign(demo[0], "Mind Map", "Teachers", "required", "user",
+                           token="North Campus")
+    asked: list[int | None] = []
+    real = assignments.list_assignments
+    monkeypatch.setattr(assignments, "list_assignments", lambda ctx, **kw: (
+        asked.append(kw.get("known_total")), real(ctx, **kw))[1])
+    monkeypatch.setattr(assignments.AssignmentsSection, "PAGE_SIZE", 1)
+    app = demo_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("4")
+        await settle(pilot)
+        total = app.screen.row_total
+        assert total == 2 and app.screen.query_one(DataTable).row_count == 1
+        await pilot.press("n")
+        await settle(pilot)
+        assert asked == [None, total]
+        assert app.screen.page_offset == 1
