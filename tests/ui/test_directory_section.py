@@ -9,6 +9,7 @@ from textual.widgets import DataTable, Input, Static, TabbedContent
 from tests.ui.conftest import SIZE, settle
 from vpp_tui.services import directory
 from vpp_tui.ui.screens.error import ErrorScreen
+from vpp_tui.ui.sections import directory as directory_section
 from vpp_tui.ui.sections.directory import DirectorySection
 
 
@@ -18,6 +19,7 @@ def status(app) -> str:  # noqa: ANN001
 
 async def test_counts_and_pages_of_users(demo, demo_app, monkeypatch):
     monkeypatch.setattr(DirectorySection, "PAGE_SIZE", 250)
+    monkeypatch.setattr(directory_section, "MIN_PAGE", 250)  # pages of 250 at any height
     app = demo_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)

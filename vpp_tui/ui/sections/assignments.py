@@ -30,7 +30,7 @@ from vpp_tui.ui.sections.license_flow import LicenseFlow, license_spec
 from vpp_tui.ui.widgets import table as table_rows
 from vpp_tui.ui.widgets.inputs import TextField
 from vpp_tui.ui.widgets.job_bar import JobBar
-from vpp_tui.ui.widgets.row_table import RowTable
+from vpp_tui.ui.widgets.paged_table import PagedTable
 from vpp_tui.ui.widgets.table import row_under_cursor
 
 ASSIGNMENTS_COMMANDS = (
@@ -51,6 +51,9 @@ ASSIGNMENTS_COMMANDS = (
             N_("Clear the filter"), show=False, key_display="esc"),
 ) + JOB_COMMANDS
 
+#: the fewest rows a page holds, whatever the terminal's height
+MIN_PAGE = 50
+
 COLUMNS = ("item", "token", "group", "intent", "license", "licensed", "failed", "waiting",
            "update")
 
@@ -61,6 +64,7 @@ class AssignmentsSection(RunsJobs, LicenseFlow, SectionScreen):
     BINDINGS = bindings(ASSIGNMENTS_COMMANDS)
     FOLLOWS = (LedgerChanged, CatalogChanged, TokensChanged, DirectoryChanged)
     AUTO_FOCUS = "DataTable"
+    #: the most rows a page holds; a page is about a screen's worth (`page_size`)
     PAGE_SIZE = 200
     DEFAULT_CSS = """
     #assignments-filter { height: 3; display: none; }
@@ -84,7 +88,8 @@ class AssignmentsSection(RunsJobs, LicenseFlow, SectionScreen):
         yield Static(_("Assignments"), id="assignments-status", classes="section-status")
         yield TextField(placeholder=_("filter: item, group, token… (esc clears)"),
                         id="assignments-filter")
-        yield RowTable(id="assignments-table", cursor_type="row", zebra_stripes=True)
+        # Cells that repeat (intent, license type, counts, "—") are drawn once (PagedTable).
+        yield PagedTable(id="assignments-table", cursor_type="row", zebra_stripes=True)
         yield JobBar(id="job-progress")
         yield Static("", id="assignments-panel")
 
@@ -94,21 +99,45 @@ class AssignmentsSection(RunsJobs, LicenseFlow, SectionScreen):
                   _("Licensed"), _("Failed"), _("Waiting"), _("Update pending"))
         for key, label in zip(COLUMNS, labels, strict=True):
             table.add_column(label, key=key)
-        self.reload()
+        # The first page is read before the first paint: laid out, painted and its footer
+        # built once, with the rows (issue 13); a failed read is made again in a worker,
+        # which reports it.
+        self._seq += 1
+        self._asked = ""
+        try:
+            page = list_assignments(self.ctx, offset=0, limit=self.page_size)
+        except Exception:  # noqa: BLE001
+            self.reload()
+            return
+        self.show_page(PageLoaded(self._seq, page.rows, page.offset, page.total))
+        self._first_rows_shown = True  # the section and its rows stay (ui.heap)
+        self.app.heap.keep()  # type: ignore[attr-defined]
+
+    @property
+    def page_size(self) -> int:
+        """Rows per page: a screen's height (at least MIN_PAGE, at most PAGE_SIZE): only a
+        screen's worth shows, and each row's license counts are read (issue 13)."""
+        return min(self.PAGE_SIZE, max(MIN_PAGE, self.app.size.height))
 
     def reload(self) -> None:
         self.load(self.page_offset)
 
-    def load(self, offset: int) -> None:
+    def load(self, offset: int, known_total: int | None = None) -> None:
+        """Read the page at `offset` in a worker; `known_total`: the count shown, for the
+        same filter (a page change), not read again."""
         self._seq += 1
-        self._load(self._seq, offset, self.filter_text)
+        self._asked = self.filter_text
+        self._load(self._seq, offset, self.filter_text, self.page_size, known_total)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="assignments-load")
-    def _load(self, seq: int, offset: int, text: str) -> None:
+    def _load(self, seq: int, offset: int, text: str, size: int,
+              known_total: int | None) -> None:
         if not self.after_typing():
             return
-        page = list_assignments(self.ctx, text=text or None, offset=offset,
-                                limit=self.PAGE_SIZE)
+        page = list_assignments(self.ctx, text=text or None, offset=offset, limit=size,
+                                known_total=known_total)
+        if known_total is not None and not page.rows and offset:  # the count was stale
+            page = list_assignments(self.ctx, text=text or None, offset=offset, limit=size)
         self.post_message(PageLoaded(seq, page.rows, page.offset, page.total))
 
     @on(PageLoaded)
@@ -117,6 +146,7 @@ class AssignmentsSection(RunsJobs, LicenseFlow, SectionScreen):
             return
         self.views, self.page_offset, self.row_total = message.rows, message.offset, \
             message.total
+        self._shown_for = self._asked
         rows = [(str(v.id), (
             v.item, v.token, f"{v.group} ({v.group_kind})", v.intent, v.license_type,
             Text(str(v.licensed), style="green"),
@@ -173,13 +203,15 @@ class AssignmentsSection(RunsJobs, LicenseFlow, SectionScreen):
         self.load(0)
 
     def action_page(self, step: int) -> None:
-        offset = self.page_offset + step * self.PAGE_SIZE
+        offset = self.page_offset + step * self.page_size
         if 0 <= offset < self.row_total:
-            self.load(offset)
+            # Only the offset moved: the count shown stands (no COUNT per page).
+            same = getattr(self, "_shown_for", None) == self.filter_text
+            self.load(offset, self.row_total if same else None)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "page" and parameters:
-            offset = self.page_offset + int(parameters[0]) * self.PAGE_SIZE  # type: ignore[call-overload]
+            offset = self.page_offset + int(parameters[0]) * self.page_size  # type: ignore[call-overload]
             return 0 <= offset < self.row_total
         if action in ("edit", "remove") and self.is_mounted and self.selected is None:
             return None

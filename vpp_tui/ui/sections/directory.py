@@ -57,6 +57,9 @@ TABS = ("users", "devices", "groups")
 LISTS = {"users": queries.list_users, "devices": queries.list_devices,
          "groups": queries.list_groups}
 
+#: the fewest rows a page holds, whatever the terminal's height
+MIN_PAGE = 50
+
 
 def _mark(value: bool) -> Text:
     return Text("✓", style="green") if value else Text("—", style="dim")
@@ -90,6 +93,7 @@ class DirectorySection(RunsJobs, SectionScreen):
     COMMANDS_LIST = DIRECTORY_COMMANDS
     BINDINGS = bindings(DIRECTORY_COMMANDS)
     FOLLOWS = (DirectoryChanged, LedgerChanged)
+    #: the most rows a page holds; a page is about a screen's worth (`page_size`)
     PAGE_SIZE = 200
     AUTO_FOCUS = "#directory-users"
     DEFAULT_CSS = """
@@ -101,15 +105,12 @@ class DirectorySection(RunsJobs, SectionScreen):
     def __init__(self) -> None:
         super().__init__()
         self.filter_text = ""
-        self.offsets = dict.fromkeys(TABS, 0)
-        self.totals = dict.fromkeys(TABS, 0)
+        self.offsets, self.totals = dict.fromkeys(TABS, 0), dict.fromkeys(TABS, 0)
         self._seqs = dict.fromkeys(TABS, 0)  # per tab: only the last answer is shown
-        self.loaded_tabs: set[str] = set()  # read at least once: a hidden tab is read
-        # when first shown (issue 13: reading all three made the first visit twice as long)
+        self.loaded_tabs: set[str] = set()  # read at least once (a tab: when first shown)
         self._asked = dict.fromkeys(TABS, "")  # per tab: the filter its last load reads
         self._shown_for: dict[str, str | None] = dict.fromkeys(TABS)  # `totals` counts it
-        # Per tab, the unfiltered first page as last shown: esc shows it again without a
-        # query; forgotten when the store changes (`reload`).
+        # Per tab, the unfiltered first page: esc shows it again (forgotten by `reload`).
         self._first_pages: dict[str, PageLoaded] = {}
 
     def about(self) -> str:
@@ -124,15 +125,35 @@ class DirectorySection(RunsJobs, SectionScreen):
         with TabbedContent(id="directory-tabs"):
             for tab, title in zip(TABS, (_("Users"), _("Devices"), _("Groups")), strict=True):
                 with TabPane(title, id=f"tab-{tab}"):
-                    yield PagedTable(id=f"directory-{tab}", cursor_type="row",
-                                     zebra_stripes=True)
+                    if tab == "users":  # the others when first shown (`_tab_changed`)
+                        yield self._new_table(tab)
+
+    def _new_table(self, tab: str) -> PagedTable:
+        """The tab's table with its columns; built when the tab is first shown (issue 13:
+        each table is styled part by part as it mounts)."""
+        table = PagedTable(id=f"directory-{tab}", cursor_type="row", zebra_stripes=True)
+        for index, label in enumerate(columns(tab)):
+            table.add_column(label, key=str(index))
+        return table
 
     def on_mount(self) -> None:
-        for tab in TABS:
-            table = self.query_one(f"#directory-{tab}", DataTable)
-            for index, label in enumerate(columns(tab)):
-                table.add_column(label, key=str(index))
-        self.reload()
+        # The first page is read before the first paint: laid out, painted and its footer
+        # built once, with the rows (issue 13); a failed read is redone in a worker.
+        self.loaded_tabs.add(tab := self.tab)
+        try:
+            first = self._read(self._seqs[tab], tab, 0, "", None, True, self.page_size)
+        except Exception:  # noqa: BLE001
+            self.reload()
+            return
+        self.show_page(first)
+        self._first_rows_shown = True  # the section and its rows stay (ui.heap)
+        self.app.heap.keep()  # type: ignore[attr-defined]
+
+    @property
+    def page_size(self) -> int:
+        """Rows per page: a screen's height (at least MIN_PAGE, at most PAGE_SIZE): only
+        a screen's worth shows (issue 13: 200 rows made a visit and a page slow)."""
+        return min(self.PAGE_SIZE, max(MIN_PAGE, self.app.size.height))
 
     @property
     def tab(self) -> str:
@@ -157,22 +178,26 @@ class DirectorySection(RunsJobs, SectionScreen):
         self._seqs[tab] += 1
         self._asked[tab] = self.filter_text if tab == self.tab else ""
         counts = counts or getattr(self, "_counts", None) is None  # none shown yet
-        self._load(self._seqs[tab], tab, offset, self._asked[tab], known_total, counts)
+        self._load(self._seqs[tab], tab, offset, self._asked[tab], known_total, counts,
+                   self.page_size)
 
     @work(thread=True, exit_on_error=False, group="directory-load")
     def _load(self, seq: int, tab: str, offset: int, text: str, known_total: int | None,
-              counts: bool) -> None:
+              counts: bool, size: int) -> None:
         # Not an exclusive group (each tab loads on its own): a newer load of the tab wins.
-        if not self.after_typing() or seq != self._seqs[tab]:
-            return
-        page = LISTS[tab](self.ctx, text=text or None, offset=offset, limit=self.PAGE_SIZE,
+        if self.after_typing() and seq == self._seqs[tab]:
+            self.post_message(self._read(seq, tab, offset, text, known_total, counts, size))
+
+    def _read(self, seq: int, tab: str, offset: int, text: str, known_total: int | None,
+              counts: bool, size: int) -> PageLoaded:
+        read = directory.counts(self.ctx) if counts else None
+        if read is not None and not text and known_total is None:
+            known_total = getattr(read, tab)  # the tab's unfiltered count: read just now
+        page = LISTS[tab](self.ctx, text=text or None, offset=offset, limit=size,
                           known_total=known_total)
         if known_total is not None and not page.rows and offset:  # the count was stale
-            page = LISTS[tab](self.ctx, text=text or None, offset=offset,
-                              limit=self.PAGE_SIZE)
-        read = directory.counts(self.ctx) if counts else None
-        self.post_message(PageLoaded(seq, [read, *page.rows], page.offset, page.total,
-                                     tab=tab))
+            page = LISTS[tab](self.ctx, text=text or None, offset=offset, limit=size)
+        return PageLoaded(seq, [read, *page.rows], page.offset, page.total, tab=tab)
 
     @on(PageLoaded)
     def show_page(self, message: PageLoaded) -> None:
@@ -200,7 +225,7 @@ class DirectorySection(RunsJobs, SectionScreen):
         text = _("Directory · {u} users · {d} devices · {g} groups · {rows}").format(
             u=counts.users, d=counts.devices, g=counts.groups,
             rows=rows_range(self.offsets[self.tab], min(
-                self.PAGE_SIZE, self.totals[self.tab] - self.offsets[self.tab]),
+                self.page_size, self.totals[self.tab] - self.offsets[self.tab]),
                 self.totals[self.tab]))
         if self.filter_text:
             text += _(" · filter: {f}").format(f=self.filter_text)
@@ -208,6 +233,9 @@ class DirectorySection(RunsJobs, SectionScreen):
 
     @on(TabbedContent.TabActivated)
     def _tab_changed(self) -> None:
+        tab = self.tab
+        if not self.query(f"#directory-{tab}"):
+            self.query_one(f"#tab-{tab}", TabPane).mount(self._new_table(tab))
         if self.filter_text or self.tab not in self.loaded_tabs:
             self.load(self.tab, 0)
         self._show_status()
@@ -247,7 +275,7 @@ class DirectorySection(RunsJobs, SectionScreen):
 
     def action_page(self, step: int) -> None:
         tab = self.tab
-        offset = self.offsets[tab] + step * self.PAGE_SIZE
+        offset = self.offsets[tab] + step * self.page_size
         if 0 <= offset < self.totals[tab]:
             # Only the offset moved: the count shown stands (issue 13: no COUNT per page).
             same = self._shown_for[tab] == self.filter_text
@@ -266,8 +294,9 @@ class DirectorySection(RunsJobs, SectionScreen):
 
     def selected_key(self) -> str | None:
         """The UPN, serial or group name under the cursor of the shown tab."""
-        table = self.query_one(f"#directory-{self.tab}", DataTable)
-        if not table.row_count or table.cursor_row < 0:
+        found = self.query(f"#directory-{self.tab}")  # none until the tab is first shown
+        table = found.first(DataTable) if found else None
+        if table is None or not table.row_count or table.cursor_row < 0:
             return None
         return str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
 
@@ -291,7 +320,7 @@ class DirectorySection(RunsJobs, SectionScreen):
         if action == "details" and self.is_mounted:
             return True if self.selected_key() is not None else None
         if action == "page" and parameters and self.is_mounted:
-            offset = self.offsets[self.tab] + int(parameters[0]) * self.PAGE_SIZE  # type: ignore[call-overload]
+            offset = self.offsets[self.tab] + int(parameters[0]) * self.page_size  # type: ignore[call-overload]
             return 0 <= offset < self.totals[self.tab]
         return super().check_action(action, parameters)
 
