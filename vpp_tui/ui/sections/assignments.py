@@ -23,7 +23,7 @@ from vpp_tui.ui.commands import Command, bindings
 from vpp_tui.ui.format import rows_range
 from vpp_tui.ui.messages import CatalogChanged, DirectoryChanged, LedgerChanged, TokensChanged
 from vpp_tui.ui.screens.assign_form import AssignChoice, AssignForm, IntentForm
-from vpp_tui.ui.sections.base import SectionScreen
+from vpp_tui.ui.sections.base import MIN_PAGE, SectionScreen, rows_per_page
 from vpp_tui.ui.sections.catalog.messages import PageLoaded
 from vpp_tui.ui.sections.job_runner import JOB_COMMANDS, RunsJobs
 from vpp_tui.ui.sections.license_flow import LicenseFlow, license_spec
@@ -50,9 +50,6 @@ ASSIGNMENTS_COMMANDS = (
     Command("assignments.clear", "escape", "clear_filter", N_("clear filter"),
             N_("Clear the filter"), show=False, key_display="esc"),
 ) + JOB_COMMANDS
-
-#: the fewest rows a page holds, whatever the terminal's height
-MIN_PAGE = 50
 
 COLUMNS = ("item", "token", "group", "intent", "license", "licensed", "failed", "waiting",
            "update")
@@ -117,7 +114,7 @@ class AssignmentsSection(RunsJobs, LicenseFlow, SectionScreen):
     def page_size(self) -> int:
         """Rows per page: a screen's height (at least MIN_PAGE, at most PAGE_SIZE): only a
         screen's worth shows, and each row's license counts are read (issue 13)."""
-        return min(self.PAGE_SIZE, max(MIN_PAGE, self.app.size.height))
+        return rows_per_page(self.app.size.height, self.PAGE_SIZE, MIN_PAGE)
 
     def reload(self) -> None:
         self.load(self.page_offset)

@@ -53,6 +53,17 @@ APP_LOADS = frozenset({"glance", "access"})
 # made clearing a filter over 20k apps take 0.6 s).
 TYPING_PAUSE_SECONDS = 0.15
 
+#: the fewest rows a page of a section's table holds, whatever the terminal's height
+MIN_PAGE = 50
+
+
+def rows_per_page(height: int, most: int, least: int = MIN_PAGE) -> int:
+    """Rows a page of a section's table holds: the terminal's `height` (rows), at least
+    `least`, at most `most` (the section's PAGE_SIZE). Every row of a page is read,
+    prepared, measured and added to the table, but only a screen's worth shows: 200 rows
+    a page made a visit and a page change over 20k apps or 50k users slow (issue 13)."""
+    return min(most, max(least, height))
+
 
 class SectionScreen(ReportsWorkerErrors, Screen[None]):
     """A top-level section. Subclasses set MODE, COMMANDS_LIST (with BINDINGS from them)

@@ -30,7 +30,7 @@ from vpp_tui.ui.jobs import JobSpec
 from vpp_tui.ui.messages import DirectoryChanged, LedgerChanged
 from vpp_tui.ui.screens.confirm import ConfirmScreen
 from vpp_tui.ui.screens.import_form import ImportForm
-from vpp_tui.ui.sections.base import SectionScreen
+from vpp_tui.ui.sections.base import MIN_PAGE, SectionScreen, rows_per_page
 from vpp_tui.ui.sections.catalog.messages import PageLoaded
 from vpp_tui.ui.sections.job_runner import JOB_COMMANDS, JobRefused, RunsJobs
 from vpp_tui.ui.widgets import table as table_rows
@@ -56,9 +56,6 @@ DIRECTORY_COMMANDS = (
 TABS = ("users", "devices", "groups")
 LISTS = {"users": queries.list_users, "devices": queries.list_devices,
          "groups": queries.list_groups}
-
-#: the fewest rows a page holds, whatever the terminal's height
-MIN_PAGE = 50
 
 
 def _mark(value: bool) -> Text:
@@ -153,7 +150,7 @@ class DirectorySection(RunsJobs, SectionScreen):
     def page_size(self) -> int:
         """Rows per page: a screen's height (at least MIN_PAGE, at most PAGE_SIZE): only
         a screen's worth shows (issue 13: 200 rows made a visit and a page slow)."""
-        return min(self.PAGE_SIZE, max(MIN_PAGE, self.app.size.height))
+        return rows_per_page(self.app.size.height, self.PAGE_SIZE, MIN_PAGE)
 
     @property
     def tab(self) -> str:

@@ -22,7 +22,7 @@ from vpp_tui.ui.commands import Command
 from vpp_tui.ui.exporting import export_command, start_export
 from vpp_tui.ui.format import rows_range
 from vpp_tui.ui.messages import CatalogChanged, LedgerChanged, TokensChanged
-from vpp_tui.ui.sections.base import SectionScreen
+from vpp_tui.ui.sections.base import MIN_PAGE, SectionScreen, rows_per_page
 from vpp_tui.ui.sections.catalog import rows as catalog_rows
 from vpp_tui.ui.sections.catalog.messages import PageLoaded
 from vpp_tui.ui.sections.job_runner import JOB_COMMANDS, RunsJobs
@@ -37,9 +37,6 @@ if TYPE_CHECKING:
     from vpp_tui.ui.screens.assign_form import AssignChoice, AssignForm
 
 SORTS = ("name", "availability", "used", "token")
-
-#: the fewest rows a page holds, whatever the terminal's height
-MIN_PAGE = 50
 
 
 def sort_label(sort: str) -> str:
@@ -132,7 +129,7 @@ class CatalogSection(RunsJobs, LicenseFlow, SectionScreen):
         """Rows per page: a screen's height (at least MIN_PAGE, at most PAGE_SIZE). Every
         row of a page is prepared, measured and added to the table, but only a screen's
         worth shows: 200 rows a page made a page change over 20k apps slow (issue 13)."""
-        return min(self.PAGE_SIZE, max(MIN_PAGE, self.app.size.height))
+        return rows_per_page(self.app.size.height, self.PAGE_SIZE, MIN_PAGE)
 
     def reload(self) -> None:
         self._first_page = None
