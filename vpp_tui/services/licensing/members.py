@@ -91,7 +91,7 @@ def _devices_of(session: Session, upns: Any) -> dict[str, list[Device]]:
         if isinstance(upns, list) else [upns]
     for part in parts:
         for row in session.execute(core_select(*_DEVICE_COLUMNS).where(
-                _DD.primary_user.in_(part)).order_by(_DD.id)):
+                _DD.primary_user.in_(part)).order_by(_DD.id)).all():
             found.setdefault(row[8] or "", []).append(_device(row))
     return found
 
@@ -133,9 +133,11 @@ def load_group(session: Session, row: m.DirectoryGroup, ids: AppleIds) -> Group:
         devices_of = _devices_of(session, members.scalar_subquery())
         return Group(row.name, GroupKind.USER, users=tuple(
             to_user(r, devices_of.get(r[0], ()), ids) for r in rows))
-    devices = [_device(d) for d in session.execute(core_select(*_DEVICE_COLUMNS).join(
+    # `.all()`: the rows fetched and converted at once (iterating fetched them one by
+    # one, a third of a 100k-device group's cost).
+    devices = list(map(_device, session.execute(core_select(*_DEVICE_COLUMNS).join(
         m.GroupMember.__table__, _GM.member == _DD.serial).where(
-        _GM.group_id == row.id).order_by(_GM.position))]
+        _GM.group_id == row.id).order_by(_GM.position)).all()))
     owners = core_select(_DD.primary_user).where(
         _DD.serial.in_(members.scalar_subquery()), _DD.primary_user.is_not(None))
     rows = session.execute(core_select(*_USER_COLUMNS).where(
