@@ -14,9 +14,11 @@ from collections.abc import Iterable, Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
+from vpp_tui.domain.frozen import quick_init
 from vpp_tui.domain.licensing.model import Holdings, MemberKind
 
 
+@quick_init  # built by the 100k in a bulk plan (issue 13)
 @dataclass(frozen=True, slots=True)
 class HeldLicense:
     """A license of one item the store says a member holds.
