@@ -55,6 +55,7 @@ from vpp_tui.services.licensing.members import (
     held_directory,
     load_group,
     reach,
+    users_named,
 )
 from vpp_tui.services.licensing.plain import bulk_build
 from vpp_tui.services.licensing.revoke import _holders
@@ -163,7 +164,10 @@ def _pending(session: Session, ids_of: dict[int, Any] | None = None
             resolved(token_of[asset_id], kind, raw, cid, assignment_id, source))
     ascii_only = all(h.member.isascii() for shapes in memo_of.values()
                      for h in shapes.values() if h.kind is MemberKind.USER)
-    people = folded_directory(held_directory(session, every_user=not ascii_only)[0])
+    people = folded_directory(users_named(session, {
+        h.member.lower() for shapes in memo_of.values() for h in shapes.values()
+        if h.kind is MemberKind.USER}) if ascii_only
+        else held_directory(session, every_user=True)[0])
     leaving = {shape for shape, one in plain.items() if pending_whatever_reach(one, people)}
     if leaving:  # the rows of those who left, per item
         for source, rows in by_source:

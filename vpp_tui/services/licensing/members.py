@@ -9,10 +9,11 @@ come from `licensing.facts.AppleIds`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import json
+from collections.abc import Collection, Iterable
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import LargeBinary, cast, func
+from sqlalchemy import ARRAY, LargeBinary, String, any_, bindparam, cast, func
 from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
@@ -191,6 +192,25 @@ def _not_ascii(session: Session, column: Any) -> Any:
         # row (a NUL, which ends SQLite's character count, counts too: never left out).
         return func.length(column) != func.length(cast(column, LargeBinary))
     return column.op("~")("[^\x01-\x7f]")
+
+
+def users_named(session: Session, names: Collection[str]) -> dict[str, bool]:
+    """UPN -> active for the directory users whose UPN is one of `names` (lower-case
+    ASCII: a held row's person, as `held_directory` matches it), plus every UPN beyond
+    ASCII (its casefold may still equal a name). One statement however many names: a
+    JSON array on SQLite, an array on PostgreSQL (issue 13: deriving the names again
+    in SQL from every held license cost more than the plan's own reading of them)."""
+    session.flush()
+    du = m.DirectoryUser.__table__.c  # type: ignore[attr-defined]
+    listed = sorted(names)
+    if session.get_bind().dialect.name == "sqlite":
+        values = func.json_each(bindparam("names", json.dumps(listed))).table_valued("value")
+        named = du.upn.in_(core_select(values.c.value))
+    else:
+        named = du.upn == any_(bindparam("names", listed, type_=ARRAY(String)))
+    users = core_select(du.upn, du.active).where(named).union(
+        core_select(du.upn, du.active).where(_not_ascii(session, du.upn)))
+    return dict(session.execute(users).all())  # type: ignore[arg-type]
 
 
 def held_directory(session: Session, *, every_user: bool = False
