@@ -118,3 +118,24 @@ def test_unassign_user_licensing_from_device_group_reclaims_user_licenses() -> N
                              holdings=Holdings(users=frozenset({"ana@x.com"})))
     assert [(m.member, m.outcome) for m in plan.members] == [("ana@x.com", Outcome.RECLAIMED)]
     assert plan.operations[0].client_user_ids == ("cu-ana",) and plan.freed == 1
+
+
+def test_pending_whatever_reach_judges_a_license_no_assignment_gave_as_pending_reclaims():
+    """Rule (design.md "Licensing"; issue 13): a license no assignment gave is pending
+    or not whatever the item's reach, so a caller judges each holder once, not once per
+    item; a device's is never pending; one an assignment gave is refused."""
+    import pytest
+
+    from vpp_tui.domain.licensing.departures import folded_directory, pending_whatever_reach
+
+    directory = {"Ana@x.com": False, "bo@x.com": True}
+    folded = folded_directory(directory)
+    lics = [held("ana@x.com"), held("bo@x.com"), held("gone@x.com", known=True),
+            held("cu-4711"), held("S3", DEVICE)]
+    for reached in (Holdings(), Holdings(users=frozenset({"ana@x.com", "gone@x.com"}),
+                                         devices=frozenset({"S3"}))):
+        rule = pending_reclaims(lics, directory_users=directory, reached=reached)
+        assert {h.member for h in lics if pending_whatever_reach(h, folded)} == \
+            rule.users | rule.devices == {"ana@x.com", "gone@x.com"}
+    with pytest.raises(ValueError):
+        pending_whatever_reach(held("S1", DEVICE, via=True), folded)

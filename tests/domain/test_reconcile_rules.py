@@ -154,3 +154,23 @@ def test_reconcile_of_some_classes_is_the_full_answer_in_those_classes():
         assert part.findings == tuple(f for f in full.findings if f.discrepancy in only)
         assert part.counts == {str(d): full.counts[str(d)] for d in Discrepancy
                                if d in only}
+
+
+def test_judged_rows_held_not_intended_needs_only_assigned_items_and_the_consoles_rows():
+    """Rule (issue 12, rule 4; issue 13): asked for `held_not_intended` alone, only the
+    rows of items with assignments and those the console gave can be found, so a store
+    may read just those (`judged_rows`) and the answer is the same."""
+    from vpp_tui.domain.reconcile import judged_rows
+
+    other = ItemKey(LOC, "300", "STDQ")
+    rows = [held("ana@x.org"), held("bo@x.org", via_assignment=True),
+            held("cy@x.org", key=other), held("zed@x.org", key=other, from_console=True),
+            held("S9", DEVICE, key=other), held("bo@x.org", key=other, via_assignment=True)]
+    intents = [_teachers("ana@x.org")]
+    only = {Discrepancy.HELD_NOT_INTENDED}
+    assert judged_rows(only) == "intended_or_console"
+    assert judged_rows(None) == judged_rows({Discrepancy.DEPARTED_USER, *only}) == "every"
+    kept = [r for r in rows if r.key in {i.key for i in intents} or r.from_console]
+    full = reconcile(rows, [], intents, DIRECTORY, only=only)
+    assert full.findings and full.findings == reconcile(kept, [], intents, DIRECTORY,
+                                                        only=only).findings

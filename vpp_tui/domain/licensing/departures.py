@@ -11,11 +11,14 @@ non-revocable apps are kept, devices removed from management keep theirs (flagge
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
+from vpp_tui.domain.frozen import quick_init
 from vpp_tui.domain.licensing.model import Holdings, MemberKind
 
 
+@quick_init  # built by the 100k in a bulk plan (issue 13)
 @dataclass(frozen=True, slots=True)
 class HeldLicense:
     """A license of one item the store says a member holds.
@@ -58,14 +61,29 @@ def pending_reclaims(held: Iterable[HeldLicense], *, directory_users: Mapping[st
     users: set[str] = set()
     devices: set[str] = set()
     for lic in held:
-        if lic.kind is MemberKind.USER:
-            key = lic.member.casefold()
-            state = active.get(key)
-            left_company = state is False or (state is None
-                                              and (lic.known or lic.via_assignment))
-            left_groups = lic.via_assignment and key not in reached_users
-            if left_company or left_groups:
-                users.add(lic.member)
-        elif lic.via_assignment and lic.member not in reached.devices:
-            devices.add(lic.member)
+        if _pending(lic, active, reached_users, reached.devices):
+            (users if lic.kind is MemberKind.USER else devices).add(lic.member)
     return Holdings(users=frozenset(users), devices=frozenset(devices))
+
+
+def _pending(lic: HeldLicense, active: Mapping[str, bool], reached_users: AbstractSet[str],
+             reached_devices: AbstractSet[str]) -> bool:
+    """One license of `pending_reclaims` (`active` folded, `reached_users` casefolded)."""
+    if lic.kind is MemberKind.USER:
+        key = lic.member.casefold()
+        state = active.get(key)
+        left_company = state is False or (state is None and (lic.known or lic.via_assignment))
+        return left_company or (lic.via_assignment and key not in reached_users)
+    return lic.via_assignment and lic.member not in reached_devices
+
+
+def pending_whatever_reach(lic: HeldLicense, directory_users: FoldedDirectory) -> bool:
+    """Whether a license NOT given through an assignment is pending reclaim: the same
+    answer as `pending_reclaims` gives it for any reach, as only a license an assignment
+    gave is judged against the item's reach. So a device license not given through an
+    assignment is never pending, and a user's is pending when the person left the
+    company. For a caller judging each holder once, not once per item (issue 13).
+    Raises ValueError for a license given through an assignment."""
+    if lic.via_assignment:
+        raise ValueError("a license given through an assignment depends on its reach")
+    return _pending(lic, directory_users, frozenset(), frozenset())

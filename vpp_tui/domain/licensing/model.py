@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from vpp_tui.domain.frozen import quick_init
+
 
 class ProductType(StrEnum):
     APP = "app"
@@ -92,6 +94,7 @@ class Item:
         return self.name or self.adam_id
 
 
+@quick_init  # built by the 100k in a bulk plan (issue 13)
 @dataclass(frozen=True, slots=True)
 class Device:
     serial: str
@@ -134,6 +137,7 @@ def apple_accounts(managed_apple_id: str | None, personal_apple_id: bool
     return (AppleAccount.PERSONAL,)
 
 
+@quick_init  # built by the 100k in a bulk plan (issue 13)
 @dataclass(frozen=True, slots=True)
 class User:
     upn: str

@@ -8,6 +8,7 @@ from datetime import datetime
 from enum import StrEnum
 from functools import cached_property
 
+from vpp_tui.domain.frozen import quick_init
 from vpp_tui.domain.licensing.model import Intent, Item, LicenseType, MemberKind
 
 
@@ -97,6 +98,7 @@ class RemovalRule(StrEnum):
     KEEP_UNTIL_UNINSTALL = "keep_until_uninstall"
 
 
+@quick_init  # built by the 100k in a bulk plan (issue 13)
 @dataclass(frozen=True, slots=True)
 class MemberResult:
     member: str

@@ -7,6 +7,7 @@ from vpp_tui.domain.reconcile.classify import (
     Reconciliation,
     holdings_by_item,
     intended_members,
+    judged_rows,
     reconcile,
 )
 from vpp_tui.domain.reconcile.model import (
@@ -23,4 +24,4 @@ from vpp_tui.domain.reconcile.model import (
 
 __all__ = ["RECLAIMABLE", "Directory", "Discrepancy", "Finding", "HeldRow", "Intention",
            "ItemKey", "NotHeld", "Reconciliation", "Why", "holdings_by_item",
-           "intended_members", "reconcile"]
+           "intended_members", "judged_rows", "reconcile"]

@@ -29,7 +29,10 @@ from vpp_tui.domain.licensing import (
     plan_reconcile,
 )
 from vpp_tui.domain.licensing import pending_reclaims as derive_pending
-from vpp_tui.domain.licensing.departures import folded_directory
+from vpp_tui.domain.licensing.departures import (
+    folded_directory,
+    pending_whatever_reach,
+)
 from vpp_tui.i18n import _
 from vpp_tui.services import directory, ownership
 from vpp_tui.services.access import (
@@ -52,6 +55,7 @@ from vpp_tui.services.licensing.members import (
     held_directory,
     load_group,
     reach,
+    users_named,
 )
 from vpp_tui.services.licensing.plain import bulk_build
 from vpp_tui.services.licensing.revoke import _holders
@@ -89,58 +93,96 @@ def _held(kind: str, member: str, assignment_id: int | None, source: str,
                        known=source == "console" or member.casefold() in known)
 
 
+def _token_ids(session: Session) -> dict[int, int]:
+    """Asset id -> token id, for every asset (a few hundred rows)."""
+    asset = m.Asset.__table__.c  # type: ignore[attr-defined]
+    return dict(plain_rows(session, sa_select(asset.id, asset.token_id)))
+
+
 @bulk_build()
 def _pending(session: Session, ids_of: dict[int, Any] | None = None
              ) -> dict[int, Holdings]:
     """Per asset, the holders whose license is pending reclaim (derived, never stored).
     Linear in the held rows: each token's Apple users are read once (issue 13: once per
     asset, with every person's ids gathered again per asset), and only the directory
-    users a held row can name (`held_directory`), not the whole directory. `ids_of`:
-    filled with each token's `AppleIds` read here, by token id (for the plans)."""
-    # Core reads: no ORM row processing for 100k rows (read only, in a fresh session).
-    lic, asset = (t.__table__.c for t in (m.License, m.Asset))
-    rows = plain_rows(session, sa_select(
-        lic.asset_id, lic.kind, lic.member, lic.client_user_id, lic.assignment_id,
-        lic.source, asset.token_id).join(m.Asset.__table__, asset.id == lic.asset_id).where(
-        lic.status.in_(HELD)))
+    users a held row can name (`held_directory`), not the whole directory. A license no
+    assignment gave is judged once per holder, whatever the item (`pending_whatever_
+    reach`), and a device's is never pending: only the rows of the holders pending and
+    those assignments gave are gathered per item. `ids_of`: filled with each token's
+    `AppleIds` read here, by token id (for the plans)."""
+    # Core reads of the driver's tuples: no ORM row processing for 100k rows.
+    lic = m.License.__table__.c  # type: ignore[attr-defined]
+    held = lic.status.in_(HELD)
+    token_of = _token_ids(session)
     ids_of = {} if ids_of is None else ids_of
     known_of: dict[int, set[str]] = {}
     # One HeldLicense per distinct row shape of a token (a person holding four items is
-    # resolved once, not four times): the same answer, a quarter of the work.
+    # resolved once, not four times).
     memo_of: dict[int, dict[tuple, HeldLicense]] = {}
-    token_of: dict[int, int] = {}
-    every: dict[int, list[HeldLicense]] = {}
-    for row in rows:  # the driver's tuples (`plain_rows`), unpacked once
-        asset_id, kind, raw, cid, assignment_id, source, token_id = row
-        memo = memo_of.get(token_id)
-        if memo is None:  # once per token, not once per asset
+
+    def memo(token_id: int) -> dict[tuple, HeldLicense]:
+        found = memo_of.get(token_id)
+        if found is None:  # once per token, not once per asset
             if token_id not in ids_of:
                 ids_of[token_id] = apple_ids(session, token_id)
             known_of[token_id] = {upn for upn, apple in ids_of[token_id].rows_of.items()
                                   if any(r.upn for r in apple)}
-            memo = memo_of[token_id] = {}
+            found = memo_of[token_id] = {}
+        return found
+
+    def resolved(token_id: int, kind: str, raw: str, cid: str | None,
+                 assignment_id: int | None, source: str) -> HeldLicense:
+        shapes = memo(token_id)
         key = (kind, raw, cid, assignment_id is None, source)
-        one = memo.get(key)
+        one = shapes.get(key)
         if one is None:
             member = ids_of[token_id].person_of(raw, cid) if kind == "user" else raw
-            one = memo[key] = _held(kind, member, assignment_id, source, known_of[token_id])
-        held = every.get(asset_id)
-        if held is None:
-            held = every[asset_id] = []
-            token_of[asset_id] = token_id
-        held.append(one)
-    held_of = {a: held for a, held in every.items()
-               if any(h.via_assignment or h.kind is MemberKind.USER for h in held)}
-    ascii_only = all(h.member.isascii() for memo in memo_of.values() for h in memo.values()
-                     if h.kind is MemberKind.USER)
-    people = folded_directory(held_directory(session, every_user=not ascii_only)[0])
+            one = shapes[key] = _held(kind, member, assignment_id, source,
+                                      known_of[token_id])
+        return one
+
+    # Users' licenses no assignment gave, by source (three columns: 100k rows' cost is
+    # in the values fetched), then every license an assignment gave.
+    by_source = [(source, plain_rows(session, sa_select(
+        lic.asset_id, lic.member, lic.client_user_id).where(
+        held, lic.kind == "user", lic.assignment_id.is_(None),
+        (lic.source == "console") if source == "console" else (lic.source != "console"))))
+        for source in ("console", "other")]
+    via = plain_rows(session, sa_select(
+        lic.asset_id, lic.kind, lic.member, lic.client_user_id, lic.assignment_id,
+        lic.source).where(held, lic.assignment_id.is_not(None)))
+    plain: dict[tuple, HeldLicense] = {}  # (token, source, member, cid) -> its license
+    for source, rows in by_source:
+        for _asset_id, raw, cid in rows:
+            token_id = token_of[_asset_id]
+            shape = (token_id, source, raw, cid)
+            if shape not in plain:
+                plain[shape] = resolved(token_id, "user", raw, cid, None, source)
+    every: dict[int, list[HeldLicense]] = {}
+    for asset_id, kind, raw, cid, assignment_id, source in via:
+        every.setdefault(asset_id, []).append(
+            resolved(token_of[asset_id], kind, raw, cid, assignment_id, source))
+    ascii_only = all(h.member.isascii() for shapes in memo_of.values()
+                     for h in shapes.values() if h.kind is MemberKind.USER)
+    people = folded_directory(users_named(session, {
+        h.member.lower() for shapes in memo_of.values() for h in shapes.values()
+        if h.kind is MemberKind.USER}) if ascii_only
+        else held_directory(session, every_user=True)[0])
+    leaving = {shape for shape, one in plain.items() if pending_whatever_reach(one, people)}
+    if leaving:  # the rows of those who left, per item
+        for source, rows in by_source:
+            for asset_id, raw, cid in rows:
+                shape = (token_of[asset_id], source, raw, cid)
+                if shape in leaving:
+                    every.setdefault(asset_id, []).append(plain[shape])
     groups: dict[int, Holdings] = {}
     found: dict[int, Holdings] = {}
-    for asset_id, held in held_of.items():
+    for asset_id in sorted(every):
+        held_here = every[asset_id]
         ids = ids_of[token_of[asset_id]]
         reached = (_reached(session, asset_id, ids, groups)
-                   if any(h.via_assignment for h in held) else Holdings())
-        pending = derive_pending(held, directory_users=people, reached=reached)
+                   if any(h.via_assignment for h in held_here) else Holdings())
+        pending = derive_pending(held_here, directory_users=people, reached=reached)
         if pending.count:
             found[asset_id] = pending
     return found

@@ -107,7 +107,11 @@ class AppleIds:
             return
         if people.replaces(self.upn_of.get(row.client_user_id), bool(row.upn)):
             self.upn_of[row.client_user_id] = upn
-        rows = self.rows_of.setdefault(upn.casefold(), [])
+        key = upn.casefold()
+        rows = self.rows_of.get(key)
+        if rows is None:  # most people: their first Apple user (no scan, no generator)
+            self.rows_of[key] = [row]
+            return
         same = next((i for i, r in enumerate(rows)
                      if r.client_user_id == row.client_user_id), None)
         if same is None:
@@ -213,21 +217,23 @@ def apple_ids(session: Session, token_id: int, only: Iterable[str] | None = None
     revoke by user reads the rows it touches, not every user of the location."""
     location, token_ids = location_token_ids(session, token_id)
     ids = AppleIds(token_id, location, installation_in(session))
-    session.flush()  # a Core read (no ORM object per row, no ORM row processing)
+    # A Core read of the driver's tuples (`plain_rows`: no ORM object, no SQLAlchemy row
+    # per Apple user; flushed as an ORM read would be).
     t = m.AppleUser.__table__.c  # type: ignore[attr-defined]
     query = core_select(t.id, t.token_id, t.client_user_id, t.upn, t.email,
                         t.managed_apple_id, t.status).where(t.token_id.in_(token_ids))
+    make = AppleUserRow._make
     if only is None:
-        rows = [AppleUserRow(*r) for r in session.execute(query.order_by(t.id))]
+        rows = list(map(make, plain_rows(session, query.order_by(t.id))))
     else:
         wanted, rows = sorted(set(only)), []
         for start in range(0, len(wanted), 500):
-            rows += [AppleUserRow(*r) for r in session.execute(query.where(
-                t.client_user_id.in_(wanted[start:start + 500])))]
+            rows += map(make, plain_rows(session, query.where(
+                t.client_user_id.in_(wanted[start:start + 500]))))
         rows.sort(key=lambda r: r.id or 0)
-    person_of = people.person_of
+    person_of, add = people.person_of, ids.add
     for row in rows:
-        ids.add(row, person_of(row.upn, row.email))
+        add(row, person_of(row.upn, row.email))
     return ids
 
 

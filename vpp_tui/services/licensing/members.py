@@ -9,10 +9,11 @@ come from `licensing.facts.AppleIds`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import json
+from collections.abc import Collection, Iterable
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, or_
+from sqlalchemy import ARRAY, LargeBinary, String, any_, bindparam, cast, func
 from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
@@ -91,7 +92,7 @@ def _devices_of(session: Session, upns: Any) -> dict[str, list[Device]]:
         if isinstance(upns, list) else [upns]
     for part in parts:
         for row in session.execute(core_select(*_DEVICE_COLUMNS).where(
-                _DD.primary_user.in_(part)).order_by(_DD.id)):
+                _DD.primary_user.in_(part)).order_by(_DD.id)).all():
             found.setdefault(row[8] or "", []).append(_device(row))
     return found
 
@@ -133,9 +134,11 @@ def load_group(session: Session, row: m.DirectoryGroup, ids: AppleIds) -> Group:
         devices_of = _devices_of(session, members.scalar_subquery())
         return Group(row.name, GroupKind.USER, users=tuple(
             to_user(r, devices_of.get(r[0], ()), ids) for r in rows))
-    devices = [_device(d) for d in session.execute(core_select(*_DEVICE_COLUMNS).join(
+    # `.all()`: the rows fetched and converted at once (iterating fetched them one by
+    # one, a third of a 100k-device group's cost).
+    devices = list(map(_device, session.execute(core_select(*_DEVICE_COLUMNS).join(
         m.GroupMember.__table__, _GM.member == _DD.serial).where(
-        _GM.group_id == row.id).order_by(_GM.position))]
+        _GM.group_id == row.id).order_by(_GM.position)).all()))
     owners = core_select(_DD.primary_user).where(
         _DD.serial.in_(members.scalar_subquery()), _DD.primary_user.is_not(None))
     rows = session.execute(core_select(*_USER_COLUMNS).where(
@@ -185,8 +188,29 @@ def _not_ascii(session: Session, column: Any) -> Any:
     """A WHERE clause: `column` holds a character beyond ASCII (SQL's lower() and Python's
     casefold() may then disagree, so such rows are never left out by a lower() match)."""
     if session.get_bind().dialect.name == "sqlite":
-        return column.op("GLOB")("*[^\x01-\x7f]*")
+        # More bytes than characters: a fifth of the cost of GLOB "*[^\x01-\x7f]*" per
+        # row (a NUL, which ends SQLite's character count, counts too: never left out).
+        return func.length(column) != func.length(cast(column, LargeBinary))
     return column.op("~")("[^\x01-\x7f]")
+
+
+def users_named(session: Session, names: Collection[str]) -> dict[str, bool]:
+    """UPN -> active for the directory users whose UPN is one of `names` (lower-case
+    ASCII: a held row's person, as `held_directory` matches it), plus every UPN beyond
+    ASCII (its casefold may still equal a name). One statement however many names: a
+    JSON array on SQLite, an array on PostgreSQL (issue 13: deriving the names again
+    in SQL from every held license cost more than the plan's own reading of them)."""
+    session.flush()
+    du = m.DirectoryUser.__table__.c  # type: ignore[attr-defined]
+    listed = sorted(names)
+    if session.get_bind().dialect.name == "sqlite":
+        values = func.json_each(bindparam("names", json.dumps(listed))).table_valued("value")
+        named = du.upn.in_(core_select(values.c.value))
+    else:
+        named = du.upn == any_(bindparam("names", listed, type_=ARRAY(String)))
+    users = core_select(du.upn, du.active).where(named).union(
+        core_select(du.upn, du.active).where(_not_ascii(session, du.upn)))
+    return dict(session.execute(users).all())  # type: ignore[arg-type]
 
 
 def held_directory(session: Session, *, every_user: bool = False
@@ -205,12 +229,14 @@ def held_directory(session: Session, *, every_user: bool = False
     du, dd = m.DirectoryUser.__table__.c, m.DirectoryDevice.__table__.c  # type: ignore[attr-defined]
     lic, au = m.License.__table__.c, m.AppleUser.__table__.c  # type: ignore[attr-defined]
     held = lic.status.in_(HELD)
-    users = core_select(du.upn, du.active)
+    users: Any = core_select(du.upn, du.active)
     if not every_user:
         named = core_select(func.lower(lic.member)).where(held, lic.kind == "user").union(
             core_select(func.lower(func.coalesce(au.upn, au.email))))
-        users = users.where(or_(du.upn.in_(named),
-                                _not_ascii(session, du.upn)))
+        # Two parts, not one OR: each is then an index search or a cheap scan (an OR
+        # made the database test every directory user against both: 0.2 s at 120k).
+        users = users.where(du.upn.in_(named)).union(
+            core_select(du.upn, du.active).where(_not_ascii(session, du.upn)))
     devices = core_select(dd.serial, dd.managed).where(dd.serial.in_(
         core_select(lic.member).where(held, lic.kind == "device")))
     return dict(session.execute(users).all()), dict(

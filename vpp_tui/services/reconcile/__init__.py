@@ -12,7 +12,13 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
-from vpp_tui.domain.reconcile import RECLAIMABLE, Discrepancy, Finding, reconcile
+from vpp_tui.domain.reconcile import (
+    RECLAIMABLE,
+    Discrepancy,
+    Finding,
+    judged_rows,
+    reconcile,
+)
 from vpp_tui.domain.text import quote
 from vpp_tui.i18n import _
 from vpp_tui.services.access import Permission, authorize, visible_token_names
@@ -146,7 +152,8 @@ def report_with_facts(ctx: ServiceContext, token: str | None = None,
     names = _scope(ctx, permission, token)
     wants_not_held = only is None or Discrepancy.INTENDED_NOT_HELD in only
     with ctx.store.session() as session:
-        facts = load_facts(session, names, not_held=wants_not_held)
+        facts = load_facts(session, names, not_held=wants_not_held,
+                           rows=judged_rows(only))
         never = _never_synced(session, names)
     result = reconcile(facts.held, facts.not_held, facts.intentions, facts.directory,
                        only=only)

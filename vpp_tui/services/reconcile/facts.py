@@ -7,9 +7,11 @@ assigned group once (`licensing.facts`), never once per license row.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy import and_, or_, true
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -52,23 +54,68 @@ def _chunks(ids: list[Any]) -> list[list[Any]]:
 
 
 def load_facts(session: Session, token_names: frozenset[str] | set[str], *,
-               not_held: bool = True) -> Facts:
+               not_held: bool = True, rows: str = "every") -> Facts:
     """The facts of every location one of `token_names` belongs to (its tokens' rows).
     Tokens outside `token_names` are left out (the admin's scope). `not_held`: False
-    leaves `Facts.not_held` empty (for a caller not asking who holds nothing)."""
+    leaves `Facts.not_held` empty (for a caller not asking who holds nothing). `rows`:
+    which held rows to read, as `domain.reconcile.judged_rows` names them ("every", or
+    "intended_or_console": those of items with assignments and those the console gave;
+    issue 13: a reclaim of `held_not_intended` read and judged all 100k). Each
+    location's Apple users and the directory are read only when a row needs them."""
     facts = Facts()
     with_not_held = not_held
     tokens = [t for t in session.exec(select(m.Token)).all() if t.name in token_names]
     if not tokens:
         return facts
     by_id = {t.id: t for t in tokens}
+    first_token: dict[str, int] = {}
     for t in tokens:
         key = _location(t)
         facts.location_names.setdefault(key, t.location_name or t.name)
-        if key not in facts.ids:
-            facts.ids[key] = apple_ids(session, t.id or 0)
+        first_token.setdefault(key, t.id or 0)
+
+    def ids_of(loc: str) -> AppleIds:
+        """The location's identities, read once, when first needed."""
+        found = facts.ids.get(loc)
+        if found is None:
+            found = facts.ids[loc] = apple_ids(session, first_token[loc])
+        return found
+
     token_ids = sorted(i for i in by_id if i is not None)
+    assets: dict[int, m.Asset] = {}
+    for part in _chunks(token_ids):
+        assets.update((a.id or 0, a) for a in session.exec(select(m.Asset).where(
+            col(m.Asset.token_id).in_(part))).all())
+    key_of = {i: ItemKey(_location(by_id[a.token_id]), a.adam_id, a.pricing_param)
+              for i, a in assets.items()}
+    assigned = _load_intentions(session, facts, by_id, ids_of)
+    # Each license as plain columns, each asset's item and key once (issue 13: an ORM
+    # object per license row and an Item built per row cost seconds at 100k rows).
+    lic, asset_t = m.License.__table__.c, m.Asset.__table__.c  # type: ignore[attr-defined]
+    which: Any = true()
+    if rows != "every":  # the rows of assigned items, and the console's
+        intended = {it.key for it in facts.intentions}
+        which = or_(lic.source == "console", lic.status.not_in(HELD), lic.asset_id.in_(
+            sorted(i for i, k in key_of.items() if k in intended)))
+    if not with_not_held:
+        which = and_(which, lic.status.in_(HELD))
+    found: list[Any] = []  # the driver's tuples (`plain_rows`), unpacked once each below
+    for part in _chunks(token_ids):
+        found += plain_rows(session, sa_select(
+            lic.id, lic.asset_id, lic.kind, lic.member, lic.client_user_id, lic.serial,
+            lic.status, lic.assignment_id, lic.source).join(
+            m.Asset.__table__, asset_t.id == lic.asset_id).where(
+            asset_t.token_id.in_(part), which).order_by(lic.id))
+    used = _read_rows(session, facts, found, by_id, assets, key_of, ids_of, with_not_held)
+    facts.assets = {i: a for i, a in assets.items() if i in used or i in assigned}
+    return facts
+
+
+def _apple_users(session: Session, by_id: dict[Any, m.Token]
+                 ) -> dict[tuple[str, str], tuple[str, bool]]:
+    """(location, clientUserId) -> (Apple's status, whether a UPN names it)."""
     apple_users: dict[tuple[str, str], tuple[str, bool]] = {}
+    token_ids = sorted(i for i in by_id if i is not None)
     for cid, status, upn, token_id in session.exec(select(
             m.AppleUser.client_user_id, m.AppleUser.status, m.AppleUser.upn,
             m.AppleUser.token_id).where(col(m.AppleUser.token_id).in_(token_ids))).all():
@@ -78,29 +125,25 @@ def load_facts(session: Session, token_names: frozenset[str] | set[str], *,
             apple_users[key] = (status, bool(upn) or bool(old and old[1]))
         elif upn:
             apple_users[key] = (old[0], True)
-    assets: dict[int, m.Asset] = {}
-    for part in _chunks(token_ids):
-        assets.update((a.id or 0, a) for a in session.exec(select(m.Asset).where(
-            col(m.Asset.token_id).in_(part))).all())
-    # Each license as plain columns, each asset's item and key once (issue 13: an ORM
-    # object per license row and an Item built per row cost seconds at 100k rows).
+    return apple_users
+
+
+def _read_rows(session: Session, facts: Facts, rows: list[Any], by_id: dict[Any, m.Token],
+               assets: dict[int, m.Asset], key_of: dict[int, ItemKey],
+               ids_of: Callable[[str], AppleIds], with_not_held: bool) -> set[int]:
+    """Fill `facts.held`, `not_held` and `directory` from the license rows; returns the
+    ids of the assets they name."""
+    if not rows:
+        return set()
+    apple_users = _apple_users(session, by_id)
     items = {i: to_item(a) for i, a in assets.items()}
-    lic, asset_t = m.License.__table__.c, m.Asset.__table__.c  # type: ignore[attr-defined]
-    rows: list[Any] = []  # the driver's tuples (`plain_rows`), unpacked once each below
-    for part in _chunks(token_ids):
-        rows += plain_rows(session, sa_select(
-            lic.id, lic.asset_id, lic.kind, lic.member, lic.client_user_id, lic.serial,
-            lic.status, lic.assignment_id, lic.source).join(
-            m.Asset.__table__, asset_t.id == lic.asset_id).where(
-            asset_t.token_id.in_(part)).order_by(lic.id))
     used: set[int] = set()
     ascii_only = True
     place: dict[int, tuple[str, str, AppleIds, ItemKey]] = {}
-    for asset_id, asset in assets.items():
-        token = by_id[asset.token_id]
+    for asset_id in {r[1] for r in rows}:  # the locations of these rows only
+        token = by_id[assets[asset_id].token_id]
         loc = _location(token)
-        place[asset_id] = (token.name, loc, facts.ids[loc],
-                           ItemKey(loc, asset.adam_id, asset.pricing_param))
+        place[asset_id] = (token.name, loc, ids_of(loc), key_of[asset_id])
     user = MemberKind.USER
     held, not_held = facts.held, facts.not_held
     append = held.append
@@ -124,18 +167,16 @@ def load_facts(session: Session, token_names: frozenset[str] | set[str], *,
         elif with_not_held and state in ("failed", "waitlisted"):
             member = ids.person_of(raw, cid) if kind is user else raw
             not_held.append(NotHeld(license_id or 0, item_key, kind, member, state))
-    assets = {i: a for i, a in assets.items() if i in used}
-    # Only the directory users and devices a held row can name (issue 13).
-    users, devices = held_directory(session, every_user=not ascii_only)
-    facts.directory = Directory({upn.casefold(): active for upn, active in users.items()},
-                                devices)
-    _load_intentions(session, facts, by_id, assets)
-    facts.assets = assets
-    return facts
+    if held:  # only the directory users and devices a held row can name (issue 13)
+        users, devices = held_directory(session, every_user=not ascii_only)
+        facts.directory = Directory({upn.casefold(): active
+                                     for upn, active in users.items()}, devices)
+    return used
 
 
 def _load_intentions(session: Session, facts: Facts, by_id: dict[Any, m.Token],
-                     assets: dict[int, m.Asset]) -> None:
+                     ids_of: Callable[[str], AppleIds]) -> set[int]:
+    """Fill `facts.intentions`; returns the ids of the assets assigned."""
     found = []
     for part in _chunks(sorted(i for i in by_id if i is not None)):
         found += session.exec(select(m.Assignment, m.Asset, m.DirectoryGroup).join(
@@ -143,13 +184,14 @@ def _load_intentions(session: Session, facts: Facts, by_id: dict[Any, m.Token],
             m.DirectoryGroup, col(m.DirectoryGroup.id) == col(m.Assignment.group_id)).where(
             col(m.Asset.token_id).in_(part))).all()
     groups: dict[tuple[str, int], Any] = {}
+    assigned: set[int] = set()
     for assignment, asset, grow in found:
         token = by_id[asset.token_id]
         loc = _location(token)
-        assets.setdefault(asset.id or 0, asset)
+        assigned.add(asset.id or 0)
         cache = (loc, grow.id or 0)
         if cache not in groups:
-            groups[cache] = load_group(session, grow, facts.ids[loc])
+            groups[cache] = load_group(session, grow, ids_of(loc))
         try:
             intent, license_type = Intent(assignment.intent), LicenseType(
                 assignment.license_type)
@@ -158,3 +200,4 @@ def _load_intentions(session: Session, facts: Facts, by_id: dict[Any, m.Token],
         facts.intentions.append(Intention(
             asset.id or 0, token.name, ItemKey(loc, asset.adam_id, asset.pricing_param),
             to_item(asset), groups[cache], intent, license_type))
+    return assigned

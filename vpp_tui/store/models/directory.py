@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+from sqlalchemy import Index
 from sqlmodel import Field
 
 from vpp_tui.store.models.base import TableModel, created
@@ -51,6 +52,9 @@ class GroupMember(TableModel, table=True):
     """A UPN (user groups) or serial (device groups) in a group, in import order."""
 
     __tablename__ = "group_members"
+    # A group's members in order from the index alone (a 100k-member group was sorted
+    # on every read of it: issue 13).
+    __table_args__ = (Index("ix_group_members_position", "group_id", "position", "member"),)
 
     group_id: int = Field(foreign_key="directory_groups.id", primary_key=True, ondelete="CASCADE")
     member: str = Field(max_length=320, primary_key=True)

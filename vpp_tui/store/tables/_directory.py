@@ -53,4 +53,5 @@ group_members = Table(
     Column("group_id", Integer(), ForeignKey("directory_groups.id", ondelete="CASCADE"), primary_key=True, nullable=False),
     Column("member", String(320), primary_key=True, nullable=False),
     Column("position", Integer(), nullable=False, default=0),
+    Index("ix_group_members_position", "group_id", "position", "member"),
 )
