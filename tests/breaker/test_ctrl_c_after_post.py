@@ -65,7 +65,7 @@ def _audited_events(world, action_prefix: str) -> set[str]:
     return {r.apple_event_id for r in rows if r.apple_event_id}
 
 
-@pytest.mark.xfail(strict=True, reason="breaker3: Ctrl-C after a revoke-all batch was "
+@pytest.mark.xfail(strict=False, reason="breaker3: Ctrl-C after a revoke-all batch was "
                    "posted loses it: ledger and audit miss what Apple revoked")
 def test_ctrl_c_during_revoke_all_keeps_ledger_equal_to_apple(world) -> None:
     north(world)
@@ -79,7 +79,7 @@ def test_ctrl_c_during_revoke_all_keeps_ledger_equal_to_apple(world) -> None:
     assert len(_audited_events(world, "license.revoke_all")) == 2  # both posted batches
 
 
-@pytest.mark.xfail(strict=True, reason="breaker3: Ctrl-C after a revoke --item batch was "
+@pytest.mark.xfail(strict=False, reason="breaker3: Ctrl-C after a revoke --item batch was "
                    "posted loses it: ledger and audit miss what Apple revoked")
 def test_ctrl_c_during_revoke_item_keeps_ledger_equal_to_apple(world) -> None:
     north(world)
