@@ -13,8 +13,8 @@ from vpp_tui.i18n import _, ngettext
 from vpp_tui.i18n.format import date_text, datetime_text, number_text
 from vpp_tui.services import leases, tokens
 from vpp_tui.services.access import Permission, token_id_of, visible_token_ids
-from vpp_tui.services.views import DeletePreview
 from vpp_tui.services.errors import ServiceError
+from vpp_tui.services.views import DeletePreview
 
 
 def _when(value) -> str:  # noqa: ANN001
