@@ -52,6 +52,9 @@ def revoke_all_of_token(ctx, name: str, *,  # noqa: ANN001
     holds the location (known before, or seen in an answer: the rest is not sent), and
     `leases.LeaseBusy` when the location's write lease stayed held by another process.
     The targets are read under the lease, so a sync or assign that just finished counts.
+    `ctx.cancel` stops it between batches: `Cancelled` (its text says how many were
+    revoked and recorded; audited `cancelled`). A Ctrl-C (KeyboardInterrupt) once a batch
+    is posted is held until that batch is awaited and recorded, then re-raised.
     """
     with leases.hold(ctx, name, action="license.revoke_all"):
         return _revoke_all(ctx, name, on_progress)

@@ -150,7 +150,10 @@ def send_ops(ctx: ServiceContext, client: Any, ops: Sequence[AppleOp], target: s
 
     `ctx.cancel` is honoured only before a batch is posted (`Sent.cancelled`, the rest
     not sent); once one is posted, `client` is shielded and every posted event awaited, so
-    what Apple did is recorded by the caller and never lost to a cancel."""
+    what Apple did is recorded by the caller and never lost to a cancel. A Ctrl-C
+    (KeyboardInterrupt) stops the posts the same way and is held in `Sent.held` while
+    the posted events are awaited: the caller records them, then calls
+    `sent.held.reraise()`."""
     sent = Sent()
     posted: list[tuple[AppleOp, tuple[str, ...], list[Any]]] = []
     for index, op in enumerate(ops):
