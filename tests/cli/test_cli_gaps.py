@@ -151,6 +151,18 @@ def test_token_delete_json_names_the_other_tokens_of_the_location(capsys, shop) 
     assert "Music A" not in names and "Music B" in names
 
 
+def test_token_delete_revoke_failing_with_json_still_prints_the_report(capsys, shop) -> None:
+    """Breaker3 fault 4: exit 1 printed nothing on stdout; README: the --json report is
+    printed on exit 1 too. Here Apple cannot be reached (no Apple service configured)."""
+    code, out, err = run(capsys, shop, "token", "delete", "North Campus", "--yes",
+                         "--revoke-licenses", "--json")
+    assert code == 1 and err.startswith("error: ")
+    report = json.loads(out)
+    assert report["deleted"] is False and report["dry_run"] is False
+    assert report["name"] == "North Campus" and report["error"] in err
+    assert "North Campus" in ok(capsys, shop, "token", "list")
+
+
 def test_token_delete_dry_run_shows_what_would_go_and_changes_nothing(capsys, shop) -> None:
     before = ok(capsys, shop, "token", "list", "--json")
     text = ok(capsys, shop, "token", "delete", "Music A", "--dry-run")

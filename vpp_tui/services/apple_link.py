@@ -71,6 +71,8 @@ def apple_failure_text(exc: Exception) -> str:
     bare colon (issue 8 fault 11). Fit for the store: no NUL, no lone surrogate."""
     if isinstance(exc, apple_errors.AppleError):
         text = str(exc)
+    elif isinstance(exc, ServiceError):  # worded already (e.g. Apple's refusal, a lease)
+        text = exc.message
     elif isinstance(exc, Cancelled):
         text = _("stopped before it finished; nothing was changed")
     else:

@@ -197,6 +197,7 @@ def _writes(ctx: ServiceContext, name: str, action: str,
                 client.client_config()
             except AppleError as exc:
                 if client.conflict is None:  # not reachable, token refused…: nothing sent
+                    _park_if_confirmed(ctx, name, exc)
                     raise ServiceError(apple_failure_text(exc)) from exc
                 raise
             started = True
@@ -212,9 +213,17 @@ def _writes(ctx: ServiceContext, name: str, action: str,
             text = worded()
             audit.record_failure(ctx, action, name, stored(worded))  # shared: English
             raise ServiceError(text) from exc
-        except Exception:
+        except Exception as exc:
             if client.conflict is None:
+                _park_if_confirmed(ctx, name, exc)
                 raise
             refuse(ctx, name, client.conflict, action, stopped=started)
         if client.conflict is not None:
             refuse(ctx, name, client.conflict, action, stopped=True)
+
+
+def _park_if_confirmed(ctx: ServiceContext, name: str, exc: Exception) -> None:
+    """Apple refused the token itself (9622…): park it as sync does (one rule)."""
+    from vpp_tui.services.tokens.faults import park_if_confirmed
+
+    park_if_confirmed(ctx, name, exc)

@@ -21,7 +21,7 @@ from vpp_tui.i18n import _, stored
 from vpp_tui.services import audit, leases, ownership
 from vpp_tui.services.apple_link import apple_failure_text
 from vpp_tui.services.errors import ServiceError
-from vpp_tui.services.licensing.apply import shield
+from vpp_tui.services.licensing.apply import Held, shield
 from vpp_tui.services.licensing.txn import apply_counts
 from vpp_tui.store import models as m
 
@@ -52,6 +52,9 @@ def revoke_all_of_token(ctx, name: str, *,  # noqa: ANN001
     holds the location (known before, or seen in an answer: the rest is not sent), and
     `leases.LeaseBusy` when the location's write lease stayed held by another process.
     The targets are read under the lease, so a sync or assign that just finished counts.
+    `ctx.cancel` stops it between batches: `Cancelled` (its text says how many were
+    revoked and recorded; audited `cancelled`). A Ctrl-C (KeyboardInterrupt) once a batch
+    is posted is held until that batch is awaited and recorded, then re-raised.
     """
     with leases.hold(ctx, name, action="license.revoke_all"):
         return _revoke_all(ctx, name, on_progress)
@@ -63,7 +66,8 @@ def _revoke_all(ctx, name: str,  # noqa: ANN001
     users, serials = revoke_targets(ctx, name)
     if not users and not serials:
         return 0
-    done = _Done()
+    done, held = _Done(), Held()
+    total = len(users) + len(serials)
     try:
         with ownership.writes(ctx, name, "license.revoke_all",
                               on_progress=on_progress) as client:
@@ -74,32 +78,59 @@ def _revoke_all(ctx, name: str,  # noqa: ANN001
                 if ctx.cancel.is_set():  # the safe point: this batch is not posted
                     raise Cancelled
                 shield(client)  # posted from here on: what Apple did is awaited and recorded
-                try:
-                    outcomes = client.revoke(client_user_ids=part_users,
-                                             serial_numbers=part_serials)
-                except apple_errors.MdmConflict as exc:
-                    if exc.event_id:  # Apple took this batch; its outcome is unknown
-                        _record_batch(ctx, name, [], [], exc.event_id, "UNKNOWN", "failed")
-                    raise
-                for outcome in outcomes:
-                    done.add(_record_outcome(ctx, name, part_users, part_serials, outcome))
+                for posted in client.revoke(client_user_ids=part_users,
+                                            serial_numbers=part_serials, wait=False):
+                    done.add(_await_and_record(ctx, name, client, held, part_users,
+                                               part_serials, posted.event_id))
+                held.reraise()  # a Ctrl-C: what Apple took is recorded, the rest not sent
     except ownership.HeldByAnotherMdm:
         raise
+    except Cancelled as exc:
+        if not done.events:
+            raise
+        with ctx.store.session() as session:  # shared: English
+            audit.record(session, ctx, "license.revoke_all", name, result="cancelled",
+                         detail=stored(_cancelled_text, name, done.revoked, total))
+        raise Cancelled(_cancelled_text(name, done.revoked, total)) from exc
     except Exception as exc:
         why = apple_failure_text(exc)
         if not done.events:
             raise ServiceError(_("revoking the licenses of {name} failed, nothing was "
                                  "deleted: {why}").format(name=name, why=why)) from exc
-        text = _partial_text(name, done.revoked, len(users) + len(serials), why)
+        text = _partial_text(name, done.revoked, total, why)
         audit.record_failure(ctx, "license.revoke_all", name, stored(  # shared: English
-            lambda e: _partial_text(name, done.revoked, len(users) + len(serials),
-                                    apple_failure_text(e)), exc))
+            lambda e: _partial_text(name, done.revoked, total, apple_failure_text(e)), exc))
         raise ServiceError(text) from exc
     if done.failed:
         raise ServiceError(_("Apple could not revoke every license of {name} ({n} requests "
                              "failed); nothing was deleted, try again").format(
                                  name=name, n=done.failed))
-    return len(users) + len(serials)
+    return total
+
+
+def _await_and_record(ctx, name: str, client, held: Held,  # noqa: ANN001
+                      users: list[str], serials: list[str], event_id: str
+                      ) -> tuple[int, bool]:
+    """Await a posted batch's event (a Ctrl-C held meanwhile, `Held.wait`) and record it;
+    (targets revoked, whether Apple completed it). Another MDM, or a second Ctrl-C,
+    leaves it audited with its eventId as UNKNOWN (sync reads what Apple did)."""
+    try:
+        outcome = held.wait(client, event_id)
+    except apple_errors.MdmConflict as exc:
+        exc.event_id = exc.event_id or event_id  # Apple took this batch; outcome unknown
+        _record_batch(ctx, name, [], [], event_id, "UNKNOWN", "failed")
+        raise
+    if outcome is None:
+        _record_batch(ctx, name, [], [], event_id, "UNKNOWN", "failed")
+        return 0, False
+    return _record_outcome(ctx, name, users, serials, outcome)
+
+
+def _cancelled_text(name: str, revoked: int, total: int) -> str:
+    return _("Apple revoked the licenses of {done} of {total} users and devices of {name} "
+             "before the cancel (recorded); the rest were not revoked and the token was not "
+             "deleted").format(
+                 done=revoked, total=total, name=name)
 
 
 @dataclass

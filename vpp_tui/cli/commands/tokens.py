@@ -13,6 +13,7 @@ from vpp_tui.i18n import _, ngettext
 from vpp_tui.i18n.format import date_text, datetime_text, number_text
 from vpp_tui.services import leases, tokens
 from vpp_tui.services.access import Permission, token_id_of, visible_token_ids
+from vpp_tui.services.errors import ServiceError
 from vpp_tui.services.views import TOKEN_FIELDS, DeletePreview
 
 
@@ -131,16 +132,23 @@ def _delete(args: Namespace, ctx) -> int:  # noqa: ANN001
                          "assignments; add --yes to confirm, or --dry-run to see what "
                          "would go").format(name=args.name, apps=preview.apps,
                                             books=preview.books, n=preview.assignments))
-    tokens.delete_token(ctx, args.name, revoke_licenses=args.revoke_licenses)
+    try:
+        tokens.delete_token(ctx, args.name, revoke_licenses=args.revoke_licenses)
+    except ServiceError as exc:  # exit 1: the --json report is printed too (README)
+        if args.json:
+            _print_delete(args, preview, done=False, error=str(exc))
+        raise
     _print_delete(args, preview, done=True)
     return EXIT_OK
 
 
-def _print_delete(args: Namespace, preview: DeletePreview, *, done: bool) -> None:
+def _print_delete(args: Namespace, preview: DeletePreview, *, done: bool,
+                  error: str | None = None) -> None:
     revoke = args.revoke_licenses
     if args.json:
         print_json({
-            "name": preview.name, "dry_run": not done, "deleted": done,
+            "name": preview.name, "dry_run": not done and error is None, "deleted": done,
+            "error": error,
             "revoke_licenses": revoke, "apps": preview.apps, "books": preview.books,
             "assignments": preview.assignments, "licenses": preview.licenses,
             "revoke": {"users": preview.revoke_users, "devices": preview.revoke_devices,

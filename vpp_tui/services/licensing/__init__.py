@@ -261,7 +261,9 @@ def _associate(ctx: ServiceContext, client: Any, job: _Assign, assignment_id: in
                              f=result.failed))
         return result
 
-    return write_briefly(ctx, write)
+    written = write_briefly(ctx, write)
+    sent.held.reraise()  # a Ctrl-C once Apple's answers are recorded
+    return written
 
 
 def _assign_targets(job: _Assign):  # noqa: ANN202

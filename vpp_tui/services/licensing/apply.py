@@ -62,6 +62,32 @@ class Sent:
     notes: list[Note] = field(default_factory=list)  # audit entries, not yet written
     batches: tuple[int, int] = (0, 0)  # (posted to Apple, planned)
     cancelled: bool = False  # a cancel stopped the posts at a safe point
+    held: Held = field(default_factory=lambda: Held())  # a Ctrl-C held until recorded
+
+
+class Held:
+    """A Ctrl-C (KeyboardInterrupt) that came once a batch was posted: held while what
+    Apple took is awaited and recorded, then re-raised by the caller (`reraise`)."""
+
+    def __init__(self) -> None:
+        self.interrupt: BaseException | None = None
+
+    def wait(self, client: Any, event_id: str) -> Any:
+        """`client.wait_event(event_id)`; a first Ctrl-C is held and the wait goes on,
+        a second stops it: None (Apple took the batch, its outcome is unknown). Apple's
+        errors propagate."""
+        while True:
+            try:
+                return client.wait_event(event_id)
+            except KeyboardInterrupt as exc:
+                if self.interrupt is not None:
+                    return None
+                self.interrupt = exc
+
+    def reraise(self) -> None:
+        """Raise the held Ctrl-C, if any: call it once what Apple did is recorded."""
+        if self.interrupt is not None:
+            raise self.interrupt
 
 
 def shield(client: Any) -> None:
@@ -124,7 +150,10 @@ def send_ops(ctx: ServiceContext, client: Any, ops: Sequence[AppleOp], target: s
 
     `ctx.cancel` is honoured only before a batch is posted (`Sent.cancelled`, the rest
     not sent); once one is posted, `client` is shielded and every posted event awaited, so
-    what Apple did is recorded by the caller and never lost to a cancel."""
+    what Apple did is recorded by the caller and never lost to a cancel. A Ctrl-C
+    (KeyboardInterrupt) stops the posts the same way and is held in `Sent.held` while
+    the posted events are awaited: the caller records them, then calls
+    `sent.held.reraise()`."""
     sent = Sent()
     posted: list[tuple[AppleOp, tuple[str, ...], list[Any]]] = []
     for index, op in enumerate(ops):
@@ -139,15 +168,27 @@ def send_ops(ctx: ServiceContext, client: Any, ops: Sequence[AppleOp], target: s
             posted.append((op, targets, _call(client, op)))
         except (apple_errors.AppleError, OSError) as exc:
             _refused(ctx, sent, op, target, targets, exc, None)
+        except KeyboardInterrupt as exc:  # Ctrl-C: post no more, record what was posted
+            sent.held.interrupt = exc
+            sent.error, sent.cancelled = cancelled_text(), True
+            sent.not_sent.update(targets)
+            continue
         sent.batches = (index + 1, len(ops))
     sent.batches = (sent.batches[0], len(ops))
     for op, targets, pending in posted:
         for outcome in pending:
             try:
-                outcome = client.wait_event(outcome.event_id)
+                answer = sent.held.wait(client, outcome.event_id)
             except (apple_errors.AppleError, OSError) as exc:
                 _refused(ctx, sent, op, target, targets, exc, outcome.event_id)
                 break
+            if answer is None:  # Ctrl-C twice: Apple took it, the outcome is unknown
+                sent.unconfirmed.update(dict.fromkeys(targets, outcome.event_id))
+                sent.notes.append(note(ctx, f"license.{op.kind}", target, result="failed",
+                                       apple_event_id=outcome.event_id,
+                                       apple_event_status="UNKNOWN"))
+                continue
+            outcome = answer
             _absorb(sent, op, targets, outcome)
             sent.notes.append(note(
                 ctx, f"license.{op.kind}", target, result="ok" if outcome.ok else "partial",

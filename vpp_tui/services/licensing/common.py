@@ -121,4 +121,6 @@ def reclaim(ctx: ServiceContext, client: Any, t: Target, plan: Plan,
         session.add(asset)
         return replace(result, licenses_total=asset.total, licenses_used=asset.assigned)
 
-    return write_briefly(ctx, write)
+    written = write_briefly(ctx, write)
+    sent.held.reraise()  # a Ctrl-C once Apple's answers are recorded
+    return written

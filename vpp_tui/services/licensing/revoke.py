@@ -321,6 +321,7 @@ def _revoke_part(ctx: ServiceContext, kind: str, who: str, token: str) -> Licens
             return freed
 
         freed = write_briefly(ctx, write)
+        sent.held.reraise()  # a Ctrl-C once Apple's answers are recorded
         result = LicenseResult("revoke", None, token, None, tuple(shown), tuple(sent.events),
                                tuple(w.message for w in part.plan.warnings),
                                error=sent.error, target=who, batches=sent.batches,

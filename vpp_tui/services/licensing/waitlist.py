@@ -207,6 +207,7 @@ def _record(ctx: ServiceContext, job: _Job, granted: list[Any], sent: Any,
         return renumber(session, job.asset.id or 0, ids)
 
     left = write_briefly(ctx, write)
+    sent.held.reraise()  # a Ctrl-C once Apple's answers are recorded
     return Served(job.asset.name, job.token, tuple(o.member for o in granted),
                   tuple(sent.events), left, sent.error)
 

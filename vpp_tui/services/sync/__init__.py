@@ -38,7 +38,7 @@ from vpp_tui.domain import tokens as rules
 from vpp_tui.i18n import _, stored
 from vpp_tui.services import audit, leases
 from vpp_tui.services.access import Permission, authorize, token_id_of, visible_token_ids
-from vpp_tui.services.apple_link import apple_failure_text, client_for
+from vpp_tui.services.apple_link import apple_failure_text
 from vpp_tui.services.context import ServiceContext
 from vpp_tui.services.licensing.waitlist import serve_token
 from vpp_tui.services.settings import get_setting
@@ -46,7 +46,7 @@ from vpp_tui.services.sync.apply import AppleSnapshot, apply_snapshot
 from vpp_tui.services.sync.fetch import Plan, Tally, fetch, make_plan
 from vpp_tui.services.sync.staged import raise_if_cancelled
 from vpp_tui.services.sync.stream import StageWriter, drop_staged
-from vpp_tui.services.tokens import bearer_of, get_token
+from vpp_tui.services.tokens import bearer_of, faults, get_token
 from vpp_tui.services.usage import record_usage
 from vpp_tui.services.views import SyncResult
 from vpp_tui.store import models as m
@@ -86,24 +86,11 @@ def release_lease(ctx: ServiceContext, token_id: int, owner: str) -> None:
 
 def _fault_confirmed(ctx: ServiceContext, name: str, exc: Exception,
                      tally: Tally) -> bool:
-    """Whether a token fault `exc` may park the token (`rules.park_needs_recheck`): a fault
-    inside HTTP 200 is confirmed by one `GET client/config` (no transaction open); only
-    the same kind of refusal confirms it. The recheck's requests are added to `tally`."""
-    if not (isinstance(exc, apple_errors.AppleError) and apple_errors.is_token_fault(exc)):
-        return False
-    if not rules.park_needs_recheck(exc.error_number, exc.http_status):
-        return True
-    client = None
-    try:
-        with client_for(ctx, bearer_of(ctx, name), check_owner=True) as client:
-            client.client_config()
-        return False
-    except apple_errors.AppleError as again:
-        return apple_errors.is_token_fault(again)
-    except Exception:  # noqa: BLE001 - not confirmed: the sync fails, the token is not parked
-        return False
-    finally:
-        tally.requests += client.requests_made if client is not None else 0
+    """Whether a token fault `exc` may park the token (`tokens.faults.fault_confirmed`);
+    the recheck's requests are added to `tally`."""
+    confirmed, requests = faults.fault_confirmed(ctx, name, exc)
+    tally.requests += requests
+    return confirmed
 
 
 def _record_failure(ctx: ServiceContext, plan: Plan, run_id: int, exc: Exception,
@@ -135,9 +122,7 @@ def _record_failure(ctx: ServiceContext, plan: Plan, run_id: int, exc: Exception
 
                 ownership.record(session, ctx, token, exc)
             elif park and apple_errors.is_token_fault(exc):
-                token.apple_error = exc.error_number
-                token.apple_error_message = text
-                token.apple_error_at = now
+                faults.park(token, exc, text, now)
             session.add(token)
         audit.record(session, ctx, "token.sync", plan.name, result="failed", detail=text)
     return shown

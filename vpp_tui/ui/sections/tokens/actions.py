@@ -31,8 +31,9 @@ def delete_text(preview: DeletePreview) -> str:
 
 
 def revoke_delete_text(preview: DeletePreview) -> str:
-    lines = [_("First, Apple revokes every revocable license of this token ({n} holders); "
-               "books stay with their users.").format(n=preview.licenses), "", _("Deleted:")]
+    """The revoke-and-delete confirmation: what Apple revokes, counted by holders (users
+    and devices, `DeletePreview.revoked`, as the CLI's dry run says it), then what goes."""
+    lines = [_("First:"), *(f"  • {line}" for line in preview.revoked), "", _("Deleted:")]
     lines += [f"  • {item}" for item in preview.deleted]
     lines += ["", _("If Apple refuses any revoke, nothing is deleted.")]
     return "\n".join(lines)

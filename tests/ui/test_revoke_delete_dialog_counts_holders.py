@@ -1,4 +1,4 @@
-"""Breaker: the console's "Revoke all licenses of NC, then delete it?" dialog (Tokens,
+"""Fault (breaker3): the console's "Revoke all licenses of NC, then delete it?" dialog (Tokens,
 del then D) says "Apple revokes every revocable license of this token (1640 holders)"
 for a token whose 1640 licenses are held by 218 users and 532 devices, 401 of them books
 or non-revocable items that stay. `revoke_delete_text` prints `preview.licenses` (every
@@ -12,14 +12,10 @@ Reproduce: served simulator (demo world), `vpp-tui token add --name NC … north
 
 from __future__ import annotations
 
-import pytest
-
 from vpp_tui.services.views import DeletePreview
 from vpp_tui.ui.sections.tokens.actions import revoke_delete_text
 
 
-@pytest.mark.xfail(strict=True, reason="breaker3: revoke-and-delete dialog counts every "
-                   "license (books included) as 'holders'")
 def test_revoke_delete_dialog_counts_holders_not_licenses() -> None:
     preview = DeletePreview(
         name="NC", apps=21, books=6, assignments=0, licenses=1640,

@@ -1,4 +1,4 @@
-"""Breaker: Ctrl-C (KeyboardInterrupt) while a posted batch's event is awaited.
+"""Fault (breaker3): Ctrl-C (KeyboardInterrupt) while a posted batch's event is awaited.
 
 `shield(client)` makes a posted batch survive `ctx.cancel`, but not a KeyboardInterrupt:
 it propagates out of the event wait (revocation catches `Exception` only; licensing.apply
@@ -65,8 +65,6 @@ def _audited_events(world, action_prefix: str) -> set[str]:
     return {r.apple_event_id for r in rows if r.apple_event_id}
 
 
-@pytest.mark.xfail(strict=True, reason="breaker3: Ctrl-C after a revoke-all batch was "
-                   "posted loses it: ledger and audit miss what Apple revoked")
 def test_ctrl_c_during_revoke_all_keeps_ledger_equal_to_apple(world) -> None:
     north(world)
     world.sim.limits["maxRevokeClientUserIds"] = 2
@@ -79,8 +77,6 @@ def test_ctrl_c_during_revoke_all_keeps_ledger_equal_to_apple(world) -> None:
     assert len(_audited_events(world, "license.revoke_all")) == 2  # both posted batches
 
 
-@pytest.mark.xfail(strict=True, reason="breaker3: Ctrl-C after a revoke --item batch was "
-                   "posted loses it: ledger and audit miss what Apple revoked")
 def test_ctrl_c_during_revoke_item_keeps_ledger_equal_to_apple(world) -> None:
     north(world)
     world.transport.inner = _CtrlCAfterPost(world.transport.inner, "/assets/", 1)
