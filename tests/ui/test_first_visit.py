@@ -10,7 +10,7 @@ from textual.widgets import TabbedContent
 from textual.widgets._footer import FooterKey
 
 from tests.ui.conftest import SIZE, settle
-from vpp_tui.ui.sections import directory
+from vpp_tui.ui.sections import activity, directory
 from vpp_tui.ui.widgets.footer import SectionFooter
 
 
@@ -79,13 +79,36 @@ async def test_leaving_a_section_rebuilt_its_footer(demo_app):
 async def test_a_first_visit_rebuilt_the_footer_when_its_first_rows_enabled_keys(demo_app):
     # Fault: the footer was built empty, rebuilt with the row keys greyed, rebuilt again
     # for its first size and once more when the first rows enabled them: four builds of
-    # every key. Now it is built once; the first rows light the keys in place.
+    # every key. Now it is built once, as it is composed; the first rows light the keys in
+    # place.
     app = demo_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("2")
         await settle(pilot)
         footer = app.screen.query_one(SectionFooter)
-        assert footer.recomposed == 1
+        assert footer.recomposed == 0
         assign = next(k for k in footer.query(FooterKey) if k.action == "assign")
         assert not assign.has_class("-disabled")
+
+
+async def test_a_first_visit_with_a_next_page_rebuilt_the_footer(demo_app, monkeypatch):
+    # Fault: the footer was composed empty and rebuilt after the first frame, and rebuilt
+    # again when the first page showed the "next page" key (a key shown only when there is
+    # another page): two builds of every key and two layouts. Now it is composed with its
+    # keys and the page key is shown in place.
+    monkeypatch.setattr(activity, "PAGE_SIZE", 2)
+    app = demo_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("7")
+        await settle(pilot)
+        footer = app.screen.query_one(SectionFooter)
+        keys = {k.action: k for k in footer.query(FooterKey)}
+        assert app.screen.row_total > 2
+        assert keys["page(1)"].display and not keys["page(-1)"].display
+        assert footer.recomposed == 0
+        await pilot.press("n")
+        await settle(pilot)
+        assert keys["page(-1)"].display and footer.recomposed == 0
+        assert list(footer.query(FooterKey)) == list(keys.values())
