@@ -54,6 +54,16 @@ def headless(app):
         async with app.run_test(size=(120, 40)) as pilot:
             while not seen:
                 await pilot.pause(0.01)
+            for _tick in range(500):  # the first rows shown: the preload starts (ui.preload)
+                if getattr(app, "_preloading", None) is not None:
+                    break
+                await pilot.pause(0.01)
+            thread = getattr(app, "_preloading", None)
+            if thread is not None:
+                thread.join(60)
+            seen["after the first rows"] = sorted(
+                m for m in sys.modules
+                if m.startswith("vpp_tui.ui.sections.") or m == "vpp_tui.services.licensing")
             app.stop_jobs()
 
     asyncio.run(run())
@@ -110,8 +120,13 @@ def _loaded_too_early(seen: dict) -> list[str]:
 
 def test_the_console_paints_its_first_token_row_before_anything_else_loads(
         sqlite_store, tmp_path) -> None:
+    """...and then imports the other sections in the background (ui.preload): the first
+    visit to Apps imported the ORM and the licensing services, 0.3 s idle."""
     seen = _first_row(sqlite_store, tmp_path, "app")
     assert _loaded_too_early(seen) == []
+    after = seen["after the first rows"]
+    assert {"vpp_tui.ui.sections.apps", "vpp_tui.ui.sections.directory",
+            "vpp_tui.ui.sections.settings", "vpp_tui.services.licensing"} <= set(after)
     assert seen["app_loads"] == []
     assert seen["loaded"] == [False, False]
     assert seen["collector"] is True  # only the console command pauses it (ui.heap)

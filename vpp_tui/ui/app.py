@@ -46,6 +46,8 @@ from vpp_tui.ui.sections.base import GLANCE_FOLLOWS, SectionScreen, placeholder
 from vpp_tui.ui.token_list import TokenList
 
 if TYPE_CHECKING:
+    import threading
+
     from vpp_tui.services.status import Glance
 
 # Each section's screen class, by mode: its module is imported when the section is first
@@ -74,6 +76,15 @@ def section_class(mode: str) -> type[SectionScreen]:
         return placeholder(mode)
     module, name = found
     return getattr(importlib.import_module(module), name)
+
+
+def preload_section_modules() -> threading.Thread:
+    """Import every section's module but Tokens' in a background thread, in number-key
+    order (ui.preload); the console starts it once its first rows are shown."""
+    from vpp_tui.ui.preload import import_in_background
+
+    return import_in_background(module for mode, (module, _name) in SECTION_MODULES.items()
+                                if mode != "tokens")
 
 
 def section_classes() -> dict[str, type[SectionScreen]]:
@@ -122,6 +133,7 @@ class VppApp(ReportsWorkerErrors, App[None]):
         # Tests turn blinking off so snapshots do not depend on when they are taken.
         self.cursor_blink = cursor_blink
         self._saved_theme: str | None = None
+        self._preloading: threading.Thread | None = None  # preload_sections
         self.org_name: str | None = None  # learnt from the tokens, shown in every header
         self.glance: Glance | None = None  # the header's notices (`load_glance`)
         # The tokens every section shows or chooses from: read once, shared (issue 13).
@@ -244,6 +256,12 @@ class VppApp(ReportsWorkerErrors, App[None]):
             show = getattr(screen, "show_glance", None)  # sections; details screens: none
             if show is not None:
                 show(seen)
+
+    def preload_sections(self) -> None:
+        """Once per console: import the other sections' modules in the background
+        (`preload_section_modules`), after the first rows are shown."""
+        if self._preloading is None:
+            self._preloading = preload_section_modules()
 
     # Who may do what ---------------------------------------------------------
 

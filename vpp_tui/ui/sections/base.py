@@ -211,10 +211,14 @@ class SectionScreen(ReportsWorkerErrors, Screen[None]):
     def _start_app_loads(self) -> None:
         """Read what the app shares if nobody has yet: the acting admin's access
         (`VppApp.load_access`) and the header's notices (`VppApp.load_glance`, read once:
-        a section opened later shows them from its header's first paint)."""
+        a section opened later shows them from its header's first paint); and start
+        importing the other sections (`VppApp.preload_sections`)."""
         resume_collector()  # the console's start is over (ui.heap.paused_for_start)
         self._app_loads_due = False
         app = self.app
+        preload = getattr(app, "preload_sections", None)
+        if preload is not None:
+            preload()  # the other sections' modules, while the admin reads (ui.preload)
         if app.access is None and not self._app_loading("access"):  # type: ignore[attr-defined]
             app.load_access()  # type: ignore[attr-defined]
         if app.glance is None and not self._app_loading("glance"):  # type: ignore[attr-defined]
