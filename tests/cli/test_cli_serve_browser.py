@@ -72,10 +72,12 @@ def test_served_console_lists_the_tokens_of_its_store_in_a_browser(served_store)
         assert CHROMIUM is not None
         with Browser(CHROMIUM) as browser:
             browser.open(f"http://127.0.0.1:{port}/")
-            screen = browser.wait_for_screen("Harbour School", timeout=START_TIMEOUT)
-        # The served console decrypted the token with --key-file and asked --apple: it
-        # shows the location Apple named, not a key or connection error.
-        assert "North Campus" in screen, screen
+            # The served console decrypted the token with --key-file and asked --apple: its
+            # row shows the location Apple named, not a key or connection error. (Waiting
+            # for the token's name alone could return a frame whose details line showed it
+            # while the browser had not yet drawn the table's row.)
+            screen = browser.wait_for_screen("North Campus", timeout=START_TIMEOUT)
+        assert "Harbour School" in screen, screen
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         try:
