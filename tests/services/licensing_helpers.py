@@ -51,3 +51,16 @@ def licenses_of(world, name: str) -> list[m.License]:
 
 def group_members(doc: dict, group: str) -> list[str]:
     return next(g["members"] for g in doc["groups"] if g["name"] == group)
+
+
+def store_held(world) -> set[tuple[str, str, str, str]]:  # noqa: ANN001
+    """North Campus's licensed rows in the store as (adamId, pricingParam, kind, holder):
+    the shape of the simulator's `location(...).assignments`, to compare the ledger."""
+    with world.ctx.store.session() as s:
+        rows = s.exec(select(m.License, m.Asset).join(
+            m.Asset, m.Asset.id == m.License.asset_id).join(
+            m.Token, m.Token.id == m.Asset.token_id).where(
+            m.Token.name == NORTH, m.License.status == "licensed")).all()
+    return {(a.adam_id, a.pricing_param, lic.kind,
+             (lic.client_user_id if lic.kind == "user" else lic.serial) or "")
+            for lic, a in rows}

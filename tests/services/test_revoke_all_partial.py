@@ -8,21 +8,10 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from tests.services.licensing_helpers import NORTH, NORTH_UID, north
+from tests.services.licensing_helpers import NORTH, NORTH_UID, north, store_held
 from vpp_tui.services import tokens
 from vpp_tui.services.errors import InvalidInput, ServiceError
 from vpp_tui.store import models as m
-
-
-def _store_held(world) -> set[tuple[str, str, str, str]]:
-    with world.ctx.store.session() as s:
-        rows = s.exec(select(m.License, m.Asset).join(
-            m.Asset, m.Asset.id == m.License.asset_id).join(
-            m.Token, m.Token.id == m.Asset.token_id).where(
-            m.Token.name == NORTH, m.License.status == "licensed")).all()
-    return {(a.adam_id, a.pricing_param, lic.kind,
-             (lic.client_user_id if lic.kind == "user" else lic.serial) or "")
-            for lic, a in rows}
 
 
 def _apple_held(world) -> set[tuple[str, str, str, str]]:
@@ -31,7 +20,7 @@ def _apple_held(world) -> set[tuple[str, str, str, str]]:
 
 def test_revoke_all_failing_part_way_keeps_what_apple_revoked(world) -> None:
     north(world)
-    assert _store_held(world) == _apple_held(world)  # the ledger equals Apple's
+    assert store_held(world) == _apple_held(world)  # the ledger equals Apple's
     world.sim.limits["maxRevokeClientUserIds"] = 2
     world.sim.limits["maxRevokeSerialNumbers"] = 2
     before = _apple_held(world)
@@ -44,7 +33,7 @@ def test_revoke_all_failing_part_way_keeps_what_apple_revoked(world) -> None:
     assert tokens.get_token(world.ctx, NORTH).token.name == NORTH  # not deleted
     after = _apple_held(world)
     assert after < before  # Apple revoked the first batch
-    assert _store_held(world) == after  # ... and the ledger says so
+    assert store_held(world) == after  # ... and the ledger says so
     with world.ctx.store.session() as s:
         entries = s.exec(select(m.AuditEntry).where(
             m.AuditEntry.action == "license.revoke_all")).all()

@@ -17,7 +17,7 @@ import httpx
 import pytest
 from sqlmodel import select
 
-from tests.services.licensing_helpers import NORTH, NORTH_UID, north
+from tests.services.licensing_helpers import NORTH, NORTH_UID, north, store_held
 from vpp_tui.services import tokens
 from vpp_tui.services.licensing.revoke import apply_revoke
 from vpp_tui.store import models as m
@@ -38,17 +38,6 @@ class _CtrlCAfterPost(httpx.BaseTransport):
         if request.method == "POST" and self.path in request.url.path:
             self.posts += 1
         return response
-
-
-def _store_held(world) -> set[tuple[str, str, str, str]]:
-    with world.ctx.store.session() as s:
-        rows = s.exec(select(m.License, m.Asset).join(
-            m.Asset, m.Asset.id == m.License.asset_id).join(
-            m.Token, m.Token.id == m.Asset.token_id).where(
-            m.Token.name == NORTH, m.License.status == "licensed")).all()
-    return {(a.adam_id, a.pricing_param, lic.kind,
-             (lic.client_user_id if lic.kind == "user" else lic.serial) or "")
-            for lic, a in rows}
 
 
 def _apple_held(world) -> set[tuple[str, str, str, str]]:
@@ -73,7 +62,7 @@ def test_ctrl_c_during_revoke_all_keeps_ledger_equal_to_apple(world) -> None:
     with pytest.raises(KeyboardInterrupt):
         tokens.delete_token(world.ctx, NORTH, revoke_licenses=True)
     assert tokens.get_token(world.ctx, NORTH).token.name == NORTH  # not deleted
-    assert _store_held(world) == _apple_held(world)
+    assert store_held(world) == _apple_held(world)
     assert len(_audited_events(world, "license.revoke_all")) == 2  # both posted batches
 
 
@@ -82,5 +71,5 @@ def test_ctrl_c_during_revoke_item_keeps_ledger_equal_to_apple(world) -> None:
     world.transport.inner = _CtrlCAfterPost(world.transport.inner, "/assets/", 1)
     with pytest.raises(KeyboardInterrupt):
         apply_revoke(world.ctx, item="Exam Lockdown", token=NORTH)
-    assert _store_held(world) == _apple_held(world)
+    assert store_held(world) == _apple_held(world)
     assert _audited_events(world, "license.")
