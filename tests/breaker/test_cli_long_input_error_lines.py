@@ -1,0 +1,55 @@
+"""Breaker4: some refusals print the admin's whole input, or a traceback, for a long value.
+
+`domain.text.quote` exists so "an `error:` line stays one short line whatever was given"
+(80 characters of the value, then "(N characters)"); most commands use it (`token show`,
+`sync`, `--as`, `jobs cancel`…). These do not:
+    vpp-tui audit --since "2026-01-01$(python3 -c 'print("x"*90000)')"
+        -> "error: since: 2026-01-01xxxx…" with all 90,000 characters
+    vpp-tui directory import "/tmp/$(python3 -c 'print("k"*90000)')"
+        -> "error: cannot read /tmp/kkkk…" with the whole path
+    vpp-tui --db "sqlite:///$(python3 -c 'print("d"*90000)')" token list  -> the whole URL
+    vpp-tui --key-file "/tmp/$(python3 -c 'print("k"*300)')" token list
+        -> a 30-line traceback ending "OSError: [Errno 36] File name too long", exit 1
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.cli.test_cli_key_file import NOWHERE, cli, one_error_line, sqlite_world  # noqa: F401
+from vpp_tui.cli import main
+
+LONG = 5_000
+
+
+@pytest.mark.xfail(strict=True, reason="breaker4: audit --since echoes the whole value")
+def test_audit_since_long_value_is_one_short_line(sqlite_world, capsys) -> None:  # noqa: F811
+    code, _out, err = cli(capsys, sqlite_world, "audit", "--since", "2026-01-01" + "x" * LONG)
+    assert code == 2
+    assert len(one_error_line(err)) < 400
+
+
+@pytest.mark.xfail(strict=True, reason="breaker4: directory import echoes the whole path")
+def test_directory_import_long_path_is_one_short_line(sqlite_world, capsys, tmp_path) -> None:  # noqa: F811
+    code, _out, err = cli(capsys, sqlite_world, "directory", "import",
+                          str(tmp_path / ("k" * 200) / ("k" * LONG)))
+    assert code == 2
+    assert len(one_error_line(err)) < 400
+
+
+@pytest.mark.xfail(strict=True, reason="breaker4: --db echoes the whole URL")
+def test_long_db_url_is_one_short_line(capsys) -> None:
+    code = main(["--db", "sqlite:///" + "d" * LONG, "--apple", NOWHERE, "token", "list"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert len(one_error_line(err)) < 400
+
+
+@pytest.mark.xfail(strict=True, reason="breaker4: --key-file with a too-long name is a "
+                   "traceback (OSError ENAMETOOLONG)", raises=OSError)
+def test_key_file_name_too_long_is_one_error_line(sqlite_world, capsys, tmp_path) -> None:  # noqa: F811
+    code = main(["--db", sqlite_world.ctx.store.url, "--key-file",
+                 str(tmp_path / ("k" * 300)), "--apple", NOWHERE, "token", "list"])
+    err = capsys.readouterr().err
+    assert code == 2
+    one_error_line(err)
