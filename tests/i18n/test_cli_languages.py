@@ -66,3 +66,19 @@ def test_json_is_byte_identical_across_languages_and_human_output_is_translated(
     header = result.stdout.splitlines()[0].split()
     assert header[:3] == ["ÉTAT", "NOM", "EMPLACEMENT"]
     assert "valide" in result.stdout
+
+
+CSV_COMMANDS = (
+    ("token", "list", "--csv"),
+    ("apps", "list", "--csv"),
+    ("audit", "--limit", "20", "--csv"),
+)
+
+
+def test_csv_is_byte_identical_across_languages(demo_store, capsys) -> None:
+    """`--csv` is the JSON contract as rows (docs/cli.md): its header is the JSON field
+    names and its values the JSON values, English whatever `--lang` says (a breaker saw
+    French `state_reason` and `advice` under `--lang fr`)."""
+    for command in CSV_COMMANDS:
+        outputs = {lang: _out(capsys, "--lang", lang, *command) for lang in LANGUAGES}
+        assert outputs["fr"] == outputs["en"] == outputs["zh_CN"], command

@@ -139,9 +139,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except SystemExit as exc:  # --help / --version
         return int(exc.code or 0)
-    if getattr(args, "json", False):
+    if getattr(args, "json", False) or getattr(args, "csv", False):
         # JSON is a contract: its text fields (reasons, advice) stay English, whatever
-        # the language of the human output (README, "JSON contract").
+        # the language of the human output (README, "JSON contract"); CSV is the same
+        # fields as rows.
         set_language("en")
     undecodable = undecodable_option(args)
     if undecodable:
