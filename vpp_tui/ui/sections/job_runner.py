@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from vpp_tui.services.context import ServiceContext
 
 JOB_COMMANDS = (
-    Command("job.cancel", "x", "cancel_job", N_("cancel job"),
+    Command("job.cancel", "x", "cancel_job", N_("cancel the running job"),
             N_("Stop the running job at its next Apple call; what Apple already did stays"),
             show=False),
 )
