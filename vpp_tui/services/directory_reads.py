@@ -28,6 +28,7 @@ from vpp_tui.domain.licensing import (
 )
 from vpp_tui.domain.licensing.ledger import HELD_STATUSES
 from vpp_tui.store import tables
+from vpp_tui.store.reads import prepared
 
 HELD = tuple(sorted(str(s) for s in HELD_STATUSES))  # "licensed", "pending"
 # Each enum by its value, looked up per row (an Enum call cost a microsecond per field).
@@ -40,16 +41,6 @@ _USER_COLUMNS = (_DU.upn, _DU.managed_apple_id, _DU.personal_apple_id, _DU.activ
 _DEVICE_COLUMNS = (_DD.serial, _DD.platform, _DD.ownership, _DD.supervised, _DD.enrollment,
                    _DD.kiosk, _DD.app_store_blocked, _DD.managed, _DD.primary_user,
                    _DD.enrolled_at)
-
-
-def prepared(db: Any) -> Any:
-    """`db` (a Session or a Connection) ready for a Core read: a Session is flushed (what
-    an ORM read would do); returns its dialect."""
-    flush = getattr(db, "flush", None)
-    if flush is not None:
-        flush()
-        return db.get_bind().dialect
-    return db.dialect
 
 
 def device(row: Any) -> Device:

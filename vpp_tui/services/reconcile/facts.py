@@ -28,8 +28,9 @@ from vpp_tui.domain.licensing import (
 )
 from vpp_tui.domain.licensing.model import platforms_from_apple
 from vpp_tui.domain.reconcile import Directory, HeldRow, Intention, ItemKey, NotHeld
-from vpp_tui.services.directory_reads import HELD, held_directory, prepared, read_group
+from vpp_tui.services.directory_reads import HELD, held_directory, read_group
 from vpp_tui.store import tables
+from vpp_tui.store.reads import plain_rows, prepared
 
 CHUNK = 500
 _KINDS = {str(k): k for k in MemberKind}
@@ -127,13 +128,13 @@ def load_facts(db: Any, token_names: frozenset[str] | set[str], *,
             sorted(i for i, p in place.items() if p[2] in intended)))
     if not not_held:
         which = and_(which, _LIC.status.in_(HELD))
-    found: list[Any] = []
+    found: list[Any] = []  # the driver's tuples (`plain_rows`), unpacked once each
     for part in _chunks(token_ids):
-        found += db.execute(select(
+        found += plain_rows(db, select(
             _LIC.id, _LIC.asset_id, _LIC.kind, _LIC.member, _LIC.client_user_id,
             _LIC.serial, _LIC.status, _LIC.assignment_id, _LIC.source).join(
             tables.assets, _AS.id == _LIC.asset_id).where(
-            _AS.token_id.in_(part), which).order_by(_LIC.id)).all()
+            _AS.token_id.in_(part), which).order_by(_LIC.id))
     used = _read_rows(db, facts, found, scope, place, assets, not_held)
     facts.assets = {i: a for i, a in assets.items() if i in used or i in assigned}
     return facts
@@ -148,12 +149,12 @@ def _persons(db: Any, location_tokens: dict[str, list[int]]) -> dict[str, dict[s
     person_of, replaces = people.person_of, people.replaces
     for loc, ids in location_tokens.items():
         upn_of = found.setdefault(loc, {})
-        for part in _chunks(ids):
-            for cid, upn, email in db.execute(select(au.client_user_id, au.upn, au.email).where(
-                    au.token_id.in_(part)).order_by(au.id)).all():
-                person = person_of(upn, email)
-                if person and replaces(upn_of.get(cid), bool(upn)):
-                    upn_of[cid] = person
+        for cid, upn, email in plain_rows(db, select(
+                au.client_user_id, au.upn, au.email).where(
+                au.token_id.in_(ids)).order_by(au.id)):
+            person = person_of(upn, email)
+            if person and replaces(upn_of.get(cid), bool(upn)):
+                upn_of[cid] = person
     return found
 
 
@@ -164,9 +165,9 @@ def _apple_users(db: Any, tokens: dict[int, tuple[str, str]]
     au = tables.apple_users.c
     apple_users: dict[tuple[str, str], tuple[str, bool]] = {}
     for part in _chunks(sorted(tokens)):
-        for cid, status, upn, token_id in db.execute(select(
+        for cid, status, upn, token_id in plain_rows(db, select(
                 au.client_user_id, au.status, au.upn, au.token_id).where(
-                au.token_id.in_(part))).all():
+                au.token_id.in_(part))):
             key = (tokens[token_id][1], cid)
             old = apple_users.get(key)
             if old is None or (old[0] == "Retired" and status != "Retired"):
