@@ -48,7 +48,6 @@ from vpp_tui.services.directory import details as directory_details
 from vpp_tui.services.errors import ServiceError
 from vpp_tui.services.reconcile import reclaim as reconcile_reclaim
 from vpp_tui.services.settings.preview import preview as settings_preview
-from vpp_tui.services.status import reconciliation as status_reconciliation
 from vpp_tui.services.status.glance import expiry_notices, low_items
 from vpp_tui.simulator.worlds import demo_directory
 from vpp_tui.store import models as m
@@ -115,8 +114,8 @@ OPERATIONS: dict[str, Op] = {
     "status.glance.expiry_notices": Op(P.TOKENS_READ,
                                        lambda c, w: expiry_notices(c)),
     "status.waiting.waitlist_counts": Op(P.APPS_READ, lambda c, w: status.waitlist_counts(c)),
-    "status.reconciliation.reconciliation_counts": Op(
-        P.APPS_READ, lambda c, w: status_reconciliation.reconciliation_counts(c)),
+    "reconcile.reconciliation_summary": Op(
+        P.APPS_READ, lambda c, w: reconcile.reconciliation_summary(c)),
     "usage.usage_history": Op(P.APPS_READ, lambda c, w: usage.usage_history(
         c, catalog.resolve_item(w.ctx, ITEM).id)),
     "notifications.check_setting": Op(P.TOKENS_UPDATE, lambda c, w: notifications.check_setting(

@@ -10,8 +10,8 @@ from sqlalchemy import insert
 
 from tests.services.bulk_ledger import add_rows
 from tests.services.licensing_helpers import NORTH, north
+from vpp_tui.services.directory_reads import held_directory
 from vpp_tui.services.licensing.facts import _NS, minted_client_user_id
-from vpp_tui.services.licensing.members import held_directory
 from vpp_tui.store import models as m
 
 

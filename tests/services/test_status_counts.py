@@ -1,5 +1,5 @@
 """`vpp-tui status` counts with SQLAlchemy Core (`services.status.waiting`,
-`services.status.reconciliation`) what the services reading through the ORM count
+`services.reconcile.reconciliation_summary`) what the services listing the rows count
 (`licensing.waitlists`, `reconcile.reconcile_report`), on the same store: both databases."""
 
 from __future__ import annotations
@@ -7,13 +7,12 @@ from __future__ import annotations
 from tests.services.test_reconcile import _fill
 from tests.services.test_waitlist import _wait_nine
 from vpp_tui.services import licensing, reconcile, status
-from vpp_tui.services.status import reconciliation
 from vpp_tui.store import models as m
 
 
 def _same_reconciliation(ctx) -> dict[str, int]:  # noqa: ANN001
     report = reconcile.reconcile_report(ctx)
-    core = reconciliation.reconciliation_counts(ctx)
+    core = reconcile.reconciliation_summary(ctx)
     assert core.counts == report.counts
     assert core.unreclaimable == report.unreclaimable
     return core.counts
@@ -55,4 +54,4 @@ def test_status_counts_every_reconciliation_class_as_the_report(world) -> None: 
     assert all(counts[c] > 0 for c in ("unmanaged_device", "departed_user",
                                        "foreign_client_user", "duplicate_license",
                                        "held_not_intended", "intended_not_held")), sorted(counts.items())
-    assert reconciliation.reconciliation_counts(world.ctx).unreclaimable
+    assert reconcile.reconciliation_summary(world.ctx).unreclaimable

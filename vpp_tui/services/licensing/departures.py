@@ -46,17 +46,12 @@ from vpp_tui.services.apple_link import apple_failure_text
 from vpp_tui.services.catalog import AssetView
 from vpp_tui.services.catalog import _view as asset_view
 from vpp_tui.services.context import ServiceContext
+from vpp_tui.services.directory_reads import held_directory, users_named
 from vpp_tui.services.errors import ServiceError
 from vpp_tui.services.licensing.apply import limits_of
 from vpp_tui.services.licensing.common import Target, load_target, reclaim
 from vpp_tui.services.licensing.facts import HELD, apple_ids, plain_rows, to_pool
-from vpp_tui.services.licensing.members import (
-    assigned_groups,
-    held_directory,
-    load_group,
-    reach,
-    users_named,
-)
+from vpp_tui.services.licensing.members import assigned_groups, load_group, reach
 from vpp_tui.services.licensing.plain import bulk_build
 from vpp_tui.services.licensing.revoke import _holders
 from vpp_tui.services.licensing.views import LicensePreview, LicenseResult

@@ -37,6 +37,7 @@ from vpp_tui.services.licensing.plain import (
     LicenseLike,
 )
 from vpp_tui.store import models as m
+from vpp_tui.store.reads import plain_rows
 
 # clientUserIds this console mints are stable per (installation, location, person, Apple
 # account), so a retry of a failed registration reuses the same id instead of leaving
@@ -235,24 +236,6 @@ def apple_ids(session: Session, token_id: int, only: Iterable[str] | None = None
     for row in rows:
         add(row, person_of(row.upn, row.email))
     return ids
-
-
-def plain_rows(session: Session, statement: Any) -> list[tuple]:
-    """The rows of a Core `statement` as the database driver returns them (plain tuples,
-    no SQLAlchemy row per row: a bulk reader of 100k license rows spent a third of its
-    time there; issue 13). Only for columns the dialect returns as they are (integers,
-    strings: no result processor); raises TypeError for any other (a boolean on SQLite,
-    a datetime), whose value would come back unconverted."""
-    dialect = session.get_bind().dialect
-    for column in statement.selected_columns:
-        if column.type.dialect_impl(dialect).result_processor(dialect, None) is not None:
-            raise TypeError(f"plain_rows cannot read {column}: its values are converted")
-    session.flush()  # as an ORM read would
-    result = session.execute(statement)
-    try:
-        return result.cursor.fetchall()  # type: ignore[attr-defined]
-    finally:
-        result.close()
 
 
 def columns_of(model: type) -> Any:

@@ -9,11 +9,9 @@ come from `licensing.facts.AppleIds`.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Collection, Iterable
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ARRAY, LargeBinary, String, any_, bindparam, cast, func
 from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
@@ -30,7 +28,6 @@ from vpp_tui.domain.licensing import (
 from vpp_tui.domain.text import quote
 from vpp_tui.i18n import _
 from vpp_tui.services.errors import NotFound
-from vpp_tui.services.licensing.facts import HELD
 from vpp_tui.store import models as m
 
 if TYPE_CHECKING:
@@ -182,62 +179,3 @@ def still_assigned(session: Session, asset_id: int, except_group: int | None,
         users |= reached.users
         devices |= reached.devices
     return Holdings(users=frozenset(users), devices=frozenset(devices))
-
-
-def _not_ascii(session: Session, column: Any) -> Any:
-    """A WHERE clause: `column` holds a character beyond ASCII (SQL's lower() and Python's
-    casefold() may then disagree, so such rows are never left out by a lower() match)."""
-    if session.get_bind().dialect.name == "sqlite":
-        # More bytes than characters: a fifth of the cost of GLOB "*[^\x01-\x7f]*" per
-        # row (a NUL, which ends SQLite's character count, counts too: never left out).
-        return func.length(column) != func.length(cast(column, LargeBinary))
-    return column.op("~")("[^\x01-\x7f]")
-
-
-def users_named(session: Session, names: Collection[str]) -> dict[str, bool]:
-    """UPN -> active for the directory users whose UPN is one of `names` (lower-case
-    ASCII: a held row's person, as `held_directory` matches it), plus every UPN beyond
-    ASCII (its casefold may still equal a name). One statement however many names: a
-    JSON array on SQLite, an array on PostgreSQL (issue 13: deriving the names again
-    in SQL from every held license cost more than the plan's own reading of them)."""
-    session.flush()
-    du = m.DirectoryUser.__table__.c  # type: ignore[attr-defined]
-    listed = sorted(names)
-    if session.get_bind().dialect.name == "sqlite":
-        values = func.json_each(bindparam("names", json.dumps(listed))).table_valued("value")
-        named = du.upn.in_(core_select(values.c.value))
-    else:
-        named = du.upn == any_(bindparam("names", listed, type_=ARRAY(String)))
-    users = core_select(du.upn, du.active).where(named).union(
-        core_select(du.upn, du.active).where(_not_ascii(session, du.upn)))
-    return dict(session.execute(users).all())  # type: ignore[arg-type]
-
-
-def held_directory(session: Session, *, every_user: bool = False
-                   ) -> tuple[dict[str, bool], dict[str, bool]]:
-    """(UPN -> active, serial -> managed): the directory users and devices a held license
-    row can name, in two statements, not the whole directory (issue 13: a reconcile
-    read 120k users and 105k devices to look up the 25k holding a license).
-
-    Users: those whose UPN is, in lower case, the member of a held user license or the
-    person (UPN, else e-mail) of an Apple user (`AppleIds.member_of` resolves a row to
-    one of those), plus every UPN beyond ASCII; `every_user`: all of them (a caller
-    whose holders are not all ASCII, as SQL's lower() folds ASCII only). Devices: those
-    whose serial is the member of a held device license.
-    """
-    session.flush()
-    du, dd = m.DirectoryUser.__table__.c, m.DirectoryDevice.__table__.c  # type: ignore[attr-defined]
-    lic, au = m.License.__table__.c, m.AppleUser.__table__.c  # type: ignore[attr-defined]
-    held = lic.status.in_(HELD)
-    users: Any = core_select(du.upn, du.active)
-    if not every_user:
-        named = core_select(func.lower(lic.member)).where(held, lic.kind == "user").union(
-            core_select(func.lower(func.coalesce(au.upn, au.email))))
-        # Two parts, not one OR: each is then an index search or a cheap scan (an OR
-        # made the database test every directory user against both: 0.2 s at 120k).
-        users = users.where(du.upn.in_(named)).union(
-            core_select(du.upn, du.active).where(_not_ascii(session, du.upn)))
-    devices = core_select(dd.serial, dd.managed).where(dd.serial.in_(
-        core_select(lic.member).where(held, lic.kind == "device")))
-    return dict(session.execute(users).all()), dict(
-        session.execute(devices).all())

@@ -1,9 +1,12 @@
 """Reconciliation (issue 12): Apple's assignments vs the console's intent vs the directory.
 
 `reconcile_report` lists the discrepancies of every location the admin reaches (the rule
-is `domain.reconcile.reconcile`); `reconciliation_counts` is its summary (for `status`);
-`plan_reclaim` and `apply_reclaim` (in `reclaim`) revoke the licenses of chosen classes
-through the same plan and apply path as `revoke --item` (`plan_revoke_item`, `reclaim`).
+is `domain.reconcile.reconcile`); `reconciliation_summary` counts them without building
+the rows (for `vpp-tui status`); `plan_reclaim` and `apply_reclaim` (in `reclaim`) revoke
+the licenses of chosen classes through the same plan and apply path as `revoke --item`
+(`plan_revoke_item`, `reclaim`). The facts are read with SQLAlchemy Core (`facts`): this
+package loads neither SQLModel nor the ORM nor the licensing services until a reclaim
+(issue 13: `status` starts without them).
 """
 
 from __future__ import annotations
@@ -11,6 +14,8 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
+
+from sqlalchemy import select
 
 from vpp_tui.domain.reconcile import (
     RECLAIMABLE,
@@ -24,8 +29,8 @@ from vpp_tui.i18n import _
 from vpp_tui.services.access import Permission, authorize, visible_token_names
 from vpp_tui.services.context import ServiceContext
 from vpp_tui.services.errors import InvalidInput, NotFound
-from vpp_tui.services.licensing.plain import bulk_build
 from vpp_tui.services.reconcile.facts import Facts, load_facts
+from vpp_tui.store import tables
 
 CLASSES = tuple(str(d) for d in Discrepancy)
 # The CSV columns of `reconcile --csv` and the console's export: the JSON row fields.
@@ -125,49 +130,43 @@ def _scope(ctx: ServiceContext, permission: Permission, token: str | None) -> fr
     names = visible_token_names(ctx, permission)
     if token is None:
         return names
-    from sqlmodel import select
-
-    from vpp_tui.store import models as m
-
-    with ctx.store.session() as session:
-        row = session.exec(select(m.Token).where(m.Token.name == token)).first()
+    tk = tables.tokens.c
+    with ctx.store.reading() as db:
+        row = db.execute(select(tk.name, tk.location_id).where(tk.name == token)).first()
         if row is None or row.name not in names:
             raise NotFound(_("no token named {name}; see 'vpp-tui token list'").format(
                 name=quote(token)))
         if not row.location_id:
             return frozenset({row.name})
-        same = session.exec(select(m.Token.name).where(
-            m.Token.location_id == row.location_id)).all()
-    return frozenset(n for n in same if n in names)
+        same = db.execute(select(tk.name).where(tk.location_id == row.location_id)).scalars()
+        return frozenset(n for n in same if n in names)
 
 
-@bulk_build()
 def report_with_facts(ctx: ServiceContext, token: str | None = None,
                       permission: Permission = Permission.APPS_READ,
                       only: Collection[Discrepancy] | None = None
                       ) -> tuple[ReconcileReport, Facts]:
     """`reconcile_report` and the facts it was taken from (one short read). `only`: the
     rows and counts of these classes only (a reclaim builds just what it reclaims)."""
-    authorize(ctx, permission)
-    names = _scope(ctx, permission, token)
-    wants_not_held = only is None or Discrepancy.INTENDED_NOT_HELD in only
-    with ctx.store.session() as session:
-        facts = load_facts(session, names, not_held=wants_not_held,
-                           rows=judged_rows(only))
-        never = _never_synced(session, names)
-    result = reconcile(facts.held, facts.not_held, facts.intentions, facts.directory,
-                       only=only)
-    rows = tuple(_row(f, facts) for f in result.findings)
-    return ReconcileReport(rows, dict(result.counts), token, never), facts
+    from vpp_tui.services.licensing.plain import bulk_build  # not for `status`
+
+    with bulk_build():
+        authorize(ctx, permission)
+        names = _scope(ctx, permission, token)
+        wants_not_held = only is None or Discrepancy.INTENDED_NOT_HELD in only
+        with ctx.store.reading() as db:
+            facts = load_facts(db, names, not_held=wants_not_held, rows=judged_rows(only))
+            never = _never_synced(db, names)
+        result = reconcile(facts.held, facts.not_held, facts.intentions, facts.directory,
+                           only=only)
+        rows = tuple(_row(f, facts) for f in result.findings)
+        return ReconcileReport(rows, dict(result.counts), token, never), facts
 
 
-def _never_synced(session: Any, names: frozenset[str]) -> tuple[str, ...]:
-    from sqlmodel import col, select
-
-    from vpp_tui.store import models as m
-
-    return tuple(sorted(n for n in session.exec(select(m.Token.name).where(
-        col(m.Token.last_sync_at).is_(None))).all() if n in names))
+def _never_synced(db: Any, names: frozenset[str]) -> tuple[str, ...]:
+    tk = tables.tokens.c
+    return tuple(sorted(n for n in db.execute(select(tk.name).where(
+        tk.last_sync_at.is_(None))).scalars() if n in names))
 
 
 def reconcile_report(ctx: ServiceContext, token: str | None = None) -> ReconcileReport:
@@ -176,10 +175,37 @@ def reconcile_report(ctx: ServiceContext, token: str | None = None) -> Reconcile
     return report_with_facts(ctx, token)[0]
 
 
+@dataclass(frozen=True)
+class ReconciliationCounts:
+    """Rows per reconciliation class (`counts`: every class, 0 when none) and, per class
+    with such rows, those whose license cannot be reclaimed (`unreclaimable`: books, apps
+    Apple marks not revocable; `domain.reconcile.Finding.kept_reason`): what
+    `ReconcileReport.counts` and `.unreclaimable` say, without the report's rows."""
+
+    counts: dict[str, int]
+    unreclaimable: dict[str, int]
+
+
+def reconciliation_summary(ctx: ServiceContext) -> ReconciliationCounts:
+    """The counts of `reconcile_report(ctx)` over every location the admin reads
+    (APPS_READ), from the same facts and rule, without building its rows: for `vpp-tui
+    status` (no ORM, no licensing service loaded). Raises AccessDenied. Read only."""
+    authorize(ctx, Permission.APPS_READ)
+    names = visible_token_names(ctx, Permission.APPS_READ)
+    with ctx.store.reading() as db:
+        facts = load_facts(db, names)
+    result = reconcile(facts.held, facts.not_held, facts.intentions, facts.directory)
+    kept: dict[str, int] = {}
+    for finding in result.findings:
+        if finding.kept_reason:
+            kept[str(finding.discrepancy)] = kept.get(str(finding.discrepancy), 0) + 1
+    return ReconciliationCounts(dict(result.counts), kept)
+
+
 def reconciliation_counts(ctx: ServiceContext) -> dict[str, int]:
     """How many rows each class has, keyed by class name (every class, 0 when none), over
-    every location the admin reads. For `vpp-tui status`. Raises AccessDenied."""
-    return dict(reconcile_report(ctx).counts)
+    every location the admin reads (`reconciliation_summary`). Raises AccessDenied."""
+    return reconciliation_summary(ctx).counts
 
 
 def parse_classes(names: list[str] | tuple[str, ...]) -> tuple[Discrepancy, ...]:
@@ -203,5 +229,6 @@ def parse_classes(names: list[str] | tuple[str, ...]) -> tuple[Discrepancy, ...]
     return tuple(found)
 
 
-__all__ = ["CLASSES", "COLUMNS", "RECLAIMABLE", "ReconcileReport", "ReconcileRow", "parse_classes",
-           "reconcile_report", "reconciliation_counts", "report_with_facts"]
+__all__ = ["CLASSES", "COLUMNS", "RECLAIMABLE", "ReconcileReport", "ReconcileRow",
+           "ReconciliationCounts", "parse_classes", "reconcile_report", "reconciliation_counts",
+           "reconciliation_summary", "report_with_facts"]

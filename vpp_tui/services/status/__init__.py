@@ -122,25 +122,26 @@ class StatusReport:
 
 def reconciliation_counts(ctx: ServiceContext) -> dict[str, int]:
     """Rows per reconciliation class ({class name: count}, every class present), over the
-    locations the admin may read (`services.reconcile.reconciliation_counts`'s answer, read
-    with Core: `status.reconciliation`). Raises AccessDenied without mobile_apps.read."""
-    from vpp_tui.services.status import reconciliation
+    locations the admin may read (`services.reconcile.reconciliation_summary`: the
+    reconcile report's facts and rule, read with Core). Raises AccessDenied without
+    mobile_apps.read."""
+    from vpp_tui.services.reconcile import reconciliation_summary
 
-    return reconciliation.reconciliation_counts(ctx).counts
+    return reconciliation_summary(ctx).counts
 
 
 def status_report(ctx: ServiceContext) -> StatusReport:
     """The estate for `vpp-tui status`, as the acting admin may read it. Raises
     AccessDenied without managed_apps.read and mobile_apps.read. Read with SQLAlchemy
     Core only (no SQLModel, no ORM: issue 13, CLI start-up)."""
-    from vpp_tui.services.status import reconciliation
+    from vpp_tui.services.reconcile import reconciliation_summary
 
     authorize(ctx, Permission.TOKENS_READ)
     authorize(ctx, Permission.APPS_READ)
     by_name = {n.token: n for n in expiry_notices(ctx)}
     tokens = tuple(TokenStatus(v, by_name.get(v.name)) for v in list_tokens(ctx))
     waiting = tuple(waitlist_counts(ctx))
-    found = reconciliation.reconciliation_counts(ctx)
+    found = reconciliation_summary(ctx)
     return StatusReport(checked_at=ctx.clock.now(), tokens=tokens, low=tuple(low_items(ctx)),
                         waiting=waiting, reconciliation=dict(found.counts),
                         unreclaimable=dict(found.unreclaimable))
