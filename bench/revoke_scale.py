@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import cProfile
 import pstats
+import shutil
 import sys
 import tempfile
 import time
@@ -81,6 +82,7 @@ def main() -> None:
     finally:
         if server is not None:
             server.stop()  # type: ignore[attr-defined]
+        shutil.rmtree(folder, ignore_errors=True)  # the SQLite file and the key
 
 
 def run(args: argparse.Namespace, url: str, folder: Path) -> None:
