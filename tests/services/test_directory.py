@@ -120,3 +120,20 @@ def test_csv_bad_line_is_named_by_its_number(ctx) -> None:  # noqa: ANN001
     with pytest.raises(DirectoryFileError) as caught:
         directory.import_directory(ctx, text, filename="d.csv", kind="devices")
     assert caught.value.problems[0].startswith("d.csv:3: devices:")
+
+
+def test_directory_import_refreshes_postgresql_statistics(ctx) -> None:  # noqa: ANN001
+    """After an import PostgreSQL has fresh statistics of the directory tables (a plan
+    read right after a 100k-member import joined row by row without them: issue 13);
+    SQLite plans without statistics and is left alone."""
+    from sqlalchemy import text
+
+    directory.import_directory(ctx, json.dumps(DOC))
+    if ctx.store.dialect != "postgresql":
+        return
+    with ctx.store.reading() as connection:
+        analyzed = dict(connection.execute(text(
+            "SELECT relname, last_analyze IS NOT NULL FROM pg_stat_user_tables "
+            "WHERE relname IN ('directory_users', 'directory_devices', 'directory_groups', "
+            "'group_members')")).all())
+    assert analyzed == dict.fromkeys(directory.DIRECTORY_TABLES, True)

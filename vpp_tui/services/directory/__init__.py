@@ -37,6 +37,7 @@ from vpp_tui.services.errors import InvalidInput
 from vpp_tui.services.safe_text import SafeText
 from vpp_tui.services.settings import get_setting
 from vpp_tui.store import models as m
+from vpp_tui.store.planner import analyze
 
 
 @dataclass(frozen=True)
@@ -298,6 +299,10 @@ def _drop_dangling_members(session: Session, result: ImportResult) -> None:
         result.removed_memberships += len(gone)
 
 
+DIRECTORY_TABLES = tuple(model.__tablename__ for model in (
+    m.DirectoryUser, m.DirectoryDevice, m.DirectoryGroup, m.GroupMember))
+
+
 def import_directory(ctx: ServiceContext, text: str, *, filename: str = "directory.json",
                      kind: str | None = None, allow_mass_removal: bool = False,
                      max_removal_percent: float | None = None) -> ImportResult:
@@ -307,6 +312,8 @@ def import_directory(ctx: ServiceContext, text: str, *, filename: str = "directo
     (empty, no records, bad header or quoting), MassRemoval (more than `removal_limit` of
     the users, managed devices or group members would go; audited) unless
     `allow_mass_removal`; `max_removal_percent` overrides the store setting for this import.
+    On PostgreSQL the directory tables' statistics are refreshed after the import
+    (`store.planner.analyze`), so the next plan over a large group does not join blind.
     """
     authorize(ctx, Permission.DIRECTORY_IMPORT)
     parsed = parse_directory(text, filename=filename, kind=kind)
@@ -332,6 +339,8 @@ def import_directory(ctx: ServiceContext, text: str, *, filename: str = "directo
                 "refused: would remove {what}").format(what=describe_removals(exc.removals,
                                                                          exc.limit)))
         raise
+    with ctx.store.session() as session:  # after the commit: the new rows are counted
+        analyze(session.connection(), DIRECTORY_TABLES)
     return result
 
 
