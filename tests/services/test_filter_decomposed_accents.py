@@ -44,3 +44,13 @@ def test_decomposed_text_is_stored_composed_and_found_either_way(world) -> None:
         "jos\u00e9@contoso.edu"]
     assert [g.name for g in list_groups(world.ctx, text="\u00e9quipe").rows] == [
         "\u00c9quipe"]
+
+
+def test_apple_names_and_audit_text_are_stored_composed() -> None:
+    from vpp_tui.domain.text import nfc
+    from vpp_tui.store import limits
+    from vpp_tui.store import models as m
+
+    assert limits.clip(m.Asset, "name", "Cafe\u0301 Pro") == "Caf\u00e9 Pro"  # Apple's
+    assert limits.clip(m.AuditEntry, "detail", "de\u0301ja\u0300") == "d\u00e9j\u00e0"
+    assert nfc("plain ascii") == "plain ascii"
