@@ -11,6 +11,7 @@ from what it is. Source: ECMA-48 (C0, C1, CSI and string controls) and Unicode U
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from rich.cells import cell_len, set_cell_size
 
@@ -43,6 +44,15 @@ def terminal_safe(text: str) -> str:
     text = _SEQUENCES.sub("", text)
     text = _SPACING.sub(" ", text)
     return _CONTROLS.sub("", text)
+
+
+def nfc(text: str) -> str:
+    """`text` in Unicode Normalization Form C (composed: "e" + U+0301 -> "é"). The one
+    rule for text an admin can filter on: it is stored in NFC (directory files, Apple's
+    names, audit entries) and the typed filter is compared in NFC, so a name a macOS
+    export wrote decomposed is found by what the keyboard sends. Source: Unicode UAX #15
+    (Unicode Normalization Forms). Already-NFC text (all ASCII text) is returned as is."""
+    return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
 
 
 # How much of a value the admin typed or a file held an error message quotes.

@@ -13,6 +13,7 @@ from sqlmodel import Session, col, func, select
 
 from vpp_tui.domain.access import Grant
 from vpp_tui.domain.audit_filter import AuditFilter
+from vpp_tui.domain.text import nfc
 from vpp_tui.services.access import (
     Permission,
     audit_token_id,
@@ -72,7 +73,7 @@ def record(
         token_id = audit_token_id(session, target)
     session.add(
         AuditEntry(
-            at=at or ctx.clock.now(), actor=ctx.actor, action=action,
+            at=at or ctx.clock.now(), actor=nfc(ctx.actor), action=action,
             target=limits.clip(AuditEntry, "target", target) or "", result=result,
             detail=limits.clip(AuditEntry, "detail", detail), apple_event_id=apple_event_id,
             apple_event_status=apple_event_status, token_id=token_id,

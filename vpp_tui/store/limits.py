@@ -28,6 +28,7 @@ from sqlalchemy import JSON, BigInteger, DateTime, Integer, String, event, inspe
 from sqlalchemy.types import TypeDecorator
 
 from vpp_tui.domain import limits as rules
+from vpp_tui.domain.text import nfc
 from vpp_tui.i18n import _
 
 if TYPE_CHECKING:
@@ -167,11 +168,14 @@ def row_problem(row: Any, *, changed_only: bool = False) -> tuple[str, str, str]
 
 def clip(model: type, field: str, value: str | None) -> str | None:
     """`value` made to fit the text column `model.field`: NUL and lone surrogates dropped,
-    then cut to the column's length (for text from Apple, which the admin cannot fix)."""
+    then put in NFC (`domain.text.nfc`: text a filter may read is stored composed, UAX
+    #15), then cut to the column's length (for text from Apple, which the admin cannot
+    fix)."""
     if value is None:
         return None
     if rules.text_problem(value) is not None:
         value = value.encode("utf-8", "ignore").decode("utf-8").replace("\x00", "")
+    value = nfc(value)
     longest = max_length(model, field)
     return value if longest is None or len(value) <= longest else value[:longest]
 

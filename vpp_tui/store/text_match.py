@@ -12,6 +12,16 @@ each connection; an ASCII-only pattern keeps the plain column (no call per row, 
 PostgreSQL's lower() follows the database's LC_CTYPE, which folds ASCII only under "C"
 (a common `initdb` default): `postgres_fold_collation` then names ICU's root collation
 for such patterns.
+
+Unicode form: text an admin can filter on is stored in NFC (`domain.text.nfc`: directory
+files, Apple's names through `store.limits.clip`, audit entries; revision 0012_nfc_text
+rewrote older rows) and the typed text is normalised to NFC too, so "Zoé" typed finds
+"Zoe\u0301" imported from a macOS export. Source: Unicode UAX #15.
+
+Length: a filter longer than FILTER_LIMIT characters is refused (`FilterTooLong`, one
+`error:` line, exit 2) before any query: SQLite refuses a LIKE pattern over 50,000 bytes
+("LIKE or GLOB pattern too complex", SQLITE_MAX_LIKE_PATTERN_LENGTH), and no value a filter
+reads is that long. The console's filter boxes take at most FILTER_LIMIT characters.
 """
 
 from __future__ import annotations
@@ -19,6 +29,10 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement, String, or_
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
+
+from vpp_tui.domain.text import nfc
+from vpp_tui.i18n import _
+from vpp_tui.store.limits import ValueRefused
 
 #: the SQLite function (`register_fold`) that lower-cases a column as Python does
 FOLD_FUNCTION = "vpp_lower"
@@ -29,12 +43,37 @@ ICU_COLLATION = "und-x-icu"
 #: the LIKE escape character: not a backslash, which PostgreSQL and SQLite quote differently
 ESCAPE = "/"
 
+#: the longest filter text, in characters: the longest bounded text column a filter reads
+#: (`audit_entries.target`, VARCHAR(500)); SQLite's LIKE stops at 50,000 bytes
+FILTER_LIMIT = 500
+
+
+class FilterTooLong(ValueRefused):
+    """A typed filter longer than FILTER_LIMIT characters: nothing was read. Exit 2 in
+    the CLI (a `ValueRefused`); `length` is the filter's length in characters."""
+
+    def __init__(self, length: int) -> None:
+        ValueError.__init__(self)
+        self.table, self.field, self.length = "", "", length
+        self.message = _("the filter is {n} characters long; at most {limit} are read: "
+                         "type a shorter part of the name or text").format(
+                             n=length, limit=FILTER_LIMIT)
+        self.args = (self.message,)
+
+
+def check_filter(text: str | None) -> None:
+    """Raise FilterTooLong when `text`, stripped, is longer than FILTER_LIMIT characters
+    (None and blank text pass: no filter)."""
+    if text is not None and len(text) > FILTER_LIMIT and len(text.strip()) > FILTER_LIMIT:
+        raise FilterTooLong(len(text.strip()))
+
 
 def like_pattern(text: str) -> str:
     """`text` lower-cased, with the LIKE wildcards (`%`, `_`) and `ESCAPE` itself escaped,
     wrapped in `%…%`: a LIKE pattern (used with `escape=ESCAPE`) matching any value that
-    contains `text` literally. Example: "a%z" -> "%a/%z%"."""
-    escaped = (text.lower().replace(ESCAPE, ESCAPE * 2)
+    contains `text` literally. `text` is compared in NFC (UAX #15) like the stored values.
+    Example: "a%z" -> "%a/%z%"."""
+    escaped = (nfc(text).lower().replace(ESCAPE, ESCAPE * 2)
                .replace("%", ESCAPE + "%").replace("_", ESCAPE + "_"))
     return f"%{escaped}%"
 
@@ -118,9 +157,12 @@ def contains_text(text: str | None, *columns: ColumnElement) -> ColumnElement[bo
     is empty or blank: no filter. `text` is stripped first. An ASCII-only `text` leaves the
     column as it is on SQLite (its LIKE folds ASCII; a non-ASCII letter of the column meets
     no letter of such a pattern, bar the rare ones lowering to ASCII such as the Kelvin
-    sign); any other goes through `_unicode_folded`."""
+    sign); any other goes through `_unicode_folded`. Both sides are compared in NFC.
+    Raises FilterTooLong (a `store.limits.ValueRefused`) for a `text` longer than
+    FILTER_LIMIT characters."""
     if text is None or not text.strip():
         return None
+    check_filter(text)
     pattern = like_pattern(text.strip())
     folded = _folded if pattern.isascii() else _unicode_folded
     return or_(*(folded(column).like(pattern, escape=ESCAPE) for column in columns))

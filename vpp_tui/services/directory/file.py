@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from vpp_tui.domain.text import quote
+from vpp_tui.domain.text import nfc, quote
 from vpp_tui.i18n import _
 from vpp_tui.services.errors import InvalidInput
 from vpp_tui.services.exports import csv_value
@@ -96,7 +96,7 @@ def _text(value: Any, name: str, *, required: bool, column: Any = None) -> str |
         return None
     if not isinstance(value, str | int):
         raise _Bad(_("'{f}' must be text").format(f=name))
-    text = str(value).strip()
+    text = nfc(str(value).strip())  # compared in NFC by filters (store.text_match)
     _fits(text, name, column)
     return text
 
@@ -173,7 +173,7 @@ def _group(raw: dict[str, Any]) -> GroupRecord:
         raise _Bad(_("'members' must be a list of UPNs or serials, not {v}; an empty "
                      "group is written []").format(v=quote(json.dumps(members))))
     norm = (str.lower if kind == "user" else str.upper)
-    cleaned = tuple(dict.fromkeys(norm(m.strip()) for m in members if m.strip()))
+    cleaned = tuple(dict.fromkeys(nfc(norm(m.strip())) for m in members if m.strip()))
     for member in cleaned:
         _fits(member, "members", m.GroupMember.member)
     return GroupRecord(name=str(_text(raw.get("name"), "name", required=True,

@@ -19,7 +19,7 @@ from vpp_tui.apple import errors as apple_errors
 from vpp_tui.apple.stoken import SToken
 from vpp_tui.domain import tokens as rules
 from vpp_tui.domain.countries import is_store_country
-from vpp_tui.domain.text import quote
+from vpp_tui.domain.text import nfc, quote
 from vpp_tui.i18n import _, for_store
 from vpp_tui.i18n import stored as english  # `stored` names the token read below
 from vpp_tui.services import audit
@@ -134,7 +134,7 @@ def _validate_new(new: NewToken, sttoken: SToken, session: Session) -> None:
         raise InvalidInput(_("consent to send user and device data to Apple is required "
                              "(--consent)"))
     _validate_settings(new.country, new.account_type)
-    if session.exec(select(m.Token).where(m.Token.name == new.name.strip())).first():
+    if session.exec(select(m.Token).where(m.Token.name == nfc(new.name.strip()))).first():
         raise InvalidInput(_("a token named {name} already exists; choose another name or "
                              "renew it").format(name=quote(new.name)))
     same = session.exec(select(m.Token).where(
@@ -184,7 +184,7 @@ def _add(ctx: ServiceContext, new: NewToken, *, demo: bool) -> TokenView:
     sttoken = gate.decode(new.content)
     with ctx.store.session() as session:
         _validate_new(new, sttoken, session)
-    name = new.name.strip()
+    name = nfc(new.name.strip())  # filters compare names in NFC (store.text_match)
     token = m.Token(
         name=name, apple_id=new.apple_id.strip(), secret=b"",
         secret_sha256=sttoken.fingerprint, org_name=sttoken.org_name,

@@ -26,7 +26,7 @@ from vpp_tui.ui.format import rows_range, when
 from vpp_tui.ui.messages import AuditChanged, AuditPageLoaded
 from vpp_tui.ui.sections.base import SectionScreen
 from vpp_tui.ui.widgets import table as table_rows
-from vpp_tui.ui.widgets.inputs import TextField
+from vpp_tui.ui.widgets.inputs import FilterField
 from vpp_tui.ui.widgets.row_table import RowTable
 from vpp_tui.ui.widgets.table import row_under_cursor
 
@@ -85,7 +85,7 @@ class ActivitySection(SectionScreen):
 
     def compose_body(self) -> ComposeResult:
         yield Static(_("Activity"), id="activity-status", classes="section-status")
-        yield TextField(placeholder=_("filter: text, admin:nina action:assign result:failed "
+        yield FilterField(placeholder=_("filter: text, admin:nina action:assign result:failed "
                                       "since:2026-11-01… (esc clears)"), id="activity-filter")
         yield RowTable(id="activity-table", cursor_type="row", zebra_stripes=True)
 

@@ -28,7 +28,7 @@ from vpp_tui.ui.sections.catalog.messages import PageLoaded
 from vpp_tui.ui.sections.job_runner import JOB_COMMANDS, RunsJobs
 from vpp_tui.ui.sections.license_flow import LicenseFlow, license_spec
 from vpp_tui.ui.widgets import table as table_rows
-from vpp_tui.ui.widgets.inputs import TextField
+from vpp_tui.ui.widgets.inputs import FilterField
 from vpp_tui.ui.widgets.job_bar import JobBar
 from vpp_tui.ui.widgets.paged_table import PagedTable
 from vpp_tui.ui.widgets.table import row_under_cursor
@@ -83,7 +83,7 @@ class AssignmentsSection(RunsJobs, LicenseFlow, SectionScreen):
 
     def compose_body(self) -> ComposeResult:
         yield Static(_("Assignments"), id="assignments-status", classes="section-status")
-        yield TextField(placeholder=_("filter: item, group, token… (esc clears)"),
+        yield FilterField(placeholder=_("filter: item, group, token… (esc clears)"),
                         id="assignments-filter")
         # Cells that repeat (intent, license type, counts, "—") are drawn once (PagedTable).
         yield PagedTable(id="assignments-table", cursor_type="row", zebra_stripes=True)

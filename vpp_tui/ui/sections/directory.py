@@ -34,7 +34,7 @@ from vpp_tui.ui.sections.base import MIN_PAGE, SectionScreen, rows_per_page
 from vpp_tui.ui.sections.catalog.messages import PageLoaded
 from vpp_tui.ui.sections.job_runner import JOB_COMMANDS, JobRefused, RunsJobs
 from vpp_tui.ui.widgets import table as table_rows
-from vpp_tui.ui.widgets.inputs import TextField
+from vpp_tui.ui.widgets.inputs import FilterField
 from vpp_tui.ui.widgets.job_bar import JobBar
 from vpp_tui.ui.widgets.paged_table import PagedTable
 
@@ -117,7 +117,7 @@ class DirectorySection(RunsJobs, SectionScreen):
     def compose_body(self) -> ComposeResult:
         yield Static(_("Directory"), id="directory-status", classes="section-status")
         yield JobBar(id="job-progress")
-        yield TextField(placeholder=_("filter the shown tab… (esc clears)"),
+        yield FilterField(placeholder=_("filter the shown tab… (esc clears)"),
                         id="directory-filter")
         with TabbedContent(id="directory-tabs"):
             for tab, title in zip(TABS, (_("Users"), _("Devices"), _("Groups")), strict=True):

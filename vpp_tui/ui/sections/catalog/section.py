@@ -28,7 +28,7 @@ from vpp_tui.ui.sections.catalog.messages import PageLoaded
 from vpp_tui.ui.sections.job_runner import JOB_COMMANDS, RunsJobs
 from vpp_tui.ui.sections.license_flow import LicenseFlow, license_spec
 from vpp_tui.ui.widgets import table as table_rows
-from vpp_tui.ui.widgets.inputs import TextField
+from vpp_tui.ui.widgets.inputs import FilterField
 from vpp_tui.ui.widgets.job_bar import JobBar
 from vpp_tui.ui.widgets.paged_table import PagedTable
 from vpp_tui.ui.widgets.table import row_under_cursor
@@ -109,7 +109,7 @@ class CatalogSection(RunsJobs, LicenseFlow, SectionScreen):
         with Horizontal(classes="catalog-bar section-status"):
             yield Label(self.section.title, id="catalog-count", classes="catalog-count")
             yield Label("", id="catalog-switches", classes="catalog-switches")
-        yield TextField(placeholder=_("filter: name, adamId, token… (esc clears)"),
+        yield FilterField(placeholder=_("filter: name, adamId, token… (esc clears)"),
                         id="catalog-filter", classes="catalog-filter")
         yield PagedTable(id="catalog-table", cursor_type="row", zebra_stripes=True)
         yield JobBar(id="job-progress")

@@ -35,7 +35,7 @@ from vpp_tui.ui.sections.job_runner import JOB_COMMANDS, RunsJobs
 from vpp_tui.ui.sections.tokens import rows as tokens_rows
 from vpp_tui.ui.sections.tokens.actions import TokenActions
 from vpp_tui.ui.sections.tokens.commands import TOKENS_COMMANDS
-from vpp_tui.ui.widgets.inputs import TextField
+from vpp_tui.ui.widgets.inputs import FilterField
 from vpp_tui.ui.widgets.job_bar import JobBar
 from vpp_tui.ui.widgets.row_table import RowTable
 from vpp_tui.ui.widgets.table import row_under_cursor
@@ -79,7 +79,7 @@ class TokensSection(RunsJobs, TokenActions, SectionScreen):
         with Horizontal(id="tokens-bar", classes="section-status"):
             yield Label(_("Tokens"), id="tokens-count")
             yield Label("", id="tokens-switches")
-        yield TextField(placeholder=_("filter: name, location, state, Apple ID… (esc clears)"),
+        yield FilterField(placeholder=_("filter: name, location, state, Apple ID… (esc clears)"),
                     id="tokens-filter")
         yield RowTable(id="tokens-table", cursor_type="row", zebra_stripes=True)
         yield JobBar(id="job-progress")
