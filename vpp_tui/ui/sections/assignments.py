@@ -19,7 +19,7 @@ from vpp_tui.i18n import N_, _
 from vpp_tui.services import catalog, licensing
 from vpp_tui.services.catalog.queries import AssignmentView, list_assignments, list_groups
 from vpp_tui.ui.access import ASSIGNMENT_ACTIONS, allowed_action
-from vpp_tui.ui.commands import Command, bindings
+from vpp_tui.ui.commands import REFRESH, Command, bindings
 from vpp_tui.ui.format import rows_range
 from vpp_tui.ui.messages import CatalogChanged, DirectoryChanged, LedgerChanged, TokensChanged
 from vpp_tui.ui.screens.assign_form import AssignChoice, AssignForm, IntentForm
@@ -49,6 +49,7 @@ ASSIGNMENTS_COMMANDS = (
             N_("Show the previous rows"), show=False),
     Command("assignments.clear", "escape", "clear_filter", N_("clear filter"),
             N_("Clear the filter"), show=False, key_display="esc"),
+    REFRESH,
 ) + JOB_COMMANDS
 
 COLUMNS = ("item", "token", "group", "intent", "license", "licensed", "failed", "waiting",

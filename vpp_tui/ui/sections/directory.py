@@ -23,7 +23,7 @@ from vpp_tui.services.catalog import queries
 from vpp_tui.services.directory.file import DirectoryFileError
 from vpp_tui.services.errors import InvalidInput
 from vpp_tui.services.user_files import read_user_file
-from vpp_tui.ui.commands import Command, bindings
+from vpp_tui.ui.commands import REFRESH, Command, bindings
 from vpp_tui.ui.exporting import export_command, start_export
 from vpp_tui.ui.format import rows_range
 from vpp_tui.ui.jobs import JobSpec
@@ -51,6 +51,7 @@ DIRECTORY_COMMANDS = (
             N_("Show the previous rows")),
     Command("directory.clear", "escape", "clear_filter", N_("clear filter"),
             N_("Clear the filter"), show=False, key_display="esc"),
+    REFRESH,
 ) + JOB_COMMANDS
 
 TABS = ("users", "devices", "groups")
@@ -104,6 +105,7 @@ class DirectorySection(RunsJobs, SectionScreen):
         self.filter_text = ""
         self.offsets, self.totals = dict.fromkeys(TABS, 0), dict.fromkeys(TABS, 0)
         self._seqs = dict.fromkeys(TABS, 0)  # per tab: only the last answer is shown
+        self._wanted = dict.fromkeys(TABS, 0)  # per tab: the offset last asked for
         self.loaded_tabs: set[str] = set()  # read at least once (a tab: when first shown)
         self._asked = dict.fromkeys(TABS, "")  # per tab: the filter its last load reads
         self._shown_for: dict[str, str | None] = dict.fromkeys(TABS)  # `totals` counts it
@@ -164,7 +166,7 @@ class DirectorySection(RunsJobs, SectionScreen):
         shown = self.tab
         for tab in TABS:
             if tab == shown or tab in self.loaded_tabs:
-                self.load(tab, self.offsets[tab], counts=tab == shown)
+                self.load(tab, self._wanted[tab], counts=tab == shown)
 
     def load(self, tab: str, offset: int, *, known_total: int | None = None,
              counts: bool = False) -> None:
@@ -173,6 +175,7 @@ class DirectorySection(RunsJobs, SectionScreen):
         directory's counts too (they change only with the store)."""
         self.loaded_tabs.add(tab)
         self._seqs[tab] += 1
+        self._wanted[tab] = offset  # a reload meanwhile reads this page, not the last shown
         self._asked[tab] = self.filter_text if tab == self.tab else ""
         counts = counts or getattr(self, "_counts", None) is None  # none shown yet
         self._load(self._seqs[tab], tab, offset, self._asked[tab], known_total, counts,
@@ -182,8 +185,17 @@ class DirectorySection(RunsJobs, SectionScreen):
     def _load(self, seq: int, tab: str, offset: int, text: str, known_total: int | None,
               counts: bool, size: int) -> None:
         # Not an exclusive group (each tab loads on its own): a newer load of the tab wins.
-        if self.after_typing() and seq == self._seqs[tab]:
-            self.post_message(self._read(seq, tab, offset, text, known_total, counts, size))
+        if not self.after_typing() or seq != self._seqs[tab]:
+            return
+        # The last page by the count kept, or a filter beside the directory's counts: if
+        # another process changed the directory, both are read again (breaker fault 11).
+        last = known_total is not None and offset + size >= known_total
+        moved = (last or (text and not counts)) and self.store_moved()
+        if moved:
+            known_total, counts = None, True
+        self.post_message(self._read(seq, tab, offset, text, known_total, counts, size))
+        if moved:  # the other sections (and this one's other tabs) learn of it too
+            self.app.call_from_thread(self.app.check_store)  # type: ignore[attr-defined]
 
     def _read(self, seq: int, tab: str, offset: int, text: str, known_total: int | None,
               counts: bool, size: int) -> PageLoaded:

@@ -18,7 +18,7 @@ from vpp_tui.i18n import N_, _
 from vpp_tui.services import catalog, licensing
 from vpp_tui.services.catalog import AssetView
 from vpp_tui.ui.access import CATALOG_ACTIONS, allowed_action
-from vpp_tui.ui.commands import Command
+from vpp_tui.ui.commands import REFRESH, Command
 from vpp_tui.ui.exporting import export_command, start_export
 from vpp_tui.ui.format import rows_range
 from vpp_tui.ui.messages import CatalogChanged, LedgerChanged, TokensChanged
@@ -70,6 +70,7 @@ def catalog_commands(prefix: str, *, books: bool) -> tuple[Command, ...]:
                 N_("Show the previous rows"), show=False),
         Command(f"{prefix}.clear", "escape", "clear_filter", N_("clear filter"),
                 N_("Clear the filter and the token choice"), show=False, key_display="esc"),
+        REFRESH,
     ) + JOB_COMMANDS
 
 
