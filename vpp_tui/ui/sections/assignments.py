@@ -73,7 +73,7 @@ class AssignmentsSection(RunsJobs, LicenseFlow, SectionScreen):
         super().__init__()
         self.views: list[AssignmentView] = []
         self.filter_text = ""
-        self.page_offset = 0
+        self.page_offset = self._wanted = 0
         self.row_total = 0
         self._seq = 0
 
@@ -118,11 +118,12 @@ class AssignmentsSection(RunsJobs, LicenseFlow, SectionScreen):
         return rows_per_page(self.app.size.height, self.PAGE_SIZE, MIN_PAGE)
 
     def reload(self) -> None:
-        self.load(self.page_offset)
+        self.load(self._wanted)  # the page last asked for: maybe loading
 
     def load(self, offset: int, known_total: int | None = None) -> None:
         """Read the page at `offset` in a worker; `known_total`: the count shown, for the
         same filter (a page change), not read again."""
+        self._wanted = offset
         self._seq += 1
         self._asked = self.filter_text
         self._load(self._seq, offset, self.filter_text, self.page_size, known_total)
@@ -132,11 +133,15 @@ class AssignmentsSection(RunsJobs, LicenseFlow, SectionScreen):
               known_total: int | None) -> None:
         if not self.after_typing():
             return
+        if moved := self.count_moved(known_total, offset, size):  # another admin's change
+            known_total = None
         page = list_assignments(self.ctx, text=text or None, offset=offset, limit=size,
                                 known_total=known_total)
         if known_total is not None and not page.rows and offset:  # the count was stale
             page = list_assignments(self.ctx, text=text or None, offset=offset, limit=size)
         self.post_message(PageLoaded(seq, page.rows, page.offset, page.total))
+        if moved:
+            self.look_from_thread()
 
     @on(PageLoaded)
     def show_page(self, message: PageLoaded) -> None:

@@ -286,6 +286,20 @@ class SectionScreen(ReportsWorkerErrors, Screen[None]):
         watch = self.app.store_watch  # type: ignore[attr-defined]
         return any(issubclass(e, self.FOLLOWS) for e in watch.changed(keep=True))
 
+    def count_moved(self, known_total: int | None, offset: int, size: int) -> bool:
+        """In a load worker: whether the count kept (`known_total`) is read again for the
+        page at `offset` (`size` rows): it is the last page by that count and what the
+        section FOLLOWS changed elsewhere since (`store_moved`). The caller then reads the
+        count, posts the page and calls `look_from_thread` (breaker fault 11)."""
+        return (known_total is not None and offset + size >= known_total
+                and self.store_moved())
+
+    def look_from_thread(self) -> None:
+        """From a worker, after posting its page: the app looks for other processes'
+        changes (`VppApp.check_store`): every section learns of them, this one after its
+        page is shown."""
+        self.app.call_from_thread(self.app.check_store)  # type: ignore[attr-defined]
+
     def reload(self) -> None:
         """Read again what the section shows (same page, filter and sort), keeping the
         cursor on the same row key when that row is still there."""
