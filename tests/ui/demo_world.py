@@ -19,11 +19,13 @@ from vpp_tui.store.engine import open_store
 SEEDED_AT = datetime(2026, 11, 23, 9, 10, tzinfo=UTC)
 
 
-def demo_context(folder: Path, *, actor: str = "ana", seed: bool = True):  # noqa: ANN201
-    """(ctx, simulator): the demo world's tokens added and synced once, as `vpp-tui demo` does."""
+def demo_context(folder: Path, *, actor: str = "ana", seed: bool = True,  # noqa: ANN201
+                 url: str | None = None):
+    """(ctx, simulator): the demo world's tokens added and synced once, as `vpp-tui demo` does;
+    in a SQLite file in `folder`, or the store at `url` (at the schema head)."""
     clock = FakeClock()
     simulator = build_world("demo", clock=clock, event_delay=0.01)
-    store = open_store(migrated_sqlite_url(folder / "s.db"))  # at the head already
+    store = open_store(url or migrated_sqlite_url(folder / "s.db"))  # at the head already
     holder: dict[str, ServiceContext] = {}
     ctx = ServiceContext(store=store, actor=actor, clock=clock, apple_url=SIM,
                          key_file=str(folder / "s.key"),

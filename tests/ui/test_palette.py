@@ -84,7 +84,7 @@ async def test_palette_lists_the_current_sections_commands_first(make_app):
         await settle(pilot)
         await pilot.press("7")
         await settle(pilot)
-        assert palette_titles(app)[0].endswith("— Activity (r)")
+        assert palette_titles(app)[0].endswith("— Activity (ctrl+r)")
 
 
 async def test_palette_command_needing_a_row_says_what_to_select(make_app):

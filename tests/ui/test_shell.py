@@ -46,7 +46,7 @@ async def test_f1_and_question_mark_open_help_listing_the_screens_own_keys(make_
             assert isinstance(app.screen, HelpScreen)
             table = app.screen.query_one(DataTable)
             rows = [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
-            assert ["r", "refresh", "Read the newest entries again"] in rows
+            assert ["ctrl+r r", "refresh", "Read the newest entries again"] in rows
             assert any(row[0] == "ctrl+q" for row in rows)
             await pilot.press("escape")
             await pilot.pause()

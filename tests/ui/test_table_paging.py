@@ -75,7 +75,9 @@ async def test_esc_in_directory_read_the_unfiltered_users_again(demo_app):
         with statements(app.ctx.store) as seen:
             await pilot.press("escape")
             await settle(pilot)
-        assert seen == []
+        # Only the look for other processes' changes (breaker fault 11): one index read.
+        assert [s for s, _params in seen if "FROM audit_entries" not in s] == []
+        assert len(seen) <= 1
         assert [str(r.value) for r in table.rows] == first
 
 

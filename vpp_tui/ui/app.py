@@ -13,6 +13,8 @@ an exception never kills the console.
 The sections tell one truth: a job that writes the store ends in `store_changed`, which
 posts its store change events (`ui.jobs.JOB_CHANGES`) to every mounted section, shown or
 not; each reloads what it shows. A section opened later reads the store when it mounts.
+What other processes change on a shared store is noticed by `ui.store_watch` (a return to
+a section, every CHECK_SECONDS while one is shown, the refresh key) and posted the same way.
 """
 
 from __future__ import annotations
@@ -40,9 +42,10 @@ from vpp_tui.ui.commands import Command, bindings, global_commands, sections
 from vpp_tui.ui.errors import ReportsWorkerErrors
 from vpp_tui.ui.heap import HeapKeeper
 from vpp_tui.ui.jobs import Job, changes
-from vpp_tui.ui.messages import AccessChanged, CatalogChanged, TokensChanged
+from vpp_tui.ui.messages import AccessChanged, CatalogChanged, StoreChanged, TokensChanged
 from vpp_tui.ui.providers import ConsoleCommands
 from vpp_tui.ui.sections.base import GLANCE_FOLLOWS, SectionScreen, placeholder
+from vpp_tui.ui.store_watch import CHECK_SECONDS, StoreWatch
 from vpp_tui.ui.token_list import TokenList
 
 if TYPE_CHECKING:
@@ -146,12 +149,16 @@ class VppApp(ReportsWorkerErrors, App[None]):
         # Long-lived objects frozen out of full collections (ui.heap): only a console
         # that owns its process (`keep_heap`, the console command) touches the collector.
         self.heap = HeapKeeper(keep_heap)
+        # What other processes commit to the store (`check_store`).
+        self.store_watch = StoreWatch(ctx)
         super().__init__()
 
     def on_mount(self) -> None:
         self.heap.keep()  # what start-up imported and built stays (ui.heap)
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         self.load_theme()
+        self.store_watch.start()  # before the first section reads its rows
+        self.set_interval(CHECK_SECONDS, self._periodic_check)
         self.switch_mode("tokens")
         if self.notice:
             self.notify(self.notice, timeout=20)
@@ -228,7 +235,12 @@ class VppApp(ReportsWorkerErrors, App[None]):
     def store_changed(self, kind: str, result: object = None) -> None:
         """A job of `kind` ended (`result`: what its service returned, or None): post its
         store change events to every mounted section."""
-        events = changes(kind, result)
+        self._post_changes(changes(kind, result), kind)
+
+    def _post_changes(self, events: tuple[type[StoreChanged], ...], job: str) -> None:
+        """Post `events` (of `job`: a JOB_CHANGES key, or "store" for other processes'
+        changes) to every mounted section; forget or read again what the app shares (the
+        token list, the admin's access, the header's notices) they change."""
         if any(issubclass(e, (AccessChanged, TokensChanged, CatalogChanged)) for e in events):
             self.token_list.forget()  # states, counts or who sees which token changed
         if any(issubclass(e, (AccessChanged, TokensChanged)) for e in events):
@@ -237,7 +249,28 @@ class VppApp(ReportsWorkerErrors, App[None]):
             self.load_glance()
         for event in events:
             for screen in list(self.live_sections):
-                screen.post_message(event(kind))
+                screen.post_message(event(job))
+
+    def _periodic_check(self) -> None:
+        if isinstance(self.screen, SectionScreen):
+            self.check_store()
+
+    def check_store(self) -> None:
+        """Look, in a worker, for what other processes committed since the last look
+        (`StoreWatch.changed`) and post it to the sections as a job's changes are; once
+        at a time (a look asked for while one runs is that look)."""
+        if not any(w.group == "store" and w.node is self and not w.is_finished
+                   for w in self.workers):
+            self._check_store()
+
+    @work(thread=True, exit_on_error=False, group="store")
+    def _check_store(self) -> None:
+        try:
+            found = self.store_watch.changed()
+        except Exception:  # noqa: BLE001 - quiet: the sections' own reads report the store
+            return
+        if found:
+            self.call_from_thread(self._post_changes, found, "store")
 
     # The header's notices ------------------------------------------------------
 

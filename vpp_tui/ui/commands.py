@@ -53,6 +53,13 @@ def bindings(commands: Iterable[Command]) -> list[Binding]:
     ]
 
 
+#: every section that reads the store: read it again now, with what other admins changed
+#: (`SectionScreen.action_refresh`); one key everywhere, the sections' own refresh too
+REFRESH = Command("refresh", "ctrl+r", "refresh", N_("refresh"),
+                  N_("Read this section again from the store, with what other admins "
+                     "changed since"))
+
+
 @dataclass(frozen=True)
 class Section:
     number: int

@@ -10,7 +10,7 @@ Apple client it opens reports its progress to the job.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -59,6 +59,39 @@ def changes(kind: str, result: object = None) -> tuple[type[StoreChanged], ...]:
     if kind == "sync" and isinstance(result, list) and not result:
         return ()
     return JOB_CHANGES.get(kind, (AuditChanged,))
+
+
+_EVERYTHING = (TokensChanged, CatalogChanged, LedgerChanged, DirectoryChanged,
+               SettingsChanged, AccessChanged, AuditChanged)
+
+#: what an audit entry's action (its name up to the first dot) says changed, for entries
+#: another process wrote (`ui.store_watch`); the same parts as the jobs above
+AUDITED_CHANGES: dict[str, tuple[type[StoreChanged], ...]] = {
+    "token": JOB_CHANGES["sync"],
+    "license": _LICENSES,
+    "waitlist": _LICENSES,
+    "assignment": _LICENSES,
+    "directory": JOB_CHANGES["directory.import"],
+    "setting": JOB_CHANGES["settings"],
+    "preference": JOB_CHANGES["settings"],
+    "role": JOB_CHANGES["access"],
+    "grant": JOB_CHANGES["access"],
+    "scope_tag": JOB_CHANGES["access"],
+    "access": (AuditChanged,),  # a refusal changed nothing else
+    "job": (AuditChanged,),
+    "notification": (AuditChanged,),
+    "key": (AuditChanged,),
+}
+
+
+def audited_changes(actions: Iterable[str]) -> tuple[type[StoreChanged], ...]:
+    """The store change events the audit entries of `actions` (audit action names, e.g.
+    "directory.import") stand for, each once, in a fixed order; an action not in
+    AUDITED_CHANGES (or `services.changes.MANY`) stands for every part. Raises nothing."""
+    found: set[type[StoreChanged]] = set()
+    for action in actions:
+        found.update(AUDITED_CHANGES.get(action.split(".", 1)[0], _EVERYTHING))
+    return tuple(e for e in _EVERYTHING if e in found)
 
 
 @dataclass(frozen=True)

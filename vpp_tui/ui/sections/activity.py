@@ -34,7 +34,7 @@ PAGE_SIZE = 100
 COLUMNS = ("when", "who", "action", "target", "result", "event", "detail")
 
 ACTIVITY_COMMANDS = (
-    Command("activity.refresh", "r", "refresh", N_("refresh"),
+    Command("activity.refresh", "ctrl+r,r", "refresh", N_("refresh"),
             N_("Read the newest entries again")),
     Command("activity.details", "enter", "details", N_("details"),
             N_("The selected entry in full: the whole detail and Apple's eventId")),
@@ -101,9 +101,6 @@ class ActivitySection(SectionScreen):
 
     def reload(self) -> None:
         self.load_page(self.page_offset)
-
-    def action_refresh(self) -> None:
-        self.reload()
 
     def action_page(self, step: int) -> None:
         offset = self.page_offset + step * PAGE_SIZE

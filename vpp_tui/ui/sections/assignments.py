@@ -19,7 +19,7 @@ from vpp_tui.i18n import N_, _
 from vpp_tui.services import catalog, licensing
 from vpp_tui.services.catalog.queries import AssignmentView, list_assignments, list_groups
 from vpp_tui.ui.access import ASSIGNMENT_ACTIONS, allowed_action
-from vpp_tui.ui.commands import Command, bindings
+from vpp_tui.ui.commands import REFRESH, Command, bindings
 from vpp_tui.ui.format import rows_range
 from vpp_tui.ui.messages import CatalogChanged, DirectoryChanged, LedgerChanged, TokensChanged
 from vpp_tui.ui.screens.assign_form import AssignChoice, AssignForm, IntentForm
@@ -49,6 +49,7 @@ ASSIGNMENTS_COMMANDS = (
             N_("Show the previous rows"), show=False),
     Command("assignments.clear", "escape", "clear_filter", N_("clear filter"),
             N_("Clear the filter"), show=False, key_display="esc"),
+    REFRESH,
 ) + JOB_COMMANDS
 
 COLUMNS = ("item", "token", "group", "intent", "license", "licensed", "failed", "waiting",
@@ -72,7 +73,7 @@ class AssignmentsSection(RunsJobs, LicenseFlow, SectionScreen):
         super().__init__()
         self.views: list[AssignmentView] = []
         self.filter_text = ""
-        self.page_offset = 0
+        self.page_offset = self._wanted = 0
         self.row_total = 0
         self._seq = 0
 
@@ -117,11 +118,12 @@ class AssignmentsSection(RunsJobs, LicenseFlow, SectionScreen):
         return rows_per_page(self.app.size.height, self.PAGE_SIZE, MIN_PAGE)
 
     def reload(self) -> None:
-        self.load(self.page_offset)
+        self.load(self._wanted)  # the page last asked for: maybe loading
 
     def load(self, offset: int, known_total: int | None = None) -> None:
         """Read the page at `offset` in a worker; `known_total`: the count shown, for the
         same filter (a page change), not read again."""
+        self._wanted = offset
         self._seq += 1
         self._asked = self.filter_text
         self._load(self._seq, offset, self.filter_text, self.page_size, known_total)
@@ -131,11 +133,15 @@ class AssignmentsSection(RunsJobs, LicenseFlow, SectionScreen):
               known_total: int | None) -> None:
         if not self.after_typing():
             return
+        if moved := self.count_moved(known_total, offset, size):  # another admin's change
+            known_total = None
         page = list_assignments(self.ctx, text=text or None, offset=offset, limit=size,
                                 known_total=known_total)
         if known_total is not None and not page.rows and offset:  # the count was stale
             page = list_assignments(self.ctx, text=text or None, offset=offset, limit=size)
         self.post_message(PageLoaded(seq, page.rows, page.offset, page.total))
+        if moved:
+            self.look_from_thread()
 
     @on(PageLoaded)
     def show_page(self, message: PageLoaded) -> None:

@@ -77,6 +77,7 @@ class SectionScreen(ReportsWorkerErrors, Screen[None]):
     _reload_pending = False
     _first_rows_shown = False
     _app_loads_due = False  # the app's loads start after the next refresh
+    _shown_before = False  # a later ScreenResume is a return (`_on_screen_resume`)
 
     def __init__(self) -> None:
         super().__init__(id=f"section-{self.MODE}",
@@ -242,6 +243,11 @@ class SectionScreen(ReportsWorkerErrors, Screen[None]):
         # by `switch_mode` (the screen's CSS count, `ui.app.styled_now`): nothing is left.
         if self._css_update_count == self.app._css_update_count:  # noqa: SLF001
             event.refresh_styles = False
+        # Shown again: another process may have changed the store meanwhile (one look in
+        # a worker, `VppApp.check_store`; the sections it changed reload).
+        if self._shown_before:
+            self.app.check_store()  # type: ignore[attr-defined]
+        self._shown_before = True
 
     @on(events.Resize)
     def _footer_fits(self, event: events.Resize) -> None:
@@ -261,6 +267,38 @@ class SectionScreen(ReportsWorkerErrors, Screen[None]):
     def _reload_now(self) -> None:
         self._reload_pending = False
         self.reload()
+
+    def action_refresh(self) -> None:
+        """The refresh key (`commands.REFRESH`): read again what the section shows and
+        what the app shares (the token list, the header's notices), and look for what
+        other processes changed, for the other sections (`VppApp.check_store`)."""
+        app = self.app
+        app.token_list.forget()  # type: ignore[attr-defined]
+        app.load_glance()  # type: ignore[attr-defined]
+        self.reload()
+        app.check_store()  # type: ignore[attr-defined]
+
+    def store_moved(self) -> bool:
+        """In a load worker: whether a part of the store this section FOLLOWS changed
+        since the app last looked (another process's commit; `ui.store_watch`), so a
+        count it keeps is stale. The app's mark is left for its own look, which the
+        caller then asks for (`VppApp.check_store`, from the thread)."""
+        watch = self.app.store_watch  # type: ignore[attr-defined]
+        return any(issubclass(e, self.FOLLOWS) for e in watch.changed(keep=True))
+
+    def count_moved(self, known_total: int | None, offset: int, size: int) -> bool:
+        """In a load worker: whether the count kept (`known_total`) is read again for the
+        page at `offset` (`size` rows): it is the last page by that count and what the
+        section FOLLOWS changed elsewhere since (`store_moved`). The caller then reads the
+        count, posts the page and calls `look_from_thread` (breaker fault 11)."""
+        return (known_total is not None and offset + size >= known_total
+                and self.store_moved())
+
+    def look_from_thread(self) -> None:
+        """From a worker, after posting its page: the app looks for other processes'
+        changes (`VppApp.check_store`): every section learns of them, this one after its
+        page is shown."""
+        self.app.call_from_thread(self.app.check_store)  # type: ignore[attr-defined]
 
     def reload(self) -> None:
         """Read again what the section shows (same page, filter and sort), keeping the

@@ -1,11 +1,9 @@
 """Directory: the users, devices and groups assignments target; imported, never edited.
-
-Each tab is paged and filtered in SQL (`services.catalog.queries`); `i` imports a file in
-a worker, reclaims the licenses of members who left and gives them to the waitlist (the
-same service path as `vpp-tui directory import`), showing progress, then the summary, or
-every bad line when nothing could be imported. An import that would remove more than the
-limit of the directory asks first, stating the counts (the CLI's --allow-mass-removal).
-"""
+Each tab is paged and filtered in SQL (`services.catalog.queries`); `i` imports a file in a
+worker, reclaims the licenses of members who left and gives them to the waitlist (as
+`vpp-tui directory import`), showing progress, then the summary, or every bad line when
+nothing was imported. An import that would remove more than the directory's limit asks
+first, stating the counts (the CLI's --allow-mass-removal)."""
 
 from __future__ import annotations
 
@@ -23,7 +21,7 @@ from vpp_tui.services.catalog import queries
 from vpp_tui.services.directory.file import DirectoryFileError
 from vpp_tui.services.errors import InvalidInput
 from vpp_tui.services.user_files import read_user_file
-from vpp_tui.ui.commands import Command, bindings
+from vpp_tui.ui.commands import REFRESH, Command, bindings
 from vpp_tui.ui.exporting import export_command, start_export
 from vpp_tui.ui.format import rows_range
 from vpp_tui.ui.jobs import JobSpec
@@ -51,6 +49,7 @@ DIRECTORY_COMMANDS = (
             N_("Show the previous rows")),
     Command("directory.clear", "escape", "clear_filter", N_("clear filter"),
             N_("Clear the filter"), show=False, key_display="esc"),
+    REFRESH,
 ) + JOB_COMMANDS
 
 TABS = ("users", "devices", "groups")
@@ -103,12 +102,14 @@ class DirectorySection(RunsJobs, SectionScreen):
         super().__init__()
         self.filter_text = ""
         self.offsets, self.totals = dict.fromkeys(TABS, 0), dict.fromkeys(TABS, 0)
-        self._seqs = dict.fromkeys(TABS, 0)  # per tab: only the last answer is shown
+        # Per tab: only the last answer is shown; the offset last asked for (`reload`).
+        self._seqs, self._wanted = dict.fromkeys(TABS, 0), dict.fromkeys(TABS, 0)
         self.loaded_tabs: set[str] = set()  # read at least once (a tab: when first shown)
         self._asked = dict.fromkeys(TABS, "")  # per tab: the filter its last load reads
         self._shown_for: dict[str, str | None] = dict.fromkeys(TABS)  # `totals` counts it
         # Per tab, the unfiltered first page: esc shows it again (forgotten by `reload`).
         self._first_pages: dict[str, PageLoaded] = {}
+        self._counts: directory.DirectoryCounts | None = None  # shown in the status line
 
     def about(self) -> str:
         return _("The users, devices and groups that assignments target, as last imported. "
@@ -164,7 +165,7 @@ class DirectorySection(RunsJobs, SectionScreen):
         shown = self.tab
         for tab in TABS:
             if tab == shown or tab in self.loaded_tabs:
-                self.load(tab, self.offsets[tab], counts=tab == shown)
+                self.load(tab, self._wanted[tab], counts=tab == shown)
 
     def load(self, tab: str, offset: int, *, known_total: int | None = None,
              counts: bool = False) -> None:
@@ -173,8 +174,9 @@ class DirectorySection(RunsJobs, SectionScreen):
         directory's counts too (they change only with the store)."""
         self.loaded_tabs.add(tab)
         self._seqs[tab] += 1
+        self._wanted[tab] = offset  # a reload meanwhile reads this page, not the last shown
         self._asked[tab] = self.filter_text if tab == self.tab else ""
-        counts = counts or getattr(self, "_counts", None) is None  # none shown yet
+        counts = counts or self._counts is None  # none shown yet
         self._load(self._seqs[tab], tab, offset, self._asked[tab], known_total, counts,
                    self.page_size)
 
@@ -182,8 +184,16 @@ class DirectorySection(RunsJobs, SectionScreen):
     def _load(self, seq: int, tab: str, offset: int, text: str, known_total: int | None,
               counts: bool, size: int) -> None:
         # Not an exclusive group (each tab loads on its own): a newer load of the tab wins.
-        if self.after_typing() and seq == self._seqs[tab]:
-            self.post_message(self._read(seq, tab, offset, text, known_total, counts, size))
+        if not self.after_typing() or seq != self._seqs[tab]:
+            return
+        # The last page by the count kept, or a filter beside the directory's counts: both
+        # are read again if another process changed the directory (breaker fault 11).
+        moved = ((known_total is not None and offset + size >= known_total)
+                 or (text and not counts)) and self.store_moved()
+        self.post_message(self._read(seq, tab, offset, text, None if moved else known_total,
+                                     counts or moved, size))
+        if moved:  # the other sections (and this one's other tabs) learn of it too
+            self.look_from_thread()
 
     def _read(self, seq: int, tab: str, offset: int, text: str, known_total: int | None,
               counts: bool, size: int) -> PageLoaded:
@@ -200,8 +210,7 @@ class DirectorySection(RunsJobs, SectionScreen):
     def show_page(self, message: PageLoaded) -> None:
         if message.seq != self._seqs[message.tab]:
             return
-        counts, *rows = message.rows
-        tab = message.tab
+        (counts, *rows), tab = message.rows, message.tab
         self.offsets[tab], self.totals[tab] = message.offset, message.total
         self._shown_for[tab] = self._asked[tab]
         if message.offset == 0 and not self._asked[tab]:
@@ -210,14 +219,12 @@ class DirectorySection(RunsJobs, SectionScreen):
         with self.app.batch_update():
             table_rows.update(table, [cells(tab, r) for r in rows],
                               [str(i) for i in range(len(columns(tab)))])
-        if counts is not None:
-            self._counts = counts
+        self._counts = self._counts if counts is None else counts
         self._show_status()
         self.refresh_bindings()
 
     def _show_status(self) -> None:
-        counts = getattr(self, "_counts", None)
-        if counts is None:
+        if (counts := self._counts) is None:
             return
         text = _("Directory · {u} users · {d} devices · {g} groups · {rows}").format(
             u=counts.users, d=counts.devices, g=counts.groups,
@@ -230,19 +237,17 @@ class DirectorySection(RunsJobs, SectionScreen):
 
     @on(TabbedContent.TabActivated)
     def _tab_changed(self) -> None:
-        tab = self.tab
-        if not self.query(f"#directory-{tab}"):
+        if not self.query(f"#directory-{(tab := self.tab)}"):
             self.query_one(f"#tab-{tab}", TabPane).mount(self._new_table(tab))
-        if self.filter_text or self.tab not in self.loaded_tabs:
-            self.load(self.tab, 0)
+        if self.filter_text or tab not in self.loaded_tabs:
+            self.load(tab, 0)
         self._show_status()
         self.refresh_bindings()
 
     # Filter and pages -------------------------------------------------------------
 
     def action_filter(self) -> None:
-        box = self.query_one("#directory-filter", Input)
-        box.display = True
+        (box := self.query_one("#directory-filter", Input)).display = True
         box.focus()
 
     @on(Input.Changed, "#directory-filter")
@@ -259,16 +264,15 @@ class DirectorySection(RunsJobs, SectionScreen):
     def action_clear_filter(self) -> None:
         box = self.query_one("#directory-filter", Input)
         box.value, box.display, self.filter_text = "", False, ""
-        tab = self.tab
-        first = self._first_pages.get(tab)
-        if first is None:
+        if (first := self._first_pages.get(tab := self.tab)) is None:
             self.load(tab, 0)
             return
-        # The unfiltered first page, as shown before the filter: no query (issue 13).
-        self._seqs[tab] += 1
-        self._asked[tab] = ""
+        # The unfiltered first page, as shown before the filter: no query (issue 13); a
+        # look for other processes' changes since, in a worker (a change reloads it).
+        self._seqs[tab], self._wanted[tab], self._asked[tab] = self._seqs[tab] + 1, 0, ""
         self.show_page(PageLoaded(self._seqs[tab], [None, *first.rows[1:]], 0, first.total,
                                   tab=tab))
+        self.app.check_store()  # type: ignore[attr-defined]
 
     def action_page(self, step: int) -> None:
         tab = self.tab
@@ -282,10 +286,8 @@ class DirectorySection(RunsJobs, SectionScreen):
         """Every row of the shown tab with its filter, all pages: the tab's own query
         without a page limit, to a CSV file (`vpp-tui directory TAB --csv`)."""
         tab, text = self.tab, self.filter_text or None
-        start_export(self, f"directory-{tab}", lambda: [
-            queries.directory_json(r) for r in LISTS[tab](self.ctx, text=text,
-                                                          limit=None).rows],
-            queries.DIRECTORY_FIELDS[tab])
+        start_export(self, f"directory-{tab}", lambda: [queries.directory_json(r) for r in LISTS[
+            tab](self.ctx, text=text, limit=None).rows], queries.DIRECTORY_FIELDS[tab])
 
     # Details ----------------------------------------------------------------------
 

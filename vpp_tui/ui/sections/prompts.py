@@ -17,7 +17,7 @@ from vpp_tui.domain.text import pad_cells
 from vpp_tui.i18n import N_, _
 from vpp_tui.services import prompts
 from vpp_tui.services.errors import ServiceError
-from vpp_tui.ui.commands import Command, bindings
+from vpp_tui.ui.commands import REFRESH, Command, bindings
 from vpp_tui.ui.format import yes_no
 from vpp_tui.ui.messages import DirectoryChanged, LedgerChanged
 from vpp_tui.ui.sections.base import SectionScreen
@@ -31,6 +31,7 @@ PROMPTS_COMMANDS = (
             N_("What one device is asked for one item: type its serial and the item")),
     Command("prompts.chooser", "ctrl+o", "chooser", N_("chooser"),
             N_("Back to the scenario chooser")),
+    REFRESH,
 )
 
 

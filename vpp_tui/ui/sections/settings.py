@@ -28,7 +28,7 @@ from vpp_tui.ui.widgets.row_table import RowTable
 SETTINGS_COMMANDS = (
     Command("settings.edit", "e", "edit", N_("edit"),
             N_("Change the setting under the cursor; its effect is shown before saving")),
-    Command("settings.refresh", "r", "refresh", N_("refresh"), N_("Read the settings again")),
+    Command("settings.refresh", "ctrl+r,r", "refresh", N_("refresh"), N_("Read the settings again")),
     Command("settings.language", "l", "language", N_("language"),
             N_("Switch your own console language (English, Français, 简体中文); kept for you")),
 )
@@ -75,9 +75,6 @@ class SettingsSection(SectionScreen):
 
     def reload(self) -> None:
         self.load()
-
-    def action_refresh(self) -> None:
-        self.reload()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="settings")
     def load(self) -> None:

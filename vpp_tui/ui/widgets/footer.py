@@ -27,13 +27,17 @@ from textual.widgets._footer import FooterKey
 
 from vpp_tui.i18n import _, current_language
 
+#: keys left out first when the footer is short of room (after greyed ones): the refresh
+#: key (ctrl+r); the console also looks at the store on every return and every 15 s
+SPARE_ACTIONS = frozenset({"refresh"})
+
 
 class Footer(TextualFooter):
     """Textual's footer; descriptions and tooltips go through `_()` as they are drawn.
 
     `fit=True`: keys that would run past the footer's width (a narrow terminal, a longer
-    language) are left out, greyed ones first, then from the right; the palette key
-    stays, and every key still works (help and the palette list them all)."""
+    language) are left out, greyed ones first, then SPARE_ACTIONS, then from the right;
+    the palette key stays, and every key still works (help and the palette list them all)."""
 
     def __init__(self, *args: object, fit: bool = False, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
@@ -90,8 +94,10 @@ class Footer(TextualFooter):
                                      if k.has_class("-command-palette"))
         widths = {id(k): k.outer_size.width + k.styles.margin.width for k in keys}
         used = sum(widths.values())
+        spare = SPARE_ACTIONS - greyed
         drop = [k for k in keys if k.action in greyed] + [
-            k for k in reversed(keys) if k.action not in greyed]
+            k for k in keys if k.action in spare] + [
+            k for k in reversed(keys) if k.action not in greyed | spare]
         self.left_out = []
         for key in drop:
             if used <= room:

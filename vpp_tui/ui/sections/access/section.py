@@ -28,7 +28,7 @@ from vpp_tui.services.access import admin
 from vpp_tui.services.access.admin import AdminView, RoleView, ScopeTagView
 from vpp_tui.services.errors import ServiceError
 from vpp_tui.ui.access import ACCESS_ACTIONS, allowed_action
-from vpp_tui.ui.commands import Command, bindings
+from vpp_tui.ui.commands import REFRESH, Command, bindings
 from vpp_tui.ui.messages import AccessChanged, TokensChanged
 from vpp_tui.ui.sections.base import SectionScreen
 from vpp_tui.ui.widgets import table as table_rows
@@ -53,6 +53,7 @@ ACCESS_COMMANDS = (
     Command("access.delete", "delete", "delete", N_("delete"),
             N_("Delete the selected custom role or scope tag, or revoke the selected grant "
               "(review first)"), key_display="del"),
+    REFRESH,
 )
 
 TABS = ("roles", "admins", "tags")

@@ -18,7 +18,7 @@ from vpp_tui.i18n import N_, _
 from vpp_tui.services import catalog, licensing
 from vpp_tui.services.catalog import AssetView
 from vpp_tui.ui.access import CATALOG_ACTIONS, allowed_action
-from vpp_tui.ui.commands import Command
+from vpp_tui.ui.commands import REFRESH, Command
 from vpp_tui.ui.exporting import export_command, start_export
 from vpp_tui.ui.format import rows_range
 from vpp_tui.ui.messages import CatalogChanged, LedgerChanged, TokensChanged
@@ -70,6 +70,7 @@ def catalog_commands(prefix: str, *, books: bool) -> tuple[Command, ...]:
                 N_("Show the previous rows"), show=False),
         Command(f"{prefix}.clear", "escape", "clear_filter", N_("clear filter"),
                 N_("Clear the filter and the token choice"), show=False, key_display="esc"),
+        REFRESH,
     ) + JOB_COMMANDS
 
 
@@ -94,7 +95,7 @@ class CatalogSection(RunsJobs, LicenseFlow, SectionScreen):
         self.sort = "name"
         self.token: str | None = None
         self.token_names: list[str] = []
-        self.page_offset = 0
+        self.page_offset = self._wanted = 0
         self.row_total = 0
         self._seq = 0
         self._switches_shown = ""
@@ -134,11 +135,12 @@ class CatalogSection(RunsJobs, LicenseFlow, SectionScreen):
     def reload(self) -> None:
         self._first_page = None
         self.load_tokens()
-        self.load(self.page_offset)
+        self.load(self._wanted)  # the page last asked for: maybe loading
 
     def load(self, offset: int, *, known_total: int | None = None) -> None:
         """Read the page at `offset` with the current filter, sort and token in a worker.
         `known_total`: the count already read for them (a page change), not read again."""
+        self._wanted = offset
         self._seq += 1
         self._asked = (self.filter_text, self.sort, self.token)  # what the last load reads
         self._load(self._seq, offset, self.filter_text, self.sort, self.token, known_total,
@@ -149,6 +151,8 @@ class CatalogSection(RunsJobs, LicenseFlow, SectionScreen):
               known_total: int | None = None, size: int = 200) -> None:
         if not self.after_typing():
             return
+        if moved := self.count_moved(known_total, offset, size):  # another admin's change
+            known_total = None
         page = catalog.list_assets(self.ctx, books=self.BOOKS, token=token, text=text or None,
                                    sort=sort, offset=offset, limit=size,
                                    known_total=known_total)
@@ -162,6 +166,8 @@ class CatalogSection(RunsJobs, LicenseFlow, SectionScreen):
                                        text=text or None, sort=sort, offset=offset,
                                        limit=size)
         self.post_message(PageLoaded(seq, page.rows, page.offset, page.total))
+        if moved:
+            self.look_from_thread()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="catalog-tokens")
     def load_tokens(self) -> None:
@@ -263,11 +269,13 @@ class CatalogSection(RunsJobs, LicenseFlow, SectionScreen):
         self._show_switches()
         first = self._first_page
         if first is not None and first[0] == self.sort:
-            # The unfiltered first page, as shown before the filter: no query (issue 13).
-            self._seq += 1
+            # The unfiltered first page, as shown before the filter: no query (issue 13);
+            # a look for other processes' changes since, in a worker (a change reloads).
+            self._seq, self._wanted = self._seq + 1, 0
             self.workers.cancel_group(self, "catalog-load")
             self._asked = ("", self.sort, None)
             self.show_page(PageLoaded(self._seq, first[1].rows, 0, first[1].total))
+            self.app.check_store()  # type: ignore[attr-defined]
             return
         self.load(0)
 

@@ -46,7 +46,7 @@ RECONCILE_COMMANDS = (
             N_("Reclaim the licenses of the selected class: review first, then Apple")),
     Command("reconcile.export", "x", "export", N_("export"),
             N_("Write the rows of the selected class to a CSV file in your documents")),
-    Command("reconcile.refresh", "u", "refresh", N_("refresh"),
+    Command("reconcile.refresh", "ctrl+r,u", "refresh", N_("refresh"),
             N_("Compare the store, the assignments and the directory again")),
     Command("reconcile.cancel", "c", "cancel_job", N_("cancel job"),
             N_("Stop the running reclaim at its next Apple call; what Apple did stays"),
@@ -108,9 +108,6 @@ class ReconcileSection(RunsJobs, LicenseFlow, SectionScreen):
     def reload(self) -> None:
         self._seq += 1
         self._load(self._seq)
-
-    def action_refresh(self) -> None:
-        self.reload()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="reconcile")
     def _load(self, seq: int) -> None:

@@ -26,7 +26,7 @@ from vpp_tui.services.context import ServiceContext
 from vpp_tui.services.tokens import TokenBrief
 from vpp_tui.services.views import SyncResult, TokenView
 from vpp_tui.ui.access import TOKEN_ACTIONS, allowed_action
-from vpp_tui.ui.commands import bindings
+from vpp_tui.ui.commands import REFRESH, bindings
 from vpp_tui.ui.jobs import JobSpec
 from vpp_tui.ui.messages import CatalogChanged, TokensChanged, TokensLoaded
 from vpp_tui.ui.screens.error import ErrorScreen
@@ -50,7 +50,7 @@ MARGIN = 20
 
 class TokensSection(RunsJobs, TokenActions, SectionScreen):
     MODE = "tokens"
-    COMMANDS_LIST = TOKENS_COMMANDS + JOB_COMMANDS
+    COMMANDS_LIST = (*TOKENS_COMMANDS, REFRESH, *JOB_COMMANDS)
     BINDINGS = bindings(COMMANDS_LIST)
     FOLLOWS = (TokensChanged, CatalogChanged)
     AUTO_FOCUS = "#tokens-table"
