@@ -22,6 +22,8 @@ append-only log that changes after it is written: once, from pending to its end.
 from __future__ import annotations
 
 import json
+import os
+import socket
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -146,7 +148,24 @@ def _live_owners(db: Any, posts: Iterable[Posted], now: datetime) -> set[tuple[s
         return set()
     rows = db.execute(select(t.leases.c.key, t.leases.c.owner, t.leases.c.expires_at)
                       .where(t.leases.c.key.in_(keys))).all()
-    return {(k, o) for k, o, until in rows if o and until is not None and until > now}
+    return {(k, o) for k, o, until in rows
+            if o and until is not None and until > now and not _ended_here(o)}
+
+
+def _ended_here(owner: str) -> bool:
+    """Whether lease holder `owner` (`leases.owner_name`: actor@host:pid:nonce) ran on this
+    host in a process that no longer exists (a kill -9 is known at once, not a lease
+    period later)."""
+    try:
+        host, pid, _nonce = owner.rsplit("@", 1)[1].rsplit(":", 2)
+        if host != socket.gethostname() or int(pid) == os.getpid():
+            return False
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except (ValueError, IndexError, OSError):
+        return False
+    return False
 
 
 def _targets_text(posted: Posted, most: int | None = None) -> str:
@@ -216,6 +235,15 @@ def unsettled(db: Any, now: datetime, token_ids: Iterable[int] | None = None
     live = _live_owners(db, (p for r, p in rows if p and r.result == PENDING), now)
     return [(r.id, r.actor, r.at, r.result, p) for r, p in rows if p is not None
             and (r.result == UNKNOWN or (p.lease, p.owner) not in live)]
+
+
+def any_open(db: Any, token_id: int) -> bool:
+    """Whether token `token_id` has a post whose outcome nobody recorded (pending or
+    unknown): its next sync must then read Apple in full, the one read that shows what a
+    lost disassociate or revoke removed (apple-api.md §3.2)."""
+    return db.execute(select(AUDIT.id).where(
+        AUDIT.action.in_(ACTIONS), AUDIT.result.in_(OPEN), AUDIT.token_id == token_id)
+        .limit(1)).first() is not None
 
 
 def _assigned(db: Any, token_id: int, posted: Posted) -> int:
