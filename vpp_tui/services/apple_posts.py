@@ -40,6 +40,10 @@ ACTIONS = tuple(PREFIX + op for op in OPERATIONS)
 PENDING, SENT, REFUSED, UNKNOWN, SETTLED = "pending", "sent", "refused", "unknown", "settled"
 OPEN = (PENDING, UNKNOWN)  # what the next sync of the token settles
 AUDIT = t.audit_entries.c
+# This process's posts (entry id → token name) and the tokens whose post it closed as
+# unknown: what the CLI names when a Ctrl-C ends the command (`unknown_here`).
+_NOTED: dict[int, str] = {}
+_UNKNOWN_HERE: set[str] = set()
 
 
 @dataclass(frozen=True)
@@ -115,7 +119,14 @@ def note_post(ctx: Any, operation: str, *, token_id: int | None, run: str,
             at=ctx.clock.now(), actor=ctx.actor, action=PREFIX + operation,
             target=run[:500], result=PENDING, detail=posted.to_json(),
             token_id=token_id).returning(AUDIT.id)).scalar_one()
+    _NOTED[int(row)] = posted.token
     return int(row)
+
+
+def unknown_here() -> list[str]:
+    """The tokens this process posted to whose outcome it could not read (closed
+    `unknown`), sorted: `vpp-tui` names them when a Ctrl-C ends a command."""
+    return sorted(name for name in _UNKNOWN_HERE if name)
 
 
 def close(db: Any, post_id: int, result: str, event_id: str | None = None,
@@ -124,6 +135,9 @@ def close(db: Any, post_id: int, result: str, event_id: str | None = None,
     `result` sent | refused | unknown, with Apple's eventId and event status. A later
     close of the same post (one op cut into several posts) only makes it less certain."""
     allowed = (PENDING, SENT) if result in (UNKNOWN, REFUSED) else (PENDING,)
+    name = _NOTED.pop(post_id, None)  # kept bounded in a long-running worker
+    if result == UNKNOWN and name:
+        _UNKNOWN_HERE.add(name)
     values: dict[str, Any] = {"result": result}
     if event_id:
         values["apple_event_id"] = event_id
