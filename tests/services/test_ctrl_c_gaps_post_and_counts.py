@@ -97,3 +97,37 @@ def test_ctrl_c_during_the_post_leaves_it_unknown_until_sync_settles_it(world) -
     assert settled and settled[0].detail.startswith(
         f"settled by sync: 0 of {len(asked)} now assigned at Apple")
     assert [p.result for p in _posts(world)] == [apple_posts.SETTLED, apple_posts.SETTLED]
+
+
+class _CtrlCDuringNthPost(httpx.BaseTransport):
+    """The `nth` POST to `path` reaches Apple, then KeyboardInterrupt instead of its answer."""
+
+    def __init__(self, inner: httpx.BaseTransport, path: str, nth: int) -> None:
+        self.inner, self.path, self.nth, self.posts = inner, path, nth, 0
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        response = self.inner.handle_request(request)
+        if request.method == "POST" and request.url.path.endswith(self.path):
+            self.posts += 1
+            if self.posts == self.nth:
+                raise KeyboardInterrupt
+        return response
+
+
+def test_revoke_all_ctrl_c_during_a_post_leaves_it_unknown_until_sync(world) -> None:
+    """`token delete --revoke-licenses`: the 2nd revoke POST cut off by a Ctrl-C."""
+    from vpp_tui.services import tokens
+
+    north(world)
+    world.sim.limits["maxRevokeClientUserIds"] = 2
+    world.sim.limits["maxRevokeSerialNumbers"] = 2
+    world.transport.inner = _CtrlCDuringNthPost(world.transport.inner, "/assets/revoke", 2)
+    with pytest.raises(KeyboardInterrupt):
+        tokens.delete_token(world.ctx, NORTH, revoke_licenses=True)
+    assert [p.result for p in _posts(world)] == [apple_posts.SENT, apple_posts.UNKNOWN]
+    assert NORTH in apple_posts.unknown_here()  # what the CLI names on its way out
+    apple = _apple_held(world)
+    assert sync.sync_token(world.ctx, NORTH).status == "completed"
+    assert store_held(world) == apple
+    assert [p.result for p in _posts(world)][:2] == [apple_posts.SENT, apple_posts.SETTLED]
+    assert audit.list_entries(world.ctx, text="settled by sync: 0 of ")
