@@ -8,6 +8,10 @@ Apple works: the calls return plain data (`Sent`, `Registered`) whose results an
 entries the caller writes in one short transaction afterwards (`licensing.txn`). An answer showing another MDM stops the work
 (apple-api.md §7.1): the rest is not sent, and a batch Apple had already accepted is
 recorded as unconfirmed (`services.ownership` records the owner once the caller is done).
+Each post is noted in the audit before it is sent (`services.apple_posts`) and closed by the
+notes written with its results, so a process killed in between loses nothing: the next sync
+of the token settles it. The Apple users a run needs are registered by
+`licensing.registration` (re-exported here).
 """
 
 from __future__ import annotations
