@@ -203,7 +203,15 @@ def _run(args: Any) -> int:
         error(str(exc))
         return EXIT_FAILED
     except KeyboardInterrupt:
-        error(_("interrupted; nothing was half-written"))
+        from vpp_tui.services.apple_posts import unknown_here
+
+        unknown = unknown_here()
+        if unknown:  # posted to Apple, its answer never read: not "nothing changed"
+            error(_("interrupted; what Apple answered is recorded, but a post to Apple has "
+                    "an unknown outcome: sync {tokens} to settle it (vpp-tui audit "
+                    "--action apple.)").format(tokens=", ".join(unknown)))
+        else:
+            error(_("interrupted; nothing was half-written"))
         return EXIT_INTERRUPTED
 
 

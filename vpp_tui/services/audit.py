@@ -1,4 +1,8 @@
-"""The append-only audit log: every change writes one entry in the same transaction."""
+"""The append-only audit log: every change writes one entry in the same transaction.
+
+One kind of entry changes after it is written, once: the note of a write post to Apple,
+from `pending` to its end (`services.apple_posts`); readers show it as the admin reads it
+(`apple_posts.shown`: what was asked, and "outcome unknown" once its writer is gone)."""
 
 from __future__ import annotations
 
@@ -14,6 +18,7 @@ from sqlmodel import Session, col, func, select
 from vpp_tui.domain.access import Grant
 from vpp_tui.domain.audit_filter import AuditFilter
 from vpp_tui.domain.text import nfc
+from vpp_tui.services import apple_posts
 from vpp_tui.services.access import (
     Permission,
     audit_token_id,
@@ -157,7 +162,8 @@ def _entries(ctx: ServiceContext, offset: int, limit: int | None,
             col(AuditEntry.id).desc()).offset(offset)
         if limit is not None:
             query = query.limit(limit)
-        return [_to_record(r) for r in session.exec(query).all()]
+        return apple_posts.shown(session, [_to_record(r) for r in session.exec(query).all()],
+                                 ctx.clock.now())
 
 
 def list_entries(ctx: ServiceContext, *, offset: int = 0, limit: int = 200,
@@ -219,4 +225,5 @@ def page_of_entries(ctx: ServiceContext, *, offset: int = 0, limit: int = 100,
         rows = db.execute(core_select(*(getattr(entry, name) for name in AUDIT_FIELDS))
                           .where(matching).order_by(entry.id.desc())
                           .offset(offset).limit(limit)).all()
-    return AuditPage([AuditRecord(*row) for row in rows], offset, total)
+        records = apple_posts.shown(db, [AuditRecord(*row) for row in rows], ctx.clock.now())
+    return AuditPage(records, offset, total)

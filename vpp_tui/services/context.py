@@ -57,6 +57,8 @@ class ServiceContext:
     # How advice names actions (domain.tokens.ActionHints): the console's keys when None,
     # the command line's commands when the CLI sets `cli_hints()`.
     action_hints: ActionHints | None = None
+    # The queued job this context runs (`services.jobs.worker`), for what it posts to Apple.
+    job_id: int | None = None
     # One-line notices a service wants the admin to see beside its answer (a broken stored
     # setting replaced by its default); the CLI prints each as `warning: …` on stderr.
     notices: list[str] = field(default_factory=list)

@@ -254,6 +254,14 @@ def held_here(ctx: ServiceContext, key: str) -> Holder | None:
         return _HELD.get((ctx.store.url, key))
 
 
+def held_by_this_thread(ctx: ServiceContext) -> Holder | None:
+    """A lease this thread holds on `ctx`'s store (the writer's, for `apple_posts`), or None."""
+    me = threading.get_ident()
+    with _HELD_LOCK:
+        return next((h for (url, _key), h in _HELD.items()
+                     if url == ctx.store.url and h.thread == me), None)
+
+
 def _heartbeat(ctx: ServiceContext, holder: Holder, pace: rules.LeaseTiming) -> None:
     while not holder.stop.wait(pace.renew_every):
         try:

@@ -18,7 +18,8 @@ from vpp_tui.apple.batching import target_batches
 from vpp_tui.apple.clock import Cancelled
 from vpp_tui.apple.events import EventOutcome
 from vpp_tui.i18n import _, stored
-from vpp_tui.services import audit, leases, ownership
+from vpp_tui.services import apple_posts, audit, leases, ownership
+from vpp_tui.services.access import token_id_of
 from vpp_tui.services.apple_link import apple_failure_text
 from vpp_tui.services.errors import ServiceError
 from vpp_tui.services.licensing.apply import Held, shield
@@ -67,6 +68,7 @@ def _revoke_all(ctx, name: str,  # noqa: ANN001
     if not users and not serials:
         return 0
     done, held = _Done(), Held()
+    token_id = token_id_of(ctx, name)
     total = len(users) + len(serials)
     try:
         with ownership.writes(ctx, name, "license.revoke_all",
@@ -77,11 +79,13 @@ def _revoke_all(ctx, name: str,  # noqa: ANN001
                     lim.max_revoke_serial_numbers):
                 if ctx.cancel.is_set():  # the safe point: this batch is not posted
                     raise Cancelled
+                post_id = apple_posts.note_post(
+                    ctx, "revoke", token_id=token_id, run=name,
+                    client_user_ids=part_users, serial_numbers=part_serials)
                 shield(client)  # posted from here on: what Apple did is awaited and recorded
-                for posted in client.revoke(client_user_ids=part_users,
-                                            serial_numbers=part_serials, wait=False):
+                for posted in _post(ctx, client, part_users, part_serials, post_id):
                     done.add(_await_and_record(ctx, name, client, held, part_users,
-                                               part_serials, posted.event_id))
+                                               part_serials, posted.event_id, post_id))
                 held.reraise()  # a Ctrl-C: what Apple took is recorded, the rest not sent
     except ownership.HeldByAnotherMdm:
         raise
@@ -108,22 +112,44 @@ def _revoke_all(ctx, name: str,  # noqa: ANN001
     return total
 
 
+def _post(ctx, client, users: list[str], serials: list[str],  # noqa: ANN001
+          post_id: int) -> list[EventOutcome]:
+    """Post one revoke batch (no wait). A Ctrl-C during the post closes its pending
+    entry as unknown (Apple may have taken it; the next sync settles it), then goes on up;
+    a refusal closes it as refused (Apple answered), a connection failure as unknown."""
+    try:
+        return client.revoke(client_user_ids=users, serial_numbers=serials, wait=False)
+    except KeyboardInterrupt:
+        apple_posts.close_now(ctx, post_id, apple_posts.UNKNOWN)
+        raise
+    except apple_errors.AppleError:
+        apple_posts.close_now(ctx, post_id, apple_posts.REFUSED)
+        raise
+    except OSError:
+        apple_posts.close_now(ctx, post_id, apple_posts.UNKNOWN)
+        raise
+
+
 def _await_and_record(ctx, name: str, client, held: Held,  # noqa: ANN001
-                      users: list[str], serials: list[str], event_id: str
-                      ) -> tuple[int, bool]:
+                      users: list[str], serials: list[str], event_id: str,
+                      post_id: int | None = None) -> tuple[int, bool]:
     """Await a posted batch's event (a Ctrl-C held meanwhile, `Held.wait`) and record it;
     (targets revoked, whether Apple completed it). Another MDM, or a second Ctrl-C,
-    leaves it audited with its eventId as UNKNOWN (sync reads what Apple did)."""
+    leaves it audited with its eventId as UNKNOWN (sync reads what Apple did). Closes
+    the batch's post entry `post_id` in the same transaction."""
     try:
         outcome = held.wait(client, event_id)
     except apple_errors.MdmConflict as exc:
         exc.event_id = exc.event_id or event_id  # Apple took this batch; outcome unknown
-        _record_batch(ctx, name, [], [], event_id, "UNKNOWN", "failed")
+        _record_batch(ctx, name, [], [], event_id, "UNKNOWN", "failed", post_id)
+        raise
+    except (apple_errors.AppleError, OSError):
+        apple_posts.close_now(ctx, post_id, apple_posts.UNKNOWN, event_id)
         raise
     if outcome is None:
-        _record_batch(ctx, name, [], [], event_id, "UNKNOWN", "failed")
+        _record_batch(ctx, name, [], [], event_id, "UNKNOWN", "failed", post_id)
         return 0, False
-    return _record_outcome(ctx, name, users, serials, outcome)
+    return _record_outcome(ctx, name, users, serials, outcome, post_id)
 
 
 def _cancelled_text(name: str, revoked: int, total: int) -> str:
@@ -155,7 +181,7 @@ def _partial_text(name: str, revoked: int, total: int, why: str) -> str:
 
 
 def _record_outcome(ctx, name: str, users: list[str], serials: list[str],  # noqa: ANN001
-                    outcome: EventOutcome) -> tuple[int, bool]:
+                    outcome: EventOutcome, post_id: int | None = None) -> tuple[int, bool]:
     """Record one answered batch in a short transaction of its own; returns (targets
     revoked, whether Apple completed all of it). A target Apple names as failed keeps its
     licenses; a FAILED event naming none failed them all."""
@@ -166,18 +192,22 @@ def _record_outcome(ctx, name: str, users: list[str], serials: list[str],  # noq
     kept_users = [u for u in users if u not in failed]
     kept_serials = [s for s in serials if s not in failed]
     _record_batch(ctx, name, kept_users, kept_serials, outcome.event_id, outcome.status,
-                  "ok" if ok else "failed")
+                  "ok" if ok else "failed", post_id)
     return len(kept_users) + len(kept_serials), ok
 
 
 def _record_batch(ctx, name: str, users: list[str], serials: list[str],  # noqa: ANN001
-                  event_id: str, status: str | None, result: str) -> None:
+                  event_id: str, status: str | None, result: str,
+                  post_id: int | None = None) -> None:
     """Audit the batch's event and release the revocable licenses Apple revoked for
     `users` (clientUserIds) and `serials`, on every token of the location (Apple revokes
-    per location), in one short transaction."""
+    per location), in one short transaction that also closes the post's entry."""
     with ctx.store.session() as session:
         audit.record(session, ctx, "license.revoke_all", name, result=result,
                      apple_event_id=event_id, apple_event_status=status)
+        if post_id is not None:
+            apple_posts.close(session, post_id, apple_posts.UNKNOWN if status == "UNKNOWN"
+                              else apple_posts.SENT, event_id, status)
         token = session.exec(select(m.Token).where(m.Token.name == name)).first()
         if token is None or not (users or serials):
             return

@@ -244,7 +244,7 @@ class Worker:
                               apple=apple if base.apple is not None else None,
                               apple_url=base.apple_url, key_file=base.key_file,
                               clock=base.clock, cancel=cancel,
-                              action_hints=base.action_hints)
+                              action_hints=base.action_hints, job_id=job.id)
 
     def _run(self, job: queue.Claimed) -> bool:
         """Run `job` and record its end; False when it was handed back as busy."""

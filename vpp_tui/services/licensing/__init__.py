@@ -221,7 +221,8 @@ def _associate(ctx: ServiceContext, client: Any, job: _Assign, assignment_id: in
     problems = registered.problems
     targets = _assign_targets(job)
     dropped = {c for upn in problems for c in job.users[upn].apple_targets}
-    sent = send_ops(ctx, client, _without(plan.operations, dropped), label)
+    sent = send_ops(ctx, client, _without(plan.operations, dropped), label,
+                    t.asset.token_id)
     shown: list[MemberOutcome] = []
     for r in plan.members:
         upn = job.owner.get(r.member) if r.kind is MemberKind.DEVICE else r.member
@@ -232,7 +233,7 @@ def _associate(ctx: ServiceContext, client: Any, job: _Assign, assignment_id: in
             shown.append(settle(r, targets(r), sent))
     confirmed = sum(r.licenses for r, o in zip(plan.members, shown, strict=True)
                     if o.outcome == "licensed")
-    counts = fetch_counts(client, t.asset)
+    counts = fetch_counts(client, t.asset, sent.held)
 
     def write(session: Session) -> LicenseResult:
         ids = store_users(session, ctx, registered, t.asset.token_id)

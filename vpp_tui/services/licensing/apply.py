@@ -8,6 +8,10 @@ Apple works: the calls return plain data (`Sent`, `Registered`) whose results an
 entries the caller writes in one short transaction afterwards (`licensing.txn`). An answer showing another MDM stops the work
 (apple-api.md §7.1): the rest is not sent, and a batch Apple had already accepted is
 recorded as unconfirmed (`services.ownership` records the owner once the caller is done).
+Each post is noted in the audit before it is sent (`services.apple_posts`) and closed by the
+notes written with its results, so a process killed in between loses nothing: the next sync
+of the token settles it. The Apple users a run needs are registered by
+`licensing.registration` (re-exported here).
 """
 
 from __future__ import annotations
@@ -16,11 +20,10 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlalchemy.exc import SQLAlchemyError
 
 from vpp_tui.apple import errors as apple_errors
 from vpp_tui.apple.models import Asset as WireAsset
-from vpp_tui.apple.models import RequestUser
 from vpp_tui.domain.licensing import (
     AppleOp,
     BatchLimits,
@@ -32,14 +35,17 @@ from vpp_tui.domain.licensing import (
     User,
     describe_reason,
 )
-from vpp_tui.domain.licensing.model import AppleAccount
 from vpp_tui.i18n import _, stored
+from vpp_tui.services import apple_posts
 from vpp_tui.services.apple_link import apple_failure_text
 from vpp_tui.services.context import ServiceContext
-from vpp_tui.services.licensing.facts import AppleIds, apple_ids
-from vpp_tui.services.licensing.txn import Note, note, write_notes
+from vpp_tui.services.licensing.registration import (  # noqa: F401 - re-exported
+    Registered,
+    register_users,
+    store_users,
+)
+from vpp_tui.services.licensing.txn import Note, note
 from vpp_tui.services.licensing.views import EventSummary, MemberOutcome
-from vpp_tui.store import models as m
 
 NOT_ENOUGH_LICENSES = 9709
 NOT_SENT = "not_sent"
@@ -57,6 +63,8 @@ class Sent:
     # Accepted by Apple (an eventId came back) but the outcome is unknown: another MDM
     # took the location before it could be read.
     unconfirmed: dict[str, str] = field(default_factory=dict)
+    # Posted, but the answer never came (a Ctrl-C while the request was on its way).
+    unanswered: set[str] = field(default_factory=set)
     events: list[EventSummary] = field(default_factory=list)
     error: str | None = None
     notes: list[Note] = field(default_factory=list)  # audit entries, not yet written
@@ -123,9 +131,12 @@ def _call(client: Any, op: AppleOp) -> list[Any]:
 
 
 def _refused(ctx: ServiceContext, sent: Sent, op: AppleOp, target: str,
-             targets: tuple[str, ...], exc: Exception, event_id: str | None) -> None:
+             targets: tuple[str, ...], exc: Exception, event_id: str | None,
+             post_id: int | None = None) -> None:
     """Record an Apple refusal (or another MDM) for `op`'s targets; the first sets the
-    error that stops what is not sent yet."""
+    error that stops what is not sent yet. `post_id`: the post's `apple_posts` entry,
+    closed refused (Apple answered no), or unknown (another MDM took an accepted batch, or
+    the connection failed: Apple may have taken it)."""
     text = apple_failure_text(exc)
     sent.error = sent.error or text
     if isinstance(exc, apple_errors.MdmConflict) and (exc.event_id or event_id):
@@ -135,12 +146,30 @@ def _refused(ctx: ServiceContext, sent: Sent, op: AppleOp, target: str,
     else:
         sent.not_sent.update(targets)
         status = None
+    unknown = status is not None or not isinstance(exc, apple_errors.AppleError)
     sent.notes.append(note(ctx, f"license.{op.kind}", target, result="failed",
                            detail=stored(apple_failure_text, exc),  # audited: English
-                           apple_event_id=event_id, apple_event_status=status))
+                           apple_event_id=event_id, apple_event_status=status,
+                           post_id=post_id, post_result=apple_posts.UNKNOWN if unknown
+                           else apple_posts.REFUSED))
 
 
-def send_ops(ctx: ServiceContext, client: Any, ops: Sequence[AppleOp], target: str) -> Sent:
+def unanswered_text() -> str:
+    """Why a posted batch's outcome is unknown: the work was interrupted while it was sent."""
+    return _("interrupted while it was sent to Apple: Apple may have taken it, its outcome "
+             "is unknown until the token is synced")
+
+
+def _note_post(ctx: ServiceContext, op: AppleOp, target: str,
+               token_id: int | None) -> int:
+    """The post's pending `apple_posts` entry, committed before the post; its id."""
+    return apple_posts.note_post(ctx, str(op.kind), token_id=token_id, run=target,
+                                 assets=op.assets, client_user_ids=op.client_user_ids,
+                                 serial_numbers=op.serial_numbers)
+
+
+def send_ops(ctx: ServiceContext, client: Any, ops: Sequence[AppleOp], target: str,
+             token_id: int | None = None) -> Sent:
     """Send every batch in order without waiting for its event (Apple's rate limit paces
     the posts), then wait for all the events (issue 13: a 10k-device apply no longer waits
     ten events one after another). A synchronous Apple error stops the batches not yet
@@ -153,9 +182,15 @@ def send_ops(ctx: ServiceContext, client: Any, ops: Sequence[AppleOp], target: s
     what Apple did is recorded by the caller and never lost to a cancel. A Ctrl-C
     (KeyboardInterrupt) stops the posts the same way and is held in `Sent.held` while
     the posted events are awaited: the caller records them, then calls
-    `sent.held.reraise()`."""
+    `sent.held.reraise()`.
+
+    Each post is noted first (`apple_posts.note_post`, committed on its own; `token_id`:
+    the token posting) and its entry closed by the notes the caller writes with the
+    results, so a process killed meanwhile leaves the post for the audit and the next
+    sync. A Ctrl-C during the post itself leaves its targets `unanswered` (its outcome
+    unknown, not "not sent"); a store that cannot note the post stops the posts there."""
     sent = Sent()
-    posted: list[tuple[AppleOp, tuple[str, ...], list[Any]]] = []
+    posted: list[tuple[AppleOp, tuple[str, ...], list[Any], int]] = []
     for index, op in enumerate(ops):
         targets = (*op.client_user_ids, *op.serial_numbers)
         if sent.error is None and ctx.cancel.is_set():  # the safe point: nothing posted
@@ -163,39 +198,59 @@ def send_ops(ctx: ServiceContext, client: Any, ops: Sequence[AppleOp], target: s
         if sent.error is not None:
             sent.not_sent.update(targets)
             continue
+        try:
+            post_id = _note_post(ctx, op, target, token_id)
+        except SQLAlchemyError as exc:  # not noted: not sent
+            sent.error = _("the store could not note the post, so it was not sent: {e}"
+                           ).format(e=type(exc).__name__)
+            sent.not_sent.update(targets)
+            continue
         shield(client)  # posted from here on: its event is awaited and recorded
         try:
-            posted.append((op, targets, _call(client, op)))
+            posted.append((op, targets, _call(client, op), post_id))
         except (apple_errors.AppleError, OSError) as exc:
-            _refused(ctx, sent, op, target, targets, exc, None)
+            _refused(ctx, sent, op, target, targets, exc, None, post_id)
         except KeyboardInterrupt as exc:  # Ctrl-C: post no more, record what was posted
             sent.held.interrupt = exc
             sent.error, sent.cancelled = cancelled_text(), True
-            sent.not_sent.update(targets)
+            sent.unanswered.update(targets)  # it may have reached Apple
+            sent.notes.append(note(ctx, f"license.{op.kind}", target, result="failed",
+                                   detail=stored(unanswered_text),  # audited: English
+                                   apple_event_status="UNKNOWN", post_id=post_id,
+                                   post_result=apple_posts.UNKNOWN))
             continue
         sent.batches = (index + 1, len(ops))
     sent.batches = (sent.batches[0], len(ops))
-    for op, targets, pending in posted:
-        for outcome in pending:
-            try:
-                answer = sent.held.wait(client, outcome.event_id)
-            except (apple_errors.AppleError, OSError) as exc:
-                _refused(ctx, sent, op, target, targets, exc, outcome.event_id)
-                break
-            if answer is None:  # Ctrl-C twice: Apple took it, the outcome is unknown
-                sent.unconfirmed.update(dict.fromkeys(targets, outcome.event_id))
-                sent.notes.append(note(ctx, f"license.{op.kind}", target, result="failed",
-                                       apple_event_id=outcome.event_id,
-                                       apple_event_status="UNKNOWN"))
-                continue
-            outcome = answer
-            _absorb(sent, op, targets, outcome)
-            sent.notes.append(note(
-                ctx, f"license.{op.kind}", target, result="ok" if outcome.ok else "partial",
-                detail=stored(lambda o: _("{n} requested, {c} completed, {f} failed").format(
-                    n=o.num_requested, c=o.num_completed, f=len(o.failed_targets())), outcome),
-                apple_event_id=outcome.event_id, apple_event_status=outcome.status))
+    for op, targets, pending, post_id in posted:
+        _await_posted(ctx, client, sent, op, targets, pending, post_id, target)
     return sent
+
+
+def _await_posted(ctx: ServiceContext, client: Any, sent: Sent, op: AppleOp,
+                  targets: tuple[str, ...], pending: list[Any], post_id: int,
+                  target: str) -> None:
+    """Await one op's posted events (`Held.wait`) and note their answers in `sent`."""
+    for outcome in pending:
+        try:
+            answer = sent.held.wait(client, outcome.event_id)
+        except (apple_errors.AppleError, OSError) as exc:
+            _refused(ctx, sent, op, target, targets, exc, outcome.event_id, post_id)
+            break
+        if answer is None:  # Ctrl-C twice: Apple took it, the outcome is unknown
+            sent.unconfirmed.update(dict.fromkeys(targets, outcome.event_id))
+            sent.notes.append(note(ctx, f"license.{op.kind}", target, result="failed",
+                                   apple_event_id=outcome.event_id,
+                                   apple_event_status="UNKNOWN", post_id=post_id,
+                                   post_result=apple_posts.UNKNOWN))
+            continue
+        outcome = answer
+        _absorb(sent, op, targets, outcome)
+        sent.notes.append(note(
+            ctx, f"license.{op.kind}", target, result="ok" if outcome.ok else "partial",
+            detail=stored(lambda o: _("{n} requested, {c} completed, {f} failed").format(
+                n=o.num_requested, c=o.num_completed, f=len(o.failed_targets())), outcome),
+            apple_event_id=outcome.event_id, apple_event_status=outcome.status,
+            post_id=post_id, post_result=apple_posts.SENT))
 
 
 def _absorb(sent: Sent, op: AppleOp, targets: tuple[str, ...], outcome: Any) -> None:
@@ -228,6 +283,9 @@ def settle(result: MemberResult, targets: Iterable[str], sent: Sent) -> MemberOu
     if any(t in sent.not_sent for t in targets):
         return MemberOutcome(result.member, kind, "failed", NOT_SENT,
                              _("not sent: {error}").format(error=sent.error), result.item)
+    if any(t in sent.unanswered for t in targets):
+        return MemberOutcome(result.member, kind, "failed", UNCONFIRMED, unanswered_text(),
+                             result.item)
     accepted = next((sent.unconfirmed[t] for t in targets if t in sent.unconfirmed), None)
     if accepted is not None:
         return MemberOutcome(result.member, kind, "failed", UNCONFIRMED, _(
@@ -255,109 +313,3 @@ def targets_for(users: dict[str, User]) -> Callable[[MemberResult], tuple[str, .
         return user.apple_targets if user else (result.member,)
 
     return targets
-
-
-@dataclass
-class Registered:
-    """What users/create did: Apple users to store, problems by UPN, audit entries."""
-
-    users: list[tuple[str, str, str | None, str, str | None]] = field(default_factory=list)
-    """(clientUserId, upn, managed Apple ID or None, status, invitation code or None)."""
-    problems: dict[str, str] = field(default_factory=dict)
-    notes: list[Note] = field(default_factory=list)
-
-
-def register_users(ctx: ServiceContext, client: Any, users: Sequence[User], ids: AppleIds,
-                   target: str) -> Registered:
-    """Make sure every Apple user of every person exists at Apple (users/create).
-
-    A person gets one Apple user per Apple Account (`User.apple_accounts`): a personal and
-    a Managed Apple ID make two clientUserIds, so Apple counts the two licenses the plan
-    counted. An Apple user is per location (apple-api.md §2.9), so one registered through
-    any token of the location is not registered again. With a Managed Apple ID Apple
-    associates the user at once; otherwise the user is Registered and gets an invitation
-    code. Calls Apple only: call it with no session open, then `store_users` in the
-    transaction that writes the results. `Registered.problems`: {upn: why it failed}.
-    """
-    todo = [(u, account, cid) for u in users
-            for account, cid, row in ids.identities(u.upn, u.managed_apple_id,
-                                                    u.personal_apple_id) if row is None]
-    done = Registered()
-    if not todo:
-        return done
-    requests = [RequestUser(clientUserId=cid, email=u.upn,
-                            managedAppleId=(u.managed_apple_id or None)
-                            if account is AppleAccount.MANAGED else None)
-                for u, account, cid in todo]
-    try:
-        outcomes = client.create_users(requests)
-    except (apple_errors.AppleError, OSError) as exc:
-        why = apple_failure_text(exc)
-        done.notes.append(note(ctx, "apple_user.create", target, result="failed",
-                               detail=stored(apple_failure_text, exc)))
-        done.problems = {u.upn: why for u, _a, _c in todo}
-        return done
-    failed: dict[str, int] = {}
-    messages: dict[int, str] = {}
-    for outcome in outcomes:
-        failed.update(outcome.failed_targets())
-        messages.update({f.error_number or 0: f.message for f in outcome.failures})
-        done.notes.append(note(
-            ctx, "apple_user.create", target, result="ok" if outcome.ok else "partial",
-            detail=stored(lambda o: _("{n} users registered").format(n=o.num_completed), outcome),
-            apple_event_id=outcome.event_id, apple_event_status=outcome.status))
-    invites = _invite_codes(client, [r.clientUserId for r in requests
-                                     if r.clientUserId not in failed])
-    for user, account, cid in todo:
-        number = failed.get(cid)
-        # 9716: already registered (by an earlier run of this installation): usable as is.
-        if number is not None and number != 9716:
-            done.problems.setdefault(user.upn,
-                                     f"Apple {number}: {messages.get(number, '')}".strip())
-            continue
-        managed = account is AppleAccount.MANAGED and bool(user.managed_apple_id)
-        done.users.append((cid, user.upn, user.managed_apple_id if managed else None,
-                           "Associated" if managed else "Registered",
-                           None if managed else invites.get(cid)))
-    return done
-
-
-def store_users(session: Session, ctx: ServiceContext, registered: Registered,
-                token_id: int) -> AppleIds:
-    """Write the Apple users Apple registered (and `registered.notes`) in `session`;
-    returns the location's Apple identities as they now stand (read in `session`).
-
-    An Apple user row another writer stored meanwhile is updated, not added again."""
-    write_notes(session, ctx, registered.notes)
-    ids = apple_ids(session, token_id)
-    now = ctx.clock.now()
-    wanted = sorted({cid for cid, *_rest in registered.users if cid in ids.own})
-    stored: dict[str, m.AppleUser] = {}
-    for start in range(0, len(wanted), 500):  # the rows to change, as ORM objects
-        stored.update((r.client_user_id, r) for r in session.exec(select(m.AppleUser).where(
-            m.AppleUser.token_id == ids.token_id,
-            col(m.AppleUser.client_user_id).in_(wanted[start:start + 500]))).all())
-    for cid, upn, managed_apple_id, status, invite in registered.users:
-        row = stored.get(cid) or m.AppleUser(token_id=ids.token_id, client_user_id=cid)
-        row.upn, row.email = upn, upn
-        row.managed_apple_id = managed_apple_id
-        row.status, row.invite_code, row.updated_at = status, invite, now
-        session.add(row)
-        ids.add(row, upn)
-    session.flush()
-    return ids
-
-
-def _invite_codes(client: Any, cids: list[str]) -> dict[str, str]:
-    wanted = set(cids)
-    if not wanted:
-        return {}
-    codes: dict[str, str] = {}
-    try:
-        # One paged read of the location's users costs less than one request per user.
-        for user in client.users().items:
-            if user.clientUserId in wanted and user.inviteCode and user.status != "Retired":
-                codes[str(user.clientUserId)] = user.inviteCode
-    except (apple_errors.AppleError, OSError):
-        pass  # the invitation code is a convenience; sync reads it again
-    return codes

@@ -88,12 +88,12 @@ def reclaim(ctx: ServiceContext, client: Any, t: Target, plan: Plan,
     `assignment_id` (if still there). The licenses freed go to the waitlist afterwards
     (`licensing.waitlist.serve_asset`, then `with_served`).
     """
-    sent = send_ops(ctx, client, plan.operations, label)
+    sent = send_ops(ctx, client, plan.operations, label, t.asset.token_id)
     targets = targets_for(users)
     shown = [settle(r, targets(r), sent) for r in plan.members]
     freed = sum(r.licenses for r, o in zip(plan.members, shown, strict=True)
                 if o.outcome == "reclaimed")
-    counts = fetch_counts(client, t.asset)
+    counts = fetch_counts(client, t.asset, sent.held)
     asset_id = t.asset.id or 0
     result = LicenseResult(action, t.view.name, t.view.token, group, tuple(shown),
                            tuple(sent.events), tuple(w.message for w in plan.warnings),

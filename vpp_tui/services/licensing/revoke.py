@@ -296,14 +296,15 @@ def _revoke_part(ctx: ServiceContext, kind: str, who: str, token: str) -> Licens
         with ctx.store.session() as session:
             part = next(p for p in _target_parts(session, kind, who, limits)
                         if p.token == token)
-        sent = send_ops(ctx, client, part.plan.operations, f"{kind} {who} ({token})")
+        sent = send_ops(ctx, client, part.plan.operations, f"{kind} {who} ({token})",
+                        part.ids.token_id)
         targets = targets_for({who: part.user} if part.user else {})
         shown = [settle(r, targets(r), sent) for r in part.plan.members]
         reclaimed: list[tuple[m.Asset, MemberOutcome, Counts | None]] = []
         for _lic, asset in part.rows:
             outcome = next((o for o in shown if o.item == asset.adam_id), None)
             if outcome is not None and outcome.outcome == "reclaimed":
-                reclaimed.append((asset, outcome, fetch_counts(client, asset)))
+                reclaimed.append((asset, outcome, fetch_counts(client, asset, sent.held)))
 
         def write(session: Session) -> list[int]:
             write_notes(session, ctx, sent.notes)

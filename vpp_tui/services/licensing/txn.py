@@ -22,7 +22,7 @@ from sqlmodel import Session
 from vpp_tui.apple import errors as apple_errors
 from vpp_tui.apple.clock import Cancelled
 from vpp_tui.i18n import _
-from vpp_tui.services import audit, leases
+from vpp_tui.services import apple_posts, audit, leases
 from vpp_tui.services.context import ServiceContext
 from vpp_tui.services.errors import ServiceError
 from vpp_tui.store import models as m
@@ -43,22 +43,30 @@ class Note:
     detail: str | None = None
     apple_event_id: str | None = None
     apple_event_status: str | None = None
+    # The post's `apple_posts` entry this answer closes, and how (sent|refused|unknown).
+    post_id: int | None = None
+    post_result: str | None = None
 
 
 def note(ctx: ServiceContext, action: str, target: str, *, result: str = "ok",
          detail: str | None = None, apple_event_id: str | None = None,
-         apple_event_status: str | None = None) -> Note:
+         apple_event_status: str | None = None, post_id: int | None = None,
+         post_result: str | None = None) -> Note:
     """A `Note` stamped now (ctx.clock)."""
     return Note(action, target, result, ctx.clock.now(), detail, apple_event_id,
-                apple_event_status)
+                apple_event_status, post_id, post_result)
 
 
 def write_notes(session: Session, ctx: ServiceContext, notes: Iterable[Note]) -> None:
-    """Add the notes to `session` as audit entries, in order."""
+    """Add the notes to `session` as audit entries, in order; a note answering a post
+    closes its pending entry in the same transaction (`apple_posts.close`)."""
     for n in notes:
         audit.record(session, ctx, n.action, n.target, result=n.result, detail=n.detail,
                      apple_event_id=n.apple_event_id, apple_event_status=n.apple_event_status,
                      at=n.at)
+        if n.post_id is not None:
+            apple_posts.close(session, n.post_id, n.post_result or apple_posts.SENT,
+                              n.apple_event_id, n.apple_event_status)
 
 
 def write_briefly(ctx: ServiceContext, write: Callable[[Session], T], *,
@@ -96,9 +104,21 @@ class Counts:
     available: int | None
 
 
-def fetch_counts(client: Any, asset: m.Asset) -> Counts | None:
+def fetch_counts(client: Any, asset: m.Asset, held: Any = None) -> Counts | None:
     """Re-read the asset's counts from Apple (an Apple call: no session open); None when
-    Apple could not be read or does not list the asset."""
+    Apple could not be read or does not list the asset. With `held` (the run's
+    `apply.Held`), a Ctrl-C during the read is held there like one during an event wait,
+    so the batches already answered are still recorded (then re-raised by the caller)."""
+    try:
+        return _fetch_counts(client, asset)
+    except KeyboardInterrupt as exc:
+        if held is None:
+            raise
+        held.interrupt = held.interrupt or exc
+        return None
+
+
+def _fetch_counts(client: Any, asset: m.Asset) -> Counts | None:
     try:
         found = client.assets(adamId=asset.adam_id, pricingParam=asset.pricing_param)
         remote = next((a for a in [*found.items, *found.unlimited]

@@ -168,10 +168,10 @@ def _serve(ctx: ServiceContext, client: Any, job: _Job) -> Served:
     serials = [r.member for r in results if r.kind is MemberKind.DEVICE]
     ops = asset_batches(OpKind.ASSOCIATE, [(job.asset.adam_id, job.asset.pricing_param)],
                         cids, serials, limits_of(client))
-    sent = send_ops(ctx, client, ops, job.label)
+    sent = send_ops(ctx, client, ops, job.label, job.asset.token_id)
     outcomes = [settle(r, targets(r), sent) for r in results]
     granted = [o for o in outcomes if o.outcome == "licensed"]
-    counts = fetch_counts(client, job.asset)
+    counts = fetch_counts(client, job.asset, sent.held)
     return _record(ctx, job, granted, sent, registered, counts)
 
 

@@ -24,6 +24,7 @@ from vpp_tui.domain import notices
 from vpp_tui.domain.access import Permission
 from vpp_tui.domain.tokens import TokenState
 from vpp_tui.i18n import _, ngettext
+from vpp_tui.services import apple_posts
 from vpp_tui.services.access import authorize
 from vpp_tui.services.context import ServiceContext
 from vpp_tui.services.status.glance import (
@@ -80,9 +81,11 @@ class StatusReport:
     reconciliation: dict[str, int] = field(default_factory=dict)
     # Rows per class that cannot be reclaimed (books): shown, not needing attention.
     unreclaimable: dict[str, int] = field(default_factory=dict)
+    # Posts to Apple whose outcome nobody recorded (`services.apple_posts`), one line each.
+    unsettled: tuple[str, ...] = ()
 
     def reasons(self) -> list[str]:
-        lines = []
+        lines = list(self.unsettled)
         for t in self.tokens:
             if not t.needs_attention:
                 continue
@@ -142,6 +145,9 @@ def status_report(ctx: ServiceContext) -> StatusReport:
     tokens = tuple(TokenStatus(v, by_name.get(v.name)) for v in list_tokens(ctx))
     waiting = tuple(waitlist_counts(ctx))
     found = reconciliation_summary(ctx)
+    with ctx.store.reading() as db:
+        unsettled = apple_posts.unsettled_lines(db, ctx.clock.now(),
+                                                [t.view.id for t in tokens])
     return StatusReport(checked_at=ctx.clock.now(), tokens=tokens, low=tuple(low_items(ctx)),
                         waiting=waiting, reconciliation=dict(found.counts),
-                        unreclaimable=dict(found.unreclaimable))
+                        unreclaimable=dict(found.unreclaimable), unsettled=tuple(unsettled))

@@ -36,7 +36,7 @@ from vpp_tui.apple.clock import Cancelled
 from vpp_tui.domain import outcomes
 from vpp_tui.domain import tokens as rules
 from vpp_tui.i18n import _, stored
-from vpp_tui.services import audit, leases
+from vpp_tui.services import apple_posts, audit, leases
 from vpp_tui.services.access import Permission, authorize, token_id_of, visible_token_ids
 from vpp_tui.services.apple_link import apple_failure_text
 from vpp_tui.services.context import ServiceContext
@@ -221,6 +221,8 @@ def _sync_held(ctx: ServiceContext, name: str, full: bool, on_progress: Progress
             leases.check(session, ctx, holder)  # first: a lost lease writes nothing
             counts = apply_snapshot(ctx, session, plan.token_id, snapshot)
             _finish(ctx, session, plan, run_id, snapshot, counts, tally.requests)
+            # Posts a process ended before recording: Apple's truth is now the ledger's.
+            settled = apple_posts.settle(session, ctx, plan.token_id)
             # Last look before the commit: a cancel that arrived during the apply rolls it
             # back (interrupted, no license row changed); one arriving later finds it done.
             raise_if_cancelled(ctx)
@@ -242,7 +244,7 @@ def _sync_held(ctx: ServiceContext, name: str, full: bool, on_progress: Progress
     return SyncResult(name=name, status=outcomes.COMPLETED, requests=tally.requests,
                       assets=counts.assets, assignments=counts.assignments,
                       users=counts.users, full=plan.full,
-                      notes=tuple(counts.notes) + served)
+                      notes=tuple(counts.notes) + tuple(settled) + served)
 
 
 def _serve_waitlists(ctx: ServiceContext, token_id: int, token: str) -> tuple[str, ...]:

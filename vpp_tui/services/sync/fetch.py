@@ -17,6 +17,7 @@ from sqlmodel import select
 
 from vpp_tui.domain import sync as sync_rules
 from vpp_tui.domain import tokens as rules
+from vpp_tui.services import apple_posts
 from vpp_tui.services.apple_link import client_for
 from vpp_tui.services.context import ServiceContext
 from vpp_tui.services.settings import get_setting
@@ -50,6 +51,8 @@ def make_plan(ctx: ServiceContext, name: str, force_full: bool) -> Plan:
         _due, full = rules.sync_due(token.last_sync_at, token.last_full_sync_at,
                                     ctx.clock.now(), int(get_setting(ctx, "sync_interval_hours")))
         full = full or force_full or not token.assignments_version_id
+        # A post whose outcome was lost: only a full read shows what it removed.
+        full = full or apple_posts.any_open(session, token.id or 0)
         known = {adam: sync_rules.KnownAsset(country, bool(missing))
                  for adam, country, missing in session.exec(
                      select(m.Asset.adam_id, m.Asset.metadata_country,
