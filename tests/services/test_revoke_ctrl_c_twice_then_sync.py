@@ -1,4 +1,4 @@
-"""Breaker4: Ctrl-C twice while a revoke's posted batch is awaited leaves the store
+"""Fixed (breaker4, intent): Ctrl-C twice while a revoke's posted batch is awaited leaves the store
 claiming licenses Apple has revoked, and the next sync (a delta one) does not repair it.
 
 `Held.wait` gives up on the second Ctrl-C ("Apple took the batch, its outcome is
@@ -15,6 +15,9 @@ Seen end to end (served simulator, `--event-delay 12`, SQLite store):
     vpp-tui licenses "Code Garden"
       -> "0 used of 80, 80 available", and still 12 holders listed as licensed;
          `status` and `reconcile` flag nothing. Only `sync --full` repairs it.
+
+Now the batch's post entry (`services.apple_posts`) stays open, `status` lists it, and the
+token's next sync reads Apple in full and settles it.
 """
 
 from __future__ import annotations
@@ -44,8 +47,6 @@ class _CtrlCTwiceAfterPost(httpx.BaseTransport):
         return response
 
 
-@pytest.mark.xfail(strict=True, reason="breaker4: after Ctrl-C twice in a revoke, the "
-                   "next (delta) sync leaves the store holding licenses Apple revoked")
 def test_sync_after_ctrl_c_twice_in_revoke_matches_apple(world) -> None:
     north(world)
     inner = world.transport.inner
