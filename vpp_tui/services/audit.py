@@ -22,6 +22,7 @@ from vpp_tui.services.access import (
     token_scope_clause,
 )
 from vpp_tui.services.context import ServiceContext
+from vpp_tui.services.errors import ServiceError
 from vpp_tui.services.safe_text import SafeText
 from vpp_tui.store import limits
 from vpp_tui.store import tables as t
@@ -46,8 +47,25 @@ class AuditRecord(SafeText):
         return {name: getattr(self, name) for name in AUDIT_FIELDS}
 
 
+#: the result of an entry recording a refusal: nothing changed
+REFUSED = "refused"
+
 #: the JSON field names of an audit entry, in order: also the columns of its CSV
 AUDIT_FIELDS = tuple(f.name for f in fields(AuditRecord))
+
+
+def record_refusal(ctx: ServiceContext, action: str, target: str, error: ServiceError) -> None:
+    """Audit `error`, a refusal of the admin's input (result "refused", detail its English
+    message: the store is shared), in a transaction of its own; nothing else is written.
+    An error already audited by the service that raised it (`error.audited`) is skipped.
+    The design's rule: "Refuse first, then log: a refusal changes nothing and is audited";
+    the CLI and the console call this where they report an InvalidInput, once for all
+    commands."""
+    if error.audited:
+        return
+    with ctx.store.session() as session:
+        record(session, ctx, action, target, result=REFUSED, detail=error.english)
+    error.audited = True
 
 
 def record(

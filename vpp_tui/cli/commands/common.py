@@ -31,6 +31,9 @@ def guarded(run: Callable[[Namespace, Any], int], args: Namespace) -> int:
     try:
         return run(args, runtime.ctx)
     except InvalidInput as exc:
+        from vpp_tui.cli.refusals import audit_refusal
+
+        audit_refusal(runtime.ctx, args, exc)
         raise BadInput(exc.message) from exc
     except (ServiceError, AccessDenied) as exc:
         raise CommandFailed(str(exc)) from exc
