@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from argparse import Namespace
 
+from vpp_tui.i18n import english
 from vpp_tui.services import audit
 from vpp_tui.services.context import ServiceContext
 from vpp_tui.services.errors import ServiceError
@@ -66,6 +67,14 @@ def refusal_target(args: Namespace) -> str:
     return ""
 
 
-def audit_refusal(ctx: ServiceContext, args: Namespace, error: ServiceError) -> None:
-    """Audit `error` refusing `args`' command (skipped when the service audited it)."""
-    audit.record_refusal(ctx, refusal_action(args), refusal_target(args), error)
+def audit_refusal(ctx: ServiceContext, args: Namespace, error: Exception) -> None:
+    """Audit `error` (an InvalidInput, or the CLI's BadInput) refusing `args`' command,
+    its message stored in English; skipped when it was audited already (`audited`: by the
+    service, `tokens.gate.refuse`, or here on its way out)."""
+    if getattr(error, "audited", False):
+        return
+    message = error.message if isinstance(error, ServiceError) else (
+        error.args[0] if error.args else "")
+    audit.record_refusal(ctx, refusal_action(args), refusal_target(args),
+                         str(english(message)))
+    error.audited = True  # type: ignore[attr-defined]

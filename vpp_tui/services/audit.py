@@ -22,7 +22,6 @@ from vpp_tui.services.access import (
     token_scope_clause,
 )
 from vpp_tui.services.context import ServiceContext
-from vpp_tui.services.errors import ServiceError
 from vpp_tui.services.safe_text import SafeText
 from vpp_tui.store import limits
 from vpp_tui.store import tables as t
@@ -54,18 +53,15 @@ REFUSED = "refused"
 AUDIT_FIELDS = tuple(f.name for f in fields(AuditRecord))
 
 
-def record_refusal(ctx: ServiceContext, action: str, target: str, error: ServiceError) -> None:
-    """Audit `error`, a refusal of the admin's input (result "refused", detail its English
-    message: the store is shared), in a transaction of its own; nothing else is written.
-    An error already audited by the service that raised it (`error.audited`) is skipped.
-    The design's rule: "Refuse first, then log: a refusal changes nothing and is audited";
-    the CLI and the console call this where they report an InvalidInput, once for all
-    commands."""
-    if error.audited:
-        return
+def record_refusal(ctx: ServiceContext, action: str, target: str, detail: str) -> None:
+    """Audit a refusal of the admin's input: one entry, result "refused", `detail` the
+    refusal's message in English (the store is shared: `i18n.english`), in a transaction
+    of its own; nothing else is written. The design's rule: "Refuse first, then log: a
+    refusal changes nothing and is audited". The CLI calls it where it reports a refusal,
+    once for every command (`cli/refusals.py`); a service that audits its own refusals
+    (`tokens.gate.refuse`) marks the error `audited` so that it is not written twice."""
     with ctx.store.session() as session:
-        record(session, ctx, action, target, result=REFUSED, detail=error.english)
-    error.audited = True
+        record(session, ctx, action, target, result=REFUSED, detail=detail)
 
 
 def record(
