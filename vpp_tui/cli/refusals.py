@@ -71,7 +71,7 @@ def audit_refusal(ctx: ServiceContext, args: Namespace, error: Exception) -> Non
     """Audit `error` (an InvalidInput, or the CLI's BadInput) refusing `args`' command,
     its message stored in English; skipped when it was audited already (`audited`: by the
     service, `tokens.gate.refuse`, or here on its way out)."""
-    if getattr(error, "audited", False):
+    if getattr(error, "audited", False) or getattr(error.__cause__, "audited", False):
         return
     message = error.message if isinstance(error, ServiceError) else (
         error.args[0] if error.args else "")

@@ -331,6 +331,7 @@ def import_directory(ctx: ServiceContext, text: str, *, filename: str = "directo
             audit.record_failure(ctx, "directory.import", filename, _(
                 "refused: would remove {what}").format(what=describe_removals(exc.removals,
                                                                          exc.limit)))
+        exc.audited = True  # not again where it is reported (cli/refusals.py)
         raise
     return result
 
