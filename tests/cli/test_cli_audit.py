@@ -71,4 +71,4 @@ def test_audit_date_that_is_not_one_is_exit_2_and_one_line(capsys, tmp_path) -> 
     db = _store_with_entries(tmp_path)
     assert main(["--db", db, "audit", "--since", "2026-13-01"]) == 2
     err = capsys.readouterr().err
-    assert err.startswith("error: since: 2026-13-01 is not a date") and err.count("\n") == 1
+    assert err.startswith("error: since: '2026-13-01' is not a date") and err.count("\n") == 1

@@ -42,7 +42,9 @@ def test_malformed_directory_prints_every_bad_line_exits_2_and_changes_nothing(
     assert any(f"{path}:3: users: missing required field 'upn'" in line for line in lines)
     assert any(f"{path}:6: users: 'active' must be true or false" in line for line in lines)
     assert "nothing was imported" in lines[-1]
-    assert json.loads(vpp(tmp_path, "audit", "--json").stdout) == []
+    # Nothing imported; the refusal alone is audited (design: "Refuse first, then log").
+    entries = json.loads(vpp(tmp_path, "audit", "--json").stdout)
+    assert [(e["action"], e["result"]) for e in entries] == [("directory.import", "refused")]
 
 
 def test_csv_without_kind_is_a_usage_error(tmp_path: Path) -> None:

@@ -151,7 +151,7 @@ async def test_activity_filter_that_cannot_be_read_says_why_and_keeps_the_rows(
         assert len(app.screen.entries) == 1
         await _filter(pilot, "result:failed since:2026-13-01")
         status = str(app.screen.query_one("#activity-status", Static).render())
-        assert "since: 2026-13-01 is not a date" in status
+        assert "since: '2026-13-01' is not a date" in status
         assert len(app.screen.entries) == 1  # the last filter that could be read
 
 

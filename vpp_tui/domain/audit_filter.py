@@ -13,6 +13,7 @@ import shlex
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
+from vpp_tui.domain.text import quote
 from vpp_tui.i18n import _
 
 #: the keys of the filter syntax, with the names an admin may also type for them
@@ -62,7 +63,7 @@ def _moment(value: str, key: str, *, end: bool) -> datetime:
         return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
     except (ValueError, OverflowError) as exc:  # 9999-12-31 + 1 day, or a zone past year 1
         raise AuditFilterError(_("{key}: {value} is not a date; use YYYY-MM-DD or "
-                                 "YYYY-MM-DDTHH:MM (UTC)").format(key=key, value=value)) from exc
+                                 "YYYY-MM-DDTHH:MM (UTC)").format(key=key, value=quote(value))) from exc
 
 
 def audit_filter(text: str | None = None, *, admin: str | None = None,

@@ -7,6 +7,7 @@ English is the source language; French and Chinese follow the localised Intune a
 
 from __future__ import annotations
 
+from vpp_tui.domain.text import quote
 from vpp_tui.i18n import N_, _
 
 # (code, name as its speakers write it): a name is shown in its own language.
@@ -24,8 +25,8 @@ class LanguageError(ValueError):
 def check_language(code: str) -> str:
     """`code` if the console offers it ("en", "fr", "zh_CN"); raises LanguageError."""
     if code not in CODES:
-        raise LanguageError(_("there is no console language {code!r}; use one of {codes}")
-                            .format(code=code, codes=", ".join(CODES)))
+        raise LanguageError(_("there is no console language {code}; use one of {codes}")
+                            .format(code=quote(code), codes=", ".join(CODES)))
     return code
 
 

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from vpp_tui.domain.text import truncate_cells
+from vpp_tui.domain.text import quote, truncate_cells
 from vpp_tui.i18n import N_, _
 
 INT = "int"
@@ -118,8 +118,8 @@ def spec_of(key: str) -> SettingSpec:
     """The spec named `key`. Raises SettingValueError naming the known keys."""
     spec = BY_KEY.get(key)
     if spec is None:
-        raise SettingValueError(_("there is no setting {key!r}; use one of {keys}").format(
-            key=key, keys=", ".join(BY_KEY)))
+        raise SettingValueError(_("there is no setting {key}; use one of {keys}").format(
+            key=quote(key), keys=", ".join(BY_KEY)))
     return spec
 
 
@@ -194,8 +194,8 @@ def item_key(key: str, adam_id: str) -> str:
     if not spec.per_item:
         raise SettingValueError(_("{key} has no per-item value; drop --item").format(key=key))
     if not isinstance(adam_id, str) or not _ADAM_ID.fullmatch(adam_id):
-        raise SettingValueError(_("{item!r} is not an adamId (digits only); see 'vpp-tui "
-                                  "apps list'").format(item=adam_id))
+        raise SettingValueError(_("{item} is not an adamId (digits only); see 'vpp-tui "
+                                  "apps list'").format(item=quote(adam_id)))
     return f"{key}:{adam_id}"
 
 

@@ -178,10 +178,36 @@ def shown(text: str | None) -> str | None:
     return _active().gettext(text)
 
 
+class Translated(str):
+    """A translated message that remembers its English source (`english`): `format` keeps
+    both, so an error worded in the admin's language can still be stored in English
+    (`english`) when it is audited far from where it was worded (a refusal's detail)."""
+
+    english: str
+
+    def format(self, *args: Any, **kwargs: Any) -> Translated:  # noqa: D102
+        out = Translated(str.format(self, *args, **kwargs))
+        out.english = self.english.format(*(english(a) for a in args),
+                                          **{k: english(v) for k, v in kwargs.items()})
+        return out
+
+
+def english(text: Any) -> Any:
+    """The English of a text `_()` gave (and `.format` filled in): what `stored` would have
+    rendered; any other value as it is. Example: under `--lang fr`,
+    english(_("no token named {name}").format(name="'X'")) -> "no token named 'X'"."""
+    return getattr(text, "english", text)
+
+
 def _(message: str) -> str:
     """`message` in the current language (as written when there is no translation, or
-    inside `for_store`)."""
-    return _active().gettext(message)
+    inside `for_store`); a translation remembers its English (`english`)."""
+    translated = _active().gettext(message)
+    if translated == message:
+        return translated
+    out = Translated(translated)
+    out.english = message
+    return out
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:

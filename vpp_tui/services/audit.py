@@ -52,8 +52,22 @@ class AuditRecord(SafeText):
         return {name: getattr(self, name) for name in AUDIT_FIELDS}
 
 
+#: the result of an entry recording a refusal: nothing changed
+REFUSED = "refused"
+
 #: the JSON field names of an audit entry, in order: also the columns of its CSV
 AUDIT_FIELDS = tuple(f.name for f in fields(AuditRecord))
+
+
+def record_refusal(ctx: ServiceContext, action: str, target: str, detail: str) -> None:
+    """Audit a refusal of the admin's input: one entry, result "refused", `detail` the
+    refusal's message in English (the store is shared: `i18n.english`), in a transaction
+    of its own; nothing else is written. The design's rule: "Refuse first, then log: a
+    refusal changes nothing and is audited". The CLI calls it where it reports a refusal,
+    once for every command (`cli/refusals.py`); a service that audits its own refusals
+    (`tokens.gate.refuse`) marks the error `audited` so that it is not written twice."""
+    with ctx.store.session() as session:
+        record(session, ctx, action, target, result=REFUSED, detail=detail)
 
 
 def record(

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+from vpp_tui.i18n import english
+
 
 class ServiceError(Exception):
     """The operation failed (Apple refused, licenses short, token invalid): exit 1."""
 
+    #: True when the service has written this refusal's audit entry itself
+    #: (`tokens.gate.refuse`, `access.denied`): whoever reports it must not audit it again.
+    audited = False
+
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+        self.english = english(message)  # for the audit log (the store is shared: English)
 
 
 class InvalidInput(ServiceError):

@@ -12,6 +12,7 @@ import stat
 from pathlib import Path
 
 from vpp_tui.domain.limits import size_problem
+from vpp_tui.domain.text import quote
 from vpp_tui.i18n import _
 from vpp_tui.services.errors import InvalidInput
 
@@ -33,14 +34,14 @@ def read_user_file(path: str, limit: int) -> bytes:
         info = file.stat()
         if stat.S_ISDIR(info.st_mode):
             raise FileRefused(_("{path} is a folder, not a file; give the path of the file "
-                                "itself").format(path=path))
+                                "itself").format(path=quote(path)))
         if stat.S_ISREG(info.st_mode):
             _check_size(path, info.st_size, limit)
         with file.open("rb") as handle:
             content = handle.read(limit + 1)  # a buffered read: up to this many, or EOF
     except OSError as exc:
         raise FileRefused(_("cannot read {path}: {why}; check the path").format(
-            path=path, why=exc.strerror or exc)) from exc
+            path=quote(path), why=exc.strerror or exc)) from exc
     _check_size(path, len(content), limit)
     return content
 
@@ -49,4 +50,4 @@ def _check_size(path: str, size: int, limit: int) -> None:
     problem = size_problem(size, limit)
     if problem:
         raise FileRefused(_("{path} {problem}; nothing was changed: check that this is the "
-                            "right file").format(path=path, problem=problem))
+                            "right file").format(path=quote(path), problem=problem))

@@ -32,6 +32,7 @@ from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.pool import NullPool
 
+from vpp_tui.domain.text import quote
 from vpp_tui.i18n import _
 from vpp_tui.store.text_match import postgres_fold_collation, register_fold
 
@@ -281,9 +282,9 @@ def open_store(url: str | None = None, *, migrate: bool = True) -> Store:
     try:
         parsed = make_url(url)
     except ArgumentError as exc:
-        raise StoreUrlRefused(
-            f"the store URL {url!r} is not valid; use sqlite:///PATH or postgresql+psycopg://…"
-        ) from exc
+        raise StoreUrlRefused(_(
+            "the store URL {url} is not valid; use sqlite:///PATH or postgresql+psycopg://…"
+        ).format(url=quote(url))) from exc
     backend = parsed.get_backend_name()
     if backend == "sqlite" and (parsed.database or ":memory:") == ":memory:":
         # Each connection (NullPool) would get its own empty database: the schema made on
@@ -297,7 +298,7 @@ def open_store(url: str | None = None, *, migrate: bool = True) -> Store:
             except OSError as exc:
                 raise StoreError(_("cannot create the store {path}: {why}; check the path "
                                    "and its permissions").format(
-                    path=display_url(url), why=exc.strerror or exc)) from exc
+                    path=quote(display_url(url)), why=exc.strerror or exc)) from exc
         engine = create_engine(
             url, connect_args={"check_same_thread": False, "timeout": 10}, poolclass=NullPool
         )
@@ -310,7 +311,8 @@ def open_store(url: str | None = None, *, migrate: bool = True) -> Store:
 
         event.listen(engine, "first_connect", _fold_collation)
     else:
-        raise StoreUrlRefused(f"unsupported store {backend!r}; use SQLite or PostgreSQL")
+        raise StoreUrlRefused(_("unsupported store {backend}; use SQLite or PostgreSQL").format(
+            backend=quote(backend)))
     if migrate:
         try:
             upgrade(engine)

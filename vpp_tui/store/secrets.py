@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
+from vpp_tui.domain.text import quote
 from vpp_tui.i18n import _
 from vpp_tui.store.engine import Store, data_dir, private_dir
 
@@ -256,7 +257,14 @@ def secret_box(store: Store, key_file: str | None = None) -> SecretBox:
     """
     path = resolve_key_file(store, key_file)
     sample = sample_secret(store)
-    if not path.exists():
+    try:
+        present = path.exists()
+    except OSError as exc:  # a name too long for the file system (ENAMETOOLONG), …
+        raise SecretKeyError(_(
+            "cannot use the key file {path} ({why}); point --key-file (VPP_KEY_FILE) at the "
+            "key file this store was created with").format(
+                path=quote(path), why=exc.strerror or exc)) from exc
+    if not present:
         if sample is not None:
             raise _missing(path)
         return SecretBox(path, None)

@@ -25,13 +25,23 @@ def read_file(path: str, limit: int) -> bytes:
 
 
 def guarded(run: Callable[[Namespace, Any], int], args: Namespace) -> int:
-    """Run a command on a fresh runtime; service errors become exit 2 (input) or 1 (failed)."""
+    """Run a command on a fresh runtime; service errors become exit 2 (input) or 1 (failed).
+    A refused input (InvalidInput, BadInput) is audited first, result "refused"
+    (cli/refusals.py)."""
     runtime = prepare_demo(args) if demo_requested(args) else build_runtime(args)
     runtime.ctx.action_hints = cli_hints()  # advice names commands, not console keys
     try:
         return run(args, runtime.ctx)
     except InvalidInput as exc:
+        from vpp_tui.cli.refusals import audit_refusal
+
+        audit_refusal(runtime.ctx, args, exc)
         raise BadInput(exc.message) from exc
+    except BadInput as exc:  # the command's own checks: a refusal too (cli/refusals.py)
+        from vpp_tui.cli.refusals import audit_refusal
+
+        audit_refusal(runtime.ctx, args, exc)
+        raise
     except (ServiceError, AccessDenied) as exc:
         raise CommandFailed(str(exc)) from exc
     finally:

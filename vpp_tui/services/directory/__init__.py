@@ -338,6 +338,7 @@ def import_directory(ctx: ServiceContext, text: str, *, filename: str = "directo
             audit.record_failure(ctx, "directory.import", filename, _(
                 "refused: would remove {what}").format(what=describe_removals(exc.removals,
                                                                          exc.limit)))
+        exc.audited = True  # not again where it is reported (cli/refusals.py)
         raise
     with ctx.store.session() as session:  # after the commit: the new rows are counted
         analyze(session.connection(), DIRECTORY_TABLES)

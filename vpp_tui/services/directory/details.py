@@ -20,6 +20,7 @@ from sqlalchemy import or_
 from sqlmodel import Session, col, func, select
 
 from vpp_tui.apple.client import invitation_link
+from vpp_tui.domain.text import quote
 from vpp_tui.i18n import _
 from vpp_tui.services.access import Permission, authorize, token_scope_clause
 from vpp_tui.services.catalog.queries import DeviceView, Page
@@ -179,8 +180,8 @@ def user_details(ctx: ServiceContext, upn: str) -> UserDetails:
         user = session.exec(select(m.DirectoryUser).where(
             func.lower(m.DirectoryUser.upn) == upn.casefold())).first()
         if user is None:
-            raise NotFound(_("no user {upn!r} in the directory; import it with "
-                             "'vpp-tui directory import'").format(upn=upn))
+            raise NotFound(_("no user {upn} in the directory; import it with "
+                             "'vpp-tui directory import'").format(upn=quote(upn)))
         devices = tuple(_device_view(d) for d in session.exec(
             select(m.DirectoryDevice).where(m.DirectoryDevice.primary_user == user.upn)
             .order_by(col(m.DirectoryDevice.serial))).all())
@@ -244,8 +245,8 @@ def device_details(ctx: ServiceContext, serial: str) -> DeviceDetails:
         device = session.exec(select(m.DirectoryDevice).where(
             func.upper(m.DirectoryDevice.serial) == serial.upper())).first()
         if device is None:
-            raise NotFound(_("no device {serial!r} in the directory; import it with "
-                             "'vpp-tui directory import'").format(serial=serial))
+            raise NotFound(_("no device {serial} in the directory; import it with "
+                             "'vpp-tui directory import'").format(serial=quote(serial)))
         query = _license_query(scope, "device").where(or_(
             m.License.member == device.serial, m.License.serial == device.serial))
         licenses = tuple(_held(lic, a, t) for lic, a, t in session.exec(query).all())
@@ -299,8 +300,8 @@ def group_details(ctx: ServiceContext, name: str, *, offset: int = 0,
         group = session.exec(select(m.DirectoryGroup).where(
             m.DirectoryGroup.name == name)).first()
         if group is None:
-            raise NotFound(_("no group named {name!r}; import it with 'vpp-tui directory "
-                             "import'").format(name=name))
+            raise NotFound(_("no group named {name}; import it with 'vpp-tui directory "
+                             "import'").format(name=quote(name)))
         members = _members(session, group, max(offset, 0), limit)
         rows = session.exec(
             select(m.Assignment, m.Asset, m.Token.name)

@@ -21,6 +21,7 @@ from sqlmodel import select
 
 from vpp_tui.domain import jobs as rules
 from vpp_tui.domain import tokens as token_rules
+from vpp_tui.domain.text import quote
 from vpp_tui.i18n import _, stored
 from vpp_tui.services import audit
 from vpp_tui.services.access import (
@@ -116,7 +117,7 @@ def _preflight(ctx: ServiceContext, kind: str, token: str | None,
         authorize(ctx, Permission.TOKENS_SYNC, token_id=token_id_of(ctx, token))
         if token is None or token_id_of(ctx, token) is None:
             raise NotFound(_("no token named {name}; see 'vpp-tui token list'").format(
-                name=token))
+                name=quote(token)))
         refusal = sync_refusal(ctx, token)
         if refusal:
             raise ServiceError(refusal)

@@ -74,7 +74,9 @@ def refusal_text(plan: Plan) -> str:
 def refuse(ctx: ServiceContext, action: str, target: str, plan: Plan) -> None:
     text = refusal_text(plan)
     audit.record_failure(ctx, action, target, stored(refusal_text, plan))  # shared: English
-    raise InvalidInput(text)
+    error = InvalidInput(text)
+    error.audited = True  # not again where it is reported (cli/refusals.py)
+    raise error
 
 
 def reclaim(ctx: ServiceContext, client: Any, t: Target, plan: Plan,

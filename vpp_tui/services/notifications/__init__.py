@@ -21,6 +21,7 @@ from sqlmodel import col, select
 
 from vpp_tui.apple import errors as apple_errors
 from vpp_tui.domain import notifications as rules
+from vpp_tui.domain.text import quote
 from vpp_tui.i18n import _, for_store
 from vpp_tui.services import audit, ownership
 from vpp_tui.services.access import Permission, authorize, token_id_of
@@ -69,7 +70,7 @@ def check_setting(ctx: ServiceContext, name: str, url: str) -> str:
         raise InvalidInput(str(exc)) from exc
     with ctx.store.session() as session:
         if session.exec(select(m.Token.id).where(m.Token.name == name)).first() is None:
-            raise NotFound(_("no token named {name}").format(name=name))
+            raise NotFound(_("no token named {name}").format(name=quote(name)))
     return clean
 
 
@@ -257,7 +258,7 @@ def _note_outcome(ctx: ServiceContext, row_id: int | None, text: str) -> None:
 def _token(session, name: str) -> m.Token:  # noqa: ANN001
     token = session.exec(select(m.Token).where(m.Token.name == name)).first()
     if token is None:
-        raise NotFound(_("no token named {name}").format(name=name))
+        raise NotFound(_("no token named {name}").format(name=quote(name)))
     return token
 
 

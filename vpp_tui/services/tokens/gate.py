@@ -71,7 +71,9 @@ def refuse(ctx: ServiceContext, action: str, target: str,
     with ctx.store.session() as session:
         audit.record(session, ctx, action, target, result=REFUSED,
                      detail=stored(lambda: refusal().message))
-    raise refusal()
+    error = refusal()
+    error.audited = True
+    raise error
 
 
 def decode_refusal(content: str | bytes) -> InvalidInput:
