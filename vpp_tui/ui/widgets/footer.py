@@ -81,7 +81,7 @@ class Footer(TextualFooter):
             return
         for key in keys:
             key.display = True  # the keys left out before are measured again
-        if not self.size.width or self.query(FooterKey).first().outer_size.width == 0:
+        if not self.size.width or not any(k.outer_size.width for k in self.query(FooterKey)):
             if tries > 0:  # the footer is not laid out yet
                 self.call_after_refresh(self.fit_keys, tries - 1)
             return
