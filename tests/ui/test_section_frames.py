@@ -48,9 +48,12 @@ async def test_a_first_visit_paints_the_section_composed_never_a_blank_screen(de
         assert app._batch_count == 1
         assert not app.screen.is_mounted  # nothing of it may be painted yet
         await resumed(app)
-        assert app._batch_count == 0
         assert app.screen.is_mounted
         assert app.screen.query_one("#settings-table")  # composed: header, table, footer
+        await app.screen.loaded()
+        await resumed(app)
+        assert app._batch_count == 0  # painted with its first rows, not a timer later
+        assert app.screen.query_one("#settings-table").row_count
 
 
 class OneTable(App[None]):

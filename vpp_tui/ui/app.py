@@ -174,25 +174,38 @@ class VppApp(ReportsWorkerErrors, App[None]):
     # painted) that a 50 ms timer ends. Every section switch waited those 50 ms before
     # its first frame: a return to a built section took 56 ms for 12 ms of work (issue
     # 13). The switch's batch ends instead once the new screen has handled its
-    # ScreenResume (`SWITCH_MASK_FALLBACK` at most): after a first visit's compose and
-    # mount (its loads started), so the first frame is the section whole, never blank.
+    # ScreenResume (`SWITCH_MASK_FALLBACK` at most), so the first frame is the section
+    # whole, never blank. A first visit's mask lasts until the section's first load has
+    # ended (`SectionScreen.after_first_load`), `FIRST_VISIT_MASK` at most: painting its
+    # empty table meanwhile delayed the load's thread (one interpreter lock) and cost a
+    # full frame more for the same rows.
 
     #: the longest a switch is masked if the new screen never handles its resume
     SWITCH_MASK_FALLBACK = 0.5
+    #: the longest a first visit waits for its first rows before painting the section
+    FIRST_VISIT_MASK = 0.1
     _end_switch_mask: Callable[[], None] | None = None
 
     def switch_mode(self, mode: str) -> AwaitMount:
         self._end_switch_mask = None
+        first = mode not in self._screen_stacks
         self._switching = True
         try:
             mounted = super().switch_mode(mode)
         finally:
             self._switching = False
         end, self._end_switch_mask = self._end_switch_mask, None
-        if end is not None:
-            # Queued behind the ScreenResume `switch_mode` posted to the new screen (and,
-            # on a first visit, behind its compose and mount, which come first).
-            self.screen.call_later(end)
+        if end is None:
+            return mounted
+        # Queued behind the ScreenResume `switch_mode` posted to the new screen (and, on a
+        # first visit, behind its compose and mount, which come first).
+        screen = self.screen
+        if first and isinstance(screen, SectionScreen):
+            screen.call_later(screen.after_first_load, end)
+            self.set_timer(self.FIRST_VISIT_MASK, lambda: screen.call_later(end),
+                           name="first_visit_mask")
+        else:
+            screen.call_later(end)
         return mounted
 
     def delay_update(self, delay: float = 0.05) -> None:
