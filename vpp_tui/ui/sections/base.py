@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, on
@@ -166,6 +167,22 @@ class SectionScreen(ReportsWorkerErrors, Screen[None]):
         if not self._first_rows_shown and event.state == WorkerState.SUCCESS:
             self._first_rows_shown = True
             self.app.heap.keep()  # type: ignore[attr-defined]
+        if event.state in (WorkerState.SUCCESS, WorkerState.ERROR, WorkerState.CANCELLED):
+            self._first_load_ended()
+
+    def after_first_load(self, callback: Callable[[], None]) -> None:
+        """Call `callback` once the section's first load has ended and the rows it posted
+        were handled (now if no load of its own is running): `VppApp.switch_mode` paints
+        a first visit then, not its empty table before."""
+        self._first_load_callbacks = [*getattr(self, "_first_load_callbacks", ()), callback]
+        self._first_load_ended()
+
+    def _first_load_ended(self) -> None:
+        if self._own_load_running():
+            return
+        callbacks, self._first_load_callbacks = getattr(self, "_first_load_callbacks", []), []
+        for callback in callbacks:
+            callback()
 
     def typed(self) -> None:
         """A filter changed: a load started within TYPING_PAUSE_SECONDS waits for typing to

@@ -21,6 +21,7 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.css.query import NoMatches
+from textual.geometry import Size
 from textual.screen import Screen
 from textual.widgets import Footer as TextualFooter
 from textual.widgets._footer import FooterKey
@@ -84,15 +85,15 @@ class Footer(TextualFooter):
             return
         for key in keys:
             key.display = True  # the keys left out before are measured again
-        if any(k.outer_size.width == 0 for k in keys if k.display):
-            if tries > 0:
+        if not self.size.width or not any(k.outer_size.width for k in self.query(FooterKey)):
+            if tries > 0:  # the footer is not laid out yet
                 self.call_after_refresh(self.fit_keys, tries - 1)
             return
         greyed = {b.action for _n, b, enabled, _t in self.screen.active_bindings.values()
                   if not enabled}
-        room = self.size.width - sum(k.outer_size.width for k in self.query(FooterKey)
+        room = self.size.width - sum(self._key_width(k) for k in self.query(FooterKey)
                                      if k.has_class("-command-palette"))
-        widths = {id(k): k.outer_size.width + k.styles.margin.width for k in keys}
+        widths = {id(k): self._key_width(k) + k.styles.margin.width for k in keys}
         used = sum(widths.values())
         spare = SPARE_ACTIONS - greyed
         drop = [k for k in keys if k.action in greyed] + [
@@ -105,6 +106,28 @@ class Footer(TextualFooter):
             key.display = False
             used -= widths[id(key)]
             self.left_out.append(key.action)
+
+
+    def _key_width(self, key: FooterKey) -> int:
+        """`key`'s width in cells: as laid out, or measured (a key shown since the last
+        layout). Waiting for a layout to measure it cost a frame after a section's first
+        rows, which show keys hidden until then (issue 13)."""
+        if key.outer_size.width:
+            return key.outer_size.width
+        return key.get_content_width(self.size, self.app.size) + key.styles.gutter.width
+
+
+class SectionKey(FooterKey):
+    """A footer key whose new size never asks for a second layout.
+
+    Textual sets a widget's virtual size after each layout as a layout reactive: a key
+    shown or resized (a section's first rows light and show keys) asked for one more
+    layout of the whole screen, a frame after the rows (issue 13). A key does not scroll
+    and holds no widgets: its virtual size changes nothing else."""
+
+    def _size_updated(self, size: Size, virtual_size: Size, container_size: Size,
+                      layout: bool = True) -> bool:
+        return super()._size_updated(size, virtual_size, container_size, layout=False)
 
 
 class FooterEntry(NamedTuple):
@@ -182,7 +205,7 @@ class SectionFooter(Footer):
             yield from super().compose_keys()
             return
         for entry in entries:
-            key = FooterKey(entry.key, self.app.get_key_display(entry.binding),
+            key = SectionKey(entry.key, self.app.get_key_display(entry.binding),
                             entry.binding.description, entry.binding.action,
                             disabled=not entry.enabled, tooltip=entry.tooltip)
             key.wanted = key.display = entry.shown  # type: ignore[attr-defined]
@@ -191,7 +214,7 @@ class SectionFooter(Footer):
         if self.show_command_palette and self.app.ENABLE_COMMAND_PALETTE \
                 and self.app.COMMAND_PALETTE_BINDING in active:
             _node, binding, enabled, _tooltip = active[self.app.COMMAND_PALETTE_BINDING]
-            yield FooterKey(binding.key, self.app.get_key_display(binding),
+            yield SectionKey(binding.key, self.app.get_key_display(binding),
                             binding.description, binding.action, classes="-command-palette",
                             disabled=not enabled, tooltip=binding.tooltip or binding.description)
 
@@ -210,7 +233,12 @@ class SectionFooter(Footer):
                 return
             if screen is not screen.app.screen:
                 self._shown = None  # under a dialog: rebuilt every time, as Textual's is
-            self.call_after_refresh(self._recompose_if_changed)
+                self.call_after_refresh(self._recompose_if_changed)
+                return
+            # Before the next frame, not after it (Textual's footer): keys greyed, lit,
+            # shown or hidden with the rows that changed them, in the rows' frame; after
+            # it, a section's first rows took one more frame (issue 13).
+            self.call_later(self._recompose_if_changed)
 
     async def _recompose_if_changed(self) -> None:
         if not self.is_attached:
