@@ -32,9 +32,9 @@ from vpp_tui.store.reads import prepared
 
 HELD = tuple(sorted(str(s) for s in HELD_STATUSES))  # "licensed", "pending"
 # Each enum by its value, looked up per row (an Enum call cost a microsecond per field).
-_PLATFORMS = {str(v): v for v in Platform}
-_OWNERSHIPS = {str(v): v for v in Ownership}
-_ENROLLMENTS = {str(v): v for v in Enrollment}
+PLATFORMS = {str(v): v for v in Platform}
+OWNERSHIPS = {str(v): v for v in Ownership}
+ENROLLMENTS = {str(v): v for v in Enrollment}
 _DU, _DD = tables.directory_users.c, tables.directory_devices.c
 _GM, _LIC, _AU = tables.group_members.c, tables.licenses.c, tables.apple_users.c
 _USER_COLUMNS = (_DU.upn, _DU.managed_apple_id, _DU.personal_apple_id, _DU.active)
@@ -47,12 +47,12 @@ def device(row: Any) -> Device:
     """A row of `_DEVICE_COLUMNS` (serial, platform, ownership, supervised, enrollment,
     kiosk, app_store_blocked, managed, primary_user, enrolled_at), unpacked once; an
     unknown platform, ownership or enrollment reads as iOS, corporate, device enrollment
-    (as `licensing.members.to_device`)."""
+    (as `licensing.members.to_device`). `licensing.members` reads its rows with it too."""
     (serial, platform, ownership, supervised, enrollment, kiosk, blocked, managed, primary,
      enrolled_at) = row
-    return Device(serial, _PLATFORMS.get(platform, Platform.IOS),
-                  _OWNERSHIPS.get(ownership, Ownership.CORPORATE), supervised,
-                  _ENROLLMENTS.get(enrollment, Enrollment.DEVICE), kiosk, blocked, managed,
+    return Device(serial, PLATFORMS.get(platform, Platform.IOS),
+                  OWNERSHIPS.get(ownership, Ownership.CORPORATE), supervised,
+                  ENROLLMENTS.get(enrollment, Enrollment.DEVICE), kiosk, blocked, managed,
                   primary, enrolled_at)
 
 

@@ -27,6 +27,7 @@ from vpp_tui.domain.licensing import (
 )
 from vpp_tui.domain.text import quote
 from vpp_tui.i18n import _
+from vpp_tui.services.directory_reads import ENROLLMENTS, OWNERSHIPS, PLATFORMS, device
 from vpp_tui.services.errors import NotFound
 from vpp_tui.store import models as m
 
@@ -36,18 +37,15 @@ if TYPE_CHECKING:
 
 # Each enum by its value, looked up per row as a dict (an Enum call, with its ValueError
 # for an unknown value, cost a microsecond or more per field of every device).
-_PLATFORMS = {str(v): v for v in Platform}
-_OWNERSHIPS = {str(v): v for v in Ownership}
-_ENROLLMENTS = {str(v): v for v in Enrollment}
 
 
 def to_device(row: m.DirectoryDevice) -> Device:
     """`row`: a DirectoryDevice or a row of its columns; an unknown platform, ownership
     or enrollment reads as iOS, corporate, device enrollment."""
-    return Device(serial=row.serial, platform=_PLATFORMS.get(row.platform, Platform.IOS),
-                  ownership=_OWNERSHIPS.get(row.ownership, Ownership.CORPORATE),
+    return Device(serial=row.serial, platform=PLATFORMS.get(row.platform, Platform.IOS),
+                  ownership=OWNERSHIPS.get(row.ownership, Ownership.CORPORATE),
                   supervised=row.supervised,
-                  enrollment=_ENROLLMENTS.get(row.enrollment, Enrollment.DEVICE),
+                  enrollment=ENROLLMENTS.get(row.enrollment, Enrollment.DEVICE),
                   kiosk=row.kiosk, app_store_blocked=row.app_store_blocked,
                   managed=row.managed, primary_user=row.primary_user,
                   enrolled_at=row.enrolled_at)
@@ -72,16 +70,6 @@ _DEVICE_COLUMNS = (_DD.serial, _DD.platform, _DD.ownership, _DD.supervised, _DD.
                    _DD.enrolled_at)
 
 
-
-def _device(row: Any) -> Device:
-    """A row of `_DEVICE_COLUMNS` read as `to_device` reads it, unpacked once."""
-    (serial, platform, ownership, supervised, enrollment, kiosk, blocked, managed, primary,
-     enrolled_at) = row
-    return Device(serial, _PLATFORMS.get(platform, Platform.IOS),
-                  _OWNERSHIPS.get(ownership, Ownership.CORPORATE), supervised,
-                  _ENROLLMENTS.get(enrollment, Enrollment.DEVICE), kiosk, blocked, managed,
-                  primary, enrolled_at)
-
 def _devices_of(session: Session, upns: Any) -> dict[str, list[Device]]:
     """`upns`: a list, or a subquery of UPNs (one statement however many)."""
     found: dict[str, list[Device]] = {}
@@ -90,7 +78,7 @@ def _devices_of(session: Session, upns: Any) -> dict[str, list[Device]]:
     for part in parts:
         for row in session.execute(core_select(*_DEVICE_COLUMNS).where(
                 _DD.primary_user.in_(part)).order_by(_DD.id)).all():
-            found.setdefault(row[8] or "", []).append(_device(row))
+            found.setdefault(row[8] or "", []).append(device(row))
     return found
 
 
@@ -134,7 +122,7 @@ def load_group(session: Session, row: m.DirectoryGroup, ids: AppleIds) -> Group:
             to_user(r, devices_of.get(r[0], ()), ids) for r in rows))
     # `.all()`: the rows fetched and converted at once (iterating fetched them one by
     # one, a third of a 100k-device group's cost).
-    devices = list(map(_device, session.execute(core_select(*_DEVICE_COLUMNS).join(
+    devices = list(map(device, session.execute(core_select(*_DEVICE_COLUMNS).join(
         m.GroupMember.__table__, _GM.member == _DD.serial).where(
         _GM.group_id == row.id).order_by(_GM.position)).all()))
     if all(d.primary_user is None for d in devices):  # no primary user: no statement
@@ -159,7 +147,7 @@ def load_group(session: Session, row: m.DirectoryGroup, ids: AppleIds) -> Group:
                 users.append(to_user(person, own, ids))
             person, own = r[:4], []
         if r[4] is not None:
-            own.append(_device(r[4:]))
+            own.append(device(r[4:]))
     if person is not None:
         users.append(to_user(person, own, ids))
     return Group(row.name, GroupKind.DEVICE, users=tuple(users), devices=tuple(devices))
