@@ -30,7 +30,8 @@ ACTIONS = {
     ("jobs", "cancel"): "job.cancel", ("key", "rotate"): "key.rotate",
 }
 # The arguments naming a command's object, in the order looked for.
-TARGETS = ("name", "names", "item", "group", "key", "role", "admin", "id", "file", "token")
+TARGETS = ("name", "names", "item", "item_option", "break_lease", "group", "user", "device",
+           "key", "role", "admin", "id", "file", "token")
 
 
 def subcommand(args: Namespace) -> str | None:
@@ -48,6 +49,8 @@ def refusal_action(args: Namespace) -> str:
     if (args.command, sub) == ("token", "set") and getattr(args, "notification_url", None) \
             is not None:
         return "token.notifications"
+    if args.command == "sync" and getattr(args, "break_lease", None) is not None:
+        return "token.lease_break"  # as its success is audited
     found = ACTIONS.get((args.command, sub))
     if found:
         return found

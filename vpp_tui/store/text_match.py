@@ -62,10 +62,13 @@ class FilterTooLong(ValueRefused):
 
 
 def check_filter(text: str | None) -> None:
-    """Raise FilterTooLong when `text`, stripped, is longer than FILTER_LIMIT characters
-    (None and blank text pass: no filter)."""
-    if text is not None and len(text) > FILTER_LIMIT and len(text.strip()) > FILTER_LIMIT:
-        raise FilterTooLong(len(text.strip()))
+    """Raise FilterTooLong when `text`, stripped and in NFC (as it is compared), is longer
+    than FILTER_LIMIT characters (None and blank text pass: no filter). A decomposed paste
+    (macOS writes "é" as two code points) counts as what it compares as."""
+    if text is not None and len(text) > FILTER_LIMIT:
+        length = len(nfc(text.strip()))
+        if length > FILTER_LIMIT:
+            raise FilterTooLong(length)
 
 
 def like_pattern(text: str) -> str:

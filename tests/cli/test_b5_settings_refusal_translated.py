@@ -1,4 +1,4 @@
-"""breaker5: a refused `settings set`/`settings reset` under `--lang fr` or `--lang zh_CN`
+"""Fixed (breaker5): a refused `settings set`/`settings reset` under `--lang fr` or `--lang zh_CN`
 is audited with the TRANSLATED message as its detail, not English (docs/cli.md: "every
 refusal is audited ... English detail whatever --lang says").
 
@@ -20,9 +20,6 @@ import json
 import pytest
 
 from tests.fuzz.harness import Cli
-
-pytestmark = pytest.mark.xfail(strict=True, reason="breaker5: settings refusals audited "
-                               "in the admin's language, not English")
 
 
 @pytest.mark.parametrize("argv", [

@@ -1,4 +1,4 @@
-"""breaker5: a refusal audited with an EMPTY target though the command named its object
+"""Fixed (breaker5): a refusal audited with an EMPTY target though the command named its object
 (cli/refusals.py: "the target is the object the command names").
 
 Repro (any store, no token named Nope):
@@ -19,9 +19,6 @@ import json
 import pytest
 
 from tests.fuzz.harness import Cli
-
-pytestmark = pytest.mark.xfail(strict=True, reason="breaker5: refusal target empty for "
-                               "waitlist --item / sync --break-lease")
 
 
 @pytest.mark.parametrize("argv", [["waitlist", "--item", "Nope"],
