@@ -89,7 +89,9 @@ class TokenActions:
                 self.call_service(
                     JobSpec("token.edit", f"token.edit:{view.name}",
                             _("Saving the settings of {name}").format(name=view.name),
-                            _("Settings refused")),
+                            _("Settings refused"),
+                            refusal=("token.set" if change.notification_url is None
+                                     else "token.notifications", view.name)),
                     lambda ctx: tokens.update_settings(
                         ctx, view.name, country=change.country,
                         account_type=change.account_type, auto_update=change.auto_update,
