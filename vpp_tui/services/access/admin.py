@@ -148,7 +148,7 @@ def checked_new_role(ctx: ServiceContext, name: str, permissions: Iterable[str],
     try:
         perms = parse_permissions(permissions)
     except ValueError as exc:
-        raise InvalidInput(str(exc)) from exc
+        raise InvalidInput.of(exc) from exc
     if not perms:
         raise InvalidInput(none_given)
     with ctx.store.session() as session:

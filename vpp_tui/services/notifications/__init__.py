@@ -67,7 +67,7 @@ def check_setting(ctx: ServiceContext, name: str, url: str) -> str:
     try:
         clean = rules.check_notification_url(url)
     except ValueError as exc:
-        raise InvalidInput(str(exc)) from exc
+        raise InvalidInput.of(exc) from exc
     with ctx.store.session() as session:
         if session.exec(select(m.Token.id).where(m.Token.name == name)).first() is None:
             raise NotFound(_("no token named {name}").format(name=quote(name)))

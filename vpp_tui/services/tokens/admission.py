@@ -146,7 +146,7 @@ def _validate_new(new: NewToken, sttoken: SToken, session: Session) -> None:
     try:
         rules.check_token_limit(count)
     except ValueError as exc:
-        raise InvalidInput(str(exc)) from exc
+        raise InvalidInput.of(exc) from exc
 
 
 def _set_scope_tags(session: Session, token: m.Token, names: list[str]) -> None:
