@@ -43,9 +43,8 @@ def refusal_action(args: Namespace) -> str:
     """The audit action of a refusal of `args`' command: `token set --notification-url`
     -> "token.notifications", `settings set` -> "setting.set", `apps list` -> "apps.list"."""
     sub = subcommand(args)
-    if (args.command, sub) == ("token", "set") and getattr(args, "notification_url", None) \
-            is not None:
-        return "token.notifications"
+    if (args.command, sub) == ("token", "set"):
+        return refusals.token_settings_action(getattr(args, "notification_url", None))
     found = ACTIONS.get((args.command, sub))
     if found:
         return found

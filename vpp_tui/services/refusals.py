@@ -15,6 +15,13 @@ from vpp_tui.services.context import ServiceContext
 from vpp_tui.services.errors import ServiceError
 
 
+def token_settings_action(notification_url: str | None) -> str:
+    """The action a change of a token's settings audits (and so its refusal):
+    "token.notifications" when it sets or clears the notification URL (None: unchanged),
+    else "token.set"; `token set --notification-url` and the console's token form."""
+    return "token.set" if notification_url is None else "token.notifications"
+
+
 def already_audited(error: BaseException) -> bool:
     """True when `error`, or the error it was raised from, was audited already."""
     return bool(getattr(error, "audited", False)

@@ -8,10 +8,14 @@ audit write never runs on the UI thread: from there it goes to a thread worker o
 from __future__ import annotations
 
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vpp_tui.services.errors import InvalidInput
 from vpp_tui.services.refusals import audit_refusal
+
+if TYPE_CHECKING:
+    from vpp_tui.services.context import ServiceContext
+    from vpp_tui.ui.jobs import JobSpec
 
 
 def refusal_of(error: BaseException | None) -> BaseException | None:
@@ -43,3 +47,18 @@ def shown_refusal(node: Any, action: str, target: str, error: BaseException) -> 
         app.run_worker(write, thread=True, group="refusal-audit", exit_on_error=False)
     else:
         write()
+
+
+def audit_job_refusal(ctx: ServiceContext, spec: JobSpec, error: BaseException) -> None:
+    """On a job's (or its plan's) thread: audit the refused input in `error`, if any, as
+    `spec.refusal` names it (default: the job's kind and the part of its key after ":", a
+    token's name); nothing for any other failure. A write that fails leaves the refusal
+    shown all the same."""
+    refused = refusal_of(error)
+    if refused is None:
+        return
+    action, target = spec.refusal or (spec.kind, spec.key.partition(":")[2])
+    try:
+        audit_refusal(ctx, action, target, refused)
+    except Exception:  # noqa: BLE001 - the refusal is shown all the same
+        pass

@@ -16,11 +16,10 @@ from typing import TYPE_CHECKING, Any
 
 from vpp_tui.i18n import N_, _
 from vpp_tui.services.errors import ServiceError
-from vpp_tui.services.refusals import audit_refusal
 from vpp_tui.ui.commands import Command
 from vpp_tui.ui.jobs import Job, JobSpec, Progress, job_context
 from vpp_tui.ui.messages import JobProgressed
-from vpp_tui.ui.refusals import refusal_of
+from vpp_tui.ui.refusals import audit_job_refusal
 from vpp_tui.ui.screens.error import ErrorScreen
 from vpp_tui.ui.widgets.job_bar import JobBar
 
@@ -93,13 +92,7 @@ class RunsJobs:
                 result = call(ctx, progress)
             except Exception as exc:  # every outcome reaches _job_finished
                 error = exc
-                refused = refusal_of(exc)
-                if refused is not None:  # audited here, on the job's thread
-                    action, target = spec.refusal or (spec.kind, spec.key.partition(":")[2])
-                    try:
-                        audit_refusal(ctx, action, target, refused)
-                    except Exception:  # noqa: BLE001 - the refusal is still shown
-                        pass
+                audit_job_refusal(ctx, spec, exc)  # on the job's thread (ui/refusals.py)
             # Wait for the handling (toast, store change events) before the worker ends,
             # so whoever waits for the workers sees their results.
             try:

@@ -14,6 +14,7 @@ from vpp_tui.domain.notifications import check_notification_url, clears_notifica
 from vpp_tui.i18n import N_, _
 from vpp_tui.services import tokens
 from vpp_tui.services.errors import ServiceError
+from vpp_tui.services.refusals import token_settings_action
 from vpp_tui.services.views import TokenView
 from vpp_tui.ui.commands import Command, bindings
 from vpp_tui.ui.refusals import shown_refusal
@@ -151,7 +152,7 @@ class EditSettingsScreen(ModalScreen[SettingsChange | None]):
             try:
                 url_change = check_notification_url(url)  # the rule `token set` applies
             except ValueError as exc:
-                shown_refusal(self, "token.notifications", self.view.name, exc)
+                shown_refusal(self, token_settings_action(url), self.view.name, exc)
                 self._refuse(str(exc))
                 return
         self.dismiss(SettingsChange(
