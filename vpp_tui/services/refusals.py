@@ -9,10 +9,13 @@ on its `__cause__` (a CLI BadInput or a console JobRefused raised from it).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from vpp_tui.i18n import english
-from vpp_tui.services import audit
-from vpp_tui.services.context import ServiceContext
 from vpp_tui.services.errors import ServiceError
+
+if TYPE_CHECKING:
+    from vpp_tui.services.context import ServiceContext
 
 
 def token_settings_action(notification_url: str | None) -> str:
@@ -37,6 +40,8 @@ def audit_refusal(ctx: ServiceContext, action: str, target: str,
     domain check's ValueError, the CLI's BadInput)."""
     if already_audited(error):
         return False
+    from vpp_tui.services import audit  # the ORM: not before the console's first paint
+
     message = error.message if isinstance(error, ServiceError) else (
         error.args[0] if error.args else "")
     audit.record_refusal(ctx, action, target, str(english(message)))
