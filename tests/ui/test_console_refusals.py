@@ -130,3 +130,25 @@ async def test_a_refusal_the_service_audited_is_not_audited_again(world, tmp_pat
         await settle(pilot)
         assert isinstance(app.screen, ErrorScreen)
     assert [(a, t) for a, t, _d in refused(ctx)] == [("token.renew", "South Campus")]
+
+
+async def test_access_change_refused_by_the_service_is_audited_once(world) -> None:
+    """Access: deleting a scope tag in use is refused by the service (an InvalidInput it
+    does not audit); the section audits it as `scope-tag delete` does."""
+    from tests.ui.test_access_section import message, open_access, select
+    from vpp_tui.services.access import admin
+
+    ctx, _simulator = world
+    admin.create_scope_tag(ctx, "north")
+    admin.grant(ctx, "nina", "App manager", ["north"])
+    app = VppApp(ctx, demo=True, cursor_blink=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_access(pilot, "tags")
+        await select(pilot, "tags", "north")
+        await pilot.press("delete")
+        await settle(pilot)
+        shown = message(app)
+    [(action, target, detail)] = refused(ctx)
+    assert (action, target) == ("scope_tag.delete", "north")
+    assert detail.startswith("scope tag 'north' is on tokens or grants"), detail
+    assert detail != shown  # shown in French
