@@ -124,3 +124,25 @@ def test_refused_renewal_from_a_french_console_is_audited_in_english(world) -> N
     assert i18n.shown(older.detail) == _(EMPTY_FILE)  # and where the entry is shown
     assert newest.detail.startswith("this token file expired on"), newest.detail
     assert str(expired.value) != newest.detail
+
+
+def test_refused_setting_and_notification_url_keep_their_english(world) -> None:
+    """Fault (consolerefusals): the service wrapped a domain check's error with
+    `InvalidInput(str(exc))`, which kept only the admin's language, so `settings set` under
+    `--lang fr` audited its refusal in French. `InvalidInput.of` keeps the English."""
+    import pytest
+
+    from vpp_tui.services import notifications, settings
+    from vpp_tui.services.errors import InvalidInput
+
+    north(world)
+    _french()
+    with pytest.raises(InvalidInput) as value:
+        settings.set_setting(world.ctx, "expiring_soon_days", "-5")
+    assert value.value.english == (
+        "expiring_soon_days cannot be '-5'; give a whole number from 1 to 365")
+    assert str(value.value) != value.value.english  # the admin reads French
+    with pytest.raises(InvalidInput) as url:
+        notifications.check_setting(world.ctx, NORTH, "ftp://x")
+    assert url.value.english.startswith("the notification URL"), url.value.english
+    assert str(url.value) != url.value.english

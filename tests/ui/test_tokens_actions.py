@@ -334,4 +334,6 @@ async def test_token_form_refuses_a_bad_notification_url_and_changes_nothing(dem
         error = str(form.query_one("#form-error", Static).render())
         assert "https://" in error and "\n" not in error.strip()
         assert tokens.get_token(ctx, "North Campus").token.notification_url is None
-        assert last_actions(ctx, 10) == before
+        # Nothing changed; the refusal is audited, as `token set` audits it.
+        assert last_actions(ctx, 11) == [
+            ("token.notifications", "North Campus", "refused"), *before]

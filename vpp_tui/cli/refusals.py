@@ -11,10 +11,8 @@ from __future__ import annotations
 
 from argparse import Namespace
 
-from vpp_tui.i18n import english
-from vpp_tui.services import audit
+from vpp_tui.services import refusals
 from vpp_tui.services.context import ServiceContext
-from vpp_tui.services.errors import ServiceError
 
 # (command, its ACTION or None) -> the action the command audits when it succeeds.
 ACTIONS = {
@@ -46,9 +44,8 @@ def refusal_action(args: Namespace) -> str:
     """The audit action of a refusal of `args`' command: `token set --notification-url`
     -> "token.notifications", `settings set` -> "setting.set", `apps list` -> "apps.list"."""
     sub = subcommand(args)
-    if (args.command, sub) == ("token", "set") and getattr(args, "notification_url", None) \
-            is not None:
-        return "token.notifications"
+    if (args.command, sub) == ("token", "set"):
+        return refusals.token_settings_action(getattr(args, "notification_url", None))
     if args.command == "sync" and getattr(args, "break_lease", None) is not None:
         return "token.lease_break"  # as its success is audited
     found = ACTIONS.get((args.command, sub))
@@ -73,11 +70,6 @@ def refusal_target(args: Namespace) -> str:
 def audit_refusal(ctx: ServiceContext, args: Namespace, error: Exception) -> None:
     """Audit `error` (an InvalidInput, or the CLI's BadInput) refusing `args`' command,
     its message stored in English; skipped when it was audited already (`audited`: by the
-    service, `tokens.gate.refuse`, or here on its way out)."""
-    if getattr(error, "audited", False) or getattr(error.__cause__, "audited", False):
-        return
-    message = error.message if isinstance(error, ServiceError) else (
-        error.args[0] if error.args else "")
-    audit.record_refusal(ctx, refusal_action(args), refusal_target(args),
-                         str(english(message)))
-    error.audited = True  # type: ignore[attr-defined]
+    service, `tokens.gate.refuse`, or here on its way out). The rule:
+    `services.refusals.audit_refusal`, shared with the console."""
+    refusals.audit_refusal(ctx, refusal_action(args), refusal_target(args), error)

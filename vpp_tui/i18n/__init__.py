@@ -199,13 +199,6 @@ def english(text: Any) -> Any:
     return getattr(text, "english", text)
 
 
-def message_of(exc: BaseException) -> str:
-    """The message `exc` was raised with, keeping its English (`english`) when it was a
-    `_()` text: `str(exc)` would give a plain copy that has lost it."""
-    first = exc.args[0] if len(exc.args) == 1 else None
-    return first if isinstance(first, str) else str(exc)
-
-
 def _(message: str) -> str:
     """`message` in the current language (as written when there is no translation, or
     inside `for_store`); a translation remembers its English (`english`)."""

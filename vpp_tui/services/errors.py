@@ -21,6 +21,14 @@ class ServiceError(Exception):
 class InvalidInput(ServiceError):
     """Bad input (a broken file, an unknown name, a bad value): exit 2; nothing changed."""
 
+    @classmethod
+    def of(cls, error: Exception) -> InvalidInput:
+        """The InvalidInput of a domain check's error (a ValueError worded with `_()`): its
+        message as raised, so that its English survives for the audit (`str(error)` would
+        keep only the admin's language)."""
+        first = error.args[0] if error.args else None
+        return cls(first if isinstance(first, str) else str(error))
+
 
 class NotFound(InvalidInput):
     pass

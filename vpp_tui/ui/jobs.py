@@ -101,7 +101,10 @@ class JobSpec:
     title of the error modal when it fails or a service refuses, whether it runs `quiet`
     (no bar: the scheduled sync), whether its Apple clients report their own progress
     (`apple_progress`; off when the service reports per item itself), and how many
-    targets Apple will be asked about in all (`expected`; 0: not known up front)."""
+    targets Apple will be asked about in all (`expected`; 0: not known up front).
+    `refusal`: (audit action, target) of a refused input the job meets (an InvalidInput,
+    or a JobRefused raised from one), audited on the job's thread (`ui/refusals.py`);
+    None: the job's `kind`, and the part of its `key` after ":" (a token's name)."""
 
     kind: str
     key: str
@@ -110,6 +113,7 @@ class JobSpec:
     quiet: bool = False
     apple_progress: bool = True
     expected: int = 0
+    refusal: tuple[str, str] | None = None
 
 
 @dataclass

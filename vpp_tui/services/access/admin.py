@@ -22,7 +22,7 @@ from vpp_tui.domain.access import (
     parse_permissions,
 )
 from vpp_tui.domain.text import quote
-from vpp_tui.i18n import _, for_store, message_of
+from vpp_tui.i18n import _, for_store
 from vpp_tui.services import audit
 from vpp_tui.services.access import authorize, grants_of
 from vpp_tui.services.context import ServiceContext
@@ -148,7 +148,7 @@ def checked_new_role(ctx: ServiceContext, name: str, permissions: Iterable[str],
     try:
         perms = parse_permissions(permissions)
     except ValueError as exc:
-        raise InvalidInput(message_of(exc)) from exc
+        raise InvalidInput.of(exc) from exc
     if not perms:
         raise InvalidInput(none_given)
     with ctx.store.session() as session:

@@ -22,7 +22,7 @@ from sqlmodel import col, select
 from vpp_tui.apple import errors as apple_errors
 from vpp_tui.domain import notifications as rules
 from vpp_tui.domain.text import quote
-from vpp_tui.i18n import _, for_store, message_of
+from vpp_tui.i18n import _, for_store
 from vpp_tui.services import audit, ownership
 from vpp_tui.services.access import Permission, authorize, token_id_of
 from vpp_tui.services.apple_link import apple_failure_text
@@ -67,7 +67,7 @@ def check_setting(ctx: ServiceContext, name: str, url: str) -> str:
     try:
         clean = rules.check_notification_url(url)
     except ValueError as exc:
-        raise InvalidInput(message_of(exc)) from exc
+        raise InvalidInput.of(exc) from exc
     with ctx.store.session() as session:
         if session.exec(select(m.Token.id).where(m.Token.name == name)).first() is None:
             raise NotFound(_("no token named {name}").format(name=quote(name)))

@@ -25,7 +25,7 @@ from vpp_tui.domain.settings import (
     split_key,
     stored_value,
 )
-from vpp_tui.i18n import _, for_store, message_of
+from vpp_tui.i18n import _, for_store
 from vpp_tui.services.context import ServiceContext
 from vpp_tui.services.errors import InvalidInput, NotFound
 from vpp_tui.store import limits, tables
@@ -131,7 +131,7 @@ def validate(key: str, value: Any, item: str | None = None) -> tuple[SettingSpec
         stored = item_key(key, item) if item is not None else key
         value = check_value(spec, value)
     except SettingValueError as exc:
-        raise InvalidInput(message_of(exc)) from None
+        raise InvalidInput.of(exc) from None
     from vpp_tui.store.models import Setting
 
     problem = limits.problem(Setting, "value", value)
@@ -189,7 +189,7 @@ def reset_setting(ctx: ServiceContext, key: str, *, item: str | None = None) -> 
         spec = spec_of(key)
         stored = item_key(key, item) if item is not None else key
     except SettingValueError as exc:
-        raise InvalidInput(message_of(exc)) from None
+        raise InvalidInput.of(exc) from None
     new = get_setting(ctx, key) if item is not None else spec.default
     with ctx.store.session() as session:
         row = session.get(Setting, stored)

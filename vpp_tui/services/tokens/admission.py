@@ -20,7 +20,7 @@ from vpp_tui.apple.stoken import SToken
 from vpp_tui.domain import tokens as rules
 from vpp_tui.domain.countries import is_store_country
 from vpp_tui.domain.text import nfc, quote
-from vpp_tui.i18n import _, for_store, message_of
+from vpp_tui.i18n import _, for_store
 from vpp_tui.i18n import stored as english  # `stored` names the token read below
 from vpp_tui.services import audit
 from vpp_tui.services.access import Permission, authorize, token_id_of
@@ -146,7 +146,7 @@ def _validate_new(new: NewToken, sttoken: SToken, session: Session) -> None:
     try:
         rules.check_token_limit(count)
     except ValueError as exc:
-        raise InvalidInput(message_of(exc)) from exc
+        raise InvalidInput.of(exc) from exc
 
 
 def _set_scope_tags(session: Session, token: m.Token, names: list[str]) -> None:

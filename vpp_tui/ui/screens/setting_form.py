@@ -19,6 +19,7 @@ from vpp_tui.services.access import AccessDenied
 from vpp_tui.services.errors import ServiceError
 from vpp_tui.services.settings.preview import SettingPreview, preview
 from vpp_tui.ui.commands import Command, bindings
+from vpp_tui.ui.refusals import refusal_of, shown_refusal
 from vpp_tui.ui.widgets.inputs import TextField
 
 FORM_COMMANDS = (
@@ -103,6 +104,8 @@ class SettingForm(ModalScreen["settings.SettingChange | None"]):
         try:
             change = settings.set_setting(self.ctx, self.view.key, text, item=self.view.item)
         except (ServiceError, AccessDenied) as exc:
+            if refusal_of(exc) is not None:  # audited as `settings set` audits it
+                shown_refusal(self, "setting.set", self.view.key, exc)
             self.post_message(SaveRefused(str(exc)))
             return
         self.app.call_from_thread(self.dismiss, change)

@@ -371,7 +371,7 @@ class DirectorySection(RunsJobs, SectionScreen):
 
         self.start_job(JobSpec("directory.import", "directory.import",
                                _("Importing {file}").format(file=file.name),
-                               _("Import failed"), apple_progress=False),
+                               _("Import failed"), False, refusal=("directory.import", path)),
                        run, lambda done: self._confirm_mass_removal(path, done)
                        if isinstance(done, directory.MassRemoval) else self._imported(done))
 

@@ -6,6 +6,7 @@ runs one, so a second `D` never opens a second confirmation. The job runs in a t
 worker with its own context (`jobs.job_context`); when it ends, whatever the outcome, the
 app posts the store change events of its kind, then the section says how it went:
 `done(result)` on success, a toast when it was cancelled, the error modal otherwise.
+A refused input is audited first, on the job's thread (`ui/refusals.py`).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from vpp_tui.services.errors import ServiceError
 from vpp_tui.ui.commands import Command
 from vpp_tui.ui.jobs import Job, JobSpec, Progress, job_context
 from vpp_tui.ui.messages import JobProgressed
+from vpp_tui.ui.refusals import audit_job_refusal
 from vpp_tui.ui.screens.error import ErrorScreen
 from vpp_tui.ui.widgets.job_bar import JobBar
 
@@ -90,6 +92,7 @@ class RunsJobs:
                 result = call(ctx, progress)
             except Exception as exc:  # every outcome reaches _job_finished
                 error = exc
+                audit_job_refusal(ctx, spec, exc)  # on the job's thread (ui/refusals.py)
             # Wait for the handling (toast, store change events) before the worker ends,
             # so whoever waits for the workers sees their results.
             try:

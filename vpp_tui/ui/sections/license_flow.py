@@ -17,6 +17,7 @@ from vpp_tui.i18n import N_, _
 from vpp_tui.services.errors import ServiceError
 from vpp_tui.services.licensing.views import LicensePreview, LicenseResult
 from vpp_tui.ui.jobs import JobSpec
+from vpp_tui.ui.refusals import audit_job_refusal
 from vpp_tui.ui.screens.error import ErrorScreen
 from vpp_tui.ui.screens.license_review import LicenseReviewScreen
 from vpp_tui.ui.sections.catalog.messages import LicenseChangeRefused, LicensePreviewReady
@@ -38,10 +39,16 @@ def result_text(result: LicenseResult) -> str:
     return ", ".join(parts)
 
 
+# A license change's kind -> the action its command audits (cli/refusals.ACTIONS).
+LICENSE_ACTIONS = {"license.assign": "assignment.create",
+                   "license.unassign": "assignment.delete", "license.revoke": "license.revoke"}
+
+
 def license_spec(kind: str, key: str, title: str) -> JobSpec:
     """The job of one license change: `kind` is license.assign/unassign/revoke, `key`
-    names what it changes (item, token, group), `title` the bar and the error modal."""
-    return JobSpec(kind, f"{kind}:{key}", title, title)
+    names what it changes (item, token, group), `title` the bar and the error modal; a
+    refused input is audited as the CLI's `assign`, `unassign`, `revoke` audit it."""
+    return JobSpec(kind, f"{kind}:{key}", title, title, refusal=(LICENSE_ACTIONS[kind], key))
 
 
 def apple_targets(preview: LicensePreview) -> int:
@@ -68,6 +75,7 @@ class LicenseFlow:
             try:
                 preview = plan()
             except ServiceError as exc:
+                audit_job_refusal(self.ctx, spec, exc)  # type: ignore[attr-defined]
                 self.post_message(LicenseChangeRefused(spec.error_title, str(exc)))  # type: ignore[attr-defined]
                 return
             self.post_message(LicensePreviewReady(spec, preview, apply, done, back))  # type: ignore[attr-defined]

@@ -27,6 +27,7 @@ from vpp_tui.services.errors import InvalidInput, ServiceError
 from vpp_tui.services.views import TokenFilePreview, TokenView
 from vpp_tui.ui.commands import Command, bindings
 from vpp_tui.ui.format import day
+from vpp_tui.ui.refusals import refusal_of, shown_refusal
 from vpp_tui.ui.screens.tokens.forms import parse_tags
 from vpp_tui.ui.widgets.choices import AccountTypeChoice, SpaceCheckbox
 from vpp_tui.ui.widgets.inputs import TextField
@@ -283,6 +284,8 @@ class AddTokenWizard(ModalScreen[TokenView | None]):
         try:
             view = tokens.add_token(self.app.ctx, new)  # type: ignore[attr-defined]
         except ServiceError as exc:
+            if refusal_of(exc) is not None:  # as `token add` audits it
+                shown_refusal(self, "token.add", new.name, exc)
             self.post_message(AddRefused(str(exc)))
         except Exception as exc:  # noqa: BLE001 - any failure must leave the wizard usable
             self.post_message(AddRefused(f"{type(exc).__name__}: {exc}"))

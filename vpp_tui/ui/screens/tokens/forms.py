@@ -14,8 +14,10 @@ from vpp_tui.domain.notifications import check_notification_url, clears_notifica
 from vpp_tui.i18n import N_, _
 from vpp_tui.services import tokens
 from vpp_tui.services.errors import ServiceError
+from vpp_tui.services.refusals import token_settings_action
 from vpp_tui.services.views import TokenView
 from vpp_tui.ui.commands import Command, bindings
+from vpp_tui.ui.refusals import shown_refusal
 from vpp_tui.ui.widgets.choices import AccountTypeChoice, SpaceCheckbox
 from vpp_tui.ui.widgets.inputs import TextField
 from vpp_tui.ui.widgets.token_file import TokenFileField
@@ -137,7 +139,9 @@ class EditSettingsScreen(ModalScreen[SettingsChange | None]):
     def action_submit(self) -> None:
         country = self.query_one("#edit-country", Input).value.strip().upper()
         if len(country) != 2 or not country.isalpha():
-            self._refuse(_("Country must be a two-letter store code like US or FR."))
+            text = _("Country must be a two-letter store code like US or FR.")
+            shown_refusal(self, "token.set", self.view.name, ValueError(text))
+            self._refuse(text)
             return
         url = self.query_one("#edit-notify", Input).value.strip()
         if url == (self.view.notification_url or ""):
@@ -148,6 +152,7 @@ class EditSettingsScreen(ModalScreen[SettingsChange | None]):
             try:
                 url_change = check_notification_url(url)  # the rule `token set` applies
             except ValueError as exc:
+                shown_refusal(self, token_settings_action(url), self.view.name, exc)
                 self._refuse(str(exc))
                 return
         self.dismiss(SettingsChange(

@@ -30,6 +30,7 @@ from vpp_tui.services.errors import ServiceError
 from vpp_tui.ui.access import ACCESS_ACTIONS, allowed_action
 from vpp_tui.ui.commands import REFRESH, Command, bindings
 from vpp_tui.ui.messages import AccessChanged, TokensChanged
+from vpp_tui.ui.refusals import refusal_of, shown_refusal
 from vpp_tui.ui.sections.base import SectionScreen
 from vpp_tui.ui.widgets import table as table_rows
 from vpp_tui.ui.widgets.row_table import RowTable
@@ -234,12 +235,16 @@ class AccessSection(SectionScreen):
     def _say(self, text: str) -> None:
         self.query_one("#access-message", Static).update(text)
 
-    def _run(self, call: Callable[[], Any], then: Callable[[Any], None]) -> None:
-        """`call()` in a worker; its result to `then`, a refusal as the one-line message."""
+    def _run(self, call: Callable[[], Any], then: Callable[[Any], None],
+             refusal: tuple[str, str]) -> None:
+        """`call()` in a worker; its result to `then`, a refusal as the one-line message,
+        a refused input audited first as `refusal` (action, target) says."""
         def work_() -> None:
             try:
                 result = call()
             except ServiceError as exc:
+                if refusal_of(exc) is not None:  # on this worker's thread
+                    shown_refusal(self, *refusal, exc)
                 self.app.call_from_thread(self._refused, str(exc))
                 return
             self.app.call_from_thread(then, result)
@@ -252,8 +257,9 @@ class AccessSection(SectionScreen):
         self.app.store_changed("audit")  # refusals are audited  # type: ignore[attr-defined]
 
     def change(self, plan: Callable[[], review.AccessReview], save: Callable[[], object],
-               done: str) -> None:
-        """Review what `save` will do (`plan`), then on y save it; `done` is the toast."""
+               done: str, refusal: tuple[str, str]) -> None:
+        """Review what `save` will do (`plan`), then on y save it; `done` is the toast;
+        `refusal`: the action and target a refused input is audited as (the CLI's)."""
         from vpp_tui.ui.screens.confirm import ConfirmScreen
 
         self._say("")
@@ -261,11 +267,11 @@ class AccessSection(SectionScreen):
         def reviewed(r: review.AccessReview) -> None:
             def answered(yes: bool | None) -> None:
                 if yes:
-                    self._run(save, lambda _result: self._saved(done))
+                    self._run(save, lambda _result: self._saved(done), refusal)
 
             self.app.push_screen(ConfirmScreen(r.title, r.text, yes=_("Save")), answered)
 
-        self._run(plan, reviewed)
+        self._run(plan, reviewed, refusal)
 
     def _saved(self, done: str) -> None:
         self.notify(done, title=_("Access"), timeout=10)
@@ -281,7 +287,7 @@ class AccessSection(SectionScreen):
                     lambda: review.review_create_role(self.ctx, c.name, c.permissions,
                                                       c.description),
                     lambda: admin.create_role(self.ctx, c.name, c.permissions, c.description),
-                    _("Role {name} created").format(name=c.name))
+                    _("Role {name} created").format(name=c.name), ("role.create", c.name))
 
         self.app.push_screen(RoleForm(), chosen)
 
@@ -298,7 +304,8 @@ class AccessSection(SectionScreen):
                                                 all_scopes=c.all_scopes),
                     lambda: admin.grant(self.ctx, c.admin, c.role, c.scope_tags,
                                         all_scopes=c.all_scopes),
-                    _("{admin} now holds {role}").format(admin=c.admin, role=c.role))
+                    _("{admin} now holds {role}").format(admin=c.admin, role=c.role),
+                    ("grant.create", c.role))
 
         self.app.push_screen(GrantForm([r.name for r in self.roles],
                                        [t.name for t in self.tags],
@@ -313,7 +320,8 @@ class AccessSection(SectionScreen):
         self.change(lambda: review.review_revoke_grant(self.ctx, row.admin, row.role),
                     lambda: admin.revoke_grant(self.ctx, row.admin, row.role),
                     _("{admin} no longer holds {role}").format(admin=row.admin,
-                                                               role=row.role))
+                                                               role=row.role),
+                    ("grant.delete", row.role))
 
     def action_new_tag(self) -> None:
         from vpp_tui.services.access import review
@@ -324,7 +332,8 @@ class AccessSection(SectionScreen):
                 self.change(
                     lambda: review.review_create_scope_tag(self.ctx, c.name, c.description),
                     lambda: admin.create_scope_tag(self.ctx, c.name, c.description),
-                    _("Scope tag {name} created").format(name=c.name))
+                    _("Scope tag {name} created").format(name=c.name),
+                    ("scope_tag.create", c.name))
 
         self.app.push_screen(TagForm(), chosen)
 
@@ -340,8 +349,10 @@ class AccessSection(SectionScreen):
         elif tab == "roles":
             self.change(lambda: review.review_delete_role(self.ctx, row.name),
                         lambda: admin.delete_role(self.ctx, row.name),
-                        _("Role {name} deleted").format(name=row.name))
+                        _("Role {name} deleted").format(name=row.name),
+                        ("role.delete", row.name))
         else:
             self.change(lambda: review.review_delete_scope_tag(self.ctx, row.name),
                         lambda: admin.delete_scope_tag(self.ctx, row.name),
-                        _("Scope tag {name} deleted").format(name=row.name))
+                        _("Scope tag {name} deleted").format(name=row.name),
+                        ("scope_tag.delete", row.name))

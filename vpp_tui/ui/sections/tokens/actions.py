@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from vpp_tui.i18n import _, shown
 from vpp_tui.services import tokens
+from vpp_tui.services.refusals import token_settings_action
 from vpp_tui.services.settings import get_setting
 from vpp_tui.services.views import DeletePreview, TokenDetails, TokenView
 from vpp_tui.ui.jobs import JobSpec
@@ -89,7 +90,9 @@ class TokenActions:
                 self.call_service(
                     JobSpec("token.edit", f"token.edit:{view.name}",
                             _("Saving the settings of {name}").format(name=view.name),
-                            _("Settings refused")),
+                            _("Settings refused"),
+                            refusal=(token_settings_action(change.notification_url),
+                                     view.name)),
                     lambda ctx: tokens.update_settings(
                         ctx, view.name, country=change.country,
                         account_type=change.account_type, auto_update=change.auto_update,
