@@ -29,7 +29,7 @@ from textual import work
 from textual._context import active_app
 from textual.app import App
 from textual.screen import ModalScreen, Screen
-from textual.widget import AwaitMount, Widget
+from textual.widget import Widget
 from textual.widgets import Static
 
 from vpp_tui.domain.access import Permission
@@ -46,6 +46,7 @@ from vpp_tui.ui.messages import AccessChanged, CatalogChanged, StoreChanged, Tok
 from vpp_tui.ui.providers import ConsoleCommands
 from vpp_tui.ui.sections.base import GLANCE_FOLLOWS, SectionScreen, placeholder
 from vpp_tui.ui.store_watch import CHECK_SECONDS, StoreWatch
+from vpp_tui.ui.switch_mask import SwitchMask
 from vpp_tui.ui.token_list import TokenList
 
 if TYPE_CHECKING:
@@ -117,7 +118,7 @@ def _section_screens() -> dict[str, Callable[[], SectionScreen]]:
     return {s.mode: _built_on_first_visit(s.mode) for s in sections()}
 
 
-class VppApp(ReportsWorkerErrors, App[None]):
+class VppApp(SwitchMask, ReportsWorkerErrors, App[None]):
     TITLE = "vpp-tui"
     CSS_PATH = Path(__file__).with_name("app.tcss")
     COMMANDS = App.COMMANDS | {ConsoleCommands}
@@ -176,64 +177,6 @@ class VppApp(ReportsWorkerErrors, App[None]):
         return Static(_("Loading…"), classes="loading")
 
     # Sections ---------------------------------------------------------------
-
-    # Textual's `switch_mode` masks a switch with `delay_update()`: a batch (no frame
-    # painted) that a 50 ms timer ends. Every section switch waited those 50 ms before
-    # its first frame: a return to a built section took 56 ms for 12 ms of work (issue
-    # 13). The switch's batch ends instead once the new screen has handled its
-    # ScreenResume (`SWITCH_MASK_FALLBACK` at most), so the first frame is the section
-    # whole, never blank. A first visit's mask lasts until the section's first load has
-    # ended (`SectionScreen.after_first_load`), `FIRST_VISIT_MASK` at most: painting its
-    # empty table meanwhile delayed the load's thread (one interpreter lock) and cost a
-    # full frame more for the same rows.
-
-    #: the longest a switch is masked if the new screen never handles its resume
-    SWITCH_MASK_FALLBACK = 0.5
-    #: the longest a first visit waits for its first rows before painting the section
-    FIRST_VISIT_MASK = 0.1
-    _end_switch_mask: Callable[[], None] | None = None
-
-    def switch_mode(self, mode: str) -> AwaitMount:
-        self._end_switch_mask = None
-        first = mode not in self._screen_stacks
-        self._switching = True
-        try:
-            mounted = super().switch_mode(mode)
-        finally:
-            self._switching = False
-        end, self._end_switch_mask = self._end_switch_mask, None
-        if end is None:
-            return mounted
-        # Queued behind the ScreenResume `switch_mode` posted to the new screen (and, on a
-        # first visit, behind its compose and mount, which come first).
-        screen = self.screen
-        if first and isinstance(screen, SectionScreen):
-            screen.call_later(screen.after_first_load, end)
-            self.set_timer(self.FIRST_VISIT_MASK, lambda: screen.call_later(end),
-                           name="first_visit_mask")
-        else:
-            screen.call_later(end)
-        return mounted
-
-    def delay_update(self, delay: float = 0.05) -> None:
-        if not getattr(self, "_switching", False):
-            super().delay_update(delay)
-            return
-        self._begin_batch()
-        ended = False
-
-        def end() -> None:
-            nonlocal ended
-            if ended:
-                return
-            ended = True
-            fallback.stop()
-            self._end_batch()
-            if not self._batch_count:
-                self.screen.refresh()
-
-        fallback = self.set_timer(self.SWITCH_MASK_FALLBACK, end, name="switch_mask")
-        self._end_switch_mask = end
 
     def action_switch_section(self, mode: str) -> None:
         self.switch_mode(mode)
