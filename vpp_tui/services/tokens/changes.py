@@ -171,8 +171,26 @@ def delete_token(ctx: ServiceContext, name: str, *, revoke_licenses: bool = Fals
         return _delete(ctx, name, revoke_licenses, on_progress)
 
 
+def _refuse_open_posts(ctx: ServiceContext, name: str) -> None:
+    """Refuse (ServiceError, exit 1, audited `token.delete` refused) to delete a token
+    with a post to Apple whose outcome nobody recorded (`apple_posts.any_open`): only
+    its sync can settle it, and a deleted token is never synced again, so the ledger
+    would keep what the crash lost. Nothing is changed."""
+    from vpp_tui.services import apple_posts
+    from vpp_tui.services.tokens.gate import refuse
+
+    token_id = token_id_of(ctx, name)
+    with ctx.store.reading() as db:
+        if token_id is None or not apple_posts.any_open(db, token_id):
+            return
+    refuse(ctx, "token.delete", name, lambda: ServiceError(_(
+        "token {name} has a post to Apple whose outcome is unknown: sync it first "
+        "(vpp-tui sync {name}), then delete it").format(name=name)))
+
+
 def _delete(ctx: ServiceContext, name: str, revoke_licenses: bool,
             on_progress=None) -> DeletePreview:  # noqa: ANN001
+    _refuse_open_posts(ctx, name)
     preview = delete_preview(ctx, name)
     if revoke_licenses:
         ownership.guard(ctx, name, "token.delete")

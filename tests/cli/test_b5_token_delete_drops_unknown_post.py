@@ -1,4 +1,4 @@
-"""breaker5: `token delete --revoke-licenses` killed (SIGKILL) while Apple holds its revoke
+"""Fixed (breaker5): `token delete --revoke-licenses` killed (SIGKILL) while Apple holds its revoke
 POST leaves `apple.revoke` unknown, as it should; but the admin's next `token delete NAME
 --yes` (no --revoke-licenses) goes through at once: it reports "1880 licenses left with
 Apple" (Apple revoked some of them), and the unknown post vanishes from `vpp-tui status`
@@ -42,7 +42,6 @@ def held_revoke(tmp_path_factory):
     sim.stop()
 
 
-@pytest.mark.xfail(strict=True, reason="breaker5: token delete drops an unknown revoke post")
 def test_an_unknown_post_survives_the_token_delete(held_revoke, tmp_path, store_url) -> None:
     sim = held_revoke
     admin = Admin(tmp_path, sim.base_url, db=store_url)
