@@ -181,9 +181,7 @@ class ActivitySection(SectionScreen):
             self.app.push_screen(AuditEntryScreen(entry))
 
     def action_filter(self) -> None:
-        box = self.query_one("#activity-filter", Input)
-        box.display = True
-        box.focus()
+        self.open_filter(self.query_one("#activity-filter", Input))
 
     @on(Input.Changed, "#activity-filter")
     def _filter_changed(self, event: Input.Changed) -> None:

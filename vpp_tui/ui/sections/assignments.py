@@ -184,9 +184,7 @@ class AssignmentsSection(RunsJobs, LicenseFlow, SectionScreen):
     # Filter and pages ---------------------------------------------------------
 
     def action_filter(self) -> None:
-        box = self.query_one("#assignments-filter", Input)
-        box.display = True
-        box.focus()
+        self.open_filter(self.query_one("#assignments-filter", Input))
 
     @on(Input.Changed, "#assignments-filter")
     def _filter_changed(self, event: Input.Changed) -> None:

@@ -13,6 +13,7 @@ from textual import events, on
 from textual._context import NoActiveAppError
 from textual.app import ComposeResult
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
@@ -131,6 +132,14 @@ class SectionScreen(ReportsWorkerErrors, Screen[None]):
 
     def commands(self) -> tuple[Command, ...]:
         return self.section_commands()
+
+    def open_filter(self, box: Widget) -> None:
+        """Show the section's filter `box` and focus it now. `Widget.focus()` defers the
+        focus to a callback queued behind the keys already typed, so "/amir" typed in
+        one burst sent "a m i r" to the section's bindings ("i" opened the import
+        dialog; breaker5)."""
+        box.display = True
+        self.set_focus(box)
 
     async def loaded(self) -> None:
         """Return once the section shows what it read: it is mounted (its `on_mount`

@@ -247,8 +247,7 @@ class DirectorySection(RunsJobs, SectionScreen):
     # Filter and pages -------------------------------------------------------------
 
     def action_filter(self) -> None:
-        (box := self.query_one("#directory-filter", Input)).display = True
-        box.focus()
+        self.open_filter(self.query_one("#directory-filter", Input))
 
     @on(Input.Changed, "#directory-filter")
     def _filter_changed(self, event: Input.Changed) -> None:

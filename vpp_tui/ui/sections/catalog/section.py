@@ -246,9 +246,7 @@ class CatalogSection(RunsJobs, LicenseFlow, SectionScreen):
     # Filter, sort, token, pages ---------------------------------------------
 
     def action_filter(self) -> None:
-        box = self.query_one("#catalog-filter", Input)
-        box.display = True
-        box.focus()
+        self.open_filter(self.query_one("#catalog-filter", Input))
 
     @on(Input.Changed, "#catalog-filter")
     def _filter_changed(self, event: Input.Changed) -> None:

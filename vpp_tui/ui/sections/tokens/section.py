@@ -242,9 +242,7 @@ class TokensSection(RunsJobs, TokenActions, SectionScreen):
         self.load()
 
     def action_filter(self) -> None:
-        box = self.query_one("#tokens-filter", Input)
-        box.display = True
-        box.focus()
+        self.open_filter(self.query_one("#tokens-filter", Input))
 
     @on(Input.Changed, "#tokens-filter")
     def _filter_changed(self, event: Input.Changed) -> None:
