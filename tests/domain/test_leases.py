@@ -54,3 +54,10 @@ def test_owner_host_is_the_host_and_pid_of_an_owner_name() -> None:
     assert owner_host("nina@mac.local:77:0badf00d") == "mac.local:77"
     assert owner_host(None) == owner_host("") == ""
     assert owner_host("a name of another shape") == "a name of another shape"
+
+
+def test_location_key_groups_a_location_s_tokens_and_keeps_an_unknown_one_apart():
+    assert rules.location_key("2049025000431", 7) == "2049025000431"
+    assert rules.location_key(None, 7) == "token:7"
+    assert rules.location_key("", 7) == "token:7"
+    assert rules.lease_key("2049025000431", 7) == "location:2049025000431"  # not the same key

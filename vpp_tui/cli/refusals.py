@@ -13,6 +13,7 @@ from argparse import Namespace
 
 from vpp_tui.services import refusals
 from vpp_tui.services.context import ServiceContext
+from vpp_tui.services.leases import BREAK_ACTION
 
 # (command, its ACTION or None) -> the action the command audits when it succeeds.
 ACTIONS = {
@@ -47,7 +48,7 @@ def refusal_action(args: Namespace) -> str:
     if (args.command, sub) == ("token", "set"):
         return refusals.token_settings_action(getattr(args, "notification_url", None))
     if args.command == "sync" and getattr(args, "break_lease", None) is not None:
-        return "token.lease_break"  # as its success is audited
+        return BREAK_ACTION  # as its success is audited
     found = ACTIONS.get((args.command, sub))
     if found:
         return found

@@ -58,6 +58,14 @@ def lease_key(location_id: str | None, token_id: int) -> str:
     return f"location:{location_id}" if location_id else f"token:{token_id}"
 
 
+def location_key(location_id: str | None, token_id: int) -> str:
+    """The key that groups a token's rows with those of the other tokens of its location
+    (Apple keeps one ledger per location, apple-api.md §2.9): the locationId, or
+    "token:ID" for a token whose location is not known yet (a group of its own). Not the
+    lease's name (`lease_key`), which prefixes the location."""
+    return location_id or f"token:{token_id}"
+
+
 def is_free(owner: str | None, expires_at: datetime | None, now: datetime) -> bool:
     """True when a lease may be taken: nobody holds it, or its holder stopped renewing it
     (`expires_at` passed: the heartbeat stopped, so the holder is taken to be dead)."""

@@ -1,7 +1,8 @@
 """The directory read for the bulk readers with SQLAlchemy Core alone (issue 13).
 
 What a held license row can name (`held_directory`, `users_named`) and an assigned group's
-members as the reconciliation reads them (`read_group`), from `store.tables`, for "a
+members as the reconciliation reads them (`read_group`), and the row converters both
+bulk readers share (`device`, `to_item`), from `store.tables`, for "a
 session or a connection": an ORM `Session` (flushed first, as an ORM read would be) or a
 `Store.reading()` Connection, so `vpp-tui status` reads them without SQLModel, pydantic or
 the ORM. The license plans' group reader, which also gives each user its Apple
@@ -22,11 +23,14 @@ from vpp_tui.domain.licensing import (
     Enrollment,
     Group,
     GroupKind,
+    Item,
     Ownership,
     Platform,
+    ProductType,
     User,
 )
 from vpp_tui.domain.licensing.ledger import HELD_STATUSES
+from vpp_tui.domain.licensing.model import platforms_from_apple
 from vpp_tui.store import tables
 from vpp_tui.store.reads import prepared
 
@@ -54,6 +58,18 @@ def device(row: Any) -> Device:
                   OWNERSHIPS.get(ownership, Ownership.CORPORATE), supervised,
                   ENROLLMENTS.get(enrollment, Enrollment.DEVICE), kiosk, blocked, managed,
                   primary, enrolled_at)
+
+
+def to_item(row: Any) -> Item:
+    """An asset row (`store.tables.assets` or `m.Asset`: any object with its attributes)
+    as the licensing rule reads it; the one converter of the plans and the
+    reconciliation."""
+    return Item(adam_id=row.adam_id, pricing_param=row.pricing_param,
+                product_type=ProductType.BOOK if row.product_type == "book"
+                else ProductType.APP,
+                platforms=platforms_from_apple(row.platforms),
+                device_assignable=row.device_assignable, revocable=row.revocable,
+                name=row.name or row.adam_id)
 
 
 def read_group(db: Any, group_id: int, name: str, kind: str) -> Group:

@@ -20,3 +20,11 @@ def replaces(known: str | None, has_upn: bool) -> bool:
     """Whether a row naming a person (with a UPN when `has_upn`) replaces `known`, the
     person already recorded for the same clientUserId (None: nothing recorded yet)."""
     return known is None or has_upn
+
+
+def revives(old_status: str, new_status: str) -> bool:
+    """Whether an Apple user row with `new_status` replaces one of the same clientUserId
+    with `old_status`: a live row beats a Retired one (Apple returns a retired user's
+    twin beside its live record; apple-api.md §GET /users: status Registered, Associated,
+    Retired)."""
+    return old_status == "Retired" and new_status != "Retired"

@@ -20,6 +20,7 @@ from sqlalchemy import or_
 from sqlmodel import Session, col, func, select
 
 from vpp_tui.apple.client import invitation_link
+from vpp_tui.domain.leases import location_key
 from vpp_tui.domain.text import quote
 from vpp_tui.i18n import _
 from vpp_tui.services.access import Permission, authorize, token_scope_clause
@@ -200,7 +201,7 @@ def user_details(ctx: ServiceContext, upn: str) -> UserDetails:
         seen: set[tuple[str, str]] = set()
         statuses = []
         for row, token in apple_rows:
-            location = token.location_id or f"token:{token.id}"
+            location = location_key(token.location_id, token.id)
             if (location, row.client_user_id) in seen:  # one location, several tokens
                 continue
             seen.add((location, row.client_user_id))

@@ -21,15 +21,15 @@ from typing import Any
 from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
+from vpp_tui.domain.leases import location_key
 from vpp_tui.domain.licensing import (
     Holdings,
-    Item,
     Pool,
-    ProductType,
     people,
 )
-from vpp_tui.domain.licensing.model import AppleAccount, apple_accounts, platforms_from_apple
+from vpp_tui.domain.licensing.model import AppleAccount, apple_accounts
 from vpp_tui.services.apple_link import installation_in
+from vpp_tui.services.directory_reads import to_item  # noqa: F401 (licensing's name for it)
 from vpp_tui.services.licensing.plain import (
     AppleUserLike,
     AppleUserRow,
@@ -76,15 +76,6 @@ def _minting(installation: str, location: str) -> Any:
     return hashlib.sha1(_NS_BYTES + f"{installation}:{location}:".encode())
 
 
-def to_item(asset: m.Asset) -> Item:
-    return Item(adam_id=asset.adam_id, pricing_param=asset.pricing_param,
-                product_type=ProductType.BOOK if asset.product_type == "book"
-                else ProductType.APP,
-                platforms=platforms_from_apple(asset.platforms),
-                device_assignable=asset.device_assignable, revocable=asset.revocable,
-                name=asset.name or asset.adam_id)
-
-
 def to_pool(asset: m.Asset) -> Pool:
     return Pool(total=asset.total, used=asset.assigned)
 
@@ -117,7 +108,7 @@ class AppleIds:
                      if r.client_user_id == row.client_user_id), None)
         if same is None:
             rows.append(row)
-        elif (rows[same].status == "Retired" and row.status != "Retired") or (
+        elif people.revives(rows[same].status, row.status) or (
                 row.upn and not rows[same].upn):
             rows[same] = row
 
@@ -204,7 +195,7 @@ def location_token_ids(session: Session, token_id: int) -> tuple[str, list[int]]
     """(location key, ids of every token of the token's location, this one first)."""
     token = session.get(m.Token, token_id)
     if token is None or not token.location_id:
-        return f"token:{token_id}", [token_id]
+        return location_key(None, token_id), [token_id]
     others = session.exec(select(m.Token.id).where(
         m.Token.location_id == token.location_id, m.Token.id != token_id)).all()
     return token.location_id, [token_id, *sorted(i for i in others if i is not None)]

@@ -17,17 +17,14 @@ from sqlmodel import Session, col, select
 
 from vpp_tui.domain.licensing import (
     Device,
-    Enrollment,
     Group,
     GroupKind,
     Holdings,
-    Ownership,
-    Platform,
     User,
 )
 from vpp_tui.domain.text import quote
 from vpp_tui.i18n import _
-from vpp_tui.services.directory_reads import ENROLLMENTS, OWNERSHIPS, PLATFORMS, device
+from vpp_tui.services.directory_reads import device
 from vpp_tui.services.errors import NotFound
 from vpp_tui.store import models as m
 
@@ -40,15 +37,12 @@ if TYPE_CHECKING:
 
 
 def to_device(row: m.DirectoryDevice) -> Device:
-    """`row`: a DirectoryDevice or a row of its columns; an unknown platform, ownership
-    or enrollment reads as iOS, corporate, device enrollment."""
-    return Device(serial=row.serial, platform=PLATFORMS.get(row.platform, Platform.IOS),
-                  ownership=OWNERSHIPS.get(row.ownership, Ownership.CORPORATE),
-                  supervised=row.supervised,
-                  enrollment=ENROLLMENTS.get(row.enrollment, Enrollment.DEVICE),
-                  kiosk=row.kiosk, app_store_blocked=row.app_store_blocked,
-                  managed=row.managed, primary_user=row.primary_user,
-                  enrolled_at=row.enrolled_at)
+    """`row`: a DirectoryDevice or a row of its columns, read as `directory_reads.device`
+    reads a row (an unknown platform, ownership or enrollment reads as iOS, corporate,
+    device enrollment)."""
+    return device((row.serial, row.platform, row.ownership, row.supervised, row.enrollment,
+                   row.kiosk, row.app_store_blocked, row.managed, row.primary_user,
+                   row.enrolled_at))
 
 
 def to_user(row: Any, devices: Iterable[Device], ids: AppleIds) -> User:

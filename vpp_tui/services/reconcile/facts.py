@@ -17,18 +17,16 @@ from typing import Any
 
 from sqlalchemy import and_, or_, select, true
 
+from vpp_tui.domain.leases import location_key
 from vpp_tui.domain.licensing import (
     Group,
     Intent,
-    Item,
     LicenseType,
     MemberKind,
-    ProductType,
     people,
 )
-from vpp_tui.domain.licensing.model import platforms_from_apple
 from vpp_tui.domain.reconcile import Directory, HeldRow, Intention, ItemKey, NotHeld
-from vpp_tui.services.directory_reads import HELD, held_directory, read_group
+from vpp_tui.services.directory_reads import HELD, held_directory, read_group, to_item
 from vpp_tui.store import tables
 from vpp_tui.store.reads import plain_rows, prepared
 
@@ -59,17 +57,6 @@ def _chunks(ids: list[Any]) -> list[list[Any]]:
     return [ids[i:i + CHUNK] for i in range(0, len(ids), CHUNK)] or [[]]
 
 
-def to_item(row: Any) -> Item:
-    """An asset row (`store.tables.assets` or `m.Asset`) as the licensing rule reads it
-    (as `licensing.facts.to_item`)."""
-    return Item(adam_id=row.adam_id, pricing_param=row.pricing_param,
-                product_type=ProductType.BOOK if row.product_type == "book"
-                else ProductType.APP,
-                platforms=platforms_from_apple(row.platforms),
-                device_assignable=row.device_assignable, revocable=row.revocable,
-                name=row.name or row.adam_id)
-
-
 @dataclass
 class _Scope:
     """The tokens read: id -> (name, location key); the location keys' token ids (every
@@ -86,12 +73,12 @@ def _scope(db: Any, names: Iterable[str], facts: Facts) -> _Scope:
     tokens: dict[int, tuple[str, str]] = {}
     location_tokens: dict[str, list[int]] = {}
     for token_id, name, location_id, location_name in rows:
-        key = location_id or f"token:{token_id}"
+        key = location_key(location_id, token_id)
         if name in wanted:
             tokens[token_id] = (name, key)
             facts.location_names.setdefault(key, location_name or name)
     for token_id, _name, location_id, _location_name in rows:
-        key = location_id or f"token:{token_id}"
+        key = location_key(location_id, token_id)
         if key in facts.location_names:
             location_tokens.setdefault(key, []).append(token_id)
     return _Scope(tokens, location_tokens)
@@ -170,7 +157,7 @@ def _apple_users(db: Any, tokens: dict[int, tuple[str, str]]
                 au.token_id.in_(part))):
             key = (tokens[token_id][1], cid)
             old = apple_users.get(key)
-            if old is None or (old[0] == "Retired" and status != "Retired"):
+            if old is None or people.revives(old[0], status):
                 apple_users[key] = (status, bool(upn) or bool(old and old[1]))
             elif upn:
                 apple_users[key] = (old[0], True)

@@ -9,6 +9,7 @@ from sqlalchemy import bindparam, delete
 from sqlmodel import Session, select
 
 from vpp_tui.domain import tokens as rules
+from vpp_tui.domain.licensing import people
 from vpp_tui.domain.licensing.ledger import ApplePicture, Holder
 from vpp_tui.domain.licensing.model import MemberKind
 from vpp_tui.i18n import _, stored
@@ -200,7 +201,7 @@ def _apply_users(session: Session, token: m.Token, snap: AppleSnapshot,
         if not cid:
             continue
         current = best.get(cid)
-        if current is None or (current.status == "Retired" and remote.status != "Retired"):
+        if current is None or people.revives(current.status, remote.status):
             best[cid] = remote
     inserts, updates = [], []
     for cid, remote in best.items():
