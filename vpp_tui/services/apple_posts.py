@@ -31,6 +31,7 @@ from typing import Any
 
 from sqlalchemy import and_, or_, select, update
 
+from vpp_tui.domain.leases import is_free, owner_host
 from vpp_tui.i18n import _, for_store
 from vpp_tui.store import tables as t
 
@@ -163,7 +164,7 @@ def _live_owners(db: Any, posts: Iterable[Posted], now: datetime) -> set[tuple[s
     rows = db.execute(select(t.leases.c.key, t.leases.c.owner, t.leases.c.expires_at)
                       .where(t.leases.c.key.in_(keys))).all()
     return {(k, o) for k, o, until in rows
-            if o and until is not None and until > now and not _ended_here(o)}
+            if not is_free(o, until, now) and not _ended_here(o)}
 
 
 def _ended_here(owner: str) -> bool:
@@ -171,7 +172,7 @@ def _ended_here(owner: str) -> bool:
     host in a process that no longer exists (a kill -9 is known at once, not a lease
     period later)."""
     try:
-        host, pid, _nonce = owner.rsplit("@", 1)[1].rsplit(":", 2)
+        host, pid = owner_host(owner).rsplit(":", 1)
         if host != socket.gethostname() or int(pid) == os.getpid():
             return False
         os.kill(int(pid), 0)
